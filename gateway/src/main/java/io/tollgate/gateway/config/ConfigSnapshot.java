@@ -1,0 +1,40 @@
+package io.tollgate.gateway.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reloadable part of the gateway's configuration: backends, model routes, keys and limits.
+ * Immutable; a request takes the live snapshot once at its start and keeps it to the end, so a
+ * reload never changes the rules under a request in flight.
+ *
+ * @param version        monotonically increasing; assigned when the snapshot is applied
+ * @param backends       backend id → backend
+ * @param models         public model name → route
+ * @param keysByHash     keyed hash of the secret ("hmac-sha256:&lt;hex&gt;") → key
+ * @param defaultLimits  limits for keys that set none
+ * @param defaultMaxTokens tokens reserved for completion when a request names no max_tokens
+ */
+public record ConfigSnapshot(
+    long version,
+    Map<String, BackendSpec> backends,
+    Map<String, ModelRoute> models,
+    Map<String, ApiKeySpec> keysByHash,
+    LimitSpec defaultLimits,
+    int defaultMaxTokens) {
+
+  public ConfigSnapshot {
+    backends = Map.copyOf(backends);
+    models = Map.copyOf(models);
+    keysByHash = Map.copyOf(keysByHash);
+  }
+
+  public ConfigSnapshot withVersion(long newVersion) {
+    return new ConfigSnapshot(newVersion, backends, models, keysByHash, defaultLimits, defaultMaxTokens);
+  }
+
+  /** The backends of a route, in the route's order; ids are checked at validation. */
+  public List<BackendSpec> backendsOf(ModelRoute route) {
+    return route.backendIds().stream().map(backends::get).toList();
+  }
+}

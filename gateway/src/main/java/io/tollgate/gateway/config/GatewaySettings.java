@@ -1,0 +1,37 @@
+package io.tollgate.gateway.config;
+
+import java.nio.file.Path;
+
+/**
+ * Process-level settings: read once at start, not reloadable (ports, secrets, paths).
+ *
+ * @param host                 data-plane bind address
+ * @param port                 data-plane port (0 = any free port)
+ * @param adminHost            admin bind address
+ * @param adminPort            admin port (0 = any free port)
+ * @param adminToken           bearer token for the admin API
+ * @param keyPepper            secret mixed into every API key hash (HMAC-SHA256 key)
+ * @param maxBodyBytes         request bodies above this are refused with 413
+ * @param keepAliveIntervalMs  SSE comment sent while waiting for the first token
+ * @param shutdownGraceMs      how long in-flight streams may run after SIGTERM
+ * @param usageSpoolPath       JSON-lines file that receives usage events in standalone mode
+ * @param eventLoops           HTTP server verticle instances (0 = one per core)
+ */
+public record GatewaySettings(
+    String host,
+    int port,
+    String adminHost,
+    int adminPort,
+    String adminToken,
+    String keyPepper,
+    long maxBodyBytes,
+    long keepAliveIntervalMs,
+    long shutdownGraceMs,
+    Path usageSpoolPath,
+    int eventLoops) {
+
+  public GatewaySettings withPorts(int newPort, int newAdminPort) {
+    return new GatewaySettings(host, newPort, adminHost, newAdminPort, adminToken, keyPepper,
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops);
+  }
+}
