@@ -1,0 +1,125 @@
+package io.tollgate.gateway.http;
+
+import io.tollgate.gateway.GatewayServices;
+import io.tollgate.gateway.pipeline.Endpoint;
+import io.tollgate.gateway.pipeline.RequestPipeline;
+import io.tollgate.gateway.stream.StreamWatchdog;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The data-plane HTTP server: one instance per event loop, each with its own upstream HTTP client
+ * and stream watchdog, so a request and its upstream stay on one thread from start to end.
+ */
+public final class DataPlaneVerticle extends VerticleBase {
+
+  /** Concurrent upstream connections per event loop; each HTTP/1.1 stream holds one. */
+  private static final int UPSTREAM_POOL_SIZE = 8_192;
+
+  private final GatewayServices services;
+  private final int port;
+  private HttpServer server;
+  private HttpClient client;
+  private final StreamWatchdog watchdog = new StreamWatchdog();
+  private RequestPipeline pipeline;
+  private long watchdogTimer;
+
+  public DataPlaneVerticle(GatewayServices services, int port) {
+    this.services = services;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    client = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setKeepAlive(true)
+            .setTcpNoDelay(true)
+            .setDecompressionSupported(false)
+            .setMaxInitialLineLength(16 * 1024),
+        new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL_SIZE).setMaxWaitQueueSize(-1));
+    pipeline = new RequestPipeline(services, client, watchdog);
+    watchdogTimer = vertx.setPeriodic(StreamWatchdog.PERIOD_MILLIS, id -> watchdog.tick(System.nanoTime()));
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setHost(services.settings().host())
+        .setPort(port)
+        .setTcpNoDelay(true)
+        .setCompressionSupported(false)
+        .setIdleTimeout(0));
+    return server.requestHandler(this::route).listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(watchdogTimer);
+    return client.close();
+  }
+
+  /** The bound port (useful when started on port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  public HttpServer server() {
+    return server;
+  }
+
+  private void route(HttpServerRequest request) {
+    String path = request.path();
+    Endpoint endpoint = Endpoint.ofPath(path);
+    if (endpoint != null) {
+      if (request.method() != HttpMethod.POST) {
+        reply(request, ApiError.methodNotAllowed(request.method().name(), path));
+      } else if (services.lifecycle().draining()) {
+        reply(request, ApiError.shuttingDown());
+      } else {
+        pipeline.handle(request, endpoint);
+      }
+      return;
+    }
+    switch (path) {
+      case "/v1/models" -> {
+        if (request.method() != HttpMethod.GET) {
+          reply(request, ApiError.methodNotAllowed(request.method().name(), path));
+        } else {
+          pipeline.listModels(request);
+        }
+      }
+      case "/healthz" -> json(request, 200, new JsonObject().put("status", "ok"));
+      case "/readyz" -> {
+        boolean ready = services.lifecycle().ready();
+        json(request, ready ? 200 : 503, new JsonObject()
+            .put("status", ready ? "ready" : services.lifecycle().draining() ? "draining" : "starting")
+            .put("config_version", services.snapshots().get().version()));
+      }
+      default -> reply(request, ApiError.notFound(path));
+    }
+  }
+
+  static void json(HttpServerRequest request, int status, JsonObject body) {
+    request.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.toBuffer());
+  }
+
+  /** Sends an error; used for failures before a request reaches the pipeline. */
+  public static void reply(HttpServerRequest request, ApiError error) {
+    if (request.response().ended() || request.response().headWritten()) {
+      return;
+    }
+    request.response()
+        .setStatusCode(error.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(error.toBuffer());
+  }
+}

@@ -1,0 +1,141 @@
+package io.tollgate.gateway.pipeline;
+
+import io.tollgate.gateway.GatewayServices;
+import io.tollgate.gateway.auth.Authenticator;
+import io.tollgate.gateway.config.ApiKeySpec;
+import io.tollgate.gateway.config.ConfigSnapshot;
+import io.tollgate.gateway.config.ModelRoute;
+import io.tollgate.gateway.http.ApiError;
+import io.tollgate.gateway.http.BoundedBody;
+import io.tollgate.gateway.http.DataPlaneVerticle;
+import io.tollgate.gateway.http.Ids;
+import io.tollgate.gateway.limit.Admission;
+import io.tollgate.gateway.stream.ProxyExchange;
+import io.tollgate.gateway.stream.StreamWatchdog;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The request path, one stage per line: read → authenticate → parse → route check → admit →
+ * proxy (route, stream, account). Each stage may end the request early with an OpenAI-style error.
+ * The config snapshot is taken once, at the start, and the request keeps it to the end.
+ *
+ * <p>Authentication runs before the body is parsed, so an unauthenticated caller costs no JSON
+ * parsing (see docs/adr/0002-authenticate-before-parse.md).
+ */
+public final class RequestPipeline {
+
+  private final GatewayServices services;
+  private final HttpClient client;
+  private final StreamWatchdog watchdog;
+
+  public RequestPipeline(GatewayServices services, HttpClient client, StreamWatchdog watchdog) {
+    this.services = services;
+    this.client = client;
+    this.watchdog = watchdog;
+  }
+
+  public void handle(HttpServerRequest request, Endpoint endpoint) {
+    long startNanos = System.nanoTime();
+    String requestId = Ids.requestId(request.getHeader("x-request-id"));
+    ConfigSnapshot snapshot = services.snapshots().get();
+    request.response().putHeader("x-request-id", requestId);
+    BoundedBody.read(request, services.settings().maxBodyBytes())
+        .onSuccess(body -> afterBody(request, endpoint, body, requestId, startNanos, snapshot))
+        .onFailure(cause -> {
+          if (cause instanceof BoundedBody.TooLarge tooLarge) {
+            // Do not read the rest of an oversized body: answer and close the connection.
+            request.response().putHeader(HttpHeaders.CONNECTION, "close");
+            DataPlaneVerticle.reply(request, ApiError.bodyTooLarge(tooLarge.limit()));
+          } else {
+            DataPlaneVerticle.reply(request, ApiError.invalidRequest(
+                "Could not read the request body: " + cause.getMessage(), null, "invalid_body"));
+          }
+        });
+  }
+
+  private void afterBody(HttpServerRequest request, Endpoint endpoint, Buffer body, String requestId,
+                         long startNanos, ConfigSnapshot snapshot) {
+    Authenticator.Result auth = authenticate(request, snapshot);
+    if (auth.error() != null) {
+      DataPlaneVerticle.reply(request, auth.error());
+      return;
+    }
+    RequestParser.Parsed parsed = RequestParser.parse(endpoint, body);
+    if (parsed.error() != null) {
+      DataPlaneVerticle.reply(request, parsed.error());
+      return;
+    }
+    CompletionRequest completion = parsed.request();
+    ModelRoute route = snapshot.models().get(completion.model());
+    if (route == null) {
+      DataPlaneVerticle.reply(request, ApiError.unknownModel(completion.model()));
+      return;
+    }
+    ApiKeySpec key = auth.key();
+    if (!key.allows(completion.model())) {
+      DataPlaneVerticle.reply(request, ApiError.modelNotAllowed(completion.model()));
+      return;
+    }
+    long reserve = completion.promptTokenEstimate() + (endpoint.generates()
+        ? (completion.maxTokens() > 0 ? completion.maxTokens() : snapshot.defaultMaxTokens())
+        : 0);
+    services.limiter().admit(key.id(), key.limits(), reserve)
+        .onFailure(cause -> DataPlaneVerticle.reply(request, ApiError.internal("admission failed")))
+        .onSuccess(admission -> {
+          if (!admission.admitted()) {
+            refuse(request, admission);
+            return;
+          }
+          services.lifecycle().requestStarted();
+          new ProxyExchange(services, client, watchdog, request, requestId, startNanos, snapshot,
+              route, key, admission, completion).start();
+        });
+  }
+
+  private Authenticator.Result authenticate(HttpServerRequest request, ConfigSnapshot snapshot) {
+    return services.authenticator().authenticate(
+        request.getHeader(HttpHeaders.AUTHORIZATION), request.getHeader("api-key"), snapshot);
+  }
+
+  private static void refuse(HttpServerRequest request, Admission admission) {
+    admission.headers().writeTo(request.response().headers());
+    if (admission.retryAfterMillis() >= 0) {
+      long millis = admission.retryAfterMillis();
+      request.response().putHeader("retry-after", Long.toString(Math.max(1, (millis + 999) / 1000)));
+      request.response().putHeader("retry-after-ms", Long.toString(millis));
+    }
+    DataPlaneVerticle.reply(request, admission.error());
+  }
+
+  /** GET /v1/models: the models this gateway routes that the caller's key may use. */
+  public void listModels(HttpServerRequest request) {
+    ConfigSnapshot snapshot = services.snapshots().get();
+    Authenticator.Result auth = authenticate(request, snapshot);
+    if (auth.error() != null) {
+      DataPlaneVerticle.reply(request, auth.error());
+      return;
+    }
+    JsonArray data = new JsonArray();
+    Map<String, ModelRoute> sorted = new TreeMap<>(snapshot.models());
+    for (ModelRoute route : sorted.values()) {
+      if (auth.key().allows(route.name())) {
+        data.add(new JsonObject()
+            .put("id", route.name())
+            .put("object", "model")
+            .put("created", 0)
+            .put("owned_by", "tollgate"));
+      }
+    }
+    request.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(new JsonObject().put("object", "list").put("data", data).toBuffer());
+  }
+}

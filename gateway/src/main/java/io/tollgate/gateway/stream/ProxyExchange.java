@@ -1,0 +1,514 @@
+package io.tollgate.gateway.stream;
+
+import io.tollgate.gateway.GatewayServices;
+import io.tollgate.gateway.config.ApiKeySpec;
+import io.tollgate.gateway.config.BackendSpec;
+import io.tollgate.gateway.config.ConfigSnapshot;
+import io.tollgate.gateway.config.ModelRoute;
+import io.tollgate.gateway.http.ApiError;
+import io.tollgate.gateway.http.Ids;
+import io.tollgate.gateway.limit.Admission;
+import io.tollgate.gateway.pipeline.CompletionRequest;
+import io.tollgate.gateway.route.BackendState;
+import io.tollgate.gateway.usage.UsageEvent;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.net.ConnectException;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Stages 4–6 for one admitted request: choose a backend, proxy to it (streaming with back-pressure
+ * when the client asked for SSE), and account for it exactly once, whatever the ending.
+ *
+ * <p>Retries go to another backend, and only before the first byte reaches the client: after
+ * that the client holds part of an answer, and a second answer would duplicate tokens.
+ *
+ * <p>Everything here runs on the event loop of the client's connection; the fields need no locks.
+ */
+public final class ProxyExchange {
+
+  /** One SSE event larger than this is taken as a broken upstream, not buffered further. */
+  private static final int MAX_EVENT_BYTES = 4 * 1024 * 1024;
+  private static final Buffer DONE_EVENT = Buffer.buffer("data: [DONE]\n\n");
+  private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
+
+  private final GatewayServices services;
+  private final HttpClient client;
+  private final StreamWatchdog watchdog;
+  private final HttpServerRequest request;
+  private final HttpServerResponse response;
+  private final String requestId;
+  private final long startNanos;
+  private final ConfigSnapshot snapshot;
+  private final ModelRoute route;
+  private final ApiKeySpec key;
+  private final Admission admission;
+  private final CompletionRequest completion;
+  private final Buffer upstreamBody;
+
+  private final Set<String> triedBackends = new HashSet<>(4);
+  private int attempts;
+  private BackendState backend;
+  private boolean backendFailed;
+  private boolean backendReleased;
+  private HttpClientRequest upstreamRequest;
+  private HttpClientResponse upstreamResponse;
+  private SseForwarder forwarder;
+  private boolean headersSent;
+  private boolean upstreamPaused;
+  private boolean finished;
+  private long firstTokenNanos = -1;
+  private long lastUpstreamDataNanos;
+  private long lastClientWriteNanos;
+  private int status = 200;
+  private String errorKind;
+  private boolean clientGone;
+  private JsonObject usage;
+  private ApiError lastFailure;
+
+  public ProxyExchange(GatewayServices services, HttpClient client, StreamWatchdog watchdog,
+                       HttpServerRequest request, String requestId, long startNanos,
+                       ConfigSnapshot snapshot, ModelRoute route, ApiKeySpec key,
+                       Admission admission, CompletionRequest completion) {
+    this.services = services;
+    this.client = client;
+    this.watchdog = watchdog;
+    this.request = request;
+    this.response = request.response();
+    this.requestId = requestId;
+    this.startNanos = startNanos;
+    this.snapshot = snapshot;
+    this.route = route;
+    this.key = key;
+    this.admission = admission;
+    this.completion = completion;
+    this.upstreamBody = UpstreamBody.of(completion, route);
+    this.lastClientWriteNanos = startNanos;
+  }
+
+  public void start() {
+    response.closeHandler(v -> onClientGone());
+    response.exceptionHandler(e -> onClientGone());
+    response.drainHandler(v -> resumeUpstream());
+    watchdog.register(this);
+    tryNextBackend();
+  }
+
+  // ---- choosing a backend and sending ------------------------------------------------------
+
+  private void tryNextBackend() {
+    if (finished) {
+      return;
+    }
+    if (attempts >= route.maxAttempts()) {
+      fail(lastFailure);
+      return;
+    }
+    BackendState chosen = services.backends().choose(snapshot, route, triedBackends);
+    if (chosen == null) {
+      fail(lastFailure != null ? lastFailure : ApiError.noHealthyBackend(completion.model()));
+      return;
+    }
+    attempts++;
+    backend = chosen;
+    backendFailed = false;
+    backendReleased = false;
+    triedBackends.add(chosen.spec().id());
+    BackendSpec spec = chosen.spec();
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setHost(spec.host())
+        .setPort(spec.port())
+        .setSsl(spec.ssl())
+        .setURI(spec.basePath() + completion.endpoint().path())
+        .setConnectTimeout(route.timeouts().connectMs())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.ACCEPT, completion.stream() ? "text/event-stream" : "application/json")
+        .putHeader("x-request-id", requestId);
+    copyHeader("traceparent", options);
+    copyHeader("tracestate", options);
+    client.request(options)
+        .compose(upstream -> {
+          upstreamRequest = upstream;
+          if (finished) {
+            upstream.reset();
+            return Future.failedFuture("client gone");
+          }
+          return upstream.send(upstreamBody);
+        })
+        .onComplete(result -> onUpstreamResponse(chosen, result));
+  }
+
+  private void copyHeader(String name, RequestOptions options) {
+    String value = request.getHeader(name);
+    if (value != null) {
+      options.putHeader(name, value);
+    }
+  }
+
+  private void onUpstreamResponse(BackendState attemptBackend, AsyncResult<HttpClientResponse> result) {
+    if (attemptBackend != backend) {
+      return; // a late answer from an attempt already given up on
+    }
+    if (finished) {
+      if (result.succeeded()) {
+        result.result().request().reset();
+      }
+      return;
+    }
+    if (result.failed()) {
+      releaseBackend(true);
+      lastFailure = classify(result.cause());
+      retryOrFail();
+      return;
+    }
+    HttpClientResponse upstream = result.result();
+    int upstreamStatus = upstream.statusCode();
+    if (upstreamStatus >= 500 && !headersSent && canRetry()) {
+      releaseBackend(true);
+      lastFailure = ApiError.upstreamFailed("backend " + attemptBackend.spec().id() + " answered " + upstreamStatus);
+      upstream.request().reset();
+      tryNextBackend();
+      return;
+    }
+    if (upstreamStatus != 200) {
+      upstream.body().onComplete(body -> forwardUpstreamError(upstreamStatus,
+          body.succeeded() ? body.result() : Buffer.buffer()));
+      return;
+    }
+    if (completion.stream()) {
+      startStreaming(upstream);
+    } else {
+      upstream.body().onComplete(body -> {
+        if (body.succeeded()) {
+          sendWholeResponse(upstream, body.result());
+        } else {
+          onUpstreamFailure(body.cause());
+        }
+      });
+    }
+  }
+
+  private boolean canRetry() {
+    return attempts < route.maxAttempts() && route.backendIds().size() > triedBackends.size();
+  }
+
+  private void retryOrFail() {
+    if (!headersSent && canRetry()) {
+      tryNextBackend();
+    } else {
+      fail(lastFailure);
+    }
+  }
+
+  private static ApiError classify(Throwable cause) {
+    if (cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException) {
+      return ApiError.upstreamTimeout("connect");
+    }
+    if (cause instanceof ConnectException) {
+      return ApiError.upstreamFailed("connection refused");
+    }
+    return ApiError.upstreamFailed(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+  }
+
+  // ---- streaming ---------------------------------------------------------------------------
+
+  private void startStreaming(HttpClientResponse upstream) {
+    upstreamResponse = upstream;
+    forwarder = new SseForwarder(!completion.clientWantsUsage());
+    lastUpstreamDataNanos = System.nanoTime();
+    sendStreamHeaders();
+    upstream.handler(this::onUpstreamData);
+    upstream.exceptionHandler(this::onUpstreamFailure);
+    upstream.endHandler(v -> onUpstreamEnd());
+  }
+
+  private void sendStreamHeaders() {
+    if (headersSent) {
+      return;
+    }
+    headersSent = true;
+    response.setChunked(true);
+    response.putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+    response.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+    response.putHeader("x-accel-buffering", "no");
+    commonHeaders();
+  }
+
+  private void commonHeaders() {
+    response.putHeader("x-request-id", requestId);
+    if (backend != null) {
+      response.putHeader("x-tollgate-backend", backend.spec().id());
+    }
+    admission.headers().writeTo(response.headers());
+  }
+
+  private void onUpstreamData(Buffer chunk) {
+    if (finished) {
+      return;
+    }
+    long now = System.nanoTime();
+    lastUpstreamDataNanos = now;
+    Buffer out = forwarder.process(chunk);
+    if (firstTokenNanos < 0 && forwarder.tokenChunks() > 0) {
+      firstTokenNanos = now;
+    }
+    if (out.length() > 0) {
+      writeToClient(out, now);
+    }
+    if (forwarder.pendingBytes() > MAX_EVENT_BYTES) {
+      onUpstreamFailure(new IllegalStateException("upstream SSE event over " + MAX_EVENT_BYTES + " bytes"));
+    }
+  }
+
+  private void writeToClient(Buffer out, long now) {
+    lastClientWriteNanos = now;
+    response.write(out);
+    if (response.writeQueueFull() && upstreamResponse != null && !upstreamPaused) {
+      // The client reads slower than the backend writes: stop reading upstream until it drains,
+      // so TCP flow control slows the backend instead of our heap filling up.
+      upstreamPaused = true;
+      upstreamResponse.pause();
+    }
+  }
+
+  private void resumeUpstream() {
+    if (upstreamPaused && !finished) {
+      upstreamPaused = false;
+      upstreamResponse.resume();
+    }
+  }
+
+  private void onUpstreamEnd() {
+    if (finished) {
+      return;
+    }
+    usage = forwarder.usage();
+    if (forwarder.sawErrorEvent()) {
+      errorKind = errorCode(forwarder.error());
+    }
+    if (!forwarder.sawDone()) {
+      // The backend closed without [DONE]: the client must not mistake this for a full answer.
+      errorKind = "upstream_error";
+      response.write(ApiError.upstreamFailed("the stream ended before it was complete").toSseEvent());
+      response.write(DONE_EVENT.copy());
+    }
+    response.end();
+    finish();
+  }
+
+  private void onUpstreamFailure(Throwable cause) {
+    if (finished) {
+      return;
+    }
+    backendFailed = true;
+    ApiError error = cause instanceof TimeoutException ? ApiError.upstreamTimeout("idle") : classify(cause);
+    if (forwarder != null) {
+      usage = forwarder.usage();
+    }
+    if (upstreamRequest != null) {
+      upstreamRequest.reset();
+    }
+    fail(error);
+  }
+
+  // ---- non-streaming -----------------------------------------------------------------------
+
+  private void sendWholeResponse(HttpClientResponse upstream, Buffer body) {
+    if (finished) {
+      return;
+    }
+    firstTokenNanos = System.nanoTime();
+    usage = usageOf(body);
+    headersSent = true;
+    String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
+    response.putHeader(HttpHeaders.CONTENT_TYPE, contentType != null ? contentType : "application/json");
+    commonHeaders();
+    response.end(body);
+    finish();
+  }
+
+  private static JsonObject usageOf(Buffer body) {
+    try {
+      return new JsonObject(body).getJsonObject("usage");
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A non-200 from the backend: pass its 4xx on in OpenAI's shape; a 5xx becomes a 502. */
+  private void forwardUpstreamError(int upstreamStatus, Buffer body) {
+    if (finished) {
+      return;
+    }
+    releaseBackend(upstreamStatus >= 500);
+    JsonObject upstreamError = UpstreamErrors.errorObject(body);
+    ApiError error;
+    if (upstreamStatus >= 500) {
+      error = ApiError.upstreamFailed("backend answered " + upstreamStatus
+          + (upstreamError.getString("message") != null ? ": " + upstreamError.getString("message") : ""));
+    } else {
+      error = UpstreamErrors.toApiError(upstreamStatus, upstreamError);
+    }
+    fail(error);
+  }
+
+  // ---- endings -----------------------------------------------------------------------------
+
+  /** Ends the request with an error: a JSON error before the first byte, an SSE event after. */
+  private void fail(ApiError error) {
+    if (finished) {
+      return;
+    }
+    if (error == null) {
+      error = ApiError.noHealthyBackend(completion.model());
+    }
+    errorKind = error.code();
+    if (!clientGone) {
+      if (headersSent) {
+        if (completion.stream()) {
+          response.write(error.toSseEvent());
+          response.end(DONE_EVENT.copy());
+        } else {
+          response.reset();
+        }
+      } else {
+        status = error.status();
+        headersSent = true;
+        response.setStatusCode(error.status());
+        response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        response.putHeader("x-request-id", requestId);
+        admission.headers().writeTo(response.headers());
+        response.end(error.toBuffer());
+      }
+    }
+    finish();
+  }
+
+  private void onClientGone() {
+    if (finished) {
+      return;
+    }
+    clientGone = true;
+    if (forwarder != null) {
+      usage = forwarder.usage();
+    }
+    // Reset (close) the upstream connection: that is the only signal vLLM takes to abort the
+    // generation and free its KV cache.
+    if (upstreamRequest != null) {
+      upstreamRequest.reset();
+    }
+    if (errorKind == null) {
+      errorKind = "client_disconnected";
+    }
+    finish();
+  }
+
+  /** Called by the watchdog a few times a second: timeouts and keep-alives. */
+  void tick(long now) {
+    if (finished) {
+      return;
+    }
+    if (firstTokenNanos < 0) {
+      if (now - startNanos > TimeUnit.MILLISECONDS.toNanos(route.timeouts().firstTokenMs())) {
+        timeout("no first token within " + route.timeouts().firstTokenMs() + " ms");
+        return;
+      }
+      long keepAlive = services.settings().keepAliveIntervalMs();
+      if (completion.stream() && keepAlive > 0
+          && now - lastClientWriteNanos >= TimeUnit.MILLISECONDS.toNanos(keepAlive)) {
+        // Proxies and load balancers cut streams idle for ~60 s; a comment line keeps this one up.
+        sendStreamHeaders();
+        writeToClient(KEEP_ALIVE.copy(), now);
+      }
+    } else if (!upstreamPaused && upstreamResponse != null
+        && now - lastUpstreamDataNanos > TimeUnit.MILLISECONDS.toNanos(route.timeouts().idleMs())) {
+      timeout("no token for " + route.timeouts().idleMs() + " ms");
+    }
+  }
+
+  private void timeout(String what) {
+    backendFailed = true;
+    if (forwarder != null) {
+      usage = forwarder.usage();
+    }
+    if (upstreamRequest != null) {
+      upstreamRequest.reset();
+    }
+    fail(ApiError.upstreamTimeout(what));
+  }
+
+  private void releaseBackend(boolean failed) {
+    if (backend != null && !backendReleased) {
+      backendReleased = true;
+      backend.end(failed);
+    }
+  }
+
+  /** Accounting, exactly once: settle the limiter, free the backend slot, emit usage. */
+  private void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    watchdog.unregister(this);
+    if (backend != null) {
+      releaseBackend(backendFailed || (errorKind != null && !"client_disconnected".equals(errorKind)));
+    }
+    long end = System.nanoTime();
+    long completionTokens = usage != null ? usage.getLong("completion_tokens", 0L)
+        : forwarder != null ? forwarder.tokenChunks() : 0;
+    long promptTokens = usage != null ? usage.getLong("prompt_tokens", 0L)
+        : backend != null ? completion.promptTokenEstimate() : 0;
+    long cachedTokens = 0;
+    if (usage != null && usage.getValue("prompt_tokens_details") instanceof JsonObject details) {
+      cachedTokens = details.getLong("cached_tokens", 0L);
+    }
+    services.limiter().settle(admission.reservation(), promptTokens + completionTokens);
+    services.usage().emit(new UsageEvent(
+        Ids.uuidV7(),
+        Instant.now(),
+        requestId,
+        key.org(),
+        key.id(),
+        completion.endpoint().path(),
+        completion.model(),
+        route.upstreamModel(),
+        backend != null ? backend.spec().id() : null,
+        clientGone && !headersSent ? 499 : status,
+        errorKind,
+        completion.stream(),
+        promptTokens,
+        completionTokens,
+        cachedTokens,
+        route.prices().cost(promptTokens, completionTokens),
+        firstTokenNanos < 0 ? -1 : (firstTokenNanos - startNanos) / 1e6,
+        (end - startNanos) / 1e6,
+        clientGone,
+        snapshot.version()));
+    services.lifecycle().requestEnded();
+  }
+
+  private static String errorCode(JsonObject error) {
+    if (error == null) {
+      return "upstream_error";
+    }
+    Object code = error.getValue("code");
+    return code instanceof String text ? text : "upstream_error";
+  }
+}

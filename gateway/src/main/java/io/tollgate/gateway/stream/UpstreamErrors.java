@@ -1,0 +1,54 @@
+package io.tollgate.gateway.stream;
+
+import io.tollgate.gateway.http.ApiError;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Reads a backend's error body in any of vLLM's shapes (new {@code {"error":{…}}}, old flat
+ * {@code {"object":"error",…}}, its API-key {@code {"error":"Unauthorized"}}, or plain text) and
+ * restates it in OpenAI's shape.
+ */
+final class UpstreamErrors {
+
+  private static final int MAX_MESSAGE = 2_000;
+
+  private UpstreamErrors() {
+  }
+
+  static JsonObject errorObject(Buffer body) {
+    JsonObject json;
+    try {
+      json = new JsonObject(body);
+    } catch (RuntimeException e) {
+      String text = body.toString().strip();
+      return new JsonObject().put("message", text.length() > MAX_MESSAGE ? text.substring(0, MAX_MESSAGE) : text);
+    }
+    Object error = json.getValue("error");
+    if (error instanceof JsonObject nested) {
+      return nested;
+    }
+    if (error instanceof String text) {
+      return new JsonObject().put("message", text);
+    }
+    return json; // the old flat shape carries message/type/param at the top
+  }
+
+  static ApiError toApiError(int status, JsonObject upstream) {
+    if (status == 401 || status == 403) {
+      // The backend refused the gateway, not the client: a deployment problem, not the caller's.
+      return ApiError.upstreamFailed("the backend refused the gateway's credentials (" + status + ")");
+    }
+    String message = upstream.getString("message", "the backend refused the request (" + status + ")");
+    String param = upstream.getValue("param") instanceof String text ? text : null;
+    String code = upstream.getValue("code") instanceof String text ? text : null;
+    String type = switch (status) {
+      case 429 -> "rate_limit_error";
+      default -> "invalid_request_error";
+    };
+    if (status == 404 && code == null) {
+      code = "model_not_found";
+    }
+    return new ApiError(status, message, type, param, code);
+  }
+}
