@@ -1,0 +1,107 @@
+package io.tollgate.gateway.stream;
+
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SseForwarderTest {
+
+  private static final String TOKEN_1 = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n"
+      + "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" Hello\"},\"finish_reason\":null}]}\n\n";
+  private static final String TOKEN_2 = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\" world\"},\"finish_reason\":\"length\"}]}\n\n";
+  private static final String USAGE = "data: {\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"total_tokens\":9,\"completion_tokens\":2}}\n\n";
+  private static final String DONE = "data: [DONE]\n\n";
+  private static final String STREAM = TOKEN_1 + TOKEN_2 + USAGE + DONE;
+
+  @Test
+  void forwardsEverythingUnchangedWhenTheClientAskedForUsage() {
+    SseForwarder forwarder = new SseForwarder(false);
+    Buffer out = forwarder.process(Buffer.buffer(STREAM));
+    assertEquals(STREAM, out.toString());
+    assertEquals(3, forwarder.tokenChunks());
+    assertTrue(forwarder.sawDone());
+    assertEquals(7, forwarder.usage().getInteger("prompt_tokens"));
+    assertEquals(2, forwarder.usage().getInteger("completion_tokens"));
+  }
+
+  @Test
+  void stripsOnlyTheUsageChunkWhenTheClientDidNotAskForIt() {
+    SseForwarder forwarder = new SseForwarder(true);
+    Buffer out = forwarder.process(Buffer.buffer(STREAM));
+    assertEquals(TOKEN_1 + TOKEN_2 + DONE, out.toString());
+    assertEquals(2, forwarder.usage().getInteger("completion_tokens"));
+  }
+
+  @Test
+  void reassemblesEventsSplitAcrossBuffersAtEveryByte() {
+    byte[] bytes = STREAM.getBytes(StandardCharsets.UTF_8);
+    for (int split = 1; split < bytes.length; split++) {
+      for (boolean strip : new boolean[] {false, true}) {
+        SseForwarder forwarder = new SseForwarder(strip);
+        Buffer out = Buffer.buffer();
+        out.appendBuffer(forwarder.process(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, 0, split))));
+        out.appendBuffer(forwarder.process(Buffer.buffer(java.util.Arrays.copyOfRange(bytes, split, bytes.length))));
+        assertEquals(strip ? TOKEN_1 + TOKEN_2 + DONE : STREAM, out.toString(), "split at " + split);
+        assertEquals(0, forwarder.pendingBytes());
+        assertNotNull(forwarder.usage(), "usage read when split at " + split);
+        assertTrue(forwarder.sawDone());
+      }
+    }
+  }
+
+  @Test
+  void byteAtATime() {
+    SseForwarder forwarder = new SseForwarder(true);
+    Buffer out = Buffer.buffer();
+    for (byte b : STREAM.getBytes(StandardCharsets.UTF_8)) {
+      out.appendBuffer(forwarder.process(Buffer.buffer(new byte[] {b})));
+    }
+    assertEquals(TOKEN_1 + TOKEN_2 + DONE, out.toString());
+  }
+
+  @Test
+  void holdsBackAnIncompleteEvent() {
+    SseForwarder forwarder = new SseForwarder(false);
+    Buffer out = forwarder.process(Buffer.buffer(TOKEN_2.substring(0, 30)));
+    assertEquals(0, out.length());
+    assertEquals(0, forwarder.tokenChunks());
+    assertEquals(30, forwarder.pendingBytes());
+  }
+
+  @Test
+  void acceptsCrLfLineEndingsAndSpacesInJson() {
+    String event = "data: {\"choices\": [ ], \"usage\": {\"prompt_tokens\": 3, \"completion_tokens\": 4}}\r\n\r\n";
+    SseForwarder forwarder = new SseForwarder(true);
+    Buffer out = forwarder.process(Buffer.buffer(event + "data: [DONE]\r\n\r\n"));
+    assertEquals("data: [DONE]\r\n\r\n", out.toString());
+    assertEquals(4, forwarder.usage().getInteger("completion_tokens"));
+  }
+
+  @Test
+  void recognisesAnUpstreamErrorEvent() {
+    SseForwarder forwarder = new SseForwarder(true);
+    String error = "data: {\"error\":{\"message\":\"boom\",\"type\":\"InternalServerError\",\"param\":null,\"code\":500}}\n\n";
+    Buffer out = forwarder.process(Buffer.buffer(TOKEN_2 + error + DONE));
+    assertEquals(TOKEN_2 + error + DONE, out.toString());
+    assertTrue(forwarder.sawErrorEvent());
+    assertEquals("boom", forwarder.error().getString("message"));
+  }
+
+  @Test
+  void continuousUsageChunksAreTokensNotTheFinalUsage() {
+    String chunk = "data: {\"choices\":[{\"index\":0,\"text\":\" a\"}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}\n\n";
+    SseForwarder forwarder = new SseForwarder(true);
+    Buffer out = forwarder.process(Buffer.buffer(chunk));
+    assertEquals(chunk, out.toString());
+    assertEquals(1, forwarder.tokenChunks());
+    assertNull(forwarder.usage());
+    assertFalse(forwarder.sawDone());
+  }
+}
