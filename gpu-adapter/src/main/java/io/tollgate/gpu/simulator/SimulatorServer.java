@@ -1,0 +1,212 @@
+package io.tollgate.gpu.simulator;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The simulator's one verticle: its context is the single event loop on which the HTTP server, the engine
+ * and the metrics all run, so none of them needs a lock.
+ */
+final class SimulatorServer extends VerticleBase {
+
+  private static final long BODY_LIMIT_BYTES = 64L * 1024 * 1024;
+  /** How long a refused-connections server lets its in-flight responses finish. */
+  private static final long DRAIN_DAYS = 365;
+
+  private final SimulatorConfig config;
+  private volatile SimulatorFaults faults = SimulatorFaults.none();
+  private final Set<HttpConnection> connections = new HashSet<>();
+  private SimulatorMetrics metrics;
+  private GpuEngine engine;
+  private Router router;
+  private HttpServer server;
+  private NetClient probe;
+  private volatile int port;
+
+  SimulatorServer(SimulatorConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    metrics = new SimulatorMetrics(config);
+    engine = new GpuEngine(vertx, config, () -> faults, metrics);
+    router = routes();
+    probe = vertx.createNetClient(new NetClientOptions().setConnectTimeout(1_000));
+    return listen(config.port()).onSuccess(s -> port = s.actualPort());
+  }
+
+  @Override
+  public Future<?> stop() {
+    engine.close();
+    for (HttpConnection connection : new ArrayList<>(connections)) {
+      connection.close();
+    }
+    HttpServer current = server;
+    server = null;
+    return Future.join(current == null ? Future.succeededFuture() : current.close(), probe.close());
+  }
+
+  int port() {
+    return port;
+  }
+
+  SimulatorFaults faults() {
+    return faults;
+  }
+
+  void faults(SimulatorFaults faults) {
+    this.faults = faults;
+  }
+
+  SimulatorStats stats() {
+    return new SimulatorStats(engine.running(), engine.waiting(), engine.paused(), metrics.completed(),
+        metrics.aborted, metrics.promptTokens, metrics.generationTokens, metrics.prefixCacheQueries,
+        metrics.prefixCacheHits, metrics.errorsInjected, engine.kvCacheUsage());
+  }
+
+  /** Runs an action on this verticle's event loop, from any thread. */
+  <T> Future<T> onContext(Supplier<Future<T>> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        action.get().onComplete(promise);
+      } catch (RuntimeException e) {
+        promise.fail(e);
+      }
+    });
+    return promise.future();
+  }
+
+  /**
+   * Stops listening: the server is shut down gracefully (the listening socket closes at once, idle
+   * connections close, responses in flight go on), then we wait until a connect attempt is refused.
+   */
+  Future<Void> refuseConnections() {
+    HttpServer current = server;
+    if (current == null) {
+      return Future.succeededFuture();
+    }
+    server = null;
+    current.shutdown(DRAIN_DAYS, TimeUnit.DAYS);
+    Promise<Void> refused = Promise.promise();
+    probeUntilRefused(refused, 0);
+    return refused.future();
+  }
+
+  Future<Void> acceptConnections() {
+    if (server != null) {
+      return Future.succeededFuture();
+    }
+    return listen(port).mapEmpty();
+  }
+
+  private void probeUntilRefused(Promise<Void> refused, int attempt) {
+    probe.connect(port, VllmSimulator.loopbackHost(config.host())).onComplete(ar -> {
+      if (ar.failed()) {
+        refused.complete();
+        return;
+      }
+      ar.result().close();
+      if (attempt >= 200) {
+        refused.fail("port " + port + " still accepts connections");
+      } else {
+        vertx.setTimer(5, t -> probeUntilRefused(refused, attempt + 1));
+      }
+    });
+  }
+
+  private Future<HttpServer> listen(int listenPort) {
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(config.host())
+        .setPort(listenPort)
+        .setTcpNoDelay(true)
+        .setIdleTimeout(0)
+        .setHttp2ClearTextEnabled(false);
+    HttpServer created = vertx.createHttpServer(options)
+        .connectionHandler(this::track)
+        .requestHandler(router);
+    return created.listen().onSuccess(s -> server = s);
+  }
+
+  private void track(HttpConnection connection) {
+    connections.add(connection);
+    connection.closeHandler(v -> connections.remove(connection));
+  }
+
+  private Router routes() {
+    GenerationHandler generation = new GenerationHandler(config, engine, metrics, () -> faults);
+    ServerInfoHandler info = new ServerInfoHandler(config, engine);
+    TokenizeHandler tokenizer = new TokenizeHandler(config);
+    EmbeddingHandler embeddings = new EmbeddingHandler(config);
+
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+    Router r = Router.router(vertx);
+    r.post("/v1/chat/completions").handler(body).handler(ctx -> generation.handle(ctx, Endpoint.CHAT));
+    r.post("/v1/completions").handler(body).handler(ctx -> generation.handle(ctx, Endpoint.COMPLETION));
+    r.post("/v1/embeddings").handler(body).handler(embeddings::handle);
+    r.get("/v1/models").handler(info::models);
+    r.get("/health").handler(info::health);
+    r.get("/ping").handler(info::health);
+    r.post("/ping").handler(info::health);
+    r.get("/version").handler(info::version);
+    r.get("/load").handler(info::load);
+    r.post("/tokenize").handler(body).handler(tokenizer::tokenize);
+    r.post("/detokenize").handler(body).handler(tokenizer::detokenize);
+    r.get("/metrics").handler(this::metrics);
+    r.get("/sim/stats").handler(ctx -> json(ctx, stats().toJson()));
+    r.get("/sim/faults").handler(ctx -> json(ctx, faults.toJson()));
+    r.post("/sim/faults").handler(body).handler(this::setFaults);
+    // FastAPI's answers for unknown paths and methods.
+    r.errorHandler(404, ctx -> detail(ctx, 404, "Not Found"));
+    r.errorHandler(405, ctx -> detail(ctx, 405, "Method Not Allowed"));
+    r.errorHandler(413, ctx -> new ApiError(413, "Request body too large", null).send(ctx.response()));
+    r.errorHandler(500, ctx -> new ApiError(500, "Internal simulator error: " + ctx.failure(), null)
+        .send(ctx.response()));
+    return r;
+  }
+
+  private void metrics(RoutingContext ctx) {
+    ctx.response().putHeader("content-type", PrometheusText.CONTENT_TYPE)
+        .end(metrics.render(engine.running(), engine.waiting(), engine.kvCacheUsage()));
+  }
+
+  private void setFaults(RoutingContext ctx) {
+    try {
+      String text = ctx.body().asString();
+      SimulatorFaults updated = SimulatorFaults.fromJson(
+          text == null || text.isBlank() ? new JsonObject() : new JsonObject(text));
+      faults = updated;
+      json(ctx, updated.toJson());
+    } catch (RuntimeException e) {
+      ApiError.badRequest("Invalid faults: " + e.getMessage()).send(ctx.response());
+    }
+  }
+
+  private static void json(RoutingContext ctx, JsonObject body) {
+    ctx.response().putHeader("content-type", "application/json").end(body.encode());
+  }
+
+  private static void detail(RoutingContext ctx, int status, String detail) {
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+          .end(new JsonObject().put("detail", detail).encode());
+    }
+  }
+}

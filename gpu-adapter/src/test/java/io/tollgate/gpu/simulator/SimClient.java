@@ -1,0 +1,159 @@
+package io.tollgate.gpu.simulator;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** A small HTTP client for simulator tests: plain requests, and SSE streams parsed into timed events. */
+final class SimClient implements AutoCloseable {
+
+  private final HttpClient http;
+  private final int port;
+
+  SimClient(Vertx vertx, int port) {
+    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
+        new PoolOptions().setHttp1MaxSize(4_000).setMaxWaitQueueSize(-1));
+    this.port = port;
+  }
+
+  int port() {
+    return port;
+  }
+
+  HttpClient http() {
+    return http;
+  }
+
+  record Reply(int status, MultiMap headers, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  record SseEvent(String data, long atNanos) {
+    boolean done() {
+      return "[DONE]".equals(data);
+    }
+
+    JsonObject json() {
+      return new JsonObject(data);
+    }
+  }
+
+  record Stream(int status, MultiMap headers, String raw, List<SseEvent> events, long sentNanos) {
+    List<JsonObject> chunks() {
+      return events.stream().filter(e -> !e.done()).map(SseEvent::json).toList();
+    }
+
+    /** Chunks that carry choices (what vLLM's benchmark counts as tokens). */
+    List<JsonObject> tokenChunks() {
+      return chunks().stream().filter(c -> c.getJsonArray("choices") != null
+          && !c.getJsonArray("choices").isEmpty()).toList();
+    }
+  }
+
+  Future<Reply> get(String path) {
+    return send(HttpMethod.GET, path, null, null, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  Future<Reply> postJson(String path, JsonObject body) {
+    return postJson(path, body, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  Future<Reply> postJson(String path, JsonObject body, MultiMap headers) {
+    return send(HttpMethod.POST, path, body.encode(), "application/json", headers);
+  }
+
+  Future<Reply> post(String path, String body, String contentType) {
+    return send(HttpMethod.POST, path, body, contentType, MultiMap.caseInsensitiveMultiMap());
+  }
+
+  private Future<Reply> send(HttpMethod method, String path, String body, String contentType, MultiMap headers) {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(path).setHeaders(headers);
+    if (contentType != null) {
+      options.putHeader("content-type", contentType);
+    }
+    return http.request(options)
+        .compose(req -> body == null ? req.send() : req.send(body))
+        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString())));
+  }
+
+  /** Posts a streaming request and collects every SSE event with its arrival time. */
+  Future<Stream> stream(String path, JsonObject body) {
+    return stream(path, body, MultiMap.caseInsensitiveMultiMap(), resp -> { });
+  }
+
+  Future<Stream> stream(String path, JsonObject body, MultiMap headers, Consumer<HttpClientResponse> onResponse) {
+    long sent = System.nanoTime();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(path).setHeaders(headers)
+        .putHeader("content-type", "application/json");
+    return http.request(options)
+        .compose(req -> req.send(body.encode()))
+        .compose(resp -> {
+          Promise<Stream> done = Promise.promise();
+          SseParser parser = new SseParser();
+          StringBuilder raw = new StringBuilder();
+          resp.handler(buf -> {
+            String text = buf.toString();
+            raw.append(text);
+            parser.feed(text, System.nanoTime());
+          });
+          resp.exceptionHandler(done::tryFail);
+          resp.endHandler(v -> done.tryComplete(
+              new Stream(resp.statusCode(), resp.headers(), raw.toString(), parser.events, sent)));
+          onResponse.accept(resp);
+          return done.future();
+        });
+  }
+
+  /** Splits SSE text into events at blank lines, across network buffers. */
+  static final class SseParser {
+    final List<SseEvent> events = new ArrayList<>();
+    private final StringBuilder pending = new StringBuilder();
+
+    void feed(String text, long atNanos) {
+      pending.append(text);
+      int end;
+      while ((end = pending.indexOf("\n\n")) >= 0) {
+        String event = pending.substring(0, end);
+        pending.delete(0, end + 2);
+        if (event.startsWith("data: ")) {
+          events.add(new SseEvent(event.substring(6), atNanos));
+        } else {
+          events.add(new SseEvent("<<not a data line: " + event + ">>", atNanos));
+        }
+      }
+    }
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return await(future, 20);
+  }
+
+  static <T> T await(Future<T> future, long seconds) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+  }
+
+  static Buffer buffer(String s) {
+    return Buffer.buffer(s);
+  }
+
+  @Override
+  public void close() throws Exception {
+    await(http.close(), 10);
+  }
+}
