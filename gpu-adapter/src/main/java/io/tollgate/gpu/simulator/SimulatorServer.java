@@ -28,6 +28,11 @@ final class SimulatorServer extends VerticleBase {
   private static final long BODY_LIMIT_BYTES = 64L * 1024 * 1024;
   /** How long a refused-connections server lets its in-flight responses finish. */
   private static final long DRAIN_DAYS = 365;
+  /**
+   * A fixed socket send buffer. Left to Linux autotuning it grows to tcp_wmem's max (4 MB), so a client that
+   * stops reading would only hold back a stream after ~20,000 tokens; with this, after a few hundred.
+   */
+  private static final int SEND_BUFFER_BYTES = 64 * 1024;
 
   private final SimulatorConfig config;
   private volatile SimulatorFaults faults = SimulatorFaults.none();
@@ -137,6 +142,7 @@ final class SimulatorServer extends VerticleBase {
         .setHost(config.host())
         .setPort(listenPort)
         .setTcpNoDelay(true)
+        .setSendBufferSize(SEND_BUFFER_BYTES)
         .setIdleTimeout(0)
         .setHttp2ClearTextEnabled(false);
     HttpServer created = vertx.createHttpServer(options)

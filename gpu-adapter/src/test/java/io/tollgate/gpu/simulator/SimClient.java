@@ -25,8 +25,12 @@ final class SimClient implements AutoCloseable {
   private final int port;
 
   SimClient(Vertx vertx, int port) {
-    this.http = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
-        new PoolOptions().setHttp1MaxSize(4_000).setMaxWaitQueueSize(-1));
+    this(vertx, port, new HttpClientOptions());
+  }
+
+  SimClient(Vertx vertx, int port, HttpClientOptions options) {
+    this.http = vertx.createHttpClient(new HttpClientOptions(options).setDefaultHost("127.0.0.1")
+        .setDefaultPort(port), new PoolOptions().setHttp1MaxSize(4_000).setMaxWaitQueueSize(-1));
     this.port = port;
   }
 

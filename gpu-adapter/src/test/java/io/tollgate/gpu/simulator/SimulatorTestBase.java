@@ -2,6 +2,7 @@ package io.tollgate.gpu.simulator;
 
 import io.tollgate.testsupport.GuardedVertx;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -51,7 +52,11 @@ abstract class SimulatorTestBase {
   }
 
   protected SimClient client(VllmSimulator simulator) {
-    SimClient client = new SimClient(vertx, simulator.port());
+    return client(simulator, new HttpClientOptions());
+  }
+
+  protected SimClient client(VllmSimulator simulator, HttpClientOptions options) {
+    SimClient client = new SimClient(vertx, simulator.port(), options);
     clients.add(client);
     return client;
   }
