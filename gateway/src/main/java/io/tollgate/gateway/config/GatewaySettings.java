@@ -30,6 +30,18 @@ public record GatewaySettings(
     Path usageSpoolPath,
     int eventLoops) {
 
+  /** The settings a gateway.yaml without server/security/usage sections gets. */
+  public static GatewaySettings defaults() {
+    return new GatewaySettings("0.0.0.0", 8080, "127.0.0.1", 8081, "", "change-me",
+        1_048_576, 15_000, 30_000, Path.of("var/usage/usage.jsonl"), 0);
+  }
+
+  /** For the start-up code that generates a token when the config leaves it empty. */
+  public GatewaySettings withAdminToken(String newAdminToken) {
+    return new GatewaySettings(host, port, adminHost, adminPort, newAdminToken, keyPepper,
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops);
+  }
+
   public GatewaySettings withPorts(int newPort, int newAdminPort) {
     return new GatewaySettings(host, newPort, adminHost, newAdminPort, adminToken, keyPepper,
         maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops);

@@ -1,0 +1,166 @@
+package io.tollgate.gateway.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The rules a JSON Schema cannot express: references between backends, models and keys, and
+ * uniqueness. Runs on documents the schema may have refused, so it only looks at values of the
+ * expected type and leaves type errors to the schema (one fault, one reason).
+ */
+final class SemanticRules {
+
+  private static final String WILDCARD = "*";
+
+  private final List<String> reasons;
+
+  private SemanticRules(List<String> reasons) {
+    this.reasons = reasons;
+  }
+
+  /** Appends one reason per broken rule to {@code reasons}. */
+  static void check(JsonObject snapshot, List<String> reasons) {
+    SemanticRules rules = new SemanticRules(reasons);
+    Set<String> backendIds = rules.checkBackends(snapshot.getValue("backends"));
+    Set<String> modelNames = rules.checkModels(snapshot.getValue("models"), backendIds);
+    rules.checkKeys(snapshot.getValue("keys"), modelNames);
+  }
+
+  /** Returns the backend ids, or null when the list is unusable (references cannot be checked). */
+  private Set<String> checkBackends(Object value) {
+    if (!(value instanceof JsonArray backends)) {
+      return null;
+    }
+    Unique ids = new Unique("backend id");
+    for (int i = 0; i < backends.size(); i++) {
+      if (!(backends.getValue(i) instanceof JsonObject backend)) {
+        continue;
+      }
+      String path = JsonPath.index("backends", i);
+      if (backend.getValue("id") instanceof String id) {
+        ids.add(id, JsonPath.field(path, "id"));
+      }
+      if (backend.getValue("url") instanceof String url) {
+        checkUrl(url, JsonPath.field(path, "url"));
+      }
+    }
+    return ids.seen();
+  }
+
+  private void checkUrl(String url, String path) {
+    if (!UrlShape.PATTERN.matcher(url).matches()) {
+      return; // the schema reports the shape
+    }
+    try {
+      URI uri = new URI(url);
+      if (uri.getHost() == null) {
+        reasons.add(JsonPath.reason(path, "has no valid host name in " + SnapshotSchema.show(url)));
+      } else if (uri.getPort() > 65_535) {
+        reasons.add(JsonPath.reason(path, "port " + uri.getPort() + " is out of range in " + SnapshotSchema.show(url)));
+      }
+    } catch (URISyntaxException e) {
+      reasons.add(JsonPath.reason(path, "is not a valid URL: " + e.getMessage()));
+    }
+  }
+
+  private Set<String> checkModels(Object value, Set<String> backendIds) {
+    if (!(value instanceof JsonArray models)) {
+      return null;
+    }
+    Unique names = new Unique("model name");
+    for (int i = 0; i < models.size(); i++) {
+      if (!(models.getValue(i) instanceof JsonObject model)) {
+        continue;
+      }
+      String path = JsonPath.index("models", i);
+      if (model.getValue("name") instanceof String name) {
+        names.add(name, JsonPath.field(path, "name"));
+      }
+      if (backendIds != null && model.getValue("backends") instanceof JsonArray pool) {
+        for (int b = 0; b < pool.size(); b++) {
+          if (pool.getValue(b) instanceof String backendId && !backendIds.contains(backendId)) {
+            reasons.add(JsonPath.reason(JsonPath.index(JsonPath.field(path, "backends"), b),
+                "unknown backend " + SnapshotSchema.show(backendId)));
+          }
+        }
+      }
+      if (model.getValue("prices") instanceof JsonObject prices) {
+        checkFinite(prices, "promptPerMillion", JsonPath.field(path, "prices"));
+        checkFinite(prices, "completionPerMillion", JsonPath.field(path, "prices"));
+      }
+    }
+    return names.seen();
+  }
+
+  /** JSON has no NaN or infinity, but YAML does (.nan, .inf), and a schema minimum lets them through. */
+  private void checkFinite(JsonObject prices, String field, String path) {
+    if (prices.getValue(field) instanceof Number number && !Double.isFinite(number.doubleValue())) {
+      reasons.add(JsonPath.reason(JsonPath.field(path, field), "must be a finite number, got " + number));
+    }
+  }
+
+  private void checkKeys(Object value, Set<String> modelNames) {
+    if (!(value instanceof JsonArray keys)) {
+      return;
+    }
+    Unique ids = new Unique("key id");
+    Unique hashes = new Unique("key hash");
+    for (int i = 0; i < keys.size(); i++) {
+      if (!(keys.getValue(i) instanceof JsonObject key)) {
+        continue;
+      }
+      String path = JsonPath.index("keys", i);
+      if (key.getValue("id") instanceof String id) {
+        ids.add(id, JsonPath.field(path, "id"));
+      }
+      if (key.getValue("hash") instanceof String hash) {
+        hashes.add(hash, JsonPath.field(path, "hash"));
+      }
+      if (modelNames != null && key.getValue("models") instanceof JsonArray allowed) {
+        for (int m = 0; m < allowed.size(); m++) {
+          if (allowed.getValue(m) instanceof String model && !WILDCARD.equals(model) && !modelNames.contains(model)) {
+            reasons.add(JsonPath.reason(JsonPath.index(JsonPath.field(path, "models"), m),
+                "unknown model " + SnapshotSchema.show(model) + " (name a configured model or \"*\")"));
+          }
+        }
+      }
+    }
+  }
+
+  /** Remembers where each value was first seen, and reports later duplicates with that place. */
+  private final class Unique {
+    private final String what;
+    private final Map<String, String> firstPath = new HashMap<>();
+
+    Unique(String what) {
+      this.what = what;
+    }
+
+    void add(String value, String path) {
+      String first = firstPath.putIfAbsent(value, path);
+      if (first != null) {
+        reasons.add(JsonPath.reason(path, "duplicate " + what + " " + SnapshotSchema.show(value)
+            + " (also at " + first + ")"));
+      }
+    }
+
+    Set<String> seen() {
+      return new HashSet<>(firstPath.keySet());
+    }
+  }
+
+  /** The URL shape the schema demands; read from the schema so the two never disagree. */
+  private static final class UrlShape {
+    static final Pattern PATTERN = Pattern.compile(
+        (String) JsonPath.resolve(SnapshotSchema.get().json(), "#/$defs/backend/properties/url/pattern"));
+  }
+}

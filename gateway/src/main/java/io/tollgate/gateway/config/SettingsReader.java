@@ -1,0 +1,119 @@
+package io.tollgate.gateway.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the process settings (the {@code server}, {@code security} and {@code usage} sections).
+ * An absent option takes its default; a wrong one adds a reason. Numbers may also be written as
+ * strings, because {@code ${VAR:-8080}} interpolation yields strings.
+ */
+final class SettingsReader {
+
+  private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
+  private static final Set<String> SERVER_OPTIONS = Set.of("host", "port", "adminHost", "adminPort",
+      "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "eventLoops");
+  private static final Set<String> SECURITY_OPTIONS = Set.of("adminToken", "keyPepper");
+  private static final Set<String> USAGE_OPTIONS = Set.of("spoolPath");
+
+  private final List<String> reasons;
+
+  private SettingsReader(List<String> reasons) {
+    this.reasons = reasons;
+  }
+
+  static GatewaySettings read(JsonObject document, List<String> reasons) {
+    return new SettingsReader(reasons).read(document);
+  }
+
+  private GatewaySettings read(JsonObject document) {
+    GatewaySettings defaults = GatewaySettings.defaults();
+    JsonObject server = section(document, "server", SERVER_OPTIONS);
+    JsonObject security = section(document, "security", SECURITY_OPTIONS);
+    JsonObject usage = section(document, "usage", USAGE_OPTIONS);
+
+    String keyPepper = text(security, "security.keyPepper", "keyPepper", defaults.keyPepper());
+    // The default pepper is allowed (standalone first run); start-up warns about it, not here.
+    if (keyPepper.isEmpty()) {
+      reasons.add("security.keyPepper: must not be empty (set TOLLGATE_KEY_PEPPER)");
+    }
+    String spool = text(usage, "usage.spoolPath", "spoolPath", defaults.usageSpoolPath().toString());
+    if (spool.isBlank()) {
+      reasons.add("usage.spoolPath: must not be empty");
+    }
+    return new GatewaySettings(
+        host(server, "host", defaults.host()),
+        (int) number(server, "port", defaults.port(), 0, 65_535),
+        host(server, "adminHost", defaults.adminHost()),
+        (int) number(server, "adminPort", defaults.adminPort(), 0, 65_535),
+        text(security, "security.adminToken", "adminToken", defaults.adminToken()),
+        keyPepper,
+        number(server, "maxBodyBytes", defaults.maxBodyBytes(), 1, Integer.MAX_VALUE),
+        number(server, "keepAliveIntervalMs", defaults.keepAliveIntervalMs(), 1, Long.MAX_VALUE),
+        number(server, "shutdownGraceMs", defaults.shutdownGraceMs(), 0, Long.MAX_VALUE),
+        Path.of(spool.isBlank() ? defaults.usageSpoolPath().toString() : spool),
+        (int) number(server, "eventLoops", defaults.eventLoops(), 0, 1024));
+  }
+
+  private JsonObject section(JsonObject document, String name, Set<String> options) {
+    Object value = document.getValue(name);
+    if (value == null) {
+      return new JsonObject();
+    }
+    if (!(value instanceof JsonObject section)) {
+      reasons.add(name + ": must be a mapping, got " + SnapshotSchema.typeOf(value));
+      return new JsonObject();
+    }
+    section.fieldNames().stream().filter(option -> !options.contains(option)).sorted()
+        .forEach(option -> reasons.add(name + "." + option + ": unknown option (known: "
+            + String.join(", ", options.stream().sorted().toList()) + ")"));
+    return section;
+  }
+
+  private String host(JsonObject server, String option, String fallback) {
+    String host = text(server, "server." + option, option, fallback);
+    if (host.isBlank()) {
+      reasons.add("server." + option + ": must not be empty");
+      return fallback;
+    }
+    return host;
+  }
+
+  private String text(JsonObject section, String path, String option, String fallback) {
+    Object value = section.getValue(option);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof String || value instanceof Number) {
+      return String.valueOf(value); // a numeric token or pepper is still text
+    }
+    reasons.add(path + ": must be a string, got " + SnapshotSchema.typeOf(value));
+    return fallback;
+  }
+
+  private long number(JsonObject server, String option, long fallback, long min, long max) {
+    String path = "server." + option;
+    Object value = server.getValue(option);
+    if (value == null) {
+      return fallback;
+    }
+    long number;
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      number = n.longValue();
+    } else if (value instanceof String s && INTEGER.matcher(s.trim()).matches() && s.trim().length() < 19) {
+      number = Long.parseLong(s.trim());
+    } else {
+      reasons.add(path + ": must be an integer, got " + SnapshotSchema.show(value));
+      return fallback;
+    }
+    if (number < min || number > max) {
+      reasons.add(path + ": must be between " + min + " and " + max + ", got " + number);
+      return fallback;
+    }
+    return number;
+  }
+}

@@ -1,0 +1,131 @@
+package io.tollgate.gateway.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns a validated raw snapshot into a {@link ConfigSnapshot}, filling every default, so the
+ * request path never has to ask "was this set?".
+ */
+public final class SnapshotParser {
+
+  /** Limits when the snapshot has no {@code defaults.limits} (same as the shipped gateway.yaml). */
+  public static final LimitSpec BUILT_IN_LIMITS = new LimitSpec(600, 1_000_000, 64);
+  /** Completion tokens reserved when neither the request nor {@code defaults.maxTokens} says. */
+  public static final int BUILT_IN_MAX_TOKENS = 256;
+  /** One try plus one retry on another backend. */
+  public static final int DEFAULT_MAX_ATTEMPTS = 2;
+
+  private SnapshotParser() {
+  }
+
+  /** Validates, then parses; the one call for anyone holding an untrusted document. */
+  public static ConfigSnapshot validateAndParse(JsonObject snapshot, long version) {
+    List<String> reasons = SnapshotValidator.validate(snapshot);
+    if (!reasons.isEmpty()) {
+      throw new ConfigException(reasons);
+    }
+    return parse(snapshot, version);
+  }
+
+  /**
+   * Parses a snapshot that {@link SnapshotValidator} accepted. On an unvalidated document it may
+   * throw ClassCastException or NullPointerException.
+   */
+  public static ConfigSnapshot parse(JsonObject snapshot, long version) {
+    JsonObject defaults = objectOrEmpty(snapshot, "defaults");
+    LimitSpec defaultLimits = limits(objectOrEmpty(defaults, "limits"), BUILT_IN_LIMITS);
+    int defaultMaxTokens = defaults.getInteger("maxTokens", BUILT_IN_MAX_TOKENS);
+    return new ConfigSnapshot(
+        version,
+        backends(snapshot.getJsonArray("backends", new JsonArray())),
+        models(snapshot.getJsonArray("models", new JsonArray())),
+        keys(snapshot.getJsonArray("keys", new JsonArray()), defaultLimits),
+        defaultLimits,
+        defaultMaxTokens);
+  }
+
+  private static Map<String, BackendSpec> backends(JsonArray list) {
+    Map<String, BackendSpec> backends = new LinkedHashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonObject backend = list.getJsonObject(i);
+      String id = backend.getString("id");
+      backends.put(id, new BackendSpec(id, URI.create(backend.getString("url"))));
+    }
+    return backends;
+  }
+
+  private static Map<String, ModelRoute> models(JsonArray list) {
+    Map<String, ModelRoute> models = new LinkedHashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonObject model = list.getJsonObject(i);
+      String name = model.getString("name");
+      models.put(name, new ModelRoute(
+          name,
+          model.getString("upstreamModel", name),
+          strings(model.getJsonArray("backends")),
+          timeouts(model.getJsonObject("timeouts")),
+          model.getInteger("maxAttempts", DEFAULT_MAX_ATTEMPTS),
+          prices(model.getJsonObject("prices"))));
+    }
+    return models;
+  }
+
+  private static ModelRoute.RouteTimeouts timeouts(JsonObject timeouts) {
+    ModelRoute.RouteTimeouts fallback = ModelRoute.RouteTimeouts.DEFAULT;
+    if (timeouts == null) {
+      return fallback;
+    }
+    return new ModelRoute.RouteTimeouts(
+        timeouts.getLong("connectMs", fallback.connectMs()),
+        timeouts.getLong("firstTokenMs", fallback.firstTokenMs()),
+        timeouts.getLong("idleMs", fallback.idleMs()));
+  }
+
+  private static ModelRoute.Prices prices(JsonObject prices) {
+    if (prices == null) {
+      return ModelRoute.Prices.FREE;
+    }
+    return new ModelRoute.Prices(
+        prices.getDouble("promptPerMillion", 0.0),
+        prices.getDouble("completionPerMillion", 0.0));
+  }
+
+  private static Map<String, ApiKeySpec> keys(JsonArray list, LimitSpec defaultLimits) {
+    Map<String, ApiKeySpec> keys = new LinkedHashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonObject key = list.getJsonObject(i);
+      String hash = key.getString("hash");
+      keys.put(hash, new ApiKeySpec(
+          key.getString("id"),
+          hash,
+          key.getString("org"),
+          new HashSet<>(strings(key.getJsonArray("models"))),
+          limits(objectOrEmpty(key, "limits"), defaultLimits)));
+    }
+    return keys;
+  }
+
+  /** Each field left out takes the fallback's value, so a key can override only what it needs. */
+  static LimitSpec limits(JsonObject limits, LimitSpec fallback) {
+    return new LimitSpec(
+        limits.getLong("requestsPerMinute", fallback.requestsPerMinute()),
+        limits.getLong("tokensPerMinute", fallback.tokensPerMinute()),
+        limits.getInteger("maxConcurrentStreams", fallback.maxConcurrentStreams()));
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array.stream().map(String.class::cast).toList();
+  }
+
+  private static JsonObject objectOrEmpty(JsonObject parent, String field) {
+    JsonObject child = parent.getJsonObject(field);
+    return child == null ? new JsonObject() : child;
+  }
+}
