@@ -41,8 +41,9 @@ final class ConfigEndpoint {
     Buffer body = ctx.body().buffer();
     boolean yaml = YAML_TYPES.contains(mediaType(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE)));
     // Decoding, schema validation and parsing of up to 10 MiB is CPU work: keep it off the event
-    // loop. Ordered, so two POSTs to this server apply in the order they arrived.
-    vertx.executeBlocking(() -> holder.apply(decode(body, yaml)), true)
+    // loop. Unordered: each request runs on its own duplicated context, so "ordered" would not
+    // order two POSTs anyway; the holder's compare-and-set keeps versions unique.
+    vertx.executeBlocking(() -> holder.apply(decode(body, yaml)), false)
         .onSuccess(result -> {
           if (result.applied()) {
             ctx.response()

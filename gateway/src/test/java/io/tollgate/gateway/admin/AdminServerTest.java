@@ -208,11 +208,29 @@ class AdminServerTest {
   }
 
   @Test
+  void bodyWithoutAYamlContentTypeIsReadAsJson() throws Exception {
+    // what `curl -d @snapshot.json` sends when -H 'Content-Type: application/json' is forgotten
+    Reply reply = post("application/x-www-form-urlencoded", Snapshots.valid().encode());
+    assertEquals(200, reply.status(), reply.body()::toString);
+    assertEquals(2, holder.current().version());
+  }
+
+  @Test
+  void wrongMethodIsRefusedInTheErrorShape() throws Exception {
+    assertErrorShape(call(HttpMethod.DELETE, "/admin/config", TOKEN, null, null), 405,
+        "invalid_request_error", "method_not_allowed");
+    assertEquals(1, holder.current().version());
+  }
+
+  @Test
   void unknownAdminPathIsNotFound() throws Exception {
     assertErrorShape(call(HttpMethod.GET, "/admin/nope", TOKEN, null, null), 404, "invalid_request_error", "not_found");
     // the token is checked first: unknown paths reveal nothing without it
     assertErrorShape(call(HttpMethod.GET, "/admin/nope", null, null, null), 401,
         "authentication_error", "invalid_admin_token");
+    assertErrorShape(call(HttpMethod.GET, "/admin", null, null, null), 401,
+        "authentication_error", "invalid_admin_token");
+    assertErrorShape(call(HttpMethod.GET, "/elsewhere", null, null, null), 404, "invalid_request_error", "not_found");
   }
 
   @Test
