@@ -30,7 +30,7 @@ class AbortAndBackPressureTest extends SimulatorTestBase {
     eventually(1_000, "running", () -> sim.stats().running() == 1);
 
     long closedAt = System.nanoTime();
-    response.request().connection().close();
+    await(client.onContext(() -> response.request().connection().close()));
     eventually(1_000, "abort counted", () -> sim.stats().aborted() == 1);
     assertTrue(System.nanoTime() - closedAt < 1_000_000_000L);
     SimulatorStats stats = sim.stats();
@@ -51,7 +51,7 @@ class AbortAndBackPressureTest extends SimulatorTestBase {
     HttpClientResponse queued = await(open(client, chat("second").put("max_tokens", 5), r -> r.handler(b -> { })));
     eventually(2_000, "one waiting", () -> sim.stats().waiting() == 1);
 
-    queued.request().connection().close();
+    await(client.onContext(() -> queued.request().connection().close()));
     eventually(1_000, "queued request aborted", () -> sim.stats().aborted() == 1 && sim.stats().waiting() == 0);
     assertEquals(61, await(running).tokenChunks().size());
     assertEquals(1, sim.stats().completed());
@@ -93,7 +93,7 @@ class AbortAndBackPressureTest extends SimulatorTestBase {
         "paused far short of the requested tokens: " + paused.generationTokens());
     assertEquals(1, paused.running());
 
-    response.resume();
+    client.onContext(() -> { response.resume(); return Future.succeededFuture(); });
     await(ended.future(), 30);
     assertTrue(tail.get().endsWith("data: [DONE]\n\n"), tail.get());
     SimulatorStats done = sim.stats();
@@ -104,10 +104,10 @@ class AbortAndBackPressureTest extends SimulatorTestBase {
 
   /** Opens a streaming request; {@code setup} runs on the event loop as the response arrives. */
   static Future<HttpClientResponse> open(SimClient client, JsonObject body, Consumer<HttpClientResponse> setup) {
-    return client.http().request(new RequestOptions().setMethod(HttpMethod.POST)
+    return client.onContext(() -> client.http().request(new RequestOptions().setMethod(HttpMethod.POST)
             .setURI(body.containsKey("messages") ? "/v1/chat/completions" : "/v1/completions")
             .putHeader("content-type", "application/json"))
         .compose(req -> req.send(body.copy().put("stream", true).encode()))
-        .onSuccess(setup::accept);
+        .onSuccess(setup::accept));
   }
 }

@@ -1,5 +1,6 @@
 package io.tollgate.gpu.simulator;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -17,11 +18,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
-/** A small HTTP client for simulator tests: plain requests, and SSE streams parsed into timed events. */
+/**
+ * A small HTTP client for simulator tests: plain requests, and SSE streams parsed into timed events.
+ *
+ * <p>Every request is issued from one Vert.x context of its own. Issued from a test thread, each request
+ * would get a fresh context, its response callbacks would hop to it asynchronously, and a response body
+ * arriving meanwhile would be lost (eclipse-vertx/vert.x#5904).
+ */
 final class SimClient implements AutoCloseable {
 
   private final HttpClient http;
+  private final Context context;
   private final int port;
 
   SimClient(Vertx vertx, int port) {
@@ -31,7 +40,15 @@ final class SimClient implements AutoCloseable {
   SimClient(Vertx vertx, int port, HttpClientOptions options) {
     this.http = vertx.createHttpClient(new HttpClientOptions(options).setDefaultHost("127.0.0.1")
         .setDefaultPort(port), new PoolOptions().setHttp1MaxSize(4_000).setMaxWaitQueueSize(-1));
+    this.context = vertx.getOrCreateContext();
     this.port = port;
+  }
+
+  /** Runs a client action on this client's context, from any thread. */
+  <T> Future<T> onContext(Supplier<Future<T>> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
   }
 
   int port() {
@@ -91,9 +108,9 @@ final class SimClient implements AutoCloseable {
     if (contentType != null) {
       options.putHeader("content-type", contentType);
     }
-    return http.request(options)
+    return onContext(() -> http.request(options)
         .compose(req -> body == null ? req.send() : req.send(body))
-        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString())));
+        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString()))));
   }
 
   /** Posts a streaming request and collects every SSE event with its arrival time. */
@@ -105,7 +122,7 @@ final class SimClient implements AutoCloseable {
     long sent = System.nanoTime();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(path).setHeaders(headers)
         .putHeader("content-type", "application/json");
-    return http.request(options)
+    return onContext(() -> http.request(options)
         .compose(req -> req.send(body.encode()))
         .compose(resp -> {
           Promise<Stream> done = Promise.promise();
@@ -121,7 +138,7 @@ final class SimClient implements AutoCloseable {
               new Stream(resp.statusCode(), resp.headers(), raw.toString(), parser.events, sent)));
           onResponse.accept(resp);
           return done.future();
-        });
+        }));
   }
 
   /** Splits SSE text into events at blank lines, across network buffers. */
@@ -149,7 +166,20 @@ final class SimClient implements AutoCloseable {
   }
 
   static <T> T await(Future<T> future, long seconds) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(seconds, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      System.out.println("TIMEOUT; event loop threads:");
+      Thread.getAllStackTraces().forEach((t, st) -> {
+        if (t.getName().contains("eventloop")) {
+          System.out.println(t.getName() + " " + t.getState());
+          for (StackTraceElement el : st) {
+            System.out.println("   " + el);
+          }
+        }
+      });
+      throw e;
+    }
   }
 
   static Buffer buffer(String s) {
