@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "tollgate-simulator", mixinStandardHelpOptions = true, version = "tollgate-simulator (vLLM "
     + ServerInfoHandler.VERSION + ")", sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "A vLLM-compatible GPU server simulator: OpenAI-compatible /v1/chat/completions, /v1/completions,",
-        "/v1/embeddings, /v1/models, /metrics (vLLM v1 names), continuous batching, KV and prefix cache.",
-        "Control endpoints: GET /sim/stats, GET|POST /sim/faults (JSON of the fault options below).",
+        "A vLLM-compatible GPU server simulator.",
+        "OpenAI API: /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models.",
+        "vLLM: /metrics (v1 names), /health, /ping, /version, /load, /tokenize, /detokenize.",
+        "Control: GET /sim/stats; GET|POST /sim/faults (JSON of the fault options below).",
         ""})
 public final class SimulatorMain implements Callable<Integer> {
 
@@ -154,6 +155,7 @@ public final class SimulatorMain implements Callable<Integer> {
     out.println("vLLM simulator listening on " + simulator.baseUrl() + " serving " + String.join(", ",
         config.models()));
     stopped.await();
+    out.println("vLLM simulator stopped");
     return 0;
   }
 }

@@ -116,10 +116,13 @@ class EndpointsTest extends SimulatorTestBase {
         .put("prompt", "the model zebra"))).json();
     assertEquals(3, tokens.getInteger("count"));
     assertEquals(8192, tokens.getInteger("max_model_len"));
+    JsonArray ids = tokens.getJsonArray("tokens");
     JsonObject text = await(client.postJson("/detokenize", new JsonObject().put("tokens",
-        tokens.getJsonArray("tokens").copy().remove(2) == null ? null : new JsonArray(
-            tokens.getJsonArray("tokens").getList().subList(0, 2))))).json();
+        new JsonArray().add(ids.getInteger(0)).add(ids.getInteger(1))))).json();
     assertEquals("the model", text.getString("prompt"));
+    assertEquals("<tok" + ids.getInteger(2) + ">", await(client.postJson("/detokenize", new JsonObject()
+        .put("tokens", new JsonArray().add(ids.getInteger(2))))).json().getString("prompt"),
+        "words outside the vocabulary come back as their id");
 
     JsonObject chatTokens = await(client.postJson("/tokenize", new JsonObject().put("messages",
         chat("one two three").getJsonArray("messages")))).json();

@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  * would get a fresh context, its response callbacks would hop to it asynchronously, and a response body
  * arriving meanwhile would be lost (eclipse-vertx/vert.x#5904).
  */
-final class SimClient implements AutoCloseable {
+final class SimClient {
 
   private final HttpClient http;
   private final Context context;
@@ -186,8 +186,7 @@ final class SimClient implements AutoCloseable {
     return Buffer.buffer(s);
   }
 
-  @Override
-  public void close() throws Exception {
+  void close() throws Exception {
     await(http.close(), 10);
   }
 }
