@@ -24,6 +24,12 @@ public final class DataPlaneVerticle extends VerticleBase {
 
   /** Concurrent upstream connections per event loop; each HTTP/1.1 stream holds one. */
   private static final int UPSTREAM_POOL_SIZE = 8_192;
+  /**
+   * Fixed socket receive buffer for upstream connections. Linux would autotune it up to
+   * tcp_rmem's max (32 MiB here) per stream; tokens are tiny, and a bounded buffer is what lets a
+   * slow client's back-pressure reach the backend quickly and keeps memory flat.
+   */
+  private static final int UPSTREAM_RECEIVE_BUFFER = 64 * 1024;
 
   private final GatewayServices services;
   private final int port;
@@ -44,6 +50,7 @@ public final class DataPlaneVerticle extends VerticleBase {
         new HttpClientOptions()
             .setKeepAlive(true)
             .setTcpNoDelay(true)
+            .setReceiveBufferSize(UPSTREAM_RECEIVE_BUFFER)
             .setDecompressionSupported(false)
             .setMaxInitialLineLength(16 * 1024),
         new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL_SIZE).setMaxWaitQueueSize(-1));

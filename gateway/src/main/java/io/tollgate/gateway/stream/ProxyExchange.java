@@ -216,12 +216,13 @@ public final class ProxyExchange {
     }
   }
 
-  private static ApiError classify(Throwable cause) {
-    if (cause instanceof TimeoutException || cause instanceof io.netty.channel.ConnectTimeoutException) {
-      return ApiError.upstreamTimeout("connect");
+  /** Connection failures mean the pool has no healthy backend left (503); others are 502/504. */
+  private ApiError classify(Throwable cause) {
+    if (cause instanceof ConnectException || cause instanceof io.netty.channel.ConnectTimeoutException) {
+      return ApiError.noHealthyBackend(completion.model());
     }
-    if (cause instanceof ConnectException) {
-      return ApiError.upstreamFailed("connection refused");
+    if (cause instanceof TimeoutException) {
+      return ApiError.upstreamTimeout("idle");
     }
     return ApiError.upstreamFailed(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
   }
@@ -232,10 +233,23 @@ public final class ProxyExchange {
     upstreamResponse = upstream;
     forwarder = new SseForwarder(!completion.clientWantsUsage());
     lastUpstreamDataNanos = System.nanoTime();
-    sendStreamHeaders();
-    upstream.handler(this::onUpstreamData);
-    upstream.exceptionHandler(this::onUpstreamFailure);
-    upstream.endHandler(v -> onUpstreamEnd());
+    // The client's headers wait for the first bytes: until then a failing backend can still be
+    // retried elsewhere, or answered with a proper status.
+    upstream.handler(chunk -> {
+      if (upstream == upstreamResponse) {
+        onUpstreamData(chunk);
+      }
+    });
+    upstream.exceptionHandler(cause -> {
+      if (upstream == upstreamResponse) {
+        onUpstreamFailure(cause);
+      }
+    });
+    upstream.endHandler(v -> {
+      if (upstream == upstreamResponse) {
+        onUpstreamEnd();
+      }
+    });
   }
 
   private void sendStreamHeaders() {
@@ -277,6 +291,7 @@ public final class ProxyExchange {
   }
 
   private void writeToClient(Buffer out, long now) {
+    sendStreamHeaders();
     lastClientWriteNanos = now;
     response.write(out);
     if (response.writeQueueFull() && upstreamResponse != null && !upstreamPaused) {
@@ -298,6 +313,10 @@ public final class ProxyExchange {
     if (finished) {
       return;
     }
+    if (!headersSent && !forwarder.sawDone()) {
+      onUpstreamFailure(new IllegalStateException("the backend closed the stream before any token"));
+      return;
+    }
     usage = forwarder.usage();
     if (forwarder.sawErrorEvent()) {
       errorKind = errorCode(forwarder.error());
@@ -317,14 +336,22 @@ public final class ProxyExchange {
       return;
     }
     backendFailed = true;
-    ApiError error = cause instanceof TimeoutException ? ApiError.upstreamTimeout("idle") : classify(cause);
+    if (!headersSent && canRetry()) {
+      // Nothing reached the client yet: drop this backend's stream and try another.
+      releaseBackend(true);
+      lastFailure = classify(cause);
+      HttpClientRequest failed = upstreamRequest;
+      upstreamResponse = null;
+      forwarder = null;
+      failed.reset();
+      tryNextBackend();
+      return;
+    }
     if (forwarder != null) {
       usage = forwarder.usage();
     }
-    if (upstreamRequest != null) {
-      upstreamRequest.reset();
-    }
-    fail(error);
+    fail(classify(cause));
+    resetUpstream();
   }
 
   // ---- non-streaming -----------------------------------------------------------------------
@@ -408,15 +435,20 @@ public final class ProxyExchange {
     if (forwarder != null) {
       usage = forwarder.usage();
     }
-    // Reset (close) the upstream connection: that is the only signal vLLM takes to abort the
-    // generation and free its KV cache.
-    if (upstreamRequest != null) {
-      upstreamRequest.reset();
-    }
     if (errorKind == null) {
       errorKind = "client_disconnected";
     }
     finish();
+    // Reset (close) the upstream connection: that is the only signal vLLM takes to abort the
+    // generation and free its KV cache.
+    resetUpstream();
+  }
+
+  /** Closes the upstream stream; after finish(), so the reset's own failure event is ignored. */
+  private void resetUpstream() {
+    if (upstreamRequest != null) {
+      upstreamRequest.reset();
+    }
   }
 
   /** Called by the watchdog a few times a second: timeouts and keep-alives. */
@@ -447,10 +479,8 @@ public final class ProxyExchange {
     if (forwarder != null) {
       usage = forwarder.usage();
     }
-    if (upstreamRequest != null) {
-      upstreamRequest.reset();
-    }
     fail(ApiError.upstreamTimeout(what));
+    resetUpstream();
   }
 
   private void releaseBackend(boolean failed) {

@@ -1,0 +1,146 @@
+package io.tollgate.gateway;
+
+import io.tollgate.gateway.admin.AdminServer;
+import io.tollgate.gateway.auth.Authenticator;
+import io.tollgate.gateway.auth.KeyHasher;
+import io.tollgate.gateway.config.ConfigHolder;
+import io.tollgate.gateway.config.GatewaySettings;
+import io.tollgate.gateway.http.DataPlaneVerticle;
+import io.tollgate.gateway.limit.LocalLimiter;
+import io.tollgate.gateway.route.BackendPool;
+import io.tollgate.gateway.usage.UsageSink;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * A running gateway: data-plane verticles (one per event loop), the admin server, and the shared
+ * services they use. Started and stopped as a whole; tests start several in one JVM.
+ */
+public final class Gateway {
+
+  private static final Logger LOG = Logger.getLogger(Gateway.class.getName());
+
+  private final Vertx vertx;
+  private final GatewayServices services;
+  private final ConfigHolder config;
+  private final List<DataPlaneVerticle> verticles;
+  private final List<String> deployments;
+  private final AdminServer admin;
+  private final int port;
+
+  private Gateway(Vertx vertx, GatewayServices services, ConfigHolder config, List<DataPlaneVerticle> verticles,
+                  List<String> deployments, AdminServer admin, int port) {
+    this.vertx = vertx;
+    this.services = services;
+    this.config = config;
+    this.verticles = verticles;
+    this.deployments = deployments;
+    this.admin = admin;
+    this.port = port;
+  }
+
+  /** Starts a standalone gateway: keys and limits from the config, limits in-process. */
+  public static Future<Gateway> start(Vertx vertx, GatewaySettings settings, ConfigHolder config, UsageSink usage) {
+    Lifecycle lifecycle = new Lifecycle();
+    BackendPool backends = new BackendPool();
+    config.onChange(backends::retainOnly);
+    GatewayServices services = new GatewayServices(settings, config::current,
+        new Authenticator(new KeyHasher(settings.keyPepper())), new LocalLimiter(), backends, usage, lifecycle);
+
+    int instances = settings.eventLoops() > 0 ? settings.eventLoops() : Runtime.getRuntime().availableProcessors();
+    List<DataPlaneVerticle> verticles = new CopyOnWriteArrayList<>();
+    List<String> deployments = new ArrayList<>();
+    // All instances listen on the same host:port and Vert.x shares one listening socket among
+    // them. It does not share port 0 (each instance would get its own), so a free port is chosen
+    // first.
+    int listenPort = settings.port() != 0 ? settings.port() : freePort(settings.host());
+    return vertx.deployVerticle(() -> {
+          DataPlaneVerticle verticle = new DataPlaneVerticle(services, listenPort);
+          verticles.add(verticle);
+          return verticle;
+        }, new DeploymentOptions().setInstances(instances))
+        .compose(id -> {
+          deployments.add(id);
+          int port = verticles.get(0).actualPort();
+          for (DataPlaneVerticle verticle : verticles) {
+            if (verticle.actualPort() != port) {
+              return Future.failedFuture("data-plane instances bound different ports: " + port
+                  + " and " + verticle.actualPort());
+            }
+          }
+          return Future.succeededFuture(port);
+        })
+        .compose(port -> AdminServer.start(vertx, settings, config)
+            .map(admin -> {
+              lifecycle.markReady();
+              LOG.info(() -> "gateway listening on " + settings.host() + ":" + port + " (" + instances
+                  + " event loops), admin on " + settings.adminHost() + ":" + admin.port()
+                  + ", config version " + config.current().version());
+              return new Gateway(vertx, services, config, verticles, deployments, admin, port);
+            }));
+  }
+
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port on " + host, e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int adminPort() {
+    return admin.port();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public GatewayServices services() {
+    return services;
+  }
+
+  public ConfigHolder config() {
+    return config;
+  }
+
+  /**
+   * Graceful stop: readiness goes false, new requests get 503, the listeners close, and streams in
+   * flight get up to {@code graceMillis} to finish before their connections are closed.
+   */
+  public Future<Void> shutdown(long graceMillis) {
+    services.lifecycle().startDraining();
+    List<Future<Void>> closing = new ArrayList<>();
+    for (DataPlaneVerticle verticle : verticles) {
+      HttpServer server = verticle.server();
+      if (server != null) {
+        closing.add(server.shutdown(graceMillis, TimeUnit.MILLISECONDS));
+      }
+    }
+    return Future.join(closing)
+        .eventually(() -> admin.close())
+        .eventually(() -> {
+          List<Future<Void>> undeploys = new ArrayList<>();
+          deployments.forEach(id -> undeploys.add(vertx.undeploy(id)));
+          return Future.join(undeploys);
+        })
+        .eventually(() -> services.usage().flush())
+        .mapEmpty();
+  }
+}

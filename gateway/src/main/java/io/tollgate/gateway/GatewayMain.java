@@ -1,0 +1,193 @@
+package io.tollgate.gateway;
+
+import io.tollgate.gateway.auth.ApiKeyMinter;
+import io.tollgate.gateway.auth.KeyHasher;
+import io.tollgate.gateway.config.ConfigException;
+import io.tollgate.gateway.config.ConfigHolder;
+import io.tollgate.gateway.config.ConfigLoader;
+import io.tollgate.gateway.config.ConfigSnapshot;
+import io.tollgate.gateway.config.GatewayConfig;
+import io.tollgate.gateway.config.GatewaySettings;
+import io.tollgate.gateway.demo.DemoMode;
+import io.tollgate.gateway.usage.SpoolUsageSink;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code java -jar tollgate-gateway.jar [--demo] [--config FILE]} and its admin subcommands. */
+@Command(name = "tollgate-gateway", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
+    description = "Tollgate: a reactive LLM inference gateway in front of vLLM.",
+    subcommands = {GatewayMain.MintKey.class})
+public final class GatewayMain implements Callable<Integer> {
+
+  static final String DEFAULT_PEPPER = "change-me";
+
+  @Option(names = {"-c", "--config"}, description = "Gateway YAML file (default: the embedded config/gateway.yaml).")
+  Path configFile;
+
+  @Option(names = "--demo", description = "Start two in-process vLLM simulators and a demo key; print a curl that streams.")
+  boolean demo;
+
+  @Option(names = "--port", description = "Data-plane port (overrides the config).")
+  Integer port;
+
+  @Option(names = "--admin-port", description = "Admin port (overrides the config).")
+  Integer adminPort;
+
+  public static void main(String[] args) {
+    int exit = new CommandLine(new GatewayMain()).execute(args);
+    if (exit != 0) {
+      System.exit(exit);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    GatewayConfig config;
+    try {
+      config = loadConfig(configFile);
+    } catch (ConfigException e) {
+      System.err.println("tollgate: the configuration is invalid:");
+      e.reasons().forEach(reason -> System.err.println("  - " + reason));
+      return 2;
+    }
+    GatewaySettings settings = config.settings().withPorts(
+        port != null ? port : config.settings().port(),
+        adminPort != null ? adminPort : config.settings().adminPort());
+    boolean generatedToken = settings.adminToken() == null || settings.adminToken().isBlank();
+    if (generatedToken) {
+      settings = settings.withAdminToken(randomToken());
+    }
+    if (DEFAULT_PEPPER.equals(settings.keyPepper()) && !demo) {
+      System.err.println("tollgate: WARNING: keyPepper is the default; set TOLLGATE_KEY_PEPPER in production.");
+    }
+
+    Vertx vertx = Vertx.vertx();
+    SpoolUsageSink usage = new SpoolUsageSink(settings.usageSpoolPath());
+    KeyHasher hasher = new KeyHasher(settings.keyPepper());
+    GatewaySettings finalSettings = settings;
+    Future<DemoMode.Demo> demoStarted = demo
+        ? DemoMode.start(vertx, hasher, config.snapshot())
+        : Future.succeededFuture(null);
+    Gateway gateway;
+    DemoMode.Demo demoSetup;
+    try {
+      demoSetup = demoStarted.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      ConfigSnapshot snapshot = demoSetup != null ? demoSetup.snapshot() : config.snapshot();
+      gateway = Gateway.start(vertx, finalSettings, new ConfigHolder(snapshot), usage)
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("tollgate: failed to start: " + rootMessage(e));
+      vertx.close();
+      return 1;
+    }
+
+    printBanner(gateway, finalSettings, generatedToken, demoSetup);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.err.println("tollgate: draining (up to " + finalSettings.shutdownGraceMs() + " ms)…");
+      try {
+        gateway.shutdown(finalSettings.shutdownGraceMs())
+            .eventually(usage::close)
+            .eventually(vertx::close)
+            .toCompletionStage().toCompletableFuture()
+            .get(finalSettings.shutdownGraceMs() + 10_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        System.err.println("tollgate: shutdown incomplete: " + rootMessage(e));
+      }
+      stopped.countDown();
+    }, "tollgate-shutdown"));
+    stopped.await();
+    return 0;
+  }
+
+  private void printBanner(Gateway gateway, GatewaySettings settings, boolean generatedToken, DemoMode.Demo demoSetup) {
+    String base = "http://localhost:" + gateway.port();
+    System.out.println();
+    System.out.println("Tollgate gateway ready on " + base + " (admin on port " + gateway.adminPort() + ")");
+    if (generatedToken) {
+      System.out.println("Admin token (generated for this run): " + settings.adminToken());
+    }
+    System.out.println("Usage events: " + settings.usageSpoolPath().toAbsolutePath());
+    if (demoSetup != null) {
+      System.out.println();
+      System.out.println("Demo: model '" + DemoMode.MODEL + "' on " + demoSetup.simulators().size()
+          + " simulated vLLM servers.");
+      System.out.println("Demo API key (shown once): " + demoSetup.apiKey());
+      System.out.println();
+      System.out.println("Stream a completion:");
+      System.out.println("  curl -N " + base + "/v1/chat/completions \\");
+      System.out.println("    -H 'Authorization: Bearer " + demoSetup.apiKey() + "' \\");
+      System.out.println("    -H 'Content-Type: application/json' \\");
+      System.out.println("    -d '{\"model\":\"" + DemoMode.MODEL + "\",\"stream\":true,\"max_tokens\":32,"
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about toll gates\"}]}'");
+      System.out.println();
+      System.out.println("Config: curl -H 'Authorization: Bearer " + settings.adminToken() + "' http://localhost:"
+          + gateway.adminPort() + "/admin/config");
+    }
+    System.out.println("Press Ctrl-C to stop.");
+    System.out.flush();
+  }
+
+  static GatewayConfig loadConfig(Path file) {
+    return file != null ? ConfigLoader.load(file, System.getenv()) : ConfigLoader.loadDefault(System.getenv());
+  }
+
+  private static String randomToken() {
+    byte[] bytes = new byte[24];
+    new SecureRandom().nextBytes(bytes);
+    return "tga-" + HexFormat.of().formatHex(bytes);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage() != null ? root.getMessage() : root.toString();
+  }
+
+  /** Mints an API key: prints the secret once, and the line to add to the config. */
+  @Command(name = "mint-key", mixinStandardHelpOptions = true,
+      description = "Create an API key. The secret is printed once; only its keyed hash goes in the config.")
+  static final class MintKey implements Callable<Integer> {
+
+    @Option(names = "--id", required = true, description = "Key id (shown in logs and usage), e.g. ci-bot.")
+    String id;
+
+    @Option(names = "--org", required = true, description = "Owning organisation.")
+    String org;
+
+    @Option(names = "--models", split = ",", defaultValue = "*", description = "Allowed models (default: all).")
+    List<String> models;
+
+    @Option(names = {"-c", "--config"}, description = "Gateway YAML file whose keyPepper to use (default: the embedded one).")
+    Path configFile;
+
+    @Override
+    public Integer call() {
+      GatewaySettings settings = loadConfig(configFile).settings();
+      String secret = new ApiKeyMinter().newSecret();
+      String hash = new KeyHasher(settings.keyPepper()).hash(secret);
+      System.out.println("API key (shown once; store it now): " + secret);
+      System.out.println();
+      System.out.println("Add this line under snapshot.keys in your gateway config, then reload it:");
+      System.out.println("  - {id: " + id + ", hash: \"" + hash + "\", org: " + org + ", models: ["
+          + String.join(", ", models.stream().map(m -> "\"" + m + "\"").toList()) + "]}");
+      if (DEFAULT_PEPPER.equals(settings.keyPepper())) {
+        System.err.println("WARNING: hashed with the default pepper; set TOLLGATE_KEY_PEPPER for real keys.");
+      }
+      return 0;
+    }
+  }
+}

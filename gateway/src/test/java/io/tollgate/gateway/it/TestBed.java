@@ -1,0 +1,167 @@
+package io.tollgate.gateway.it;
+
+import io.tollgate.gateway.Gateway;
+import io.tollgate.gateway.auth.KeyHasher;
+import io.tollgate.gateway.config.ApiKeySpec;
+import io.tollgate.gateway.config.BackendSpec;
+import io.tollgate.gateway.config.ConfigHolder;
+import io.tollgate.gateway.config.ConfigSnapshot;
+import io.tollgate.gateway.config.GatewaySettings;
+import io.tollgate.gateway.config.LimitSpec;
+import io.tollgate.gateway.config.ModelRoute;
+import io.tollgate.gpu.simulator.SimulatorConfig;
+import io.tollgate.gpu.simulator.VllmSimulator;
+import io.tollgate.testsupport.GuardedVertx;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * A gateway in front of N in-process simulators on loopback (port 0 everywhere), with one test
+ * key, a collecting usage sink and an HTTP client. Blocking helpers are for the test thread only.
+ */
+public final class TestBed implements AutoCloseable {
+
+  public static final String PEPPER = "test-pepper";
+  public static final String SECRET = "tg-test-secret-0001";
+  public static final String KEY_ID = "test-key";
+  public static final String ORG = "test-org";
+  public static final String MODEL = "m";
+  public static final String FORBIDDEN_MODEL = "forbidden";
+  public static final String ADMIN_TOKEN = "admin-secret";
+
+  public final GuardedVertx guarded;
+  public final Vertx vertx;
+  public final List<VllmSimulator> simulators;
+  public final Gateway gateway;
+  public final CollectingUsageSink usage;
+  public final HttpClient client;
+
+  private TestBed(GuardedVertx guarded, List<VllmSimulator> simulators, Gateway gateway,
+                  CollectingUsageSink usage, HttpClient client) {
+    this.guarded = guarded;
+    this.vertx = guarded.vertx();
+    this.simulators = simulators;
+    this.gateway = gateway;
+    this.usage = usage;
+    this.client = client;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static final class Builder {
+    private int simulators = 2;
+    private UnaryOperator<SimulatorConfig> simulatorConfig = c -> c.withInterTokenMillis(2);
+    private LimitSpec limits = LimitSpec.UNLIMITED;
+    private int maxAttempts = 2;
+    private ModelRoute.RouteTimeouts timeouts = new ModelRoute.RouteTimeouts(1_000, 10_000, 5_000);
+    private long keepAliveMillis = 15_000;
+    private long maxBodyBytes = 64 * 1024;
+    private int eventLoops = 2;
+
+    public Builder simulators(int count) {
+      this.simulators = count;
+      return this;
+    }
+
+    public Builder simulatorConfig(UnaryOperator<SimulatorConfig> config) {
+      this.simulatorConfig = config;
+      return this;
+    }
+
+    public Builder limits(LimitSpec limits) {
+      this.limits = limits;
+      return this;
+    }
+
+    public Builder maxAttempts(int attempts) {
+      this.maxAttempts = attempts;
+      return this;
+    }
+
+    public Builder timeouts(ModelRoute.RouteTimeouts timeouts) {
+      this.timeouts = timeouts;
+      return this;
+    }
+
+    public Builder keepAliveMillis(long millis) {
+      this.keepAliveMillis = millis;
+      return this;
+    }
+
+    public Builder eventLoops(int loops) {
+      this.eventLoops = loops;
+      return this;
+    }
+
+    public TestBed start() throws Exception {
+      GuardedVertx guarded = GuardedVertx.create();
+      Vertx vertx = guarded.vertx();
+      SimulatorConfig config = simulatorConfig.apply(SimulatorConfig.defaults().withModels(List.of(MODEL, FORBIDDEN_MODEL)));
+      List<Future<VllmSimulator>> starting = new ArrayList<>();
+      for (int i = 0; i < simulators; i++) {
+        starting.add(VllmSimulator.start(vertx, config));
+      }
+      List<VllmSimulator> sims = new ArrayList<>();
+      for (Future<VllmSimulator> future : starting) {
+        sims.add(await(future));
+      }
+      ConfigSnapshot snapshot = snapshot(sims, 1);
+      GatewaySettings settings = new GatewaySettings("127.0.0.1", 0, "127.0.0.1", 0, ADMIN_TOKEN, PEPPER,
+          maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops);
+      CollectingUsageSink usage = new CollectingUsageSink();
+      Gateway gateway = await(Gateway.start(vertx, settings, new ConfigHolder(snapshot), usage));
+      HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+          .setDefaultPort(gateway.port()), new PoolOptions().setHttp1MaxSize(1_000));
+      return new TestBed(guarded, sims, gateway, usage, client);
+    }
+
+    ConfigSnapshot snapshot(List<VllmSimulator> sims, long version) {
+      Map<String, BackendSpec> backends = new HashMap<>();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < sims.size(); i++) {
+        String id = "sim-" + (i + 1);
+        ids.add(id);
+        backends.put(id, new BackendSpec(id, URI.create(sims.get(i).baseUrl())));
+      }
+      Map<String, ModelRoute> models = Map.of(
+          MODEL, new ModelRoute(MODEL, MODEL, ids, timeouts, maxAttempts, new ModelRoute.Prices(1.0, 2.0)),
+          FORBIDDEN_MODEL, new ModelRoute(FORBIDDEN_MODEL, FORBIDDEN_MODEL, ids, timeouts, maxAttempts,
+              ModelRoute.Prices.FREE));
+      String hash = new KeyHasher(PEPPER).hash(SECRET);
+      ApiKeySpec key = new ApiKeySpec(KEY_ID, hash, ORG, Set.of(MODEL), limits);
+      return new ConfigSnapshot(version, backends, models, Map.of(hash, key), LimitSpec.UNLIMITED, 64);
+    }
+  }
+
+  public VllmSimulator sim(int number) {
+    return simulators.get(number - 1);
+  }
+
+  public static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      await(gateway.shutdown(1_000));
+    } finally {
+      guarded.closeAndAssert();
+    }
+  }
+}
