@@ -131,6 +131,13 @@ class FaultsTest extends SimulatorTestBase {
     assertEquals(port, sim.port());
     assertEquals(200, await(fresh.get("/health")).status());
     assertEquals(200, await(fresh.postJson("/v1/completions", completion("hi").put("max_tokens", 1))).status());
+
+    // Again, straight away: the port is released and taken each time.
+    await(sim.refuseConnections());
+    SimClient another = client(sim);
+    assertThrows(ExecutionException.class, () -> await(another.get("/health")));
+    await(sim.acceptConnections());
+    assertEquals(200, await(another.get("/health")).status());
   }
 
   @Test

@@ -37,6 +37,26 @@ class ResponseShapesTest extends SimulatorTestBase {
     assertTrue(s.raw().contains("\"logprobs\":null,\"finish_reason\":null,\"stop_reason\":null}],\"usage\":null}"),
         s.raw());
     assertEquals("length", chunks.get(2).getJsonArray("choices").getJsonObject(0).getString("finish_reason"));
+
+    SimClient.Stream withUsage = await(client.stream("/v1/completions", completion("once upon a time")
+        .put("max_tokens", 2).put("stream", true).put("stream_options", new JsonObject().put("include_usage", true))));
+    JsonObject usageChunk = withUsage.chunks().get(2);
+    assertEquals("text_completion", usageChunk.getString("object"));
+    assertTrue(usageChunk.getJsonArray("choices").isEmpty());
+    assertEquals(new JsonObject().put("prompt_tokens", 4).put("total_tokens", 6).put("completion_tokens", 2),
+        usageChunk.getJsonObject("usage"));
+  }
+
+  @Test
+  void chatTemplateCountsEveryMessageAndTextParts() throws Exception {
+    SimClient client = client(start(FAST));
+    JsonObject body = new JsonObject().put("max_tokens", 1).put("messages", new JsonArray()
+        .add(new JsonObject().put("role", "system").put("content", "be brief"))
+        .add(new JsonObject().put("role", "user").put("content", new JsonArray()
+            .add(new JsonObject().put("type", "text").put("text", "two words"))
+            .add(new JsonObject().put("type", "text").put("text", "three more words")))));
+    JsonObject usage = await(client.postJson("/v1/chat/completions", body)).json().getJsonObject("usage");
+    assertEquals((2 + 3) + (5 + 3) + 2, usage.getInteger("prompt_tokens"));
   }
 
   @Test
