@@ -30,6 +30,7 @@ class DemoModeTest {
       Gateway gateway = TestBed.await(Gateway.start(guarded.vertx(), settings, new ConfigHolder(demo.snapshot()), usage));
       HttpClient client = guarded.vertx().createHttpClient(new HttpClientOptions()
           .setDefaultHost("127.0.0.1").setDefaultPort(gateway.port()));
+      Http.bind(client, guarded.vertx().getOrCreateContext());
 
       Http.Reply reply = Http.post(client, "/v1/chat/completions",
           "{\"model\":\"demo-llama\",\"stream\":true,\"max_tokens\":8,"

@@ -59,7 +59,7 @@ class ErrorsTest {
     String huge = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(100_000) + "\"}]}";
     assertOpenAiError(Http.post(bed.client, "/v1/chat/completions", huge, SECRET), 413, "request_too_large");
 
-    Http.Reply chunked = TestBed.await(bed.client.request(new RequestOptions().setMethod(HttpMethod.POST)
+    Http.Reply chunked = Http.onContext(bed.client, () -> bed.client.request(new RequestOptions().setMethod(HttpMethod.POST)
             .setURI("/v1/chat/completions").putHeader("authorization", "Bearer " + SECRET))
         .compose(request -> {
           request.setChunked(true);

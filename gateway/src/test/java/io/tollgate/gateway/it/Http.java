@@ -14,7 +14,30 @@ import java.util.List;
 /** Small blocking HTTP helpers for tests (test thread only). */
 public final class Http {
 
+  /**
+   * The Vert.x context each client's requests are issued from. Issuing them from the test thread
+   * can lose response bodies (eclipse-vertx/vert.x#5904), so every request starts on a context.
+   */
+  private static final java.util.Map<HttpClient, io.vertx.core.Context> CONTEXTS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private Http() {
+  }
+
+  public static void bind(HttpClient client, io.vertx.core.Context context) {
+    CONTEXTS.put(client, context);
+  }
+
+  /** Runs {@code call} on the client's context and waits for its result (test thread only). */
+  public static <T> T onContext(HttpClient client, java.util.function.Supplier<io.vertx.core.Future<T>> call)
+      throws Exception {
+    io.vertx.core.Context context = CONTEXTS.get(client);
+    if (context == null) {
+      return TestBed.await(call.get());
+    }
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> call.get().onComplete(promise));
+    return TestBed.await(promise.future());
   }
 
   /** A whole response. */
@@ -75,7 +98,7 @@ public final class Http {
     }
     // body() is asked for in the same callback that delivers the response, so no chunk can
     // arrive before the body handler is set.
-    return TestBed.await(client.request(options)
+    return onContext(client, () -> client.request(options)
         .compose(request -> request.send(body)
             .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
   }
@@ -85,7 +108,7 @@ public final class Http {
     if (key != null) {
       options.putHeader("authorization", "Bearer " + key);
     }
-    return TestBed.await(client.request(options)
+    return onContext(client, () -> client.request(options)
         .compose(request -> request.send()
             .compose((HttpClientResponse response) -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
   }

@@ -33,7 +33,7 @@ class ReloadTest {
         .setPort(bed.gateway.adminPort()).setURI("/admin/config")
         .putHeader("authorization", "Bearer " + TestBed.ADMIN_TOKEN)
         .putHeader("content-type", "application/json");
-    return TestBed.await(bed.client.request(options)
+    return Http.onContext(bed.client, () -> bed.client.request(options)
         .compose(request -> (body == null ? request.send() : request.send(body.toBuffer()))
             .compose(response -> response.body().map(b -> new Http.Reply(response.statusCode(), response.headers(), b)))));
   }

@@ -127,6 +127,7 @@ public final class TestBed implements AutoCloseable {
       Gateway gateway = await(Gateway.start(vertx, settings, new ConfigHolder(snapshot), usage));
       HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(gateway.port()), new PoolOptions().setHttp1MaxSize(1_000));
+      Http.bind(client, vertx.getOrCreateContext());
       return new TestBed(guarded, sims, gateway, usage, client);
     }
 
