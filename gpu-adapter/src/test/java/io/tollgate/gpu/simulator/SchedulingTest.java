@@ -63,8 +63,9 @@ class SchedulingTest extends SimulatorTestBase {
     for (Future<SimClient.Stream> stream : streams) {
       await(stream);
     }
-    assertEquals(0.0, sim.stats().kvCacheUsage());
-    assertEquals(3, sim.stats().completed());
+    // The client can read [DONE] a moment before the engine's step that frees the last KV.
+    eventually(2_000, "KV freed once every sequence finished",
+        () -> sim.stats().kvCacheUsage() == 0.0 && sim.stats().completed() == 3);
   }
 
   @Test
