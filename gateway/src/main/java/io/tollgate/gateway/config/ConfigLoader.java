@@ -22,7 +22,7 @@ public final class ConfigLoader {
   /** The embedded default, packaged from the repository's config/gateway.yaml. */
   public static final String DEFAULT_RESOURCE = "tollgate-config/gateway.yaml";
 
-  private static final Set<String> SECTIONS = Set.of("server", "security", "usage", "snapshot");
+  private static final Set<String> SECTIONS = Set.of("server", "security", "usage", "redis", "rabbitmq", "snapshot");
 
   private ConfigLoader() {
   }
@@ -68,9 +68,10 @@ public final class ConfigLoader {
     List<String> reasons = new ArrayList<>();
     EnvInterpolation.apply(document, env, reasons);
     document.fieldNames().stream().filter(name -> !SECTIONS.contains(name)).sorted()
-        .forEach(name -> reasons.add(name + ": unknown section (known: security, server, snapshot, usage)"));
+        .forEach(name -> reasons.add(name + ": unknown section (known: rabbitmq, redis, security, server, snapshot, usage)"));
 
     GatewaySettings settings = SettingsReader.read(document, reasons);
+    PlatformSettings platform = PlatformSettingsReader.read(document, reasons);
     Object snapshot = document.getValue("snapshot");
     if (snapshot == null) {
       reasons.add("snapshot: is required (backends, models and keys live there)");
@@ -84,7 +85,7 @@ public final class ConfigLoader {
     if (!reasons.isEmpty()) {
       throw new ConfigException(reasons);
     }
-    return new GatewayConfig(settings, SnapshotParser.parse((JsonObject) snapshot, 1));
+    return new GatewayConfig(settings, platform, SnapshotParser.parse((JsonObject) snapshot, 1));
   }
 
   /** Validator reasons are relative to the snapshot; in a file they live under "snapshot". */

@@ -21,9 +21,11 @@ final class SettingsReader {
   private static final Set<String> USAGE_OPTIONS = Set.of("spoolPath");
 
   private final List<String> reasons;
+  private final Fields fields;
 
   private SettingsReader(List<String> reasons) {
     this.reasons = reasons;
+    this.fields = new Fields(reasons);
   }
 
   static GatewaySettings read(JsonObject document, List<String> reasons) {
@@ -32,50 +34,35 @@ final class SettingsReader {
 
   private GatewaySettings read(JsonObject document) {
     GatewaySettings defaults = GatewaySettings.defaults();
-    JsonObject server = section(document, "server", SERVER_OPTIONS);
-    JsonObject security = section(document, "security", SECURITY_OPTIONS);
-    JsonObject usage = section(document, "usage", USAGE_OPTIONS);
+    JsonObject server = fields.section(document, "server", SERVER_OPTIONS);
+    JsonObject security = fields.section(document, "security", SECURITY_OPTIONS);
+    JsonObject usage = fields.section(document, "usage", USAGE_OPTIONS);
 
-    String keyPepper = text(security, "security.keyPepper", "keyPepper", defaults.keyPepper());
+    String keyPepper = fields.text(security, "security", "keyPepper", defaults.keyPepper());
     // The default pepper is allowed (standalone first run); start-up warns about it, not here.
     if (keyPepper.isEmpty()) {
       reasons.add("security.keyPepper: must not be empty (set TOLLGATE_KEY_PEPPER)");
     }
-    String spool = text(usage, "usage.spoolPath", "spoolPath", defaults.usageSpoolPath().toString());
+    String spool = fields.text(usage, "usage", "spoolPath", defaults.usageSpoolPath().toString());
     if (spool.isBlank()) {
       reasons.add("usage.spoolPath: must not be empty");
     }
     return new GatewaySettings(
         host(server, "host", defaults.host()),
-        (int) number(server, "port", defaults.port(), 0, 65_535),
+        (int) fields.number(server, "server", "port", defaults.port(), 0, 65_535),
         host(server, "adminHost", defaults.adminHost()),
-        (int) number(server, "adminPort", defaults.adminPort(), 0, 65_535),
-        text(security, "security.adminToken", "adminToken", defaults.adminToken()),
+        (int) fields.number(server, "server", "adminPort", defaults.adminPort(), 0, 65_535),
+        fields.text(security, "security", "adminToken", defaults.adminToken()),
         keyPepper,
-        number(server, "maxBodyBytes", defaults.maxBodyBytes(), 1, Integer.MAX_VALUE),
-        number(server, "keepAliveIntervalMs", defaults.keepAliveIntervalMs(), 1, Long.MAX_VALUE),
-        number(server, "shutdownGraceMs", defaults.shutdownGraceMs(), 0, Long.MAX_VALUE),
+        fields.number(server, "server", "maxBodyBytes", defaults.maxBodyBytes(), 1, Integer.MAX_VALUE),
+        fields.number(server, "server", "keepAliveIntervalMs", defaults.keepAliveIntervalMs(), 1, Long.MAX_VALUE),
+        fields.number(server, "server", "shutdownGraceMs", defaults.shutdownGraceMs(), 0, Long.MAX_VALUE),
         Path.of(spool.isBlank() ? defaults.usageSpoolPath().toString() : spool),
-        (int) number(server, "eventLoops", defaults.eventLoops(), 0, 1024));
-  }
-
-  private JsonObject section(JsonObject document, String name, Set<String> options) {
-    Object value = document.getValue(name);
-    if (value == null) {
-      return new JsonObject();
-    }
-    if (!(value instanceof JsonObject section)) {
-      reasons.add(name + ": must be a mapping, got " + SnapshotSchema.typeOf(value));
-      return new JsonObject();
-    }
-    section.fieldNames().stream().filter(option -> !options.contains(option)).sorted()
-        .forEach(option -> reasons.add(name + "." + option + ": unknown option (known: "
-            + String.join(", ", options.stream().sorted().toList()) + ")"));
-    return section;
+        (int) fields.number(server, "server", "eventLoops", defaults.eventLoops(), 0, 1024));
   }
 
   private String host(JsonObject server, String option, String fallback) {
-    String host = text(server, "server." + option, option, fallback);
+    String host = fields.text(server, "server", option, fallback);
     if (host.isBlank()) {
       reasons.add("server." + option + ": must not be empty");
       return fallback;
@@ -83,37 +70,68 @@ final class SettingsReader {
     return host;
   }
 
-  private String text(JsonObject section, String path, String option, String fallback) {
-    Object value = section.getValue(option);
-    if (value == null) {
-      return fallback;
-    }
-    if (value instanceof String || value instanceof Number) {
-      return String.valueOf(value); // a numeric token or pepper is still text
-    }
-    reasons.add(path + ": must be a string, got " + SnapshotSchema.typeOf(value));
-    return fallback;
-  }
+  /** Typed reads of one settings section, each fault added to the reasons. */
+  static final class Fields {
 
-  private long number(JsonObject server, String option, long fallback, long min, long max) {
-    String path = "server." + option;
-    Object value = server.getValue(option);
-    if (value == null) {
+    private final List<String> reasons;
+
+    Fields(List<String> reasons) {
+      this.reasons = reasons;
+    }
+
+    List<String> reasons() {
+      return reasons;
+    }
+
+    JsonObject section(JsonObject document, String name, Set<String> options) {
+      Object value = document.getValue(name);
+      if (value == null) {
+        return new JsonObject();
+      }
+      if (!(value instanceof JsonObject section)) {
+        reasons.add(name + ": must be a mapping, got " + SnapshotSchema.typeOf(value));
+        return new JsonObject();
+      }
+      section.fieldNames().stream().filter(option -> !options.contains(option)).sorted()
+          .forEach(option -> reasons.add(name + "." + option + ": unknown option (known: "
+              + String.join(", ", options.stream().sorted().toList()) + ")"));
+      return section;
+    }
+
+    String text(JsonObject section, String sectionName, String option, String fallback) {
+      Object value = section.getValue(option);
+      if (value == null) {
+        return fallback;
+      }
+      if (value instanceof String || value instanceof Number) {
+        return String.valueOf(value); // a numeric token or pepper is still text
+      }
+      reasons.add(sectionName + "." + option + ": must be a string, got " + SnapshotSchema.typeOf(value));
       return fallback;
     }
-    long number;
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-      number = n.longValue();
-    } else if (value instanceof String s && INTEGER.matcher(s.trim()).matches() && s.trim().length() < 19) {
-      number = Long.parseLong(s.trim());
-    } else {
-      reasons.add(path + ": must be an integer, got " + SnapshotSchema.show(value));
-      return fallback;
+
+    long number(JsonObject section, String sectionName, String option, long fallback, long min, long max) {
+      String path = sectionName + "." + option;
+      Object value = section.getValue(option);
+      if (value == null) {
+        return fallback;
+      }
+      long number;
+      if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+        number = n.longValue();
+      } else if (value instanceof String s && s.isBlank()) {
+        return fallback; // ${VAR:-} left empty: the default applies
+      } else if (value instanceof String s && INTEGER.matcher(s.trim()).matches() && s.trim().length() < 19) {
+        number = Long.parseLong(s.trim());
+      } else {
+        reasons.add(path + ": must be an integer, got " + SnapshotSchema.show(value));
+        return fallback;
+      }
+      if (number < min || number > max) {
+        reasons.add(path + ": must be between " + min + " and " + max + ", got " + number);
+        return fallback;
+      }
+      return number;
     }
-    if (number < min || number > max) {
-      reasons.add(path + ": must be between " + min + " and " + max + ", got " + number);
-      return fallback;
-    }
-    return number;
   }
 }

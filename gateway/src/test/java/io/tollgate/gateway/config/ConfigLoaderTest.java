@@ -60,6 +60,39 @@ class ConfigLoaderTest {
     assertEquals(new LimitSpec(600, 1_000_000, 64), snapshot.defaultLimits());
     assertEquals(256, snapshot.defaultMaxTokens());
     assertTrue(snapshot.keysByHash().isEmpty());
+    assertEquals(PlatformSettings.STANDALONE, config.platform(), "no URLs set: standalone");
+  }
+
+  @Test
+  void platformSectionsFromTheEnvironment() {
+    GatewayConfig config = ConfigLoader.loadDefault(Map.of(
+        "TOLLGATE_REDIS_URL", "redis://127.0.0.1:6379",
+        "TOLLGATE_REDIS_FAIL_POLICY", "closed",
+        "TOLLGATE_REPLICAS", "3",
+        "TOLLGATE_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672/"));
+    RedisSettings redis = config.platform().redis();
+    assertEquals("redis://127.0.0.1:6379", redis.url());
+    assertEquals(50, redis.timeoutMs());
+    assertEquals(RedisSettings.FailPolicy.CLOSED, redis.failPolicy());
+    assertEquals(3, redis.replicas());
+    RabbitSettings rabbit = config.platform().rabbitmq();
+    assertEquals("amqp://guest:guest@127.0.0.1:5672/", rabbit.url());
+    assertEquals("tollgate.usage", rabbit.exchange());
+    assertEquals(256, rabbit.batchSize());
+    assertEquals(Path.of("var/usage/spool"), rabbit.spoolDir());
+  }
+
+  @Test
+  void badPlatformSettingsAreReported() throws Exception {
+    List<String> reasons = reasonsOf("""
+        redis: {url: "http://nope", failPolicy: sideways, timeoutMs: 0, colour: red}
+        rabbitmq: {url: "amqp://x", batchSize: -1}
+        """ + MINIMAL_SNAPSHOT, Map.of());
+    assertTrue(reasons.contains("redis.url: must start with redis:// or rediss://, got \"http://nope\""), reasons.toString());
+    assertTrue(reasons.contains("redis.failPolicy: must be open or closed, got \"sideways\""), reasons.toString());
+    assertTrue(reasons.contains("redis.timeoutMs: must be between 1 and 60000, got 0"), reasons.toString());
+    assertTrue(reasons.stream().anyMatch(r -> r.startsWith("redis.colour: unknown option")), reasons.toString());
+    assertTrue(reasons.contains("rabbitmq.batchSize: must be between 1 and 65536, got -1"), reasons.toString());
   }
 
   @Test
@@ -154,7 +187,7 @@ class ConfigLoaderTest {
         """, Map.of());
 
     assertEquals(List.of(
-        "extra: unknown section (known: security, server, snapshot, usage)",
+        "extra: unknown section (known: rabbitmq, redis, security, server, snapshot, usage)",
         "server.prot: unknown option (known: adminHost, adminPort, eventLoops, host, keepAliveIntervalMs, "
             + "maxBodyBytes, port, shutdownGraceMs)",
         "security.keyPepper: must not be empty (set TOLLGATE_KEY_PEPPER)",

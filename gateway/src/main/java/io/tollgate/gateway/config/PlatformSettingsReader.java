@@ -1,0 +1,73 @@
+package io.tollgate.gateway.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Reads the {@code redis} and {@code rabbitmq} sections. A section that is absent, or whose url is
+ * empty, leaves that concern in standalone mode.
+ */
+final class PlatformSettingsReader {
+
+  static final Set<String> REDIS_OPTIONS = Set.of("url", "timeoutMs", "failPolicy", "replicas");
+  static final Set<String> RABBITMQ_OPTIONS = Set.of("url", "exchange", "queue", "batchSize", "batchMaxDelayMs",
+      "queueCapacity", "spoolDir");
+
+  private final SettingsReader.Fields fields;
+
+  private PlatformSettingsReader(List<String> reasons) {
+    this.fields = new SettingsReader.Fields(reasons);
+  }
+
+  static PlatformSettings read(JsonObject document, List<String> reasons) {
+    return new PlatformSettingsReader(reasons).read(document);
+  }
+
+  private PlatformSettings read(JsonObject document) {
+    return new PlatformSettings(redis(document), rabbitmq(document));
+  }
+
+  private RedisSettings redis(JsonObject document) {
+    JsonObject section = fields.section(document, "redis", REDIS_OPTIONS);
+    String url = fields.text(section, "redis", "url", "");
+    if (url.isBlank()) {
+      return null;
+    }
+    if (!url.startsWith("redis://") && !url.startsWith("rediss://")) {
+      fields.reasons().add("redis.url: must start with redis:// or rediss://, got \"" + url + "\"");
+    }
+    String policy = fields.text(section, "redis", "failPolicy", "open").trim().toUpperCase(Locale.ROOT);
+    RedisSettings.FailPolicy failPolicy = RedisSettings.FailPolicy.OPEN;
+    try {
+      failPolicy = RedisSettings.FailPolicy.valueOf(policy);
+    } catch (IllegalArgumentException e) {
+      fields.reasons().add("redis.failPolicy: must be open or closed, got \"" + policy.toLowerCase(Locale.ROOT) + "\"");
+    }
+    return new RedisSettings(url,
+        fields.number(section, "redis", "timeoutMs", RedisSettings.DEFAULT_TIMEOUT_MS, 1, 60_000),
+        failPolicy,
+        (int) fields.number(section, "redis", "replicas", 1, 1, 10_000));
+  }
+
+  private RabbitSettings rabbitmq(JsonObject document) {
+    JsonObject section = fields.section(document, "rabbitmq", RABBITMQ_OPTIONS);
+    String url = fields.text(section, "rabbitmq", "url", "");
+    if (url.isBlank()) {
+      return null;
+    }
+    if (!url.startsWith("amqp://") && !url.startsWith("amqps://")) {
+      fields.reasons().add("rabbitmq.url: must start with amqp:// or amqps://, got \"" + url + "\"");
+    }
+    return new RabbitSettings(url,
+        fields.text(section, "rabbitmq", "exchange", "tollgate.usage"),
+        fields.text(section, "rabbitmq", "queue", "tollgate.usage.events"),
+        (int) fields.number(section, "rabbitmq", "batchSize", 256, 1, 65_536),
+        fields.number(section, "rabbitmq", "batchMaxDelayMs", 50, 1, 60_000),
+        (int) fields.number(section, "rabbitmq", "queueCapacity", 100_000, 1, 10_000_000),
+        Path.of(fields.text(section, "rabbitmq", "spoolDir", "var/usage/spool")));
+  }
+}
