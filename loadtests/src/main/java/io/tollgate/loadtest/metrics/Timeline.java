@@ -1,0 +1,66 @@
+package io.tollgate.loadtest.metrics;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Arrays;
+
+/**
+ * Per-second counts since a phase started, for the "throughput over time" plot: requests completed and
+ * failed, output tokens (credited when their request completes) and the most streams in flight. A handful of
+ * counters per second, not per-request samples.
+ */
+public final class Timeline {
+
+  private final long startNanos;
+  private int seconds;
+  private int[] completed = new int[64];
+  private int[] failed = new int[64];
+  private long[] outputTokens = new long[64];
+  private int[] peakInFlight = new int[64];
+
+  public Timeline(long startNanos) {
+    this.startNanos = startNanos;
+  }
+
+  private int bucket(long nanos) {
+    int second = (int) Math.max(0, (nanos - startNanos) / 1_000_000_000L);
+    if (second >= completed.length) {
+      int size = Math.max(second + 1, completed.length * 2);
+      completed = Arrays.copyOf(completed, size);
+      failed = Arrays.copyOf(failed, size);
+      outputTokens = Arrays.copyOf(outputTokens, size);
+      peakInFlight = Arrays.copyOf(peakInFlight, size);
+    }
+    seconds = Math.max(seconds, second + 1);
+    return second;
+  }
+
+  public void completed(long nanos, int tokens) {
+    int b = bucket(nanos);
+    completed[b]++;
+    outputTokens[b] += tokens;
+  }
+
+  public void failed(long nanos) {
+    failed[bucket(nanos)]++;
+  }
+
+  public void inFlight(long nanos, int streams) {
+    int b = bucket(nanos);
+    peakInFlight[b] = Math.max(peakInFlight[b], streams);
+  }
+
+  public int seconds() {
+    return seconds;
+  }
+
+  public JsonArray toJson() {
+    JsonArray array = new JsonArray();
+    for (int i = 0; i < seconds; i++) {
+      array.add(new JsonObject().put("t", i).put("completed", completed[i]).put("failed", failed[i])
+          .put("outputTokens", outputTokens[i]).put("inFlight", peakInFlight[i]));
+    }
+    return array;
+  }
+}

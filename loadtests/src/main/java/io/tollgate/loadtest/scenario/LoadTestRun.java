@@ -1,0 +1,265 @@
+package io.tollgate.loadtest.scenario;
+
+import io.tollgate.loadtest.client.ClientBehaviour;
+import io.tollgate.loadtest.client.ParserWarmup;
+import io.tollgate.loadtest.gateway.GatewayFigures;
+import io.tollgate.loadtest.gateway.GatewaySampler;
+import io.tollgate.loadtest.metrics.TargetResult;
+import io.tollgate.loadtest.result.Machine;
+import io.tollgate.loadtest.result.PhaseResult;
+import io.tollgate.loadtest.result.RunResult;
+import io.tollgate.loadtest.run.ConsoleOut;
+import io.tollgate.loadtest.run.DriverConfig;
+import io.tollgate.loadtest.run.LoadDriver;
+import io.tollgate.loadtest.run.PhasePlan;
+import io.tollgate.loadtest.workload.PromptsFileWorkload;
+import io.tollgate.loadtest.workload.RandomWorkload;
+import io.tollgate.loadtest.workload.Workload;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a scenario from its settings and returns the result. Called from a plain thread (the CLI's main
+ * thread, a test), which waits for each phase; the load itself runs on Vert.x event loops.
+ */
+public final class LoadTestRun {
+
+  /** Timer lag of the load generator above which its figures carry a warning. */
+  static final double CLIENT_LAG_WARN_MS = 10;
+
+  private final Vertx vertx;
+  private final RunSettings settings;
+  private final ConsoleOut console;
+  private final List<String> notes = new ArrayList<>();
+
+  private LoadTestRun(Vertx vertx, RunSettings settings, ConsoleOut console) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.console = console;
+  }
+
+  public static RunResult execute(Vertx vertx, RunSettings settings, ConsoleOut console) throws Exception {
+    return new LoadTestRun(vertx, settings, console).execute();
+  }
+
+  private RunResult execute() throws Exception {
+    String startedAt = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    RunSettings s = settings;
+    if (s.model() == null) {
+      s = s.withModel(HttpProbe.firstModel(s.targets().get(0)));
+      console.line("model: " + s.model() + " (first of " + s.targets().get(0).baseUrl() + "/v1/models)");
+    }
+    Workload workload = s.promptsFile() != null
+        ? PromptsFileWorkload.load(s.promptsFile(), s.outputLen())
+        : new RandomWorkload(s.inputLen(), s.outputLen(), s.rangeRatio(), s.prefixLen(), s.numPrefixes(), s.seed());
+    String runId = "tg" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    console.line("scenario " + s.scenario() + ": " + s.scenario().description());
+    console.line("workload: " + workload.describe() + "; run id " + runId);
+    DriverConfig config = new DriverConfig(s.targets(), s.endpoint(), s.model(), workload, s.ignoreEos(), s.client(),
+        runId);
+    GatewaySampler sampler = new GatewaySampler(s.gatewayPid(), s.gatewayMetricsUrl(), s.sampleIntervalMs());
+    List<PhaseResult> phases = new ArrayList<>();
+    JsonObject ramp = null;
+    GatewayFigures gateway;
+    LoadDriver driver = await(LoadDriver.start(vertx, config, console));
+    try {
+      ParserWarmup.run(20_000);
+      if (s.initialTest()) {
+        initialTest(driver, s);
+      }
+      sampler.start();
+      PhasePlan base = basePlan(s);
+      if (s.scenario() == Scenario.RAMP) {
+        ramp = runRamp(driver, base, phases);
+      } else if (!s.concurrencySweep().isEmpty()) {
+        for (int level : s.concurrencySweep()) {
+          PhasePlan plan = new PhasePlan("concurrency " + level, base.requestRate(), base.burstiness(), level,
+              base.numRequests(), base.duration(), base.warmupRequests(), base.behaviour(), base.abortFraction(),
+              base.slo(), base.seed(), phases.size() * 1_000_000_000L);
+          phases.add(runPhase(driver, plan));
+        }
+      } else {
+        phases.add(runPhase(driver, base));
+      }
+    } finally {
+      gateway = sampler.finish();
+      sampler.close();
+      await(driver.close());
+    }
+    addNotes(s, phases);
+    return new RunResult(s.scenario().cliName(), startedAt, s.command(), Machine.current(), s.toJson(), phases,
+        gateway, ramp, notes);
+  }
+
+  /**
+   * Like vLLM's bench, one request per target before anything else: a wrong URL, key or model stops the
+   * run with the server's own answer instead of a report full of failures. It also warms the path.
+   */
+  private void initialTest(LoadDriver driver, RunSettings s) throws Exception {
+    PhasePlan probe = new PhasePlan("initial test", Double.POSITIVE_INFINITY, 1, 1, 1, null, 0,
+        ClientBehaviour.normal(s.requestTimeoutMs()), 0, s.slo(), s.seed(), 5_000_000_000_000L);
+    PhaseResult result = await(driver.measure(probe));
+    for (TargetResult t : result.targets()) {
+      if (t.completed() == 0) {
+        String why = t.failureExamples().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+            .findFirst().orElse("no answer");
+        throw new IOException("initial test request to " + t.label() + " (" + t.baseUrl() + ") failed, check "
+            + "--base-url, --api-key, --model and --endpoint. " + why);
+      }
+    }
+  }
+
+  private PhasePlan basePlan(RunSettings s) {
+    ClientBehaviour behaviour = new ClientBehaviour(s.readDelayMs(), -1, s.requestTimeoutMs());
+    String name = s.scenario().cliName();
+    return new PhasePlan(name, s.requestRate(), s.burstiness(), s.maxConcurrency(), s.numRequests(), s.duration(),
+        s.warmup(), behaviour, s.abortFraction(), s.slo(), s.seed(), 0);
+  }
+
+  private PhaseResult runPhase(LoadDriver driver, PhasePlan plan) throws Exception {
+    await(driver.warmup(plan));
+    JsonObject restoreFaults = null;
+    if (settings.firstTokenHoldMs() > 0) {
+      restoreFaults = holdFirstTokens();
+    }
+    SimStatsPoller poller = null;
+    if (settings.simUrl() != null) {
+      try {
+        poller = SimStatsPoller.start(settings.simUrl());
+      } catch (IOException e) {
+        notes.add("--sim-url " + settings.simUrl() + ": " + e.getMessage());
+      }
+    }
+    try {
+      PhaseResult result = await(driver.measure(plan));
+      if (poller != null) {
+        try {
+          result = result.withServerStats(poller.finish());
+        } catch (IOException e) {
+          notes.add("could not read /sim/stats after phase '" + plan.name() + "': " + e.getMessage());
+        }
+      }
+      return result;
+    } finally {
+      if (poller != null) {
+        poller.close();
+      }
+      if (restoreFaults != null) {
+        HttpProbe.setSimFaults(settings.simUrl(), restoreFaults);
+      }
+    }
+  }
+
+  /** idle-streams: asks the simulator to hold each first token; returns the faults to restore after. */
+  private JsonObject holdFirstTokens() {
+    if (settings.simUrl() == null) {
+      notes.add("no --sim-url: streams wait for their first token only as long as the server takes by itself; "
+          + "give --sim-url (a simulator) to hold first tokens for " + settings.firstTokenHoldMs() + " ms");
+      return null;
+    }
+    try {
+      JsonObject previous = HttpProbe.simFaults(settings.simUrl());
+      JsonObject hold = previous.copy().put("stallBeforeFirstTokenMillis", settings.firstTokenHoldMs());
+      HttpProbe.setSimFaults(settings.simUrl(), hold);
+      console.line("simulator holds every first token for " + settings.firstTokenHoldMs() + " ms");
+      return previous;
+    } catch (IOException e) {
+      notes.add("could not set the simulator's first-token hold: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** Rates start, start × factor, …; stops after the first step whose goodput falls below the knee fraction. */
+  private JsonObject runRamp(LoadDriver driver, PhasePlan base, List<PhaseResult> phases) throws Exception {
+    RampSettings ramp = settings.ramp();
+    double rate = base.requestRate();
+    int targets = settings.targets().size();
+    double[] knee = new double[targets];
+    boolean[] passed = new boolean[targets];
+    java.util.Arrays.fill(knee, Double.NaN);
+    JsonArray steps = new JsonArray();
+    String stopReason = "reached --ramp-max-steps (" + ramp.maxSteps() + ") without goodput falling";
+    for (int step = 0; step < ramp.maxSteps(); step++) {
+      PhasePlan plan = new PhasePlan(String.format(Locale.ROOT, "rate %.2f/s", rate), rate, base.burstiness(),
+          base.maxConcurrency(), 0, ramp.stepDuration(), step == 0 ? base.warmupRequests() : 0, base.behaviour(),
+          base.abortFraction(), base.slo(), base.seed() + step, step * 1_000_000_000L);
+      PhaseResult result = runPhase(driver, plan);
+      phases.add(result);
+      JsonObject stepJson = new JsonObject().put("rate", rate);
+      boolean anyFell = false;
+      for (int t = 0; t < targets; t++) {
+        TargetResult r = result.targets().get(t);
+        double share = r.goodput() / rate;
+        stepJson.put(r.label(), new JsonObject().put("goodput", r.goodput()).put("goodputShare", share));
+        if (share >= ramp.kneeFraction()) {
+          if (!passed[t] || Double.isNaN(knee[t]) || rate > knee[t]) {
+            knee[t] = rate;
+          }
+          passed[t] = true;
+        } else {
+          anyFell = true;
+        }
+      }
+      steps.add(stepJson);
+      if (anyFell) {
+        stopReason = String.format(Locale.ROOT, "goodput fell below %.0f%% of the offered rate at %.2f req/s",
+            ramp.kneeFraction() * 100, rate);
+        break;
+      }
+      rate *= ramp.factor();
+    }
+    JsonObject kneeJson = new JsonObject();
+    StringBuilder summary = new StringBuilder("Knee (highest offered rate whose goodput kept up, SLO "
+        + settings.slo() + "): ");
+    for (int t = 0; t < targets; t++) {
+      String label = settings.targets().get(t).label();
+      kneeJson.put(label, Double.isNaN(knee[t]) ? null : knee[t]);
+      summary.append(t > 0 ? "; " : "").append(label).append(' ')
+          .append(Double.isNaN(knee[t]) ? "below the first step" : String.format(Locale.ROOT, "%.2f req/s", knee[t]));
+    }
+    summary.append(". Stopped: ").append(stopReason).append('.');
+    return new JsonObject().put("slo", settings.slo().toJson()).put("kneeFraction", ramp.kneeFraction())
+        .put("steps", steps).put("knee", kneeJson).put("summary", summary.toString());
+  }
+
+  private void addNotes(RunSettings s, List<PhaseResult> phases) {
+    for (PhaseResult p : phases) {
+      double lag = p.clientLagMs().p99();
+      if (lag > CLIENT_LAG_WARN_MS) {
+        notes.add(String.format(Locale.ROOT, "phase '%s': the load generator's own event loop lagged (timer p99 "
+            + "%.1f ms), so its latencies include client delay; use --client-event-loops or a bigger machine",
+            p.name(), lag));
+      }
+      for (TargetResult t : p.targets()) {
+        if (t.completed() == 0) {
+          notes.add("phase '" + p.name() + "': no request to " + t.label() + " completed" + (t.failures().isEmpty()
+              ? "" : " (failures: " + t.failures() + ")"));
+        }
+        if (t.estimatedOutputLengths() > 0) {
+          notes.add("phase '" + p.name() + "': " + t.label() + " sent no usage chunk for "
+              + t.estimatedOutputLengths() + " requests; their output length was counted from chunks");
+        }
+      }
+    }
+    if (s.scenario() == Scenario.SLOW_READERS && s.gatewayPid() == null) {
+      notes.add("slow-readers without --gateway-pid: the gateway's memory was not watched");
+    }
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(7, TimeUnit.DAYS);
+  }
+}
