@@ -10,11 +10,16 @@ import java.util.Set;
  * @param org     owning organisation
  * @param models  allowed public model names; "*" allows all
  * @param limits  this key's limits (the snapshot's defaults fill what the key leaves out)
+ * @param budget  this key's spend limit, or null
  */
-public record ApiKeySpec(String id, String hash, String org, Set<String> models, LimitSpec limits) {
+public record ApiKeySpec(String id, String hash, String org, Set<String> models, LimitSpec limits, BudgetSpec budget) {
 
   public ApiKeySpec {
     models = Set.copyOf(models);
+  }
+
+  public ApiKeySpec(String id, String hash, String org, Set<String> models, LimitSpec limits) {
+    this(id, hash, org, models, limits, null);
   }
 
   public boolean allows(String model) {

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param keysByHash     keyed hash of the secret ("hmac-sha256:&lt;hex&gt;") → key
  * @param defaultLimits  limits for keys that set none
  * @param defaultMaxTokens tokens reserved for completion when a request names no max_tokens
+ * @param orgs           org id → the org's own limits and budget (orgs not listed have none)
  */
 public record ConfigSnapshot(
     long version,
@@ -21,16 +22,29 @@ public record ConfigSnapshot(
     Map<String, ModelRoute> models,
     Map<String, ApiKeySpec> keysByHash,
     LimitSpec defaultLimits,
-    int defaultMaxTokens) {
+    int defaultMaxTokens,
+    Map<String, OrgSpec> orgs) {
 
   public ConfigSnapshot {
     backends = Map.copyOf(backends);
     models = Map.copyOf(models);
     keysByHash = Map.copyOf(keysByHash);
+    orgs = Map.copyOf(orgs);
+  }
+
+  public ConfigSnapshot(long version, Map<String, BackendSpec> backends, Map<String, ModelRoute> models,
+                        Map<String, ApiKeySpec> keysByHash, LimitSpec defaultLimits, int defaultMaxTokens) {
+    this(version, backends, models, keysByHash, defaultLimits, defaultMaxTokens, Map.of());
   }
 
   public ConfigSnapshot withVersion(long newVersion) {
-    return new ConfigSnapshot(newVersion, backends, models, keysByHash, defaultLimits, defaultMaxTokens);
+    return new ConfigSnapshot(newVersion, backends, models, keysByHash, defaultLimits, defaultMaxTokens, orgs);
+  }
+
+  /** The org's own limits and budget; an org not listed has none. */
+  public OrgSpec org(String id) {
+    OrgSpec org = orgs.get(id);
+    return org != null ? org : new OrgSpec(id, LimitSpec.UNLIMITED, null);
   }
 
   /** The backends of a route, in the route's order; ids are checked at validation. */

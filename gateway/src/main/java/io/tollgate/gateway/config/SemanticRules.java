@@ -33,6 +33,19 @@ final class SemanticRules {
     Set<String> backendIds = rules.checkBackends(snapshot.getValue("backends"));
     Set<String> modelNames = rules.checkModels(snapshot.getValue("models"), backendIds);
     rules.checkKeys(snapshot.getValue("keys"), modelNames);
+    rules.checkOrgs(snapshot.getValue("orgs"));
+  }
+
+  private void checkOrgs(Object value) {
+    if (!(value instanceof JsonArray orgs)) {
+      return;
+    }
+    Unique ids = new Unique("org id");
+    for (int i = 0; i < orgs.size(); i++) {
+      if (orgs.getValue(i) instanceof JsonObject org && org.getValue("id") instanceof String id) {
+        ids.add(id, JsonPath.field(JsonPath.index("orgs", i), "id"));
+      }
+    }
   }
 
   /** Returns the backend ids, or null when the list is unusable (references cannot be checked). */

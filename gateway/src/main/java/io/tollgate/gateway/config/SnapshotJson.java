@@ -40,7 +40,32 @@ public final class SnapshotJson {
             .put("maxTokens", snapshot.defaultMaxTokens()))
         .put("backends", backends)
         .put("models", models)
-        .put("keys", keys);
+        .put("keys", keys)
+        .put("orgs", orgs(snapshot));
+  }
+
+  private static JsonArray orgs(ConfigSnapshot snapshot) {
+    JsonArray orgs = new JsonArray();
+    snapshot.orgs().values().stream()
+        .sorted(Comparator.comparing(OrgSpec::id))
+        .forEach(org -> {
+          JsonObject json = new JsonObject().put("id", org.id());
+          JsonObject limits = limits(org.limits(), LimitSpec.UNLIMITED, false);
+          limits.remove("maxConcurrentStreams");
+          if (!limits.isEmpty()) {
+            json.put("limits", limits);
+          }
+          if (org.budget() != null) {
+            json.put("budget", budget(org.budget()));
+          }
+          orgs.add(json);
+        });
+    return orgs;
+  }
+
+  private static JsonObject budget(BudgetSpec budget) {
+    return new JsonObject().put("limitUsd", budget.limitUsd())
+        .put("period", budget.period().name().toLowerCase(java.util.Locale.ROOT));
   }
 
   private static JsonObject route(ModelRoute route) {
@@ -75,6 +100,9 @@ public final class SnapshotJson {
     JsonObject limits = limits(key.limits(), defaults, false);
     if (!limits.isEmpty()) {
       json.put("limits", limits);
+    }
+    if (key.budget() != null) {
+      json.put("budget", budget(key.budget()));
     }
     return json;
   }

@@ -48,7 +48,27 @@ public final class SnapshotParser {
         models(snapshot.getJsonArray("models", new JsonArray())),
         keys(snapshot.getJsonArray("keys", new JsonArray()), defaultLimits),
         defaultLimits,
-        defaultMaxTokens);
+        defaultMaxTokens,
+        orgs(snapshot.getJsonArray("orgs", new JsonArray())));
+  }
+
+  private static Map<String, OrgSpec> orgs(JsonArray list) {
+    Map<String, OrgSpec> orgs = new LinkedHashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      JsonObject org = list.getJsonObject(i);
+      String id = org.getString("id");
+      orgs.put(id, new OrgSpec(id, limits(objectOrEmpty(org, "limits"), LimitSpec.UNLIMITED),
+          budget(org.getJsonObject("budget"))));
+    }
+    return orgs;
+  }
+
+  static BudgetSpec budget(JsonObject budget) {
+    if (budget == null) {
+      return null;
+    }
+    return new BudgetSpec(budget.getDouble("limitUsd"),
+        BudgetSpec.Period.valueOf(budget.getString("period", "month").toUpperCase(java.util.Locale.ROOT)));
   }
 
   private static Map<String, BackendSpec> backends(JsonArray list) {
@@ -107,7 +127,8 @@ public final class SnapshotParser {
           hash,
           key.getString("org"),
           new HashSet<>(strings(key.getJsonArray("models"))),
-          limits(objectOrEmpty(key, "limits"), defaultLimits)));
+          limits(objectOrEmpty(key, "limits"), defaultLimits),
+          budget(key.getJsonObject("budget"))));
     }
     return keys;
   }
