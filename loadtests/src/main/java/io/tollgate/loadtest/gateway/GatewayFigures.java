@@ -8,18 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the gateway process did while the load ran. Values are NaN ("n/a") where their source was not given
- * or not readable; {@code notes} says why.
+ * What the gateway process did while the load ran, counted from the end of warm-up. Values are NaN ("n/a")
+ * where their source was not given or not readable; {@code notes} says why.
  *
- * @param rssGrowthMb      peak RSS during the run − RSS before the load started
- * @param cpuSeconds       CPU time the process used during the run
- * @param cpuCores         cpuSeconds / wall seconds: average cores busy
- * @param eventLoopLagMaxMs largest lag the metrics endpoint reported
+ * @param rssMb              resident memory (the issue's target is on its growth: peak − start)
+ * @param heapUsedMb         Java heap in use, garbage included: it saws up and down with young collections
+ * @param oldGenMb           old generation in use: what survives collections, the JVM's leak indicator
+ * @param cpuSeconds         CPU time the process used during the run
+ * @param cpuCores           cpuSeconds / wall seconds: average cores busy
+ * @param eventLoopLagMaxMs  largest lag the metrics endpoint reported
  * @param eventLoopLagMeanMs mean lag over the run, from a histogram's _sum/_count, else the mean of readings
  */
-public record GatewayFigures(Long pid, String metricsUrl, double rssStartMb, double rssPeakMb, double rssEndMb,
-    double rssGrowthMb, double heapStartMb, double heapPeakMb, double heapEndMb, double cpuSeconds,
-    double cpuCores, double eventLoopLagMaxMs, double eventLoopLagMeanMs, List<String> lagMetrics,
+public record GatewayFigures(Long pid, String metricsUrl, Span rssMb, Span heapUsedMb, Span oldGenMb,
+    double cpuSeconds, double cpuCores, double eventLoopLagMaxMs, double eventLoopLagMeanMs, List<String> lagMetrics,
     List<String> notes, List<GatewaySample> samples) {
 
   public GatewayFigures {
@@ -28,19 +29,19 @@ public record GatewayFigures(Long pid, String metricsUrl, double rssStartMb, dou
     samples = List.copyOf(samples);
   }
 
+  public double rssGrowthMb() {
+    return rssMb.growth();
+  }
+
   public JsonObject toJson() {
     JsonArray s = new JsonArray();
     samples.forEach(x -> s.add(x.toJson()));
     return new JsonObject()
         .put("pid", pid)
         .put("metricsUrl", metricsUrl)
-        .put("rssStartMb", JsonNumbers.finite(rssStartMb))
-        .put("rssPeakMb", JsonNumbers.finite(rssPeakMb))
-        .put("rssEndMb", JsonNumbers.finite(rssEndMb))
-        .put("rssGrowthMb", JsonNumbers.finite(rssGrowthMb))
-        .put("heapStartMb", JsonNumbers.finite(heapStartMb))
-        .put("heapPeakMb", JsonNumbers.finite(heapPeakMb))
-        .put("heapEndMb", JsonNumbers.finite(heapEndMb))
+        .put("rssMb", rssMb.toJson())
+        .put("heapUsedMb", heapUsedMb.toJson())
+        .put("oldGenMb", oldGenMb.toJson())
         .put("cpuSeconds", JsonNumbers.finite(cpuSeconds))
         .put("cpuCores", JsonNumbers.finite(cpuCores))
         .put("eventLoopLagMaxMs", JsonNumbers.finite(eventLoopLagMaxMs))
@@ -60,12 +61,11 @@ public record GatewayFigures(Long pid, String metricsUrl, double rssStartMb, dou
       samples.add(GatewaySample.fromJson(s.getJsonObject(i)));
     }
     return new GatewayFigures(json.getLong("pid"), json.getString("metricsUrl"),
-        JsonNumbers.read(json, "rssStartMb"), JsonNumbers.read(json, "rssPeakMb"), JsonNumbers.read(json, "rssEndMb"),
-        JsonNumbers.read(json, "rssGrowthMb"), JsonNumbers.read(json, "heapStartMb"),
-        JsonNumbers.read(json, "heapPeakMb"), JsonNumbers.read(json, "heapEndMb"),
-        JsonNumbers.read(json, "cpuSeconds"), JsonNumbers.read(json, "cpuCores"),
-        JsonNumbers.read(json, "eventLoopLagMaxMs"), JsonNumbers.read(json, "eventLoopLagMeanMs"),
-        strings(json.getJsonArray("lagMetrics")), strings(json.getJsonArray("notes")), samples);
+        Span.fromJson(json.getJsonObject("rssMb")), Span.fromJson(json.getJsonObject("heapUsedMb")),
+        Span.fromJson(json.getJsonObject("oldGenMb")), JsonNumbers.read(json, "cpuSeconds"),
+        JsonNumbers.read(json, "cpuCores"), JsonNumbers.read(json, "eventLoopLagMaxMs"),
+        JsonNumbers.read(json, "eventLoopLagMeanMs"), strings(json.getJsonArray("lagMetrics")),
+        strings(json.getJsonArray("notes")), samples);
   }
 
   private static List<String> strings(JsonArray array) {

@@ -37,6 +37,7 @@ public final class GatewaySampler implements AutoCloseable {
   private final Set<String> lagMetrics = new LinkedHashSet<>();
   private Optional<Path> perfData = Optional.empty();
   private long startNanos;
+  private int baselineIndex = -1;
   private double lagSumStart = Double.NaN;
   private double lagCountStart = Double.NaN;
   private double lagSumEnd = Double.NaN;
@@ -76,11 +77,35 @@ public final class GatewaySampler implements AutoCloseable {
     thread.scheduleAtFixedRate(this::sample, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Marks the start of the measured load (after warm-up): growth and CPU count from here, so that JIT
+   * compilation and heap sizing during warm-up are not charged to the load. Blocking: call it off event loops.
+   */
+  public void markBaseline() {
+    if (!enabled() || baselineIndex >= 0) {
+      return;
+    }
+    thread.submit(() -> {
+      sample();
+      synchronized (samples) {
+        baselineIndex = samples.size() - 1;
+      }
+    });
+    try {
+      thread.submit(() -> { }).get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      notes.add("could not take the baseline sample: " + e);
+    }
+  }
+
   private void sample() {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     double rss = Double.NaN;
     double cpu = Double.NaN;
     double heap = Double.NaN;
+    double oldGen = Double.NaN;
     double lag = Double.NaN;
     if (pid != null) {
       try {
@@ -91,7 +116,9 @@ public final class GatewaySampler implements AutoCloseable {
       }
       if (perfData.isPresent()) {
         try {
-          heap = HsPerfData.read(perfData.get()).heapUsedBytes() / 1048576.0;
+          HsPerfData perf = HsPerfData.read(perfData.get());
+          heap = perf.heapUsedBytes() / 1048576.0;
+          oldGen = perf.oldGenUsedBytes() < 0 ? Double.NaN : perf.oldGenUsedBytes() / 1048576.0;
         } catch (IOException | RuntimeException e) {
           notes.add("cannot read " + perfData.get() + ": " + e.getMessage());
         }
@@ -133,7 +160,7 @@ public final class GatewaySampler implements AutoCloseable {
       }
     }
     synchronized (samples) {
-      samples.add(new GatewaySample(seconds, rss, heap, cpu, lag));
+      samples.add(new GatewaySample(seconds, rss, heap, oldGen, cpu, lag));
     }
   }
 
@@ -162,13 +189,18 @@ public final class GatewaySampler implements AutoCloseable {
     }
     sample();
     List<GatewaySample> all;
+    int baseline;
     synchronized (samples) {
       all = List.copyOf(samples);
+      baseline = Math.max(0, baselineIndex);
     }
-    GatewaySample first = all.get(0);
+    GatewaySample first = all.get(baseline);
     GatewaySample last = all.get(all.size() - 1);
-    double rssPeak = max(all, GatewaySample::rssMb);
-    double heapPeak = max(all, GatewaySample::heapUsedMb);
+    List<GatewaySample> measured = all.subList(baseline, all.size());
+    if (baseline > 0 && !Double.isNaN(all.get(0).rssMb())) {
+      notes.add(String.format(java.util.Locale.ROOT, "growth counts from the end of warm-up (%.0f s in, RSS %.1f MB);"
+          + " RSS before warm-up was %.1f MB", first.seconds(), first.rssMb(), all.get(0).rssMb()));
+    }
     double cpu = last.cpuSeconds() - first.cpuSeconds();
     double wall = last.seconds() - first.seconds();
     if (lagMetrics.isEmpty() && metricsUrl != null) {
@@ -180,20 +212,9 @@ public final class GatewaySampler implements AutoCloseable {
     } else {
       lagMean = mean(all, GatewaySample::eventLoopLagMs);
     }
-    return new GatewayFigures(pid, metricsUrl, first.rssMb(), rssPeak, last.rssMb(), rssPeak - first.rssMb(),
-        first.heapUsedMb(), heapPeak, last.heapUsedMb(), cpu, wall > 0 ? cpu / wall : Double.NaN, lagMax, lagMean,
-        new ArrayList<>(lagMetrics), new ArrayList<>(notes), all);
-  }
-
-  private static double max(List<GatewaySample> samples, java.util.function.ToDoubleFunction<GatewaySample> f) {
-    double max = Double.NaN;
-    for (GatewaySample s : samples) {
-      double v = f.applyAsDouble(s);
-      if (!Double.isNaN(v)) {
-        max = Double.isNaN(max) ? v : Math.max(max, v);
-      }
-    }
-    return max;
+    return new GatewayFigures(pid, metricsUrl, Span.of(measured, GatewaySample::rssMb),
+        Span.of(measured, GatewaySample::heapUsedMb), Span.of(measured, GatewaySample::oldGenMb), cpu,
+        wall > 0 ? cpu / wall : Double.NaN, lagMax, lagMean, new ArrayList<>(lagMetrics), new ArrayList<>(notes), all);
   }
 
   private static double mean(List<GatewaySample> samples, java.util.function.ToDoubleFunction<GatewaySample> f) {

@@ -99,6 +99,11 @@ public final class HsPerfData {
     return sumOfSpaces(".used");
   }
 
+  /** The old generation in use (generation 1 of G1, Parallel and Serial), or -1 for collectors without one. */
+  public long oldGenUsedBytes() {
+    return get("sun.gc.generation.1.space.0.used").orElse(-1L);
+  }
+
   public long heapCommittedBytes() {
     return sumOfSpaces(".capacity");
   }

@@ -74,12 +74,14 @@ final class Charts {
     List<String> charts = new ArrayList<>();
     List<double[]> rss = new ArrayList<>();
     List<double[]> heap = new ArrayList<>();
+    List<double[]> oldGen = new ArrayList<>();
     List<double[]> lag = new ArrayList<>();
     List<double[]> cores = new ArrayList<>();
     GatewaySample previous = null;
     for (GatewaySample s : g.samples()) {
       rss.add(new double[] {s.seconds(), s.rssMb()});
       heap.add(new double[] {s.seconds(), s.heapUsedMb()});
+      oldGen.add(new double[] {s.seconds(), s.oldGenMb()});
       lag.add(new double[] {s.seconds(), s.eventLoopLagMs()});
       if (previous != null && s.seconds() > previous.seconds()) {
         cores.add(new double[] {s.seconds(), (s.cpuSeconds() - previous.cpuSeconds()) / (s.seconds() - previous.seconds())});
@@ -87,7 +89,8 @@ final class Charts {
       previous = s;
     }
     charts.add(Svg.lineChart("Gateway memory", "seconds since sampling began", "MB",
-        List.of(new Svg.Series("RSS", rss), new Svg.Series("heap used", heap))));
+        List.of(new Svg.Series("RSS", rss), new Svg.Series("heap used", heap),
+            new Svg.Series("old gen", oldGen))));
     charts.add(Svg.lineChart("Gateway CPU", "seconds since sampling began", "cores busy",
         List.of(new Svg.Series("CPU", cores))));
     if (lag.stream().anyMatch(p -> Double.isFinite(p[1]))) {

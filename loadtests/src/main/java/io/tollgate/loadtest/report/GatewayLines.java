@@ -1,6 +1,7 @@
 package io.tollgate.loadtest.report;
 
 import io.tollgate.loadtest.gateway.GatewayFigures;
+import io.tollgate.loadtest.gateway.Span;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +16,10 @@ final class GatewayLines {
     List<String[]> lines = new ArrayList<>();
     lines.add(new String[] {"pid / metrics URL", (g.pid() == null ? "n/a" : g.pid().toString()) + " / "
         + (g.metricsUrl() == null ? "n/a" : g.metricsUrl())});
-    lines.add(new String[] {"RSS start / peak / end (MB)", Fmt.num(g.rssStartMb(), 1) + " / "
-        + Fmt.num(g.rssPeakMb(), 1) + " / " + Fmt.num(g.rssEndMb(), 1)});
+    lines.add(span("RSS", g.rssMb()));
     lines.add(new String[] {"RSS growth (MB)", Fmt.num(g.rssGrowthMb(), 1)});
-    lines.add(new String[] {"Heap used start / peak / end (MB)", Fmt.num(g.heapStartMb(), 1) + " / "
-        + Fmt.num(g.heapPeakMb(), 1) + " / " + Fmt.num(g.heapEndMb(), 1)});
+    lines.add(span("Heap used (incl. garbage)", g.heapUsedMb()));
+    lines.add(span("Old generation (survives GC)", g.oldGenMb()));
     lines.add(new String[] {"CPU time (s), average cores busy", Fmt.num(g.cpuSeconds(), 2) + ", "
         + Fmt.num(g.cpuCores(), 2)});
     lines.add(new String[] {"Event-loop lag max / mean (ms)", Fmt.num(g.eventLoopLagMaxMs(), 2) + " / "
@@ -28,5 +28,10 @@ final class GatewayLines {
       lines.add(new String[] {"note", note});
     }
     return lines;
+  }
+
+  private static String[] span(String what, Span s) {
+    return new String[] {what + " start / peak / end (MB)", Fmt.num(s.start(), 1) + " / " + Fmt.num(s.peak(), 1)
+        + " / " + Fmt.num(s.end(), 1)};
   }
 }

@@ -58,14 +58,23 @@ public final class LoadDriver {
       return Future.succeededFuture();
     }
     return onDriver(() -> new PhaseExecution(vertx, loops.get(0).context(), loops, config, warmupPlan(plan),
-        phases, false, console).start()).mapEmpty();
+        phases, false, true, 0, console).start()).mapEmpty();
   }
 
   /** Runs one measured phase on the driver loop (its warm-up is {@link #warmup}'s job). */
   public Future<PhaseResult> measure(PhasePlan plan) {
     int index = phases++;
     return onDriver(() -> new PhaseExecution(vertx, loops.get(0).context(), loops, config, plan, index, true,
-        console).start());
+        true, 0, console).start());
+  }
+
+  /**
+   * A quiet measured phase with outputs capped at {@code outputCap} tokens: the check made before a run, which
+   * should take a moment whatever the scenario's output length.
+   */
+  public Future<PhaseResult> probe(PhasePlan plan, int outputCap) {
+    return onDriver(() -> new PhaseExecution(vertx, loops.get(0).context(), loops, config, plan, phases, true,
+        false, outputCap, console).start());
   }
 
   private <T> Future<T> onDriver(java.util.function.Supplier<Future<T>> work) {

@@ -40,6 +40,8 @@ final class PhaseExecution {
   private final PhasePlan plan;
   private final int phaseIndex;
   private final boolean measured;
+  private final boolean showProgress;
+  private final int outputCap;
   private final ConsoleOut console;
   private final Promise<PhaseResult> promise = Promise.promise();
   private final int targetCount;
@@ -67,7 +69,7 @@ final class PhaseExecution {
   private boolean finished;
 
   PhaseExecution(Vertx vertx, Context driver, List<ClientLoop> loops, DriverConfig config, PhasePlan plan,
-      int phaseIndex, boolean measured, ConsoleOut console) {
+      int phaseIndex, boolean measured, boolean showProgress, int outputCap, ConsoleOut console) {
     this.vertx = vertx;
     this.driver = driver;
     this.loops = loops;
@@ -75,6 +77,8 @@ final class PhaseExecution {
     this.plan = plan;
     this.phaseIndex = phaseIndex;
     this.measured = measured;
+    this.showProgress = showProgress;
+    this.outputCap = outputCap;
     this.console = console;
     this.targetCount = config.targets().size();
     this.arrivals = new ArrivalProcess(plan.requestRate(), plan.burstiness(), plan.seed());
@@ -102,7 +106,9 @@ final class PhaseExecution {
       nextArrivalNanos = startNanos; // vLLM sends its first request at t = 0, then waits a gap
       tick();
     }
-    progressTimer = vertx.setPeriodic(PROGRESS_PERIOD_MS, id -> progress());
+    if (showProgress) {
+      progressTimer = vertx.setPeriodic(PROGRESS_PERIOD_MS, id -> progress());
+    }
     lagExpectedNanos = System.nanoTime() + LAG_PROBE_MS * 1_000_000;
     lagTimer = vertx.setTimer(LAG_PROBE_MS, id -> probeLag());
     checkDone();
@@ -169,7 +175,7 @@ final class PhaseExecution {
     long n = sent[t]++;
     inFlight[t]++;
     Target target = config.targets().get(t);
-    RequestSpec spec = config.workload().spec(plan.firstSpecIndex() + n);
+    RequestSpec spec = capped(config.workload().spec(plan.firstSpecIndex() + n));
     ClientBehaviour behaviour = behaviourFor(n, spec);
     Buffer body = RequestBodies.buffer(config.endpoint(), config.model(), spec, config.ignoreEos());
     String requestId = config.runId() + "-" + target.label() + "-" + phaseIndex + (measured ? "-" : "-w") + n;
@@ -185,6 +191,13 @@ final class PhaseExecution {
               requestId, body, spec.promptTokens(), spec.maxTokens(), behaviour)
           .onSuccess(outcome -> driver.runOnContext(x -> onOutcome(outcome))));
     }
+  }
+
+  private RequestSpec capped(RequestSpec spec) {
+    if (outputCap <= 0 || spec.maxTokens() <= outputCap) {
+      return spec;
+    }
+    return new RequestSpec(spec.systemPrompt(), spec.userPrompt(), spec.messages(), spec.promptTokens(), outputCap);
   }
 
   /** Which requests abort, and after how many chunks: a function of the request index, same for A and B. */
@@ -235,7 +248,7 @@ final class PhaseExecution {
       results.add(recorders[t].result());
       unsent.add(notSent[t]);
     }
-    if (measured) {
+    if (measured && showProgress) {
       console.line(finalLine());
     }
     promise.complete(new PhaseResult(plan.name(), plan.requestRate(), plan.burstiness(), plan.maxConcurrency(),

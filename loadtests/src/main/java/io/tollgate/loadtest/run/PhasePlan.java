@@ -44,29 +44,4 @@ public record PhasePlan(String name, double requestRate, double burstiness, int 
   public boolean fixedCount() {
     return numRequests > 0;
   }
-
-  public PhasePlan withName(String name) {
-    return new PhasePlan(name, requestRate, burstiness, maxConcurrency, numRequests, duration, warmupRequests,
-        behaviour, abortFraction, slo, seed, firstSpecIndex);
-  }
-
-  public PhasePlan withRequestRate(double rate) {
-    return new PhasePlan(name, rate, burstiness, maxConcurrency, numRequests, duration, warmupRequests, behaviour,
-        abortFraction, slo, seed, firstSpecIndex);
-  }
-
-  public PhasePlan withWarmupRequests(int warmup) {
-    return new PhasePlan(name, requestRate, burstiness, maxConcurrency, numRequests, duration, warmup, behaviour,
-        abortFraction, slo, seed, firstSpecIndex);
-  }
-
-  public PhasePlan withFirstSpecIndex(long index) {
-    return new PhasePlan(name, requestRate, burstiness, maxConcurrency, numRequests, duration, warmupRequests,
-        behaviour, abortFraction, slo, seed, index);
-  }
-
-  public PhasePlan withSeed(long seed) {
-    return new PhasePlan(name, requestRate, burstiness, maxConcurrency, numRequests, duration, warmupRequests,
-        behaviour, abortFraction, slo, seed, firstSpecIndex);
-  }
 }

@@ -44,6 +44,7 @@ public final class LoadTestRun {
   private final RunSettings settings;
   private final ConsoleOut console;
   private final List<String> notes = new ArrayList<>();
+  private GatewaySampler sampler;
 
   private LoadTestRun(Vertx vertx, RunSettings settings, ConsoleOut console) {
     this.vertx = vertx;
@@ -70,7 +71,7 @@ public final class LoadTestRun {
     console.line("workload: " + workload.describe() + "; run id " + runId);
     DriverConfig config = new DriverConfig(s.targets(), s.endpoint(), s.model(), workload, s.ignoreEos(), s.client(),
         runId);
-    GatewaySampler sampler = new GatewaySampler(s.gatewayPid(), s.gatewayMetricsUrl(), s.sampleIntervalMs());
+    sampler = new GatewaySampler(s.gatewayPid(), s.gatewayMetricsUrl(), s.sampleIntervalMs());
     List<PhaseResult> phases = new ArrayList<>();
     JsonObject ramp = null;
     GatewayFigures gateway;
@@ -81,18 +82,14 @@ public final class LoadTestRun {
         initialTest(driver, s);
       }
       sampler.start();
-      PhasePlan base = basePlan(s);
       if (s.scenario() == Scenario.RAMP) {
-        ramp = runRamp(driver, base, phases);
+        ramp = runRamp(driver, plan(s, s.scenario().cliName(), s.maxConcurrency(), 0), phases);
       } else if (!s.concurrencySweep().isEmpty()) {
         for (int level : s.concurrencySweep()) {
-          PhasePlan plan = new PhasePlan("concurrency " + level, base.requestRate(), base.burstiness(), level,
-              base.numRequests(), base.duration(), base.warmupRequests(), base.behaviour(), base.abortFraction(),
-              base.slo(), base.seed(), phases.size() * 1_000_000_000L);
-          phases.add(runPhase(driver, plan));
+          phases.add(runPhase(driver, plan(s, "concurrency " + level, level, phases.size() * 1_000_000_000L)));
         }
       } else {
-        phases.add(runPhase(driver, base));
+        phases.add(runPhase(driver, plan(s, s.scenario().cliName(), s.maxConcurrency(), 0)));
       }
     } finally {
       gateway = sampler.finish();
@@ -111,26 +108,32 @@ public final class LoadTestRun {
   private void initialTest(LoadDriver driver, RunSettings s) throws Exception {
     PhasePlan probe = new PhasePlan("initial test", Double.POSITIVE_INFINITY, 1, 1, 1, null, 0,
         ClientBehaviour.normal(s.requestTimeoutMs()), 0, s.slo(), s.seed(), 5_000_000_000_000L);
-    PhaseResult result = await(driver.measure(probe));
+    PhaseResult result = await(driver.probe(probe, 4));
     for (TargetResult t : result.targets()) {
       if (t.completed() == 0) {
         String why = t.failureExamples().entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
             .findFirst().orElse("no answer");
-        throw new IOException("initial test request to " + t.label() + " (" + t.baseUrl() + ") failed, check "
+        throw new IOException("the initial test request to " + t.label() + " (" + t.baseUrl() + ") failed, check "
             + "--base-url, --api-key, --model and --endpoint. " + why);
       }
     }
+    console.line("initial test: " + result.targets().stream().map(t -> String.format(Locale.ROOT, "%s answered, TTFT "
+        + "%.1f ms", t.label(), t.ttft().median())).collect(java.util.stream.Collectors.joining("; ")));
   }
 
-  private PhasePlan basePlan(RunSettings s) {
+  private static PhasePlan plan(RunSettings s, String name, int maxConcurrency, long firstSpecIndex) {
     ClientBehaviour behaviour = new ClientBehaviour(s.readDelayMs(), -1, s.requestTimeoutMs());
-    String name = s.scenario().cliName();
-    return new PhasePlan(name, s.requestRate(), s.burstiness(), s.maxConcurrency(), s.numRequests(), s.duration(),
-        s.warmup(), behaviour, s.abortFraction(), s.slo(), s.seed(), 0);
+    if (s.scenario() == Scenario.RAMP) { // steps run by duration; the rate is set per step
+      return new PhasePlan(name, s.requestRate(), s.burstiness(), maxConcurrency, 0, s.ramp().stepDuration(),
+          s.warmup(), behaviour, s.abortFraction(), s.slo(), s.seed(), firstSpecIndex);
+    }
+    return new PhasePlan(name, s.requestRate(), s.burstiness(), maxConcurrency, s.numRequests(), s.duration(),
+        s.warmup(), behaviour, s.abortFraction(), s.slo(), s.seed(), firstSpecIndex);
   }
 
   private PhaseResult runPhase(LoadDriver driver, PhasePlan plan) throws Exception {
     await(driver.warmup(plan));
+    sampler.markBaseline(); // the first phase's warm-up is over: gateway growth counts from here
     JsonObject restoreFaults = null;
     if (settings.firstTokenHoldMs() > 0) {
       restoreFaults = holdFirstTokens();

@@ -64,6 +64,7 @@ class GatewaySourcesTest {
     HsPerfData data = HsPerfData.read(perf.get());
     long used = data.heapUsedBytes();
     assertTrue(used > 0 && used <= data.heapCommittedBytes(), "used " + used);
+    assertTrue(data.oldGenUsedBytes() >= 0, "G1 has an old generation");
   }
 
   @Test

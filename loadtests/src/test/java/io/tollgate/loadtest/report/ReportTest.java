@@ -2,6 +2,7 @@ package io.tollgate.loadtest.report;
 
 import io.tollgate.loadtest.gateway.GatewayFigures;
 import io.tollgate.loadtest.gateway.GatewaySample;
+import io.tollgate.loadtest.gateway.Span;
 import io.tollgate.loadtest.metrics.GoodputSlo;
 import io.tollgate.loadtest.metrics.MetricsRecorder;
 import io.tollgate.loadtest.metrics.TargetResult;
@@ -39,9 +40,10 @@ class ReportTest {
     PhaseResult phase = new PhaseResult("concurrency 50", Double.POSITIVE_INFINITY, 1, 50,
         List.of(target("direct", 20), target("gateway", 21)), List.of(0L, 0L), Summary.EMPTY,
         new JsonObject().put("aborted", 0));
-    GatewayFigures gateway = new GatewayFigures(42L, null, 100, 120, 110, 20, 30, 60, 40, 2.5, 0.5, Double.NaN,
-        Double.NaN, List.of(), List.of("no --gateway-metrics-url: event-loop lag n/a"),
-        List.of(new GatewaySample(0, 100, 30, 1, Double.NaN), new GatewaySample(1, 120, 60, 2, Double.NaN)));
+    GatewayFigures gateway = new GatewayFigures(42L, null, new Span(100, 120, 110), new Span(30, 60, 40),
+        new Span(5, 6, 6), 2.5, 0.5, Double.NaN, Double.NaN, List.of(),
+        List.of("no --gateway-metrics-url: event-loop lag n/a"),
+        List.of(new GatewaySample(0, 100, 30, 5, 1, Double.NaN), new GatewaySample(1, 120, 60, 6, 2, Double.NaN)));
     return new RunResult("steady", "2026-01-01T00:00:00Z", "tollgate-loadtest run --base-url x",
         new Machine(2, "Linux", "amd64", "17", 1024), new JsonObject().put("k", 1), List.of(phase, phase), gateway,
         null, List.of("a note"));
