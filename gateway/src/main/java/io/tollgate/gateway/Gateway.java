@@ -6,7 +6,16 @@ import io.tollgate.gateway.auth.KeyHasher;
 import io.tollgate.gateway.config.ConfigHolder;
 import io.tollgate.gateway.config.GatewaySettings;
 import io.tollgate.gateway.http.DataPlaneVerticle;
+import io.tollgate.gateway.limit.Limiter;
 import io.tollgate.gateway.limit.LocalLimiter;
+import io.tollgate.gateway.limit.RedisLimiter;
+import io.tollgate.gateway.auth.RedisKeyStore;
+import io.tollgate.gateway.config.PlatformSettings;
+import io.tollgate.gateway.config.RedisSettings;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import java.util.function.Supplier;
 import io.tollgate.gateway.route.BackendPool;
 import io.tollgate.gateway.usage.UsageSink;
 import io.vertx.core.DeploymentOptions;
@@ -39,9 +48,10 @@ public final class Gateway {
   private final List<String> deployments;
   private final AdminServer admin;
   private final int port;
+  private final Supplier<Future<Void>> closePlatform;
 
   private Gateway(Vertx vertx, GatewayServices services, ConfigHolder config, List<DataPlaneVerticle> verticles,
-                  List<String> deployments, AdminServer admin, int port) {
+                  List<String> deployments, AdminServer admin, int port, Supplier<Future<Void>> closePlatform) {
     this.vertx = vertx;
     this.services = services;
     this.config = config;
@@ -49,15 +59,43 @@ public final class Gateway {
     this.deployments = deployments;
     this.admin = admin;
     this.port = port;
+    this.closePlatform = closePlatform;
   }
 
   /** Starts a standalone gateway: keys and limits from the config, limits in-process. */
   public static Future<Gateway> start(Vertx vertx, GatewaySettings settings, ConfigHolder config, UsageSink usage) {
+    return start(vertx, settings, PlatformSettings.STANDALONE, config, usage);
+  }
+
+  /** Starts a gateway; with Redis settings, limits, budgets and keys are shared through Redis. */
+  public static Future<Gateway> start(Vertx vertx, GatewaySettings settings, PlatformSettings platform,
+                                      ConfigHolder config, UsageSink usage) {
+    KeyHasher hasher = new KeyHasher(settings.keyPepper());
+    if (platform.redis() == null) {
+      return start(vertx, settings, config, usage, new LocalLimiter(), new Authenticator(hasher), () -> Future.succeededFuture());
+    }
+    RedisSettings redisSettings = platform.redis();
+    Redis redis = Redis.createClient(vertx, new RedisOptions()
+        .setConnectionString(redisSettings.url())
+        .setMaxPoolSize(32)
+        .setMaxPoolWaiting(100_000)
+        .setMaxWaitingHandlers(100_000)
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout((int) Math.max(1_000, redisSettings.timeoutMs()))
+            .setTcpNoDelay(true)));
+    RedisKeyStore keys = new RedisKeyStore(vertx, redis, redisSettings, System::currentTimeMillis);
+    RedisLimiter limiter = new RedisLimiter(vertx, redis, redisSettings);
+    return keys.start().compose(v -> start(vertx, settings, config, usage, limiter, new Authenticator(hasher, keys),
+        () -> keys.close().eventually(redis::close)));
+  }
+
+  private static Future<Gateway> start(Vertx vertx, GatewaySettings settings, ConfigHolder config, UsageSink usage,
+                                       Limiter limiter, Authenticator authenticator,
+                                       Supplier<Future<Void>> closePlatform) {
     Lifecycle lifecycle = new Lifecycle();
     BackendPool backends = new BackendPool();
     config.onChange(backends::retainOnly);
-    GatewayServices services = new GatewayServices(settings, config::current,
-        new Authenticator(new KeyHasher(settings.keyPepper())), new LocalLimiter(), backends, usage, lifecycle);
+    GatewayServices services = new GatewayServices(settings, config::current, authenticator, limiter, backends,
+        usage, lifecycle);
 
     int instances = settings.eventLoops() > 0 ? settings.eventLoops() : Runtime.getRuntime().availableProcessors();
     List<DataPlaneVerticle> verticles = new CopyOnWriteArrayList<>();
@@ -88,7 +126,7 @@ public final class Gateway {
               LOG.info(() -> "gateway listening on " + settings.host() + ":" + port + " (" + instances
                   + " event loops), admin on " + settings.adminHost() + ":" + admin.port()
                   + ", config version " + config.current().version());
-              return new Gateway(vertx, services, config, verticles, deployments, admin, port);
+              return new Gateway(vertx, services, config, verticles, deployments, admin, port, closePlatform);
             }));
   }
 
@@ -141,6 +179,7 @@ public final class Gateway {
           return Future.join(undeploys);
         })
         .eventually(() -> services.usage().flush())
+        .eventually(closePlatform)
         .mapEmpty();
   }
 }

@@ -8,8 +8,11 @@ import io.tollgate.gateway.config.ConfigLoader;
 import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.config.GatewayConfig;
 import io.tollgate.gateway.config.GatewaySettings;
+import io.tollgate.gateway.config.PlatformSettings;
 import io.tollgate.gateway.demo.DemoMode;
+import io.tollgate.gateway.usage.RabbitUsageSink;
 import io.tollgate.gateway.usage.SpoolUsageSink;
+import io.tollgate.gateway.usage.UsageSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import picocli.CommandLine;
@@ -73,7 +76,11 @@ public final class GatewayMain implements Callable<Integer> {
     }
 
     Vertx vertx = Vertx.vertx();
-    SpoolUsageSink usage = new SpoolUsageSink(settings.usageSpoolPath());
+    // Platform mode (rabbitmq.url set): usage to RabbitMQ with confirms; else the local JSON-lines spool.
+    UsageSink usage = config.platform().rabbitmq() != null
+        ? RabbitUsageSink.start(vertx, config.platform().rabbitmq()).toCompletionStage().toCompletableFuture()
+            .get(30, TimeUnit.SECONDS)
+        : new SpoolUsageSink(settings.usageSpoolPath());
     KeyHasher hasher = new KeyHasher(settings.keyPepper());
     GatewaySettings finalSettings = settings;
     Future<DemoMode.Demo> demoStarted = demo
@@ -84,7 +91,7 @@ public final class GatewayMain implements Callable<Integer> {
     try {
       demoSetup = demoStarted.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       ConfigSnapshot snapshot = demoSetup != null ? demoSetup.snapshot() : config.snapshot();
-      gateway = Gateway.start(vertx, finalSettings, new ConfigHolder(snapshot), usage)
+      gateway = Gateway.start(vertx, finalSettings, config.platform(), new ConfigHolder(snapshot), usage)
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       System.err.println("tollgate: failed to start: " + rootMessage(e));
@@ -92,7 +99,7 @@ public final class GatewayMain implements Callable<Integer> {
       return 1;
     }
 
-    printBanner(gateway, finalSettings, generatedToken, demoSetup);
+    printBanner(gateway, finalSettings, config.platform(), generatedToken, demoSetup);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("tollgate: draining (up to " + finalSettings.shutdownGraceMs() + " ms)…");
@@ -111,13 +118,17 @@ public final class GatewayMain implements Callable<Integer> {
     return 0;
   }
 
-  private void printBanner(Gateway gateway, GatewaySettings settings, boolean generatedToken, DemoMode.Demo demoSetup) {
+  private void printBanner(Gateway gateway, GatewaySettings settings, PlatformSettings platform, boolean generatedToken,
+                           DemoMode.Demo demoSetup) {
     String base = "http://localhost:" + gateway.port();
     System.out.println();
     System.out.println("Tollgate gateway ready on " + base + " (admin on port " + gateway.adminPort() + ")");
     if (generatedToken) {
       System.out.println("Admin token (generated for this run): " + settings.adminToken());
     }
+    System.out.println("Limits and keys: " + (platform.redis() != null
+        ? "Redis " + platform.redis().url() + " (fail " + platform.redis().failPolicy().name().toLowerCase() + ")"
+        : "in-process (standalone)"));
     System.out.println("Usage events: " + settings.usageSpoolPath().toAbsolutePath());
     if (demoSetup != null) {
       System.out.println();

@@ -3,31 +3,39 @@ package io.tollgate.gateway.auth;
 import io.tollgate.gateway.config.ApiKeySpec;
 import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.http.ApiError;
+import io.vertx.core.Future;
 
 /**
- * Authenticates a request from its {@code Authorization: Bearer} header (or OpenAI's
- * {@code api-key} header used by Azure-style clients) against the snapshot's key table.
- * The lookup is by keyed hash, so the secret never needs to be stored or compared.
+ * Authenticates a request from its {@code Authorization: Bearer} header (or the {@code api-key}
+ * header Azure-style clients send) against a {@link KeyStore}. The lookup is by keyed hash, so the
+ * secret is never stored or compared.
  */
 public final class Authenticator {
 
   private final KeyHasher hasher;
+  private final KeyStore store;
 
-  public Authenticator(KeyHasher hasher) {
+  public Authenticator(KeyHasher hasher, KeyStore store) {
     this.hasher = hasher;
+    this.store = store;
   }
 
-  /** The key record, or an {@link ApiError} (401) describing why not. */
-  public Result authenticate(String authorizationHeader, String apiKeyHeader, ConfigSnapshot snapshot) {
+  public Authenticator(KeyHasher hasher) {
+    this(hasher, KeyStore.SNAPSHOT);
+  }
+
+  /** The key record, or an {@link ApiError} (401, or 503 when the key store cannot answer). */
+  public Future<Result> authenticate(String authorizationHeader, String apiKeyHeader, ConfigSnapshot snapshot) {
     String secret = bearer(authorizationHeader);
     if (secret == null) {
       secret = apiKeyHeader == null || apiKeyHeader.isBlank() ? null : apiKeyHeader.trim();
     }
     if (secret == null) {
-      return new Result(null, ApiError.missingKey());
+      return Future.succeededFuture(new Result(null, ApiError.missingKey()));
     }
-    ApiKeySpec key = snapshot.keysByHash().get(hasher.hash(secret));
-    return key == null ? new Result(null, ApiError.invalidKey()) : new Result(key, null);
+    return store.find(hasher.hash(secret), snapshot)
+        .map(key -> key == null ? new Result(null, ApiError.invalidKey()) : new Result(key, null))
+        .otherwise(failure -> new Result(null, ApiError.keyStoreUnavailable()));
   }
 
   private static String bearer(String header) {

@@ -36,5 +36,10 @@ public record ModelRoute(
     public double cost(long promptTokens, long completionTokens) {
       return (promptTokens * promptPerMillion + completionTokens * completionPerMillion) / 1_000_000.0;
     }
+
+    /** The cost in micro-USD, rounded up (budgets reserve the worst case). */
+    public long costMicros(long promptTokens, long completionTokens) {
+      return (long) Math.ceil(promptTokens * promptPerMillion + completionTokens * completionPerMillion);
+    }
   }
 }

@@ -13,9 +13,9 @@ import java.util.Set;
  */
 final class PlatformSettingsReader {
 
-  static final Set<String> REDIS_OPTIONS = Set.of("url", "timeoutMs", "failPolicy", "replicas");
+  static final Set<String> REDIS_OPTIONS = Set.of("url", "timeoutMs", "failPolicy", "replicas", "keyPrefix");
   static final Set<String> RABBITMQ_OPTIONS = Set.of("url", "exchange", "queue", "batchSize", "batchMaxDelayMs",
-      "queueCapacity", "spoolDir");
+      "queueCapacity", "spoolDir", "confirmTimeoutMs", "reconnectMaxDelayMs");
 
   private final SettingsReader.Fields fields;
 
@@ -50,7 +50,8 @@ final class PlatformSettingsReader {
     return new RedisSettings(url,
         fields.number(section, "redis", "timeoutMs", RedisSettings.DEFAULT_TIMEOUT_MS, 1, 60_000),
         failPolicy,
-        (int) fields.number(section, "redis", "replicas", 1, 1, 10_000));
+        (int) fields.number(section, "redis", "replicas", 1, 1, 10_000),
+        fields.text(section, "redis", "keyPrefix", RedisSettings.DEFAULT_PREFIX));
   }
 
   private RabbitSettings rabbitmq(JsonObject document) {
@@ -68,6 +69,9 @@ final class PlatformSettingsReader {
         (int) fields.number(section, "rabbitmq", "batchSize", 256, 1, 65_536),
         fields.number(section, "rabbitmq", "batchMaxDelayMs", 50, 1, 60_000),
         (int) fields.number(section, "rabbitmq", "queueCapacity", 100_000, 1, 10_000_000),
-        Path.of(fields.text(section, "rabbitmq", "spoolDir", "var/usage/spool")));
+        Path.of(fields.text(section, "rabbitmq", "spoolDir", "var/usage/spool")),
+        fields.number(section, "rabbitmq", "confirmTimeoutMs", RabbitSettings.DEFAULT_CONFIRM_TIMEOUT_MS, 100, 600_000),
+        fields.number(section, "rabbitmq", "reconnectMaxDelayMs", RabbitSettings.DEFAULT_RECONNECT_MAX_DELAY_MS,
+            100, 600_000));
   }
 }

@@ -59,6 +59,23 @@ public record ApiError(int status, String message, String type, String param, St
     return new ApiError(429, message, "rate_limit_error", null, "rate_limit_exceeded");
   }
 
+  /** OpenAI's answer when the account's quota (here: a budget) is used up. */
+  public static ApiError insufficientQuota(String message) {
+    return new ApiError(429, message, "insufficient_quota", null, "insufficient_quota");
+  }
+
+  /** Platform mode, Redis unreachable, fail-closed policy. */
+  public static ApiError limiterUnavailable() {
+    return new ApiError(503, "Rate limiting is unavailable and this gateway is configured to fail closed. Retry shortly.",
+        "api_error", null, "limiter_unavailable");
+  }
+
+  /** Platform mode: the key store (Redis) cannot answer and the key is not cached. */
+  public static ApiError keyStoreUnavailable() {
+    return new ApiError(503, "API keys cannot be checked right now. Retry shortly.", "api_error", null,
+        "key_store_unavailable");
+  }
+
   public static ApiError noHealthyBackend(String model) {
     return new ApiError(503, "No healthy backend is available for model `" + model + "`. Try again shortly.",
         "api_error", null, "no_healthy_backend");

@@ -1,24 +1,24 @@
 package io.tollgate.gateway.limit;
 
-import io.tollgate.gateway.config.LimitSpec;
 import io.vertx.core.Future;
 
 /**
- * Admission control: requests/minute, tokens/minute and concurrent streams per key. Admit takes
- * everything a request needs in one step (all or nothing); settle returns what it did not use.
+ * Admission control: requests/minute and tokens/minute per key and per org, concurrent streams per
+ * key, and budgets of the key and its org. Admit takes everything a request needs in one step (all
+ * or nothing); settle returns what it did not use and charges what it used beyond.
  */
 public interface Limiter {
 
-  /**
-   * @param keyId          the key being charged
-   * @param limits         the key's limits (0 = unlimited)
-   * @param tokensToReserve prompt estimate + max tokens
-   */
-  Future<Admission> admit(String keyId, LimitSpec limits, long tokensToReserve);
+  Future<Admission> admit(AdmissionRequest request);
 
   /**
-   * Settles a reservation with the real token usage: the unused part returns to the bucket, an
-   * overrun is charged, the stream slot is freed. Idempotent.
+   * Settles a reservation with the real usage: unused tokens and budget return, an overrun is
+   * charged, the stream slot is freed. Idempotent: only the first call for a reservation counts.
    */
-  void settle(Reservation reservation, long actualTokens);
+  Future<Void> settle(Reservation reservation, long actualTokens, long actualCostMicros);
+
+  /** Settles with the limiter that granted the reservation. */
+  static Future<Void> settleWithOwner(Reservation reservation, long actualTokens, long actualCostMicros) {
+    return reservation.owner().settle(reservation, actualTokens, actualCostMicros);
+  }
 }

@@ -5,13 +5,16 @@ import io.tollgate.gateway.auth.Authenticator;
 import io.tollgate.gateway.config.ApiKeySpec;
 import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.config.ModelRoute;
+import io.tollgate.gateway.config.OrgSpec;
 import io.tollgate.gateway.http.ApiError;
 import io.tollgate.gateway.http.BoundedBody;
 import io.tollgate.gateway.http.DataPlaneVerticle;
 import io.tollgate.gateway.http.Ids;
 import io.tollgate.gateway.limit.Admission;
+import io.tollgate.gateway.limit.AdmissionRequest;
 import io.tollgate.gateway.stream.ProxyExchange;
 import io.tollgate.gateway.stream.StreamWatchdog;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpHeaders;
@@ -63,11 +66,17 @@ public final class RequestPipeline {
 
   private void afterBody(HttpServerRequest request, Endpoint endpoint, Buffer body, String requestId,
                          long startNanos, ConfigSnapshot snapshot) {
-    Authenticator.Result auth = authenticate(request, snapshot);
-    if (auth.error() != null) {
-      DataPlaneVerticle.reply(request, auth.error());
-      return;
-    }
+    authenticate(request, snapshot).onSuccess(auth -> {
+      if (auth.error() != null) {
+        DataPlaneVerticle.reply(request, auth.error());
+      } else {
+        afterAuthentication(request, endpoint, body, requestId, startNanos, snapshot, auth.key());
+      }
+    });
+  }
+
+  private void afterAuthentication(HttpServerRequest request, Endpoint endpoint, Buffer body, String requestId,
+                                   long startNanos, ConfigSnapshot snapshot, ApiKeySpec key) {
     RequestParser.Parsed parsed = RequestParser.parse(endpoint, body);
     if (parsed.error() != null) {
       DataPlaneVerticle.reply(request, parsed.error());
@@ -79,28 +88,32 @@ public final class RequestPipeline {
       DataPlaneVerticle.reply(request, ApiError.unknownModel(completion.model()));
       return;
     }
-    ApiKeySpec key = auth.key();
     if (!key.allows(completion.model())) {
       DataPlaneVerticle.reply(request, ApiError.modelNotAllowed(completion.model()));
       return;
     }
-    long reserve = completion.promptTokenEstimate() + (endpoint.generates()
+    long completionTokens = endpoint.generates()
         ? (completion.maxTokens() > 0 ? completion.maxTokens() : snapshot.defaultMaxTokens())
-        : 0);
-    services.limiter().admit(key.id(), key.limits(), reserve)
+        : 0;
+    OrgSpec org = snapshot.org(key.org());
+    AdmissionRequest admission = new AdmissionRequest(key.id(), key.org(), key.limits(), org.limits(),
+        completion.promptTokenEstimate() + completionTokens,
+        route.prices().costMicros(completion.promptTokenEstimate(), completionTokens),
+        key.budget(), org.budget());
+    services.limiter().admit(admission)
         .onFailure(cause -> DataPlaneVerticle.reply(request, ApiError.internal("admission failed")))
-        .onSuccess(admission -> {
-          if (!admission.admitted()) {
-            refuse(request, admission);
+        .onSuccess(decision -> {
+          if (!decision.admitted()) {
+            refuse(request, decision);
             return;
           }
           services.lifecycle().requestStarted();
           new ProxyExchange(services, client, watchdog, request, requestId, startNanos, snapshot,
-              route, key, admission, completion).start();
+              route, key, decision, completion).start();
         });
   }
 
-  private Authenticator.Result authenticate(HttpServerRequest request, ConfigSnapshot snapshot) {
+  private Future<Authenticator.Result> authenticate(HttpServerRequest request, ConfigSnapshot snapshot) {
     return services.authenticator().authenticate(
         request.getHeader(HttpHeaders.AUTHORIZATION), request.getHeader("api-key"), snapshot);
   }
@@ -118,24 +131,25 @@ public final class RequestPipeline {
   /** GET /v1/models: the models this gateway routes that the caller's key may use. */
   public void listModels(HttpServerRequest request) {
     ConfigSnapshot snapshot = services.snapshots().get();
-    Authenticator.Result auth = authenticate(request, snapshot);
-    if (auth.error() != null) {
-      DataPlaneVerticle.reply(request, auth.error());
-      return;
-    }
-    JsonArray data = new JsonArray();
-    Map<String, ModelRoute> sorted = new TreeMap<>(snapshot.models());
-    for (ModelRoute route : sorted.values()) {
-      if (auth.key().allows(route.name())) {
-        data.add(new JsonObject()
-            .put("id", route.name())
-            .put("object", "model")
-            .put("created", 0)
-            .put("owned_by", "tollgate"));
+    authenticate(request, snapshot).onSuccess(auth -> {
+      if (auth.error() != null) {
+        DataPlaneVerticle.reply(request, auth.error());
+        return;
       }
-    }
-    request.response()
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("object", "list").put("data", data).toBuffer());
+      JsonArray data = new JsonArray();
+      Map<String, ModelRoute> sorted = new TreeMap<>(snapshot.models());
+      for (ModelRoute route : sorted.values()) {
+        if (auth.key().allows(route.name())) {
+          data.add(new JsonObject()
+              .put("id", route.name())
+              .put("object", "model")
+              .put("created", 0)
+              .put("owned_by", "tollgate"));
+        }
+      }
+      request.response()
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(new JsonObject().put("object", "list").put("data", data).toBuffer());
+    });
   }
 }

@@ -8,6 +8,7 @@ import io.tollgate.gateway.config.ModelRoute;
 import io.tollgate.gateway.http.ApiError;
 import io.tollgate.gateway.http.Ids;
 import io.tollgate.gateway.limit.Admission;
+import io.tollgate.gateway.limit.Limiter;
 import io.tollgate.gateway.pipeline.CompletionRequest;
 import io.tollgate.gateway.route.BackendState;
 import io.tollgate.gateway.usage.UsageEvent;
@@ -509,7 +510,8 @@ public final class ProxyExchange {
     if (usage != null && usage.getValue("prompt_tokens_details") instanceof JsonObject details) {
       cachedTokens = details.getLong("cached_tokens", 0L);
     }
-    services.limiter().settle(admission.reservation(), promptTokens + completionTokens);
+    Limiter.settleWithOwner(admission.reservation(), promptTokens + completionTokens,
+        route.prices().costMicros(promptTokens, completionTokens));
     services.usage().emit(new UsageEvent(
         Ids.uuidV7(),
         Instant.now(),

@@ -1,0 +1,192 @@
+package io.tollgate.gateway.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.tollgate.gateway.config.ApiKeySpec;
+import io.tollgate.gateway.config.BudgetSpec;
+import io.tollgate.gateway.config.ConfigSnapshot;
+import io.tollgate.gateway.config.LimitSpec;
+import io.tollgate.gateway.config.RedisSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * Platform mode's keys: records in Redis ({@code <prefix>:key:<hash>}, JSON as in
+ * {@code config/schemas/key-record.json}), written by the control plane, read through a small
+ * in-memory cache. Changes are announced on the channel {@code <prefix>:keys:changed} (message: the
+ * key's hash); every replica drops that entry at once, so a revocation takes effect everywhere
+ * within the pub/sub latency. After a lost subscription the whole cache is dropped, since messages
+ * may have been missed. Keys of the config snapshot are still honoured first.
+ */
+public final class RedisKeyStore implements KeyStore {
+
+  private static final Logger LOG = Logger.getLogger(RedisKeyStore.class.getName());
+  private static final Duration FOUND_TTL = Duration.ofSeconds(60);
+  /** Short, so a key created a moment ago is usable within it, yet floods of bad keys hit the cache. */
+  private static final Duration MISSING_TTL = Duration.ofMillis(500);
+  private static final long RESUBSCRIBE_MS = 1_000;
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final RedisSettings settings;
+  private final LongSupplier wallMillis;
+  private final Cache<String, KeyRecord> found = Caffeine.newBuilder()
+      .maximumSize(200_000).expireAfterWrite(FOUND_TTL).build();
+  private final Cache<String, Boolean> missing = Caffeine.newBuilder()
+      .maximumSize(200_000).expireAfterWrite(MISSING_TTL).build();
+  private volatile RedisConnection subscription;
+  private volatile boolean closed;
+
+  public RedisKeyStore(Vertx vertx, Redis redis, RedisSettings settings, LongSupplier wallMillis) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.settings = settings;
+    this.wallMillis = wallMillis;
+  }
+
+  public static String recordKey(String prefix, String hash) {
+    return prefix + ":key:" + hash;
+  }
+
+  public static String changesChannel(String prefix) {
+    return prefix + ":keys:changed";
+  }
+
+  /** Subscribes to key changes; completes once subscribed (or keeps trying in the background). */
+  public Future<Void> start() {
+    return subscribe().recover(failure -> {
+      LOG.warning("cannot subscribe to " + changesChannel(settings.keyPrefix()) + " yet (" + failure
+          + "); retrying, and caching keys for at most " + FOUND_TTL.toSeconds() + " s meanwhile");
+      scheduleResubscribe();
+      return Future.succeededFuture();
+    });
+  }
+
+  @Override
+  public Future<ApiKeySpec> find(String hash, ConfigSnapshot snapshot) {
+    ApiKeySpec fromSnapshot = snapshot.keysByHash().get(hash);
+    if (fromSnapshot != null) {
+      return Future.succeededFuture(fromSnapshot);
+    }
+    KeyRecord cached = found.getIfPresent(hash);
+    if (cached != null) {
+      return Future.succeededFuture(cached.usableAt(wallMillis.getAsLong()));
+    }
+    if (missing.getIfPresent(hash) != null) {
+      return Future.succeededFuture(null);
+    }
+    return redis.send(Request.cmd(Command.GET).arg(recordKey(settings.keyPrefix(), hash)))
+        .timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS)
+        .map(response -> {
+          if (response == null) {
+            missing.put(hash, Boolean.TRUE);
+            return null;
+          }
+          KeyRecord record = parse(hash, new JsonObject(response.toBuffer()), snapshot);
+          found.put(hash, record);
+          return record.usableAt(wallMillis.getAsLong());
+        });
+  }
+
+  /**
+   * A parsed record: the key (null when revoked) and its expiry, checked on every use so a cached
+   * key stops working the moment it expires.
+   */
+  record KeyRecord(ApiKeySpec key, Instant expiresAt) {
+    ApiKeySpec usableAt(long nowMillis) {
+      return expiresAt != null && !expiresAt.isAfter(Instant.ofEpochMilli(nowMillis)) ? null : key;
+    }
+  }
+
+  /** Drops a key from the cache (a change was announced for it). */
+  public void invalidate(String hash) {
+    found.invalidate(hash);
+    missing.invalidate(hash);
+  }
+
+  public Future<Void> close() {
+    closed = true;
+    RedisConnection connection = subscription;
+    return connection == null ? Future.succeededFuture() : connection.close();
+  }
+
+  /** A record that is revoked or past its expiry is no key at all (401), as if it did not exist. */
+  static KeyRecord parse(String hash, JsonObject record, ConfigSnapshot snapshot) {
+    String expiresAt = record.getString("expiresAt");
+    Instant expiry = expiresAt == null ? null : Instant.parse(expiresAt);
+    if (record.getBoolean("revoked", false)) {
+      return new KeyRecord(null, expiry);
+    }
+    LimitSpec defaults = snapshot.defaultLimits();
+    JsonObject limits = record.getJsonObject("limits", new JsonObject());
+    JsonObject budget = record.getJsonObject("budget");
+    JsonArray models = record.getJsonArray("models", new JsonArray().add("*"));
+    HashSet<String> allowed = new HashSet<>();
+    models.forEach(model -> allowed.add((String) model));
+    return new KeyRecord(new ApiKeySpec(
+        record.getString("id"),
+        hash,
+        record.getString("org"),
+        allowed,
+        new LimitSpec(
+            limits.getLong("requestsPerMinute", defaults.requestsPerMinute()),
+            limits.getLong("tokensPerMinute", defaults.tokensPerMinute()),
+            limits.getInteger("maxConcurrentStreams", defaults.maxConcurrentStreams())),
+        budget == null ? null : new BudgetSpec(budget.getDouble("limitUsd"),
+            BudgetSpec.Period.valueOf(budget.getString("period", "month").toUpperCase(Locale.ROOT)))), expiry);
+  }
+
+  private Future<Void> subscribe() {
+    return redis.connect().compose(connection -> {
+      connection.handler(this::onMessage);
+      connection.exceptionHandler(failure -> resubscribeAfterLoss(connection));
+      connection.endHandler(v -> resubscribeAfterLoss(connection));
+      return connection.send(Request.cmd(Command.SUBSCRIBE).arg(changesChannel(settings.keyPrefix())))
+          .map(ok -> {
+            subscription = connection;
+            return (Void) null;
+          });
+    });
+  }
+
+  private void onMessage(Response message) {
+    // Push frames: ["message", channel, payload]; subscribe confirmations are ignored.
+    if (message.size() == 3 && "message".equals(message.get(0).toString())) {
+      invalidate(message.get(2).toString());
+    }
+  }
+
+  private void resubscribeAfterLoss(RedisConnection connection) {
+    if (closed || subscription != connection) {
+      return;
+    }
+    subscription = null;
+    // Changes may have been announced while we were not listening.
+    found.invalidateAll();
+    missing.invalidateAll();
+    LOG.warning("lost the key-change subscription; cache dropped, resubscribing");
+    scheduleResubscribe();
+  }
+
+  private void scheduleResubscribe() {
+    if (closed) {
+      return;
+    }
+    vertx.setTimer(RESUBSCRIBE_MS, id -> subscribe().onFailure(failure -> scheduleResubscribe()));
+  }
+}

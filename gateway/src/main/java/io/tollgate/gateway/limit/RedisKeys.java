@@ -1,0 +1,42 @@
+package io.tollgate.gateway.limit;
+
+import io.tollgate.gateway.config.BudgetSpec;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The Redis keys one admission touches. Every key carries the org's hash tag ({@code {tg:org}}),
+ * so the key's and the org's state land in one Redis Cluster slot and one script may touch both.
+ * Settling uses the keys fixed at admission: a request that straddles midnight settles against
+ * the period it was charged to.
+ */
+record RedisKeys(String keyRpm, String keyTpm, String orgRpm, String orgTpm, String streams,
+                 String keySpend, String orgSpend, String reservation) {
+
+  static RedisKeys of(String prefix, AdmissionRequest request, String reservationId, Instant now) {
+    String tag = "{" + prefix + ":" + request.orgId() + "}";
+    String key = tag + ":k:" + request.keyId();
+    return new RedisKeys(
+        key + ":rpm",
+        key + ":tpm",
+        tag + ":o:rpm",
+        tag + ":o:tpm",
+        key + ":streams",
+        key + ":spend:" + period(request.keyBudget(), now),
+        tag + ":o:spend:" + period(request.orgBudget(), now),
+        tag + ":res:" + reservationId);
+  }
+
+  private static String period(BudgetSpec budget, Instant now) {
+    return budget == null ? "none" : budget.periodId(now);
+  }
+
+  List<String> forAdmit() {
+    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, streams, keySpend, orgSpend, reservation);
+  }
+
+  List<String> forSettle() {
+    return List.of(keyTpm, orgTpm, streams, keySpend, orgSpend, reservation);
+  }
+}

@@ -1,0 +1,254 @@
+package io.tollgate.gateway.limit;
+
+import io.tollgate.gateway.config.BudgetSpec;
+import io.tollgate.gateway.config.RedisSettings;
+import io.tollgate.gateway.http.ApiError;
+import io.tollgate.gateway.http.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Response;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Platform mode's limiter: one {@code EVALSHA} of admit.lua per request decides and takes every
+ * limit atomically in Redis, so any number of replicas share one truth; one {@code EVALSHA} of
+ * settle.lua settles it.
+ *
+ * <p>Every call has a short timeout inside the async chain. While Redis fails, admission follows
+ * the configured policy: fail open to the in-process limiter (each replica its share of each
+ * limit) or fail closed with 503. Redis is then probed at most every {@value #PROBE_INTERVAL_MS} ms
+ * (other requests skip it), and admission returns to Redis as soon as a probe succeeds. Each
+ * episode is logged once, when it starts and when it ends.
+ */
+public final class RedisLimiter implements Limiter {
+
+  private static final Logger LOG = Logger.getLogger(RedisLimiter.class.getName());
+  static final long PROBE_INTERVAL_MS = 500;
+  /** A stream slot is a lease; a replica that dies while holding one frees it after this. */
+  private static final long STREAM_LEASE_MICROS = TimeUnit.MINUTES.toMicros(15);
+  private static final long RESERVATION_TTL_SECONDS = TimeUnit.HOURS.toSeconds(2);
+  /** Spend counters outlive their period a little, for late settlements and reports. */
+  private static final long SPEND_GRACE_SECONDS = TimeUnit.DAYS.toSeconds(2);
+  private static final int SETTLE_ATTEMPTS = 4;
+  private static final long SETTLE_RETRY_MS = 1_000;
+
+  private static final LuaScript ADMIT = LuaScript.fromResource("admit.lua");
+  private static final LuaScript SETTLE = LuaScript.fromResource("settle.lua");
+
+  private final Vertx vertx;
+  private final Redis redis;
+  private final RedisSettings settings;
+  private final LocalLimiter fallback;
+  private final LongSupplier nowMicros;
+  private final LongSupplier wallMillis;
+
+  private final AtomicBoolean degraded = new AtomicBoolean();
+  private final AtomicLong nextProbeNanos = new AtomicLong();
+  private final AtomicLong redisDecisions = new AtomicLong();
+  private final AtomicLong fallbackDecisions = new AtomicLong();
+  private final AtomicLong redisFailures = new AtomicLong();
+  private final AtomicLong settleFailures = new AtomicLong();
+
+  /**
+   * @param nowMicros the clock passed to the scripts, or null to use Redis's own TIME (production:
+   *                  one clock for every replica); tests pass a fake clock
+   */
+  public RedisLimiter(Vertx vertx, Redis redis, RedisSettings settings, LocalLimiter fallback,
+                      LongSupplier nowMicros, LongSupplier wallMillis) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.settings = settings;
+    this.fallback = fallback;
+    this.nowMicros = nowMicros;
+    this.wallMillis = wallMillis;
+  }
+
+  public RedisLimiter(Vertx vertx, Redis redis, RedisSettings settings) {
+    this(vertx, redis, settings, new LocalLimiter(System::nanoTime, System::currentTimeMillis, settings.replicas()),
+        null, System::currentTimeMillis);
+  }
+
+  @Override
+  public Future<Admission> admit(AdmissionRequest request) {
+    if (degraded.get() && !takeProbe()) {
+      return Future.succeededFuture(withoutRedis(request));
+    }
+    String id = Ids.uuidV7();
+    RedisKeys keys = RedisKeys.of(settings.keyPrefix(), request, id, Instant.ofEpochMilli(wallMillis.getAsLong()));
+    Future<Response> call = ADMIT.run(redis, keys.forAdmit(), admitArgs(request, id));
+    return call
+        .timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS)
+        .map(response -> {
+          redisHealthy();
+          redisDecisions.incrementAndGet();
+          return decision(response, request, id, keys);
+        })
+        .recover(failure -> {
+          redisFailed(failure);
+          // A slow Redis may still take the admission after we gave up on it: give it back.
+          call.onSuccess(late -> releaseLate(decision(late, request, id, keys)));
+          return Future.succeededFuture(withoutRedis(request));
+        });
+  }
+
+  private void releaseLate(Admission late) {
+    if (late.admitted()) {
+      settle(late.reservation(), 0, 0);
+    }
+  }
+
+  @Override
+  public Future<Void> settle(Reservation reservation, long actualTokens, long actualCostMicros) {
+    if (!reservation.markSettled()) {
+      return Future.succeededFuture();
+    }
+    RedisKeys keys = (RedisKeys) reservation.ownerState();
+    AdmissionRequest request = reservation.request();
+    List<String> args = List.of(
+        Long.toString(now()),
+        Long.toString(request.keyLimits().tokensPerMinute()),
+        Long.toString(request.orgLimits().tokensPerMinute()),
+        Long.toString(actualTokens),
+        Long.toString(actualCostMicros),
+        reservation.id());
+    Promise<Void> settled = Promise.promise();
+    settleAttempt(keys, args, 1, settled);
+    return settled.future();
+  }
+
+  /** Settling is idempotent in Redis, so a failed attempt is simply tried again a little later. */
+  private void settleAttempt(RedisKeys keys, List<String> args, int attempt, Promise<Void> settled) {
+    SETTLE.run(redis, keys.forSettle(), args)
+        .timeout(Math.max(settings.timeoutMs(), 1_000), TimeUnit.MILLISECONDS)
+        .onSuccess(response -> settled.tryComplete())
+        .onFailure(failure -> {
+          if (attempt >= SETTLE_ATTEMPTS) {
+            settleFailures.incrementAndGet();
+            LOG.log(Level.WARNING, "could not settle reservation " + keys.reservation() + " after " + attempt
+                + " attempts; its tokens stay charged and its stream slot frees when its lease ends", failure);
+            settled.tryFail(failure);
+          } else {
+            vertx.setTimer(SETTLE_RETRY_MS * attempt, id -> settleAttempt(keys, args, attempt + 1, settled));
+          }
+        });
+  }
+
+  private List<String> admitArgs(AdmissionRequest request, String id) {
+    Instant wall = Instant.ofEpochMilli(wallMillis.getAsLong());
+    return List.of(
+        Long.toString(now()),
+        Long.toString(request.keyLimits().requestsPerMinute()),
+        Long.toString(request.keyLimits().tokensPerMinute()),
+        Long.toString(request.orgLimits().requestsPerMinute()),
+        Long.toString(request.orgLimits().tokensPerMinute()),
+        Long.toString(request.tokens()),
+        Long.toString(request.keyLimits().maxConcurrentStreams()),
+        Long.toString(STREAM_LEASE_MICROS),
+        id,
+        Long.toString(request.costMicros()),
+        Long.toString(budgetMicros(request.keyBudget())),
+        Long.toString(budgetMicros(request.orgBudget())),
+        Long.toString(spendTtl(request.keyBudget(), wall)),
+        Long.toString(spendTtl(request.orgBudget(), wall)),
+        Long.toString(RESERVATION_TTL_SECONDS));
+  }
+
+  private Admission decision(Response response, AdmissionRequest request, String id, RedisKeys keys) {
+    boolean admitted = response.get(0).toLong() == 1;
+    RateLimitHeaders headers = new RateLimitHeaders(
+        request.keyLimits().requestsPerMinute(), response.get(4).toLong(), microsToMillis(response.get(5).toLong()),
+        request.keyLimits().tokensPerMinute(), response.get(6).toLong(), microsToMillis(response.get(7).toLong()));
+    if (admitted) {
+      return Admission.admit(new Reservation(id, request, request.tokens(), this, keys), headers);
+    }
+    RefusalReason reason = RefusalReason.ofCode(response.get(1).toInteger());
+    long retryMicros = response.get(2).toLong();
+    long limit = response.get(3).toLong();
+    long retryMillis = retryMicros < 0 ? -1 : microsToMillis(retryMicros) + 1;
+    long detail = reason == RefusalReason.TOO_LARGE ? request.tokens() : retryMillis;
+    return Admission.refuse(reason.error(limit, detail), retryMillis, headers);
+  }
+
+  private Admission withoutRedis(AdmissionRequest request) {
+    if (settings.failPolicy() == RedisSettings.FailPolicy.CLOSED) {
+      return Admission.refuse(ApiError.limiterUnavailable(), PROBE_INTERVAL_MS, RateLimitHeaders.NONE);
+    }
+    fallbackDecisions.incrementAndGet();
+    return fallback.admitNow(request);
+  }
+
+  /** While degraded, one request per probe interval tries Redis; the others skip it. */
+  private boolean takeProbe() {
+    long now = System.nanoTime();
+    long next = nextProbeNanos.get();
+    return now >= next && nextProbeNanos.compareAndSet(next, now + TimeUnit.MILLISECONDS.toNanos(PROBE_INTERVAL_MS));
+  }
+
+  private void redisFailed(Throwable failure) {
+    redisFailures.incrementAndGet();
+    nextProbeNanos.set(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_INTERVAL_MS));
+    if (degraded.compareAndSet(false, true)) {
+      LOG.warning("Redis unavailable for admission (" + failure + "); "
+          + (settings.failPolicy() == RedisSettings.FailPolicy.OPEN
+              ? "failing open to in-process limits at 1/" + settings.replicas() + " of each limit"
+              : "failing closed: requests get 503") + " until it answers again");
+    }
+  }
+
+  private void redisHealthy() {
+    if (degraded.compareAndSet(true, false)) {
+      LOG.info("Redis answers again; admission is back on Redis");
+    }
+  }
+
+  private long now() {
+    return nowMicros == null ? 0 : nowMicros.getAsLong();
+  }
+
+  private static long budgetMicros(BudgetSpec budget) {
+    return budget == null ? -1 : budget.limitMicros();
+  }
+
+  private static long spendTtl(BudgetSpec budget, Instant now) {
+    return budget == null ? 1 : budget.secondsLeftInPeriod(now) + SPEND_GRACE_SECONDS;
+  }
+
+  private static long microsToMillis(long micros) {
+    return Math.max(0, micros / 1_000);
+  }
+
+  /** Whether admission is currently on the fallback (metrics, tests). */
+  public boolean degraded() {
+    return degraded.get();
+  }
+
+  public long redisDecisions() {
+    return redisDecisions.get();
+  }
+
+  public long fallbackDecisions() {
+    return fallbackDecisions.get();
+  }
+
+  public long redisFailures() {
+    return redisFailures.get();
+  }
+
+  public long settleFailures() {
+    return settleFailures.get();
+  }
+
+  public LocalLimiter fallback() {
+    return fallback;
+  }
+}

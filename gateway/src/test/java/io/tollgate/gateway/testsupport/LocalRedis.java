@@ -1,0 +1,100 @@
+package io.tollgate.gateway.testsupport;
+
+import io.tollgate.gateway.config.RedisSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The real Redis on localhost for integration tests (TOLLGATE_TEST_REDIS_URL overrides). Each test
+ * gets its own key prefix, so tests never see each other's state, and its keys are deleted after.
+ * When Redis is not reachable the test fails, saying so and how to start it.
+ */
+public final class LocalRedis {
+
+  public static final String URL = System.getenv().getOrDefault("TOLLGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+
+  private final Vertx vertx;
+  private final Redis client;
+  private final String prefix = "tgtest-" + UUID.randomUUID().toString().substring(0, 8);
+
+  private LocalRedis(Vertx vertx) {
+    this.vertx = vertx;
+    this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(URL));
+  }
+
+  /** Connects, or fails the test naming Redis and how to start it. */
+  public static LocalRedis connect(Vertx vertx) {
+    requireReachable(URL);
+    return new LocalRedis(vertx);
+  }
+
+  public static void requireReachable(String url) {
+    java.net.URI uri = java.net.URI.create(url);
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379), 2_000);
+    } catch (IOException e) {
+      throw new AssertionError("Redis is not reachable at " + url + " (" + e.getMessage()
+          + "). Start it with scripts/services.sh (or: redis-server --daemonize yes --port 6379).", e);
+    }
+  }
+
+  public String prefix() {
+    return prefix;
+  }
+
+  public Redis client() {
+    return client;
+  }
+
+  public RedisSettings settings(RedisSettings.FailPolicy policy, int replicas) {
+    return new RedisSettings(URL, 200, policy, replicas, prefix);
+  }
+
+  public RedisSettings settings() {
+    return settings(RedisSettings.FailPolicy.OPEN, 1);
+  }
+
+  /** Runs a Redis command from a Vert.x context and waits (test thread only). */
+  public Response send(Request request) throws Exception {
+    return onContext(() -> client.send(request));
+  }
+
+  public <T> T onContext(Supplier<Future<T>> call) throws Exception {
+    Promise<T> promise = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> call.get().onComplete(promise));
+    return promise.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Deletes every key of this test's prefix (both plain and hash-tagged forms). */
+  public void cleanUp() throws Exception {
+    for (String pattern : new String[] {prefix + ":*", "{" + prefix + ":*"}) {
+      String cursor = "0";
+      do {
+        Response page = send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000));
+        cursor = page.get(0).toString();
+        Response keys = page.get(1);
+        if (keys.size() > 0) {
+          Request del = Request.cmd(Command.DEL);
+          for (Response key : keys) {
+            del.arg(key.toString());
+          }
+          send(del);
+        }
+      } while (!"0".equals(cursor));
+    }
+    onContext(client::close);
+  }
+}
