@@ -84,7 +84,7 @@ public final class Gateway {
             .setTcpNoDelay(true)));
     RedisKeyStore keys = new RedisKeyStore(vertx, redis, redisSettings, System::currentTimeMillis);
     RedisLimiter limiter = new RedisLimiter(vertx, redis, redisSettings);
-    return keys.start().compose(v -> start(vertx, settings, config, usage, limiter, new Authenticator(hasher, keys),
+    return Future.join(keys.start(), limiter.warmUp(16)).compose(v -> start(vertx, settings, config, usage, limiter, new Authenticator(hasher, keys),
         () -> keys.close().eventually(redis::close)));
   }
 

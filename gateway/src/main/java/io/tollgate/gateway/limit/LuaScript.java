@@ -45,6 +45,11 @@ final class LuaScript {
     return sha1;
   }
 
+  /** Loads the script into Redis's cache ahead of the first request. */
+  Future<Response> load(Redis redis) {
+    return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source));
+  }
+
   Future<Response> run(Redis redis, List<String> keys, List<String> args) {
     return redis.send(request(Command.EVALSHA, sha1, keys, args))
         .recover(failure -> {

@@ -103,6 +103,24 @@ public final class Http {
             .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b)))));
   }
 
+  /** Sends without waiting (from the client's context), for many requests at once. */
+  public static io.vertx.core.Future<Reply> postAsync(HttpClient client, String path, String body, String key) {
+    io.vertx.core.Promise<Reply> promise = io.vertx.core.Promise.promise();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+        .putHeader("content-type", "application/json").putHeader("authorization", "Bearer " + key);
+    Runnable send = () -> client.request(options)
+        .compose(request -> request.send(body)
+            .compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.headers(), b))))
+        .onComplete(promise);
+    io.vertx.core.Context context = CONTEXTS.get(client);
+    if (context == null) {
+      send.run();
+    } else {
+      context.runOnContext(v -> send.run());
+    }
+    return promise.future();
+  }
+
   public static Reply get(HttpClient client, String path, String key) throws Exception {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(path);
     if (key != null) {

@@ -48,15 +48,37 @@ public final class TestBed implements AutoCloseable {
   public final Gateway gateway;
   public final CollectingUsageSink usage;
   public final HttpClient client;
+  /** Every gateway replica started on this bed (the first is {@link #gateway}). */
+  public final List<Gateway> gateways = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Builder builder;
+  private final ConfigSnapshot snapshot;
 
   private TestBed(GuardedVertx guarded, List<VllmSimulator> simulators, Gateway gateway,
-                  CollectingUsageSink usage, HttpClient client) {
+                  CollectingUsageSink usage, HttpClient client, Builder builder, ConfigSnapshot snapshot) {
     this.guarded = guarded;
     this.vertx = guarded.vertx();
     this.simulators = simulators;
     this.gateway = gateway;
     this.usage = usage;
     this.client = client;
+    this.builder = builder;
+    this.snapshot = snapshot;
+    gateways.add(gateway);
+  }
+
+  /** Starts one more replica with the same config and platform services, sharing the usage sink. */
+  public Gateway addReplica() throws Exception {
+    Gateway replica = await(Gateway.start(vertx, builder.settings(), builder.platform, new ConfigHolder(snapshot), usage));
+    gateways.add(replica);
+    return replica;
+  }
+
+  /** An HTTP client bound to a replica's port. */
+  public HttpClient clientOf(Gateway replica) {
+    HttpClient replicaClient = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(replica.port()), new PoolOptions().setHttp1MaxSize(1_000));
+    Http.bind(replicaClient, vertx.getOrCreateContext());
+    return replicaClient;
   }
 
   public static Builder builder() {
@@ -72,6 +94,24 @@ public final class TestBed implements AutoCloseable {
     private long keepAliveMillis = 15_000;
     private long maxBodyBytes = 64 * 1024;
     private int eventLoops = 2;
+    private io.tollgate.gateway.config.PlatformSettings platform = io.tollgate.gateway.config.PlatformSettings.STANDALONE;
+    private java.util.function.UnaryOperator<ConfigSnapshot> snapshotEdit = s -> s;
+
+    public Builder platform(io.tollgate.gateway.config.PlatformSettings platform) {
+      this.platform = platform;
+      return this;
+    }
+
+    /** Edits the snapshot before start (orgs, budgets, prices). */
+    public Builder snapshot(java.util.function.UnaryOperator<ConfigSnapshot> edit) {
+      this.snapshotEdit = edit;
+      return this;
+    }
+
+    GatewaySettings settings() {
+      return new GatewaySettings("127.0.0.1", 0, "127.0.0.1", 0, ADMIN_TOKEN, PEPPER,
+          maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops);
+    }
 
     public Builder simulators(int count) {
       this.simulators = count;
@@ -120,15 +160,13 @@ public final class TestBed implements AutoCloseable {
       for (Future<VllmSimulator> future : starting) {
         sims.add(await(future));
       }
-      ConfigSnapshot snapshot = snapshot(sims, 1);
-      GatewaySettings settings = new GatewaySettings("127.0.0.1", 0, "127.0.0.1", 0, ADMIN_TOKEN, PEPPER,
-          maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops);
+      ConfigSnapshot snapshot = snapshotEdit.apply(snapshot(sims, 1));
       CollectingUsageSink usage = new CollectingUsageSink();
-      Gateway gateway = await(Gateway.start(vertx, settings, new ConfigHolder(snapshot), usage));
+      Gateway gateway = await(Gateway.start(vertx, settings(), platform, new ConfigHolder(snapshot), usage));
       HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(gateway.port()), new PoolOptions().setHttp1MaxSize(1_000));
       Http.bind(client, vertx.getOrCreateContext());
-      return new TestBed(guarded, sims, gateway, usage, client);
+      return new TestBed(guarded, sims, gateway, usage, client, this, snapshot);
     }
 
     ConfigSnapshot snapshot(List<VllmSimulator> sims, long version) {
@@ -160,7 +198,9 @@ public final class TestBed implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
-      await(gateway.shutdown(1_000));
+      for (Gateway replica : gateways) {
+        await(replica.shutdown(1_000));
+      }
     } finally {
       guarded.closeAndAssert();
     }

@@ -28,17 +28,37 @@ public final class LocalRedis {
 
   private final Vertx vertx;
   private final Redis client;
-  private final String prefix = "tgtest-" + UUID.randomUUID().toString().substring(0, 8);
+  private final String prefix;
 
-  private LocalRedis(Vertx vertx) {
+  private LocalRedis(Vertx vertx, String prefix) {
     this.vertx = vertx;
+    this.prefix = prefix;
     this.client = Redis.createClient(vertx, new RedisOptions().setConnectionString(URL));
+  }
+
+  /** A fresh key prefix for one test. */
+  public static String newPrefix() {
+    return "tgtest-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** Connects, or fails the test naming Redis and how to start it. */
   public static LocalRedis connect(Vertx vertx) {
+    return connect(vertx, newPrefix());
+  }
+
+  public static LocalRedis connect(Vertx vertx, String prefix) {
     requireReachable(URL);
-    return new LocalRedis(vertx);
+    return new LocalRedis(vertx, prefix);
+  }
+
+  /**
+   * Settings for a gateway using this Redis (or a proxy in front of it) under {@code prefix}. The
+   * timeout is generous (2 s): tests that are not about outages must not fail open or closed
+   * because a 2-core CI machine is busy; outage tests set a short one.
+   */
+  public static RedisSettings settings(String url, String prefix, RedisSettings.FailPolicy policy, int replicas) {
+    requireReachable(URL);
+    return new RedisSettings(url, 2_000, policy, replicas, prefix);
   }
 
   public static void requireReachable(String url) {
@@ -60,7 +80,7 @@ public final class LocalRedis {
   }
 
   public RedisSettings settings(RedisSettings.FailPolicy policy, int replicas) {
-    return new RedisSettings(URL, 200, policy, replicas, prefix);
+    return settings(URL, prefix, policy, replicas);
   }
 
   public RedisSettings settings() {

@@ -1,0 +1,133 @@
+package io.tollgate.gateway.usage;
+
+import io.tollgate.gateway.config.RabbitSettings;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.logging.Logger;
+
+/**
+ * Platform mode's usage sink: events to RabbitMQ in batches with publisher confirms, never lost.
+ *
+ * <p>{@link #emit} (on the request path) only offers the event to a bounded lock-free queue; when
+ * the queue is full the event spills to the disk spool's own writer thread instead, so the request
+ * path never blocks, never touches the disk and never drops. A publisher thread publishes batches,
+ * spools what the broker does not confirm, and replays the spool in order when the broker is back.
+ * See docs/analytics.md and docs/adr/0004-usage-publisher-on-a-dedicated-thread.md.
+ */
+public final class RabbitUsageSink implements UsageSink {
+
+  private static final Logger LOG = Logger.getLogger(RabbitUsageSink.class.getName());
+
+  private final Vertx vertx;
+  private final RabbitSettings settings;
+  private final EventBuffer buffer;
+  private final DiskSpool spool;
+  private final UsagePublisher publisher;
+  private final UsageCounters counters = new UsageCounters();
+  private volatile boolean closed;
+  private volatile Future<Void> closing;
+
+  private RabbitUsageSink(Vertx vertx, RabbitSettings settings, DiskSpool spool) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.buffer = new EventBuffer(settings.queueCapacity());
+    this.spool = spool;
+    BrokerLink link = new BrokerLink(settings.url(), topology(settings), settings.confirmTimeoutMs());
+    this.publisher = new UsagePublisher(buffer, spool, link, counters, settings.batchSize(),
+        settings.batchMaxDelayMs(), settings.reconnectMaxDelayMs());
+  }
+
+  public static UsageTopology topology(RabbitSettings settings) {
+    return new UsageTopology(settings.exchange(), settings.queue());
+  }
+
+  /**
+   * Opens the spool (off the event loop: it reads what an earlier run left) and starts the
+   * publisher. Succeeds whether or not the broker is reachable: events spool until it is.
+   */
+  public static Future<RabbitUsageSink> start(Vertx vertx, RabbitSettings settings) {
+    return vertx.<DiskSpool>executeBlocking(() -> DiskSpool.open(settings.spoolDir(), DiskSpool.DEFAULT_SEGMENT_BYTES))
+        .map(spool -> {
+          RabbitUsageSink sink = new RabbitUsageSink(vertx, settings, spool);
+          sink.publisher.start();
+          LOG.info(() -> "usage events to RabbitMQ exchange " + settings.exchange() + ", queue " + settings.queue()
+              + "; spool " + settings.spoolDir().toAbsolutePath());
+          return sink;
+        });
+  }
+
+  @Override
+  public void emit(UsageEvent event) {
+    counters.emitted.increment();
+    if (!closed && buffer.offer(event)) {
+      counters.queued.increment();
+      if (buffer.events() >= settings.batchSize()) {
+        publisher.wake();
+      }
+      return;
+    }
+    // Queue full (or closing): to the spool's writer thread, never dropped while it is open.
+    if (spool.append(event.toJson().toBuffer().getBytes())) {
+      counters.spooled.incrementAndGet();
+    } else {
+      counters.dropped.incrementAndGet();
+      LOG.severe(() -> "usage event " + event.eventId() + " emitted after the usage sink closed; lost");
+    }
+  }
+
+  /** Completes once every event emitted before it is confirmed by the broker or on disk. */
+  @Override
+  public Future<Void> flush() {
+    if (closed) {
+      return closing;
+    }
+    UsagePublisher.Marker marker = new UsagePublisher.Marker(false);
+    buffer.mark(marker);
+    publisher.wake();
+    return onCallerContext(marker.done);
+  }
+
+  /** Publishes what is pending if the broker is there, spools the rest, and stops. */
+  @Override
+  public synchronized Future<Void> close() {
+    if (closing == null) {
+      UsagePublisher.Marker marker = new UsagePublisher.Marker(true);
+      buffer.mark(marker);
+      closed = true;
+      publisher.wake();
+      closing = onCallerContext(marker.done);
+    }
+    return closing;
+  }
+
+  /** Completes on the caller's Vert.x context (or a new one), not on the publisher thread. */
+  private Future<Void> onCallerContext(CompletableFuture<Void> done) {
+    Context context = vertx.getOrCreateContext();
+    Promise<Void> promise = Promise.promise();
+    done.whenComplete((ok, failure) -> context.runOnContext(v -> {
+      if (failure != null) {
+        promise.fail(failure);
+      } else {
+        promise.complete();
+      }
+    }));
+    return promise.future();
+  }
+
+  public UsageMetrics metrics() {
+    return counters.snapshot(buffer.events() + spool.pendingLines());
+  }
+
+  /** Whether the publisher holds an open connection to the broker now. */
+  public boolean connected() {
+    return publisher.connected();
+  }
+
+  public RabbitSettings settings() {
+    return settings;
+  }
+}

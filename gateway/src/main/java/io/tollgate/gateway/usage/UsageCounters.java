@@ -1,0 +1,21 @@
+package io.tollgate.gateway.usage;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The sink's counters; the two on the request path are LongAdders so event loops do not contend. */
+final class UsageCounters {
+
+  final LongAdder emitted = new LongAdder();
+  final LongAdder queued = new LongAdder();
+  final AtomicLong published = new AtomicLong();
+  final AtomicLong confirmed = new AtomicLong();
+  final AtomicLong spooled = new AtomicLong();
+  final AtomicLong replayed = new AtomicLong();
+  final AtomicLong dropped = new AtomicLong();
+
+  UsageMetrics snapshot(long backlog) {
+    return new UsageMetrics(emitted.sum(), queued.sum(), published.get(), confirmed.get(), spooled.get(),
+        replayed.get(), dropped.get(), backlog);
+  }
+}

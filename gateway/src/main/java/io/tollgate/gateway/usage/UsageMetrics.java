@@ -1,0 +1,17 @@
+package io.tollgate.gateway.usage;
+
+/**
+ * Counters of the RabbitMQ usage sink since it started (plain numbers for now; Micrometer later).
+ *
+ * @param emitted   events handed to the sink by the request path
+ * @param queued    of those, taken into the bounded in-memory queue
+ * @param published messages sent to the broker (first tries, retries and replays alike)
+ * @param confirmed messages the broker confirmed (acked, and routed to the queue)
+ * @param spooled   events written to the disk spool: a full queue, a broker away or a batch unconfirmed
+ * @param replayed  spooled events published again and confirmed after the broker came back
+ * @param dropped   events lost; stays 0 unless an event arrives after close or a spool file is torn
+ * @param backlog   events in memory or in the spool, not yet confirmed
+ */
+public record UsageMetrics(long emitted, long queued, long published, long confirmed, long spooled, long replayed,
+                           long dropped, long backlog) {
+}

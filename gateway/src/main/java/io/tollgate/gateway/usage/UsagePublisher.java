@@ -1,0 +1,266 @@
+package io.tollgate.gateway.usage;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The publisher's loop, on its own thread: take batches from the in-memory queue, publish them with
+ * confirms, and keep everything that is not confirmed in the disk spool. While the broker is away
+ * the queue drains straight into the spool; when it is back, the spool is replayed in order, oldest
+ * segment first, before newer events, and each segment is deleted only once all of it is confirmed.
+ */
+final class UsagePublisher implements Runnable {
+
+  private static final Logger LOG = Logger.getLogger(UsagePublisher.class.getName());
+  private static final long FIRST_RETRY_MILLIS = 100;
+
+  /** A flush or close request, ordered behind the events emitted before it. */
+  static final class Marker {
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    final boolean close;
+
+    Marker(boolean close) {
+      this.close = close;
+    }
+  }
+
+  private final EventBuffer buffer;
+  private final DiskSpool spool;
+  private final BrokerLink link;
+  private final UsageCounters counters;
+  private final int batchSize;
+  private final long batchMaxDelayNanos;
+  private final long reconnectMaxDelayMillis;
+  private volatile Thread thread;
+
+  private long retryDelayMillis = FIRST_RETRY_MILLIS;
+  private long nextConnectAt;
+  private boolean brokerAway;
+  private boolean closing;
+  // How far into a spool segment the broker has confirmed, so a replay cut short resumes there.
+  private long replaySequence = -1;
+  private int replayedLines;
+
+  UsagePublisher(EventBuffer buffer, DiskSpool spool, BrokerLink link, UsageCounters counters, int batchSize,
+                 long batchMaxDelayMillis, long reconnectMaxDelayMillis) {
+    this.buffer = buffer;
+    this.spool = spool;
+    this.link = link;
+    this.counters = counters;
+    this.batchSize = batchSize;
+    this.batchMaxDelayNanos = batchMaxDelayMillis * 1_000_000L;
+    this.reconnectMaxDelayMillis = reconnectMaxDelayMillis;
+  }
+
+  Thread start() {
+    Thread started = new Thread(this, "tollgate-usage-publisher");
+    started.setDaemon(true);
+    thread = started;
+    started.start();
+    return started;
+  }
+
+  void wake() {
+    Thread current = thread;
+    if (current != null) {
+      LockSupport.unpark(current);
+    }
+  }
+
+  boolean connected() {
+    return link.isOpen();
+  }
+
+  @Override
+  public void run() {
+    List<Marker> markers = new ArrayList<>();
+    Marker closeRequest = null;
+    while (true) {
+      try {
+        connectWhenDue();
+        if (!closing && link.isOpen() && spool.hasBacklog()) {
+          replayOldestSegment();
+          continue;
+        }
+        List<UsageEvent> batch = takeBatch(markers);
+        if (!batch.isEmpty()) {
+          deliver(encode(batch));
+        }
+        if (!markers.isEmpty()) {
+          // Everything before the markers is confirmed or handed to the spool: make the spool durable.
+          spool.sync().join();
+          for (Marker marker : markers) {
+            if (marker.close) {
+              closing = true;
+              closeRequest = marker;
+            } else {
+              marker.done.complete(null);
+            }
+          }
+          markers.clear();
+        }
+        if (closing && buffer.isEmpty()) {
+          finish(closeRequest);
+          return;
+        }
+      } catch (RuntimeException | Error e) {
+        // Never let the thread die with events in hand; a bug here is logged and the loop goes on.
+        LOG.log(Level.SEVERE, "usage publisher: unexpected failure; retrying", e);
+        LockSupport.parkNanos(FIRST_RETRY_MILLIS * 1_000_000L);
+      }
+    }
+  }
+
+  private void finish(Marker closeRequest) {
+    link.close();
+    spool.close().join();
+    closeRequest.done.complete(null);
+    LOG.fine("usage publisher stopped");
+  }
+
+  private void connectWhenDue() {
+    if (link.isOpen()) {
+      return;
+    }
+    if (System.currentTimeMillis() < nextConnectAt) {
+      return;
+    }
+    try {
+      link.open();
+      retryDelayMillis = FIRST_RETRY_MILLIS;
+      if (brokerAway) {
+        LOG.info("usage publisher: broker reachable again; replaying " + spool.pendingLines() + " spooled event(s)");
+      }
+      brokerAway = false;
+    } catch (IOException | TimeoutException | RuntimeException e) {
+      brokerUnavailable(e);
+    }
+  }
+
+  private void brokerUnavailable(Exception cause) {
+    link.close();
+    if (!brokerAway) {
+      LOG.log(Level.WARNING, "usage publisher: broker unavailable (" + cause + "); spooling events to "
+          + spool.dir() + " until it is back");
+    }
+    brokerAway = true;
+    nextConnectAt = System.currentTimeMillis() + retryDelayMillis;
+    retryDelayMillis = Math.min(reconnectMaxDelayMillis, retryDelayMillis * 2);
+  }
+
+  /**
+   * Up to a batch of events: returns as soon as a batch is full or a marker is reached, else once
+   * the oldest event waited {@code batchMaxDelay}. Idle, it parks (woken by a full batch, a marker
+   * or the delay), so an idle gateway costs a few wake-ups a second.
+   */
+  private List<UsageEvent> takeBatch(List<Marker> markers) {
+    List<UsageEvent> batch = new ArrayList<>();
+    long deadline = 0;
+    while (batch.size() < batchSize) {
+      Object item = buffer.poll();
+      if (item instanceof UsageEvent event) {
+        if (batch.isEmpty()) {
+          deadline = System.nanoTime() + batchMaxDelayNanos;
+        }
+        batch.add(event);
+      } else if (item instanceof Marker marker) {
+        markers.add(marker);
+        return batch;
+      } else {
+        if (closing) {
+          return batch;
+        }
+        long wait = batch.isEmpty() ? batchMaxDelayNanos : deadline - System.nanoTime();
+        if (wait <= 0) {
+          return batch;
+        }
+        if (!link.isOpen() && !batch.isEmpty()) {
+          return batch;
+        }
+        LockSupport.parkNanos(this, wait);
+        if (batch.isEmpty() && buffer.isEmpty()) {
+          return batch;
+        }
+      }
+    }
+    return batch;
+  }
+
+  private static List<byte[]> encode(List<UsageEvent> events) {
+    List<byte[]> bodies = new ArrayList<>(events.size());
+    for (UsageEvent event : events) {
+      bodies.add(event.toJson().toBuffer().getBytes());
+    }
+    return bodies;
+  }
+
+  /** To the broker with confirms; anything not confirmed goes to the spool. */
+  private void deliver(List<byte[]> bodies) {
+    if (link.isOpen() && publish(bodies)) {
+      return;
+    }
+    spoolAll(bodies);
+  }
+
+  private void spoolAll(List<byte[]> bodies) {
+    if (spool.append(bodies)) {
+      counters.spooled.addAndGet(bodies.size());
+    } else {
+      counters.dropped.addAndGet(bodies.size());
+      LOG.severe("usage publisher: spool closed; " + bodies.size() + " event(s) lost");
+    }
+  }
+
+  private boolean publish(List<byte[]> bodies) {
+    counters.published.addAndGet(bodies.size());
+    try {
+      link.publishConfirmed(bodies);
+      counters.confirmed.addAndGet(bodies.size());
+      return true;
+    } catch (IOException | TimeoutException | RuntimeException e) {
+      brokerUnavailable(e);
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      brokerUnavailable(e);
+      return false;
+    }
+  }
+
+  /** Publishes the oldest spool segment in batches; deletes it once all of it is confirmed. */
+  private void replayOldestSegment() {
+    spool.seal().join();
+    DiskSpool.Segment segment;
+    try {
+      segment = spool.oldestSealed();
+      if (segment == null) {
+        return;
+      }
+      List<byte[]> lines = segment.lines();
+      if (replaySequence != segment.sequence()) {
+        replaySequence = segment.sequence();
+        replayedLines = 0;
+      }
+      while (replayedLines < lines.size()) {
+        List<byte[]> chunk = lines.subList(replayedLines, Math.min(lines.size(), replayedLines + batchSize));
+        if (!publish(chunk)) {
+          // Resumed from replayedLines once the broker is back. A batch whose confirm was lost is
+          // published again: the consumer drops such repeats by event_id.
+          return;
+        }
+        counters.replayed.addAndGet(chunk.size());
+        replayedLines += chunk.size();
+      }
+      spool.delete(segment);
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "usage publisher: cannot read or delete spool segment; retrying", e);
+      LockSupport.parkNanos(FIRST_RETRY_MILLIS * 1_000_000L);
+    }
+  }
+}

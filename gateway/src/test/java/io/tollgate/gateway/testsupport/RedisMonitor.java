@@ -1,0 +1,63 @@
+package io.tollgate.gateway.testsupport;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Redis MONITOR over a raw connection: the exact commands Redis receives, for assertions. */
+public final class RedisMonitor {
+
+  private final NetSocket socket;
+  private final List<String> lines = new CopyOnWriteArrayList<>();
+  private final StringBuilder partial = new StringBuilder();
+
+  private RedisMonitor(NetSocket socket) {
+    this.socket = socket;
+  }
+
+  public static Future<RedisMonitor> start(Vertx vertx, String url) {
+    URI uri = URI.create(url);
+    return vertx.createNetClient().connect(uri.getPort() > 0 ? uri.getPort() : 6379, uri.getHost())
+        .compose(socket -> {
+          RedisMonitor monitor = new RedisMonitor(socket);
+          socket.handler(monitor::onData);
+          return socket.write(Buffer.buffer("MONITOR\r\n")).map(monitor);
+        });
+  }
+
+  private synchronized void onData(Buffer data) {
+    partial.append(data.toString());
+    int newline;
+    while ((newline = partial.indexOf("\r\n")) >= 0) {
+      lines.add(partial.substring(0, newline));
+      partial.delete(0, newline + 2);
+    }
+  }
+
+  /** Command lines that mention {@code text} (e.g. a test's key prefix). */
+  public List<String> linesMentioning(String text) {
+    List<String> matching = new ArrayList<>();
+    for (String line : lines) {
+      if (line.contains(text)) {
+        matching.add(line);
+      }
+    }
+    return matching;
+  }
+
+  /** The command name of a MONITOR line: {@code +ts [db addr] "EVALSHA" "…"} → EVALSHA. */
+  public static String command(String line) {
+    int start = line.indexOf("] \"") + 3;
+    return line.substring(start, line.indexOf('"', start)).toUpperCase();
+  }
+
+  public Future<Void> close() {
+    return socket.close();
+  }
+}
