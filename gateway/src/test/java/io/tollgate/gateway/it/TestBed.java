@@ -95,10 +95,17 @@ public final class TestBed implements AutoCloseable {
     private long maxBodyBytes = 64 * 1024;
     private int eventLoops = 2;
     private io.tollgate.gateway.config.PlatformSettings platform = io.tollgate.gateway.config.PlatformSettings.STANDALONE;
+    private PlatformFactory platformFactory;
     private java.util.function.UnaryOperator<ConfigSnapshot> snapshotEdit = s -> s;
 
     public Builder platform(io.tollgate.gateway.config.PlatformSettings platform) {
       this.platform = platform;
+      return this;
+    }
+
+    /** Platform settings made once the bed's Vert.x exists (e.g. behind a proxy started on it). */
+    public Builder platform(PlatformFactory factory) {
+      this.platformFactory = factory;
       return this;
     }
 
@@ -151,6 +158,9 @@ public final class TestBed implements AutoCloseable {
     public TestBed start() throws Exception {
       GuardedVertx guarded = GuardedVertx.create();
       Vertx vertx = guarded.vertx();
+      if (platformFactory != null) {
+        platform = platformFactory.create(vertx);
+      }
       SimulatorConfig config = simulatorConfig.apply(SimulatorConfig.defaults().withModels(List.of(MODEL, FORBIDDEN_MODEL)));
       List<Future<VllmSimulator>> starting = new ArrayList<>();
       for (int i = 0; i < simulators; i++) {
@@ -185,6 +195,12 @@ public final class TestBed implements AutoCloseable {
       ApiKeySpec key = new ApiKeySpec(KEY_ID, hash, ORG, Set.of(MODEL), limits);
       return new ConfigSnapshot(version, backends, models, Map.of(hash, key), LimitSpec.UNLIMITED, 64);
     }
+  }
+
+  /** Makes platform settings on the bed's Vert.x. */
+  @FunctionalInterface
+  public interface PlatformFactory {
+    io.tollgate.gateway.config.PlatformSettings create(Vertx vertx) throws Exception;
   }
 
   public VllmSimulator sim(int number) {
