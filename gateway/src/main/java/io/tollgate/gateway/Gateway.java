@@ -7,6 +7,7 @@ import io.tollgate.gateway.config.ConfigHolder;
 import io.tollgate.gateway.config.GatewaySettings;
 import io.tollgate.gateway.http.DataPlaneVerticle;
 import io.tollgate.gateway.limit.Limiter;
+import io.tollgate.gateway.metrics.GatewayMetrics;
 import io.tollgate.gateway.limit.LocalLimiter;
 import io.tollgate.gateway.limit.RedisLimiter;
 import io.tollgate.gateway.auth.RedisKeyStore;
@@ -71,8 +72,10 @@ public final class Gateway {
   public static Future<Gateway> start(Vertx vertx, GatewaySettings settings, PlatformSettings platform,
                                       ConfigHolder config, UsageSink usage) {
     KeyHasher hasher = new KeyHasher(settings.keyPepper());
+    GatewayMetrics metrics = new GatewayMetrics();
     if (platform.redis() == null) {
-      return start(vertx, settings, config, usage, new LocalLimiter(), new Authenticator(hasher), () -> Future.succeededFuture());
+      return start(vertx, settings, config, usage, new LocalLimiter(), new Authenticator(hasher), metrics,
+          () -> Future.succeededFuture());
     }
     RedisSettings redisSettings = platform.redis();
     Redis redis = Redis.createClient(vertx, new RedisOptions()
@@ -84,18 +87,26 @@ public final class Gateway {
             .setTcpNoDelay(true)));
     RedisKeyStore keys = new RedisKeyStore(vertx, redis, redisSettings, System::currentTimeMillis);
     RedisLimiter limiter = new RedisLimiter(vertx, redis, redisSettings);
-    return Future.join(keys.start(), limiter.warmUp(16)).compose(v -> start(vertx, settings, config, usage, limiter, new Authenticator(hasher, keys),
-        () -> keys.close().eventually(redis::close)));
+    metrics.gauge("tollgate.limiter.degraded", "1 while Redis is unreachable and the fail policy decides",
+        limiter, l -> l.degraded() ? 1 : 0, "policy", redisSettings.failPolicy().name().toLowerCase(java.util.Locale.ROOT));
+    metrics.monotonic("tollgate.limiter.redis.failures", "Redis calls of admission that failed or timed out",
+        limiter::redisFailures);
+    metrics.monotonic("tollgate.limiter.settle.failures", "Settlements given up after retries", limiter::settleFailures);
+    return Future.join(keys.start(), limiter.warmUp(16)).compose(v -> start(vertx, settings, config, usage, limiter,
+        new Authenticator(hasher, keys), metrics, () -> keys.close().eventually(redis::close)));
   }
 
   private static Future<Gateway> start(Vertx vertx, GatewaySettings settings, ConfigHolder config, UsageSink usage,
-                                       Limiter limiter, Authenticator authenticator,
+                                       Limiter limiter, Authenticator authenticator, GatewayMetrics metrics,
                                        Supplier<Future<Void>> closePlatform) {
     Lifecycle lifecycle = new Lifecycle();
     BackendPool backends = new BackendPool();
     config.onChange(backends::retainOnly);
     GatewayServices services = new GatewayServices(settings, config::current, authenticator, limiter, backends,
-        usage, lifecycle);
+        usage, lifecycle, metrics);
+    metrics.gauge("tollgate.open.requests", "Requests being proxied now (streams included)", lifecycle,
+        Lifecycle::inFlight);
+    metrics.gauge("tollgate.config.version", "Version of the live config snapshot", config, ConfigHolder::version);
 
     int instances = settings.eventLoops() > 0 ? settings.eventLoops() : Runtime.getRuntime().availableProcessors();
     List<DataPlaneVerticle> verticles = new CopyOnWriteArrayList<>();
@@ -122,6 +133,9 @@ public final class Gateway {
         })
         .compose(port -> AdminServer.start(vertx, settings, config)
             .map(admin -> {
+              admin.router().get("/metrics").handler(ctx -> ctx.response()
+                  .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                  .end(metrics.scrape()));
               lifecycle.markReady();
               LOG.info(() -> "gateway listening on " + settings.host() + ":" + port + " (" + instances
                   + " event loops), admin on " + settings.adminHost() + ":" + admin.port()

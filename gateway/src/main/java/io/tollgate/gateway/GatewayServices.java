@@ -4,6 +4,7 @@ import io.tollgate.gateway.auth.Authenticator;
 import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.config.GatewaySettings;
 import io.tollgate.gateway.limit.Limiter;
+import io.tollgate.gateway.metrics.GatewayMetrics;
 import io.tollgate.gateway.route.BackendPool;
 import io.tollgate.gateway.usage.UsageSink;
 
@@ -20,5 +21,6 @@ public record GatewayServices(
     Limiter limiter,
     BackendPool backends,
     UsageSink usage,
-    Lifecycle lifecycle) {
+    Lifecycle lifecycle,
+    GatewayMetrics metrics) {
 }

@@ -55,7 +55,16 @@ public final class DataPlaneVerticle extends VerticleBase {
             .setMaxInitialLineLength(16 * 1024),
         new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL_SIZE).setMaxWaitQueueSize(-1));
     pipeline = new RequestPipeline(services, client, watchdog);
-    watchdogTimer = vertx.setPeriodic(StreamWatchdog.PERIOD_MILLIS, id -> watchdog.tick(System.nanoTime()));
+    // The watchdog's tick doubles as the event-loop lag probe: how late it fires is how long the
+    // loop was busy with other work.
+    long periodNanos = StreamWatchdog.PERIOD_MILLIS * 1_000_000;
+    long[] due = {System.nanoTime() + periodNanos};
+    watchdogTimer = vertx.setPeriodic(StreamWatchdog.PERIOD_MILLIS, id -> {
+      long now = System.nanoTime();
+      services.metrics().eventLoopLag(Math.max(0, now - due[0]));
+      due[0] = now + periodNanos;
+      watchdog.tick(now);
+    });
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(services.settings().host())
         .setPort(port)

@@ -10,19 +10,25 @@ import io.tollgate.gateway.http.ApiError;
  * @param headers         OpenAI's x-ratelimit-* figures at decision time
  * @param retryAfterMillis when refused: how long until it would be admitted (-1 if never)
  * @param error           when refused: the 429 to send
+ * @param decidedBy        "local" (in-process), "redis", "fail_open" or "fail_closed" (Redis away)
  */
 public record Admission(
     boolean admitted,
     Reservation reservation,
     RateLimitHeaders headers,
     long retryAfterMillis,
-    ApiError error) {
+    ApiError error,
+    String decidedBy) {
 
   public static Admission admit(Reservation reservation, RateLimitHeaders headers) {
-    return new Admission(true, reservation, headers, 0, null);
+    return new Admission(true, reservation, headers, 0, null, "local");
   }
 
   public static Admission refuse(ApiError error, long retryAfterMillis, RateLimitHeaders headers) {
-    return new Admission(false, null, headers, retryAfterMillis, error);
+    return new Admission(false, null, headers, retryAfterMillis, error, "local");
+  }
+
+  public Admission decidedBy(String by) {
+    return new Admission(admitted, reservation, headers, retryAfterMillis, error, by);
   }
 }

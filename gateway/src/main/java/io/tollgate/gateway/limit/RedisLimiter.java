@@ -110,7 +110,7 @@ public final class RedisLimiter implements Limiter {
         .map(response -> {
           redisHealthy();
           redisDecisions.incrementAndGet();
-          return decision(response, request, id, keys);
+          return decision(response, request, id, keys).decidedBy("redis");
         })
         .recover(failure -> {
           redisFailed(failure);
@@ -199,11 +199,12 @@ public final class RedisLimiter implements Limiter {
   }
 
   private Admission withoutRedis(AdmissionRequest request) {
-    if (settings.failPolicy() == RedisSettings.FailPolicy.CLOSED) {
-      return Admission.refuse(ApiError.limiterUnavailable(), PROBE_INTERVAL_MS, RateLimitHeaders.NONE);
-    }
     fallbackDecisions.incrementAndGet();
-    return fallback.admitNow(request);
+    if (settings.failPolicy() == RedisSettings.FailPolicy.CLOSED) {
+      return Admission.refuse(ApiError.limiterUnavailable(), PROBE_INTERVAL_MS, RateLimitHeaders.NONE)
+          .decidedBy("fail_closed");
+    }
+    return fallback.admitNow(request).decidedBy("fail_open");
   }
 
   /** While degraded, one request per probe interval tries Redis; the others skip it. */

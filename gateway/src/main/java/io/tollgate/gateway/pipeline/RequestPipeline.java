@@ -56,9 +56,9 @@ public final class RequestPipeline {
           if (cause instanceof BoundedBody.TooLarge tooLarge) {
             // Do not read the rest of an oversized body: answer and close the connection.
             request.response().putHeader(HttpHeaders.CONNECTION, "close");
-            DataPlaneVerticle.reply(request, ApiError.bodyTooLarge(tooLarge.limit()));
+            reject(request, endpoint, null, ApiError.bodyTooLarge(tooLarge.limit()));
           } else {
-            DataPlaneVerticle.reply(request, ApiError.invalidRequest(
+            reject(request, endpoint, null, ApiError.invalidRequest(
                 "Could not read the request body: " + cause.getMessage(), null, "invalid_body"));
           }
         });
@@ -68,7 +68,7 @@ public final class RequestPipeline {
                          long startNanos, ConfigSnapshot snapshot) {
     authenticate(request, snapshot).onSuccess(auth -> {
       if (auth.error() != null) {
-        DataPlaneVerticle.reply(request, auth.error());
+        reject(request, endpoint, null, auth.error());
       } else {
         afterAuthentication(request, endpoint, body, requestId, startNanos, snapshot, auth.key());
       }
@@ -79,17 +79,17 @@ public final class RequestPipeline {
                                    long startNanos, ConfigSnapshot snapshot, ApiKeySpec key) {
     RequestParser.Parsed parsed = RequestParser.parse(endpoint, body);
     if (parsed.error() != null) {
-      DataPlaneVerticle.reply(request, parsed.error());
+      reject(request, endpoint, null, parsed.error());
       return;
     }
     CompletionRequest completion = parsed.request();
     ModelRoute route = snapshot.models().get(completion.model());
     if (route == null) {
-      DataPlaneVerticle.reply(request, ApiError.unknownModel(completion.model()));
+      reject(request, endpoint, "other", ApiError.unknownModel(completion.model()));
       return;
     }
     if (!key.allows(completion.model())) {
-      DataPlaneVerticle.reply(request, ApiError.modelNotAllowed(completion.model()));
+      reject(request, endpoint, completion.model(), ApiError.modelNotAllowed(completion.model()));
       return;
     }
     long completionTokens = endpoint.generates()
@@ -100,17 +100,30 @@ public final class RequestPipeline {
         completion.promptTokenEstimate() + completionTokens,
         route.prices().costMicros(completion.promptTokenEstimate(), completionTokens),
         key.budget(), org.budget());
+    long admitStart = System.nanoTime();
     services.limiter().admit(admission)
-        .onFailure(cause -> DataPlaneVerticle.reply(request, ApiError.internal("admission failed")))
+        .onFailure(cause -> reject(request, endpoint, completion.model(), ApiError.internal("admission failed")))
         .onSuccess(decision -> {
+          if ("redis".equals(decision.decidedBy())) {
+            services.metrics().redisAdmissionTime(System.nanoTime() - admitStart);
+          }
+          services.metrics().admission(decision.admitted() ? "admitted" : decision.error().code(), decision.decidedBy());
           if (!decision.admitted()) {
             refuse(request, decision);
+            services.metrics().requestRejected(completion.model(), endpoint.path(), decision.error().status(),
+                decision.error().code());
             return;
           }
           services.lifecycle().requestStarted();
           new ProxyExchange(services, client, watchdog, request, requestId, startNanos, snapshot,
               route, key, decision, completion).start();
         });
+  }
+
+  /** Ends a request before it reaches a backend, counted in the request metrics. */
+  private void reject(HttpServerRequest request, Endpoint endpoint, String model, ApiError error) {
+    services.metrics().requestRejected(model, endpoint.path(), error.status(), error.code());
+    DataPlaneVerticle.reply(request, error);
   }
 
   private Future<Authenticator.Result> authenticate(HttpServerRequest request, ConfigSnapshot snapshot) {

@@ -74,6 +74,7 @@ public final class ProxyExchange {
   private boolean upstreamPaused;
   private boolean finished;
   private long firstTokenNanos = -1;
+  private long lastTokenNanos;
   private long lastUpstreamDataNanos;
   private long lastClientWriteNanos;
   private int status = 200;
@@ -130,6 +131,7 @@ public final class ProxyExchange {
     backendFailed = false;
     backendReleased = false;
     triedBackends.add(chosen.spec().id());
+    services.metrics().backendSelected(chosen.spec().id());
     BackendSpec spec = chosen.spec();
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
@@ -279,9 +281,15 @@ public final class ProxyExchange {
     }
     long now = System.nanoTime();
     lastUpstreamDataNanos = now;
+    int tokensBefore = forwarder.tokenChunks();
     Buffer out = forwarder.process(chunk);
-    if (firstTokenNanos < 0 && forwarder.tokenChunks() > 0) {
-      firstTokenNanos = now;
+    if (forwarder.tokenChunks() > tokensBefore) {
+      if (firstTokenNanos < 0) {
+        firstTokenNanos = now;
+      } else {
+        services.metrics().interTokenGap(completion.model(), now - lastTokenNanos);
+      }
+      lastTokenNanos = now;
     }
     if (out.length() > 0) {
       writeToClient(out, now);
@@ -510,6 +518,9 @@ public final class ProxyExchange {
     if (usage != null && usage.getValue("prompt_tokens_details") instanceof JsonObject details) {
       cachedTokens = details.getLong("cached_tokens", 0L);
     }
+    int finalStatus = clientGone && !headersSent ? 499 : status;
+    services.metrics().requestFinished(completion.model(), completion.endpoint().path(), finalStatus, errorKind,
+        firstTokenNanos < 0 ? -1 : firstTokenNanos - startNanos, end - startNanos, promptTokens, completionTokens);
     Limiter.settleWithOwner(admission.reservation(), promptTokens + completionTokens,
         route.prices().costMicros(promptTokens, completionTokens));
     services.usage().emit(new UsageEvent(
@@ -522,7 +533,7 @@ public final class ProxyExchange {
         completion.model(),
         route.upstreamModel(),
         backend != null ? backend.spec().id() : null,
-        clientGone && !headersSent ? 499 : status,
+        finalStatus,
         errorKind,
         completion.stream(),
         promptTokens,

@@ -333,6 +333,9 @@ final class GpuEngine {
     }
     seq.state = State.FINISHED;
     seq.wakeEpoch++;
+    // Published before the sequence's last bytes are flushed, so a client that has read the end
+    // of its stream never sees stats that still count it.
+    publish();
     return true;
   }
 

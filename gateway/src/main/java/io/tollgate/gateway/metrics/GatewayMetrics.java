@@ -1,0 +1,191 @@
+package io.tollgate.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.PooledByteBufAllocator;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The gateway's Prometheus metrics (names and labels documented in config/metrics.md; Micrometer
+ * names here, exposed in Prometheus form, e.g. tollgate.requests → tollgate_requests_total). Label
+ * values are bounded: models are the configured ones ("other" for names not in the config),
+ * statuses are HTTP codes, error kinds are the gateway's own codes. Meters are cached per label
+ * set, so recording on the request path is a map lookup and an atomic add.
+ */
+public final class GatewayMetrics {
+
+  /** LLM-shaped buckets: TTFT from a few ms to a minute. */
+  private static final Duration[] TTFT_BUCKETS = durations(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+      20, 30, 60);
+  private static final Duration[] ITL_BUCKETS = durations(0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1,
+      0.25, 0.5, 1, 2.5);
+  private static final Duration[] E2E_BUCKETS = durations(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300,
+      600);
+  private static final Duration[] REDIS_BUCKETS = durations(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1,
+      0.25, 1);
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ConcurrentHashMap<RequestLabels, Counter> requests = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ModelMeters> models = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> admissions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> backendSelections = new ConcurrentHashMap<>();
+  private final Timer redisAdmission;
+  private final DistributionSummary eventLoopLag;
+
+  public GatewayMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    PooledByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
+    Gauge.builder("tollgate.netty.allocator.used", allocator, a -> a.metric().usedDirectMemory()).baseUnit("bytes")
+        .tag("memory", "direct").description("Netty pooled allocator memory in use").register(registry);
+    Gauge.builder("tollgate.netty.allocator.used", allocator, a -> a.metric().usedHeapMemory()).baseUnit("bytes")
+        .tag("memory", "heap").description("Netty pooled allocator memory in use").register(registry);
+    redisAdmission = Timer.builder("tollgate.limiter.redis")
+        .description("Time of the Redis admission script, as the gateway saw it")
+        .serviceLevelObjectives(REDIS_BUCKETS).register(registry);
+    eventLoopLag = DistributionSummary.builder("tollgate.event.loop.lag")
+        .description("How late a timer on each event loop fired: time the loop was busy with other work")
+        .baseUnit("seconds")
+        .serviceLevelObjectives(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1)
+        .register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** One request ended (any ending), with what it used. */
+  public void requestFinished(String model, String endpoint, int status, String errorKind,
+                              long ttftNanos, long durationNanos, long promptTokens, long completionTokens) {
+    counter(new RequestLabels(model, endpoint, status, errorKind == null ? "none" : errorKind)).increment();
+    ModelMeters meters = model(model);
+    meters.duration.record(durationNanos, TimeUnit.NANOSECONDS);
+    if (ttftNanos >= 0) {
+      meters.ttft.record(ttftNanos, TimeUnit.NANOSECONDS);
+    }
+    if (promptTokens > 0) {
+      meters.promptTokens.increment(promptTokens);
+    }
+    if (completionTokens > 0) {
+      meters.completionTokens.increment(completionTokens);
+    }
+  }
+
+  /** A request refused before it reached a backend (bad input, key, model, limits). */
+  public void requestRejected(String model, String endpoint, int status, String errorKind) {
+    counter(new RequestLabels(model == null ? "none" : model, endpoint, status, errorKind)).increment();
+  }
+
+  /** The gap between two token-carrying reads from the backend. */
+  public void interTokenGap(String model, long nanos) {
+    model(model).itl.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** An admission decision: "admitted", or the refusal's error code; and where it was decided. */
+  public void admission(String decision, String decidedBy) {
+    admissions.computeIfAbsent(decision + '|' + decidedBy, key -> Counter.builder("tollgate.limiter.decisions")
+        .description("Admission decisions by outcome and by who decided (redis, local, fail_open, fail_closed)")
+        .tag("decision", decision).tag("decided_by", decidedBy).register(registry)).increment();
+  }
+
+  public void redisAdmissionTime(long nanos) {
+    redisAdmission.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void backendSelected(String backend) {
+    backendSelections.computeIfAbsent(backend, id -> Counter.builder("tollgate.backend.selections")
+        .description("Backends chosen for requests (retries included)").tag("backend", id).register(registry))
+        .increment();
+  }
+
+  public void eventLoopLag(long nanos) {
+    eventLoopLag.record(nanos / 1e9);
+  }
+
+  /** Registers a gauge read from {@code source} at scrape time. */
+  public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value, String... tags) {
+    Gauge.builder(name, source, value).description(description).tags(tags).strongReference(true).register(registry);
+  }
+
+  /** Registers a counter whose value is read from a monotonic source at scrape time. */
+  public void monotonic(String name, String description, Supplier<Number> value, String... tags) {
+    io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> v.get().doubleValue())
+        .description(description).tags(tags).register(registry);
+  }
+
+  private Counter counter(RequestLabels labels) {
+    Counter counter = requests.get(labels);
+    if (counter == null) {
+      counter = requests.computeIfAbsent(labels, l -> Counter.builder("tollgate.requests")
+          .description("Requests by model, endpoint, HTTP status and error kind")
+          .tag("model", l.model()).tag("endpoint", l.endpoint()).tag("status", Integer.toString(l.status()))
+          .tag("error_kind", l.errorKind()).register(registry));
+    }
+    return counter;
+  }
+
+  private ModelMeters model(String model) {
+    ModelMeters meters = models.get(model);
+    return meters != null ? meters : models.computeIfAbsent(model, m -> new ModelMeters(registry, m));
+  }
+
+  private record RequestLabels(String model, String endpoint, int status, String errorKind) {
+  }
+
+  private static final class ModelMeters {
+    final Timer ttft;
+    final Timer itl;
+    final Timer duration;
+    final Counter promptTokens;
+    final Counter completionTokens;
+
+    ModelMeters(MeterRegistry registry, String model) {
+      ttft = Timer.builder("tollgate.time.to.first.token")
+          .description("From request arrival to the first token sent to the client")
+          .tag("model", model).serviceLevelObjectives(TTFT_BUCKETS).register(registry);
+      itl = Timer.builder("tollgate.inter.token.latency")
+          .description("Gaps between token-carrying reads from the backend")
+          .tag("model", model).serviceLevelObjectives(ITL_BUCKETS).register(registry);
+      duration = Timer.builder("tollgate.request.duration")
+          .description("From request arrival to the end of the response")
+          .tag("model", model).serviceLevelObjectives(E2E_BUCKETS).register(registry);
+      promptTokens = Counter.builder("tollgate.tokens").description("Tokens by direction")
+          .tag("model", model).tag("direction", "prompt").register(registry);
+      completionTokens = Counter.builder("tollgate.tokens").description("Tokens by direction")
+          .tag("model", model).tag("direction", "completion").register(registry);
+    }
+  }
+
+  private static Duration[] durations(double... seconds) {
+    Duration[] durations = new Duration[seconds.length];
+    for (int i = 0; i < seconds.length; i++) {
+      durations[i] = Duration.ofNanos((long) (seconds[i] * 1e9));
+    }
+    return durations;
+  }
+}
