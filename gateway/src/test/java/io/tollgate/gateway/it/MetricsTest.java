@@ -59,7 +59,7 @@ class MetricsTest {
         "tollgate_config_version 1.0",
         "tollgate_netty_allocator_used_bytes{memory=\"direct\"}",
         "jvm_memory_used_bytes",
-        "jvm_gc_pause_seconds",
+        "jvm_threads_live_threads",
         "process_cpu_usage")) {
       assertTrue(metrics.contains(expected), "missing " + expected + " in:\n" + metrics);
     }
