@@ -1,0 +1,80 @@
+package io.tollgate.analytics.api;
+
+import io.tollgate.analytics.config.ApiSettings;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The analytics HTTP API (config/openapi/analytics.yaml): usage, reliability and CSV export under
+ * {@code /v1}, behind a bearer token; {@code /health} open for probes.
+ */
+public final class ApiServer {
+
+  private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
+
+  private final HttpServer server;
+
+  private ApiServer(HttpServer server) {
+    this.server = server;
+  }
+
+  public static Future<ApiServer> start(Vertx vertx, ApiSettings settings, Pool pool, Supplier<JsonObject> health) {
+    Orgs orgs = new Orgs(pool);
+    UsageEndpoint usage = new UsageEndpoint(pool, orgs);
+    ReliabilityEndpoint reliability = new ReliabilityEndpoint(pool, orgs);
+    CsvExport export = new CsvExport(pool, orgs);
+
+    Router router = Router.router(vertx);
+    router.get("/health").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(health.get().toBuffer()));
+    router.route("/v1/*").handler(new BearerAuth(settings.token()));
+    router.get("/v1/orgs/:org/usage").handler(ctx -> run(ctx, usage::handle));
+    router.get("/v1/orgs/:org/usage/export").handler(ctx -> run(ctx, export::handle));
+    router.get("/v1/reliability").handler(ctx -> run(ctx, reliability::handle));
+    router.route().handler(ctx -> new ApiError(ctx.request().method() == HttpMethod.GET ? 404 : 405,
+        ctx.request().method() == HttpMethod.GET ? "not_found" : "method_not_allowed",
+        "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()).send(ctx.response()));
+
+    return vertx.createHttpServer().requestHandler(router).listen(settings.port(), settings.host())
+        .map(ApiServer::new);
+  }
+
+  /** Runs an endpoint; a refusal (thrown or failed) becomes its status, anything else a 500. */
+  private static void run(RoutingContext ctx, Function<RoutingContext, Future<Void>> endpoint) {
+    Future<Void> handled;
+    try {
+      handled = endpoint.apply(ctx);
+    } catch (ApiError refusal) {
+      refusal.send(ctx.response());
+      return;
+    }
+    handled.onFailure(cause -> {
+      if (cause instanceof ApiError refusal) {
+        refusal.send(ctx.response());
+      } else if (!ctx.response().closed()) {
+        LOG.log(Level.WARNING, "analytics API: " + ctx.request().method() + " " + ctx.request().uri() + " failed", cause);
+        new ApiError(500, "internal_error", "the request failed: " + cause.getMessage()).send(ctx.response());
+      }
+    });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Future<Void> close() {
+    return server.close();
+  }
+}

@@ -1,0 +1,123 @@
+package io.tollgate.analytics.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
+import io.vertx.sqlclient.Tuple;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/**
+ * {@code GET /v1/orgs/{org}/usage/export?from&to}: the raw usage rows of an org over a range as CSV,
+ * streamed from a database cursor with back-pressure (the cursor is paused while the client's write
+ * queue is full), so memory stays flat whatever the range.
+ */
+final class CsvExport {
+
+  static final List<String> COLUMNS = List.of("event_id", "time", "request_id", "org_id", "key_id", "endpoint",
+      "model_requested", "model_served", "backend_id", "status", "error_kind", "stream", "prompt_tokens",
+      "completion_tokens", "cached_tokens", "cost_usd", "ttft_ms", "latency_ms", "client_disconnected",
+      "config_version");
+  private static final String QUERY = "SELECT " + String.join(", ", COLUMNS)
+      + " FROM usage_events WHERE org_id = $1 AND time >= $2 AND time < $3 ORDER BY time, event_id";
+  private static final int FETCH_ROWS = 500;
+  private static final int CHUNK_BYTES = 32 * 1024;
+
+  private final Pool pool;
+  private final Orgs orgs;
+
+  CsvExport(Pool pool, Orgs orgs) {
+    this.pool = pool;
+    this.orgs = orgs;
+  }
+
+  Future<Void> handle(RoutingContext ctx) {
+    String org = ctx.pathParam("org");
+    TimeRange range = TimeRange.parse(ctx.queryParams().get("from"), ctx.queryParams().get("to"));
+    HttpServerResponse response = ctx.response();
+    // A cursor lives in a transaction, on one connection held for the whole export.
+    return orgs.requireKnown(org).compose(v -> pool.getConnection()).compose(connection ->
+        connection.begin().compose(tx -> connection.prepare(QUERY).compose(statement -> {
+          response.setChunked(true)
+              .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
+              .putHeader("content-disposition", "attachment; filename=\"usage-" + org.replaceAll("[^A-Za-z0-9._-]", "_")
+                  + ".csv\"");
+          RowStream<Row> rows = statement.createStream(FETCH_ROWS, Tuple.of(org, range.fromUtc(), range.toUtc()));
+          return stream(rows, response);
+        }).eventually(() -> end(tx, connection))));
+  }
+
+  private static Future<Void> end(Transaction tx, SqlConnection connection) {
+    return tx.rollback().transform(ignored -> connection.close());
+  }
+
+  private static Future<Void> stream(RowStream<Row> rows, HttpServerResponse response) {
+    Promise<Void> done = Promise.promise();
+    Buffer chunk = Buffer.buffer(CHUNK_BYTES + 1024);
+    chunk.appendString(String.join(",", COLUMNS)).appendString("\r\n");
+    Buffer[] pending = {chunk};
+    response.closeHandler(v -> {
+      rows.close();
+      done.tryFail("the client went away during the export");
+    });
+    rows.exceptionHandler(done::tryFail);
+    rows.endHandler(v -> {
+      response.end(pending[0]);
+      done.tryComplete();
+    });
+    rows.handler(row -> {
+      appendRow(pending[0], row);
+      if (pending[0].length() >= CHUNK_BYTES) {
+        response.write(pending[0]);
+        pending[0] = Buffer.buffer(CHUNK_BYTES + 1024);
+        if (response.writeQueueFull()) {
+          rows.pause();
+          response.drainHandler(d -> rows.resume());
+        }
+      }
+    });
+    return done.future();
+  }
+
+  static void appendRow(Buffer out, Row row) {
+    for (int i = 0; i < COLUMNS.size(); i++) {
+      if (i > 0) {
+        out.appendByte((byte) ',');
+      }
+      out.appendString(field(row.getValue(i)));
+    }
+    out.appendString("\r\n");
+  }
+
+  /** RFC 4180: quoted when it holds a comma, a quote or a line break; null is an empty field. */
+  static String field(Object value) {
+    String text;
+    if (value == null) {
+      return "";
+    } else if (value instanceof OffsetDateTime time) {
+      text = time.toInstant().toString();
+    } else if (value instanceof BigDecimal decimal) {
+      text = decimal.stripTrailingZeros().toPlainString();
+    } else if (value instanceof io.vertx.sqlclient.data.Numeric numeric) {
+      text = numeric.bigDecimalValue().stripTrailingZeros().toPlainString();
+    } else if (value instanceof Double number) {
+      text = BigDecimal.valueOf(number).stripTrailingZeros().toPlainString();
+    } else {
+      text = value.toString();
+    }
+    if (text.indexOf(',') >= 0 || text.indexOf('"') >= 0 || text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+      return '"' + text.replace("\"", "\"\"") + '"';
+    }
+    return text;
+  }
+}

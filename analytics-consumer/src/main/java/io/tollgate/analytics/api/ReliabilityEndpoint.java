@@ -1,0 +1,87 @@
+package io.tollgate.analytics.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code GET /v1/reliability?from&to[&org]}: per model and backend, requests, errors, error rate,
+ * errors by kind, and TTFT and latency percentiles (p50/p95/p99) from the raw rows.
+ */
+final class ReliabilityEndpoint {
+
+  private static final String FILTER = " WHERE time >= $1 AND time < $2 AND ($3::text IS NULL OR org_id = $3)";
+  private static final String SUMMARY = "SELECT coalesce(model_requested, '') AS model, backend_id AS backend,"
+      + " count(*) AS requests, count(*) FILTER (WHERE status >= 400 OR error_kind IS NOT NULL) AS errors,"
+      + " percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY ttft_ms) AS ttft,"
+      + " percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY latency_ms) AS latency"
+      + " FROM usage_events" + FILTER + " GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST";
+  private static final String KINDS = "SELECT coalesce(model_requested, '') AS model, backend_id AS backend,"
+      + " coalesce(error_kind, 'http_' || status) AS kind, count(*) AS n"
+      + " FROM usage_events" + FILTER + " AND (status >= 400 OR error_kind IS NOT NULL) GROUP BY 1, 2, 3";
+
+  private final Pool pool;
+  private final Orgs orgs;
+
+  ReliabilityEndpoint(Pool pool, Orgs orgs) {
+    this.pool = pool;
+    this.orgs = orgs;
+  }
+
+  Future<Void> handle(RoutingContext ctx) {
+    TimeRange range = TimeRange.parse(ctx.queryParams().get("from"), ctx.queryParams().get("to"));
+    String org = ctx.queryParams().get("org");
+    Tuple params = Tuple.of(range.fromUtc(), range.toUtc(), org);
+    Future<Void> known = org == null ? Future.succeededFuture() : orgs.requireKnown(org);
+    return known
+        .compose(v -> pool.preparedQuery(SUMMARY).execute(params))
+        .compose(summary -> pool.preparedQuery(KINDS).execute(params).map(kinds -> json(range, org, summary, kinds)))
+        .compose(body -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer()));
+  }
+
+  private static JsonObject json(TimeRange range, String org, RowSet<Row> summary, RowSet<Row> kinds) {
+    Map<String, JsonObject> byGroup = new HashMap<>();
+    for (Row row : kinds) {
+      byGroup.computeIfAbsent(group(row), g -> new JsonObject()).put(row.getString("kind"), row.getLong("n"));
+    }
+    JsonArray data = new JsonArray();
+    for (Row row : summary) {
+      long requests = row.getLong("requests");
+      long errors = row.getLong("errors");
+      JsonObject entry = new JsonObject()
+          .put("model", row.getString("model"))
+          .put("backend", row.getString("backend"))
+          .put("requests", requests)
+          .put("errors", errors)
+          .put("error_rate", requests == 0 ? 0.0 : (double) errors / requests)
+          .put("errors_by_kind", byGroup.getOrDefault(group(row), new JsonObject()))
+          .put("ttft_ms", percentiles(row.getValue("ttft")))
+          .put("latency_ms", percentiles(row.getValue("latency")));
+      data.add(entry);
+    }
+    return new JsonObject()
+        .put("from", range.from().toString())
+        .put("to", range.to().toString())
+        .put("org", org)
+        .put("data", data);
+  }
+
+  private static String group(Row row) {
+    return row.getString("model") + "\u0000" + row.getString("backend");
+  }
+
+  /** percentile_cont over no value (no request had a first token) is null: so are the figures. */
+  private static JsonObject percentiles(Object value) {
+    Object[] figures = value instanceof Object[] array ? array : new Object[3];
+    return new JsonObject().put("p50", figures[0]).put("p95", figures[1]).put("p99", figures[2]);
+  }
+}

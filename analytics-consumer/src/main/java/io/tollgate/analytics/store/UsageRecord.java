@@ -1,0 +1,29 @@
+package io.tollgate.analytics.store;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** One usage event, typed, as it is stored (see config/schemas/usage-event.json). */
+public record UsageRecord(
+    UUID eventId,
+    OffsetDateTime time,
+    String requestId,
+    String orgId,
+    String keyId,
+    String endpoint,
+    String modelRequested,
+    String modelServed,
+    String backendId,
+    int status,
+    String errorKind,
+    boolean stream,
+    long promptTokens,
+    long completionTokens,
+    long cachedTokens,
+    BigDecimal costUsd,
+    Double ttftMs,
+    double latencyMs,
+    boolean clientDisconnected,
+    long configVersion) {
+}
