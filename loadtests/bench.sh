@@ -20,7 +20,8 @@ MODE=""              # compare (direct vs gateway) | gateway | direct; default p
 LEVELS="50,200,500"
 DURATION="30s"
 WARMUP=200
-ITL_MS=20            # simulator inter-token time: 50 tokens/s per stream, a busy large model
+ITL_MS=""            # simulator inter-token time; default 20 ms (50 tokens/s per stream, a busy large model),
+                     # 5 ms for slow-readers so the server outruns the readers by far
 INPUT_LEN=256
 OUTPUT_LEN=128
 REBUILD=0
@@ -37,7 +38,7 @@ Options:
   --levels LIST     concurrency levels for steady (default: $LEVELS)
   --duration TIME   how long each level sends (default: $DURATION)
   --warmup N        warm-up requests per target and level (default: $WARMUP)
-  --itl-ms MS       simulator inter-token time (default: $ITL_MS)
+  --itl-ms MS       simulator inter-token time (default: 20; slow-readers: 5)
   --input-len N     prompt tokens (default: $INPUT_LEN); --output-len N (default: $OUTPUT_LEN)
   --report-dir DIR  where the report goes (default: loadtests/reports/<timestamp>-<scenario>)
   --rebuild         rebuild the jars even if they exist
@@ -64,6 +65,9 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
+if [[ -z "$ITL_MS" ]]; then
+  if [[ "$SCENARIO" == slow-readers ]]; then ITL_MS=5; else ITL_MS=20; fi
+fi
 if [[ -z "$MODE" ]]; then
   case "$SCENARIO" in
     steady|aborts) MODE=compare ;;

@@ -156,7 +156,7 @@ public final class RunCommand implements Callable<Integer> {
   Duration stepDuration;
 
   @Option(names = "--knee-fraction", defaultValue = "0.9",
-      description = "Ramp: stop when goodput < this × offered rate (default: 0.9).")
+      description = "Ramp: stop when fewer than this share of requests meet the SLOs (default: 0.9).")
   double kneeFraction;
 
   // Gateway and simulator observation

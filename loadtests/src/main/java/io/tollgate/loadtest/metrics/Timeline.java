@@ -18,6 +18,8 @@ public final class Timeline {
   private int[] failed = new int[64];
   private long[] outputTokens = new long[64];
   private int[] peakInFlight = new int[64];
+  private int[] lastInFlight = new int[64];
+  private boolean[] inFlightSeen = new boolean[64];
 
   public Timeline(long startNanos) {
     this.startNanos = startNanos;
@@ -31,6 +33,8 @@ public final class Timeline {
       failed = Arrays.copyOf(failed, size);
       outputTokens = Arrays.copyOf(outputTokens, size);
       peakInFlight = Arrays.copyOf(peakInFlight, size);
+      lastInFlight = Arrays.copyOf(lastInFlight, size);
+      inFlightSeen = Arrays.copyOf(inFlightSeen, size);
     }
     seconds = Math.max(seconds, second + 1);
     return second;
@@ -48,18 +52,26 @@ public final class Timeline {
 
   public void inFlight(long nanos, int streams) {
     int b = bucket(nanos);
-    peakInFlight[b] = Math.max(peakInFlight[b], streams);
+    peakInFlight[b] = inFlightSeen[b] ? Math.max(peakInFlight[b], streams) : streams;
+    lastInFlight[b] = streams;
+    inFlightSeen[b] = true;
   }
 
   public int seconds() {
     return seconds;
   }
 
+  /** A second in which nothing started or ended had as many streams in flight as the end of the one before. */
   public JsonArray toJson() {
     JsonArray array = new JsonArray();
+    int carried = 0;
     for (int i = 0; i < seconds; i++) {
+      int inFlight = inFlightSeen[i] ? Math.max(peakInFlight[i], carried) : carried;
+      if (inFlightSeen[i]) {
+        carried = lastInFlight[i];
+      }
       array.add(new JsonObject().put("t", i).put("completed", completed[i]).put("failed", failed[i])
-          .put("outputTokens", outputTokens[i]).put("inFlight", peakInFlight[i]));
+          .put("outputTokens", outputTokens[i]).put("inFlight", inFlight));
     }
     return array;
   }

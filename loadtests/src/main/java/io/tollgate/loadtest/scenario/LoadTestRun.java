@@ -185,16 +185,18 @@ public final class LoadTestRun {
     }
   }
 
-  /** Rates start, start × factor, …; stops after the first step whose goodput falls below the knee fraction. */
+  /**
+   * Rates start, start × factor, …; stops after the first step in which fewer than the knee fraction of requests
+   * met the SLOs (goodput fell away from the offered load). The knee is the last rate that kept up.
+   */
   private JsonObject runRamp(LoadDriver driver, PhasePlan base, List<PhaseResult> phases) throws Exception {
     RampSettings ramp = settings.ramp();
     double rate = base.requestRate();
     int targets = settings.targets().size();
     double[] knee = new double[targets];
-    boolean[] passed = new boolean[targets];
     java.util.Arrays.fill(knee, Double.NaN);
     JsonArray steps = new JsonArray();
-    String stopReason = "reached --ramp-max-steps (" + ramp.maxSteps() + ") without goodput falling";
+    String stopReason = "reached --ramp-max-steps (" + ramp.maxSteps() + ") with the SLOs still met";
     for (int step = 0; step < ramp.maxSteps(); step++) {
       PhasePlan plan = new PhasePlan(String.format(Locale.ROOT, "rate %.2f/s", rate), rate, base.burstiness(),
           base.maxConcurrency(), 0, ramp.stepDuration(), step == 0 ? base.warmupRequests() : 0, base.behaviour(),
@@ -205,28 +207,29 @@ public final class LoadTestRun {
       boolean anyFell = false;
       for (int t = 0; t < targets; t++) {
         TargetResult r = result.targets().get(t);
-        double share = r.goodput() / rate;
-        stepJson.put(r.label(), new JsonObject().put("goodput", r.goodput()).put("goodputShare", share));
+        // Share of the step's requests that met every SLO; requests never sent (the step ended while they
+        // waited for a concurrency slot) count as not good.
+        long asked = r.sent() + result.notSent().get(t);
+        double share = asked == 0 ? 0 : r.goodRequests() / (double) asked;
+        stepJson.put(r.label(), new JsonObject().put("goodput", r.goodput()).put("goodShare", share)
+            .put("requestThroughput", r.requestThroughput()));
         if (share >= ramp.kneeFraction()) {
-          if (!passed[t] || Double.isNaN(knee[t]) || rate > knee[t]) {
-            knee[t] = rate;
-          }
-          passed[t] = true;
+          knee[t] = Double.isNaN(knee[t]) ? rate : Math.max(knee[t], rate);
         } else {
           anyFell = true;
         }
       }
       steps.add(stepJson);
       if (anyFell) {
-        stopReason = String.format(Locale.ROOT, "goodput fell below %.0f%% of the offered rate at %.2f req/s",
+        stopReason = String.format(Locale.ROOT, "fewer than %.0f%% of requests met the SLOs at %.2f req/s",
             ramp.kneeFraction() * 100, rate);
         break;
       }
       rate *= ramp.factor();
     }
     JsonObject kneeJson = new JsonObject();
-    StringBuilder summary = new StringBuilder("Knee (highest offered rate whose goodput kept up, SLO "
-        + settings.slo() + "): ");
+    StringBuilder summary = new StringBuilder(String.format(Locale.ROOT, "Knee (highest offered rate at which at"
+        + " least %.0f%% of requests met the SLOs %s): ", ramp.kneeFraction() * 100, settings.slo()));
     for (int t = 0; t < targets; t++) {
       String label = settings.targets().get(t).label();
       kneeJson.put(label, Double.isNaN(knee[t]) ? null : knee[t]);
@@ -242,9 +245,9 @@ public final class LoadTestRun {
     for (PhaseResult p : phases) {
       double lag = p.clientLagMs().p99();
       if (lag > CLIENT_LAG_WARN_MS) {
-        notes.add(String.format(Locale.ROOT, "phase '%s': the load generator's own event loop lagged (timer p99 "
-            + "%.1f ms), so its latencies include client delay; use --client-event-loops or a bigger machine",
-            p.name(), lag));
+        notes.add(String.format(Locale.ROOT, "phase '%s': the load generator's timers ran late (p99 %.1f ms): the"
+            + " client was short of CPU (saturated, or sharing the machine with what it measures), so its latencies"
+            + " include client delay; give it its own cores or more --client-event-loops", p.name(), lag));
       }
       for (TargetResult t : p.targets()) {
         if (t.completed() == 0) {

@@ -6,7 +6,8 @@ import java.time.Duration;
 
 /**
  * The ramp scenario's search: rates startRate, startRate × factor, … each held for stepDuration, stopping
- * after the first step whose goodput is below kneeFraction × offered rate (or after maxSteps).
+ * after the first step in which fewer than kneeFraction of the requests met the goodput SLOs (or after
+ * maxSteps).
  */
 public record RampSettings(double factor, int maxSteps, Duration stepDuration, double kneeFraction) {
 

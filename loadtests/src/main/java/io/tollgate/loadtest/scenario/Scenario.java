@@ -12,12 +12,12 @@ public enum Scenario {
   STEADY("steady", new ScenarioDefaults(10, 0, 300, 1024, 128, false, 0, 0, 0, 0),
       "arrivals at a fixed rate (Poisson by default), a fixed count or duration"),
 
-  /** Rising rate, one fixed-duration step after another, until goodput falls behind the offered rate. */
+  /** Rising rate, one fixed-duration step after another, until goodput falls away from the offered load. */
   RAMP("ramp", new ScenarioDefaults(2, 0, 0, 1024, 128, false, 0, 0, 0, 0),
-      "steps of rising request rate until goodput falls below --knee-fraction of the offered rate"),
+      "steps of rising request rate until fewer than --knee-fraction of requests meet the --goodput SLOs"),
 
   /** Many clients that read slowly: memory of the server in front must stay flat (back-pressure). */
-  SLOW_READERS("slow-readers", new ScenarioDefaults(100, 1000, 1000, 128, 512, true, 50, 0, 16_384, 0),
+  SLOW_READERS("slow-readers", new ScenarioDefaults(100, 1000, 1000, 128, 1000, true, 40, 0, 16_384, 0),
       "1,000 streams whose clients read one SSE event per --read-delay-ms, socket paused in between"),
 
   /** Thousands of open streams that wait for their first token. */

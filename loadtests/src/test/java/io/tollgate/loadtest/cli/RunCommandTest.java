@@ -33,7 +33,7 @@ class RunCommandTest {
     assertEquals(Scenario.SLOW_READERS, s.scenario());
     assertEquals(1000, s.numRequests());
     assertEquals(1000, s.maxConcurrency());
-    assertEquals(50, s.readDelayMs());
+    assertEquals(40, s.readDelayMs());
     assertTrue(s.ignoreEos());
     assertEquals(16_384, s.client().receiveBufferBytes());
     assertNull(s.reportDir());
