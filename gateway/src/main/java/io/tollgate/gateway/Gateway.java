@@ -8,6 +8,7 @@ import io.tollgate.gateway.config.GatewaySettings;
 import io.tollgate.gateway.http.DataPlaneVerticle;
 import io.tollgate.gateway.limit.Limiter;
 import io.tollgate.gateway.metrics.GatewayMetrics;
+import io.tollgate.gateway.trace.RequestTracer;
 import io.tollgate.gateway.limit.LocalLimiter;
 import io.tollgate.gateway.limit.RedisLimiter;
 import io.tollgate.gateway.auth.RedisKeyStore;
@@ -71,10 +72,16 @@ public final class Gateway {
   /** Starts a gateway; with Redis settings, limits, budgets and keys are shared through Redis. */
   public static Future<Gateway> start(Vertx vertx, GatewaySettings settings, PlatformSettings platform,
                                       ConfigHolder config, UsageSink usage) {
+    return start(vertx, settings, platform, config, usage, RequestTracer.disabled());
+  }
+
+  /** As above, tracing each request with {@code tracer}. */
+  public static Future<Gateway> start(Vertx vertx, GatewaySettings settings, PlatformSettings platform,
+                                      ConfigHolder config, UsageSink usage, RequestTracer tracer) {
     KeyHasher hasher = new KeyHasher(settings.keyPepper());
     GatewayMetrics metrics = new GatewayMetrics();
     if (platform.redis() == null) {
-      return start(vertx, settings, config, usage, new LocalLimiter(), new Authenticator(hasher), metrics,
+      return start(vertx, settings, config, usage, new LocalLimiter(), new Authenticator(hasher), metrics, tracer,
           () -> Future.succeededFuture());
     }
     RedisSettings redisSettings = platform.redis();
@@ -93,17 +100,17 @@ public final class Gateway {
         limiter::redisFailures);
     metrics.monotonic("tollgate.limiter.settle.failures", "Settlements given up after retries", limiter::settleFailures);
     return Future.join(keys.start(), limiter.warmUp(16)).compose(v -> start(vertx, settings, config, usage, limiter,
-        new Authenticator(hasher, keys), metrics, () -> keys.close().eventually(redis::close)));
+        new Authenticator(hasher, keys), metrics, tracer, () -> keys.close().eventually(redis::close)));
   }
 
   private static Future<Gateway> start(Vertx vertx, GatewaySettings settings, ConfigHolder config, UsageSink usage,
                                        Limiter limiter, Authenticator authenticator, GatewayMetrics metrics,
-                                       Supplier<Future<Void>> closePlatform) {
+                                       RequestTracer tracer, Supplier<Future<Void>> closePlatform) {
     Lifecycle lifecycle = new Lifecycle();
     BackendPool backends = new BackendPool();
     config.onChange(backends::retainOnly);
     GatewayServices services = new GatewayServices(settings, config::current, authenticator, limiter, backends,
-        usage, lifecycle, metrics);
+        usage, lifecycle, metrics, tracer);
     metrics.gauge("tollgate.open.requests", "Requests being proxied now (streams included)", lifecycle,
         Lifecycle::inFlight);
     metrics.gauge("tollgate.config.version", "Version of the live config snapshot", config, ConfigHolder::version);
@@ -194,6 +201,10 @@ public final class Gateway {
         })
         .eventually(() -> services.usage().flush())
         .eventually(closePlatform)
+        .eventually(() -> vertx.executeBlocking(() -> {
+          services.tracer().shutdown(); // flushes spans; blocking, so on a worker
+          return null;
+        }))
         .mapEmpty();
   }
 }

@@ -11,6 +11,7 @@ import io.tollgate.gateway.config.GatewaySettings;
 import io.tollgate.gateway.config.PlatformSettings;
 import io.tollgate.gateway.demo.DemoMode;
 import io.tollgate.gateway.usage.RabbitUsageSink;
+import io.tollgate.gateway.trace.Tracing;
 import io.tollgate.gateway.usage.SpoolUsageSink;
 import io.tollgate.gateway.usage.UsageSink;
 import io.vertx.core.Future;
@@ -91,7 +92,8 @@ public final class GatewayMain implements Callable<Integer> {
     try {
       demoSetup = demoStarted.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       ConfigSnapshot snapshot = demoSetup != null ? demoSetup.snapshot() : config.snapshot();
-      gateway = Gateway.start(vertx, finalSettings, config.platform(), new ConfigHolder(snapshot), usage)
+      gateway = Gateway.start(vertx, finalSettings, config.platform(), new ConfigHolder(snapshot), usage,
+              Tracing.fromSettings(config.tracing()))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       System.err.println("tollgate: failed to start: " + rootMessage(e));

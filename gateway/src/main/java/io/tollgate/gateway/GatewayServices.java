@@ -5,6 +5,7 @@ import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.config.GatewaySettings;
 import io.tollgate.gateway.limit.Limiter;
 import io.tollgate.gateway.metrics.GatewayMetrics;
+import io.tollgate.gateway.trace.RequestTracer;
 import io.tollgate.gateway.route.BackendPool;
 import io.tollgate.gateway.usage.UsageSink;
 
@@ -22,5 +23,6 @@ public record GatewayServices(
     BackendPool backends,
     UsageSink usage,
     Lifecycle lifecycle,
-    GatewayMetrics metrics) {
+    GatewayMetrics metrics,
+    RequestTracer tracer) {
 }

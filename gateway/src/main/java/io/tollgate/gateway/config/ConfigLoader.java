@@ -22,7 +22,7 @@ public final class ConfigLoader {
   /** The embedded default, packaged from the repository's config/gateway.yaml. */
   public static final String DEFAULT_RESOURCE = "tollgate-config/gateway.yaml";
 
-  private static final Set<String> SECTIONS = Set.of("server", "security", "usage", "redis", "rabbitmq", "snapshot");
+  private static final Set<String> SECTIONS = Set.of("server", "security", "usage", "redis", "rabbitmq", "tracing", "snapshot");
 
   private ConfigLoader() {
   }
@@ -68,10 +68,11 @@ public final class ConfigLoader {
     List<String> reasons = new ArrayList<>();
     EnvInterpolation.apply(document, env, reasons);
     document.fieldNames().stream().filter(name -> !SECTIONS.contains(name)).sorted()
-        .forEach(name -> reasons.add(name + ": unknown section (known: rabbitmq, redis, security, server, snapshot, usage)"));
+        .forEach(name -> reasons.add(name + ": unknown section (known: rabbitmq, redis, security, server, snapshot, tracing, usage)"));
 
     GatewaySettings settings = SettingsReader.read(document, reasons);
     PlatformSettings platform = PlatformSettingsReader.read(document, reasons);
+    TracingSettings tracing = PlatformSettingsReader.readTracing(document, reasons);
     Object snapshot = document.getValue("snapshot");
     if (snapshot == null) {
       reasons.add("snapshot: is required (backends, models and keys live there)");
@@ -85,7 +86,7 @@ public final class ConfigLoader {
     if (!reasons.isEmpty()) {
       throw new ConfigException(reasons);
     }
-    return new GatewayConfig(settings, platform, SnapshotParser.parse((JsonObject) snapshot, 1));
+    return new GatewayConfig(settings, platform, tracing, SnapshotParser.parse((JsonObject) snapshot, 1));
   }
 
   /** Validator reasons are relative to the snapshot; in a file they live under "snapshot". */

@@ -23,8 +23,38 @@ final class PlatformSettingsReader {
     this.fields = new SettingsReader.Fields(reasons);
   }
 
+  static final Set<String> TRACING_OPTIONS = Set.of("enabled", "otlpEndpoint", "serviceName", "sampleRatio");
+
   static PlatformSettings read(JsonObject document, List<String> reasons) {
     return new PlatformSettingsReader(reasons).read(document);
+  }
+
+  /** The {@code tracing} section (absent: off). */
+  static TracingSettings readTracing(JsonObject document, List<String> reasons) {
+    return new PlatformSettingsReader(reasons).tracing(document);
+  }
+
+  private TracingSettings tracing(JsonObject document) {
+    TracingSettings off = TracingSettings.OFF;
+    JsonObject section = fields.section(document, "tracing", TRACING_OPTIONS);
+    String enabled = fields.text(section, "tracing", "enabled", "false").trim().toLowerCase(Locale.ROOT);
+    if (!enabled.equals("true") && !enabled.equals("false")) {
+      fields.reasons().add("tracing.enabled: must be true or false, got \"" + enabled + "\"");
+    }
+    String ratioText = fields.text(section, "tracing", "sampleRatio", "1.0").trim();
+    double ratio = 1.0;
+    try {
+      ratio = Double.parseDouble(ratioText);
+      if (ratio < 0 || ratio > 1) {
+        fields.reasons().add("tracing.sampleRatio: must be between 0 and 1, got " + ratioText);
+      }
+    } catch (NumberFormatException e) {
+      fields.reasons().add("tracing.sampleRatio: must be a number, got \"" + ratioText + "\"");
+    }
+    return new TracingSettings(enabled.equals("true"),
+        fields.text(section, "tracing", "otlpEndpoint", off.otlpEndpoint()),
+        fields.text(section, "tracing", "serviceName", off.serviceName()),
+        ratio);
   }
 
   private PlatformSettings read(JsonObject document) {

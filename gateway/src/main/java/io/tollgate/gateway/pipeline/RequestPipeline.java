@@ -14,6 +14,7 @@ import io.tollgate.gateway.limit.Admission;
 import io.tollgate.gateway.limit.AdmissionRequest;
 import io.tollgate.gateway.stream.ProxyExchange;
 import io.tollgate.gateway.stream.StreamWatchdog;
+import io.tollgate.gateway.trace.RequestSpan;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -49,47 +50,52 @@ public final class RequestPipeline {
     long startNanos = System.nanoTime();
     String requestId = Ids.requestId(request.getHeader("x-request-id"));
     ConfigSnapshot snapshot = services.snapshots().get();
+    RequestSpan span = services.tracer().start(request, endpoint);
+    span.requestId(requestId);
     request.response().putHeader("x-request-id", requestId);
     BoundedBody.read(request, services.settings().maxBodyBytes())
-        .onSuccess(body -> afterBody(request, endpoint, body, requestId, startNanos, snapshot))
+        .onSuccess(body -> afterBody(request, endpoint, body, requestId, startNanos, snapshot, span))
         .onFailure(cause -> {
           if (cause instanceof BoundedBody.TooLarge tooLarge) {
             // Do not read the rest of an oversized body: answer and close the connection.
             request.response().putHeader(HttpHeaders.CONNECTION, "close");
-            reject(request, endpoint, null, ApiError.bodyTooLarge(tooLarge.limit()));
+            reject(request, endpoint, null, ApiError.bodyTooLarge(tooLarge.limit()), span);
           } else {
             reject(request, endpoint, null, ApiError.invalidRequest(
-                "Could not read the request body: " + cause.getMessage(), null, "invalid_body"));
+                "Could not read the request body: " + cause.getMessage(), null, "invalid_body"), span);
           }
         });
   }
 
   private void afterBody(HttpServerRequest request, Endpoint endpoint, Buffer body, String requestId,
-                         long startNanos, ConfigSnapshot snapshot) {
+                         long startNanos, ConfigSnapshot snapshot, RequestSpan span) {
     authenticate(request, snapshot).onSuccess(auth -> {
       if (auth.error() != null) {
-        reject(request, endpoint, null, auth.error());
+        reject(request, endpoint, null, auth.error(), span);
       } else {
-        afterAuthentication(request, endpoint, body, requestId, startNanos, snapshot, auth.key());
+        span.key(auth.key().id(), auth.key().org());
+        span.event("authenticated");
+        afterAuthentication(request, endpoint, body, requestId, startNanos, snapshot, auth.key(), span);
       }
     });
   }
 
   private void afterAuthentication(HttpServerRequest request, Endpoint endpoint, Buffer body, String requestId,
-                                   long startNanos, ConfigSnapshot snapshot, ApiKeySpec key) {
+                                   long startNanos, ConfigSnapshot snapshot, ApiKeySpec key, RequestSpan span) {
     RequestParser.Parsed parsed = RequestParser.parse(endpoint, body);
     if (parsed.error() != null) {
-      reject(request, endpoint, null, parsed.error());
+      reject(request, endpoint, null, parsed.error(), span);
       return;
     }
     CompletionRequest completion = parsed.request();
+    span.model(completion.model(), completion.stream(), completion.maxTokens());
     ModelRoute route = snapshot.models().get(completion.model());
     if (route == null) {
-      reject(request, endpoint, "other", ApiError.unknownModel(completion.model()));
+      reject(request, endpoint, "other", ApiError.unknownModel(completion.model()), span);
       return;
     }
     if (!key.allows(completion.model())) {
-      reject(request, endpoint, completion.model(), ApiError.modelNotAllowed(completion.model()));
+      reject(request, endpoint, completion.model(), ApiError.modelNotAllowed(completion.model()), span);
       return;
     }
     long completionTokens = endpoint.generates()
@@ -102,7 +108,7 @@ public final class RequestPipeline {
         key.budget(), org.budget());
     long admitStart = System.nanoTime();
     services.limiter().admit(admission)
-        .onFailure(cause -> reject(request, endpoint, completion.model(), ApiError.internal("admission failed")))
+        .onFailure(cause -> reject(request, endpoint, completion.model(), ApiError.internal("admission failed"), span))
         .onSuccess(decision -> {
           if ("redis".equals(decision.decidedBy())) {
             services.metrics().redisAdmissionTime(System.nanoTime() - admitStart);
@@ -112,17 +118,20 @@ public final class RequestPipeline {
             refuse(request, decision);
             services.metrics().requestRejected(completion.model(), endpoint.path(), decision.error().status(),
                 decision.error().code());
+            span.end(decision.error().status(), decision.error().code(), null, 0, 0);
             return;
           }
+          span.event("admitted");
           services.lifecycle().requestStarted();
           new ProxyExchange(services, client, watchdog, request, requestId, startNanos, snapshot,
-              route, key, decision, completion).start();
+              route, key, decision, completion, span).start();
         });
   }
 
   /** Ends a request before it reaches a backend, counted in the request metrics. */
-  private void reject(HttpServerRequest request, Endpoint endpoint, String model, ApiError error) {
+  private void reject(HttpServerRequest request, Endpoint endpoint, String model, ApiError error, RequestSpan span) {
     services.metrics().requestRejected(model, endpoint.path(), error.status(), error.code());
+    span.end(error.status(), error.code(), null, 0, 0);
     DataPlaneVerticle.reply(request, error);
   }
 

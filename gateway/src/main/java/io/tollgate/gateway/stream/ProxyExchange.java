@@ -11,6 +11,7 @@ import io.tollgate.gateway.limit.Admission;
 import io.tollgate.gateway.limit.Limiter;
 import io.tollgate.gateway.pipeline.CompletionRequest;
 import io.tollgate.gateway.route.BackendState;
+import io.tollgate.gateway.trace.RequestSpan;
 import io.tollgate.gateway.usage.UsageEvent;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -61,6 +62,7 @@ public final class ProxyExchange {
   private final Admission admission;
   private final CompletionRequest completion;
   private final Buffer upstreamBody;
+  private final RequestSpan span;
 
   private final Set<String> triedBackends = new HashSet<>(4);
   private int attempts;
@@ -86,7 +88,7 @@ public final class ProxyExchange {
   public ProxyExchange(GatewayServices services, HttpClient client, StreamWatchdog watchdog,
                        HttpServerRequest request, String requestId, long startNanos,
                        ConfigSnapshot snapshot, ModelRoute route, ApiKeySpec key,
-                       Admission admission, CompletionRequest completion) {
+                       Admission admission, CompletionRequest completion, RequestSpan span) {
     this.services = services;
     this.client = client;
     this.watchdog = watchdog;
@@ -100,6 +102,7 @@ public final class ProxyExchange {
     this.admission = admission;
     this.completion = completion;
     this.upstreamBody = UpstreamBody.of(completion, route);
+    this.span = span;
     this.lastClientWriteNanos = startNanos;
   }
 
@@ -132,6 +135,7 @@ public final class ProxyExchange {
     backendReleased = false;
     triedBackends.add(chosen.spec().id());
     services.metrics().backendSelected(chosen.spec().id());
+    span.backend(chosen.spec().id());
     BackendSpec spec = chosen.spec();
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
@@ -143,8 +147,7 @@ public final class ProxyExchange {
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.ACCEPT, completion.stream() ? "text/event-stream" : "application/json")
         .putHeader("x-request-id", requestId);
-    copyHeader("traceparent", options);
-    copyHeader("tracestate", options);
+    span.propagate(request, options);
     client.request(options)
         .compose(upstream -> {
           upstreamRequest = upstream;
@@ -155,13 +158,6 @@ public final class ProxyExchange {
           return upstream.send(upstreamBody);
         })
         .onComplete(result -> onUpstreamResponse(chosen, result));
-  }
-
-  private void copyHeader(String name, RequestOptions options) {
-    String value = request.getHeader(name);
-    if (value != null) {
-      options.putHeader(name, value);
-    }
   }
 
   private void onUpstreamResponse(BackendState attemptBackend, AsyncResult<HttpClientResponse> result) {
@@ -286,6 +282,7 @@ public final class ProxyExchange {
     if (forwarder.tokenChunks() > tokensBefore) {
       if (firstTokenNanos < 0) {
         firstTokenNanos = now;
+        span.event("first_token");
       } else {
         services.metrics().interTokenGap(completion.model(), now - lastTokenNanos);
       }
@@ -521,6 +518,7 @@ public final class ProxyExchange {
     int finalStatus = clientGone && !headersSent ? 499 : status;
     services.metrics().requestFinished(completion.model(), completion.endpoint().path(), finalStatus, errorKind,
         firstTokenNanos < 0 ? -1 : firstTokenNanos - startNanos, end - startNanos, promptTokens, completionTokens);
+    span.end(finalStatus, errorKind, route.upstreamModel(), promptTokens, completionTokens);
     Limiter.settleWithOwner(admission.reservation(), promptTokens + completionTokens,
         route.prices().costMicros(promptTokens, completionTokens));
     services.usage().emit(new UsageEvent(

@@ -187,7 +187,7 @@ class ConfigLoaderTest {
         """, Map.of());
 
     assertEquals(List.of(
-        "extra: unknown section (known: rabbitmq, redis, security, server, snapshot, usage)",
+        "extra: unknown section (known: rabbitmq, redis, security, server, snapshot, tracing, usage)",
         "server.prot: unknown option (known: adminHost, adminPort, eventLoops, host, keepAliveIntervalMs, "
             + "maxBodyBytes, port, shutdownGraceMs)",
         "security.keyPepper: must not be empty (set TOLLGATE_KEY_PEPPER)",

@@ -76,6 +76,14 @@ class StreamingTest {
   }
 
   @Test
+  void withoutTracingTheClientsTraceContextReachesTheBackendUnchanged() throws Exception {
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    Http.post(bed.client, "/v1/chat/completions", Http.chat(2, true), SECRET, "traceparent", traceparent);
+    String seen = bed.sim(1).lastTraceparent() != null ? bed.sim(1).lastTraceparent() : bed.sim(2).lastTraceparent();
+    assertEquals(traceparent, seen);
+  }
+
+  @Test
   void nonStreamingChatCompletionAndEmbeddings() throws Exception {
     Http.Reply chat = Http.post(bed.client, "/v1/chat/completions", Http.chat(7, false), SECRET);
     assertEquals(200, chat.status());

@@ -96,6 +96,12 @@ public final class TestBed implements AutoCloseable {
     private int eventLoops = 2;
     private io.tollgate.gateway.config.PlatformSettings platform = io.tollgate.gateway.config.PlatformSettings.STANDALONE;
     private PlatformFactory platformFactory;
+    private io.tollgate.gateway.trace.RequestTracer tracer = io.tollgate.gateway.trace.RequestTracer.disabled();
+
+    public Builder tracer(io.tollgate.gateway.trace.RequestTracer tracer) {
+      this.tracer = tracer;
+      return this;
+    }
     private java.util.function.UnaryOperator<ConfigSnapshot> snapshotEdit = s -> s;
 
     public Builder platform(io.tollgate.gateway.config.PlatformSettings platform) {
@@ -172,7 +178,7 @@ public final class TestBed implements AutoCloseable {
       }
       ConfigSnapshot snapshot = snapshotEdit.apply(snapshot(sims, 1));
       CollectingUsageSink usage = new CollectingUsageSink();
-      Gateway gateway = await(Gateway.start(vertx, settings(), platform, new ConfigHolder(snapshot), usage));
+      Gateway gateway = await(Gateway.start(vertx, settings(), platform, new ConfigHolder(snapshot), usage, tracer));
       HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
           .setDefaultPort(gateway.port()), new PoolOptions().setHttp1MaxSize(1_000));
       Http.bind(client, vertx.getOrCreateContext());

@@ -27,9 +27,20 @@ final class GenerationHandler {
     this.faultDice = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
   }
 
+  /** The W3C trace context of the latest generation request (vLLM reads it with --otlp-traces-endpoint). */
+  private volatile String lastTraceparent;
+
+  String lastTraceparent() {
+    return lastTraceparent;
+  }
+
   void handle(RoutingContext ctx, Endpoint endpoint) {
     long arrival = System.nanoTime();
     HttpServerResponse response = ctx.response();
+    String traceparent = ctx.request().getHeader("traceparent");
+    if (traceparent != null) {
+      lastTraceparent = traceparent;
+    }
     String requestId = RequestIds.fromHeaderOrRandom(ctx.request().getHeader("X-Request-Id"));
     response.putHeader("X-Request-Id", requestId);
     GenerationRequest request;

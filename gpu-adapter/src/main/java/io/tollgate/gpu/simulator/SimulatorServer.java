@@ -80,6 +80,13 @@ final class SimulatorServer extends VerticleBase {
     this.faults = faults;
   }
 
+  private volatile GenerationHandler generation;
+
+  String lastTraceparent() {
+    GenerationHandler handler = generation;
+    return handler == null ? null : handler.lastTraceparent();
+  }
+
   SimulatorStats stats() {
     return new SimulatorStats(engine.running(), engine.waiting(), engine.paused(), metrics.completed(),
         metrics.aborted, metrics.promptTokens, metrics.generationTokens, metrics.prefixCacheQueries,
@@ -158,6 +165,7 @@ final class SimulatorServer extends VerticleBase {
 
   private Router routes() {
     GenerationHandler generation = new GenerationHandler(config, engine, metrics, () -> faults);
+    this.generation = generation;
     ServerInfoHandler info = new ServerInfoHandler(config, engine);
     TokenizeHandler tokenizer = new TokenizeHandler(config);
     EmbeddingHandler embeddings = new EmbeddingHandler(config);

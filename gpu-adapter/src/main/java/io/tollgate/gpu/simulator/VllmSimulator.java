@@ -44,6 +44,11 @@ public final class VllmSimulator {
   }
 
   /** A snapshot of the engine; safe to call from any thread. */
+  /** The {@code traceparent} header of the latest generation request, or null (tracing tests). */
+  public String lastTraceparent() {
+    return server.lastTraceparent();
+  }
+
   public SimulatorStats stats() {
     return server.stats();
   }
