@@ -10,6 +10,7 @@ import io.tollgate.gateway.config.GatewayConfig;
 import io.tollgate.gateway.config.GatewaySettings;
 import io.tollgate.gateway.config.PlatformSettings;
 import io.tollgate.gateway.demo.DemoMode;
+import io.tollgate.gateway.logging.Logging;
 import io.tollgate.gateway.usage.RabbitUsageSink;
 import io.tollgate.gateway.trace.Tracing;
 import io.tollgate.gateway.usage.SpoolUsageSink;
@@ -55,8 +56,16 @@ public final class GatewayMain implements Callable<Integer> {
     }
   }
 
+  @Option(names = "--log-format", description = "json (default) or text; env TOLLGATE_LOG_FORMAT. --demo defaults to text.")
+  String logFormat;
+
   @Override
   public Integer call() throws Exception {
+    // Vert.x, Netty and the gateway all log through java.util.logging, asynchronously.
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
+    String format = logFormat != null ? logFormat
+        : System.getenv().getOrDefault("TOLLGATE_LOG_FORMAT", demo ? "text" : "json");
+    Logging.configure(format);
     GatewayConfig config;
     try {
       config = loadConfig(configFile);

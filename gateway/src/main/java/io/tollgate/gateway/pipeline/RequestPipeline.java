@@ -12,6 +12,7 @@ import io.tollgate.gateway.http.DataPlaneVerticle;
 import io.tollgate.gateway.http.Ids;
 import io.tollgate.gateway.limit.Admission;
 import io.tollgate.gateway.limit.AdmissionRequest;
+import io.tollgate.gateway.logging.AccessLog;
 import io.tollgate.gateway.stream.ProxyExchange;
 import io.tollgate.gateway.stream.StreamWatchdog;
 import io.tollgate.gateway.trace.RequestSpan;
@@ -119,6 +120,7 @@ public final class RequestPipeline {
             services.metrics().requestRejected(completion.model(), endpoint.path(), decision.error().status(),
                 decision.error().code());
             span.end(decision.error().status(), decision.error().code(), null, 0, 0);
+            accessLog(request, endpoint, completion.model(), key, decision.error(), span);
             return;
           }
           span.event("admitted");
@@ -132,7 +134,21 @@ public final class RequestPipeline {
   private void reject(HttpServerRequest request, Endpoint endpoint, String model, ApiError error, RequestSpan span) {
     services.metrics().requestRejected(model, endpoint.path(), error.status(), error.code());
     span.end(error.status(), error.code(), null, 0, 0);
+    accessLog(request, endpoint, model, null, error, span);
     DataPlaneVerticle.reply(request, error);
+  }
+
+  private static void accessLog(HttpServerRequest request, Endpoint endpoint, String model, ApiKeySpec key,
+                                ApiError error, RequestSpan span) {
+    AccessLog.request(new JsonObject()
+        .put("request_id", request.response().headers().get("x-request-id"))
+        .put("trace_id", span.traceId())
+        .put("key_id", key == null ? null : key.id())
+        .put("org_id", key == null ? null : key.org())
+        .put("endpoint", endpoint.path())
+        .put("model", model)
+        .put("status", error.status())
+        .put("error_kind", error.code()));
   }
 
   private Future<Authenticator.Result> authenticate(HttpServerRequest request, ConfigSnapshot snapshot) {

@@ -9,6 +9,7 @@ import io.tollgate.gateway.http.ApiError;
 import io.tollgate.gateway.http.Ids;
 import io.tollgate.gateway.limit.Admission;
 import io.tollgate.gateway.limit.Limiter;
+import io.tollgate.gateway.logging.AccessLog;
 import io.tollgate.gateway.pipeline.CompletionRequest;
 import io.tollgate.gateway.route.BackendState;
 import io.tollgate.gateway.trace.RequestSpan;
@@ -519,6 +520,24 @@ public final class ProxyExchange {
     services.metrics().requestFinished(completion.model(), completion.endpoint().path(), finalStatus, errorKind,
         firstTokenNanos < 0 ? -1 : firstTokenNanos - startNanos, end - startNanos, promptTokens, completionTokens);
     span.end(finalStatus, errorKind, route.upstreamModel(), promptTokens, completionTokens);
+    AccessLog.request(new JsonObject()
+        .put("request_id", requestId)
+        .put("trace_id", span.traceId())
+        .put("key_id", key.id())
+        .put("org_id", key.org())
+        .put("endpoint", completion.endpoint().path())
+        .put("model", completion.model())
+        .put("model_served", route.upstreamModel())
+        .put("backend", backend != null ? backend.spec().id() : null)
+        .put("stream", completion.stream())
+        .put("status", finalStatus)
+        .put("error_kind", errorKind)
+        .put("prompt_tokens", promptTokens)
+        .put("completion_tokens", completionTokens)
+        .put("ttft_ms", firstTokenNanos < 0 ? null : (firstTokenNanos - startNanos) / 1_000_000.0)
+        .put("latency_ms", (end - startNanos) / 1_000_000.0)
+        .put("client_disconnected", clientGone)
+        .put("config_version", snapshot.version()));
     Limiter.settleWithOwner(admission.reservation(), promptTokens + completionTokens,
         route.prices().costMicros(promptTokens, completionTokens));
     services.usage().emit(new UsageEvent(
