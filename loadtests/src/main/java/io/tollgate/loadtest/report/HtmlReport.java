@@ -28,7 +28,8 @@ public final class HtmlReport {
     h.append("<h1>Tollgate load test: ").append(Fmt.html(run.scenario())).append("</h1>\n");
     h.append("<p>Started ").append(Fmt.html(run.startedAt())).append(" on ").append(run.machine().cores())
         .append(" cores, ").append(Fmt.html(run.machine().os())).append(", ").append(Fmt.html(run.machine().java()))
-        .append(".</p>\n<pre>").append(Fmt.html(run.command())).append("</pre>\n");
+        .append("; 1-minute load average ").append(Fmt.num(run.machine().loadAverageBefore()))
+        .append(" before, ").append(Fmt.num(run.machine().loadAverageAfter())).append(" after.</p>\n<pre>").append(Fmt.html(run.command())).append("</pre>\n");
     h.append("<details><summary>Settings</summary><pre>").append(Fmt.html(run.settings().encodePrettily()))
         .append("</pre></details>\n");
     List<TargetCheck> checks = GatewayTargets.evaluate(run);

@@ -19,7 +19,9 @@ public final class MarkdownReport {
     StringBuilder md = new StringBuilder();
     md.append("# Tollgate load test: ").append(run.scenario()).append("\n\n");
     md.append("Started ").append(run.startedAt()).append(" on a machine with ").append(run.machine().cores())
-        .append(" cores (").append(run.machine().os()).append(", ").append(run.machine().java()).append(").\n\n");
+        .append(" cores (").append(run.machine().os()).append(", ").append(run.machine().java())
+        .append("); 1-minute load average ").append(Fmt.num(run.machine().loadAverageBefore())).append(" before, ")
+        .append(Fmt.num(run.machine().loadAverageAfter())).append(" after.\n\n");
     md.append("```\n").append(run.command()).append("\n```\n\n");
     if (run.phases().size() > 1 || run.comparison()) {
       md.append("## Summary\n\n");

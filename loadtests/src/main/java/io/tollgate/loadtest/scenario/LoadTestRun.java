@@ -58,6 +58,7 @@ public final class LoadTestRun {
 
   private RunResult execute() throws Exception {
     String startedAt = OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    double loadBefore = Machine.loadAverage();
     RunSettings s = settings;
     if (s.model() == null) {
       s = s.withModel(HttpProbe.firstModel(s.targets().get(0)));
@@ -96,8 +97,8 @@ public final class LoadTestRun {
       sampler.close();
       await(driver.close());
     }
-    addNotes(s, phases);
-    return new RunResult(s.scenario().cliName(), startedAt, s.command(), Machine.current(), s.toJson(), phases,
+    addNotes(s, phases, loadBefore);
+    return new RunResult(s.scenario().cliName(), startedAt, s.command(), Machine.current(loadBefore), s.toJson(), phases,
         gateway, ramp, notes);
   }
 
@@ -241,7 +242,13 @@ public final class LoadTestRun {
         .put("steps", steps).put("knee", kneeJson).put("summary", summary.toString());
   }
 
-  private void addNotes(RunSettings s, List<PhaseResult> phases) {
+  private void addNotes(RunSettings s, List<PhaseResult> phases, double loadBefore) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (loadBefore > cores * 0.5) {
+      notes.add(String.format(Locale.ROOT, "the machine was already busy when the run started (1-minute load "
+          + "average %.2f on %d cores): other processes competed for CPU with the load and the servers", loadBefore,
+          cores));
+    }
     for (PhaseResult p : phases) {
       double lag = p.clientLagMs().p99();
       if (lag > CLIENT_LAG_WARN_MS) {

@@ -33,7 +33,7 @@ final class Results {
   static RunResult run(TargetResult... targets) {
     PhaseResult phase = new PhaseResult("steady", 10, 1, 0, List.of(targets), List.of(0L, 0L).subList(0,
         targets.length), Summary.EMPTY, null);
-    return new RunResult("steady", "2026-01-01T00:00:00Z", "test", new Machine(2, "Linux", "amd64", "17", 1024),
+    return new RunResult("steady", "2026-01-01T00:00:00Z", "test", new Machine(2, "Linux", "amd64", "17", 1024, 0.5, 1.5),
         new JsonObject(), List.of(phase), null, null, List.of());
   }
 }

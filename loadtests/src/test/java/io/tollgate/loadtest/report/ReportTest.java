@@ -45,7 +45,7 @@ class ReportTest {
         List.of("no --gateway-metrics-url: event-loop lag n/a"),
         List.of(new GatewaySample(0, 100, 30, 5, 1, Double.NaN), new GatewaySample(1, 120, 60, 6, 2, Double.NaN)));
     return new RunResult("steady", "2026-01-01T00:00:00Z", "tollgate-loadtest run --base-url x",
-        new Machine(2, "Linux", "amd64", "17", 1024), new JsonObject().put("k", 1), List.of(phase, phase), gateway,
+        new Machine(2, "Linux", "amd64", "17", 1024, 0.5, 1.5), new JsonObject().put("k", 1), List.of(phase, phase), gateway,
         null, List.of("a note"));
   }
 

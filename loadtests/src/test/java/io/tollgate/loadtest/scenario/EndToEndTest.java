@@ -88,7 +88,7 @@ class EndToEndTest {
     RunSettings settings = RunCommand.parseSettings("--base-url", sim.baseUrl(), "--label", "direct",
         "--compare-to", sim.baseUrl() + "/v1", "--compare-label", "again", "--scenario", "aborts",
         "--num-requests", "20", "--request-rate", "inf", "--max-concurrency", "10", "--input-len", "16",
-        "--output-len", "64", "--endpoint", "completions", "--no-report");
+        "--output-len", "400", "--endpoint", "completions", "--no-report");
     ConsoleOut console = quiet();
     RunResult result = LoadTestRun.execute(guarded.vertx(), settings, console);
     console.close();
@@ -107,6 +107,7 @@ class EndToEndTest {
         && System.currentTimeMillis() < deadline) {
       Thread.sleep(20);
     }
+    // A client hangs up after at most half its tokens, so each generation still had >= 200 tokens (400 ms) to go.
     assertEquals(a.aborted() + b.aborted(), sim.stats().aborted() - abortedBefore,
         "every client hang-up aborted a generation");
     assertEquals(b.outputThroughput() / a.outputThroughput(),
