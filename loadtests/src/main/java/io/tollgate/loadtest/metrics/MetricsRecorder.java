@@ -89,7 +89,8 @@ public final class MetricsRecorder {
     if (slo.isSet() && slo.isGood(outcome.ttftNanos() / 1e6, tpotNanos / 1e6, outcome.latencyNanos() / 1e6)) {
       good++;
     }
-    timeline.completed(outcome.endNanos(), Math.max(0, outputLen));
+    timeline.completed(outcome.endNanos());
+    timeline.streamed(outcome.sendNanos() + outcome.ttftNanos(), gaps, outcome.itlCount(), Math.max(0, outputLen));
   }
 
   public int inFlight() {

@@ -7,8 +7,8 @@ import java.util.Arrays;
 
 /**
  * Per-second counts since a phase started, for the "throughput over time" plot: requests completed and
- * failed, output tokens (credited when their request completes) and the most streams in flight. A handful of
- * counters per second, not per-request samples.
+ * failed, output tokens (credited to the seconds their chunks arrived in) and the most streams in flight. A
+ * handful of counters per second, not per-request samples.
  */
 public final class Timeline {
 
@@ -16,7 +16,7 @@ public final class Timeline {
   private int seconds;
   private int[] completed = new int[64];
   private int[] failed = new int[64];
-  private long[] outputTokens = new long[64];
+  private double[] outputTokens = new double[64];
   private int[] peakInFlight = new int[64];
   private int[] lastInFlight = new int[64];
   private boolean[] inFlightSeen = new boolean[64];
@@ -40,10 +40,22 @@ public final class Timeline {
     return second;
   }
 
-  public void completed(long nanos, int tokens) {
-    int b = bucket(nanos);
-    completed[b]++;
-    outputTokens[b] += tokens;
+  public void completed(long nanos) {
+    completed[bucket(nanos)]++;
+  }
+
+  /**
+   * Spreads a completed request's output tokens over the seconds its chunks arrived in (first chunk at
+   * {@code firstChunkNanos}, then one per inter-token gap), so the plot shows tokens as they streamed.
+   */
+  public void streamed(long firstChunkNanos, long[] itlMicros, int itlCount, int tokens) {
+    double perChunk = tokens / (double) (itlCount + 1);
+    long t = firstChunkNanos;
+    outputTokens[bucket(t)] += perChunk;
+    for (int i = 0; i < itlCount; i++) {
+      t += itlMicros[i] * 1000;
+      outputTokens[bucket(t)] += perChunk;
+    }
   }
 
   public void failed(long nanos) {
@@ -71,7 +83,7 @@ public final class Timeline {
         carried = lastInFlight[i];
       }
       array.add(new JsonObject().put("t", i).put("completed", completed[i]).put("failed", failed[i])
-          .put("outputTokens", outputTokens[i]).put("inFlight", inFlight));
+          .put("outputTokens", Math.round(outputTokens[i])).put("inFlight", inFlight));
     }
     return array;
   }

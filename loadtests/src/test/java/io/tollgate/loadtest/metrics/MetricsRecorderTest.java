@@ -152,7 +152,8 @@ class MetricsRecorderTest {
     assertEquals(2, timeline.size());
     assertEquals(2, timeline.get(0).completed(), "r1 and r2 end in second 0");
     assertEquals(1, timeline.get(0).failed());
-    assertEquals(4, timeline.get(0).outputTokens());
+    assertEquals(8, timeline.get(0).outputTokens(), "every token chunk arrived before 0.3 s, r4's too");
     assertEquals(1, timeline.get(1).completed(), "r4 ends at exactly 1.0 s");
+    assertEquals(0, timeline.get(1).outputTokens());
   }
 }

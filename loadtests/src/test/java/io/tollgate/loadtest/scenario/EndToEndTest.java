@@ -84,11 +84,12 @@ class EndToEndTest {
 
   @Test
   void comparisonInterleavesTwoTargetsAndAbortsReachTheServer() throws Exception {
+    // Two client event loops: requests run on both and report back to the driver loop.
     long abortedBefore = sim.stats().aborted();
     RunSettings settings = RunCommand.parseSettings("--base-url", sim.baseUrl(), "--label", "direct",
         "--compare-to", sim.baseUrl() + "/v1", "--compare-label", "again", "--scenario", "aborts",
         "--num-requests", "20", "--request-rate", "inf", "--max-concurrency", "10", "--input-len", "16",
-        "--output-len", "400", "--endpoint", "completions", "--no-report");
+        "--output-len", "400", "--endpoint", "completions", "--client-event-loops", "2", "--no-report");
     ConsoleOut console = quiet();
     RunResult result = LoadTestRun.execute(guarded.vertx(), settings, console);
     console.close();
