@@ -19,6 +19,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import java.util.function.Supplier;
 import io.tollgate.gateway.route.BackendPool;
+import io.tollgate.gateway.route.RoutingEndpoint;
 import io.tollgate.gateway.usage.UsageSink;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -138,8 +139,14 @@ public final class Gateway {
           }
           return Future.succeededFuture(port);
         })
+        // Scrapes /metrics and checks /health of every backend: one monitor per process.
+        .compose(port -> backends.startMonitoring(vertx, config.current()).map(id -> {
+          deployments.add(id);
+          return port;
+        }))
         .compose(port -> AdminServer.start(vertx, settings, config)
             .map(admin -> {
+              RoutingEndpoint.install(admin.router(), backends, config);
               admin.router().get("/metrics").handler(ctx -> ctx.response()
                   .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                   .end(metrics.scrape()));

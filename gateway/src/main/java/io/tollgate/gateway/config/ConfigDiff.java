@@ -14,9 +14,11 @@ import java.util.stream.Collectors;
  * {"backends": {"added": [...], "removed": [...], "changed": [...]},
  *  "models":   {"added": [...], "removed": [...], "changed": [...]},
  *  "keys":     {"added": [...], "removed": [...], "changed": [...]},
- *  "defaultsChanged": false}
+ *  "defaultsChanged": false,
+ *  "routingChanged": false}
  * }</pre>
- * Backends by id, models by name, keys by id (a key whose hash changed was rotated: "changed").
+ * Backends by id, models by name (any field, routing ones included), keys by id (a key whose hash
+ * changed was rotated: "changed"); routingChanged covers the fleet-wide {@code routing} section.
  * Lists are sorted.
  */
 public final class ConfigDiff {
@@ -30,7 +32,8 @@ public final class ConfigDiff {
         .put("models", compare(before.models(), after.models()))
         .put("keys", compare(byId(before), byId(after)))
         .put("defaultsChanged", !before.defaultLimits().equals(after.defaultLimits())
-            || before.defaultMaxTokens() != after.defaultMaxTokens());
+            || before.defaultMaxTokens() != after.defaultMaxTokens())
+        .put("routingChanged", !before.routing().equals(after.routing()));
   }
 
   /** True when the summary lists no change at all. */
@@ -43,7 +46,7 @@ public final class ConfigDiff {
         }
       }
     }
-    return !diff.getBoolean("defaultsChanged");
+    return !diff.getBoolean("defaultsChanged") && !diff.getBoolean("routingChanged", false);
   }
 
   private static Map<String, ApiKeySpec> byId(ConfigSnapshot snapshot) {

@@ -1,5 +1,7 @@
 package io.tollgate.gateway.config;
 
+import io.tollgate.gpu.signals.SignalSettings;
+
 import java.util.List;
 import java.util.Map;
 
@@ -15,6 +17,8 @@ import java.util.Map;
  * @param defaultLimits  limits for keys that set none
  * @param defaultMaxTokens tokens reserved for completion when a request names no max_tokens
  * @param orgs           org id → the org's own limits and budget (orgs not listed have none)
+ * @param routing        fleet-wide load signals: scrape and health-check intervals, staleness,
+ *                       outlier ejection
  */
 public record ConfigSnapshot(
     long version,
@@ -23,13 +27,21 @@ public record ConfigSnapshot(
     Map<String, ApiKeySpec> keysByHash,
     LimitSpec defaultLimits,
     int defaultMaxTokens,
-    Map<String, OrgSpec> orgs) {
+    Map<String, OrgSpec> orgs,
+    SignalSettings routing) {
 
   public ConfigSnapshot {
     backends = Map.copyOf(backends);
     models = Map.copyOf(models);
     keysByHash = Map.copyOf(keysByHash);
     orgs = Map.copyOf(orgs);
+    routing = routing == null ? SignalSettings.DEFAULTS : routing;
+  }
+
+  public ConfigSnapshot(long version, Map<String, BackendSpec> backends, Map<String, ModelRoute> models,
+                        Map<String, ApiKeySpec> keysByHash, LimitSpec defaultLimits, int defaultMaxTokens,
+                        Map<String, OrgSpec> orgs) {
+    this(version, backends, models, keysByHash, defaultLimits, defaultMaxTokens, orgs, SignalSettings.DEFAULTS);
   }
 
   public ConfigSnapshot(long version, Map<String, BackendSpec> backends, Map<String, ModelRoute> models,
@@ -38,7 +50,18 @@ public record ConfigSnapshot(
   }
 
   public ConfigSnapshot withVersion(long newVersion) {
-    return new ConfigSnapshot(newVersion, backends, models, keysByHash, defaultLimits, defaultMaxTokens, orgs);
+    return new ConfigSnapshot(newVersion, backends, models, keysByHash, defaultLimits, defaultMaxTokens, orgs,
+        routing);
+  }
+
+  public ConfigSnapshot withModels(Map<String, ModelRoute> newModels) {
+    return new ConfigSnapshot(version, backends, newModels, keysByHash, defaultLimits, defaultMaxTokens, orgs,
+        routing);
+  }
+
+  public ConfigSnapshot withRouting(SignalSettings newRouting) {
+    return new ConfigSnapshot(version, backends, models, keysByHash, defaultLimits, defaultMaxTokens, orgs,
+        newRouting);
   }
 
   /** The org's own limits and budget; an org not listed has none. */

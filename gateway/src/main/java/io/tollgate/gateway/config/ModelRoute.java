@@ -1,16 +1,23 @@
 package io.tollgate.gateway.config;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
- * Where requests for one public model name go.
+ * Where requests for one public model name go, and how the backend is chosen.
  *
  * @param name           the model name clients send
  * @param upstreamModel  the name the backends serve it under (often the same)
- * @param backendIds     the pool; the gateway picks the least loaded one
- * @param timeouts       connect, first-token and idle timeouts for this route
+ * @param backendIds     the pool (the stable side when there is a canary)
+ * @param timeouts       connect, first-token, idle and total timeouts for this route
  * @param maxAttempts    1 + retries on another backend, before the first byte only
  * @param prices         USD per million prompt and completion tokens
+ * @param strategy       how a backend of the pool is chosen
+ * @param retryBudget    the share of requests that may be retried, so retries cannot multiply an outage
+ * @param fallback       a model to serve the request when every backend of this one is ejected or
+ *                       saturated (or failed before the first byte); null for none
+ * @param canary         a weighted split to other backends or another model, rolled back
+ *                       automatically when it does worse than the stable side; null for none
  */
 public record ModelRoute(
     String name,
@@ -18,15 +25,60 @@ public record ModelRoute(
     List<String> backendIds,
     RouteTimeouts timeouts,
     int maxAttempts,
-    Prices prices) {
+    Prices prices,
+    Strategy strategy,
+    RetryBudget retryBudget,
+    String fallback,
+    Canary canary) {
 
   public ModelRoute {
     backendIds = List.copyOf(backendIds);
   }
 
-  /** Route timeouts in milliseconds. */
-  public record RouteTimeouts(long connectMs, long firstTokenMs, long idleMs) {
-    public static final RouteTimeouts DEFAULT = new RouteTimeouts(2_000, 120_000, 60_000);
+  /** A route with the default strategy and retry budget, no fallback and no canary. */
+  public ModelRoute(String name, String upstreamModel, List<String> backendIds, RouteTimeouts timeouts,
+                    int maxAttempts, Prices prices) {
+    this(name, upstreamModel, backendIds, timeouts, maxAttempts, prices, Strategy.DEFAULT, RetryBudget.DEFAULT,
+        null, null);
+  }
+
+  public ModelRoute withStrategy(Strategy newStrategy) {
+    return new ModelRoute(name, upstreamModel, backendIds, timeouts, maxAttempts, prices, newStrategy, retryBudget,
+        fallback, canary);
+  }
+
+  public ModelRoute withFallback(String newFallback) {
+    return new ModelRoute(name, upstreamModel, backendIds, timeouts, maxAttempts, prices, strategy, retryBudget,
+        newFallback, canary);
+  }
+
+  public ModelRoute withCanary(Canary newCanary) {
+    return new ModelRoute(name, upstreamModel, backendIds, timeouts, maxAttempts, prices, strategy, retryBudget,
+        fallback, newCanary);
+  }
+
+  public ModelRoute withRetryBudget(RetryBudget newBudget) {
+    return new ModelRoute(name, upstreamModel, backendIds, timeouts, maxAttempts, prices, strategy, newBudget,
+        fallback, canary);
+  }
+
+  /** The same route over other backends, without a canary of its own (a canary's side of the split). */
+  public ModelRoute withBackends(List<String> ids) {
+    return new ModelRoute(name, upstreamModel, ids, timeouts, maxAttempts, prices, strategy, retryBudget,
+        fallback, null);
+  }
+
+  /**
+   * Route timeouts in milliseconds.
+   *
+   * @param totalMs the whole request, first byte to last; 0 = no bound
+   */
+  public record RouteTimeouts(long connectMs, long firstTokenMs, long idleMs, long totalMs) {
+    public static final RouteTimeouts DEFAULT = new RouteTimeouts(2_000, 120_000, 60_000, 0);
+
+    public RouteTimeouts(long connectMs, long firstTokenMs, long idleMs) {
+      this(connectMs, firstTokenMs, idleMs, 0);
+    }
   }
 
   /** Prices in USD per million tokens. */
@@ -41,5 +93,105 @@ public record ModelRoute(
     public long costMicros(long promptTokens, long completionTokens) {
       return (long) Math.ceil(promptTokens * promptPerMillion + completionTokens * completionPerMillion);
     }
+  }
+
+  /**
+   * How a backend of the pool is chosen.
+   *
+   * @param kind     the algorithm
+   * @param scoring  the load score of least-load (also used by prefix-affinity when it falls back)
+   * @param affinity the prefix-affinity settings
+   */
+  public record Strategy(Kind kind, Scoring scoring, Affinity affinity) {
+    public static final Strategy DEFAULT = new Strategy(Kind.LEAST_LOAD, Scoring.DEFAULT, Affinity.DEFAULT);
+
+    public static Strategy of(Kind kind) {
+      return new Strategy(kind, Scoring.DEFAULT, Affinity.DEFAULT);
+    }
+
+    public enum Kind {
+      LEAST_LOAD, PREFIX_AFFINITY, ROUND_ROBIN, RANDOM;
+
+      /** The name in config: least-load, prefix-affinity, round-robin, random. */
+      public String configName() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+      }
+
+      public static Kind ofConfigName(String name) {
+        return valueOf(name.toUpperCase(Locale.ROOT).replace('-', '_'));
+      }
+    }
+  }
+
+  /**
+   * The least-load score: {@code queueWeight × waiting + inFlightWeight × running + kvCacheWeight ×
+   * KV use (0–1)}, where running includes the requests this gateway sent since the last scrape.
+   * A backend whose metrics are stale scores {@code inFlightWeight × its in-flight requests here}.
+   *
+   * @param maxQueue   a backend with at least this many waiting requests is saturated
+   * @param maxKvCache a backend with at least this KV-cache use is saturated; saturated backends
+   *                   are taken only when all are (or the route falls back to another model)
+   */
+  public record Scoring(double queueWeight, double kvCacheWeight, double inFlightWeight, int maxQueue,
+                        double maxKvCache) {
+    public static final Scoring DEFAULT = new Scoring(4, 8, 1, 16, 0.95);
+  }
+
+  /**
+   * Prefix affinity: the same key goes to the same backend (consistent hashing with bounded load).
+   *
+   * @param prefixChars characters of the prompt (system and first messages) that make the key
+   *                    when the request has no {@code x-session-id} header and no {@code user}
+   * @param loadFactor  a backend takes a key's requests while its in-flight count stays under
+   *                    loadFactor × the pool's mean; beyond it, the next backend on the ring does
+   */
+  public record Affinity(int prefixChars, double loadFactor) {
+    public static final Affinity DEFAULT = new Affinity(256, 1.25);
+  }
+
+  /**
+   * Retries allowed over a sliding window of 10 s: {@code minPerSecond × 10 + ratio × requests}.
+   */
+  public record RetryBudget(double ratio, int minPerSecond) {
+    public static final RetryBudget DEFAULT = new RetryBudget(0.2, 5);
+  }
+
+  /**
+   * A weighted split: {@code weight} percent of the route's requests go to the canary (other
+   * backends, or another configured model), the rest to the stable pool.
+   *
+   * @param backendIds the canary's backends (empty when {@code model} is set)
+   * @param model      the canary model (null when {@code backendIds} is set)
+   * @param weight     0–100, percent of requests; the stable side gets the rest
+   * @param rollback   when the canary's weight goes to 0 by itself
+   */
+  public record Canary(List<String> backendIds, String model, int weight, Rollback rollback) {
+    public Canary {
+      backendIds = backendIds == null ? List.of() : List.copyOf(backendIds);
+    }
+
+    public static Canary ofBackends(List<String> backendIds, int weight) {
+      return new Canary(backendIds, null, weight, Rollback.DEFAULT);
+    }
+
+    public static Canary ofModel(String model, int weight) {
+      return new Canary(List.of(), model, weight, Rollback.DEFAULT);
+    }
+
+    public Canary withRollback(Rollback newRollback) {
+      return new Canary(backendIds, model, weight, newRollback);
+    }
+  }
+
+  /**
+   * Automatic rollback of a canary, judged over a sliding window against the stable side.
+   *
+   * @param windowMs             the window
+   * @param minRequests          canary requests in the window before it is judged
+   * @param maxErrorRateIncrease the canary's error rate may exceed the stable side's by this much (0–1)
+   * @param maxTtftP95Ratio      the canary's p95 TTFT may be at most this multiple of the stable side's
+   */
+  public record Rollback(long windowMs, int minRequests, double maxErrorRateIncrease, double maxTtftP95Ratio) {
+    public static final Rollback DEFAULT = new Rollback(60_000, 20, 0.05, 1.5);
   }
 }

@@ -32,8 +32,110 @@ final class SemanticRules {
     SemanticRules rules = new SemanticRules(reasons);
     Set<String> backendIds = rules.checkBackends(snapshot.getValue("backends"));
     Set<String> modelNames = rules.checkModels(snapshot.getValue("models"), backendIds);
+    rules.checkModelReferences(snapshot.getValue("models"), modelNames, backendIds);
     rules.checkKeys(snapshot.getValue("keys"), modelNames);
     rules.checkOrgs(snapshot.getValue("orgs"));
+    rules.checkRouting(snapshot.getValue("routing"));
+  }
+
+  /**
+   * Fallbacks and canaries name other configured models, fallbacks form no cycle, a canary's
+   * backends are known and outside its stable pool.
+   */
+  private void checkModelReferences(Object value, Set<String> modelNames, Set<String> backendIds) {
+    if (!(value instanceof JsonArray models) || modelNames == null) {
+      return;
+    }
+    Map<String, String> fallbackOf = new HashMap<>();
+    Map<String, String> pathOf = new java.util.LinkedHashMap<>(); // document order
+    for (int i = 0; i < models.size(); i++) {
+      if (!(models.getValue(i) instanceof JsonObject model) || !(model.getValue("name") instanceof String name)) {
+        continue;
+      }
+      String path = JsonPath.index("models", i);
+      pathOf.putIfAbsent(name, path);
+      if (model.getValue("fallback") instanceof String fallback) {
+        String at = JsonPath.field(path, "fallback");
+        if (fallback.equals(name)) {
+          reasons.add(JsonPath.reason(at, "a model cannot be its own fallback"));
+        } else if (!modelNames.contains(fallback)) {
+          reasons.add(JsonPath.reason(at, "unknown model " + SnapshotSchema.show(fallback)));
+        } else {
+          fallbackOf.putIfAbsent(name, fallback);
+        }
+      }
+      if (model.getValue("canary") instanceof JsonObject canary) {
+        checkCanary(canary, name, model.getValue("backends"), modelNames, backendIds, JsonPath.field(path, "canary"));
+      }
+    }
+    reportFallbackCycles(fallbackOf, pathOf);
+  }
+
+  private void checkCanary(JsonObject canary, String name, Object stablePool, Set<String> modelNames,
+                           Set<String> backendIds, String path) {
+    if (canary.getValue("model") instanceof String model) {
+      String at = JsonPath.field(path, "model");
+      if (model.equals(name)) {
+        reasons.add(JsonPath.reason(at, "a model cannot be its own canary"));
+      } else if (!modelNames.contains(model)) {
+        reasons.add(JsonPath.reason(at, "unknown model " + SnapshotSchema.show(model)));
+      }
+    }
+    if (canary.getValue("backends") instanceof JsonArray pool) {
+      for (int b = 0; b < pool.size(); b++) {
+        if (!(pool.getValue(b) instanceof String backendId)) {
+          continue;
+        }
+        String at = JsonPath.index(JsonPath.field(path, "backends"), b);
+        if (backendIds != null && !backendIds.contains(backendId)) {
+          reasons.add(JsonPath.reason(at, "unknown backend " + SnapshotSchema.show(backendId)));
+        } else if (stablePool instanceof JsonArray stable && stable.contains(backendId)) {
+          reasons.add(JsonPath.reason(at, "backend " + SnapshotSchema.show(backendId)
+              + " is in the stable pool too (a split needs two disjoint sides)"));
+        }
+      }
+    }
+  }
+
+  /** Each cycle once, at the first model of it in document order. */
+  private void reportFallbackCycles(Map<String, String> fallbackOf, Map<String, String> pathOf) {
+    Set<String> reported = new HashSet<>();
+    pathOf.entrySet().forEach(start -> {
+      List<String> chain = new java.util.ArrayList<>();
+      String at = start.getKey();
+      while (at != null && !chain.contains(at)) {
+        chain.add(at);
+        at = fallbackOf.get(at);
+      }
+      if (at != null && at.equals(start.getKey()) && reported.add(at)) {
+        chain.forEach(reported::add);
+        chain.add(at);
+        reasons.add(JsonPath.reason(JsonPath.field(start.getValue(), "fallback"),
+            "fallbacks form a cycle: " + String.join(" → ", chain)));
+      }
+    });
+  }
+
+  /** What the schema cannot say about the routing section: the scrape floor, max ≥ base. */
+  private void checkRouting(Object value) {
+    if (!(value instanceof JsonObject routing)) {
+      return;
+    }
+    if (routing.getValue("scrapeIntervalMs") instanceof Number interval && interval.longValue() > 0
+        && interval.longValue() < io.tollgate.gpu.signals.SignalSettings.MIN_SCRAPE_INTERVAL_MILLIS) {
+      reasons.add(JsonPath.reason(JsonPath.field(JsonPath.ROOT, "routing.scrapeIntervalMs"),
+          "must be 0 (off) or at least " + io.tollgate.gpu.signals.SignalSettings.MIN_SCRAPE_INTERVAL_MILLIS
+              + " ms, got " + interval + " (scraping that often costs the backends more than it tells)"));
+    }
+    if (routing.getValue("ejection") instanceof JsonObject ejection) {
+      io.tollgate.gpu.signals.EjectionPolicy d = io.tollgate.gpu.signals.EjectionPolicy.DEFAULT;
+      long base = ejection.getValue("baseMs") instanceof Number n ? n.longValue() : d.baseMillis();
+      long max = ejection.getValue("maxMs") instanceof Number n ? n.longValue() : d.maxMillis();
+      if (max < base) {
+        reasons.add(JsonPath.reason(JsonPath.field(JsonPath.ROOT, "routing.ejection.maxMs"),
+            "must be at least baseMs (" + base + "), got " + max));
+      }
+    }
   }
 
   private void checkOrgs(Object value) {

@@ -1,5 +1,7 @@
 package io.tollgate.gateway.config;
 
+import io.tollgate.gpu.signals.EjectionPolicy;
+import io.tollgate.gpu.signals.SignalSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -49,7 +51,31 @@ public final class SnapshotParser {
         keys(snapshot.getJsonArray("keys", new JsonArray()), defaultLimits),
         defaultLimits,
         defaultMaxTokens,
-        orgs(snapshot.getJsonArray("orgs", new JsonArray())));
+        orgs(snapshot.getJsonArray("orgs", new JsonArray())),
+        routing(snapshot.getJsonObject("routing")));
+  }
+
+  /** Fleet-wide signal settings; each field left out takes its default. */
+  static SignalSettings routing(JsonObject routing) {
+    SignalSettings d = SignalSettings.DEFAULTS;
+    if (routing == null) {
+      return d;
+    }
+    JsonObject ejection = objectOrEmpty(routing, "ejection");
+    EjectionPolicy e = d.ejection();
+    return new SignalSettings(
+        routing.getLong("scrapeIntervalMs", d.scrapeIntervalMillis()),
+        routing.getDouble("scrapeJitter", d.jitter()),
+        routing.getLong("scrapeTimeoutMs", d.scrapeTimeoutMillis()),
+        routing.getLong("staleAfterMs", d.staleAfterMillis()),
+        routing.getLong("healthIntervalMs", d.healthIntervalMillis()),
+        routing.getLong("healthTimeoutMs", d.healthTimeoutMillis()),
+        routing.getInteger("unhealthyThreshold", d.unhealthyThreshold()),
+        d.maxBodyBytes(),
+        new EjectionPolicy(
+            ejection.getInteger("consecutiveFailures", e.consecutiveFailures()),
+            ejection.getLong("baseMs", e.baseMillis()),
+            ejection.getLong("maxMs", e.maxMillis())));
   }
 
   private static Map<String, OrgSpec> orgs(JsonArray list) {
@@ -92,9 +118,59 @@ public final class SnapshotParser {
           strings(model.getJsonArray("backends")),
           timeouts(model.getJsonObject("timeouts")),
           model.getInteger("maxAttempts", DEFAULT_MAX_ATTEMPTS),
-          prices(model.getJsonObject("prices"))));
+          prices(model.getJsonObject("prices")),
+          strategy(model),
+          retryBudget(model.getJsonObject("retryBudget")),
+          model.getString("fallback"),
+          canary(model.getJsonObject("canary"))));
     }
     return models;
+  }
+
+  private static ModelRoute.Strategy strategy(JsonObject model) {
+    String kind = model.getString("strategy");
+    ModelRoute.Scoring d = ModelRoute.Scoring.DEFAULT;
+    JsonObject scoring = objectOrEmpty(model, "scoring");
+    ModelRoute.Affinity a = ModelRoute.Affinity.DEFAULT;
+    JsonObject affinity = objectOrEmpty(model, "affinity");
+    return new ModelRoute.Strategy(
+        kind == null ? ModelRoute.Strategy.DEFAULT.kind() : ModelRoute.Strategy.Kind.ofConfigName(kind),
+        new ModelRoute.Scoring(
+            scoring.getDouble("queueWeight", d.queueWeight()),
+            scoring.getDouble("kvCacheWeight", d.kvCacheWeight()),
+            scoring.getDouble("inFlightWeight", d.inFlightWeight()),
+            scoring.getInteger("maxQueue", d.maxQueue()),
+            scoring.getDouble("maxKvCache", d.maxKvCache())),
+        new ModelRoute.Affinity(
+            affinity.getInteger("prefixChars", a.prefixChars()),
+            affinity.getDouble("loadFactor", a.loadFactor())));
+  }
+
+  private static ModelRoute.RetryBudget retryBudget(JsonObject budget) {
+    ModelRoute.RetryBudget d = ModelRoute.RetryBudget.DEFAULT;
+    if (budget == null) {
+      return d;
+    }
+    return new ModelRoute.RetryBudget(budget.getDouble("ratio", d.ratio()),
+        budget.getInteger("minPerSecond", d.minPerSecond()));
+  }
+
+  private static ModelRoute.Canary canary(JsonObject canary) {
+    if (canary == null) {
+      return null;
+    }
+    ModelRoute.Rollback d = ModelRoute.Rollback.DEFAULT;
+    JsonObject rollback = objectOrEmpty(canary, "rollback");
+    JsonArray backends = canary.getJsonArray("backends");
+    return new ModelRoute.Canary(
+        backends == null ? List.of() : strings(backends),
+        canary.getString("model"),
+        canary.getInteger("weight"),
+        new ModelRoute.Rollback(
+            rollback.getLong("windowMs", d.windowMs()),
+            rollback.getInteger("minRequests", d.minRequests()),
+            rollback.getDouble("maxErrorRateIncrease", d.maxErrorRateIncrease()),
+            rollback.getDouble("maxTtftP95Ratio", d.maxTtftP95Ratio())));
   }
 
   private static ModelRoute.RouteTimeouts timeouts(JsonObject timeouts) {
@@ -105,7 +181,8 @@ public final class SnapshotParser {
     return new ModelRoute.RouteTimeouts(
         timeouts.getLong("connectMs", fallback.connectMs()),
         timeouts.getLong("firstTokenMs", fallback.firstTokenMs()),
-        timeouts.getLong("idleMs", fallback.idleMs()));
+        timeouts.getLong("idleMs", fallback.idleMs()),
+        timeouts.getLong("totalMs", fallback.totalMs()));
   }
 
   private static ModelRoute.Prices prices(JsonObject prices) {

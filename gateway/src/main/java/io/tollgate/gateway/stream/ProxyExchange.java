@@ -12,6 +12,7 @@ import io.tollgate.gateway.limit.Limiter;
 import io.tollgate.gateway.logging.AccessLog;
 import io.tollgate.gateway.pipeline.CompletionRequest;
 import io.tollgate.gateway.route.BackendState;
+import io.tollgate.gateway.route.RequestRoute;
 import io.tollgate.gateway.trace.RequestSpan;
 import io.tollgate.gateway.usage.UsageEvent;
 import io.vertx.core.AsyncResult;
@@ -29,8 +30,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.net.ConnectException;
 import java.time.Instant;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -58,15 +57,15 @@ public final class ProxyExchange {
   private final String requestId;
   private final long startNanos;
   private final ConfigSnapshot snapshot;
-  private final ModelRoute route;
+  /** The route serving the request now: the requested one, its canary model, or a fallback. */
+  private ModelRoute route;
   private final ApiKeySpec key;
   private final Admission admission;
   private final CompletionRequest completion;
-  private final Buffer upstreamBody;
+  private Buffer upstreamBody;
+  private final RequestRoute routing;
   private final RequestSpan span;
 
-  private final Set<String> triedBackends = new HashSet<>(4);
-  private int attempts;
   private BackendState backend;
   private boolean backendFailed;
   private boolean backendReleased;
@@ -98,11 +97,12 @@ public final class ProxyExchange {
     this.requestId = requestId;
     this.startNanos = startNanos;
     this.snapshot = snapshot;
-    this.route = route;
     this.key = key;
     this.admission = admission;
     this.completion = completion;
-    this.upstreamBody = UpstreamBody.of(completion, route);
+    this.routing = services.backends().open(snapshot, route, request.getHeader("x-session-id"), completion.body());
+    this.route = routing.route();
+    this.upstreamBody = UpstreamBody.of(completion, this.route);
     this.span = span;
     this.lastClientWriteNanos = startNanos;
   }
@@ -121,20 +121,19 @@ public final class ProxyExchange {
     if (finished) {
       return;
     }
-    if (attempts >= route.maxAttempts()) {
-      fail(lastFailure);
-      return;
-    }
-    BackendState chosen = services.backends().choose(snapshot, route, triedBackends);
+    BackendState chosen = routing.next();
     if (chosen == null) {
       fail(lastFailure != null ? lastFailure : ApiError.noHealthyBackend(completion.model()));
       return;
     }
-    attempts++;
+    if (routing.route() != route) {
+      // Nothing has reached the client yet: another model (canary's stable side or fallback) serves.
+      route = routing.route();
+      upstreamBody = UpstreamBody.of(completion, route);
+    }
     backend = chosen;
     backendFailed = false;
     backendReleased = false;
-    triedBackends.add(chosen.spec().id());
     services.metrics().backendSelected(chosen.spec().id());
     span.backend(chosen.spec().id());
     BackendSpec spec = chosen.spec();
@@ -204,8 +203,9 @@ public final class ProxyExchange {
     }
   }
 
+  /** Something is left to try (another backend or model) and the route's retry budget allows it. */
   private boolean canRetry() {
-    return attempts < route.maxAttempts() && route.backendIds().size() > triedBackends.size();
+    return routing.mayRetry();
   }
 
   private void retryOrFail() {
@@ -269,6 +269,7 @@ public final class ProxyExchange {
     if (backend != null) {
       response.putHeader("x-tollgate-backend", backend.spec().id());
     }
+    response.putHeader("x-tollgate-model", route.name());
     admission.headers().writeTo(response.headers());
   }
 
@@ -283,6 +284,7 @@ public final class ProxyExchange {
     if (forwarder.tokenChunks() > tokensBefore) {
       if (firstTokenNanos < 0) {
         firstTokenNanos = now;
+        routing.firstToken(backend, (now - startNanos) / 1e6);
         span.event("first_token");
       } else {
         services.metrics().interTokenGap(completion.model(), now - lastTokenNanos);
@@ -368,6 +370,7 @@ public final class ProxyExchange {
       return;
     }
     firstTokenNanos = System.nanoTime();
+    routing.firstToken(backend, (firstTokenNanos - startNanos) / 1e6);
     usage = usageOf(body);
     headersSent = true;
     String contentType = upstream.getHeader(HttpHeaders.CONTENT_TYPE);
@@ -478,6 +481,11 @@ public final class ProxyExchange {
     } else if (!upstreamPaused && upstreamResponse != null
         && now - lastUpstreamDataNanos > TimeUnit.MILLISECONDS.toNanos(route.timeouts().idleMs())) {
       timeout("no token for " + route.timeouts().idleMs() + " ms");
+      return;
+    }
+    long total = route.timeouts().totalMs();
+    if (total > 0 && now - startNanos > TimeUnit.MILLISECONDS.toNanos(total)) {
+      timeout("not complete within " + total + " ms");
     }
   }
 
@@ -493,7 +501,7 @@ public final class ProxyExchange {
   private void releaseBackend(boolean failed) {
     if (backend != null && !backendReleased) {
       backendReleased = true;
-      backend.end(failed);
+      routing.released(backend, failed);
     }
   }
 
