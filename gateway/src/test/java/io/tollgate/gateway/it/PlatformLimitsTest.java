@@ -163,7 +163,7 @@ class PlatformLimitsTest {
   void eachRequestCostsExactlyOneEvalshaToAdmitAndOneToSettle() throws Exception {
     start(1, new LimitSpec(1_000, 1_000_000, 10), s -> s);
     assertEquals(200, Http.post(bed.client, "/v1/chat/completions", Http.chat(3, true), SECRET).status()); // loads scripts
-    Thread.sleep(200);
+    Thread.sleep(500); // its settle, sent after the response, must not land in the window below
     RedisMonitor monitor = TestBed.await(RedisMonitor.start(bed.vertx, LocalRedis.URL));
     try {
       for (int i = 0; i < 3; i++) {

@@ -16,6 +16,7 @@ public final class RedisMonitor {
   private final NetSocket socket;
   private final List<String> lines = new CopyOnWriteArrayList<>();
   private final StringBuilder partial = new StringBuilder();
+  private final io.vertx.core.Promise<RedisMonitor> started = io.vertx.core.Promise.promise();
 
   private RedisMonitor(NetSocket socket) {
     this.socket = socket;
@@ -27,7 +28,8 @@ public final class RedisMonitor {
         .compose(socket -> {
           RedisMonitor monitor = new RedisMonitor(socket);
           socket.handler(monitor::onData);
-          return socket.write(Buffer.buffer("MONITOR\r\n")).map(monitor);
+          // Redis answers +OK once monitoring is on: only then is every later command seen.
+          return socket.write(Buffer.buffer("MONITOR\r\n")).compose(v -> monitor.started.future());
         });
   }
 
@@ -35,8 +37,13 @@ public final class RedisMonitor {
     partial.append(data.toString());
     int newline;
     while ((newline = partial.indexOf("\r\n")) >= 0) {
-      lines.add(partial.substring(0, newline));
+      String line = partial.substring(0, newline);
       partial.delete(0, newline + 2);
+      if (line.equals("+OK")) {
+        started.tryComplete(this);
+      } else {
+        lines.add(line);
+      }
     }
   }
 
