@@ -73,6 +73,15 @@ final class SemanticRules {
 
   private void checkCanary(JsonObject canary, String name, Object stablePool, Set<String> modelNames,
                            Set<String> backendIds, String path) {
+    boolean hasBackends = canary.containsKey("backends");
+    boolean hasModel = canary.containsKey("model");
+    if (hasBackends == hasModel) {
+      // A schema oneOf would say only "does not match"; this says what to do.
+      reasons.add(JsonPath.reason(path, hasBackends
+          ? "names both backends and model: a canary is one or the other"
+          : "needs backends (a split between backends) or model (a split between models)"));
+      return;
+    }
     if (canary.getValue("model") instanceof String model) {
       String at = JsonPath.field(path, "model");
       if (model.equals(name)) {

@@ -43,7 +43,7 @@ final class CanaryJudge {
   private final ModelRoute.Canary spec;
   private final WindowedCounts stable;
   private final WindowedCounts canary;
-  private final AtomicLong lastCheck = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong lastCheck = new AtomicLong(Long.MIN_VALUE / 2);
   private volatile Decision decision;
 
   CanaryJudge(String routeName, ModelRoute.Canary spec) {

@@ -133,6 +133,8 @@ public final class RequestRoute {
     BackendState[] members = candidates.members();
     ModelRoute.Scoring scoring = candidates.route().strategy().scoring();
     long stale = candidates.staleAfterNanos();
+    // Round-robin and random are load-blind by design (baselines): no saturation gate for them.
+    boolean loadAware = candidates.loadAware();
     long untried = 0;
     long usable = 0;
     long unsaturated = 0;
@@ -146,7 +148,7 @@ public final class RequestRoute {
       untried |= bit;
       if (member.available()) {
         usable |= bit;
-        if (!LoadScore.saturated(member, scoring, now, stale)) {
+        if (!loadAware || !LoadScore.saturated(member, scoring, now, stale)) {
           unsaturated |= bit;
         }
       } else if (probe < 0 && member.probeDue(now)) {

@@ -51,6 +51,11 @@ final class RoutePlan {
     return strategy;
   }
 
+  /** Whether the strategy reads load signals (and so honours the saturation gate). */
+  boolean loadAware() {
+    return strategy == LeastLoadStrategy.INSTANCE || strategy == PrefixAffinityStrategy.INSTANCE;
+  }
+
   boolean usesAffinity() {
     return ring != null;
   }
