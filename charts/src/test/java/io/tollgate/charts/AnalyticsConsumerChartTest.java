@@ -1,0 +1,93 @@
+package io.tollgate.charts;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import static io.tollgate.charts.Workloads.env;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What users of charts/analytics-consumer rely on: connection URLs and token from a Secret, probes, port. */
+class AnalyticsConsumerChartTest {
+
+  private static final String NAME = "tollgate-analytics-consumer";
+
+  private static List<HasMetadata> render(List<java.nio.file.Path> files, Map<String, Object> sets) {
+    return Charts.parse(Charts.template("analytics-consumer", files, sets));
+  }
+
+  private static Container consumer(List<HasMetadata> objects) {
+    return Workloads.container(Charts.one(objects, Deployment.class).getSpec().getTemplate(), "analytics-consumer");
+  }
+
+  @Test
+  void urlsAndTokenComeFromTheSecret() {
+    List<HasMetadata> objects = render(List.of(), Map.of("secrets.postgresUrl", "postgresql://u:pw-123456789@pg:5432/db",
+        "secrets.apiToken", "tga-token-123456789"));
+    Secret secret = Charts.named(objects, Secret.class, NAME);
+    assertEquals("postgresql://u:pw-123456789@pg:5432/db", decode(secret, "postgres-url"));
+    assertEquals("tga-token-123456789", decode(secret, "api-token"));
+    Container c = consumer(objects);
+    for (String[] pair : new String[][] {{"TOLLGATE_RABBITMQ_URL", "rabbitmq-url"}, {"TOLLGATE_ANALYTICS_PG_URL", "postgres-url"},
+        {"TOLLGATE_ANALYTICS_TOKEN", "api-token"}}) {
+      assertNull(env(c, pair[0]).getValue());
+      assertEquals(NAME, env(c, pair[0]).getValueFrom().getSecretKeyRef().getName());
+      assertEquals(pair[1], env(c, pair[0]).getValueFrom().getSecretKeyRef().getKey());
+    }
+    assertTrue(decode(Charts.named(render(List.of(), Map.of()), Secret.class, NAME), "api-token").startsWith("tga-"),
+        "a token is generated when none is given");
+  }
+
+  @Test
+  void settingsReachTheEnvironmentTheConsumerReads() {
+    Container c = consumer(render(List.of(Charts.exampleValues("analytics-consumer")), Map.of()));
+    assertEquals("0.0.0.0", env(c, "TOLLGATE_ANALYTICS_HOST").getValue());
+    assertEquals("8090", env(c, "TOLLGATE_ANALYTICS_PORT").getValue());
+    assertEquals("tollgate.usage", env(c, "TOLLGATE_RABBITMQ_EXCHANGE").getValue());
+    assertEquals("tollgate.usage.events", env(c, "TOLLGATE_RABBITMQ_QUEUE").getValue());
+    assertEquals("8000", env(c, "TOLLGATE_ANALYTICS_PREFETCH").getValue());
+    assertEquals("2000", env(c, "TOLLGATE_ANALYTICS_BATCH_SIZE").getValue());
+    assertEquals("usage", env(c, "TOLLGATE_ANALYTICS_PG_SCHEMA").getValue());
+    assertEquals("8", env(c, "TOLLGATE_ANALYTICS_PG_POOL_SIZE").getValue());
+    assertEquals("tollgate-analytics-secrets", env(c, "TOLLGATE_ANALYTICS_PG_URL").getValueFrom().getSecretKeyRef().getName());
+  }
+
+  @Test
+  void anExistingSecretReplacesTheChartsOwn() {
+    assertTrue(Charts.all(render(List.of(Charts.exampleValues("analytics-consumer")), Map.of()), Secret.class).isEmpty());
+  }
+
+  @Test
+  void probesAndServiceUseTheApiPort() {
+    List<HasMetadata> objects = render(List.of(), Map.of());
+    Container c = consumer(objects);
+    assertEquals(8090, Workloads.containerPort(c, "http"));
+    assertEquals("/health", c.getReadinessProbe().getHttpGet().getPath());
+    assertEquals("/health", c.getLivenessProbe().getHttpGet().getPath());
+    assertEquals(8090, Charts.named(objects, Service.class, NAME).getSpec().getPorts().get(0).getPort());
+    assertTrue(Charts.one(objects, Deployment.class).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() > 30,
+        "above the consumer's 30 s stop");
+  }
+
+  @Test
+  void aMissingDatabaseUrlIsRefused() {
+    IllegalStateException refused = assertThrows(IllegalStateException.class,
+        () -> render(List.of(), Map.of("secrets.postgresUrl", "")));
+    assertTrue(refused.getMessage().contains("secrets.postgresUrl"), refused.getMessage());
+  }
+
+  private static String decode(Secret secret, String key) {
+    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+  }
+}
