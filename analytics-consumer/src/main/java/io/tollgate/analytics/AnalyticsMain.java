@@ -77,7 +77,14 @@ public final class AnalyticsMain implements Callable<Integer> {
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
-        service.stop().eventually(vertx::close).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        service.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("tollgate-analytics: stop incomplete: " + e);
+      }
+      try {
+        // Not chained onto stop(): a continuation on an event loop that vertx.close() just ended
+        // would never run, and this hook would wait for it.
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       } catch (Exception e) {
         System.err.println("tollgate-analytics: shutdown incomplete: " + e);
       }

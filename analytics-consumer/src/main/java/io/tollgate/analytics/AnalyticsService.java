@@ -17,6 +17,8 @@ import io.vertx.sqlclient.Pool;
  */
 public final class AnalyticsService {
 
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(AnalyticsService.class.getName());
+
   private final Vertx vertx;
   private final Pool pool;
   private final UsageConsumer consumer;
@@ -70,7 +72,13 @@ public final class AnalyticsService {
   /** Stops the API, lets the batch in flight commit and be acknowledged, then closes the pool. */
   public Future<Void> stop() {
     return api.close()
-        .eventually(() -> vertx.undeploy(deployment))
-        .eventually(pool::close);
+        .eventually(() -> {
+          LOG.info("analytics: API closed; stopping ingest");
+          return vertx.undeploy(deployment);
+        })
+        .eventually(() -> {
+          LOG.info("analytics: ingest stopped; closing the database pool");
+          return pool.close();
+        });
   }
 }

@@ -4,12 +4,6 @@ import io.tollgate.analytics.store.UsageRecord;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.json.schema.Draft;
-import io.vertx.json.schema.JsonSchema;
-import io.vertx.json.schema.JsonSchemaOptions;
-import io.vertx.json.schema.OutputFormat;
-import io.vertx.json.schema.OutputUnit;
-import io.vertx.json.schema.Validator;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,13 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /**
  * Turns a message body into a {@link UsageRecord}, or says why it never can: not JSON, or not a
  * usage event by config/schemas/usage-event.json (the same file the gateway tests itself against).
- * One parser per thread: the schema validator is not documented as thread-safe.
+ * The checks are the schema file's, compiled (see {@link EventSchema}).
  */
 public final class EventParser {
 
@@ -42,19 +36,10 @@ public final class EventParser {
     }
   }
 
-  private final Validator flag;
-  private final Validator detailed;
+  private final EventSchema schema;
 
   public EventParser() {
-    JsonObject schema = schema();
-    // Flag stops at the first error (fast path); Basic collects the reasons for a refused message.
-    this.flag = Validator.create(JsonSchema.of(schema.copy()), options(OutputFormat.Flag));
-    this.detailed = Validator.create(JsonSchema.of(schema.copy()), options(OutputFormat.Basic));
-  }
-
-  private static JsonSchemaOptions options(OutputFormat format) {
-    return new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://tollgate.io/schemas/")
-        .setOutputFormat(format);
+    this.schema = EventSchema.compile(schema());
   }
 
   public static JsonObject schema() {
@@ -79,28 +64,15 @@ public final class EventParser {
     } catch (DecodeException e) {
       return Parsed.poison("not JSON: " + firstLine(e.getMessage()));
     }
-    OutputUnit result = flag.validate(json);
-    if (!Boolean.TRUE.equals(result.getValid())) {
-      return Parsed.poison("not a usage event by usage-event.json: " + reasons(json));
+    List<String> violations = schema.violations(json);
+    if (!violations.isEmpty()) {
+      return Parsed.poison("not a usage event by usage-event.json: " + String.join("; ", violations));
     }
     try {
       return Parsed.ok(record(json));
     } catch (DateTimeParseException | IllegalArgumentException | ClassCastException e) {
       return Parsed.poison("not a usage event: " + e.getMessage());
     }
-  }
-
-  private String reasons(JsonObject json) {
-    OutputUnit result = detailed.validate(json);
-    if (result.getErrors() == null || result.getErrors().isEmpty()) {
-      return "invalid";
-    }
-    return result.getErrors().stream()
-        .map(error -> (error.getInstanceLocation() == null || error.getInstanceLocation().isEmpty()
-            ? "" : error.getInstanceLocation() + ": ") + error.getError())
-        .distinct()
-        .limit(5)
-        .collect(Collectors.joining("; "));
   }
 
   private static UsageRecord record(JsonObject json) {

@@ -31,9 +31,9 @@ import java.util.logging.Logger;
  * → acknowledge the batch (ack "multiple" up to its last delivery tag) once that has committed.
  * An event is thus acknowledged only after it is stored, and stored once however often it comes.
  *
- * <p>All state lives on this verticle's event loop; every AMQP call (a blocking client) runs in
- * ordered {@code executeBlocking} on it, so calls on the channel never overlap and never block the
- * loop. A lost connection drops the unacknowledged batch (the broker delivers it again) and
+ * <p>Messages are parsed on the AMQP client's delivery thread; all other state lives on this
+ * verticle's event loop, and every AMQP call (a blocking client) runs in ordered
+ * {@code executeBlocking} on it, so calls on the channel never overlap and never block the loop. A lost connection drops the unacknowledged batch (the broker delivers it again) and
  * reconnects after {@code reconnectDelayMs}.
  */
 public final class UsageConsumer extends VerticleBase {
@@ -47,7 +47,9 @@ public final class UsageConsumer extends VerticleBase {
   private record Session(Connection connection, Channel channel) {
   }
 
-  private record Delivery(Session session, long tag, byte[] body, AMQP.BasicProperties properties) {
+  /** A message as delivered, already parsed (on the AMQP client's thread, off the event loop). */
+  private record Delivery(Session session, long tag, byte[] body, AMQP.BasicProperties properties,
+                          EventParser.Parsed parsed) {
   }
 
   private record Poison(Delivery delivery, String reason) {
@@ -64,7 +66,7 @@ public final class UsageConsumer extends VerticleBase {
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong writeRetries = new AtomicLong();
   private final AtomicLong connects = new AtomicLong();
-  private EventParser parser;
+  private final EventParser parser = new EventParser();
   private volatile Session session;
   private Future<Void> inFlight = Future.succeededFuture();
   private boolean writing;
@@ -80,7 +82,6 @@ public final class UsageConsumer extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    parser = new EventParser();
     connect();
     return Future.succeededFuture();
   }
@@ -149,7 +150,8 @@ public final class UsageConsumer extends VerticleBase {
     DefaultConsumer consumer = new DefaultConsumer(opened.channel()) {
       @Override
       public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-        Delivery delivery = new Delivery(opened, envelope.getDeliveryTag(), body, properties);
+        // Parsing is the CPU-heavy part of ingest: done here, on the client's delivery thread.
+        Delivery delivery = new Delivery(opened, envelope.getDeliveryTag(), body, properties, parser.parse(body));
         context.runOnContext(v -> onDelivery(delivery));
       }
 
@@ -242,7 +244,7 @@ public final class UsageConsumer extends VerticleBase {
     Map<UsageRecord, Delivery> sources = new HashMap<>();
     List<Poison> poisons = new ArrayList<>();
     for (Delivery delivery : batch) {
-      EventParser.Parsed parsed = parser.parse(delivery.body());
+      EventParser.Parsed parsed = delivery.parsed();
       if (parsed.record() != null) {
         records.add(parsed.record());
         sources.put(parsed.record(), delivery);

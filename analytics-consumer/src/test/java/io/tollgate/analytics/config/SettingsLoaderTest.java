@@ -1,0 +1,71 @@
+package io.tollgate.analytics.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SettingsLoaderTest {
+
+  @Test
+  void theEmbeddedFileGivesTheDocumentedDefaults() {
+    AnalyticsSettings settings = SettingsLoader.loadDefault(Map.of());
+    assertEquals(new BrokerSettings("amqp://guest:guest@127.0.0.1:5672/", "tollgate.usage", "tollgate.usage.events",
+        4_000, 1_000, 20, 1_000), settings.rabbitmq());
+    assertEquals(new DatabaseSettings("postgresql://postgres@127.0.0.1:5432/postgres", "tollgate_analytics", 4),
+        settings.postgres());
+    assertEquals(new ApiSettings("0.0.0.0", 8090, ""), settings.api());
+    assertEquals("tollgate.usage.dlx", settings.rabbitmq().deadLetterExchange());
+    assertEquals("tollgate.usage.events.dlq", settings.rabbitmq().deadLetterQueue());
+  }
+
+  @Test
+  void theEnvironmentOverridesEveryOption() {
+    AnalyticsSettings settings = SettingsLoader.loadDefault(Map.ofEntries(
+        Map.entry("TOLLGATE_RABBITMQ_URL", "amqps://u:p@mq:5671/prod"),
+        Map.entry("TOLLGATE_RABBITMQ_EXCHANGE", "x"),
+        Map.entry("TOLLGATE_RABBITMQ_QUEUE", "q"),
+        Map.entry("TOLLGATE_ANALYTICS_PREFETCH", "500"),
+        Map.entry("TOLLGATE_ANALYTICS_BATCH_SIZE", "100"),
+        Map.entry("TOLLGATE_ANALYTICS_BATCH_DELAY_MS", "5"),
+        Map.entry("TOLLGATE_ANALYTICS_RECONNECT_DELAY_MS", "50"),
+        Map.entry("TOLLGATE_ANALYTICS_PG_URL", "postgresql://a:b@db:5433/usage"),
+        Map.entry("TOLLGATE_ANALYTICS_PG_SCHEMA", "usage_v1"),
+        Map.entry("TOLLGATE_ANALYTICS_PG_POOL_SIZE", "8"),
+        Map.entry("TOLLGATE_ANALYTICS_HOST", "127.0.0.1"),
+        Map.entry("TOLLGATE_ANALYTICS_PORT", "9999"),
+        Map.entry("TOLLGATE_ANALYTICS_TOKEN", "s3cret")));
+    assertEquals(new AnalyticsSettings(
+        new BrokerSettings("amqps://u:p@mq:5671/prod", "x", "q", 500, 100, 5, 50),
+        new DatabaseSettings("postgresql://a:b@db:5433/usage", "usage_v1", 8),
+        new ApiSettings("127.0.0.1", 9999, "s3cret")), settings);
+  }
+
+  @Test
+  void everyBadValueIsReportedAtOnce() {
+    SettingsException refused = assertThrows(SettingsException.class, () -> SettingsLoader.parse("""
+        rabbitmq: {url: "http://x", prefetch: 10, batchSize: 20, colour: red}
+        postgres: {schema: "Drop Table", poolSize: zero}
+        api: {port: 70000}
+        extra: {}
+        """, Map.of()));
+    String all = String.join("\n", refused.reasons());
+    assertTrue(all.contains("rabbitmq.url: must start with amqp:// or amqps://"), all);
+    assertTrue(all.contains("rabbitmq.colour: unknown option"), all);
+    assertTrue(all.contains("rabbitmq.batchSize: must not exceed rabbitmq.prefetch (10), got 20"), all);
+    assertTrue(all.contains("postgres.schema: must be a lower-case SQL identifier"), all);
+    assertTrue(all.contains("postgres.poolSize: must be a whole number, got \"zero\""), all);
+    assertTrue(all.contains("api.port: must be between 0 and 65535, got 70000"), all);
+    assertTrue(all.contains("extra: unknown section"), all);
+  }
+
+  @Test
+  void aReferenceWithoutDefaultToAnUnsetVariableIsRefused() {
+    SettingsException refused = assertThrows(SettingsException.class,
+        () -> SettingsLoader.parse("api: {token: \"${ANALYTICS_SECRET}\"}", Map.of()));
+    assertEquals("api.token: environment variable ANALYTICS_SECRET is not set", refused.reasons().get(0));
+  }
+}
