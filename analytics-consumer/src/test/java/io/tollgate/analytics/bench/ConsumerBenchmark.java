@@ -13,11 +13,8 @@ import java.util.List;
 
 /**
  * Events per second through the consumer into PostgreSQL: a queue filled beforehand with N events,
- * then timed from the consumer's start to the last row. A program, not a test:
- * {@code mvn -q -pl analytics-consumer test-compile exec:java} is not set up, so run it with the
- * test classpath, e.g.
- * {@code java -cp "$(cat target/test-classpath.txt):target/classes:target/test-classes"
- * io.tollgate.analytics.bench.ConsumerBenchmark 200000} (see docs/analytics.md).
+ * then timed from the consumer's start to the last row. A program, not a test; run it with the test
+ * classpath as docs/analytics.md shows (arguments: events, batch size, prefetch).
  */
 public final class ConsumerBenchmark {
 
