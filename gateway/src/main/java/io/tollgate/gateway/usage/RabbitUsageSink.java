@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  * the queue is full the event spills to the disk spool's own writer thread instead, so the request
  * path never blocks, never touches the disk and never drops. A publisher thread publishes batches,
  * spools what the broker does not confirm, and replays the spool in order when the broker is back.
- * See docs/analytics.md and docs/adr/0004-usage-publisher-on-a-dedicated-thread.md.
+ * See docs/analytics.md and docs/adr/0005-usage-publisher-on-a-dedicated-thread.md.
  */
 public final class RabbitUsageSink implements UsageSink {
 
