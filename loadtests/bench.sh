@@ -20,7 +20,7 @@ MODE=""              # compare (direct vs gateway) | gateway | direct; default p
 LEVELS="50,200,500"
 DURATION="30s"
 WARMUP=200
-ITL_MS=""            # simulator inter-token time; default 20 ms (50 tokens/s per stream, a busy large model),
+ITL_MS=""            # simulator inter-token time; default 50 ms (20 tokens/s per stream, a large model in a full batch),
                      # 5 ms for slow-readers so the server outruns the readers by far
 INPUT_LEN=256
 OUTPUT_LEN=128
@@ -38,7 +38,7 @@ Options:
   --levels LIST     concurrency levels for steady (default: $LEVELS)
   --duration TIME   how long each level sends (default: $DURATION)
   --warmup N        warm-up requests per target and level (default: $WARMUP)
-  --itl-ms MS       simulator inter-token time (default: 20; slow-readers: 5)
+  --itl-ms MS       simulator inter-token time (default: 50; slow-readers: 5)
   --input-len N     prompt tokens (default: $INPUT_LEN); --output-len N (default: $OUTPUT_LEN)
   --report-dir DIR  where the report goes (default: loadtests/reports/<timestamp>-<scenario>)
   --rebuild         rebuild the jars even if they exist
@@ -66,7 +66,7 @@ while [[ $# -gt 0 ]]; do
 done
 
 if [[ -z "$ITL_MS" ]]; then
-  if [[ "$SCENARIO" == slow-readers ]]; then ITL_MS=5; else ITL_MS=20; fi
+  if [[ "$SCENARIO" == slow-readers ]]; then ITL_MS=5; else ITL_MS=50; fi
 fi
 if [[ -z "$MODE" ]]; then
   case "$SCENARIO" in
@@ -112,8 +112,14 @@ cleanup() {
   # Only what this script started, by pid.
   [[ -n "$GW_PID" ]] && kill "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null || true
   [[ -n "$SIM_PID" ]] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null || true
+  rm -f "$WORK"/*.jar # the logs and the gateway config stay
 }
 trap cleanup EXIT INT TERM
+
+# Run from copies: a jar rebuilt by someone else mid-run would break the JVM reading it.
+cp "$SIM_JAR" "$WORK/simulator.jar" && SIM_JAR="$WORK/simulator.jar"
+cp "$GW_JAR" "$WORK/gateway.jar" && GW_JAR="$WORK/gateway.jar"
+cp "$LT_JAR" "$WORK/loadtest.jar" && LT_JAR="$WORK/loadtest.jar"
 
 SIM_PORT=$(free_port)
 GW_PORT=$(free_port)
