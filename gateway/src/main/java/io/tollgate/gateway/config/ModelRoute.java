@@ -189,9 +189,12 @@ public record ModelRoute(
    * @param windowMs             the window
    * @param minRequests          canary requests in the window before it is judged
    * @param maxErrorRateIncrease the canary's error rate may exceed the stable side's by this much (0–1)
-   * @param maxTtftP95Ratio      the canary's p95 TTFT may be at most this multiple of the stable side's
+   * @param maxTtftP95Ratio      the canary's p95 TTFT may be at most this multiple of the stable side's…
+   * @param minTtftP95DeltaMs    …or at most this many ms more, whichever is larger (millisecond TTFTs
+   *                             are noisy: 4 ms against 2 ms is no reason to roll back)
    */
-  public record Rollback(long windowMs, int minRequests, double maxErrorRateIncrease, double maxTtftP95Ratio) {
-    public static final Rollback DEFAULT = new Rollback(60_000, 20, 0.05, 1.5);
+  public record Rollback(long windowMs, int minRequests, double maxErrorRateIncrease, double maxTtftP95Ratio,
+                         long minTtftP95DeltaMs) {
+    public static final Rollback DEFAULT = new Rollback(60_000, 20, 0.05, 1.5, 50);
   }
 }

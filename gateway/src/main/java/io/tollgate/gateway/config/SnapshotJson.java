@@ -181,6 +181,7 @@ public final class SnapshotJson {
       putIfDifferent(rollback, "minRequests", r.minRequests(), dr.minRequests());
       putIfDifferent(rollback, "maxErrorRateIncrease", r.maxErrorRateIncrease(), dr.maxErrorRateIncrease());
       putIfDifferent(rollback, "maxTtftP95Ratio", r.maxTtftP95Ratio(), dr.maxTtftP95Ratio());
+      putIfDifferent(rollback, "minTtftP95DeltaMs", r.minTtftP95DeltaMs(), dr.minTtftP95DeltaMs());
       if (!rollback.isEmpty()) {
         c.put("rollback", rollback);
       }

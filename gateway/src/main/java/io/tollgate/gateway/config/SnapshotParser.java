@@ -170,7 +170,8 @@ public final class SnapshotParser {
             rollback.getLong("windowMs", d.windowMs()),
             rollback.getInteger("minRequests", d.minRequests()),
             rollback.getDouble("maxErrorRateIncrease", d.maxErrorRateIncrease()),
-            rollback.getDouble("maxTtftP95Ratio", d.maxTtftP95Ratio())));
+            rollback.getDouble("maxTtftP95Ratio", d.maxTtftP95Ratio()),
+            rollback.getLong("minTtftP95DeltaMs", d.minTtftP95DeltaMs())));
   }
 
   private static ModelRoute.RouteTimeouts timeouts(JsonObject timeouts) {

@@ -104,9 +104,10 @@ final class CanaryJudge {
       reason = String.format(Locale.ROOT, "error rate %.3f vs stable %.3f (bound +%.3f)",
           c.errorRate(), s.errorRate(), bounds.maxErrorRateIncrease());
     } else if (c.ttftSamples() >= bounds.minRequests() && s.ttftSamples() >= bounds.minRequests()
-        && c.ttftP95Millis() > s.ttftP95Millis() * bounds.maxTtftP95Ratio()) {
-      reason = String.format(Locale.ROOT, "p95 TTFT %.0f ms vs stable %.0f ms (bound ×%.2f)",
-          c.ttftP95Millis(), s.ttftP95Millis(), bounds.maxTtftP95Ratio());
+        && c.ttftP95Millis() > Math.max(s.ttftP95Millis() * bounds.maxTtftP95Ratio(),
+            s.ttftP95Millis() + bounds.minTtftP95DeltaMs())) {
+      reason = String.format(Locale.ROOT, "p95 TTFT %.0f ms vs stable %.0f ms (bound ×%.2f or +%d ms)",
+          c.ttftP95Millis(), s.ttftP95Millis(), bounds.maxTtftP95Ratio(), bounds.minTtftP95DeltaMs());
     }
     if (reason == null) {
       return null;

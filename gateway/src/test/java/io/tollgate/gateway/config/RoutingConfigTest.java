@@ -38,7 +38,8 @@ class RoutingConfigTest {
         .put("retryBudget", new JsonObject().put("ratio", 0.1).put("minPerSecond", 1))
         .put("fallback", "qwen")
         .put("canary", new JsonObject().put("backends", new JsonArray().add("gpu-3")).put("weight", 10)
-            .put("rollback", new JsonObject().put("minRequests", 50).put("maxTtftP95Ratio", 2.0)));
+            .put("rollback", new JsonObject().put("minRequests", 50).put("maxTtftP95Ratio", 2.0)
+                .put("minTtftP95DeltaMs", 50)));
     model(s, 0).getJsonObject("timeouts").put("totalMs", 300_000);
     return s;
   }
@@ -55,7 +56,7 @@ class RoutingConfigTest {
         new ModelRoute.Scoring(2, 8, 1, 4, 0.95), new ModelRoute.Affinity(1024, 1.25)), llama.strategy());
     assertEquals(new ModelRoute.RetryBudget(0.1, 1), llama.retryBudget());
     assertEquals("qwen", llama.fallback());
-    assertEquals(new ModelRoute.Canary(List.of("gpu-3"), null, 10, new ModelRoute.Rollback(60_000, 50, 0.05, 2.0)),
+    assertEquals(new ModelRoute.Canary(List.of("gpu-3"), null, 10, new ModelRoute.Rollback(60_000, 50, 0.05, 2.0, 50)),
         llama.canary());
     assertEquals(300_000, llama.timeouts().totalMs());
     assertEquals(new SignalSettings(500, 0.1, 400, 2_000, 0, 300, 3, SignalSettings.DEFAULTS.maxBodyBytes(),

@@ -126,6 +126,28 @@ public final class TestBed implements AutoCloseable {
           maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops);
     }
 
+    private final Map<Integer, UnaryOperator<SimulatorConfig>> simulatorOverrides = new HashMap<>();
+    private UnaryOperator<ModelRoute> routeEdit = r -> r;
+    private UnaryOperator<io.tollgate.gpu.signals.SignalSettings> routingEdit = r -> r;
+
+    /** Overrides the config of one simulator (1-based), after {@link #simulatorConfig}: unequal fleets. */
+    public Builder simulator(int number, UnaryOperator<SimulatorConfig> config) {
+      this.simulatorOverrides.put(number, config);
+      return this;
+    }
+
+    /** Edits the route of {@link #MODEL} (strategy, fallback, canary, retry budget). */
+    public Builder route(UnaryOperator<ModelRoute> edit) {
+      this.routeEdit = edit;
+      return this;
+    }
+
+    /** Edits the snapshot's fleet-wide routing settings (scrapes, health checks, ejection). */
+    public Builder routing(UnaryOperator<io.tollgate.gpu.signals.SignalSettings> edit) {
+      this.routingEdit = edit;
+      return this;
+    }
+
     public Builder simulators(int count) {
       this.simulators = count;
       return this;
@@ -170,7 +192,8 @@ public final class TestBed implements AutoCloseable {
       SimulatorConfig config = simulatorConfig.apply(SimulatorConfig.defaults().withModels(List.of(MODEL, FORBIDDEN_MODEL)));
       List<Future<VllmSimulator>> starting = new ArrayList<>();
       for (int i = 0; i < simulators; i++) {
-        starting.add(VllmSimulator.start(vertx, config));
+        UnaryOperator<SimulatorConfig> override = simulatorOverrides.getOrDefault(i + 1, c -> c);
+        starting.add(VllmSimulator.start(vertx, override.apply(config)));
       }
       List<VllmSimulator> sims = new ArrayList<>();
       for (Future<VllmSimulator> future : starting) {
@@ -194,12 +217,13 @@ public final class TestBed implements AutoCloseable {
         backends.put(id, new BackendSpec(id, URI.create(sims.get(i).baseUrl())));
       }
       Map<String, ModelRoute> models = Map.of(
-          MODEL, new ModelRoute(MODEL, MODEL, ids, timeouts, maxAttempts, new ModelRoute.Prices(1.0, 2.0)),
+          MODEL, routeEdit.apply(new ModelRoute(MODEL, MODEL, ids, timeouts, maxAttempts, new ModelRoute.Prices(1.0, 2.0))),
           FORBIDDEN_MODEL, new ModelRoute(FORBIDDEN_MODEL, FORBIDDEN_MODEL, ids, timeouts, maxAttempts,
               ModelRoute.Prices.FREE));
       String hash = new KeyHasher(PEPPER).hash(SECRET);
       ApiKeySpec key = new ApiKeySpec(KEY_ID, hash, ORG, Set.of(MODEL), limits);
-      return new ConfigSnapshot(version, backends, models, Map.of(hash, key), LimitSpec.UNLIMITED, 64);
+      return new ConfigSnapshot(version, backends, models, Map.of(hash, key), LimitSpec.UNLIMITED, 64)
+          .withRouting(routingEdit.apply(io.tollgate.gpu.signals.SignalSettings.DEFAULTS));
     }
   }
 
@@ -207,6 +231,14 @@ public final class TestBed implements AutoCloseable {
   @FunctionalInterface
   public interface PlatformFactory {
     io.tollgate.gateway.config.PlatformSettings create(Vertx vertx) throws Exception;
+  }
+
+  /** An HTTP client for the first gateway's admin port (send {@link #ADMIN_TOKEN} as the key). */
+  public HttpClient adminClient() {
+    HttpClient admin = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(gateway.adminPort()));
+    Http.bind(admin, vertx.getOrCreateContext());
+    return admin;
   }
 
   public VllmSimulator sim(int number) {

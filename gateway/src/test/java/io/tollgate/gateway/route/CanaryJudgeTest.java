@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CanaryJudgeTest {
 
-  private static final ModelRoute.Rollback BOUNDS = new ModelRoute.Rollback(10_000, 20, 0.05, 1.5);
+  private static final ModelRoute.Rollback BOUNDS = new ModelRoute.Rollback(10_000, 20, 0.05, 1.5, 50);
 
   private static CanaryJudge judge() {
     return new CanaryJudge("m", ModelRoute.Canary.ofBackends(List.of("c"), 10).withRollback(BOUNDS));
@@ -68,6 +68,16 @@ class CanaryJudgeTest {
     assertTrue(decision.reason().startsWith("p95 TTFT"), decision.reason());
     assertTrue(decision.canary().ttftP95Millis() >= 230 && decision.stable().ttftP95Millis() < 140,
         decision.toString());
+  }
+
+  @Test
+  void millisecondsOfTtftNoiseAreNoReason() {
+    CanaryJudge judge = judge();
+    for (int i = 0; i < 40; i++) {
+      judge.record(false, false, 2, 1_000);
+      judge.record(true, false, 9, 1_000); // 4.5× but 7 ms
+    }
+    assertNull(judge.judge(1_000));
   }
 
   @Test

@@ -193,7 +193,7 @@ class RequestRouteTest {
 
   @Test
   void aCanaryThatFailsIsRolledBackAndItsWeightGoesToZero() {
-    ModelRoute.Rollback fast = new ModelRoute.Rollback(60_000, 10, 0.05, 1.5);
+    ModelRoute.Rollback fast = new ModelRoute.Rollback(60_000, 10, 0.05, 1.5, 50);
     Fleet fleet = new Fleet(3, r -> r.withBackends(List.of("b1", "b2"))
         .withCanary(ModelRoute.Canary.ofBackends(List.of("b3"), 50).withRollback(fast)));
     fleet.open();
@@ -218,7 +218,7 @@ class RequestRouteTest {
   @Test
   void aRollbackSurvivesAnUnrelatedReloadButNotAChangedCanary() {
     ModelRoute.Canary canary = ModelRoute.Canary.ofBackends(List.of("b3"), 50)
-        .withRollback(new ModelRoute.Rollback(60_000, 10, 0.05, 1.5));
+        .withRollback(new ModelRoute.Rollback(60_000, 10, 0.05, 1.5, 50));
     Fleet fleet = new Fleet(3, r -> r.withBackends(List.of("b1", "b2")).withCanary(canary));
     fleet.open();
     RouteState state = fleet.pool.routeState(fleet.snapshot.models().get("m"), false);
