@@ -119,7 +119,7 @@ public final class RabbitUsageSink implements UsageSink {
   }
 
   public UsageMetrics metrics() {
-    return counters.snapshot(buffer.events() + spool.pendingLines());
+    return counters.snapshot(buffer.events() + publisher.inHand() + spool.pendingLines());
   }
 
   /** Whether the publisher holds an open connection to the broker now. */

@@ -38,6 +38,8 @@ final class UsagePublisher implements Runnable {
   private final long batchMaxDelayNanos;
   private final long reconnectMaxDelayMillis;
   private volatile Thread thread;
+  // Events taken from the queue and not yet confirmed or spooled: part of the backlog.
+  private final java.util.concurrent.atomic.AtomicLong inHand = new java.util.concurrent.atomic.AtomicLong();
 
   private long retryDelayMillis = FIRST_RETRY_MILLIS;
   private long nextConnectAt;
@@ -77,6 +79,10 @@ final class UsagePublisher implements Runnable {
     return link.isOpen();
   }
 
+  long inHand() {
+    return inHand.get();
+  }
+
   @Override
   public void run() {
     List<Marker> markers = new ArrayList<>();
@@ -91,6 +97,7 @@ final class UsagePublisher implements Runnable {
         List<UsageEvent> batch = takeBatch(markers);
         if (!batch.isEmpty()) {
           deliver(encode(batch));
+          inHand.addAndGet(-batch.size());
         }
         if (!markers.isEmpty()) {
           // Everything before the markers is confirmed or handed to the spool: make the spool durable.
@@ -165,6 +172,7 @@ final class UsagePublisher implements Runnable {
     while (batch.size() < batchSize) {
       Object item = buffer.poll();
       if (item instanceof UsageEvent event) {
+        inHand.incrementAndGet();
         if (batch.isEmpty()) {
           deadline = System.nanoTime() + batchMaxDelayNanos;
         }
