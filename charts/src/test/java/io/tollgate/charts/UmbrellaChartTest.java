@@ -55,6 +55,21 @@ class UmbrellaChartTest {
   }
 
   @Test
+  void oneCommandWithDependencyUpdateWorksOfflineOnAFreshCheckout() {
+    // `helm install tollgate charts/tollgate --dependency-update`: no packaged subcharts yet, no
+    // repository configured (HELM_REPOSITORY_CONFIG points into target/), no network.
+    Path fresh = Charts.module().resolve("target/chart-fresh");
+    Charts.deleteTree(fresh);
+    for (String chart : Charts.ALL) {
+      Charts.copyTree(Charts.source(chart), fresh.resolve(chart), Charts.source(chart).resolve("charts"));
+    }
+    assertFalse(Files.exists(fresh.resolve("tollgate/charts")));
+    String rendered = new com.marcnuri.helm.Helm(fresh.resolve("tollgate")).template().withName("tollgate")
+        .withKubeVersion(Charts.KUBE_VERSION).dependencyUpdate().call();
+    assertTrue(names(Charts.parse(rendered)).anyMatch(n -> n.equals("Deployment/tollgate-gateway")));
+  }
+
+  @Test
   void defaultsInstallTheGatewayAndVllm() {
     List<String> names = names(render(null, Map.of())).toList();
     assertTrue(names.contains("Deployment/tollgate-gateway"), names.toString());
