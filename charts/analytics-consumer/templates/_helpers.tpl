@@ -54,3 +54,10 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/* Combinations the schema cannot express. */}}
+{{- define "analytics.validate" -}}
+{{- if lt (int .Values.rabbitmq.prefetch) (int .Values.rabbitmq.batchSize) }}
+{{- fail (printf "rabbitmq.prefetch (%d) must be at least rabbitmq.batchSize (%d): the consumer acknowledges whole batches" (int .Values.rabbitmq.prefetch) (int .Values.rabbitmq.batchSize)) }}
+{{- end }}
+{{- end }}

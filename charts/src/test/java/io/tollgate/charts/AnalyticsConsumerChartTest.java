@@ -87,6 +87,13 @@ class AnalyticsConsumerChartTest {
     assertTrue(refused.getMessage().contains("secrets.postgresUrl"), refused.getMessage());
   }
 
+  @Test
+  void aPrefetchBelowTheBatchSizeIsRefused() {
+    IllegalStateException refused = assertThrows(IllegalStateException.class,
+        () -> render(List.of(), Map.of("rabbitmq.prefetch", 500, "rabbitmq.batchSize", 1000)));
+    assertTrue(refused.getMessage().contains("rabbitmq.prefetch (500) must be at least rabbitmq.batchSize (1000)"), refused.getMessage());
+  }
+
   private static String decode(Secret secret, String key) {
     return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
   }
