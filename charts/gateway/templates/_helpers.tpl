@@ -140,6 +140,11 @@ rabbitmq:
   spoolDir: {{ printf "%s/spool" .Values.usageSpool.mountPath }}
   confirmTimeoutMs: {{ .Values.config.rabbitmq.confirmTimeoutMs }}
   reconnectMaxDelayMs: {{ .Values.config.rabbitmq.reconnectMaxDelayMs }}
+tracing:
+  enabled: {{ .Values.config.tracing.enabled | toString | quote }}
+  otlpEndpoint: {{ .Values.config.tracing.otlpEndpoint | quote }}
+  serviceName: {{ .Values.config.tracing.serviceName | quote }}
+  sampleRatio: {{ .Values.config.tracing.sampleRatio | toString | quote }}
 {{- with .Values.config.extraSections }}
 {{ tpl (toYaml .) $ }}
 {{- end }}
