@@ -13,8 +13,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code diff old.json new.json}: the regression check; exit code 1 when anything regressed. */
-@Command(name = "diff", mixinStandardHelpOptions = true,
+/**
+ * {@code diff old.json new.json} (also {@code compare}, the issue's name for it): the regression check; exit
+ * code 1 when anything regressed.
+ */
+@Command(name = "diff", aliases = "compare", mixinStandardHelpOptions = true,
     description = {"Compare two result.json files figure by figure.",
         "Exit code 1 when a figure regressed beyond the tolerance, 0 otherwise (2 on bad input)."})
 public final class DiffCommand implements Callable<Integer> {

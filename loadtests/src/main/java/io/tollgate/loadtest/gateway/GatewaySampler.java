@@ -197,7 +197,7 @@ public final class GatewaySampler implements AutoCloseable {
     GatewaySample first = all.get(baseline);
     GatewaySample last = all.get(all.size() - 1);
     List<GatewaySample> measured = all.subList(baseline, all.size());
-    if (baseline > 0 && !Double.isNaN(all.get(0).rssMb())) {
+    if (baseline > 0 && first.seconds() >= 1 && !Double.isNaN(all.get(0).rssMb())) {
       notes.add(String.format(java.util.Locale.ROOT, "growth counts from the end of warm-up (%.0f s in, RSS %.1f MB);"
           + " RSS before warm-up was %.1f MB", first.seconds(), first.rssMb(), all.get(0).rssMb()));
     }

@@ -11,13 +11,17 @@ public final class DiffCommandProbe {
   }
 
   public static int exitCode(String... args) {
+    return exitCodeOf("diff", args);
+  }
+
+  public static int exitCodeOf(String command, String... args) {
     PrintStream out = System.out;
     PrintStream err = System.err;
     try {
       System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
       System.setErr(new PrintStream(java.io.OutputStream.nullOutputStream()));
       String[] full = new String[args.length + 1];
-      full[0] = "diff";
+      full[0] = command;
       System.arraycopy(args, 0, full, 1, args.length);
       return LoadTestMain.commandLine().execute(full);
     } finally {

@@ -93,5 +93,7 @@ class RegressionCheckTest {
     assertEquals(0, DiffCommandProbe.exitCode(oldJson.toString(), worseDir.resolve(ReportWriter.RESULT).toString(),
         "--tolerance", "0.25"));
     assertEquals(2, DiffCommandProbe.exitCode(oldJson.toString(), dir.resolve("missing.json").toString()));
+    assertEquals(1, DiffCommandProbe.exitCodeOf("compare", oldJson.toString(),
+        worseDir.resolve(ReportWriter.RESULT).toString(), "--tolerance", "0.05"), "compare is diff's other name");
   }
 }
