@@ -16,6 +16,7 @@ import io.tollgate.gateway.logging.AccessLog;
 import io.tollgate.gateway.stream.ProxyExchange;
 import io.tollgate.gateway.stream.StreamWatchdog;
 import io.tollgate.gateway.trace.RequestSpan;
+import io.tollgate.gateway.usage.UsageEvent;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -48,107 +49,133 @@ public final class RequestPipeline {
   }
 
   public void handle(HttpServerRequest request, Endpoint endpoint) {
-    long startNanos = System.nanoTime();
-    String requestId = Ids.requestId(request.getHeader("x-request-id"));
-    ConfigSnapshot snapshot = services.snapshots().get();
-    RequestSpan span = services.tracer().start(request, endpoint);
-    span.requestId(requestId);
-    request.response().putHeader("x-request-id", requestId);
+    Early early = new Early(request, endpoint, System.nanoTime(), Ids.requestId(request.getHeader("x-request-id")),
+        services.snapshots().get(), services.tracer().start(request, endpoint));
+    early.span.requestId(early.requestId);
+    request.response().putHeader("x-request-id", early.requestId);
     BoundedBody.read(request, services.settings().maxBodyBytes())
-        .onSuccess(body -> afterBody(request, endpoint, body, requestId, startNanos, snapshot, span))
+        .onSuccess(body -> afterBody(early, body))
         .onFailure(cause -> {
           if (cause instanceof BoundedBody.TooLarge tooLarge) {
             // Do not read the rest of an oversized body: answer and close the connection.
             request.response().putHeader(HttpHeaders.CONNECTION, "close");
-            reject(request, endpoint, null, ApiError.bodyTooLarge(tooLarge.limit()), span);
+            reject(early, ApiError.bodyTooLarge(tooLarge.limit()));
           } else {
-            reject(request, endpoint, null, ApiError.invalidRequest(
-                "Could not read the request body: " + cause.getMessage(), null, "invalid_body"), span);
+            reject(early, ApiError.invalidRequest("Could not read the request body: " + cause.getMessage(), null,
+                "invalid_body"));
           }
         });
   }
 
-  private void afterBody(HttpServerRequest request, Endpoint endpoint, Buffer body, String requestId,
-                         long startNanos, ConfigSnapshot snapshot, RequestSpan span) {
-    authenticate(request, snapshot).onSuccess(auth -> {
+  private void afterBody(Early early, Buffer body) {
+    authenticate(early.request, early.snapshot).onSuccess(auth -> {
       if (auth.error() != null) {
-        reject(request, endpoint, null, auth.error(), span);
+        reject(early, auth.error());
       } else {
-        span.key(auth.key().id(), auth.key().org());
-        span.event("authenticated");
-        afterAuthentication(request, endpoint, body, requestId, startNanos, snapshot, auth.key(), span);
+        early.key = auth.key();
+        early.span.key(auth.key().id(), auth.key().org());
+        early.span.event("authenticated");
+        afterAuthentication(early, body);
       }
     });
   }
 
-  private void afterAuthentication(HttpServerRequest request, Endpoint endpoint, Buffer body, String requestId,
-                                   long startNanos, ConfigSnapshot snapshot, ApiKeySpec key, RequestSpan span) {
-    RequestParser.Parsed parsed = RequestParser.parse(endpoint, body);
+  private void afterAuthentication(Early early, Buffer body) {
+    RequestParser.Parsed parsed = RequestParser.parse(early.endpoint, body);
     if (parsed.error() != null) {
-      reject(request, endpoint, null, parsed.error(), span);
+      reject(early, parsed.error());
       return;
     }
     CompletionRequest completion = parsed.request();
-    span.model(completion.model(), completion.stream(), completion.maxTokens());
-    ModelRoute route = snapshot.models().get(completion.model());
+    early.completion = completion;
+    early.span.model(completion.model(), completion.stream(), completion.maxTokens());
+    ModelRoute route = early.snapshot.models().get(completion.model());
     if (route == null) {
-      reject(request, endpoint, "other", ApiError.unknownModel(completion.model()), span);
+      reject(early, ApiError.unknownModel(completion.model()));
       return;
     }
+    early.routed = true;
+    ApiKeySpec key = early.key;
     if (!key.allows(completion.model())) {
-      reject(request, endpoint, completion.model(), ApiError.modelNotAllowed(completion.model()), span);
+      reject(early, ApiError.modelNotAllowed(completion.model()));
       return;
     }
-    long completionTokens = endpoint.generates()
-        ? (completion.maxTokens() > 0 ? completion.maxTokens() : snapshot.defaultMaxTokens())
+    long completionTokens = early.endpoint.generates()
+        ? (completion.maxTokens() > 0 ? completion.maxTokens() : early.snapshot.defaultMaxTokens())
         : 0;
-    OrgSpec org = snapshot.org(key.org());
+    OrgSpec org = early.snapshot.org(key.org());
     AdmissionRequest admission = new AdmissionRequest(key.id(), key.org(), key.limits(), org.limits(),
         completion.promptTokenEstimate() + completionTokens,
         route.prices().costMicros(completion.promptTokenEstimate(), completionTokens),
         key.budget(), org.budget());
     long admitStart = System.nanoTime();
     services.limiter().admit(admission)
-        .onFailure(cause -> reject(request, endpoint, completion.model(), ApiError.internal("admission failed"), span))
+        .onFailure(cause -> reject(early, ApiError.internal("admission failed")))
         .onSuccess(decision -> {
           if ("redis".equals(decision.decidedBy())) {
             services.metrics().redisAdmissionTime(System.nanoTime() - admitStart);
           }
           services.metrics().admission(decision.admitted() ? "admitted" : decision.error().code(), decision.decidedBy());
           if (!decision.admitted()) {
-            refuse(request, decision);
-            services.metrics().requestRejected(completion.model(), endpoint.path(), decision.error().status(),
-                decision.error().code());
-            span.end(decision.error().status(), decision.error().code(), null, 0, 0);
-            accessLog(request, endpoint, completion.model(), key, decision.error(), span);
+            rateLimitHeaders(early.request, decision);
+            reject(early, decision.error());
             return;
           }
-          span.event("admitted");
+          early.span.event("admitted");
           services.lifecycle().requestStarted();
-          new ProxyExchange(services, client, watchdog, request, requestId, startNanos, snapshot,
-              route, key, decision, completion, span).start();
+          new ProxyExchange(services, client, watchdog, early.request, early.requestId, early.startNanos,
+              early.snapshot, route, key, decision, completion, early.span).start();
         });
   }
 
-  /** Ends a request before it reaches a backend, counted in the request metrics. */
-  private void reject(HttpServerRequest request, Endpoint endpoint, String model, ApiError error, RequestSpan span) {
-    services.metrics().requestRejected(model, endpoint.path(), error.status(), error.code());
-    span.end(error.status(), error.code(), null, 0, 0);
-    accessLog(request, endpoint, model, null, error, span);
-    DataPlaneVerticle.reply(request, error);
-  }
-
-  private static void accessLog(HttpServerRequest request, Endpoint endpoint, String model, ApiKeySpec key,
-                                ApiError error, RequestSpan span) {
+  /**
+   * Ends a request before it reaches a backend, in one place: metrics, the span, the access log,
+   * a usage event when the caller is known (the org is then billable for nothing, but the refusal
+   * shows in its usage and reliability reports), and the OpenAI-style error.
+   */
+  private void reject(Early early, ApiError error) {
+    String model = early.completion == null ? null : early.routed ? early.completion.model() : "other";
+    services.metrics().requestRejected(model, early.endpoint.path(), error.status(), error.code());
+    early.span.end(error.status(), error.code(), null, 0, 0);
     AccessLog.request(new JsonObject()
-        .put("request_id", request.response().headers().get("x-request-id"))
-        .put("trace_id", span.traceId())
-        .put("key_id", key == null ? null : key.id())
-        .put("org_id", key == null ? null : key.org())
-        .put("endpoint", endpoint.path())
-        .put("model", model)
+        .put("request_id", early.requestId)
+        .put("trace_id", early.span.traceId())
+        .put("key_id", early.key == null ? null : early.key.id())
+        .put("org_id", early.key == null ? null : early.key.org())
+        .put("endpoint", early.endpoint.path())
+        .put("model", early.completion == null ? null : early.completion.model())
         .put("status", error.status())
         .put("error_kind", error.code()));
+    if (early.key != null) {
+      services.usage().emit(UsageEvent.refused(early.requestId, early.key.org(), early.key.id(),
+          early.endpoint.path(), early.completion == null ? null : early.completion.model(),
+          early.completion != null && early.completion.stream(), error.status(), error.code(),
+          (System.nanoTime() - early.startNanos) / 1e6, early.snapshot.version()));
+    }
+    DataPlaneVerticle.reply(early.request, error);
+  }
+
+  /** What the stages before the proxy learn about a request, for its early ending. */
+  private static final class Early {
+    final HttpServerRequest request;
+    final Endpoint endpoint;
+    final long startNanos;
+    final String requestId;
+    final ConfigSnapshot snapshot;
+    final RequestSpan span;
+    ApiKeySpec key;
+    CompletionRequest completion;
+    boolean routed;
+
+    Early(HttpServerRequest request, Endpoint endpoint, long startNanos, String requestId, ConfigSnapshot snapshot,
+          RequestSpan span) {
+      this.request = request;
+      this.endpoint = endpoint;
+      this.startNanos = startNanos;
+      this.requestId = requestId;
+      this.snapshot = snapshot;
+      this.span = span;
+    }
   }
 
   private Future<Authenticator.Result> authenticate(HttpServerRequest request, ConfigSnapshot snapshot) {
@@ -156,14 +183,13 @@ public final class RequestPipeline {
         request.getHeader(HttpHeaders.AUTHORIZATION), request.getHeader("api-key"), snapshot);
   }
 
-  private static void refuse(HttpServerRequest request, Admission admission) {
+  private static void rateLimitHeaders(HttpServerRequest request, Admission admission) {
     admission.headers().writeTo(request.response().headers());
     if (admission.retryAfterMillis() >= 0) {
       long millis = admission.retryAfterMillis();
       request.response().putHeader("retry-after", Long.toString(Math.max(1, (millis + 999) / 1000)));
       request.response().putHeader("retry-after-ms", Long.toString(millis));
     }
-    DataPlaneVerticle.reply(request, admission.error());
   }
 
   /** GET /v1/models: the models this gateway routes that the caller's key may use. */

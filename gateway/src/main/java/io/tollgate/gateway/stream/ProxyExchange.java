@@ -517,7 +517,7 @@ public final class ProxyExchange {
     }
     long end = System.nanoTime();
     long completionTokens = usage != null ? usage.getLong("completion_tokens", 0L)
-        : forwarder != null ? forwarder.tokenChunks() : 0;
+        : forwarder != null ? forwarder.textChunks() : 0;
     long promptTokens = usage != null ? usage.getLong("prompt_tokens", 0L)
         : backend != null ? completion.promptTokenEstimate() : 0;
     long cachedTokens = 0;

@@ -20,10 +20,13 @@ public final class SseForwarder {
   private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] ERROR = "{\"error\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] CHOICES = "\"choices\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EMPTY_CONTENT = "\"content\":\"\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EMPTY_TEXT = "\"text\":\"\"".getBytes(StandardCharsets.US_ASCII);
 
   private final boolean stripUsageChunk;
   private Buffer pending;
   private int tokenChunks;
+  private int textChunks;
   private boolean done;
   private boolean errorEvent;
   private JsonObject usage;
@@ -79,9 +82,21 @@ public final class SseForwarder {
     return pending == null ? 0 : pending.length();
   }
 
-  /** Events that carried choices (tokens). The first one marks the time to first token. */
+  /**
+   * Events that carried choices. The first one marks the time to first token (vLLM sends the chat
+   * role chunk together with the first token, and its benchmark times TTFT from it).
+   */
   public int tokenChunks() {
     return tokenChunks;
+  }
+
+  /**
+   * Events that carried text: the tokens the client was sent, for accounting when the stream ended
+   * without a usage chunk. The chat stream's role-only opening chunk ({@code "content":""}) is not
+   * a token.
+   */
+  public int textChunks() {
+    return textChunks;
   }
 
   public boolean sawDone() {
@@ -127,6 +142,9 @@ public final class SseForwarder {
       return !stripUsageChunk;
     }
     tokenChunks++;
+    if (indexOf(data, payload, end, EMPTY_CONTENT) < 0 && indexOf(data, payload, end, EMPTY_TEXT) < 0) {
+      textChunks++;
+    }
     return true;
   }
 

@@ -1,5 +1,6 @@
 package io.tollgate.gateway.usage;
 
+import io.tollgate.gateway.http.Ids;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
@@ -33,6 +34,17 @@ public record UsageEvent(
     double latencyMillis,
     boolean clientDisconnected,
     long configVersion) {
+
+  /**
+   * A request refused before it reached a backend (bad input, model not allowed, limits): no
+   * backend, no tokens, no cost, but one event all the same, so usage and reliability reports see it.
+   */
+  public static UsageEvent refused(String requestId, String orgId, String keyId, String endpoint, String model,
+                                   boolean stream, int status, String errorKind, double latencyMillis,
+                                   long configVersion) {
+    return new UsageEvent(Ids.uuidV7(), Instant.now(), requestId, orgId, keyId, endpoint, model, null, null,
+        status, errorKind, stream, 0, 0, 0, 0.0, -1, latencyMillis, false, configVersion);
+  }
 
   public JsonObject toJson() {
     return new JsonObject()

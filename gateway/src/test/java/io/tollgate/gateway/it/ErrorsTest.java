@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.tollgate.gateway.it.TestBed.SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -50,7 +52,15 @@ class ErrorsTest {
         "{\"model\":\"forbidden\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", SECRET), 403, "model_not_allowed");
     assertOpenAiError(Http.get(bed.client, "/v1/chat/completions", SECRET), 405, "method_not_allowed");
     assertOpenAiError(Http.get(bed.client, "/v2/nothing", SECRET), 404, "not_found");
-    assertEquals(0, bed.usage.events().size(), "requests refused before admission are not usage");
+    // Refusals of a known key are usage too (zero tokens, no backend); unknown callers are not.
+    var events = bed.usage.awaitEvents(4, 2_000);
+    assertEquals(List.of(400, 400, 404, 403), events.stream().map(e -> e.status()).toList());
+    assertEquals(List.of("invalid_json", "missing_required_parameter", "model_not_found", "model_not_allowed"),
+        events.stream().map(e -> e.errorKind()).toList());
+    assertTrue(events.stream().allMatch(e -> e.backendId() == null && e.completionTokens() == 0
+        && e.costUsd() == 0 && TestBed.KEY_ID.equals(e.keyId())));
+    Thread.sleep(100);
+    assertEquals(4, bed.usage.events().size(), "no event for unauthenticated requests or unknown paths");
   }
 
   @Test
@@ -91,6 +101,9 @@ class ErrorsTest {
     int retryAfter = Integer.parseInt(refused.header("retry-after"));
     assertTrue(retryAfter >= 19 && retryAfter <= 21, "one request per 20 s refills: " + retryAfter);
     assertEquals("0", refused.header("x-ratelimit-remaining-requests"));
+    UsageEvent refusedEvent = bed.usage.awaitEvents(4, 2_000).get(3);
+    assertEquals(429, refusedEvent.status());
+    assertEquals("rate_limit_exceeded", refusedEvent.errorKind());
   }
 
   @Test

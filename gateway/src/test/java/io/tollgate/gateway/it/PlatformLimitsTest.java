@@ -109,7 +109,8 @@ class PlatformLimitsTest {
     assertEquals(10, statuses.get(200), statuses.toString());
     assertEquals(30, statuses.get(429), statuses.toString());
 
-    List<UsageEvent> events = bed.usage.awaitEvents(10, 5_000);
+    List<UsageEvent> events = bed.usage.awaitEvents(40, 5_000); // 10 served, 30 refused (at no cost)
+    assertEquals(10, events.stream().filter(e -> e.status() == 200).count());
     long realCost = events.stream().mapToLong(e -> Math.round(e.costUsd() * 1e6)).sum();
     Thread.sleep(300); // settles are sent after the response
     long spent = spend(budget);

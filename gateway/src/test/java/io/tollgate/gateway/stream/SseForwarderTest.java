@@ -26,6 +26,7 @@ class SseForwarderTest {
     Buffer out = forwarder.process(Buffer.buffer(STREAM));
     assertEquals(STREAM, out.toString());
     assertEquals(3, forwarder.tokenChunks());
+    assertEquals(2, forwarder.textChunks(), "the role-only opening chunk carries no token");
     assertTrue(forwarder.sawDone());
     assertEquals(7, forwarder.usage().getInteger("prompt_tokens"));
     assertEquals(2, forwarder.usage().getInteger("completion_tokens"));
