@@ -117,9 +117,10 @@ public final class GatewayMain implements Callable<Integer> {
       try {
         gateway.shutdown(finalSettings.shutdownGraceMs())
             .eventually(usage::close)
-            .eventually(vertx::close)
             .toCompletionStage().toCompletableFuture()
             .get(finalSettings.shutdownGraceMs() + 10_000, TimeUnit.MILLISECONDS);
+        // Awaited on its own: a continuation chained after vertx.close() has no event loop to run on.
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         System.err.println("tollgate: shutdown incomplete: " + rootMessage(e));
       }
@@ -138,9 +139,11 @@ public final class GatewayMain implements Callable<Integer> {
       System.out.println("Admin token (generated for this run): " + settings.adminToken());
     }
     System.out.println("Limits and keys: " + (platform.redis() != null
-        ? "Redis " + platform.redis().url() + " (fail " + platform.redis().failPolicy().name().toLowerCase() + ")"
+        ? "Redis " + redactedUrl(platform.redis().url()) + " (fail " + platform.redis().failPolicy().name().toLowerCase() + ")"
         : "in-process (standalone)"));
-    System.out.println("Usage events: " + settings.usageSpoolPath().toAbsolutePath());
+    System.out.println("Usage events: " + (platform.rabbitmq() != null
+        ? "RabbitMQ " + redactedUrl(platform.rabbitmq().url()) + ", exchange " + platform.rabbitmq().exchange()
+        : settings.usageSpoolPath().toAbsolutePath().toString()));
     if (demoSetup != null) {
       System.out.println();
       System.out.println("Demo: model '" + DemoMode.MODEL + "' on " + demoSetup.simulators().size()
@@ -159,6 +162,11 @@ public final class GatewayMain implements Callable<Integer> {
     }
     System.out.println("Press Ctrl-C to stop.");
     System.out.flush();
+  }
+
+  /** A URL without its password, for printing. */
+  private static String redactedUrl(String url) {
+    return url.replaceFirst("://([^:/@]+):[^@]*@", "://$1:***@");
   }
 
   static GatewayConfig loadConfig(Path file) {

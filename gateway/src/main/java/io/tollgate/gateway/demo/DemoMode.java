@@ -32,7 +32,10 @@ public final class DemoMode {
   private DemoMode() {
   }
 
-  /** The demo's backends and key, added to the base snapshot (whose own backends are kept). */
+  /**
+   * The demo's backends, model and key, on the base snapshot's defaults and keys. The base's own
+   * backends and models are left out: in a first run they point at a vLLM that is not there.
+   */
   public record Demo(List<VllmSimulator> simulators, String apiKey, ConfigSnapshot snapshot) {
   }
 
@@ -41,12 +44,12 @@ public final class DemoMode {
     return Future.all(VllmSimulator.start(vertx, simulator), VllmSimulator.start(vertx, simulator))
         .map(started -> {
           List<VllmSimulator> simulators = List.of(started.resultAt(0), started.resultAt(1));
-          Map<String, BackendSpec> backends = new HashMap<>(base.backends());
+          Map<String, BackendSpec> backends = new HashMap<>();
           for (int i = 0; i < simulators.size(); i++) {
             String id = "demo-sim-" + (i + 1);
             backends.put(id, new BackendSpec(id, URI.create(simulators.get(i).baseUrl())));
           }
-          Map<String, ModelRoute> models = new HashMap<>(base.models());
+          Map<String, ModelRoute> models = new HashMap<>();
           models.put(MODEL, new ModelRoute(MODEL, MODEL, List.of("demo-sim-1", "demo-sim-2"),
               RouteTimeouts.DEFAULT, 2, new Prices(0.10, 0.40)));
           String secret = new ApiKeyMinter().newSecret();
