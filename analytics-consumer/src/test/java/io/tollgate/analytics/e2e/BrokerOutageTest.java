@@ -1,6 +1,6 @@
 package io.tollgate.analytics.e2e;
 
-import io.tollgate.analytics.testsupport.BrokerProxy;
+import io.tollgate.testsupport.TcpRelay;
 import io.tollgate.analytics.testsupport.RunningAnalytics;
 import io.tollgate.analytics.testsupport.Services;
 import io.tollgate.analytics.testsupport.TestBroker;
@@ -32,9 +32,9 @@ class BrokerOutageTest {
     try (TestStore store = TestStore.create(); TestBroker broker = TestBroker.create();
          RunningAnalytics analytics = RunningAnalytics.start(RunningAnalytics.settings(store, broker.settings))) {
       GuardedVertx guarded = GuardedVertx.create();
-      BrokerProxy proxy = GatewayBed.await(BrokerProxy.start(guarded.vertx(), Services.RABBITMQ_HOST,
+      TcpRelay proxy = GatewayBed.await(TcpRelay.start(guarded.vertx(), Services.RABBITMQ_HOST,
           Services.RABBITMQ_PORT));
-      GatewayBed bed = GatewayBed.start(guarded, proxy.url(), broker.settings, dir);
+      GatewayBed bed = GatewayBed.start(guarded, ("amqp://guest:guest@127.0.0.1:" + proxy.port() + "/"), broker.settings, dir);
       try {
         latencies(bed.send(bodies(100), ids("warm-up", 100), 10)); // JIT and connection pools first
         List<Long> before = latencies(bed.send(bodies(150), ids("before", 150), 10));

@@ -5,8 +5,8 @@ import io.tollgate.gateway.config.LimitSpec;
 import io.tollgate.gateway.config.PlatformSettings;
 import io.tollgate.gateway.config.RedisSettings;
 import io.tollgate.gateway.limit.RedisLimiter;
-import io.tollgate.gateway.testsupport.ChaosProxy;
 import io.tollgate.gateway.testsupport.LocalRedis;
+import io.tollgate.testsupport.TcpRelay;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -30,7 +30,7 @@ class RedisOutageTest {
 
   private TestBed bed;
   private LocalRedis redis;
-  private ChaosProxy proxy;
+  private TcpRelay proxy;
 
   @AfterEach
   void stop() throws Exception {
@@ -52,7 +52,7 @@ class RedisOutageTest {
     String prefix = LocalRedis.newPrefix();
     URI redisUri = URI.create(LocalRedis.URL);
     bed = TestBed.builder().limits(new LimitSpec(10_000, 0, 0)).platform(vertx -> {
-      proxy = TestBed.await(ChaosProxy.start(vertx, redisUri.getHost(), redisUri.getPort()));
+      proxy = TestBed.await(TcpRelay.start(vertx, redisUri.getHost(), redisUri.getPort()));
       return new PlatformSettings(LocalRedis.settings("redis://127.0.0.1:" + proxy.port(), prefix, policy, 2)
           .withTimeoutMs(TIMEOUT_MS), null);
     }).start();
@@ -90,7 +90,7 @@ class RedisOutageTest {
     assertEquals(200, timedRequest().status());
     assertTrue(limiter().redisDecisions() >= 1);
 
-    TestBed.await(proxy.stop()); // Redis dies: connections closed, new ones refused
+    TestBed.await(proxy.stopListening()); // Redis dies: connections closed, new ones refused
     for (int i = 0; i < 5; i++) {
       assertEquals(200, timedRequest().status(), "fail-open: served from the in-process limiter");
     }
@@ -100,7 +100,7 @@ class RedisOutageTest {
     TestBed.await(proxy.restore());
     awaitBackOnRedis();
 
-    proxy.blackhole(); // Redis hangs: connections stay open, nothing answers
+    proxy.blackhole(true); // Redis hangs: connections stay open, nothing answers
     for (int i = 0; i < 5; i++) {
       assertEquals(200, timedRequest().status(), "a hung Redis costs at most the timeout");
     }
@@ -112,7 +112,7 @@ class RedisOutageTest {
   void failClosedRefusesWith503WhileRedisIsDown() throws Exception {
     startBehindProxy(RedisSettings.FailPolicy.CLOSED);
     assertEquals(200, timedRequest().status());
-    TestBed.await(proxy.stop());
+    TestBed.await(proxy.stopListening());
     Http.Reply refused = timedRequest();
     assertEquals(503, refused.status());
     assertEquals("limiter_unavailable", refused.error().getString("code"));

@@ -1,5 +1,6 @@
 package io.tollgate.gateway.usage;
 
+import io.tollgate.testsupport.TcpRelay;
 import com.rabbitmq.client.Channel;
 import io.tollgate.gateway.config.RabbitSettings;
 import io.tollgate.testsupport.GuardedVertx;
@@ -36,7 +37,7 @@ class RabbitUsageSinkTest {
   private GuardedVertx guarded;
   private Vertx vertx;
   private RabbitFixture rabbit;
-  private BrokerProxy proxy;
+  private TcpRelay proxy;
   private final List<RabbitUsageSink> sinks = new ArrayList<>();
 
   @BeforeEach
@@ -44,7 +45,7 @@ class RabbitUsageSinkTest {
     guarded = GuardedVertx.create();
     vertx = guarded.vertx();
     rabbit = RabbitFixture.create();
-    proxy = await(BrokerProxy.start(vertx, RabbitFixture.HOST, RabbitFixture.PORT));
+    proxy = await(TcpRelay.start(vertx, RabbitFixture.HOST, RabbitFixture.PORT));
   }
 
   @AfterEach
@@ -114,7 +115,7 @@ class RabbitUsageSinkTest {
 
   @Test
   void spoolsWhileTheBrokerIsAwayAndReplaysInOrderOnceItIsBack() throws Exception {
-    RabbitUsageSink sink = sink(settings(proxy.url()));
+    RabbitUsageSink sink = sink(settings(("amqp://guest:guest@127.0.0.1:" + proxy.port() + "/")));
     emit(sink, 0, 100);
     await(sink.flush());
     assertEquals(100, sink.metrics().confirmed());
@@ -154,7 +155,7 @@ class RabbitUsageSinkTest {
   @Test
   void aFullQueueSpillsToTheSpoolAndNothingIsDropped() throws Exception {
     proxy.cut();
-    RabbitUsageSink sink = sink(settings(proxy.url()).withBatching(10, 20, 5));
+    RabbitUsageSink sink = sink(settings(("amqp://guest:guest@127.0.0.1:" + proxy.port() + "/")).withBatching(10, 20, 5));
     emit(sink, 0, 2_000);
     await(sink.flush());
     UsageMetrics full = sink.metrics();
@@ -170,7 +171,7 @@ class RabbitUsageSinkTest {
 
   @Test
   void aBatchTheBrokerNeverConfirmsIsSpooledAndSentAgain() throws Exception {
-    RabbitUsageSink sink = sink(settings(proxy.url()).withTimeouts(300, 200));
+    RabbitUsageSink sink = sink(settings(("amqp://guest:guest@127.0.0.1:" + proxy.port() + "/")).withTimeouts(300, 200));
     emit(sink, 0, 10);
     await(sink.flush());
     assertEquals(10, sink.metrics().confirmed());
@@ -192,13 +193,13 @@ class RabbitUsageSinkTest {
   @Test
   void closeWithTheBrokerAwaySpoolsAndTheNextStartReplays() throws Exception {
     proxy.cut();
-    RabbitUsageSink first = sink(settings(proxy.url()));
+    RabbitUsageSink first = sink(settings(("amqp://guest:guest@127.0.0.1:" + proxy.port() + "/")));
     emit(first, 0, 75);
     await(first.close());
     assertEquals(75, first.metrics().spooled());
 
     proxy.restore();
-    RabbitUsageSink second = sink(settings(proxy.url()));
+    RabbitUsageSink second = sink(settings(("amqp://guest:guest@127.0.0.1:" + proxy.port() + "/")));
     assertEquals(75, second.metrics().backlog(), "found the last run's spool");
     waitFor(() -> second.metrics().backlog() == 0, "the last run's events are replayed");
     assertEquals(75, second.metrics().replayed());
