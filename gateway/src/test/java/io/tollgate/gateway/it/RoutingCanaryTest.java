@@ -81,7 +81,8 @@ class RoutingCanaryTest {
     assertEquals(0, bed.gateway.services().backends().canaryWeight(TestBed.MODEL));
     long canaryErrors = bed.sim(3).stats().errorsInjected();
     assertTrue(canaryErrors >= 20, "judged after minRequests: " + canaryErrors);
-    assertEquals(Map.of("sim-1", 0, "sim-2", 0), zeroFill(send(30, false), "sim-3"), "sim-3 gets nothing");
+    Map<String, Integer> after = send(30, false);
+    assertNull(after.get("sim-3"), "the canary gets nothing: " + after);
     assertEquals(canaryErrors, bed.sim(3).stats().errorsInjected());
 
     JsonObject view = routing();
@@ -102,13 +103,5 @@ class RoutingCanaryTest {
     }
     assertEquals(0, bed.gateway.services().backends().canaryWeight(TestBed.MODEL));
     assertTrue(routing().getJsonObject("rolledBack").getString("reason").startsWith("p95 TTFT"));
-  }
-
-  /** Counts for the stable backends only, and asserts the other got none. */
-  private static Map<String, Integer> zeroFill(Map<String, Integer> served, String none) {
-    assertNull(served.get(none), served.toString());
-    Map<String, Integer> zeros = new HashMap<>();
-    served.keySet().forEach(id -> zeros.put(id, 0));
-    return zeros;
   }
 }

@@ -106,8 +106,9 @@ class RoutingResilienceTest {
     Http.Reply normal = Http.post(bed.client, "/v1/chat/completions", Http.chat(2, false), SECRET);
     assertEquals(TestBed.MODEL, normal.header("x-tollgate-model"));
 
-    TestBed.await(bed.sim(1).refuseConnections());
-    TestBed.await(bed.sim(2).refuseConnections());
+    // close(), not refuseConnections(): a kept-alive connection of the first request could still serve.
+    TestBed.await(bed.sim(1).close());
+    TestBed.await(bed.sim(2).close());
     Http.Reply reply = Http.post(bed.client, "/v1/chat/completions", Http.chat(3, true), SECRET);
     assertEquals(200, reply.status(), reply.body().toString());
     assertEquals("backup", reply.header("x-tollgate-model"));

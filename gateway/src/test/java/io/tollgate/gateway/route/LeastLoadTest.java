@@ -79,7 +79,9 @@ class LeastLoadTest {
     for (int i = 0; i < 30; i++) {
       counts.merge(fleet.choose(), 1, Integer::sum);
     }
-    assertEquals(Map.of("b1", 10, "b2", 10, "b3", 10), counts);
+    // Power of two choices among the near-best: each within one request of an even share.
+    counts.values().forEach(n -> assertTrue(n >= 9 && n <= 11, counts.toString()));
+    assertEquals(3, counts.size());
   }
 
   @Test
