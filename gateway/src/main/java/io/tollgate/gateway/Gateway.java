@@ -114,6 +114,10 @@ public final class Gateway {
         usage, lifecycle, metrics, tracer);
     metrics.gauge("tollgate.open.requests", "Requests being proxied now (streams included)", lifecycle,
         Lifecycle::inFlight);
+    metrics.bindRouting(backends);
+    if (usage instanceof io.tollgate.gateway.usage.RabbitUsageSink rabbit) {
+      metrics.bindUsage(rabbit::metrics);
+    }
     metrics.gauge("tollgate.config.version", "Version of the live config snapshot", config, ConfigHolder::version);
 
     int instances = settings.eventLoops() > 0 ? settings.eventLoops() : Runtime.getRuntime().availableProcessors();

@@ -16,6 +16,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -76,6 +78,7 @@ public final class GatewayMetrics {
 
   /** The Prometheus text exposition. */
   public String scrape() {
+    refreshBackends();
     return registry.scrape();
   }
 
@@ -136,6 +139,58 @@ public final class GatewayMetrics {
   public void monotonic(String name, String description, Supplier<Number> value, String... tags) {
     io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> v.get().doubleValue())
         .description(description).tags(tags).register(registry);
+  }
+
+  /** The routing state of the backend pool: ejections, stale signals, retries, fallbacks, canaries. */
+  public void bindRouting(io.tollgate.gateway.route.BackendPool pool) {
+    monotonic("tollgate.backend.ejections", "Backends ejected after consecutive failures", pool::ejections);
+    gauge("tollgate.backend.unavailable", "Backends ejected or failing health checks now", pool,
+        io.tollgate.gateway.route.BackendPool::unavailableBackends);
+    gauge("tollgate.backend.stale.signals", "Backends whose /metrics are older than the staleness bound", pool,
+        io.tollgate.gateway.route.BackendPool::staleBackends);
+    gauge("tollgate.backend.scrape.age.max.seconds", "Age of the oldest backend metrics scrape", pool,
+        p -> p.oldestScrapeAgeMillis() / 1000.0);
+    monotonic("tollgate.route.retries", "Retries on another backend", pool::retriesAllowed, "outcome", "allowed");
+    monotonic("tollgate.route.retries", "Retries on another backend", pool::retriesDenied, "outcome", "denied");
+    monotonic("tollgate.route.fallbacks", "Requests served by a fallback model", pool::fallbacks);
+    monotonic("tollgate.route.canary.rollbacks", "Canaries rolled back automatically", pool::canaryRollbacks);
+    backendInFlight = io.micrometer.core.instrument.MultiGauge.builder("tollgate.backend.in.flight")
+        .description("Requests this gateway has in flight per backend").register(registry);
+    backendAvailable = io.micrometer.core.instrument.MultiGauge.builder("tollgate.backend.available")
+        .description("1 when a backend may be chosen (not ejected, healthy)").register(registry);
+    this.pool = pool;
+  }
+
+  private io.micrometer.core.instrument.MultiGauge backendInFlight;
+  private io.micrometer.core.instrument.MultiGauge backendAvailable;
+  private io.tollgate.gateway.route.BackendPool pool;
+
+  /** The usage emitter's counters (platform mode). */
+  public void bindUsage(Supplier<io.tollgate.gateway.usage.UsageMetrics> usage) {
+    monotonic("tollgate.usage.events", "Usage events handed to the emitter", () -> usage.get().emitted(), "stage", "emitted");
+    monotonic("tollgate.usage.events", "Usage events published to RabbitMQ", () -> usage.get().published(), "stage", "published");
+    monotonic("tollgate.usage.events", "Usage events confirmed by RabbitMQ", () -> usage.get().confirmed(), "stage", "confirmed");
+    monotonic("tollgate.usage.events", "Usage events written to the disk spool", () -> usage.get().spooled(), "stage", "spooled");
+    monotonic("tollgate.usage.events", "Spooled usage events replayed and confirmed", () -> usage.get().replayed(), "stage", "replayed");
+    monotonic("tollgate.usage.events", "Usage events lost (must stay 0)", () -> usage.get().dropped(), "stage", "dropped");
+    gauge("tollgate.usage.backlog", "Usage events in memory or in the spool, not yet confirmed", usage,
+        u -> u.get().backlog());
+  }
+
+  /** Per-backend rows are re-read at each scrape: the set of backends changes with the config. */
+  private void refreshBackends() {
+    if (pool == null) {
+      return;
+    }
+    List<io.micrometer.core.instrument.MultiGauge.Row<?>> inFlight = new ArrayList<>();
+    List<io.micrometer.core.instrument.MultiGauge.Row<?>> available = new ArrayList<>();
+    for (io.tollgate.gateway.route.BackendState state : pool.states()) {
+      io.micrometer.core.instrument.Tags tags = io.micrometer.core.instrument.Tags.of("backend", state.spec().id());
+      inFlight.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, state.inFlight()));
+      available.add(io.micrometer.core.instrument.MultiGauge.Row.of(tags, state.available() ? 1 : 0));
+    }
+    backendInFlight.register(inFlight, true);
+    backendAvailable.register(available, true);
   }
 
   private Counter counter(RequestLabels labels) {
