@@ -1,0 +1,51 @@
+package io.tollgate.controlplane;
+
+import io.tollgate.controlplane.api.ApiServer;
+import io.tollgate.controlplane.config.ControlPlaneSettings;
+import io.tollgate.controlplane.keys.KeyRecordPublisher;
+import io.tollgate.controlplane.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+
+/** Starts the control plane: migrations (off the event loop), the pool, Redis, the REST API. */
+public final class ControlPlane {
+
+  private final Pool pool;
+  private final Redis redis;
+  private final HttpServer server;
+
+  private ControlPlane(Pool pool, Redis redis, HttpServer server) {
+    this.pool = pool;
+    this.redis = redis;
+    this.server = server;
+  }
+
+  public static Future<ControlPlane> start(Vertx vertx, ControlPlaneSettings settings) {
+    return Database.migrate(vertx, settings.databaseUrl(), settings.schema()).compose(applied -> {
+      Pool pool = Database.pool(vertx, settings.databaseUrl(), settings.schema());
+      Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(settings.redisUrl()));
+      KeyRecordPublisher keys = new KeyRecordPublisher(redis, settings.redisPrefix());
+      return ApiServer.start(vertx, pool, settings, keys)
+          .map(server -> new ControlPlane(pool, redis, server));
+    });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public Future<Void> close() {
+    return server.close().eventually(() -> pool.close()).eventually(() -> {
+      redis.close();
+      return Future.succeededFuture();
+    });
+  }
+}

@@ -1,0 +1,67 @@
+package io.tollgate.controlplane.api;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * A refusal with its HTTP status, mapped to JSON in one place ({@link ApiServer}):
+ * {@code {"error":{"status":422,"message":"…","fields":[{"path":"$.name","reason":"…"}]}}}.
+ */
+public final class ApiError extends RuntimeException {
+
+  private final int status;
+  private final List<FieldError> fields;
+
+  public ApiError(int status, String message, List<FieldError> fields) {
+    super(message, null, false, false);
+    this.status = status;
+    this.fields = List.copyOf(fields);
+  }
+
+  public record FieldError(String path, String reason) {
+  }
+
+  public static ApiError badRequest(String message) {
+    return new ApiError(400, message, List.of());
+  }
+
+  public static ApiError invalid(List<FieldError> fields) {
+    return new ApiError(422, "invalid request: " + fields.size() + " field(s) refused", fields);
+  }
+
+  public static ApiError unauthorized(String message) {
+    return new ApiError(401, message, List.of());
+  }
+
+  public static ApiError forbidden(String message) {
+    return new ApiError(403, message, List.of());
+  }
+
+  public static ApiError notFound(String what) {
+    return new ApiError(404, what + " not found", List.of());
+  }
+
+  public static ApiError conflict(String message) {
+    return new ApiError(409, message, List.of());
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public List<FieldError> fields() {
+    return fields;
+  }
+
+  public JsonObject toJson() {
+    JsonObject error = new JsonObject().put("status", status).put("message", getMessage());
+    if (!fields.isEmpty()) {
+      JsonArray array = new JsonArray();
+      fields.forEach(f -> array.add(new JsonObject().put("path", f.path()).put("reason", f.reason())));
+      error.put("fields", array);
+    }
+    return new JsonObject().put("error", error);
+  }
+}

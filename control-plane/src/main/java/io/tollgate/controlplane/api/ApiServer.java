@@ -1,0 +1,123 @@
+package io.tollgate.controlplane.api;
+
+import io.tollgate.controlplane.auth.Authenticator;
+import io.tollgate.controlplane.config.ControlPlaneSettings;
+import io.tollgate.controlplane.keys.KeyRecordPublisher;
+import io.tollgate.controlplane.keys.KeySecrets;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.sqlclient.Pool;
+
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The REST API under /api/v1 (config/openapi/control-plane.yaml); every route authenticates first. */
+public final class ApiServer {
+
+  private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
+  private static final String REQUEST_ID = "x-request-id";
+
+  private final Authenticator authenticator;
+
+  private ApiServer(Authenticator authenticator) {
+    this.authenticator = authenticator;
+  }
+
+  public static Future<HttpServer> start(Vertx vertx, Pool pool, ControlPlaneSettings settings,
+                                         KeyRecordPublisher keyRecords) {
+    ApiServer api = new ApiServer(new Authenticator(pool, settings.bootstrapToken()));
+    OrgsApi orgs = new OrgsApi(pool);
+    UsersApi users = new UsersApi(pool);
+    KeysApi keys = new KeysApi(pool, new KeySecrets(settings.keyPepper()), keyRecords);
+
+    Router router = Router.router(vertx);
+    router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+
+    router.get("/api/v1/me").handler(api.handle(users::me));
+    router.post("/api/v1/users").handler(api.handle(users::create));
+    router.get("/api/v1/users").handler(api.handle(users::list));
+
+    router.post("/api/v1/orgs").handler(api.handle(orgs::create));
+    router.get("/api/v1/orgs").handler(api.handle(orgs::list));
+    router.get("/api/v1/orgs/:org").handler(api.handle(orgs::get));
+    router.put("/api/v1/orgs/:org").handler(api.handle(orgs::update));
+    router.delete("/api/v1/orgs/:org").handler(api.handle(orgs::delete));
+    router.put("/api/v1/orgs/:org/budget").handler(api.handle(orgs::setBudget));
+    router.get("/api/v1/orgs/:org/spend").handler(api.handle(orgs::spend));
+    router.get("/api/v1/orgs/:org/audit").handler(api.handle(orgs::audit));
+    router.get("/api/v1/orgs/:org/members").handler(api.handle(orgs::members));
+    router.put("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::putMember));
+    router.delete("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::deleteMember));
+
+    router.get("/api/v1/orgs/:org/keys").handler(api.handle(keys::list));
+    router.post("/api/v1/orgs/:org/keys").handler(api.handle(keys::create));
+    router.get("/api/v1/orgs/:org/keys/:id").handler(api.handle(keys::get));
+    router.patch("/api/v1/orgs/:org/keys/:id").handler(api.handle(keys::update));
+    router.post("/api/v1/orgs/:org/keys/:id/rotate").handler(api.handle(keys::rotate));
+    router.post("/api/v1/orgs/:org/keys/:id/revoke").handler(api.handle(keys::revoke));
+
+    router.route("/api/v1/*").last().handler(ctx -> send(ctx, ApiError.notFound("route " + ctx.request().path())));
+
+    return vertx.createHttpServer().requestHandler(router).listen(settings.port());
+  }
+
+  /** Authenticate, parse, run, answer; every failure becomes one JSON error, mapped here only. */
+  private io.vertx.core.Handler<RoutingContext> handle(Function<Call, Future<Reply>> operation) {
+    return ctx -> {
+      String requestId = ctx.request().getHeader(REQUEST_ID);
+      String id = requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId;
+      ctx.response().putHeader(REQUEST_ID, id);
+      authenticator.authenticate(ctx.request().getHeader("authorization"))
+          .compose(caller -> operation.apply(new Call(caller, id, body(ctx), ctx)))
+          .onSuccess(reply -> {
+            ctx.response().setStatusCode(reply.status());
+            if (reply.body() == null) {
+              ctx.response().end();
+            } else {
+              ctx.response().putHeader("content-type", "application/json")
+                  .end(io.vertx.core.json.Json.encode(reply.body()));
+            }
+          })
+          .onFailure(failure -> send(ctx, failure));
+    };
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    String text = ctx.body() == null ? null : ctx.body().asString();
+    if (text == null || text.isBlank()) {
+      return new JsonObject();
+    }
+    try {
+      Object value = io.vertx.core.json.Json.decodeValue(text);
+      if (!(value instanceof JsonObject object)) {
+        throw ApiError.badRequest("the body must be a JSON object");
+      }
+      return object;
+    } catch (DecodeException e) {
+      throw ApiError.badRequest("the body is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  private static void send(RoutingContext ctx, Throwable failure) {
+    ApiError error;
+    if (failure instanceof ApiError apiError) {
+      error = apiError;
+    } else {
+      LOG.log(Level.WARNING, "request " + ctx.request().method() + " " + ctx.request().path() + " failed", failure);
+      error = new ApiError(500, "internal error", java.util.List.of());
+    }
+    if (!ctx.response().ended()) {
+      ctx.response().setStatusCode(error.status()).putHeader("content-type", "application/json")
+          .end(error.toJson().encode());
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.tollgate.controlplane.api;
+
+import io.tollgate.controlplane.audit.Audit;
+import io.tollgate.controlplane.auth.Caller;
+import io.tollgate.controlplane.auth.Role;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** One authenticated API call: who, which request id, the JSON body and path parameters. */
+public record Call(Caller caller, String requestId, JsonObject body, RoutingContext context) {
+
+  public String param(String name) {
+    return context.pathParam(name);
+  }
+
+  public Fields fields() {
+    return new Fields(body);
+  }
+
+  /**
+   * Checks the caller may do {@code permission} in {@code org}. Outsiders get 404, not 403, so
+   * they cannot even learn that the org exists.
+   */
+  public void require(String org, Role.Permission permission) {
+    if (caller.platformAdmin()) {
+      return;
+    }
+    Role role = caller.roleIn(org);
+    if (role == null) {
+      throw ApiError.notFound("org " + org);
+    }
+    if (!role.may(permission)) {
+      throw ApiError.forbidden("role " + role.wire() + " may not " + permission.name().toLowerCase());
+    }
+  }
+
+  public void requirePlatformAdmin() {
+    if (!caller.platformAdmin()) {
+      throw ApiError.forbidden("only a platform admin may do this");
+    }
+  }
+
+  public Audit.Entry audit(String action, String target, JsonObject before, JsonObject after) {
+    return new Audit.Entry(caller.actor(), action, target, before, after, requestId);
+  }
+}

@@ -1,0 +1,230 @@
+package io.tollgate.controlplane.api;
+
+import io.tollgate.controlplane.auth.Role;
+import io.tollgate.controlplane.auth.Role.Permission;
+import io.tollgate.controlplane.store.Tx;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Orgs, their members and roles, budgets, spend and audit trail. */
+final class OrgsApi {
+
+  static final String ORG_JSON = "jsonb_build_object('name', name, 'display', display, 'policy', policy, "
+      + "'budget', CASE WHEN budget_usd IS NULL THEN NULL ELSE jsonb_build_object('limitUsd', budget_usd::float8, "
+      + "'period', budget_period) END, 'version', version)";
+  private static final List<String> PERIODS = List.of("day", "month");
+  private static final List<String> ROLES = Arrays.stream(Role.values()).map(Role::wire).toList();
+
+  private final Pool pool;
+
+  OrgsApi(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Reply> create(Call call) {
+    call.requirePlatformAdmin();
+    Fields fields = call.fields();
+    String name = fields.slug("name", true);
+    String display = fields.string("display", false);
+    String policy = fields.slug("policy", false);
+    Budget budget = budget(fields, fields.object("budget"));
+    fields.check();
+    return Tx.<JsonObject>audited(pool, tx -> tx.preparedQuery("INSERT INTO orgs (name, display, policy, budget_usd, "
+                + "budget_period) VALUES ($1, $2, $3, $4, $5) RETURNING " + ORG_JSON + " AS j")
+            .execute(Tuple.of(name, display == null ? "" : display, policy, budget.limitUsd(), budget.period()))
+            .map(rows -> {
+              JsonObject org = rows.iterator().next().getJsonObject("j");
+              return new Tx.Change<>(org, call.audit("org.create", "org:" + name, null, org));
+            }))
+        .map(Reply::created);
+  }
+
+  Future<Reply> list(Call call) {
+    String where = call.caller().platformAdmin() ? "" : " WHERE name = ANY($1)";
+    Tuple args = call.caller().platformAdmin() ? Tuple.tuple()
+        : Tuple.of(call.caller().roles().keySet().toArray(String[]::new));
+    return pool.preparedQuery("SELECT " + ORG_JSON + " AS j FROM orgs" + where + " ORDER BY name").execute(args)
+        .map(rows -> {
+          JsonArray orgs = new JsonArray();
+          rows.forEach(row -> orgs.add(row.getJsonObject("j")));
+          return Reply.ok(orgs);
+        });
+  }
+
+  Future<Reply> get(Call call) {
+    String org = call.param("org");
+    call.require(org, Permission.ORG_READ);
+    return read(pool, org).map(Reply::ok);
+  }
+
+  Future<Reply> update(Call call) {
+    String org = call.param("org");
+    call.require(org, Permission.ORG_WRITE);
+    Fields fields = call.fields();
+    String display = fields.string("display", false);
+    String policy = fields.slug("policy", false);
+    Integer version = fields.nonNegativeInt(fields.body(), "$", "version");
+    if (version == null) {
+      fields.refuse("version", "is required (the version you read)");
+    }
+    fields.check();
+    return Tx.<JsonObject>audited(pool, tx -> read(tx, org).compose(before -> {
+      checkVersion(before, version);
+      return tx.preparedQuery("UPDATE orgs SET display = COALESCE($2, display), policy = $3, version = version + 1 "
+              + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
+          .execute(Tuple.of(org, display, policy))
+          .map(rows -> {
+            JsonObject after = rows.iterator().next().getJsonObject("j");
+            return new Tx.Change<>(after, call.audit("org.update", "org:" + org, before, after));
+          });
+    })).map(Reply::ok);
+  }
+
+  Future<Reply> delete(Call call) {
+    String org = call.param("org");
+    call.require(org, Permission.ORG_DELETE);
+    return Tx.<Void>audited(pool, tx -> read(tx, org).compose(before ->
+            tx.preparedQuery("DELETE FROM orgs WHERE name = $1").execute(Tuple.of(org))
+                .map(rows -> new Tx.Change<Void>(null, call.audit("org.delete", "org:" + org, before, null)))))
+        .map(v -> Reply.noContent());
+  }
+
+  Future<Reply> setBudget(Call call) {
+    String org = call.param("org");
+    call.require(org, Permission.BUDGET_WRITE);
+    Fields fields = call.fields();
+    Budget budget = budget(fields, fields.body());
+    fields.check();
+    return Tx.<JsonObject>audited(pool, tx -> read(tx, org).compose(before ->
+        tx.preparedQuery("UPDATE orgs SET budget_usd = $2, budget_period = $3, version = version + 1 "
+                + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
+            .execute(Tuple.of(org, budget.limitUsd(), budget.period()))
+            .map(rows -> {
+              JsonObject after = rows.iterator().next().getJsonObject("j");
+              return new Tx.Change<>(after, call.audit("org.budget", "org:" + org, before, after));
+            }))).map(Reply::ok);
+  }
+
+  /** Budgets of the org and of each of its keys (billing sees money, not credentials). */
+  Future<Reply> spend(Call call) {
+    String org = call.param("org");
+    call.require(org, Permission.SPEND_READ);
+    return read(pool, org).compose(json -> pool.preparedQuery("SELECT jsonb_build_object('key', id, 'limitUsd', "
+                + "budget_usd::float8, 'period', budget_period) AS j FROM api_keys WHERE org = $1 AND budget_usd IS NOT NULL "
+                + "ORDER BY id")
+            .execute(Tuple.of(org))
+            .map(rows -> {
+              JsonArray keys = new JsonArray();
+              rows.forEach(row -> keys.add(row.getJsonObject("j")));
+              return Reply.ok(new JsonObject().put("org", org).put("budget", json.getValue("budget"))
+                  .put("keyBudgets", keys));
+            }));
+  }
+
+  Future<Reply> members(Call call) {
+    String org = call.param("org");
+    call.require(org, Permission.MEMBERS_READ);
+    return read(pool, org).compose(json -> pool.preparedQuery(
+            "SELECT jsonb_build_object('email', email, 'role', role) AS j FROM memberships WHERE org = $1 ORDER BY email")
+        .execute(Tuple.of(org))
+        .map(rows -> {
+          JsonArray members = new JsonArray();
+          rows.forEach(row -> members.add(row.getJsonObject("j")));
+          return Reply.ok(members);
+        }));
+  }
+
+  Future<Reply> putMember(Call call) {
+    String org = call.param("org");
+    String email = call.param("email");
+    call.require(org, Permission.MEMBERS_WRITE);
+    Fields fields = call.fields();
+    String role = fields.oneOf(fields.body(), "$", "role", ROLES, null);
+    if (role == null) {
+      fields.refuse("role", "is required, one of " + ROLES);
+    }
+    fields.check();
+    return Tx.<JsonObject>audited(pool, tx -> read(tx, org).compose(o -> memberRole(tx, org, email)).compose(before ->
+        tx.preparedQuery("INSERT INTO memberships (org, email, role) VALUES ($1, $2, $3) "
+                + "ON CONFLICT (org, email) DO UPDATE SET role = EXCLUDED.role")
+            .execute(Tuple.of(org, email, role))
+            .map(rows -> {
+              JsonObject after = new JsonObject().put("email", email).put("role", role);
+              return new Tx.Change<>(after, call.audit("member.put", "org:" + org + "/member:" + email, before, after));
+            }))).map(Reply::ok);
+  }
+
+  Future<Reply> deleteMember(Call call) {
+    String org = call.param("org");
+    String email = call.param("email");
+    call.require(org, Permission.MEMBERS_WRITE);
+    return Tx.<Void>audited(pool, tx -> memberRole(tx, org, email).compose(before -> {
+      if (before == null) {
+        return Future.failedFuture(ApiError.notFound("member " + email));
+      }
+      return tx.preparedQuery("DELETE FROM memberships WHERE org = $1 AND email = $2").execute(Tuple.of(org, email))
+          .map(rows -> new Tx.Change<Void>(null, call.audit("member.delete", "org:" + org + "/member:" + email,
+              before, null)));
+    })).map(v -> Reply.noContent());
+  }
+
+  Future<Reply> audit(Call call) {
+    String org = call.param("org");
+    call.require(org, Permission.AUDIT_READ);
+    return pool.preparedQuery("SELECT jsonb_build_object('id', id, 'at', at, 'actor', actor, 'action', action, "
+            + "'target', target, 'before', before, 'after', after, 'requestId', request_id) AS j FROM audit_log "
+            + "WHERE target = $1 OR target LIKE $2 ORDER BY id")
+        .execute(Tuple.of("org:" + org, "org:" + org + "/%"))
+        .map(rows -> {
+          JsonArray entries = new JsonArray();
+          rows.forEach(row -> entries.add(row.getJsonObject("j")));
+          return Reply.ok(entries);
+        });
+  }
+
+  static Future<JsonObject> read(io.vertx.sqlclient.SqlClient client, String org) {
+    String lock = client instanceof SqlConnection ? " FOR UPDATE" : "";
+    return client.preparedQuery("SELECT " + ORG_JSON + " AS j FROM orgs WHERE name = $1" + lock)
+        .execute(Tuple.of(org))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound("org " + org))
+            : Future.succeededFuture(rows.iterator().next().getJsonObject("j")));
+  }
+
+  private static Future<JsonObject> memberRole(SqlConnection tx, String org, String email) {
+    return tx.preparedQuery("SELECT role FROM memberships WHERE org = $1 AND email = $2").execute(Tuple.of(org, email))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row row = rows.iterator().next();
+          return new JsonObject().put("email", email).put("role", row.getString("role"));
+        });
+  }
+
+  static void checkVersion(JsonObject current, Integer expected) {
+    if (expected != null && current.getInteger("version") != expected.intValue()) {
+      throw ApiError.conflict("stale version " + expected + ": the current version is " + current.getInteger("version"));
+    }
+  }
+
+  record Budget(Double limitUsd, String period) {
+  }
+
+  static Budget budget(Fields fields, JsonObject budget) {
+    if (budget == null) {
+      return new Budget(null, null);
+    }
+    String path = budget == fields.body() ? "$" : "$.budget";
+    Double limit = fields.nonNegativeNumber(budget, path, "limitUsd", true);
+    String period = fields.oneOf(budget, path, "period", PERIODS, "month");
+    return new Budget(limit, limit == null ? null : period);
+  }
+}

@@ -1,0 +1,61 @@
+package io.tollgate.controlplane.api;
+
+import io.tollgate.controlplane.auth.TokenHash;
+import io.tollgate.controlplane.store.Tx;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+/** Users and their admin tokens (each shown once, stored as a hash). */
+final class UsersApi {
+
+  private final Pool pool;
+
+  UsersApi(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Reply> create(Call call) {
+    call.requirePlatformAdmin();
+    Fields fields = call.fields();
+    String email = fields.string("email", true);
+    if (email != null && !email.contains("@")) {
+      fields.refuse("email", "must be an email address");
+    }
+    Object admin = fields.body().getValue("platformAdmin", false);
+    if (!(admin instanceof Boolean)) {
+      fields.refuse("platformAdmin", "must be a boolean");
+    }
+    fields.check();
+    String token = TokenHash.newToken();
+    return Tx.<JsonObject>audited(pool, tx -> tx.preparedQuery(
+                "INSERT INTO users (email, token_hash, platform_admin) VALUES ($1, $2, $3)")
+            .execute(Tuple.of(email, TokenHash.of(token), admin))
+            .map(rows -> {
+              JsonObject user = new JsonObject().put("email", email).put("platformAdmin", admin);
+              return new Tx.Change<>(user, call.audit("user.create", "user:" + email, null, user));
+            }))
+        // The token is in the answer only: never in the audit row, never stored in clear.
+        .map(user -> Reply.created(user.copy().put("token", token)));
+  }
+
+  Future<Reply> list(Call call) {
+    call.requirePlatformAdmin();
+    return pool.query("SELECT jsonb_build_object('email', email, 'platformAdmin', platform_admin) AS j FROM users "
+            + "ORDER BY email").execute()
+        .map(rows -> {
+          JsonArray users = new JsonArray();
+          rows.forEach(row -> users.add(row.getJsonObject("j")));
+          return Reply.ok(users);
+        });
+  }
+
+  Future<Reply> me(Call call) {
+    JsonObject roles = new JsonObject();
+    call.caller().roles().forEach((org, role) -> roles.put(org, role.wire()));
+    return Future.succeededFuture(Reply.ok(new JsonObject().put("actor", call.caller().actor())
+        .put("platformAdmin", call.caller().platformAdmin()).put("roles", roles)));
+  }
+}

@@ -1,0 +1,37 @@
+package io.tollgate.controlplane.config;
+
+import java.util.Map;
+
+/**
+ * Everything the control plane needs to start, read from the environment.
+ *
+ * @param databaseUrl     postgresql://user@host:port/db
+ * @param schema          the PostgreSQL schema its tables live in
+ * @param port            HTTP port of the REST API (0: any free port)
+ * @param bootstrapToken  admin token accepted on first start, until a platform admin user exists
+ * @param keyPepper       the deployment's key pepper (the gateways' TOLLGATE_KEY_PEPPER)
+ * @param redisUrl        platform mode's Redis (key records, change notifications)
+ * @param redisPrefix     prefix of every Redis key and channel, as the gateways' redis.keyPrefix
+ */
+public record ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken,
+                                   String keyPepper, String redisUrl, String redisPrefix) {
+
+  public static ControlPlaneSettings fromEnv(Map<String, String> env) {
+    return new ControlPlaneSettings(
+        env.getOrDefault("TOLLGATE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/tollgate"),
+        env.getOrDefault("TOLLGATE_DATABASE_SCHEMA", "control_plane"),
+        Integer.parseInt(env.getOrDefault("TOLLGATE_CONTROL_PLANE_PORT", "8090")),
+        env.get("TOLLGATE_BOOTSTRAP_TOKEN"),
+        require(env, "TOLLGATE_KEY_PEPPER"),
+        env.getOrDefault("TOLLGATE_REDIS_URL", "redis://127.0.0.1:6379"),
+        env.getOrDefault("TOLLGATE_REDIS_PREFIX", "tg"));
+  }
+
+  private static String require(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must be set");
+    }
+    return value;
+  }
+}

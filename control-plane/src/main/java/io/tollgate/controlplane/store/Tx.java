@@ -1,0 +1,56 @@
+package io.tollgate.controlplane.store;
+
+import io.tollgate.controlplane.api.ApiError;
+import io.tollgate.controlplane.audit.Audit;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+
+import java.util.List;
+import java.util.function.Function;
+
+/** Transactions that carry their audit row, and PostgreSQL errors mapped to API errors. */
+public final class Tx {
+
+  private Tx() {
+  }
+
+  /** A change's result and the audit entry that records it. */
+  public record Change<T>(T result, Audit.Entry audit) {
+  }
+
+  /** Runs {@code work} and writes its audit entry in the same transaction. */
+  public static <T> Future<T> audited(Pool pool, Function<SqlConnection, Future<Change<T>>> work) {
+    return pool.withTransaction(tx -> work.apply(tx)
+            .compose(change -> Audit.write(tx, change.audit()).map(v -> change.result())))
+        .recover(Tx::mapFailure);
+  }
+
+  public static <T> Future<T> mapFailure(Throwable failure) {
+    if (failure instanceof PgException pg) {
+      String code = pg.getSqlState();
+      if ("23505".equals(code)) {
+        return Future.failedFuture(ApiError.conflict("already exists: " + pg.getDetail()));
+      }
+      if ("23503".equals(code)) {
+        return Future.failedFuture(new ApiError(422, "refers to something that does not exist: " + pg.getDetail(),
+            List.of()));
+      }
+      if ("23514".equals(code)) {
+        return Future.failedFuture(new ApiError(422, "value out of range: " + pg.getErrorMessage(), List.of()));
+      }
+    }
+    return Future.failedFuture(failure);
+  }
+
+  public static JsonObject single(RowSet<Row> rows, String what) {
+    if (rows.size() == 0) {
+      throw ApiError.notFound(what);
+    }
+    return rows.iterator().next().toJson();
+  }
+}
