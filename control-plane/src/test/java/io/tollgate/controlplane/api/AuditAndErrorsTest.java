@@ -1,0 +1,134 @@
+package io.tollgate.controlplane.api;
+
+import io.tollgate.controlplane.testsupport.RunningControlPlane;
+import io.tollgate.controlplane.testsupport.RunningControlPlane.Reply;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AuditAndErrorsTest {
+
+  private static RunningControlPlane cp;
+  private static String root;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    cp = RunningControlPlane.start();
+    root = cp.user(cp.bootstrapToken, "root@example.com", true);
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    cp.close();
+  }
+
+  private long auditRows() throws Exception {
+    return cp.schema.count("SELECT count(*) FROM $S.audit_log");
+  }
+
+  @Test
+  void everyMutationWritesOneAuditRowWithBeforeAfterActorAndRequestId() throws Exception {
+    long start = auditRows();
+    assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "audited")
+        .put("budget", new JsonObject().put("limitUsd", 50))).status());
+    cp.user(root, "ann@example.com", false);
+    assertEquals(200, cp.put("/api/v1/orgs/audited/members/ann@example.com", root,
+        new JsonObject().put("role", "member")).status());
+    Reply created = cp.post("/api/v1/orgs/audited/keys", root, new JsonObject().put("id", "ci")
+        .put("limits", new JsonObject().put("requestsPerMinute", 60)));
+    assertEquals(201, created.status());
+    String secret = created.json().getString("secret");
+    assertTrue(secret.matches("tg-[0-9A-Za-z]{40}"));
+    assertNull(cp.get("/api/v1/orgs/audited/keys/ci", root).json().getString("secret"), "the secret is shown once");
+    assertEquals(200, cp.call(HttpMethod.PATCH, "/api/v1/orgs/audited/keys/ci", root,
+        new JsonObject().put("limits", new JsonObject().put("tokensPerMinute", 1000))).status());
+    assertEquals(200, cp.post("/api/v1/orgs/audited/keys/ci/rotate", root, new JsonObject()).status());
+    assertEquals(200, cp.post("/api/v1/orgs/audited/keys/ci/revoke", root, null).status());
+    assertEquals(200, cp.put("/api/v1/orgs/audited/budget", root, new JsonObject().put("limitUsd", 75)).status());
+    assertEquals(204, cp.call(HttpMethod.DELETE, "/api/v1/orgs/audited/members/ann@example.com", root, null).status());
+
+    List<Map<String, Object>> rows = cp.schema.rows("SELECT actor, action, target, before::text AS before, "
+        + "after::text AS after, request_id FROM $S.audit_log ORDER BY id OFFSET " + start);
+    assertEquals(List.of("org.create", "user.create", "member.put", "key.create", "key.update", "key.rotate",
+        "key.revoke", "org.budget", "member.delete"), rows.stream().map(r -> r.get("action")).toList());
+    for (Map<String, Object> row : rows) {
+      assertEquals("root@example.com", row.get("actor"));
+      assertNotNull(row.get("request_id"));
+      String text = row.get("before") + " " + row.get("after");
+      assertFalse(text.contains(secret) || text.contains("hmac-sha256") || text.contains("tga-"),
+          "no secret, hash or token in the audit log: " + text);
+    }
+    JsonArray viaApi = cp.get("/api/v1/orgs/audited/audit", root).array();
+    assertTrue(viaApi.size() >= 7);
+    JsonObject rotate = viaApi.stream().map(JsonObject.class::cast)
+        .filter(e -> e.getString("action").equals("key.rotate")).findFirst().orElseThrow();
+    assertNotNull(rotate.getJsonObject("before"));
+    assertNotNull(rotate.getJsonObject("after").getString("graceUntil"));
+  }
+
+  @Test
+  void aFailedTransactionLeavesNoAuditRow() throws Exception {
+    assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "dup")).status());
+    long before = auditRows();
+    Reply duplicate = cp.post("/api/v1/orgs", root, new JsonObject().put("name", "dup"));
+    assertEquals(409, duplicate.status());
+    Reply unknownPolicy = cp.post("/api/v1/orgs", root, new JsonObject().put("name", "p").put("policy", "nope"));
+    assertEquals(422, unknownPolicy.status(), unknownPolicy.body());
+    assertEquals(201, cp.post("/api/v1/orgs/dup/keys", root, new JsonObject().put("id", "k")).status());
+    long afterKey = auditRows();
+    assertEquals(409, cp.post("/api/v1/orgs/dup/keys", root, new JsonObject().put("id", "k")).status());
+    assertEquals(before + 1, afterKey);
+    assertEquals(afterKey, auditRows(), "refused changes leave no audit row");
+    assertEquals(1, cp.schema.count("SELECT count(*) FROM $S.api_keys WHERE org = 'dup'"));
+  }
+
+  @Test
+  void errorsAreJsonWithStatusMessageAndFieldPaths() throws Exception {
+    assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "errs")).status());
+    Reply badJson = cp.raw(HttpMethod.POST, "/api/v1/orgs", root, "{\"name\": ");
+    assertEquals(400, badJson.status());
+    assertTrue(badJson.json().getJsonObject("error").getString("message").contains("not valid JSON"));
+    assertEquals(400, cp.raw(HttpMethod.POST, "/api/v1/orgs", root, "[1]").status());
+    Reply empty = cp.call(HttpMethod.POST, "/api/v1/orgs", root, null);
+    assertEquals("$.name", empty.json().getJsonObject("error").getJsonArray("fields").getJsonObject(0).getString("path"));
+    Reply invalid = cp.post("/api/v1/orgs/errs/keys", root, new JsonObject().put("id", "bad id!")
+        .put("models", new JsonArray().add(3))
+        .put("limits", new JsonObject().put("requestsPerMinute", -1).put("tokensPerMinute", 1.5))
+        .put("budget", new JsonObject().put("period", "year"))
+        .put("expiresAt", "tomorrow"));
+    assertEquals(422, invalid.status());
+    List<String> paths = invalid.json().getJsonObject("error").getJsonArray("fields").stream()
+        .map(f -> ((JsonObject) f).getString("path")).toList();
+    assertEquals(List.of("$.id", "$.models[0]", "$.limits.requestsPerMinute", "$.limits.tokensPerMinute",
+        "$.budget.limitUsd", "$.budget.period", "$.expiresAt"), paths);
+
+    assertEquals(401, cp.get("/api/v1/orgs", null).status());
+    assertEquals(401, cp.get("/api/v1/orgs", "tga-wrong").json().getJsonObject("error").getInteger("status"));
+    assertEquals(404, cp.get("/api/v1/orgs/nowhere", root).status());
+    assertEquals(404, cp.get("/api/v1/nothing-here", root).status());
+
+    int version = cp.get("/api/v1/orgs/errs", root).json().getInteger("version");
+    assertEquals(200, cp.put("/api/v1/orgs/errs", root, new JsonObject().put("display", "E").put("version", version)).status());
+    Reply stale = cp.put("/api/v1/orgs/errs", root, new JsonObject().put("display", "F").put("version", version));
+    assertEquals(409, stale.status());
+    assertTrue(stale.json().getJsonObject("error").getString("message").contains("stale version"));
+  }
+
+  @Test
+  void theBootstrapTokenRetiresOnceAPlatformAdminExists() throws Exception {
+    assertEquals(401, cp.get("/api/v1/me", cp.bootstrapToken).status());
+    assertEquals("root@example.com", cp.get("/api/v1/me", root).json().getString("actor"));
+  }
+}

@@ -1,0 +1,154 @@
+package io.tollgate.controlplane.testsupport;
+
+import io.tollgate.controlplane.ControlPlane;
+import io.tollgate.controlplane.config.ControlPlaneSettings;
+import io.tollgate.testsupport.GuardedVertx;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * A control plane on a free port over its own schema and Redis prefix, plus a blocking client for
+ * the test thread. Requests start on a Vert.x context (eclipse-vertx/vert.x#5904).
+ */
+public final class RunningControlPlane implements AutoCloseable {
+
+  public static final String PEPPER = "test-pepper-" + UUID.randomUUID();
+
+  public final GuardedVertx guarded;
+  public final TestSchema schema;
+  public final String bootstrapToken = "boot-" + UUID.randomUUID();
+  public final String redisPrefix = "tgt" + Long.toString(System.nanoTime(), 36);
+  public final ControlPlane plane;
+  private final HttpClient client;
+  private final Context context;
+
+  private RunningControlPlane(GuardedVertx guarded, TestSchema schema) throws Exception {
+    this.guarded = guarded;
+    this.schema = schema;
+    Services.requireRedis();
+    ControlPlaneSettings settings = new ControlPlaneSettings(Services.PG_URL, schema.name, 0, bootstrapToken, PEPPER,
+        Services.REDIS_URL, redisPrefix);
+    this.plane = await(ControlPlane.start(guarded.vertx(), settings));
+    this.client = guarded.vertx().createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
+        .setDefaultPort(plane.port()));
+    this.context = guarded.vertx().getOrCreateContext();
+  }
+
+  public static RunningControlPlane start() throws Exception {
+    GuardedVertx guarded = GuardedVertx.create();
+    TestSchema schema = TestSchema.create();
+    return new RunningControlPlane(guarded, schema);
+  }
+
+  /** A whole answer. */
+  public record Reply(int status, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public JsonArray array() {
+      return new JsonArray(body);
+    }
+  }
+
+  public Reply call(HttpMethod method, String path, String token, JsonObject body) throws Exception {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
+    if (token != null) {
+      options.putHeader("authorization", "Bearer " + token);
+    }
+    if (body != null) {
+      options.putHeader("content-type", "application/json");
+    }
+    return send(options, body == null ? Buffer.buffer() : body.toBuffer());
+  }
+
+  /** Sends a body as is (for malformed JSON). */
+  public Reply raw(HttpMethod method, String path, String token, String body) throws Exception {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(path)
+        .putHeader("authorization", "Bearer " + token).putHeader("content-type", "application/json");
+    return send(options, Buffer.buffer(body));
+  }
+
+  private Reply send(RequestOptions options, Buffer payload) throws Exception {
+    return onContext(() -> client.request(options)
+        .compose(request -> request.send(payload)
+            .compose(response -> response.body().map(b -> new Reply(response.statusCode(), b.toString())))));
+  }
+
+  public Reply get(String path, String token) throws Exception {
+    return call(HttpMethod.GET, path, token, null);
+  }
+
+  public Reply post(String path, String token, JsonObject body) throws Exception {
+    return call(HttpMethod.POST, path, token, body);
+  }
+
+  public Reply put(String path, String token, JsonObject body) throws Exception {
+    return call(HttpMethod.PUT, path, token, body);
+  }
+
+  /** Creates a user and returns the token shown once. */
+  public String user(String adminToken, String email, boolean platformAdmin) throws Exception {
+    Reply reply = post("/api/v1/users", adminToken, new JsonObject().put("email", email).put("platformAdmin", platformAdmin));
+    if (reply.status() != 201) {
+      throw new AssertionError("user " + email + ": " + reply);
+    }
+    return reply.json().getString("token");
+  }
+
+  public <T> T onContext(Supplier<Future<T>> call) throws Exception {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> call.get().onComplete(promise));
+    return await(promise.future());
+  }
+
+  public static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Deletes every Redis key of this run's prefix. */
+  private void cleanRedis() throws Exception {
+    io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(guarded.vertx(), REDIS_URL_OPTIONS());
+    try {
+      io.vertx.redis.client.Response keys = await(redis.send(io.vertx.redis.client.Request
+          .cmd(io.vertx.redis.client.Command.KEYS).arg(redisPrefix + ":*")));
+      if (keys.size() > 0) {
+        io.vertx.redis.client.Request del = io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL);
+        keys.forEach(key -> del.arg(key.toString()));
+        await(redis.send(del));
+      }
+    } finally {
+      redis.close();
+    }
+  }
+
+  private static io.vertx.redis.client.RedisOptions REDIS_URL_OPTIONS() {
+    return new io.vertx.redis.client.RedisOptions().setConnectionString(Services.REDIS_URL);
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      cleanRedis();
+      await(plane.close());
+    } finally {
+      try {
+        schema.close();
+      } finally {
+        guarded.closeAndAssert();
+      }
+    }
+  }
+}
