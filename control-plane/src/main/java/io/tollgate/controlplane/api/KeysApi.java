@@ -162,10 +162,13 @@ final class KeysApi {
     long graceSeconds = grace == null ? 3600 : grace;
     String secret = secrets.newSecret();
     String hash = secrets.hash(secret);
+    // Only one previous secret lives on: the one before it (if still in grace) dies now.
+    String[] retired = new String[1];
     return Tx.<StoredKey>audited(pool, tx -> read(tx, org, id).compose(before -> {
           if (before.json().getBoolean("revoked")) {
             return Future.failedFuture(ApiError.conflict("key " + id + " is revoked"));
           }
+          retired[0] = before.previousHash();
           return tx.preparedQuery("UPDATE api_keys SET rotated_from_hash = key_hash, key_hash = $3, display_prefix = $4, "
                   + "grace_until = now() + make_interval(secs => $5), version = version + 1 WHERE org = $1 AND id = $2")
               .execute(Tuple.of(org, id, hash, KeySecrets.displayPrefix(secret), (double) graceSeconds))
@@ -173,7 +176,7 @@ final class KeysApi {
               .map(after -> new Tx.Change<>(after, call.audit("key.rotate", target(org, id), before.json(),
                   after.json())));
         }))
-        .compose(key -> publish(key).map(key))
+        .compose(key -> publish(key).compose(v -> retire(key, retired[0])).map(key))
         .map(key -> Reply.ok(key.json().copy().put("secret", secret)));
   }
 
@@ -189,6 +192,13 @@ final class KeysApi {
     }
     JsonObject previous = record.copy().put("expiresAt", graceEnd(key.json()));
     return current.compose(v -> publisher.put(key.previousHash(), previous));
+  }
+
+  private Future<Void> retire(StoredKey key, String hash) {
+    if (hash == null) {
+      return Future.succeededFuture();
+    }
+    return publisher.put(hash, KeyRecords.of(key.json()).put("revoked", true).put("expiresAt", Instant.EPOCH.toString()));
   }
 
   private static String graceEnd(JsonObject key) {
