@@ -61,7 +61,17 @@ ensure_postgres() {
   fi
 }
 
-for service in "${@:-redis rabbitmq postgres}"; do
+# Not a service, but a tool the chart tests need: promtool checks and unit-tests the alert rules.
+ensure_promtool() {
+  command -v promtool >/dev/null && return 0
+  log "installing promtool (Debian package prometheus)"
+  install prometheus
+  # The package may start a Prometheus server; the tests need only the tool.
+  (as_root service prometheus stop || as_root pkill -x prometheus || true) >/dev/null 2>&1
+  command -v promtool >/dev/null || { log "promtool still missing after installing prometheus"; return 1; }
+}
+
+for service in "${@:-redis rabbitmq postgres promtool}"; do
   for s in $service; do "ensure_$s"; done
 done
 log "ready: $(for p in 6379 5672 5432; do port_open $p && printf '%s ' $p; done)"
