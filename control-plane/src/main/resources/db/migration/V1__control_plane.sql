@@ -58,10 +58,11 @@ CREATE TABLE api_keys (
 );
 CREATE INDEX api_keys_org ON api_keys(org);
 
+-- Prices in USD per million tokens, as the gateway's snapshot has them.
 CREATE TABLE models (
-  name        text PRIMARY KEY,
-  prompt_usd_per_1k     numeric(14,8) NOT NULL CHECK (prompt_usd_per_1k >= 0),
-  completion_usd_per_1k numeric(14,8) NOT NULL CHECK (completion_usd_per_1k >= 0),
+  name        text PRIMARY KEY CHECK (name ~ '^[A-Za-z0-9._:/@+-]{1,128}$'),
+  prompt_per_million     double precision NOT NULL CHECK (prompt_per_million >= 0),
+  completion_per_million double precision NOT NULL CHECK (completion_per_million >= 0),
   version     integer NOT NULL DEFAULT 1
 );
 
@@ -74,7 +75,7 @@ CREATE TABLE backends (
 
 -- A route: a model's pool of backends (weights), fallbacks and timeouts, as the gateway's snapshot.
 CREATE TABLE routes (
-  model       text PRIMARY KEY REFERENCES models(name) ON DELETE CASCADE,
+  model       text PRIMARY KEY REFERENCES models(name),
   spec        jsonb NOT NULL,
   version     integer NOT NULL DEFAULT 1
 );

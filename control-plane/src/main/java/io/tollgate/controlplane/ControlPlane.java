@@ -29,7 +29,7 @@ public final class ControlPlane {
       Pool pool = Database.pool(vertx, settings.databaseUrl(), settings.schema());
       Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(settings.redisUrl()));
       KeyRecordPublisher keys = new KeyRecordPublisher(redis, settings.redisPrefix());
-      return ApiServer.start(vertx, pool, settings, keys)
+      return ApiServer.start(vertx, pool, settings, redis, keys)
           .map(server -> new ControlPlane(pool, redis, server));
     });
   }

@@ -1,6 +1,11 @@
 package io.tollgate.controlplane.api;
 
 import io.tollgate.controlplane.auth.Authenticator;
+import io.tollgate.controlplane.catalog.CatalogApi;
+import io.tollgate.controlplane.catalog.CatalogResource;
+import io.tollgate.controlplane.snapshot.ConfigPublisher;
+import io.tollgate.controlplane.snapshot.SnapshotStore;
+import io.vertx.redis.client.Redis;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
 import io.tollgate.controlplane.keys.KeyRecordPublisher;
 import io.tollgate.controlplane.keys.KeySecrets;
@@ -31,7 +36,7 @@ public final class ApiServer {
     this.authenticator = authenticator;
   }
 
-  public static Future<HttpServer> start(Vertx vertx, Pool pool, ControlPlaneSettings settings,
+  public static Future<HttpServer> start(Vertx vertx, Pool pool, ControlPlaneSettings settings, Redis redis,
                                          KeyRecordPublisher keyRecords) {
     ApiServer api = new ApiServer(new Authenticator(pool, settings.bootstrapToken()));
     OrgsApi orgs = new OrgsApi(pool);
@@ -64,6 +69,29 @@ public final class ApiServer {
     router.patch("/api/v1/orgs/:org/keys/:id").handler(api.handle(keys::update));
     router.post("/api/v1/orgs/:org/keys/:id/rotate").handler(api.handle(keys::rotate));
     router.post("/api/v1/orgs/:org/keys/:id/revoke").handler(api.handle(keys::revoke));
+
+    SnapshotStore snapshots = new SnapshotStore();
+    ConfigPublisher configPublisher = new ConfigPublisher(redis, settings.redisPrefix());
+    for (CatalogResource resource : CatalogResource.all()) {
+      CatalogApi catalog = new CatalogApi(pool, resource, snapshots, configPublisher, keys::republishPolicy);
+      String base = "/api/v1/" + resource.path();
+      router.get(base).handler(api.handle(catalog::list));
+      router.post(base).handler(api.handle(catalog::create));
+      // Model names may hold '/', so the id is the rest of the path.
+      router.getWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::get));
+      router.putWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::update));
+      router.deleteWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::delete));
+    }
+    router.get("/api/v1/config/snapshots/latest").handler(api.handle(call -> snapshots.latest(pool).map(Reply::ok)));
+    router.get("/api/v1/config/snapshots/:version").handler(api.handle(call -> {
+      long version;
+      try {
+        version = Long.parseLong(call.param("version"));
+      } catch (NumberFormatException e) {
+        throw ApiError.badRequest("version must be a number");
+      }
+      return snapshots.version(pool, version).map(Reply::ok);
+    }));
 
     router.route("/api/v1/*").last().handler(ctx -> send(ctx, ApiError.notFound("route " + ctx.request().path())));
 

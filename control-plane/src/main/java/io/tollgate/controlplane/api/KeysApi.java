@@ -194,6 +194,18 @@ final class KeysApi {
     return current.compose(v -> publisher.put(key.previousHash(), previous));
   }
 
+  /** After a limit policy changed: every key naming it gets its record rewritten with the new limits. */
+  Future<Void> republishPolicy(String policy) {
+    return pool.preparedQuery(SELECT + "WHERE k.policy = $1").execute(Tuple.of(policy)).compose(rows -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Row row : rows) {
+        StoredKey key = new StoredKey(row.getJsonObject("j"), row.getString("key_hash"), row.getString("rotated_from_hash"));
+        chain = chain.compose(v -> publish(key));
+      }
+      return chain;
+    });
+  }
+
   private Future<Void> retire(StoredKey key, String hash) {
     if (hash == null) {
       return Future.succeededFuture();

@@ -60,6 +60,13 @@ class RoleMatrixTest {
       cp.user(root, "x-" + role + "@example.com", false);
     }
     assertEquals(201, cp.post("/api/v1/orgs/" + ORG + "/keys", root, new JsonObject().put("id", "k0")).status());
+    assertEquals(201, cp.post("/api/v1/backends", root, new JsonObject().put("id", "b1").put("url", "http://127.0.0.1:1")).status());
+    assertEquals(201, cp.post("/api/v1/models", root, new JsonObject().put("name", "m1").put("prices",
+        new JsonObject().put("promptPerMillion", 1).put("completionPerMillion", 1))).status());
+    assertEquals(201, cp.post("/api/v1/routes", root, new JsonObject().put("model", "m1")
+        .put("backends", new io.vertx.core.json.JsonArray().add("b1"))).status());
+    assertEquals(201, cp.post("/api/v1/policies", root, new JsonObject().put("name", "p1")
+        .put("limits", new JsonObject().put("requestsPerMinute", 5))).status());
   }
 
   @AfterAll
@@ -151,7 +158,24 @@ class RoleMatrixTest {
   /** The shared catalogue: anyone signed in reads, only platform admins write. */
   static final class CatalogCases {
     static List<Case> cases() {
-      return List.of();
+      Set<String> everyone = Set.of("outsider", "viewer", "billing", "member", "admin", "owner");
+      List<Case> cases = new ArrayList<>();
+      cases.add(new Case("latest config", r -> get("/api/v1/config/snapshots/latest"), everyone, false));
+      cases.add(new Case("config version", r -> get("/api/v1/config/snapshots/1"), everyone, false));
+      for (String kind : List.of("backends", "models", "routes", "policies")) {
+        cases.add(new Case("list " + kind, r -> get("/api/v1/" + kind), everyone, false));
+        cases.add(new Case("get " + kind, r -> get("/api/v1/" + kind + "/" + FIXTURE.get(kind)), everyone, false));
+        cases.add(new Case("create " + kind, r -> new Request(HttpMethod.POST, "/api/v1/" + kind,
+            new JsonObject().put("id", "x")), NONE, false));
+        cases.add(new Case("update " + kind, r -> new Request(HttpMethod.PUT, "/api/v1/" + kind + "/" + FIXTURE.get(kind),
+            new JsonObject().put("version", 1)), NONE, false));
+        cases.add(new Case("delete " + kind, r -> new Request(HttpMethod.DELETE, "/api/v1/" + kind + "/"
+            + FIXTURE.get(kind), null), NONE, false));
+      }
+      return cases;
     }
   }
+
+  private static final Map<String, String> FIXTURE = Map.of("backends", "b1", "models", "m1", "routes", "m1",
+      "policies", "p1");
 }
