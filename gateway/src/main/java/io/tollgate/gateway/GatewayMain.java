@@ -9,6 +9,8 @@ import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.config.GatewayConfig;
 import io.tollgate.gateway.config.GatewaySettings;
 import io.tollgate.gateway.config.PlatformSettings;
+import io.tollgate.gateway.config.sync.ConfigSync;
+import io.tollgate.gateway.config.sync.ConfigSyncSettings;
 import io.tollgate.gateway.demo.DemoMode;
 import io.tollgate.gateway.logging.Logging;
 import io.tollgate.gateway.usage.RabbitUsageSink;
@@ -110,12 +112,17 @@ public final class GatewayMain implements Callable<Integer> {
       return 1;
     }
 
+    // Platform mode with a control plane: follow its config versions (docs/control-plane.md).
+    ConfigSyncSettings syncSettings = ConfigSyncSettings.fromEnv(System.getenv());
+    ConfigSync sync = syncSettings == null ? null : ConfigSync.start(vertx, syncSettings, config.platform().redis(),
+        gateway.config()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     printBanner(gateway, finalSettings, config.platform(), generatedToken, demoSetup);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.err.println("tollgate: draining (up to " + finalSettings.shutdownGraceMs() + " ms)…");
       try {
-        gateway.shutdown(finalSettings.shutdownGraceMs())
+        (sync == null ? Future.<Void>succeededFuture() : sync.close())
+            .eventually(() -> gateway.shutdown(finalSettings.shutdownGraceMs()))
             .eventually(usage::close)
             .toCompletionStage().toCompletableFuture()
             .get(finalSettings.shutdownGraceMs() + 10_000, TimeUnit.MILLISECONDS);

@@ -66,9 +66,9 @@ public final class CatalogApi {
   public Future<Reply> create(Call call) {
     call.requirePlatformAdmin();
     Fields fields = call.fields();
-    String id = resource.idField().equals("id") || resource.kind().equals("policy")
-        ? fields.slug(resource.idField(), true) : fields.string(resource.idField(), true);
-    if (id != null && !id.matches("^[A-Za-z0-9._:/@+-]{1,128}$")) {
+    boolean slug = resource.idField().equals("id") || resource.kind().equals("policy");
+    String id = slug ? fields.slug(resource.idField(), true) : fields.string(resource.idField(), true);
+    if (!slug && id != null && !id.matches("^[A-Za-z0-9._:/@+-]{1,128}$")) {
       fields.refuse(resource.idField(), "must match ^[A-Za-z0-9._:/@+-]{1,128}$");
     }
     LinkedHashMap<String, Object> columns = resource.columns().apply(fields, true);

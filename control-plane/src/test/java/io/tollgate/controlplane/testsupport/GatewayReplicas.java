@@ -93,7 +93,7 @@ public final class GatewayReplicas implements AutoCloseable {
   }
 
   /** A whole answer from replica {@code index}. */
-  public record Answer(int status, String body) {
+  public record Answer(int status, String body, String backend, long endNanos) {
   }
 
   public Future<Answer> chatAsync(int index, String secret, int maxTokens, boolean stream) {
@@ -106,7 +106,8 @@ public final class GatewayReplicas implements AutoCloseable {
     Promise<Answer> promise = Promise.promise();
     context.runOnContext(v -> client.request(options)
         .compose(request -> request.send(Buffer.buffer(body))
-            .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b.toString()))))
+            .compose(response -> response.body().map(b -> new Answer(response.statusCode(), b.toString(),
+                response.getHeader("x-tollgate-backend"), System.nanoTime()))))
         .onComplete(promise));
     return promise.future();
   }
