@@ -1,0 +1,138 @@
+package io.tollgate.gateway.config.sync;
+
+import io.tollgate.gateway.config.ConfigHolder;
+import io.tollgate.testsupport.GuardedVertx;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The gateway's side of config distribution without announcements: the poll catches up on missed
+ * versions, a refused snapshot leaves the live one, an unreachable control plane changes nothing.
+ * The control plane is a small HTTP server serving what the test says (the full path through the
+ * real control plane and Redis is tested in control-plane's ConfigPropagationTest).
+ */
+class ConfigSyncTest {
+
+  private GuardedVertx guarded;
+  private Vertx vertx;
+  private HttpServer server;
+  private final AtomicReference<JsonObject> latest = new AtomicReference<>();
+  private ConfigHolder holder;
+  private ConfigSync sync;
+
+  private static JsonObject snapshot(String backendUrl) {
+    return new JsonObject()
+        .put("backends", new JsonArray().add(new JsonObject().put("id", "b").put("url", backendUrl)))
+        .put("models", new JsonArray().add(new JsonObject().put("name", "m").put("backends", new JsonArray().add("b"))))
+        .put("keys", new JsonArray());
+  }
+
+  @BeforeEach
+  void setUp() throws Exception {
+    guarded = GuardedVertx.create();
+    vertx = guarded.vertx();
+    server = await(vertx.createHttpServer().requestHandler(request -> {
+      JsonObject body = latest.get();
+      boolean authorized = "Bearer sync-token".equals(request.getHeader("authorization"));
+      if (!authorized) {
+        request.response().setStatusCode(401).end();
+      } else if (body == null) {
+        request.response().setStatusCode(404).end("{}");
+      } else {
+        request.response().putHeader("content-type", "application/json").end(body.encode());
+      }
+    }).listen(0, "127.0.0.1"));
+    holder = ConfigHolder.fromRaw(snapshot("http://10.0.0.1:8000"));
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    try {
+      if (sync != null) {
+        await(onContext(sync::close));
+      }
+      await(server.close());
+    } finally {
+      guarded.closeAndAssert();
+    }
+  }
+
+  private ConfigSync start(String url, long pollMs) throws Exception {
+    ConfigSyncSettings settings = new ConfigSyncSettings(URI.create(url), "sync-token", pollMs, 500);
+    return await(onContext(() -> ConfigSync.start(vertx, settings, null, holder)));
+  }
+
+  private String liveBackendUrl() {
+    return holder.currentRaw().getJsonArray("backends").getJsonObject(0).getString("url");
+  }
+
+  @Test
+  void thePollCatchesUpOnVersionsNobodyAnnouncedAndRefusedOnesChangeNothing() throws Exception {
+    latest.set(new JsonObject().put("version", 1).put("snapshot", snapshot("http://10.0.0.2:8000")));
+    sync = start("http://127.0.0.1:" + server.actualPort(), 100);
+    assertEquals(1, sync.appliedVersion(), "the first fetch happens at start");
+    assertEquals("http://10.0.0.2:8000", liveBackendUrl());
+
+    latest.set(new JsonObject().put("version", 2).put("snapshot", snapshot("http://10.0.0.3:8000")));
+    assertTrue(waitFor(() -> sync.appliedVersion() == 2, 1_000), "caught up by polling");
+    assertEquals("http://10.0.0.3:8000", liveBackendUrl());
+    long local = holder.version();
+
+    JsonObject invalid = snapshot("ftp://nowhere");
+    invalid.getJsonArray("models").getJsonObject(0).put("backends", new JsonArray().add("ghost"));
+    latest.set(new JsonObject().put("version", 3).put("snapshot", invalid));
+    Thread.sleep(400); // test thread: several polls see the invalid version
+    assertEquals(2, sync.appliedVersion());
+    assertEquals(local, holder.version(), "a refused snapshot is never applied, nor retried into a new version");
+    assertEquals("http://10.0.0.3:8000", liveBackendUrl());
+
+    await(server.close());
+    Thread.sleep(300); // test thread: polls fail against a closed port
+    assertEquals(local, holder.version(), "the last good snapshot keeps serving");
+  }
+
+  @Test
+  void startsEvenWhenTheControlPlaneIsUnreachable() throws Exception {
+    long local = holder.version();
+    sync = start("http://127.0.0.1:1", 50);
+    Thread.sleep(200); // test thread
+    assertEquals(0, sync.appliedVersion());
+    assertEquals(local, holder.version());
+  }
+
+  private static boolean waitFor(Supplier<Boolean> condition, long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (System.currentTimeMillis() < deadline) {
+      if (condition.get()) {
+        return true;
+      }
+      Thread.sleep(10); // test thread
+    }
+    return condition.get();
+  }
+
+  private <T> Future<T> onContext(Supplier<Future<T>> call) {
+    Promise<T> promise = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> call.get().onComplete(promise));
+    return promise.future();
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+}
