@@ -1,0 +1,47 @@
+package io.tollgate.controlplane.api;
+
+import io.tollgate.controlplane.testsupport.RunningControlPlane;
+import io.tollgate.controlplane.testsupport.RunningControlPlane.Reply;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Every operation of config/openapi/control-plane.yaml exists on the server (no "route not found"). */
+class OpenApiTest {
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyDocumentedOperationIsServed() throws Exception {
+    Map<String, Object> doc;
+    try (InputStream in = getClass().getClassLoader().getResourceAsStream("tollgate-config/openapi/control-plane.yaml")) {
+      doc = new Yaml().load(in);
+    }
+    Map<String, Map<String, Object>> paths = (Map<String, Map<String, Object>>) doc.get("paths");
+    List<String> missing = new ArrayList<>();
+    int operations = 0;
+    try (RunningControlPlane cp = RunningControlPlane.start()) {
+      String root = cp.user(cp.bootstrapToken, "root@example.com", true);
+      for (var path : paths.entrySet()) {
+        String concrete = path.getKey().replaceAll("\\{[^}]+}", "x1");
+        for (String method : path.getValue().keySet()) {
+          operations++;
+          Reply reply = cp.call(HttpMethod.valueOf(method.toUpperCase(Locale.ROOT)), concrete, root, new JsonObject());
+          if (reply.status() == 404 && reply.body().contains("route /api/")) {
+            missing.add(method + " " + path.getKey());
+          }
+        }
+      }
+    }
+    assertTrue(missing.isEmpty(), "documented but not served: " + missing);
+    assertTrue(operations >= 40, "operations: " + operations);
+  }
+}
