@@ -16,7 +16,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 SCENARIO=steady
-MODE=""              # compare (direct vs gateway) | gateway | direct; default per scenario
+MODE=""              # compare (direct vs gateway) | gateway | direct | aa; default per scenario
 LEVELS="50,200,500"
 DURATION="30s"
 WARMUP=200
@@ -34,7 +34,8 @@ usage() {
 
 Options:
   --scenario NAME   steady | ramp | slow-readers | idle-streams | aborts (default: steady)
-  --mode MODE       compare | gateway | direct (default: compare for steady and aborts, gateway otherwise)
+  --mode MODE       compare | gateway | direct | aa (default: compare for steady and aborts, gateway otherwise);
+                    aa compares the simulator with itself: the noise floor of "added" latencies
   --levels LIST     concurrency levels for steady (default: $LEVELS)
   --duration TIME   how long each level sends (default: $DURATION)
   --warmup N        warm-up requests per target and level (default: $WARMUP)
@@ -187,7 +188,9 @@ case "$MODE" in
                         --compare-api-key "$API_KEY") ;;
   gateway) TARGET_ARGS=(--base-url "$GW_URL" --label gateway --api-key "$API_KEY") ;;
   direct)  TARGET_ARGS=(--base-url "$SIM_URL" --label direct) ;;
-  *) echo "bench.sh: --mode must be compare, gateway or direct" >&2; exit 2 ;;
+  # A/A: the simulator against itself, to see how far two identical targets differ (the noise floor)
+  aa) TARGET_ARGS=(--base-url "$SIM_URL" --label direct --compare-to "$SIM_URL" --compare-label direct2) ;;
+  *) echo "bench.sh: --mode must be compare, gateway, direct or aa" >&2; exit 2 ;;
 esac
 
 SCENARIO_ARGS=()

@@ -322,7 +322,7 @@ public final class RunCommand implements Callable<Integer> {
         args.set(i, args.get(i).substring(0, args.get(i).indexOf('=') + 1) + "***");
       }
     }
-    return "tollgate-loadtest run " + String.join(" ", args);
+    return "tollgate-loadtest " + String.join(" ", args); // the original arguments start with "run"
   }
 
   static Path defaultReportDir(Scenario scenario) {

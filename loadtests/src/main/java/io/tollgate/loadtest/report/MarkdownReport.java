@@ -93,11 +93,23 @@ public final class MarkdownReport {
     return md.toString();
   }
 
+  /** Numbers align right; text (verdicts, notes) reads better aligned left. */
+  private static boolean numeric(List<List<String>> rows, int column) {
+    for (List<String> row : rows) {
+      String cell = row.get(column);
+      if (!cell.isEmpty() && !cell.equals("n/a") && !Character.isDigit(cell.charAt(0)) && cell.charAt(0) != '+'
+          && cell.charAt(0) != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static String table(List<String> header, List<List<String>> rows) {
     StringBuilder t = new StringBuilder();
     t.append("| ").append(String.join(" | ", header)).append(" |\n|");
     for (int i = 0; i < header.size(); i++) {
-      t.append(i == 0 ? " --- |" : " ---: |");
+      t.append(i > 0 && numeric(rows, i) ? " ---: |" : " --- |");
     }
     t.append('\n');
     for (List<String> row : rows) {

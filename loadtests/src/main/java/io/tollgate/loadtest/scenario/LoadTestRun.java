@@ -244,7 +244,7 @@ public final class LoadTestRun {
 
   private void addNotes(RunSettings s, List<PhaseResult> phases, double loadBefore) {
     int cores = Runtime.getRuntime().availableProcessors();
-    if (loadBefore > cores * 0.5) {
+    if (loadBefore > cores) {
       notes.add(String.format(Locale.ROOT, "the machine was already busy when the run started (1-minute load "
           + "average %.2f on %d cores): other processes competed for CPU with the load and the servers", loadBefore,
           cores));
