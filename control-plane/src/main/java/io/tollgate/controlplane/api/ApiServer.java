@@ -4,6 +4,7 @@ import io.tollgate.controlplane.auth.Authenticator;
 import io.tollgate.controlplane.catalog.CatalogApi;
 import io.tollgate.controlplane.catalog.CatalogResource;
 import io.tollgate.controlplane.snapshot.ConfigPublisher;
+import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.snapshot.SnapshotStore;
 import io.vertx.redis.client.Redis;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
@@ -39,7 +40,8 @@ public final class ApiServer {
   public static Future<HttpServer> start(Vertx vertx, Pool pool, ControlPlaneSettings settings, Redis redis,
                                          KeyRecordPublisher keyRecords) {
     ApiServer api = new ApiServer(new Authenticator(pool, settings.bootstrapToken()));
-    OrgsApi orgs = new OrgsApi(pool);
+    ConfigVersions versions = new ConfigVersions(new SnapshotStore(), new ConfigPublisher(redis, settings.redisPrefix()));
+    OrgsApi orgs = new OrgsApi(pool, versions);
     UsersApi users = new UsersApi(pool);
     KeysApi keys = new KeysApi(pool, new KeySecrets(settings.keyPepper()), keyRecords);
 
@@ -70,10 +72,9 @@ public final class ApiServer {
     router.post("/api/v1/orgs/:org/keys/:id/rotate").handler(api.handle(keys::rotate));
     router.post("/api/v1/orgs/:org/keys/:id/revoke").handler(api.handle(keys::revoke));
 
-    SnapshotStore snapshots = new SnapshotStore();
-    ConfigPublisher configPublisher = new ConfigPublisher(redis, settings.redisPrefix());
+    SnapshotStore snapshots = versions.store();
     for (CatalogResource resource : CatalogResource.all()) {
-      CatalogApi catalog = new CatalogApi(pool, resource, snapshots, configPublisher, keys::republishPolicy);
+      CatalogApi catalog = new CatalogApi(pool, resource, versions, keys::republishPolicy);
       String base = "/api/v1/" + resource.path();
       router.get(base).handler(api.handle(catalog::list));
       router.post(base).handler(api.handle(catalog::create));

@@ -2,6 +2,7 @@ package io.tollgate.controlplane.api;
 
 import io.tollgate.controlplane.auth.Role;
 import io.tollgate.controlplane.auth.Role.Permission;
+import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -24,9 +25,12 @@ final class OrgsApi {
   private static final List<String> ROLES = Arrays.stream(Role.values()).map(Role::wire).toList();
 
   private final Pool pool;
+  /** Org policies and budgets are part of the gateways' snapshot. */
+  private final ConfigVersions versions;
 
-  OrgsApi(Pool pool) {
+  OrgsApi(Pool pool, ConfigVersions versions) {
     this.pool = pool;
+    this.versions = versions;
   }
 
   Future<Reply> create(Call call) {
@@ -37,7 +41,7 @@ final class OrgsApi {
     String policy = fields.slug("policy", false);
     Budget budget = budget(fields, fields.object("budget"));
     fields.check();
-    return Tx.<JsonObject>audited(pool, tx -> tx.preparedQuery("INSERT INTO orgs (name, display, policy, budget_usd, "
+    return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> tx.preparedQuery("INSERT INTO orgs (name, display, policy, budget_usd, "
                 + "budget_period) VALUES ($1, $2, $3, $4, $5) RETURNING " + ORG_JSON + " AS j")
             .execute(Tuple.of(name, display == null ? "" : display, policy, budget.limitUsd(), budget.period()))
             .map(rows -> {
@@ -76,7 +80,7 @@ final class OrgsApi {
       fields.refuse("version", "is required (the version you read)");
     }
     fields.check();
-    return Tx.<JsonObject>audited(pool, tx -> read(tx, org).compose(before -> {
+    return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before -> {
       checkVersion(before, version);
       return tx.preparedQuery("UPDATE orgs SET display = COALESCE($2, display), policy = $3, version = version + 1 "
               + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
@@ -91,7 +95,7 @@ final class OrgsApi {
   Future<Reply> delete(Call call) {
     String org = call.param("org");
     call.require(org, Permission.ORG_DELETE);
-    return Tx.<Void>audited(pool, tx -> read(tx, org).compose(before ->
+    return versions.<Void>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
             tx.preparedQuery("DELETE FROM orgs WHERE name = $1").execute(Tuple.of(org))
                 .map(rows -> new Tx.Change<Void>(null, call.audit("org.delete", "org:" + org, before, null)))))
         .map(v -> Reply.noContent());
@@ -103,7 +107,7 @@ final class OrgsApi {
     Fields fields = call.fields();
     Budget budget = budget(fields, fields.body());
     fields.check();
-    return Tx.<JsonObject>audited(pool, tx -> read(tx, org).compose(before ->
+    return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
         tx.preparedQuery("UPDATE orgs SET budget_usd = $2, budget_period = $3, version = version + 1 "
                 + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
             .execute(Tuple.of(org, budget.limitUsd(), budget.period()))

@@ -4,8 +4,7 @@ import io.tollgate.controlplane.api.ApiError;
 import io.tollgate.controlplane.api.Call;
 import io.tollgate.controlplane.api.Fields;
 import io.tollgate.controlplane.api.Reply;
-import io.tollgate.controlplane.snapshot.ConfigPublisher;
-import io.tollgate.controlplane.snapshot.SnapshotStore;
+import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.function.Function;
-import java.util.logging.Logger;
 
 /**
  * The shared catalogue (backends, models, routes, limit policies): anyone signed in reads, platform
@@ -28,20 +26,16 @@ import java.util.logging.Logger;
  */
 public final class CatalogApi {
 
-  private static final Logger LOG = Logger.getLogger(CatalogApi.class.getName());
-
   private final Pool pool;
   private final CatalogResource resource;
-  private final SnapshotStore snapshots;
-  private final ConfigPublisher publisher;
+  private final ConfigVersions versions;
   private final Function<String, Future<Void>> afterPolicyChange;
 
-  public CatalogApi(Pool pool, CatalogResource resource, SnapshotStore snapshots, ConfigPublisher publisher,
+  public CatalogApi(Pool pool, CatalogResource resource, ConfigVersions versions,
                     Function<String, Future<Void>> afterPolicyChange) {
     this.pool = pool;
     this.resource = resource;
-    this.snapshots = snapshots;
-    this.publisher = publisher;
+    this.versions = versions;
     this.afterPolicyChange = afterPolicyChange;
   }
 
@@ -127,27 +121,13 @@ public final class CatalogApi {
   private Future<Committed> change(Call call, String verb, String id, Function<SqlConnection, Future<Void>> work,
                                    boolean mustExist) {
     String target = resource.kind() + ":" + id;
-    return Tx.<Committed>audited(pool, tx -> (mustExist ? read(tx, id) : Future.<JsonObject>succeededFuture(null))
-            .compose(before -> work.apply(tx)
-                .compose(v -> verb.equals("delete") ? Future.<JsonObject>succeededFuture(null) : read(tx, id))
-                .compose(after -> snapshots.refresh(tx, call.caller().actor())
-                    .map(version -> new Tx.Change<>(new Committed(after, version),
-                        call.audit(resource.kind() + "." + verb, target, before,
-                            after == null ? null : after.copy().put("configVersion", version)))))))
-        .compose(committed -> announce(committed, id).map(committed));
-  }
-
-  private Future<Void> announce(Committed committed, String id) {
-    Future<Void> keys = resource == CatalogResources.POLICIES ? afterPolicyChange.apply(id) : Future.succeededFuture();
-    if (committed.version() == null) {
-      return keys;
-    }
-    // Committed already: a failed announcement only delays the gateways until their next poll.
-    return keys.compose(v -> publisher.publish(committed.version()).recover(failure -> {
-      LOG.warning("config version " + committed.version() + " stored, but announcing it failed (" + failure
-          + "); gateways pick it up on their next poll");
-      return Future.succeededFuture();
-    }));
+    return versions.<JsonObject>audited(pool, call.caller().actor(), tx ->
+            (mustExist ? read(tx, id) : Future.<JsonObject>succeededFuture(null))
+                .compose(before -> work.apply(tx)
+                    .compose(v -> verb.equals("delete") ? Future.<JsonObject>succeededFuture(null) : read(tx, id))
+                    .map(after -> new Tx.Change<>(after, call.audit(resource.kind() + "." + verb, target, before, after)))))
+        .compose(after -> (resource == CatalogResources.POLICIES ? afterPolicyChange.apply(id) : Future.<Void>succeededFuture())
+            .map(new Committed(after, null)));
   }
 
   private Future<JsonObject> read(SqlClient client, String id) {

@@ -86,6 +86,21 @@ class CatalogSnapshotTest {
   }
 
   @Test
+  void orgBudgetsAndPoliciesAreInTheSnapshotToo() throws Exception {
+    created(cp.post("/api/v1/policies", root, new JsonObject().put("name", "team")
+        .put("limits", new JsonObject().put("requestsPerMinute", 100).put("tokensPerMinute", 5000))));
+    long before = latest().getLong("version");
+    created(cp.post("/api/v1/orgs", root, new JsonObject().put("name", "acme").put("policy", "team")
+        .put("budget", new JsonObject().put("limitUsd", 25).put("period", "day"))));
+    JsonObject next = latest();
+    assertEquals(before + 1, next.getLong("version"));
+    JsonObject org = next.getJsonObject("snapshot").getJsonArray("orgs").getJsonObject(0);
+    assertEquals(new JsonObject().put("id", "acme").put("limits", new JsonObject().put("requestsPerMinute", 100)
+        .put("tokensPerMinute", 5000)).put("budget", new JsonObject().put("limitUsd", 25.0).put("period", "day")), org);
+    ConfigHolder.fromRaw(next.getJsonObject("snapshot"));
+  }
+
+  @Test
   void anInvalidConfigIsRefusedWithEveryReasonAndChangesNothing() throws Exception {
     long version = latest().getLong("version");
     long audit = cp.schema.count("SELECT count(*) FROM $S.audit_log");
