@@ -20,6 +20,8 @@ public final class Svg {
   private static final int RIGHT = 16;
   private static final int TOP = 32;
   private static final int BOTTOM = 44;
+  /** Room above the highest value, so the legend does not sit on the data. */
+  private static final double HEADROOM = 1.15;
 
   private Svg() {
   }
@@ -48,6 +50,7 @@ public final class Svg {
     double xStep = niceStep((xMax - Math.min(0, xMin)) / 6);
     double x0 = Math.floor(Math.min(xMin, Math.max(0, xMin)) / xStep) * xStep;
     double x1 = Math.ceil(xMax / xStep) * xStep;
+    yMax *= HEADROOM;
     double yStep = niceStep(Math.max(yMax, 1e-9) / 5);
     double y1 = Math.ceil(Math.max(yMax, 1e-9) / yStep) * yStep;
     axes(svg, x0, x1, xStep, 0, y1, yStep, xLabel, yLabel);
@@ -83,6 +86,7 @@ public final class Svg {
     if (groups.isEmpty() || yMax <= 0) {
       return empty(svg);
     }
+    yMax *= HEADROOM;
     double yStep = niceStep(yMax / 5);
     double y1 = Math.ceil(yMax / yStep) * yStep;
     yAxis(svg, 0, y1, yStep, yLabel);
