@@ -1,0 +1,103 @@
+package io.tollgate.controlplane.cli;
+
+import org.yaml.snakeyaml.Yaml;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Options every command takes. Endpoint and token come from the flag, else the environment
+ * (TOLLGATE_ENDPOINT, TOLLGATE_TOKEN), else the config file (--config, TOLLGATE_ADMIN_CONFIG or
+ * ~/.config/tollgate/admin.yaml, with keys {@code endpoint} and {@code token}).
+ */
+public final class Globals {
+
+  static final String DEFAULT_ENDPOINT = "http://localhost:8090";
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
+  @Option(names = "--endpoint", description = "Control plane base URL (env TOLLGATE_ENDPOINT; default " + DEFAULT_ENDPOINT + ").")
+  String endpoint;
+
+  @Option(names = "--token", description = "Admin token (env TOLLGATE_TOKEN).")
+  String token;
+
+  @Option(names = "--config", description = "CLI config file (env TOLLGATE_ADMIN_CONFIG; default ~/.config/tollgate/admin.yaml).")
+  Path config;
+
+  @Option(names = {"-o", "--output"}, description = "table (default) or json.", defaultValue = "table")
+  String output;
+
+  Output out() {
+    return new Output(spec.commandLine().getOut(), "json".equalsIgnoreCase(output));
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  ApiClient client() {
+    Map<String, String> env = AdminCli.environment();
+    Map<String, Object> file = readConfig(env);
+    String url = first(endpoint, env.get("TOLLGATE_ENDPOINT"), (String) file.get("endpoint"), DEFAULT_ENDPOINT);
+    String bearer = first(token, env.get("TOLLGATE_TOKEN"), (String) file.get("token"), null);
+    if (bearer == null) {
+      throw new ApiClient.ApiException(ExitCodes.USAGE, "no token: pass --token, set TOLLGATE_TOKEN or put token: in "
+          + configPath(env));
+    }
+    return new ApiClient(URI.create(url.endsWith("/") ? url : url + "/"), bearer);
+  }
+
+  /** Runs a command against the API; failures become a message on stderr and their exit code. */
+  int run(Function<ApiClient, Integer> command) {
+    try {
+      return command.apply(client());
+    } catch (ApiClient.ApiException e) {
+      err().println("tollgate-admin: " + e.getMessage());
+      err().flush();
+      return e.exitCode;
+    }
+  }
+
+  private Path configPath(Map<String, String> env) {
+    if (config != null) {
+      return config;
+    }
+    String fromEnv = env.get("TOLLGATE_ADMIN_CONFIG");
+    return fromEnv != null ? Path.of(fromEnv) : Path.of(System.getProperty("user.home"), ".config", "tollgate", "admin.yaml");
+  }
+
+  private Map<String, Object> readConfig(Map<String, String> env) {
+    Path path = configPath(env);
+    if (!Files.isRegularFile(path)) {
+      return Map.of();
+    }
+    try (Reader reader = Files.newBufferedReader(path)) {
+      Object loaded = new Yaml().load(reader);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> map = loaded instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+      return map;
+    } catch (IOException e) {
+      throw new ApiClient.ApiException(ExitCodes.USAGE, "cannot read " + path + ": " + e.getMessage());
+    }
+  }
+
+  private static String first(String... values) {
+    for (String value : values) {
+      if (value != null && !value.isBlank()) {
+        return value;
+      }
+    }
+    return null;
+  }
+}
