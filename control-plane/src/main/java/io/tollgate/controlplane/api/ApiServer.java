@@ -41,9 +41,9 @@ public final class ApiServer {
                                          KeyRecordPublisher keyRecords) {
     ApiServer api = new ApiServer(new Authenticator(pool, settings.bootstrapToken()));
     ConfigVersions versions = new ConfigVersions(new SnapshotStore(), new ConfigPublisher(redis, settings.redisPrefix()));
-    OrgsApi orgs = new OrgsApi(pool, versions);
-    UsersApi users = new UsersApi(pool);
     KeysApi keys = new KeysApi(pool, new KeySecrets(settings.keyPepper()), keyRecords);
+    OrgsApi orgs = new OrgsApi(pool, versions, keys);
+    UsersApi users = new UsersApi(pool);
 
     Router router = Router.router(vertx);
     router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));

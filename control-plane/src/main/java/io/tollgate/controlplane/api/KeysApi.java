@@ -194,6 +194,29 @@ final class KeysApi {
     return current.compose(v -> publisher.put(key.previousHash(), previous));
   }
 
+  /** The keys of an org with their hashes (server side only), e.g. before the org is deleted. */
+  Future<List<Object>> storedOf(SqlClient client, String org) {
+    return client.preparedQuery(SELECT + "WHERE k.org = $1").execute(Tuple.of(org)).map(rows -> {
+      List<Object> keys = new ArrayList<>();
+      for (Row row : rows) {
+        keys.add(new StoredKey(row.getJsonObject("j"), row.getString("key_hash"), row.getString("rotated_from_hash")));
+      }
+      return keys;
+    });
+  }
+
+  /** Revokes at the gateways every key given (their org is gone): current and previous secrets. */
+  Future<Void> revokeAtGateways(List<Object> keys) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Object item : keys) {
+      StoredKey key = (StoredKey) item;
+      JsonObject revoked = KeyRecords.of(key.json()).put("revoked", true);
+      chain = chain.compose(v -> publisher.put(key.hash(), revoked))
+          .compose(v -> key.previousHash() == null ? Future.succeededFuture() : publisher.put(key.previousHash(), revoked));
+    }
+    return chain;
+  }
+
   /** After a limit policy changed: every key naming it gets its record rewritten with the new limits. */
   Future<Void> republishPolicy(String policy) {
     return pool.preparedQuery(SELECT + "WHERE k.policy = $1").execute(Tuple.of(policy)).compose(rows -> {

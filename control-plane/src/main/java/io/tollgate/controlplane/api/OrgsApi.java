@@ -28,9 +28,12 @@ final class OrgsApi {
   /** Org policies and budgets are part of the gateways' snapshot. */
   private final ConfigVersions versions;
 
-  OrgsApi(Pool pool, ConfigVersions versions) {
+  private final KeysApi keys;
+
+  OrgsApi(Pool pool, ConfigVersions versions, KeysApi keys) {
     this.pool = pool;
     this.versions = versions;
+    this.keys = keys;
   }
 
   Future<Reply> create(Call call) {
@@ -95,9 +98,12 @@ final class OrgsApi {
   Future<Reply> delete(Call call) {
     String org = call.param("org");
     call.require(org, Permission.ORG_DELETE);
-    return versions.<Void>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
-            tx.preparedQuery("DELETE FROM orgs WHERE name = $1").execute(Tuple.of(org))
-                .map(rows -> new Tx.Change<Void>(null, call.audit("org.delete", "org:" + org, before, null)))))
+    // Its keys go with it (cascade), so the gateways must refuse them too, once committed.
+    return versions.<List<Object>>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
+            keys.storedOf(tx, org).compose(orgKeys -> tx.preparedQuery("DELETE FROM orgs WHERE name = $1")
+                .execute(Tuple.of(org))
+                .map(rows -> new Tx.Change<>(orgKeys, call.audit("org.delete", "org:" + org, before, null))))))
+        .compose(keys::revokeAtGateways)
         .map(v -> Reply.noContent());
   }
 

@@ -79,6 +79,36 @@ class AuditAndErrorsTest {
   }
 
   @Test
+  void catalogueAndOrgChangesAreAuditedToo() throws Exception {
+    long start = auditRows();
+    assertEquals(201, cp.post("/api/v1/backends", root, new JsonObject().put("id", "ab").put("url", "http://h:1")).status());
+    assertEquals(201, cp.post("/api/v1/models", root, new JsonObject().put("name", "am")
+        .put("prices", new JsonObject().put("promptPerMillion", 1).put("completionPerMillion", 2))).status());
+    assertEquals(201, cp.post("/api/v1/routes", root, new JsonObject().put("model", "am")
+        .put("backends", new JsonArray().add("ab"))).status());
+    assertEquals(201, cp.post("/api/v1/policies", root, new JsonObject().put("name", "ap")
+        .put("limits", new JsonObject().put("requestsPerMinute", 1))).status());
+    assertEquals(200, cp.put("/api/v1/policies/ap", root, new JsonObject()
+        .put("limits", new JsonObject().put("requestsPerMinute", 2)).put("version", 1)).status());
+    assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "ao")).status());
+    assertEquals(200, cp.put("/api/v1/orgs/ao", root, new JsonObject().put("policy", "ap").put("version", 1)).status());
+    assertEquals(204, cp.call(HttpMethod.DELETE, "/api/v1/orgs/ao", root, null).status());
+    assertEquals(204, cp.call(HttpMethod.DELETE, "/api/v1/routes/am", root, null).status());
+    assertEquals(204, cp.call(HttpMethod.DELETE, "/api/v1/models/am", root, null).status());
+    assertEquals(204, cp.call(HttpMethod.DELETE, "/api/v1/backends/ab", root, null).status());
+    assertEquals(204, cp.call(HttpMethod.DELETE, "/api/v1/policies/ap", root, null).status());
+    List<Map<String, Object>> rows = cp.schema.rows("SELECT action, target, before IS NOT NULL AS has_before, "
+        + "after IS NOT NULL AS has_after FROM $S.audit_log ORDER BY id OFFSET " + start);
+    assertEquals(List.of("backend.create", "model.create", "route.create", "policy.create", "policy.update",
+        "org.create", "org.update", "org.delete", "route.delete", "model.delete", "backend.delete", "policy.delete"),
+        rows.stream().map(r -> r.get("action")).toList());
+    assertEquals("policy:ap", rows.get(4).get("target"));
+    assertEquals(Boolean.TRUE, rows.get(4).get("has_before"));
+    assertEquals(Boolean.TRUE, rows.get(4).get("has_after"));
+    assertEquals(Boolean.FALSE, rows.get(11).get("has_after"));
+  }
+
+  @Test
   void aFailedTransactionLeavesNoAuditRow() throws Exception {
     assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "dup")).status());
     long before = auditRows();

@@ -91,6 +91,17 @@ class KeyPropagationTest {
     assertTrue(third.startsWith("tg-"));
   }
 
+  @Test
+  void deletingAnOrgRevokesItsKeysAtTheGateways() throws Exception {
+    assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "doomed")).status());
+    String secret = cp.post("/api/v1/orgs/doomed/keys", root, new JsonObject().put("id", "d")).json().getString("secret");
+    assertEquals(200, awaitStatus(0, secret, 200, 1_000));
+    assertEquals(200, awaitStatus(1, secret, 200, 1_000));
+    assertEquals(204, cp.call(HttpMethod.DELETE, "/api/v1/orgs/doomed", root, null).status());
+    assertEquals(401, awaitStatus(0, secret, 401, 1_000));
+    assertEquals(401, awaitStatus(1, secret, 401, 1_000));
+  }
+
   private static int awaitStatus(int replica, String secret, int wanted, long timeoutMillis) throws Exception {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     int status;
