@@ -314,6 +314,8 @@ public final class ProxyExchange {
   private void resumeUpstream() {
     if (upstreamPaused && !finished) {
       upstreamPaused = false;
+      // The idle clock restarts: the backend was silent because we paused it, not because it hung.
+      lastUpstreamDataNanos = System.nanoTime();
       upstreamResponse.resume();
     }
   }

@@ -79,6 +79,25 @@ class ResilienceTest {
   }
 
   @Test
+  void aClientPausedLongerThanTheIdleTimeoutIsNotTimedOutWhenItResumes() throws Exception {
+    bed = TestBed.builder().simulators(1).simulatorConfig(c -> c.withInterTokenMillis(0.05).withMaxModelLen(100_000))
+        .timeouts(new io.tollgate.gateway.config.ModelRoute.RouteTimeouts(1_000, 5_000, 600)).start();
+    AtomicLong bytesRead = new AtomicLong();
+    NetSocket socket = rawStream(30_000, bytesRead);
+    waitFor("first bytes", 5_000, () -> bytesRead.get() > 0);
+    socket.pause();
+    waitFor("the simulator to pause the stream", 10_000, () -> bed.sim(1).stats().pausedStreams() >= 1);
+    Thread.sleep(1_500); // well past the 600 ms idle timeout: the backend is silent because we paused it
+    socket.resume();
+    waitFor("the stream to complete", 30_000, () -> bed.sim(1).stats().completed() == 1);
+    UsageEvent event = bed.usage.awaitEvents(1, 10_000).get(0);
+    assertEquals(200, event.status());
+    assertEquals(null, event.errorKind(), "no idle timeout for a stream paused by its client");
+    assertEquals(30_000, event.completionTokens());
+    socket.close();
+  }
+
+  @Test
   void aClientThatDisconnectsMidStreamAbortsTheGeneration() throws Exception {
     bed = TestBed.builder().simulators(1).simulatorConfig(c -> c.withInterTokenMillis(10)).start();
     AtomicLong bytesRead = new AtomicLong();
