@@ -3,6 +3,7 @@ package io.tollgate.controlplane;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
 import io.vertx.core.Vertx;
 
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /** {@code java -jar tollgate-control-plane.jar}: settings from the environment (docs/control-plane.md). */
@@ -21,7 +22,9 @@ public final class ControlPlaneMain {
           LOG.info("control plane listening on :" + plane.port() + " (schema " + settings.schema() + ")");
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-              plane.close().eventually(vertx::close).toCompletionStage().toCompletableFuture().get();
+              plane.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+              // Awaited on its own: a continuation chained after vertx.close() has no event loop to run on.
+              vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
               LOG.warning("shutdown: " + e);
             }
