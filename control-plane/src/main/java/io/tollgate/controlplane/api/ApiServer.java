@@ -6,6 +6,7 @@ import io.tollgate.controlplane.catalog.CatalogResource;
 import io.tollgate.controlplane.snapshot.ConfigPublisher;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.snapshot.SnapshotStore;
+import io.tollgate.controlplane.spend.SpendReader;
 import io.vertx.redis.client.Redis;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
 import io.tollgate.controlplane.keys.KeyRecordPublisher;
@@ -42,7 +43,7 @@ public final class ApiServer {
     ApiServer api = new ApiServer(new Authenticator(pool, settings.bootstrapToken()));
     ConfigVersions versions = new ConfigVersions(new SnapshotStore(), new ConfigPublisher(redis, settings.redisPrefix()));
     KeysApi keys = new KeysApi(pool, new KeySecrets(settings.keyPepper()), keyRecords);
-    OrgsApi orgs = new OrgsApi(pool, versions, keys);
+    OrgsApi orgs = new OrgsApi(pool, versions, keys, new SpendReader(redis, settings.redisPrefix()));
     UsersApi users = new UsersApi(pool);
 
     Router router = Router.router(vertx);

@@ -3,6 +3,7 @@ package io.tollgate.controlplane.api;
 import io.tollgate.controlplane.auth.Role;
 import io.tollgate.controlplane.auth.Role.Permission;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
+import io.tollgate.controlplane.spend.SpendReader;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -12,6 +13,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 
@@ -30,7 +32,10 @@ final class OrgsApi {
 
   private final KeysApi keys;
 
-  OrgsApi(Pool pool, ConfigVersions versions, KeysApi keys) {
+  private final SpendReader spend;
+
+  OrgsApi(Pool pool, ConfigVersions versions, KeysApi keys, SpendReader spend) {
+    this.spend = spend;
     this.pool = pool;
     this.versions = versions;
     this.keys = keys;
@@ -123,7 +128,7 @@ final class OrgsApi {
             }))).map(Reply::ok);
   }
 
-  /** Budgets of the org and of each of its keys (billing sees money, not credentials). */
+  /** Budgets and spend of the org and of each of its keys (billing sees money, not credentials). */
   Future<Reply> spend(Call call) {
     String org = call.param("org");
     call.require(org, Permission.SPEND_READ);
@@ -131,11 +136,12 @@ final class OrgsApi {
                 + "budget_usd::float8, 'period', budget_period) AS j FROM api_keys WHERE org = $1 AND budget_usd IS NOT NULL "
                 + "ORDER BY id")
             .execute(Tuple.of(org))
-            .map(rows -> {
+            .compose(rows -> {
               JsonArray keys = new JsonArray();
               rows.forEach(row -> keys.add(row.getJsonObject("j")));
-              return Reply.ok(new JsonObject().put("org", org).put("budget", json.getValue("budget"))
-                  .put("keyBudgets", keys));
+              JsonObject budget = json.getJsonObject("budget");
+              return spend.fill(org, budget, keys, Instant.now())
+                  .map(v -> Reply.ok(new JsonObject().put("org", org).put("budget", budget).put("keyBudgets", keys)));
             }));
   }
 

@@ -157,6 +157,21 @@ class AuditAndErrorsTest {
   }
 
   @Test
+  void spendShowsWhatTheGatewaysChargedThisPeriod() throws Exception {
+    assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "payer")
+        .put("budget", new JsonObject().put("limitUsd", 10).put("period", "day"))).status());
+    assertEquals(201, cp.post("/api/v1/orgs/payer/keys", root, new JsonObject().put("id", "pk")
+        .put("budget", new JsonObject().put("limitUsd", 2))).status());
+    java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+    String tag = "{" + cp.redisPrefix + ":payer}";
+    cp.redisSet(tag + ":o:spend:d" + today, "1250000");
+    cp.redisSet(tag + ":k:pk:spend:m" + today.toString().substring(0, 7), "500000");
+    JsonObject spend = cp.get("/api/v1/orgs/payer/spend", root).json();
+    assertEquals(1.25, spend.getJsonObject("budget").getDouble("spentUsd"));
+    assertEquals(0.5, spend.getJsonArray("keyBudgets").getJsonObject(0).getDouble("spentUsd"));
+  }
+
+  @Test
   void theBootstrapTokenRetiresOnceAPlatformAdminExists() throws Exception {
     assertEquals(401, cp.get("/api/v1/me", cp.bootstrapToken).status());
     assertEquals("root@example.com", cp.get("/api/v1/me", root).json().getString("actor"));

@@ -118,15 +118,28 @@ public final class RunningControlPlane implements AutoCloseable {
     return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
+  /** Sets a Redis string (keys under this run's prefix are deleted at close). */
+  public void redisSet(String key, String value) throws Exception {
+    io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(guarded.vertx(), REDIS_URL_OPTIONS());
+    try {
+      await(redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SET).arg(key).arg(value)));
+    } finally {
+      redis.close();
+    }
+  }
+
   /** Deletes every Redis key of this run's prefix. */
   private void cleanRedis() throws Exception {
     io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(guarded.vertx(), REDIS_URL_OPTIONS());
     try {
       io.vertx.redis.client.Response keys = await(redis.send(io.vertx.redis.client.Request
           .cmd(io.vertx.redis.client.Command.KEYS).arg(redisPrefix + ":*")));
-      if (keys.size() > 0) {
-        io.vertx.redis.client.Request del = io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL);
-        keys.forEach(key -> del.arg(key.toString()));
+      io.vertx.redis.client.Response tagged = await(redis.send(io.vertx.redis.client.Request
+          .cmd(io.vertx.redis.client.Command.KEYS).arg("{" + redisPrefix + ":*")));
+      io.vertx.redis.client.Request del = io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.DEL);
+      keys.forEach(key -> del.arg(key.toString()));
+      tagged.forEach(key -> del.arg(key.toString()));
+      if (keys.size() + tagged.size() > 0) {
         await(redis.send(del));
       }
     } finally {
