@@ -53,6 +53,8 @@ public final class ApiServer {
     router.get("/api/v1/me").handler(api.handle(users::me));
     router.post("/api/v1/users").handler(api.handle(users::create));
     router.get("/api/v1/users").handler(api.handle(users::list));
+    router.post("/api/v1/users/:email/token").handler(api.handle(users::newToken));
+    router.delete("/api/v1/users/:email").handler(api.handle(users::delete));
 
     router.post("/api/v1/orgs").handler(api.handle(orgs::create));
     router.get("/api/v1/orgs").handler(api.handle(orgs::list));

@@ -41,6 +41,34 @@ final class UsersApi {
         .map(user -> Reply.created(user.copy().put("token", token)));
   }
 
+  /** A new token for a user (themself, or anyone for a platform admin); the old one stops working. */
+  Future<Reply> newToken(Call call) {
+    String email = call.param("email");
+    if (!call.caller().platformAdmin() && !email.equals(call.caller().actor())) {
+      throw ApiError.forbidden("only a platform admin may renew another user's token");
+    }
+    String token = TokenHash.newToken();
+    return Tx.<JsonObject>audited(pool, tx -> tx.preparedQuery("UPDATE users SET token_hash = $2 WHERE email = $1 "
+                + "RETURNING jsonb_build_object('email', email, 'platformAdmin', platform_admin) AS j")
+            .execute(Tuple.of(email, TokenHash.of(token)))
+            .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound("user " + email))
+                : Future.succeededFuture(rows.iterator().next().getJsonObject("j")))
+            .map(user -> new Tx.Change<>(user, call.audit("user.token", "user:" + email, null, user))))
+        .map(user -> Reply.ok(user.copy().put("token", token)));
+  }
+
+  Future<Reply> delete(Call call) {
+    call.requirePlatformAdmin();
+    String email = call.param("email");
+    return Tx.<Void>audited(pool, tx -> tx.preparedQuery("DELETE FROM users WHERE email = $1 "
+                + "RETURNING jsonb_build_object('email', email, 'platformAdmin', platform_admin) AS j")
+            .execute(Tuple.of(email))
+            .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound("user " + email))
+                : Future.succeededFuture(rows.iterator().next().getJsonObject("j")))
+            .map(before -> new Tx.Change<Void>(null, call.audit("user.delete", "user:" + email, before, null))))
+        .map(v -> Reply.noContent());
+  }
+
   Future<Reply> list(Call call) {
     call.requirePlatformAdmin();
     return pool.query("SELECT jsonb_build_object('email', email, 'platformAdmin', platform_admin) AS j FROM users "

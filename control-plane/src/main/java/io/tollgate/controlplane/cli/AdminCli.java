@@ -71,6 +71,20 @@ public final class AdminCli {
                @Option(names = "--platform-admin") boolean admin) {
       return g.run(api -> show(g, api.post("api/v1/users", new JsonObject().put("email", email).put("platformAdmin", admin))));
     }
+
+    @Command(name = "token", description = "A new token for the user (printed once); the old one stops working.")
+    int token(@Mixin Globals g, @Parameters(paramLabel = "EMAIL") String email) {
+      return g.run(api -> show(g, api.post("api/v1/users/" + segment(email) + "/token", null)));
+    }
+
+    @Command(name = "delete")
+    int delete(@Mixin Globals g, @Parameters(paramLabel = "EMAIL") String email) {
+      return g.run(api -> {
+        api.delete("api/v1/users/" + segment(email));
+        g.out().line("deleted user " + email);
+        return ExitCodes.OK;
+      });
+    }
   }
 
   @Command(name = "orgs", description = "Orgs, budgets, spend and audit trail.")

@@ -131,6 +131,15 @@ class AdminCliTest {
     assertEquals(0, run(devToken, "keys", "revoke", "cli-org", "ci").code());
     assertTrue(run(root, "orgs", "audit", "cli-org", "-o", "json").out().contains("key.revoke"));
 
+    Result renewed = run(devToken, "users", "token", "dev@example.com", "-o", "json");
+    assertEquals(0, renewed.code(), renewed.err());
+    assertEquals(ExitCodes.UNAUTHORIZED, run(devToken, "me").code(), "the old token stopped working");
+    devToken = renewed.json().getString("token");
+    assertEquals(0, run(devToken, "me").code());
+    assertEquals(0, run(root, "users", "create", "temp@example.com").code());
+    assertEquals(0, run(root, "users", "delete", "temp@example.com").code());
+    assertEquals(ExitCodes.NOT_FOUND, run(root, "users", "delete", "temp@example.com").code());
+
     assertEquals(ExitCodes.UNAUTHORIZED, run("wrong", "orgs", "list").code());
     assertEquals(ExitCodes.FORBIDDEN, run(devToken, "backends", "create", "--json",
         "{\"id\":\"x\",\"url\":\"http://h:1\"}").code());
