@@ -55,6 +55,7 @@ public final class ApiServer {
     router.get("/api/v1/users").handler(api.handle(users::list));
     router.post("/api/v1/users/:email/token").handler(api.handle(users::newToken));
     router.delete("/api/v1/users/:email").handler(api.handle(users::delete));
+    router.get("/api/v1/audit").handler(api.handle(users::audit));
 
     router.post("/api/v1/orgs").handler(api.handle(orgs::create));
     router.get("/api/v1/orgs").handler(api.handle(orgs::list));

@@ -72,6 +72,14 @@ public final class AdminCli {
       return g.run(api -> show(g, api.post("api/v1/users", new JsonObject().put("email", email).put("platformAdmin", admin))));
     }
 
+    @Command(name = "audit", description = "The whole audit log, newest first.")
+    int audit(@Mixin Globals g, @Option(names = "--target", description = "e.g. route:llama, org:acme/key:ci") String target,
+              @Option(names = "--limit", defaultValue = "100") int limit) {
+      String query = "?limit=" + limit + (target == null ? "" : "&target=" + java.net.URLEncoder.encode(target,
+          java.nio.charset.StandardCharsets.UTF_8));
+      return g.run(api -> show(g, api.get("api/v1/audit" + query)));
+    }
+
     @Command(name = "token", description = "A new token for the user (printed once); the old one stops working.")
     int token(@Mixin Globals g, @Parameters(paramLabel = "EMAIL") String email) {
       return g.run(api -> show(g, api.post("api/v1/users/" + segment(email) + "/token", null)));

@@ -20,13 +20,20 @@ public final class SnapshotStore {
 
   private final SnapshotRules rules = new SnapshotRules();
 
+  private record Checked(JsonObject snapshot, java.util.List<ApiError.FieldError> errors) {
+  }
+
   /** The new version, or null when the change did not alter the snapshot. */
   public Future<Long> refresh(SqlConnection tx, String actor) {
     // One writer of versions at a time: the next version number is max + 1.
     return tx.query("LOCK TABLE config_versions IN EXCLUSIVE MODE").execute()
         .compose(locked -> SnapshotBuilder.build(tx))
-        .compose(snapshot -> {
-          var errors = rules.check(snapshot);
+        // Schema validation is CPU work: off the event loop.
+        .compose(snapshot -> io.vertx.core.Vertx.currentContext().owner()
+            .executeBlocking(() -> rules.check(snapshot), false).map(errors -> new Checked(snapshot, errors)))
+        .compose(checked -> {
+          JsonObject snapshot = checked.snapshot();
+          var errors = checked.errors();
           if (!errors.isEmpty()) {
             return Future.failedFuture(new ApiError(422, "the change makes an invalid config: " + errors.size()
                 + " problem(s); nothing was changed", errors));

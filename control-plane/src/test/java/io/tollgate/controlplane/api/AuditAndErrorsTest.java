@@ -106,6 +106,9 @@ class AuditAndErrorsTest {
     assertEquals(Boolean.TRUE, rows.get(4).get("has_before"));
     assertEquals(Boolean.TRUE, rows.get(4).get("has_after"));
     assertEquals(Boolean.FALSE, rows.get(11).get("has_after"));
+    JsonArray policyTrail = cp.get("/api/v1/audit?target=policy:ap", root).array();
+    assertEquals(List.of("policy.delete", "policy.update", "policy.create"),
+        policyTrail.stream().map(e -> ((JsonObject) e).getString("action")).toList());
   }
 
   @Test

@@ -104,6 +104,7 @@ class RoleMatrixTest {
     cases.add(new Case("create user", r -> new Request(HttpMethod.POST, "/api/v1/users",
         new JsonObject().put("email", "new-" + r + "@example.com").put("platformAdmin", false)), NONE, false));
     cases.add(new Case("list users", r -> get("/api/v1/users"), NONE, false));
+    cases.add(new Case("platform audit", r -> get("/api/v1/audit"), NONE, false));
     cases.add(new Case("renew another's token", r -> new Request(HttpMethod.POST, "/api/v1/users/x-" + r
         + "@example.com/token", null), NONE, false));
     cases.add(new Case("delete user", r -> new Request(HttpMethod.DELETE, "/api/v1/users/x-" + r + "@example.com",
