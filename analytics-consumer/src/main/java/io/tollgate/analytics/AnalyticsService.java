@@ -39,7 +39,8 @@ public final class AnalyticsService {
       Pool pool = Database.pool(vertx, settings.postgres());
       UsageConsumer consumer = new UsageConsumer(settings.rabbitmq(), new UsageWriter(pool));
       return vertx.deployVerticle(consumer)
-          .compose(id -> ApiServer.start(vertx, settings.api(), pool, () -> health(consumer))
+          .compose(id -> ApiServer.start(vertx, settings.api(), pool, () -> health(consumer),
+              new io.tollgate.analytics.api.AnalyticsMetrics(consumer::metrics))
               .map(api -> new AnalyticsService(vertx, pool, consumer, id, api)))
           .onFailure(failure -> pool.close());
     });

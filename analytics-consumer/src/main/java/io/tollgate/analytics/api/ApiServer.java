@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 
 /**
  * The analytics HTTP API (config/openapi/analytics.yaml): usage, reliability and CSV export under
- * {@code /v1}, behind a bearer token; {@code /health} open for probes.
+ * {@code /v1}, behind a bearer token; {@code /health} and {@code /metrics} open for probes and Prometheus.
  */
 public final class ApiServer {
 
@@ -30,7 +30,8 @@ public final class ApiServer {
     this.server = server;
   }
 
-  public static Future<ApiServer> start(Vertx vertx, ApiSettings settings, Pool pool, Supplier<JsonObject> health) {
+  public static Future<ApiServer> start(Vertx vertx, ApiSettings settings, Pool pool, Supplier<JsonObject> health,
+                                        AnalyticsMetrics metrics) {
     Orgs orgs = new Orgs(pool);
     UsageEndpoint usage = new UsageEndpoint(pool, orgs);
     ReliabilityEndpoint reliability = new ReliabilityEndpoint(pool, orgs);
@@ -39,6 +40,9 @@ public final class ApiServer {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(health.get().toBuffer()));
+    // Open like /health, for Prometheus; it carries counts, no tenant data.
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
     router.route("/v1/*").handler(new BearerAuth(settings.token()));
     router.get("/v1/orgs/:org/usage").handler(ctx -> run(ctx, usage::handle));
     router.get("/v1/orgs/:org/usage/export").handler(ctx -> run(ctx, export::handle));

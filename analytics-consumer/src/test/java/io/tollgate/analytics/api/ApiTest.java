@@ -247,6 +247,12 @@ class ApiTest {
     RunningAnalytics.Reply health = analytics.get("/health", null);
     assertEquals(200, health.status(), "health needs no token");
     assertEquals(EVENTS, health.json().getJsonObject("ingest").getLong("inserted"));
+    RunningAnalytics.Reply metrics = analytics.get("/metrics", null);
+    assertEquals(200, metrics.status(), "metrics need no token");
+    String text = metrics.body().toString();
+    assertTrue(text.contains("tollgate_analytics_events_total{outcome=\"inserted\"} " + EVENTS + ".0"), text);
+    assertTrue(text.contains("tollgate_analytics_batches_total"), text);
+    assertTrue(text.contains("jvm_memory_used_bytes"), text);
   }
 
   @Test

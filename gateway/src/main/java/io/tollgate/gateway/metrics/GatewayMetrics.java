@@ -135,8 +135,12 @@ public final class GatewayMetrics {
     Gauge.builder(name, source, value).description(description).tags(tags).strongReference(true).register(registry);
   }
 
+  /** Micrometer holds a function counter's source weakly; these references keep them alive. */
+  private final List<Object> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** Registers a counter whose value is read from a monotonic source at scrape time. */
   public void monotonic(String name, String description, Supplier<Number> value, String... tags) {
+    sources.add(value);
     io.micrometer.core.instrument.FunctionCounter.builder(name, value, v -> v.get().doubleValue())
         .description(description).tags(tags).register(registry);
   }
