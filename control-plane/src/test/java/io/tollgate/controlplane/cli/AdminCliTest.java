@@ -81,11 +81,13 @@ class AdminCliTest {
     long version = configVersion();
     assertEquals(500.0, cp.get("/api/v1/orgs/acme", root).json().getJsonObject("budget").getDouble("limitUsd"));
 
+    long auditAfterFirst = cp.schema.count("SELECT count(*) FROM $S.audit_log");
     Result second = run(root, "apply", "-f", EXAMPLE.toString());
     assertEquals(0, second.code(), second.err());
     assertTrue(second.out().contains("no changes"), second.out());
     assertEquals(version, configVersion(), "the second apply made no config version");
     long audit = cp.schema.count("SELECT count(*) FROM $S.audit_log");
+    assertEquals(auditAfterFirst, audit, "the second apply changed nothing at all");
 
     // Drop small-model (and its route, and the fallback to it) and move gpu-b's URL.
     String reduced = Files.readString(EXAMPLE)
