@@ -93,8 +93,7 @@ final class KeysApi {
                 orNull(settings.streams()), orNull(settings.budgetUsd()), orNull(settings.period()),
                 orNull(settings.expiresAt()))))
             .compose(rows -> read(tx, org, id))
-            .map(key -> new Tx.Change<>(key, call.audit("key.create", target(org, id), null, key.json())))))
-        .compose(key -> publish(key).map(key))
+            .map(key -> new Tx.Change<>(key, call.audit("key.create", target(org, id), null, key.json())))), this::publishOrRollBack)
         // The secret appears here and nowhere else, ever.
         .map(key -> Reply.created(key.json().copy().put("secret", secret)));
   }
@@ -132,8 +131,7 @@ final class KeysApi {
               .compose(rows -> read(tx, org, id))
               .map(after -> new Tx.Change<>(after, call.audit("key.update", target(org, id), before.json(),
                   after.json())));
-        }))
-        .compose(key -> publish(key).map(key))
+        }), this::publishOrRollBack)
         .map(key -> Reply.ok(key.json()));
   }
 
@@ -146,8 +144,7 @@ final class KeysApi {
                     + "WHERE org = $1 AND id = $2").execute(Tuple.of(org, id))
                 .compose(rows -> read(tx, org, id))
                 .map(after -> new Tx.Change<>(after, call.audit("key.revoke", target(org, id), before.json(),
-                    after.json())))))
-        .compose(key -> publish(key).map(key))
+                    after.json())))), this::publishOrRollBack)
         .map(key -> Reply.ok(key.json()));
   }
 
@@ -175,9 +172,18 @@ final class KeysApi {
               .compose(rows -> read(tx, org, id))
               .map(after -> new Tx.Change<>(after, call.audit("key.rotate", target(org, id), before.json(),
                   after.json())));
-        }))
-        .compose(key -> publish(key).compose(v -> retire(key, retired[0])).map(key))
+        }), key -> publishOrRollBack(key).compose(v -> retire(key, retired[0])))
         .map(key -> Reply.ok(key.json().copy().put("secret", secret)));
+  }
+
+  /**
+   * Publishes before the transaction commits: if Redis cannot take the record, nothing changes and
+   * the caller learns it (503), rather than a revocation being stored but never reaching a gateway.
+   * If the commit fails after a successful publish, no secret was shown, so a created key is unusable.
+   */
+  private Future<Void> publishOrRollBack(StoredKey key) {
+    return publish(key).recover(failure -> Future.failedFuture(new ApiError(503,
+        "the gateways' key store (Redis) is unavailable, nothing was changed: " + failure.getMessage(), List.of())));
   }
 
   /**

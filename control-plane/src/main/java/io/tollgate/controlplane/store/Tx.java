@@ -30,6 +30,15 @@ public final class Tx {
         .recover(Tx::mapFailure);
   }
 
+  /**
+   * As {@link #audited(Pool, Function)}, then runs {@code beforeCommit} with the result while the
+   * transaction is still open: if it fails, nothing is committed.
+   */
+  public static <T> Future<T> audited(Pool pool, Function<SqlConnection, Future<Change<T>>> work,
+                                      Function<T, Future<Void>> beforeCommit) {
+    return audited(pool, tx -> work.apply(tx).compose(change -> beforeCommit.apply(change.result()).map(change)));
+  }
+
   public static <T> Future<T> mapFailure(Throwable failure) {
     if (failure instanceof PgException pg) {
       String code = pg.getSqlState();

@@ -34,12 +34,12 @@ public final class RunningControlPlane implements AutoCloseable {
   private final HttpClient client;
   private final Context context;
 
-  private RunningControlPlane(GuardedVertx guarded, TestSchema schema) throws Exception {
+  private RunningControlPlane(GuardedVertx guarded, TestSchema schema, String redisUrl) throws Exception {
     this.guarded = guarded;
     this.schema = schema;
     Services.requireRedis();
     ControlPlaneSettings settings = new ControlPlaneSettings(Services.PG_URL, schema.name, 0, bootstrapToken, PEPPER,
-        Services.REDIS_URL, redisPrefix);
+        redisUrl, redisPrefix);
     this.plane = await(ControlPlane.start(guarded.vertx(), settings));
     this.client = guarded.vertx().createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(plane.port()));
@@ -47,9 +47,14 @@ public final class RunningControlPlane implements AutoCloseable {
   }
 
   public static RunningControlPlane start() throws Exception {
+    return start(Services.REDIS_URL);
+  }
+
+  /** With the gateways' Redis at {@code redisUrl} (e.g. a closed port, for outages). */
+  public static RunningControlPlane start(String redisUrl) throws Exception {
     GuardedVertx guarded = GuardedVertx.create();
     TestSchema schema = TestSchema.create();
-    return new RunningControlPlane(guarded, schema);
+    return new RunningControlPlane(guarded, schema, redisUrl);
   }
 
   /** A whole answer. */
