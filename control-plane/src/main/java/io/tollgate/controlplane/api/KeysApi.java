@@ -211,8 +211,13 @@ final class KeysApi {
     });
   }
 
-  /** Revokes at the gateways every key given (their org is gone): current and previous secrets. */
+  /** Revokes at the gateways every key given (their org is going): current and previous secrets; 503 if Redis cannot. */
   Future<Void> revokeAtGateways(List<Object> keys) {
+    return revokeEach(keys).recover(failure -> Future.failedFuture(new ApiError(503,
+        "the gateways' key store (Redis) is unavailable, nothing was changed: " + failure.getMessage(), List.of())));
+  }
+
+  private Future<Void> revokeEach(List<Object> keys) {
     Future<Void> chain = Future.succeededFuture();
     for (Object item : keys) {
       StoredKey key = (StoredKey) item;

@@ -103,12 +103,12 @@ final class OrgsApi {
   Future<Reply> delete(Call call) {
     String org = call.param("org");
     call.require(org, Permission.ORG_DELETE);
-    // Its keys go with it (cascade), so the gateways must refuse them too, once committed.
+    // Its keys go with it (cascade): the gateways refuse them before the deletion commits.
     return versions.<List<Object>>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
             keys.storedOf(tx, org).compose(orgKeys -> tx.preparedQuery("DELETE FROM orgs WHERE name = $1")
                 .execute(Tuple.of(org))
-                .map(rows -> new Tx.Change<>(orgKeys, call.audit("org.delete", "org:" + org, before, null))))))
-        .compose(keys::revokeAtGateways)
+                .map(rows -> new Tx.Change<>(orgKeys, call.audit("org.delete", "org:" + org, before, null))))),
+            keys::revokeAtGateways)
         .map(v -> Reply.noContent());
   }
 

@@ -38,6 +38,13 @@ public final class ConfigVersions {
         .compose(versioned -> announce(versioned.version()).map(versioned.result()));
   }
 
+  /** As above, with {@code beforeCommit} run on the result while the transaction is still open. */
+  public <T> Future<T> audited(Pool pool, String actor, Function<SqlConnection, Future<Tx.Change<T>>> work,
+                               Function<T, Future<Void>> beforeCommit) {
+    return audited(pool, actor, tx -> work.apply(tx)
+        .compose(change -> beforeCommit.apply(change.result()).map(change)));
+  }
+
   /** Committed already: a failed announcement only delays the gateways until their next poll. */
   public Future<Void> announce(Long version) {
     if (version == null) {
