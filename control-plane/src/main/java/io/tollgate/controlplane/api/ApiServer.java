@@ -38,8 +38,12 @@ public final class ApiServer {
     this.authenticator = authenticator;
   }
 
-  public static Future<HttpServer> start(Vertx vertx, Pool pool, ControlPlaneSettings settings, Redis redis,
-                                         KeyRecordPublisher keyRecords) {
+  /** The server and its router (whose routes the OpenAPI test compares with the document). */
+  public record Started(HttpServer server, Router router) {
+  }
+
+  public static Future<Started> start(Vertx vertx, Pool pool, ControlPlaneSettings settings, Redis redis,
+                                      KeyRecordPublisher keyRecords) {
     ApiServer api = new ApiServer(new Authenticator(pool, settings.bootstrapToken()));
     ConfigVersions versions = new ConfigVersions(new SnapshotStore(), new ConfigPublisher(redis, settings.redisPrefix()));
     KeysApi keys = new KeysApi(pool, new KeySecrets(settings.keyPepper()), keyRecords);
@@ -100,7 +104,8 @@ public final class ApiServer {
 
     router.route("/api/v1/*").last().handler(ctx -> send(ctx, ApiError.notFound("route " + ctx.request().path())));
 
-    return vertx.createHttpServer().requestHandler(router).listen(settings.port());
+    return vertx.createHttpServer().requestHandler(router).listen(settings.port())
+        .map(server -> new Started(server, router));
   }
 
   /** Authenticate, parse, run, answer; every failure becomes one JSON error, mapped here only. */
