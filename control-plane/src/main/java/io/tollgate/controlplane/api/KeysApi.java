@@ -89,9 +89,9 @@ final class KeysApi {
                     + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
             .execute(Tuple.from(values(id, org, owner, KeySecrets.displayPrefix(secret),
                 hash, settings.models() == null ? new JsonArray().add("*") : settings.models(),
-                orNull(settings.policy()), orNull(settings.rpm()), orNull(settings.tpm()),
-                orNull(settings.streams()), orNull(settings.budgetUsd()), orNull(settings.period()),
-                orNull(settings.expiresAt()))))
+                settings.policy(), settings.rpm(), settings.tpm(),
+                settings.streams(), settings.budgetUsd(), settings.period(),
+                settings.expiresAt())))
             .compose(rows -> read(tx, org, id))
             .map(key -> new Tx.Change<>(key, call.audit("key.create", target(org, id), null, key.json())))), this::publishOrRollBack)
         // The secret appears here and nowhere else, ever.
@@ -121,13 +121,13 @@ final class KeysApi {
                   + "expires_at = CASE WHEN $16 THEN $17 ELSE expires_at END, "
                   + "version = version + 1 WHERE org = $1 AND id = $2")
               .execute(Tuple.from(values(org, id,
-                  body.containsKey("models"), orNull(settings.models()),
-                  body.containsKey("policy"), orNull(settings.policy()),
-                  has(body, "requestsPerMinute"), orNull(settings.rpm()),
-                  has(body, "tokensPerMinute"), orNull(settings.tpm()),
-                  has(body, "maxConcurrentStreams"), orNull(settings.streams()),
-                  body.containsKey("budget"), orNull(settings.budgetUsd()), orNull(settings.period()),
-                  body.containsKey("expiresAt"), orNull(settings.expiresAt()))))
+                  body.containsKey("models"), settings.models(),
+                  body.containsKey("policy"), settings.policy(),
+                  has(body, "requestsPerMinute"), settings.rpm(),
+                  has(body, "tokensPerMinute"), settings.tpm(),
+                  has(body, "maxConcurrentStreams"), settings.streams(),
+                  body.containsKey("budget"), settings.budgetUsd(), settings.period(),
+                  body.containsKey("expiresAt"), settings.expiresAt())))
               .compose(rows -> read(tx, org, id))
               .map(after -> new Tx.Change<>(after, call.audit("key.update", target(org, id), before.json(),
                   after.json())));
@@ -299,10 +299,7 @@ final class KeysApi {
     return "org:" + org + "/key:" + id;
   }
 
-  private static Object orNull(Object value) {
-    return value;
-  }
-
+  /** Tuple values that may be null (List.of refuses nulls). */
   static List<Object> values(Object... values) {
     List<Object> list = new ArrayList<>();
     java.util.Collections.addAll(list, values);
