@@ -92,6 +92,20 @@ class KeyPropagationTest {
   }
 
   @Test
+  void expiryAndModelAllowListReachTheGateways() throws Exception {
+    String expired = java.time.Instant.now().minusSeconds(3600).toString();
+    String secret = cp.post("/api/v1/orgs/acme/keys", root, new JsonObject().put("id", "exp").put("expiresAt", expired)
+        .put("models", new JsonArray().add("another-model"))).json().getString("secret");
+    assertEquals(401, gateways.chat(0, secret).status(), "an expired key is no key");
+    assertEquals(200, cp.call(HttpMethod.PATCH, "/api/v1/orgs/acme/keys/exp", root,
+        new JsonObject().putNull("expiresAt")).status());
+    assertEquals(403, awaitStatus(0, secret, 403, 1_000), "alive again, but not allowed this model");
+    assertEquals(200, cp.call(HttpMethod.PATCH, "/api/v1/orgs/acme/keys/exp", root,
+        new JsonObject().put("models", new JsonArray().add(GatewayReplicas.MODEL))).status());
+    assertEquals(200, awaitStatus(0, secret, 200, 1_000));
+  }
+
+  @Test
   void deletingAnOrgRevokesItsKeysAtTheGateways() throws Exception {
     assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "doomed")).status());
     String secret = cp.post("/api/v1/orgs/doomed/keys", root, new JsonObject().put("id", "d")).json().getString("secret");
