@@ -67,6 +67,7 @@ public final class ApiServer {
     router.put("/api/v1/orgs/:org").handler(api.handle(orgs::update));
     router.delete("/api/v1/orgs/:org").handler(api.handle(orgs::delete));
     router.put("/api/v1/orgs/:org/budget").handler(api.handle(orgs::setBudget));
+    router.delete("/api/v1/orgs/:org/budget").handler(api.handle(orgs::clearBudget));
     router.get("/api/v1/orgs/:org/spend").handler(api.handle(orgs::spend));
     router.get("/api/v1/orgs/:org/audit").handler(api.handle(orgs::audit));
     router.get("/api/v1/orgs/:org/members").handler(api.handle(orgs::members));

@@ -128,6 +128,19 @@ final class OrgsApi {
             }))).map(Reply::ok);
   }
 
+  Future<Reply> clearBudget(Call call) {
+    String org = call.param("org");
+    call.require(org, Permission.BUDGET_WRITE);
+    return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
+        tx.preparedQuery("UPDATE orgs SET budget_usd = NULL, budget_period = NULL, version = version + 1 "
+                + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
+            .execute(Tuple.of(org))
+            .map(rows -> {
+              JsonObject after = rows.iterator().next().getJsonObject("j");
+              return new Tx.Change<>(after, call.audit("org.budget", "org:" + org, before, after));
+            }))).map(Reply::ok);
+  }
+
   /** Budgets and spend of the org and of each of its keys (billing sees money, not credentials). */
   Future<Reply> spend(Call call) {
     String org = call.param("org");

@@ -141,11 +141,18 @@ public final class AdminCli {
       });
     }
 
-    @Command(name = "budget", description = "Sets the org's budget.")
+    @Command(name = "budget", description = "Sets the org's budget, or removes it with --clear.")
     int budget(@Mixin Globals g, @Parameters(paramLabel = "ORG") String org,
-               @Option(names = "--limit-usd", required = true) double limit,
-               @Option(names = "--period", defaultValue = "month") String period) {
-      return g.run(api -> show(g, api.put("api/v1/orgs/" + segment(org) + "/budget", AdminCli.budget(limit, period))));
+               @Option(names = "--limit-usd") Double limit,
+               @Option(names = "--period", defaultValue = "month") String period,
+               @Option(names = "--clear") boolean clear) {
+      if (clear == (limit != null)) {
+        g.err().println("tollgate-admin: give either --limit-usd or --clear");
+        g.err().flush();
+        return ExitCodes.USAGE;
+      }
+      String path = "api/v1/orgs/" + segment(org) + "/budget";
+      return g.run(api -> show(g, clear ? api.delete(path) : api.put(path, AdminCli.budget(limit, period))));
     }
 
     @Command(name = "spend")

@@ -260,8 +260,13 @@ final class ApplyCommand implements Callable<Integer> {
           api.put(one, new JsonObject().put("display", step.desired().getString("display"))
               .put("policy", step.desired().getString("policy")).put("version", version));
         }
-        if (step.fields().contains("budget") && step.desired().getJsonObject("budget") != null) {
-          api.put(one + "/budget", step.desired().getJsonObject("budget"));
+        if (step.fields().contains("budget")) {
+          JsonObject budget = step.desired().getJsonObject("budget");
+          if (budget == null) {
+            api.delete(one + "/budget");
+          } else {
+            api.put(one + "/budget", budget);
+          }
         }
       }
       default -> {

@@ -84,6 +84,8 @@ class RoleMatrixTest {
         new JsonObject().put("display", "by " + r).put("version", orgVersion())), ADMINS, true));
     cases.add(new Case("set budget", r -> new Request(HttpMethod.PUT, org + "/budget",
         new JsonObject().put("limitUsd", 100).put("period", "month")), Set.of("billing", "admin", "owner"), true));
+    cases.add(new Case("clear budget", r -> new Request(HttpMethod.DELETE, org + "/budget", null),
+        Set.of("billing", "admin", "owner"), true));
     cases.add(new Case("spend", r -> get(org + "/spend"), ALL, true));
     cases.add(new Case("audit", r -> get(org + "/audit"), Set.of("viewer", "admin", "owner"), true));
     cases.add(new Case("members", r -> get(org + "/members"), READERS, true));

@@ -94,12 +94,15 @@ class AdminCliTest {
         .replace("  - name: small-model\n    prices: {promptPerMillion: 0.02, completionPerMillion: 0.08}\n", "")
         .replace("  - model: small-model\n    backends: [gpu-b]\n", "")
         .replace("    fallback: small-model\n", "")
-        .replace("http://10.0.0.8:8000", "http://10.0.0.9:8000");
+        .replace("http://10.0.0.8:8000", "http://10.0.0.9:8000")
+        .replace("    budget: {limitUsd: 500, period: month}\n", "");
     Path file = dir.resolve("reduced.yaml");
     Files.writeString(file, reduced);
     Result kept = run(root, "apply", "-f", file.toString());
     assertEquals(0, kept.code(), kept.out() + kept.err());
     assertTrue(kept.out().contains("~ backends gpu-b (url)"), kept.out());
+    assertTrue(kept.out().contains("~ orgs acme (budget)"), kept.out());
+    assertEquals(null, cp.get("/api/v1/orgs/acme", root).json().getValue("budget"), "budget removed");
     assertTrue(kept.out().contains("! models small-model is not in the file"), kept.out());
     assertEquals(200, cp.get("/api/v1/models/small-model", root).status(), "no --prune, no deletion");
     assertEquals(200, cp.get("/api/v1/routes/small-model", root).status());
