@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.api;
 
+import io.tollgate.controlplane.auth.Authenticator;
 import io.tollgate.controlplane.auth.Role.Permission;
 import io.tollgate.controlplane.keys.KeyRecordPublisher;
 import io.tollgate.controlplane.keys.KeySecrets;
@@ -82,7 +83,8 @@ final class KeysApi {
     fields.check();
     String secret = secrets.newSecret();
     String hash = secrets.hash(secret);
-    String owner = call.caller().roles().isEmpty() && call.caller().platformAdmin() ? null : call.caller().actor();
+    // The bootstrap token is nobody: its keys have no owner.
+    String owner = Authenticator.BOOTSTRAP_ACTOR.equals(call.caller().actor()) ? null : call.caller().actor();
     return Tx.<StoredKey>audited(pool, tx -> OrgsApi.read(tx, org).compose(o -> tx.preparedQuery(
                 "INSERT INTO api_keys (id, org, owner, display_prefix, key_hash, models, policy, requests_per_minute, "
                     + "tokens_per_minute, max_concurrent_streams, budget_usd, budget_period, expires_at) "
