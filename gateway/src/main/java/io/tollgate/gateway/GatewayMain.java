@@ -100,10 +100,17 @@ public final class GatewayMain implements Callable<Integer> {
         : Future.succeededFuture(null);
     Gateway gateway;
     DemoMode.Demo demoSetup;
+    ConfigSync sync;
     try {
       demoSetup = demoStarted.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       ConfigSnapshot snapshot = demoSetup != null ? demoSetup.snapshot() : config.snapshot();
-      gateway = Gateway.start(vertx, finalSettings, config.platform(), new ConfigHolder(snapshot), usage,
+      ConfigHolder holder = new ConfigHolder(snapshot);
+      // Platform mode with a control plane: follow its config versions (docs/control-plane.md). The
+      // first fetch happens before the gateway listens, so it never serves the file's config first.
+      ConfigSyncSettings syncSettings = ConfigSyncSettings.fromEnv(System.getenv());
+      sync = syncSettings == null ? null : ConfigSync.start(vertx, syncSettings, config.platform().redis(), holder)
+          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      gateway = Gateway.start(vertx, finalSettings, config.platform(), holder, usage,
               Tracing.fromSettings(config.tracing()))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -111,11 +118,6 @@ public final class GatewayMain implements Callable<Integer> {
       vertx.close();
       return 1;
     }
-
-    // Platform mode with a control plane: follow its config versions (docs/control-plane.md).
-    ConfigSyncSettings syncSettings = ConfigSyncSettings.fromEnv(System.getenv());
-    ConfigSync sync = syncSettings == null ? null : ConfigSync.start(vertx, syncSettings, config.platform().redis(),
-        gateway.config()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     printBanner(gateway, finalSettings, config.platform(), generatedToken, demoSetup);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
