@@ -151,6 +151,7 @@ public final class Gateway {
         .compose(port -> AdminServer.start(vertx, settings, config)
             .map(admin -> {
               RoutingEndpoint.install(admin.router(), backends, config);
+              admin.runtimeStatus(() -> backends.status(config.current()));
               admin.router().get("/metrics").handler(ctx -> ctx.response()
                   .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                   .end(metrics.scrape()));

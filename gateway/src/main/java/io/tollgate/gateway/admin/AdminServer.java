@@ -21,10 +21,20 @@ public final class AdminServer {
 
   private final HttpServer server;
   private final Router router;
+  private final ConfigEndpoint config;
 
-  private AdminServer(HttpServer server, Router router) {
+  private AdminServer(HttpServer server, Router router, ConfigEndpoint config) {
     this.server = server;
     this.router = router;
+    this.config = config;
+  }
+
+  /**
+   * Runtime state shown next to the config by {@code GET /admin/config} (e.g. canary weights after
+   * an automatic rollback, ejected backends): what the config says and what the gateway does now.
+   */
+  public void runtimeStatus(java.util.function.Supplier<io.vertx.core.json.JsonObject> status) {
+    config.runtimeStatus(status);
   }
 
   /**
@@ -48,7 +58,7 @@ public final class AdminServer {
     HttpServer server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.adminHost())
         .setPort(settings.adminPort()));
-    return server.requestHandler(router).listen().map(bound -> new AdminServer(bound, router));
+    return server.requestHandler(router).listen().map(bound -> new AdminServer(bound, router, config));
   }
 
   /** Answers the router's own failures in the same error shape as the handlers. */

@@ -24,17 +24,27 @@ final class ConfigEndpoint {
 
   private final Vertx vertx;
   private final ConfigHolder holder;
+  private volatile java.util.function.Supplier<JsonObject> runtimeStatus;
 
   ConfigEndpoint(Vertx vertx, ConfigHolder holder) {
     this.vertx = vertx;
     this.holder = holder;
   }
 
+  void runtimeStatus(java.util.function.Supplier<JsonObject> status) {
+    this.runtimeStatus = status;
+  }
+
   void get(RoutingContext ctx) {
     ConfigHolder.LiveConfig live = holder.live(); // version and document from the same snapshot
+    JsonObject body = new JsonObject().put("version", live.version()).put("config", live.raw());
+    java.util.function.Supplier<JsonObject> status = runtimeStatus;
+    if (status != null) {
+      body.put("runtime", status.get());
+    }
     ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(new JsonObject().put("version", live.version()).put("config", live.raw()).encode());
+        .end(body.encode());
   }
 
   void post(RoutingContext ctx) {

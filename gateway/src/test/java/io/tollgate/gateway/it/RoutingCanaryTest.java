@@ -92,6 +92,14 @@ class RoutingCanaryTest {
     assertTrue(decision.getString("reason").startsWith("error rate 1.000 vs stable 0.000"), decision.encode());
     assertEquals(1, bed.gateway.services().backends().canaryRollbacks());
     assertEquals(401, Http.get(bed.adminClient(), "/admin/routing", null).status(), "behind the admin token");
+
+    // The config endpoint shows the config as written next to what the gateway does now.
+    Http.Reply config = Http.get(bed.adminClient(), "/admin/config", TestBed.ADMIN_TOKEN);
+    JsonObject runtimeCanary = config.json().getJsonObject("runtime").getJsonArray("models").stream()
+        .map(JsonObject.class::cast).filter(model -> model.getString("name").equals(TestBed.MODEL))
+        .findFirst().orElseThrow().getJsonObject("canary");
+    assertEquals(0, runtimeCanary.getInteger("weight"));
+    assertTrue(runtimeCanary.getJsonObject("rolledBack").getString("reason").startsWith("error rate"));
   }
 
   @Test
