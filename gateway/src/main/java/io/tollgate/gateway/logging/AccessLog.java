@@ -31,8 +31,39 @@ public final class AccessLog {
   private AccessLog() {
   }
 
-  /** A request line; {@code fields} must not contain secrets. */
-  public static void request(JsonObject fields) {
+  /** The line of a request whose caller is known, read from its usage event (which holds no secret). */
+  public static void request(io.tollgate.gateway.usage.UsageEvent event, String traceId) {
+    request(new JsonObject()
+        .put("request_id", event.requestId())
+        .put("trace_id", traceId)
+        .put("key_id", event.keyId())
+        .put("org_id", event.orgId())
+        .put("endpoint", event.endpoint())
+        .put("model", event.modelRequested())
+        .put("model_served", event.modelServed())
+        .put("backend", event.backendId())
+        .put("stream", event.stream())
+        .put("status", event.status())
+        .put("error_kind", event.errorKind())
+        .put("prompt_tokens", event.promptTokens())
+        .put("completion_tokens", event.completionTokens())
+        .put("ttft_ms", event.ttftMillis() < 0 ? null : event.ttftMillis())
+        .put("latency_ms", event.latencyMillis())
+        .put("client_disconnected", event.clientDisconnected())
+        .put("config_version", event.configVersion()));
+  }
+
+  /** The line of a request refused before its caller was known (no key, bad key, unreadable body). */
+  public static void anonymous(String requestId, String traceId, String endpoint, int status, String errorKind) {
+    request(new JsonObject()
+        .put("request_id", requestId)
+        .put("trace_id", traceId)
+        .put("endpoint", endpoint)
+        .put("status", status)
+        .put("error_kind", errorKind));
+  }
+
+  private static void request(JsonObject fields) {
     if (!LOG.isLoggable(Level.INFO)) {
       return;
     }

@@ -49,6 +49,12 @@ public final class GatewayMetrics {
   private final ConcurrentHashMap<String, Counter> backendSelections = new ConcurrentHashMap<>();
   private final Timer redisAdmission;
   private final DistributionSummary eventLoopLag;
+  /** Micrometer holds a function counter's source weakly; these references keep them alive. */
+  private final List<Object> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** Per-backend gauges, set by {@link #bindRouting}; their rows are re-read at each scrape. */
+  private io.micrometer.core.instrument.MultiGauge backendInFlight;
+  private io.micrometer.core.instrument.MultiGauge backendAvailable;
+  private io.tollgate.gateway.route.BackendPool pool;
 
   public GatewayMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -135,9 +141,6 @@ public final class GatewayMetrics {
     Gauge.builder(name, source, value).description(description).tags(tags).strongReference(true).register(registry);
   }
 
-  /** Micrometer holds a function counter's source weakly; these references keep them alive. */
-  private final List<Object> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
-
   /** Registers a counter whose value is read from a monotonic source at scrape time. */
   public void monotonic(String name, String description, Supplier<Number> value, String... tags) {
     sources.add(value);
@@ -164,10 +167,6 @@ public final class GatewayMetrics {
         .description("1 when a backend may be chosen (not ejected, healthy)").register(registry);
     this.pool = pool;
   }
-
-  private io.micrometer.core.instrument.MultiGauge backendInFlight;
-  private io.micrometer.core.instrument.MultiGauge backendAvailable;
-  private io.tollgate.gateway.route.BackendPool pool;
 
   /** The usage emitter's counters (platform mode). */
   public void bindUsage(Supplier<io.tollgate.gateway.usage.UsageMetrics> usage) {

@@ -137,20 +137,15 @@ public final class RequestPipeline {
     String model = early.completion == null ? null : early.routed ? early.completion.model() : "other";
     services.metrics().requestRejected(model, early.endpoint.path(), error.status(), error.code());
     early.span.end(error.status(), error.code(), null, 0, 0);
-    AccessLog.request(new JsonObject()
-        .put("request_id", early.requestId)
-        .put("trace_id", early.span.traceId())
-        .put("key_id", early.key == null ? null : early.key.id())
-        .put("org_id", early.key == null ? null : early.key.org())
-        .put("endpoint", early.endpoint.path())
-        .put("model", early.completion == null ? null : early.completion.model())
-        .put("status", error.status())
-        .put("error_kind", error.code()));
-    if (early.key != null) {
-      services.usage().emit(UsageEvent.refused(early.requestId, early.key.org(), early.key.id(),
+    if (early.key == null) {
+      AccessLog.anonymous(early.requestId, early.span.traceId(), early.endpoint.path(), error.status(), error.code());
+    } else {
+      UsageEvent event = UsageEvent.refused(early.requestId, early.key.org(), early.key.id(),
           early.endpoint.path(), early.completion == null ? null : early.completion.model(),
           early.completion != null && early.completion.stream(), error.status(), error.code(),
-          (System.nanoTime() - early.startNanos) / 1e6, early.snapshot.version()));
+          (System.nanoTime() - early.startNanos) / 1e6, early.snapshot.version());
+      services.usage().emit(event);
+      AccessLog.request(event, early.span.traceId());
     }
     DataPlaneVerticle.reply(early.request, error);
   }

@@ -530,27 +530,9 @@ public final class ProxyExchange {
     services.metrics().requestFinished(completion.model(), completion.endpoint().path(), finalStatus, errorKind,
         firstTokenNanos < 0 ? -1 : firstTokenNanos - startNanos, end - startNanos, promptTokens, completionTokens);
     span.end(finalStatus, errorKind, route.upstreamModel(), promptTokens, completionTokens);
-    AccessLog.request(new JsonObject()
-        .put("request_id", requestId)
-        .put("trace_id", span.traceId())
-        .put("key_id", key.id())
-        .put("org_id", key.org())
-        .put("endpoint", completion.endpoint().path())
-        .put("model", completion.model())
-        .put("model_served", route.upstreamModel())
-        .put("backend", backend != null ? backend.spec().id() : null)
-        .put("stream", completion.stream())
-        .put("status", finalStatus)
-        .put("error_kind", errorKind)
-        .put("prompt_tokens", promptTokens)
-        .put("completion_tokens", completionTokens)
-        .put("ttft_ms", firstTokenNanos < 0 ? null : (firstTokenNanos - startNanos) / 1_000_000.0)
-        .put("latency_ms", (end - startNanos) / 1_000_000.0)
-        .put("client_disconnected", clientGone)
-        .put("config_version", snapshot.version()));
     Limiter.settleWithOwner(admission.reservation(), promptTokens + completionTokens,
         route.prices().costMicros(promptTokens, completionTokens));
-    services.usage().emit(new UsageEvent(
+    UsageEvent event = new UsageEvent(
         Ids.uuidV7(),
         Instant.now(),
         requestId,
@@ -570,7 +552,9 @@ public final class ProxyExchange {
         firstTokenNanos < 0 ? -1 : (firstTokenNanos - startNanos) / 1e6,
         (end - startNanos) / 1e6,
         clientGone,
-        snapshot.version()));
+        snapshot.version());
+    services.usage().emit(event);
+    AccessLog.request(event, span.traceId());
     services.lifecycle().requestEnded();
   }
 
