@@ -1,5 +1,7 @@
 package io.tollgate.controlplane.config;
 
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
@@ -12,9 +14,13 @@ import java.util.Map;
  * @param keyPepper       the deployment's key pepper (the gateways' TOLLGATE_KEY_PEPPER)
  * @param redisUrl        platform mode's Redis (key records, change notifications)
  * @param redisPrefix     prefix of every Redis key and channel, as the gateways' redis.keyPrefix
+ * @param adminTokenTtl   how long a user's admin token stays valid after it is issued (ZERO: forever)
  */
 public record ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken,
-                                   String keyPepper, String redisUrl, String redisPrefix) {
+                                   String keyPepper, String redisUrl, String redisPrefix, Duration adminTokenTtl) {
+
+  /** Admin tokens are credentials to the whole platform: they expire unless the operator says otherwise. */
+  public static final Duration DEFAULT_ADMIN_TOKEN_TTL = Duration.ofDays(90);
 
   public static ControlPlaneSettings fromEnv(Map<String, String> env) {
     return new ControlPlaneSettings(
@@ -24,7 +30,25 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
         env.get("TOLLGATE_BOOTSTRAP_TOKEN"),
         require(env, "TOLLGATE_KEY_PEPPER"),
         env.getOrDefault("TOLLGATE_REDIS_URL", "redis://127.0.0.1:6379"),
-        env.getOrDefault("TOLLGATE_REDIS_PREFIX", "tg"));
+        env.getOrDefault("TOLLGATE_REDIS_PREFIX", "tg"),
+        duration(env, "TOLLGATE_ADMIN_TOKEN_TTL", DEFAULT_ADMIN_TOKEN_TTL));
+  }
+
+  /** ISO-8601 ("P30D", "PT12H") or a number of days ("30"); "0" means tokens never expire. */
+  private static Duration duration(Map<String, String> env, String name, Duration fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      Duration parsed = value.matches("\\d+") ? Duration.ofDays(Long.parseLong(value)) : Duration.parse(value);
+      if (parsed.isNegative()) {
+        throw new IllegalArgumentException(name + " must not be negative: " + value);
+      }
+      return parsed;
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(name + " must be a number of days or an ISO-8601 duration (P30D): " + value);
+    }
   }
 
   private static String require(Map<String, String> env, String name) {
