@@ -48,7 +48,7 @@ public final class ApiServer {
     ConfigVersions versions = new ConfigVersions(new SnapshotStore(), new ConfigPublisher(redis, settings.redisPrefix()));
     KeysApi keys = new KeysApi(pool, new KeySecrets(settings.keyPepper()), keyRecords);
     OrgsApi orgs = new OrgsApi(pool, versions, keys, new SpendReader(redis, settings.redisPrefix()));
-    UsersApi users = new UsersApi(pool);
+    UsersApi users = new UsersApi(pool, settings.adminTokenTtl());
 
     Router router = Router.router(vertx);
     router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));

@@ -8,13 +8,27 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
-/** Users and their admin tokens (each shown once, stored as a hash). */
+import java.time.Duration;
+
+/** Users and their admin tokens (each shown once, stored as a hash, valid for the configured TTL). */
 final class UsersApi {
 
-  private final Pool pool;
+  /** A user as the API shows it: never the token's hash. */
+  private static final String USER_JSON = "jsonb_build_object('email', email, 'platformAdmin', platform_admin, "
+      + "'tokenExpiresAt', token_expires_at)";
 
-  UsersApi(Pool pool) {
+  private final Pool pool;
+  /** Seconds a new token is valid; null: forever. */
+  private final Long tokenTtlSeconds;
+
+  UsersApi(Pool pool, Duration tokenTtl) {
     this.pool = pool;
+    this.tokenTtlSeconds = tokenTtl.isZero() ? null : tokenTtl.toSeconds();
+  }
+
+  /** SQL for the expiry of a token issued now, from the TTL in seconds at parameter $n (NULL: never). */
+  private static String expiry(int n) {
+    return "now() + $" + n + "::bigint * interval '1 second'";
   }
 
   Future<Reply> create(Call call) {
@@ -31,10 +45,11 @@ final class UsersApi {
     fields.check();
     String token = TokenHash.newToken();
     return Tx.<JsonObject>audited(pool, tx -> tx.preparedQuery(
-                "INSERT INTO users (email, token_hash, platform_admin) VALUES ($1, $2, $3)")
-            .execute(Tuple.of(email, TokenHash.of(token), admin))
+                "INSERT INTO users (email, token_hash, platform_admin, token_expires_at) VALUES ($1, $2, $3, "
+                    + expiry(4) + ") RETURNING " + USER_JSON + " AS j")
+            .execute(Tuple.of(email, TokenHash.of(token), admin, tokenTtlSeconds))
             .map(rows -> {
-              JsonObject user = new JsonObject().put("email", email).put("platformAdmin", admin);
+              JsonObject user = rows.iterator().next().getJsonObject("j");
               return new Tx.Change<>(user, call.audit("user.create", "user:" + email, null, user));
             }))
         // The token is in the answer only: never in the audit row, never stored in clear.
@@ -48,9 +63,9 @@ final class UsersApi {
       throw ApiError.forbidden("only a platform admin may renew another user's token");
     }
     String token = TokenHash.newToken();
-    return Tx.<JsonObject>audited(pool, tx -> tx.preparedQuery("UPDATE users SET token_hash = $2 WHERE email = $1 "
-                + "RETURNING jsonb_build_object('email', email, 'platformAdmin', platform_admin) AS j")
-            .execute(Tuple.of(email, TokenHash.of(token)))
+    return Tx.<JsonObject>audited(pool, tx -> tx.preparedQuery("UPDATE users SET token_hash = $2, token_expires_at = "
+                + expiry(3) + " WHERE email = $1 RETURNING " + USER_JSON + " AS j")
+            .execute(Tuple.of(email, TokenHash.of(token), tokenTtlSeconds))
             .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound("user " + email))
                 : Future.succeededFuture(rows.iterator().next().getJsonObject("j")))
             .map(user -> new Tx.Change<>(user, call.audit("user.token", "user:" + email, null, user))))
@@ -60,8 +75,8 @@ final class UsersApi {
   Future<Reply> delete(Call call) {
     call.requirePlatformAdmin();
     String email = call.param("email");
-    return Tx.<Void>audited(pool, tx -> tx.preparedQuery("DELETE FROM users WHERE email = $1 "
-                + "RETURNING jsonb_build_object('email', email, 'platformAdmin', platform_admin) AS j")
+    return Tx.<Void>audited(pool, tx -> tx.preparedQuery("DELETE FROM users WHERE email = $1 RETURNING " + USER_JSON
+                + " AS j")
             .execute(Tuple.of(email))
             .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound("user " + email))
                 : Future.succeededFuture(rows.iterator().next().getJsonObject("j")))
@@ -93,8 +108,7 @@ final class UsersApi {
 
   Future<Reply> list(Call call) {
     call.requirePlatformAdmin();
-    return pool.query("SELECT jsonb_build_object('email', email, 'platformAdmin', platform_admin) AS j FROM users "
-            + "ORDER BY email").execute()
+    return pool.query("SELECT " + USER_JSON + " AS j FROM users ORDER BY email").execute()
         .map(rows -> {
           JsonArray users = new JsonArray();
           rows.forEach(row -> users.add(row.getJsonObject("j")));

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Bearer tokens to callers. The bootstrap token from the environment works only until the first
- * platform admin user exists (first start); after that, only per-user tokens.
+ * platform admin user exists (first start); after that, only per-user tokens, until they expire.
  */
 public final class Authenticator {
 
@@ -37,12 +37,17 @@ public final class Authenticator {
     if (bootstrapToken != null && !bootstrapToken.isEmpty() && constantTimeEquals(token, bootstrapToken)) {
       return bootstrapCaller();
     }
-    return pool.preparedQuery("SELECT u.email, u.platform_admin, m.org, m.role FROM users u "
-            + "LEFT JOIN memberships m ON m.email = u.email WHERE u.token_hash = $1")
+    return pool.preparedQuery("SELECT u.email, u.platform_admin, u.token_expires_at <= now() AS expired, m.org, m.role "
+            + "FROM users u LEFT JOIN memberships m ON m.email = u.email WHERE u.token_hash = $1")
         .execute(Tuple.of(TokenHash.of(token)))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(ApiError.unauthorized("unknown token"));
+          }
+          // The database's clock decides, as it stamped the expiry: replicas cannot disagree.
+          if (Boolean.TRUE.equals(rows.iterator().next().getBoolean("expired"))) {
+            return Future.failedFuture(ApiError.unauthorized(
+                "token expired: ask a platform admin for a new one (tollgate-admin users token EMAIL)"));
           }
           String email = null;
           boolean admin = false;
