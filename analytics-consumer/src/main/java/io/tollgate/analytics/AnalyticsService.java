@@ -39,7 +39,7 @@ public final class AnalyticsService {
       Pool pool = Database.pool(vertx, settings.postgres());
       UsageConsumer consumer = new UsageConsumer(settings.rabbitmq(), new UsageWriter(pool));
       return vertx.deployVerticle(consumer)
-          .compose(id -> ApiServer.start(vertx, settings.api(), pool, () -> health(consumer),
+          .compose(id -> ApiServer.start(vertx, settings.api(), pool, () -> health(consumer), consumer::consuming,
               new io.tollgate.analytics.api.AnalyticsMetrics(consumer::metrics))
               .map(api -> new AnalyticsService(vertx, pool, consumer, id, api)))
           .onFailure(failure -> pool.close());
@@ -62,8 +62,9 @@ public final class AnalyticsService {
     return consumer.metrics();
   }
 
+  /** The broker accepted the consumer on an open session (what /ready reports for RabbitMQ). */
   public boolean consuming() {
-    return consumer.connected();
+    return consumer.consuming();
   }
 
   public Pool pool() {

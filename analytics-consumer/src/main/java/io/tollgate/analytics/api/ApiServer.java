@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
@@ -18,7 +19,8 @@ import java.util.logging.Logger;
 
 /**
  * The analytics HTTP API (config/openapi/analytics.yaml): usage, reliability and CSV export under
- * {@code /v1}, behind a bearer token; {@code /health} and {@code /metrics} open for probes and Prometheus.
+ * {@code /v1}, behind a bearer token; {@code /health} (liveness), {@code /ready} (readiness) and
+ * {@code /metrics} open for probes and Prometheus.
  */
 public final class ApiServer {
 
@@ -31,7 +33,7 @@ public final class ApiServer {
   }
 
   public static Future<ApiServer> start(Vertx vertx, ApiSettings settings, Pool pool, Supplier<JsonObject> health,
-                                        AnalyticsMetrics metrics) {
+                                        BooleanSupplier consuming, AnalyticsMetrics metrics) {
     Orgs orgs = new Orgs(pool);
     UsageEndpoint usage = new UsageEndpoint(pool, orgs);
     ReliabilityEndpoint reliability = new ReliabilityEndpoint(pool, orgs);
@@ -40,6 +42,7 @@ public final class ApiServer {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(health.get().toBuffer()));
+    router.get("/ready").handler(new Readiness(pool, consuming)::handle);
     // Open like /health, for Prometheus; it carries counts, no tenant data.
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));

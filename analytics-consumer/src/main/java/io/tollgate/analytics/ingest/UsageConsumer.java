@@ -68,6 +68,8 @@ public final class UsageConsumer extends VerticleBase {
   private final AtomicLong connects = new AtomicLong();
   private final EventParser parser = new EventParser();
   private volatile Session session;
+  /** The session whose basicConsume the broker accepted: deliveries can flow (readiness). */
+  private volatile Session consumingSession;
   private Future<Void> inFlight = Future.succeededFuture();
   private boolean writing;
   private long batchTimer = -1;
@@ -101,10 +103,16 @@ public final class UsageConsumer extends VerticleBase {
         writeRetries.get(), connects.get());
   }
 
-  /** Whether a consuming session is open now. */
+  /** Whether a session is open now (it may still be setting up its consumer). */
   public boolean connected() {
     Session current = session;
     return current != null && current.channel().isOpen();
+  }
+
+  /** Whether the broker accepted our consumer on the current, open session: events can arrive. */
+  public boolean consuming() {
+    Session current = consumingSession;
+    return current != null && current == session && current.channel().isOpen();
   }
 
   private void connect() {
@@ -162,6 +170,11 @@ public final class UsageConsumer extends VerticleBase {
       }
     };
     return context.executeBlocking(() -> opened.channel().basicConsume(settings.queue(), false, consumer), true)
+        .onSuccess(tag -> {
+          if (session == opened) {
+            consumingSession = opened;
+          }
+        })
         .mapEmpty();
   }
 
@@ -170,6 +183,7 @@ public final class UsageConsumer extends VerticleBase {
       return;
     }
     session = null;
+    consumingSession = null;
     pending.clear(); // unacknowledged: the broker delivers them again
     closeSession(lost);
     if (!stopping) {
@@ -185,6 +199,9 @@ public final class UsageConsumer extends VerticleBase {
     }
     if (session == closing) {
       session = null;
+    }
+    if (consumingSession == closing) {
+      consumingSession = null;
     }
     return context.executeBlocking(() -> {
       closing.connection().abort(1_000);
