@@ -1,6 +1,7 @@
 package io.tollgate.charts;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -73,11 +74,33 @@ class AnalyticsConsumerChartTest {
     List<HasMetadata> objects = render(List.of(), Map.of());
     Container c = consumer(objects);
     assertEquals(8090, Workloads.containerPort(c, "http"));
-    assertEquals("/health", c.getReadinessProbe().getHttpGet().getPath());
-    assertEquals("/health", c.getLivenessProbe().getHttpGet().getPath());
+    assertEquals("/ready", c.getReadinessProbe().getHttpGet().getPath(), "ready only while consuming and PostgreSQL answers");
+    assertEquals("/health", c.getLivenessProbe().getHttpGet().getPath(), "alive while the broker is away");
+    assertEquals("/health", c.getStartupProbe().getHttpGet().getPath());
+    for (var probe : List.of(c.getReadinessProbe(), c.getLivenessProbe(), c.getStartupProbe())) {
+      assertEquals("http", probe.getHttpGet().getPort().getStrVal());
+    }
+    assertTrue(c.getReadinessProbe().getTimeoutSeconds() > 1, "above /ready's own 1 s PostgreSQL timeout");
     assertEquals(8090, Charts.named(objects, Service.class, NAME).getSpec().getPorts().get(0).getPort());
     assertTrue(Charts.one(objects, Deployment.class).getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds() > 30,
         "above the consumer's 30 s stop");
+  }
+
+  @Test
+  void aServiceMonitorScrapesTheApiPortWhenAsked() {
+    assertTrue(render(List.of(), Map.of()).stream().noneMatch(o -> o.getKind().equals("ServiceMonitor")), "off by default");
+    GenericKubernetesResource monitor = (GenericKubernetesResource) render(List.of(Charts.exampleValues("analytics-consumer")),
+        Map.of()).stream().filter(o -> o.getKind().equals("ServiceMonitor")).findFirst().orElseThrow();
+    assertEquals("monitoring.coreos.com/v1", monitor.getApiVersion());
+    assertEquals(NAME, monitor.getMetadata().getName());
+    Map<String, Object> endpoint = monitor.get("spec", "endpoints", 0);
+    assertEquals("http", endpoint.get("port"), "the Service's port name");
+    assertEquals("/metrics", endpoint.get("path"));
+    assertEquals("kube-prometheus-stack", monitor.getMetadata().getLabels().get("release"));
+    Map<String, Object> selector = monitor.get("spec", "selector", "matchLabels");
+    Service service = Charts.named(render(List.of(), Map.of()), Service.class, NAME);
+    assertEquals(service.getMetadata().getLabels().get("app.kubernetes.io/name"), selector.get("app.kubernetes.io/name"));
+    assertEquals("http", service.getSpec().getPorts().get(0).getName());
   }
 
   @Test

@@ -28,6 +28,7 @@ class ValuesSchemaTest {
       "vllm, gpu.count, 0, count",
       "vllm, model.gpuMemoryUtilization, 1.5, gpuMemoryUtilization",
       "analytics-consumer, postgres.schema, Drop Table, schema",
+      "analytics-consumer, serviceMonitor.interval, often, interval",
       "tollgate, simulator.mode, vllm, mode",
       "tollgate, gateway.config.redis.failPolicy, sometimes, failPolicy",
   })
