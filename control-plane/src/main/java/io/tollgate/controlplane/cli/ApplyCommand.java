@@ -22,7 +22,7 @@ import static io.tollgate.controlplane.cli.ApiClient.segment;
 
 /**
  * {@code apply -f platform.yaml}: makes the control plane hold what the file says (policies,
- * backends, models, routes, orgs). Prints the plan first; {@code --dry-run} stops there. Only what
+ * backends, models, routes, orgs with their members and keys' policies). Prints the plan first; {@code --dry-run} stops there. Only what
  * differs is changed, so a second apply changes nothing; what the file does not name is deleted
  * only with {@code --prune}.
  */
@@ -30,7 +30,7 @@ import static io.tollgate.controlplane.cli.ApiClient.segment;
 final class ApplyCommand implements Callable<Integer> {
 
   /** In dependency order: creates and updates run this way, deletes the other way. */
-  private record Kind(String section, String path, String idField) {
+  record Kind(String section, String path, String idField) {
   }
 
   private static final List<Kind> KINDS = List.of(
@@ -39,6 +39,8 @@ final class ApplyCommand implements Callable<Integer> {
       new Kind("models", "models", "name"),
       new Kind("routes", "routes", "model"),
       new Kind("orgs", "orgs", "name"));
+
+  private static final java.util.Set<String> CHANGING = java.util.Set.of("create", "update", "delete", "revoke");
 
   @Mixin
   Globals g;
@@ -52,7 +54,8 @@ final class ApplyCommand implements Callable<Integer> {
   @Option(names = "--prune", description = "Delete what the file no longer names.")
   boolean prune;
 
-  private record Step(String verb, Kind kind, String id, JsonObject desired, JsonObject current, List<String> fields) {
+  /** One line of the plan; verbs: create, update, keep, delete, unmanaged (and revoke for keys). */
+  record Step(String verb, Kind kind, String id, JsonObject desired, JsonObject current, List<String> fields) {
   }
 
   @Override
@@ -68,13 +71,14 @@ final class ApplyCommand implements Callable<Integer> {
     return g.run(api -> {
       List<Step> steps = plan(api, desired);
       Output out = g.out();
-      List<Step> changes = steps.stream().filter(s -> !s.verb().equals("keep")).toList();
+      // Kept, unmanaged and stuck lines are information only.
+      List<Step> changes = steps.stream().filter(s -> CHANGING.contains(s.verb())).toList();
       for (Step step : steps) {
         out.line(describe(step));
       }
-      long deletes = changes.stream().filter(s -> s.verb().equals("delete")).count();
+      long deletes = changes.stream().filter(s -> s.verb().equals("delete") || s.verb().equals("revoke")).count();
       out.line(changes.isEmpty() ? "no changes" : (changes.size() - deletes) + " to create or update, " + deletes
-          + " to delete");
+          + " to delete or revoke");
       if (dryRun || changes.isEmpty()) {
         if (dryRun) {
           out.line("dry run: nothing applied");
@@ -82,7 +86,11 @@ final class ApplyCommand implements Callable<Integer> {
         return ExitCodes.OK;
       }
       for (Step step : changes) {
-        execute(api, step);
+        if (OrgContents.owns(step)) {
+          OrgContents.execute(api, step, out);
+        } else {
+          execute(api, step);
+        }
       }
       out.line("applied");
       return ExitCodes.OK;
@@ -107,6 +115,10 @@ final class ApplyCommand implements Callable<Integer> {
         JsonObject object = (JsonObject) item;
         wanted.put(object.getString(kind.idField()), withDefaults(kind, object));
       }
+      if (kind.section().equals("orgs")) {
+        // An org's members and keys are planned after the org itself (they need it to exist).
+        wanted.values().forEach(org -> OrgContents.SECTIONS.forEach(org::remove));
+      }
       for (var entry : wanted.entrySet()) {
         JsonObject now = current.get(entry.getKey());
         if (now == null) {
@@ -124,8 +136,15 @@ final class ApplyCommand implements Callable<Integer> {
         }
       }
     }
-    // Deletions in reverse dependency order (routes before their models and backends).
+    OrgContents contents = new OrgContents(api, prune);
+    for (Object org : desired.getJsonArray("orgs", new JsonArray())) {
+      contents.plan((JsonObject) org);
+    }
+    forward.addAll(contents.forward());
+    // Deletions in reverse dependency order (members and keys before their orgs, routes before
+    // their models and backends).
     List<Step> steps = new ArrayList<>(forward);
+    steps.addAll(contents.removals());
     steps.addAll(deletions);
     return steps;
   }
@@ -195,7 +214,7 @@ final class ApplyCommand implements Callable<Integer> {
     return differing;
   }
 
-  private static JsonObject canonical(JsonObject object) {
+  static JsonObject canonical(JsonObject object) {
     JsonObject out = new JsonObject();
     object.forEach(entry -> {
       Object value = canonicalValue(entry.getValue());
@@ -232,13 +251,16 @@ final class ApplyCommand implements Callable<Integer> {
     return (Map<String, Object>) map;
   }
 
-  private static String describe(Step step) {
+  static String describe(Step step) {
     String what = step.kind().section() + " " + step.id();
     return switch (step.verb()) {
       case "create" -> "+ " + what;
       case "update" -> "~ " + what + " (" + String.join(", ", step.fields()) + ")";
       case "delete" -> "- " + what;
-      case "unmanaged" -> "! " + what + " is not in the file (kept; --prune deletes it)";
+      case "revoke" -> "- " + what + " (revoke)";
+      case "unmanaged" -> "! " + what + " is not in the file (kept; --prune " + (step.kind().section().equals("keys")
+          ? "revokes" : "deletes") + " it)";
+      case "stuck" -> "! " + what + " is revoked: a revoked key cannot come back; name a new key id";
       default -> "= " + what;
     };
   }
@@ -248,7 +270,14 @@ final class ApplyCommand implements Callable<Integer> {
     String one = base + "/" + segment(step.id());
     boolean org = step.kind().section().equals("orgs");
     switch (step.verb()) {
-      case "create" -> api.post(base, step.desired());
+      case "create" -> {
+        JsonObject body = step.desired().copy();
+        // "" is how the API shows an org without a display name, and a value it refuses on create.
+        if (org && "".equals(body.getValue("display"))) {
+          body.remove("display");
+        }
+        api.post(base, body);
+      }
       case "delete" -> api.delete(one);
       case "update" -> {
         int version = step.current().getInteger("version");
