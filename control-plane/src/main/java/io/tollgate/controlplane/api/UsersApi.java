@@ -1,6 +1,7 @@
 package io.tollgate.controlplane.api;
 
 import io.tollgate.controlplane.auth.TokenHash;
+import io.tollgate.controlplane.config.ControlPlaneSettings;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -42,12 +43,13 @@ final class UsersApi {
     if (!(admin instanceof Boolean)) {
       fields.refuse("platformAdmin", "must be a boolean");
     }
+    Long ttl = ttlSeconds(call, fields);
     fields.check();
     String token = TokenHash.newToken();
     return Tx.<JsonObject>audited(pool, tx -> tx.preparedQuery(
                 "INSERT INTO users (email, token_hash, platform_admin, token_expires_at) VALUES ($1, $2, $3, "
                     + expiry(4) + ") RETURNING " + USER_JSON + " AS j")
-            .execute(Tuple.of(email, TokenHash.of(token), admin, tokenTtlSeconds))
+            .execute(Tuple.of(email, TokenHash.of(token), admin, ttl))
             .map(rows -> {
               JsonObject user = rows.iterator().next().getJsonObject("j");
               return new Tx.Change<>(user, call.audit("user.create", "user:" + email, null, user));
@@ -62,14 +64,39 @@ final class UsersApi {
     if (!call.caller().platformAdmin() && !email.equals(call.caller().actor())) {
       throw ApiError.forbidden("only a platform admin may renew another user's token");
     }
+    Fields fields = call.fields();
+    Long ttl = ttlSeconds(call, fields);
+    fields.check();
     String token = TokenHash.newToken();
     return Tx.<JsonObject>audited(pool, tx -> tx.preparedQuery("UPDATE users SET token_hash = $2, token_expires_at = "
                 + expiry(3) + " WHERE email = $1 RETURNING " + USER_JSON + " AS j")
-            .execute(Tuple.of(email, TokenHash.of(token), tokenTtlSeconds))
+            .execute(Tuple.of(email, TokenHash.of(token), ttl))
             .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound("user " + email))
                 : Future.succeededFuture(rows.iterator().next().getJsonObject("j")))
             .map(user -> new Tx.Change<>(user, call.audit("user.token", "user:" + email, null, user))))
         .map(user -> Reply.ok(user.copy().put("token", token)));
+  }
+
+  /**
+   * The new token's lifetime in seconds (null: forever): the configured TTL, or the body's
+   * {@code tokenTtl} ("P365D", "30", "0" for never), which only platform admins may choose — for
+   * service users such as the gateways' config readers, whose tokens automation renews.
+   */
+  private Long ttlSeconds(Call call, Fields fields) {
+    Object requested = fields.body().getValue("tokenTtl");
+    if (requested == null) {
+      return tokenTtlSeconds;
+    }
+    if (!call.caller().platformAdmin()) {
+      throw ApiError.forbidden("only a platform admin may choose a token's lifetime");
+    }
+    try {
+      Duration ttl = ControlPlaneSettings.parseTtl(String.valueOf(requested));
+      return ttl.isZero() ? null : ttl.toSeconds();
+    } catch (IllegalArgumentException e) {
+      fields.refuse("tokenTtl", e.getMessage());
+      return null;
+    }
   }
 
   Future<Reply> delete(Call call) {

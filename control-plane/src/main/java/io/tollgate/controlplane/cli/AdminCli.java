@@ -68,9 +68,17 @@ public final class AdminCli {
 
     @Command(name = "create", description = "Prints the user's token once.")
     int create(@Mixin Globals g, @Parameters(paramLabel = "EMAIL") String email,
-               @Option(names = "--platform-admin") boolean admin) {
-      return g.run(api -> show(g, api.post("api/v1/users", new JsonObject().put("email", email).put("platformAdmin", admin))));
+               @Option(names = "--platform-admin") boolean admin,
+               @Option(names = "--token-ttl", description = TOKEN_TTL) String ttl) {
+      JsonObject body = new JsonObject().put("email", email).put("platformAdmin", admin);
+      if (ttl != null) {
+        body.put("tokenTtl", ttl);
+      }
+      return g.run(api -> show(g, api.post("api/v1/users", body)));
     }
+
+    private static final String TOKEN_TTL = "Token lifetime, e.g. P365D or 0 for never (platform admins; "
+        + "default: the control plane's TOLLGATE_ADMIN_TOKEN_TTL).";
 
     @Command(name = "audit", description = "The whole audit log, newest first.")
     int audit(@Mixin Globals g, @Option(names = "--target", description = "e.g. route:llama, org:acme/key:ci") String target,
@@ -81,8 +89,10 @@ public final class AdminCli {
     }
 
     @Command(name = "token", description = "A new token for the user (printed once); the old one stops working.")
-    int token(@Mixin Globals g, @Parameters(paramLabel = "EMAIL") String email) {
-      return g.run(api -> show(g, api.post("api/v1/users/" + segment(email) + "/token", null)));
+    int token(@Mixin Globals g, @Parameters(paramLabel = "EMAIL") String email,
+              @Option(names = "--token-ttl", description = TOKEN_TTL) String ttl) {
+      JsonObject body = ttl == null ? null : new JsonObject().put("tokenTtl", ttl);
+      return g.run(api -> show(g, api.post("api/v1/users/" + segment(email) + "/token", body)));
     }
 
     @Command(name = "delete")

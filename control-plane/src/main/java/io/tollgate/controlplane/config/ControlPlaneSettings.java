@@ -41,13 +41,22 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
       return fallback;
     }
     try {
+      return parseTtl(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " " + e.getMessage());
+    }
+  }
+
+  /** A token lifetime: ISO-8601 ("P30D", "PT12H") or whole days ("30"); zero means forever. */
+  public static Duration parseTtl(String value) {
+    try {
       Duration parsed = value.matches("\\d+") ? Duration.ofDays(Long.parseLong(value)) : Duration.parse(value);
       if (parsed.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative: " + value);
+        throw new IllegalArgumentException("must not be negative: " + value);
       }
       return parsed;
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(name + " must be a number of days or an ISO-8601 duration (P30D): " + value);
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new IllegalArgumentException("must be a number of days or an ISO-8601 duration (P30D): " + value);
     }
   }
 

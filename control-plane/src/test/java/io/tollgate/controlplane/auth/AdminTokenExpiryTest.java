@@ -64,6 +64,26 @@ class AdminTokenExpiryTest {
   }
 
   @Test
+  void aPlatformAdminMayChooseALifetimeForServiceUsersAndNobodyElseMay() throws Exception {
+    Reply reader = cp.post("/api/v1/users", root, new JsonObject().put("email", "gateway-reader@example.com")
+        .put("tokenTtl", "0"));
+    assertEquals(201, reader.status(), reader.body());
+    assertEquals(null, reader.json().getValue("tokenExpiresAt"), "a config reader's token may never expire");
+
+    String user = cp.user(root, "self@example.com", false);
+    Reply longer = cp.post("/api/v1/users/self@example.com/token", user, new JsonObject().put("tokenTtl", "P3650D"));
+    assertEquals(403, longer.status(), "a user cannot extend their own credential");
+    Reply shortTtl = cp.post("/api/v1/users/self@example.com/token", root, new JsonObject().put("tokenTtl", "PT1H"));
+    assertEquals(200, shortTtl.status(), shortTtl.body());
+    Instant expires = Instant.parse(shortTtl.json().getString("tokenExpiresAt").replaceFirst("(\\+00:00|\\+00)$", "Z"));
+    assertTrue(expires.isBefore(Instant.now().plusSeconds(3700)) && expires.isAfter(Instant.now().plusSeconds(3500)));
+
+    Reply bad = cp.post("/api/v1/users", root, new JsonObject().put("email", "x@example.com").put("tokenTtl", "soon"));
+    assertEquals(422, bad.status(), bad.body());
+    assertTrue(bad.body().contains("$.tokenTtl"), bad.body());
+  }
+
+  @Test
   void theTtlSettingReadsDaysOrIsoDurationsAndZeroMeansForever() {
     Map<String, String> base = Map.of("TOLLGATE_KEY_PEPPER", "p");
     assertEquals(Duration.ofDays(90), ControlPlaneSettings.fromEnv(base).adminTokenTtl());
