@@ -113,6 +113,9 @@ public final class GatewayMain implements Callable<Integer> {
       gateway = Gateway.start(vertx, finalSettings, config.platform(), holder, usage,
               Tracing.fromSettings(config.tracing()))
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      if (sync != null) {
+        gateway.services().metrics().bindConfigSync(sync);
+      }
     } catch (Exception e) {
       System.err.println("tollgate: failed to start: " + rootMessage(e));
       vertx.close();

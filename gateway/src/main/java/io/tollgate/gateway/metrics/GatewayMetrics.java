@@ -169,6 +169,18 @@ public final class GatewayMetrics {
   }
 
   /** The usage emitter's counters (platform mode). */
+  /** The control-plane follower (docs/control-plane.md), when the gateway has one. */
+  public void bindConfigSync(io.tollgate.gateway.config.sync.ConfigSync sync) {
+    gauge("tollgate.config.sync.version", "Control-plane config version this gateway runs", sync,
+        io.tollgate.gateway.config.sync.ConfigSync::appliedVersion);
+    gauge("tollgate.config.sync.last.success.timestamp.seconds", "When a fetch from the control plane last succeeded",
+        sync, s -> s.lastSuccessEpochMillis() / 1000.0);
+    monotonic("tollgate.config.sync.failures", "Fetches from the control plane that failed", sync::fetchFailures,
+        "reason", "fetch");
+    monotonic("tollgate.config.sync.failures", "Control-plane versions this gateway refused", sync::refusals,
+        "reason", "refused");
+  }
+
   public void bindUsage(Supplier<io.tollgate.gateway.usage.UsageMetrics> usage) {
     monotonic("tollgate.usage.events", "Usage events handed to the emitter", () -> usage.get().emitted(), "stage", "emitted");
     monotonic("tollgate.usage.events", "Usage events published to RabbitMQ", () -> usage.get().published(), "stage", "published");

@@ -17,6 +17,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -47,6 +48,10 @@ public final class ConfigSync {
   private volatile boolean closed;
   private volatile RedisConnection subscription;
   private long pollTimer = -1;
+  /** Health, for metrics and alerts: a gateway that silently stops following is a config outage. */
+  private final AtomicLong fetchFailures = new AtomicLong();
+  private final AtomicLong refusals = new AtomicLong();
+  private volatile long lastSuccessEpochMillis;
 
   private ConfigSync(Vertx vertx, ConfigSyncSettings settings, RedisSettings redisSettings, ConfigHolder holder) {
     this.vertx = vertx;
@@ -82,6 +87,21 @@ public final class ConfigSync {
   /** The control plane's version this gateway runs (0 before the first). */
   public long appliedVersion() {
     return appliedVersion;
+  }
+
+  /** Fetches that failed: control plane unreachable, an error status (e.g. 401, expired token), bad JSON. */
+  public long fetchFailures() {
+    return fetchFailures.get();
+  }
+
+  /** Versions the control plane served that this gateway refused (validation). */
+  public long refusals() {
+    return refusals.get();
+  }
+
+  /** When a fetch last succeeded (the gateway then knows it runs the latest version); 0 before. */
+  public long lastSuccessEpochMillis() {
+    return lastSuccessEpochMillis;
   }
 
   public Future<Void> close() {
@@ -122,12 +142,14 @@ public final class ConfigSync {
         })))
         .compose(this::applyIfNew)
         .onSuccess(v -> {
+          lastSuccessEpochMillis = System.currentTimeMillis();
           if (unreachable) {
             unreachable = false;
             LOG.info("control plane reachable again at " + settings.controlPlaneUrl());
           }
         })
         .recover(failure -> {
+          fetchFailures.incrementAndGet();
           if (!unreachable) {
             unreachable = true;
             LOG.warning("cannot fetch the config from " + settings.controlPlaneUrl() + " (" + failure
@@ -161,6 +183,7 @@ public final class ConfigSync {
         LOG.info(() -> "control plane config version " + version + " live as local version " + result.version());
       } else {
         refusedVersion = version;
+        refusals.incrementAndGet();
         LOG.warning("control plane config version " + version + " refused, version " + result.version()
             + " keeps serving: " + result.errors());
       }

@@ -107,6 +107,47 @@ class ConfigSyncTest {
   }
 
   @Test
+  void itsHealthIsOnTheMetricsEndpointSoAnExpiredTokenOrARefusedVersionIsSeen() throws Exception {
+    latest.set(new JsonObject().put("version", 4).put("snapshot", snapshot("http://10.0.0.4:8000")));
+    sync = start("http://127.0.0.1:" + server.actualPort(), 60_000);
+    io.tollgate.gateway.metrics.GatewayMetrics metrics = new io.tollgate.gateway.metrics.GatewayMetrics();
+    metrics.bindConfigSync(sync);
+    String healthy = metrics.scrape();
+    assertTrue(healthy.contains("tollgate_config_sync_version 4.0"), healthy);
+    assertTrue(sampleOf(healthy, "tollgate_config_sync_last_success_timestamp_seconds")
+        > System.currentTimeMillis() / 1000.0 - 60, healthy);
+    assertEquals(0.0, sampleOf(healthy, "tollgate_config_sync_failures_total{reason=\"fetch\"}"));
+
+    JsonObject invalid = snapshot("ftp://nowhere");
+    latest.set(new JsonObject().put("version", 5).put("snapshot", invalid));
+    await(onContext(sync::fetchLatest));
+    assertEquals(1.0, sampleOf(metrics.scrape(), "tollgate_config_sync_failures_total{reason=\"refused\"}"));
+
+    // A token the control plane no longer accepts (expired, deleted user): fetches fail, counted.
+    ConfigSync stale = await(onContext(() -> ConfigSync.start(vertx,
+        new ConfigSyncSettings(URI.create("http://127.0.0.1:" + server.actualPort()), "expired-token", 60_000, 500),
+        null, holder)));
+    try {
+      io.tollgate.gateway.metrics.GatewayMetrics staleMetrics = new io.tollgate.gateway.metrics.GatewayMetrics();
+      staleMetrics.bindConfigSync(stale);
+      String scrape = staleMetrics.scrape();
+      assertEquals(1.0, sampleOf(scrape, "tollgate_config_sync_failures_total{reason=\"fetch\"}"), scrape);
+      assertEquals(0.0, sampleOf(scrape, "tollgate_config_sync_last_success_timestamp_seconds"), "never succeeded");
+    } finally {
+      await(onContext(stale::close));
+    }
+  }
+
+  private static double sampleOf(String scrape, String series) {
+    for (String line : scrape.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim());
+      }
+    }
+    throw new AssertionError("no " + series + " in\n" + scrape);
+  }
+
+  @Test
   void startsEvenWhenTheControlPlaneIsUnreachable() throws Exception {
     long local = holder.version();
     sync = start("http://127.0.0.1:1", 50);
