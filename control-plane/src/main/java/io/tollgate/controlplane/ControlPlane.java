@@ -3,6 +3,9 @@ package io.tollgate.controlplane;
 import io.tollgate.controlplane.api.ApiServer;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
 import io.tollgate.controlplane.keys.KeyRecordPublisher;
+import io.tollgate.controlplane.observability.ControlPlaneMetrics;
+import io.tollgate.controlplane.observability.Readiness;
+import io.tollgate.controlplane.observability.RequestObserver;
 import io.tollgate.controlplane.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,29 +16,69 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.logging.Logger;
+
 /** Starts the control plane: migrations (off the event loop), the pool, Redis, the REST API. */
 public final class ControlPlane {
 
+  /** How often the dependencies are checked for the dependency_up gauge, besides /ready. */
+  static final long READINESS_PERIOD_MS = 15_000;
+
+  private static final Logger LOG = Logger.getLogger(ControlPlane.class.getName());
+
+  private final Vertx vertx;
   private final Pool pool;
   private final Redis redis;
   private final HttpServer server;
   private final Router router;
+  private final ControlPlaneMetrics metrics;
+  private final long readinessTimer;
 
-  private ControlPlane(Pool pool, Redis redis, HttpServer server, Router router) {
+  private ControlPlane(Vertx vertx, Pool pool, Redis redis, HttpServer server, Router router,
+                       ControlPlaneMetrics metrics, long readinessTimer) {
+    this.vertx = vertx;
     this.pool = pool;
     this.redis = redis;
     this.server = server;
     this.router = router;
+    this.metrics = metrics;
+    this.readinessTimer = readinessTimer;
   }
 
   public static Future<ControlPlane> start(Vertx vertx, ControlPlaneSettings settings) {
     return Database.migrate(vertx, settings.databaseUrl(), settings.schema()).compose(applied -> {
       Pool pool = Database.pool(vertx, settings.databaseUrl(), settings.schema());
       Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(settings.redisUrl()));
-      KeyRecordPublisher keys = new KeyRecordPublisher(redis, settings.redisPrefix());
-      return ApiServer.start(vertx, pool, settings, redis, keys)
-          .map(started -> new ControlPlane(pool, redis, started.server(), started.router()));
+      ControlPlaneMetrics metrics = new ControlPlaneMetrics();
+      metrics.bindPool(pool::size);
+      Readiness readiness = new Readiness(pool, redis, metrics);
+      KeyRecordPublisher keys = new KeyRecordPublisher(redis, settings.redisPrefix(), metrics);
+      return latestConfigVersion(pool, metrics)
+          .compose(v -> ApiServer.start(vertx, pool, settings, redis, keys, metrics, readiness))
+          .map(started -> {
+            readiness.check();
+            long timer = vertx.setPeriodic(READINESS_PERIOD_MS, id -> readiness.check());
+            return new ControlPlane(vertx, pool, redis, started.server(), started.router(), metrics, timer);
+          })
+          .onFailure(failure -> {
+            metrics.close();
+            pool.close();
+            redis.close();
+          });
     });
+  }
+
+  /** The gauge starts at the latest stored version (another replica, or an earlier run, may have made it). */
+  private static Future<Void> latestConfigVersion(Pool pool, ControlPlaneMetrics metrics) {
+    return pool.query("SELECT coalesce(max(version), 0) AS latest FROM config_versions").execute()
+        .onSuccess(rows -> metrics.configVersion(rows.iterator().next().getLong("latest")))
+        .<Void>mapEmpty()
+        .recover(failure -> {
+          LOG.warning("could not read the latest config version for the metrics (" + failure + ")");
+          return Future.succeededFuture();
+        });
   }
 
   public int port() {
@@ -43,14 +86,13 @@ public final class ControlPlane {
   }
 
   /** The API's operations as "METHOD /path/{param}", as in the OpenAPI document. */
-  public java.util.Set<String> operations() {
-    java.util.Set<String> operations = new java.util.TreeSet<>();
+  public Set<String> operations() {
+    Set<String> operations = new TreeSet<>();
     for (Route route : router.getRoutes()) {
-      String path = route.getName();
-      if (path == null || route.methods() == null || !path.startsWith("/api/")) {
+      String template = RequestObserver.template(route);
+      if (template == null || route.methods() == null || !template.startsWith("/api/")) {
         continue;
       }
-      String template = path.replaceAll(":([A-Za-z]+)", "{$1}").replace("/(?<id>.+)", "/{id}");
       route.methods().forEach(method -> operations.add(method.name() + " " + template));
     }
     return operations;
@@ -61,8 +103,10 @@ public final class ControlPlane {
   }
 
   public Future<Void> close() {
+    vertx.cancelTimer(readinessTimer);
     return server.close().eventually(() -> pool.close()).eventually(() -> {
       redis.close();
+      metrics.close();
       return Future.succeededFuture();
     });
   }

@@ -1,6 +1,8 @@
 package io.tollgate.controlplane;
 
 import io.tollgate.controlplane.config.ControlPlaneSettings;
+import io.tollgate.gateway.logging.AsyncLogHandler;
+import io.tollgate.gateway.logging.Logging;
 import io.vertx.core.Vertx;
 
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,14 @@ public final class ControlPlaneMain {
   }
 
   public static void main(String[] args) {
+    // Vert.x, Netty, Flyway and the control plane all log through java.util.logging, asynchronously:
+    // JSON lines by default, text for people at a terminal.
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
+    String format = System.getenv().getOrDefault("TOLLGATE_LOG_FORMAT", "json");
+    AsyncLogHandler logs = Logging.configure(format);
+    if (!format.equalsIgnoreCase("json") && !format.equalsIgnoreCase("text")) {
+      LOG.warning("TOLLGATE_LOG_FORMAT is json or text, not '" + format + "': writing json");
+    }
     ControlPlaneSettings settings = ControlPlaneSettings.fromEnv(System.getenv());
     Vertx vertx = Vertx.vertx();
     ControlPlane.start(vertx, settings)
@@ -28,10 +38,12 @@ public final class ControlPlaneMain {
             } catch (Exception e) {
               LOG.warning("shutdown: " + e);
             }
+            logs.flush(); // the writer is a daemon thread: the last lines would die with the JVM
           }));
         })
         .onFailure(failure -> {
           LOG.severe("control plane failed to start: " + failure);
+          logs.flush();
           vertx.close();
           System.exit(1);
         });

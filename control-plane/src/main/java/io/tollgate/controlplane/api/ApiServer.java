@@ -3,6 +3,9 @@ package io.tollgate.controlplane.api;
 import io.tollgate.controlplane.auth.Authenticator;
 import io.tollgate.controlplane.catalog.CatalogApi;
 import io.tollgate.controlplane.catalog.CatalogResource;
+import io.tollgate.controlplane.observability.ControlPlaneMetrics;
+import io.tollgate.controlplane.observability.Readiness;
+import io.tollgate.controlplane.observability.RequestObserver;
 import io.tollgate.controlplane.snapshot.ConfigPublisher;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.snapshot.SnapshotStore;
@@ -12,6 +15,7 @@ import io.tollgate.controlplane.config.ControlPlaneSettings;
 import io.tollgate.controlplane.keys.KeyRecordPublisher;
 import io.tollgate.controlplane.keys.KeySecrets;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
@@ -21,16 +25,17 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 
-import java.util.UUID;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** The REST API under /api/v1 (config/openapi/control-plane.yaml); every route authenticates first. */
+/**
+ * The REST API under /api/v1 (config/openapi/control-plane.yaml; every route authenticates first),
+ * and, without a token, {@code /health} (liveness), {@code /ready} and {@code /metrics}.
+ */
 public final class ApiServer {
 
   private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
-  private static final String REQUEST_ID = "x-request-id";
 
   private final Authenticator authenticator;
 
@@ -43,16 +48,24 @@ public final class ApiServer {
   }
 
   public static Future<Started> start(Vertx vertx, Pool pool, ControlPlaneSettings settings, Redis redis,
-                                      KeyRecordPublisher keyRecords) {
+                                      KeyRecordPublisher keyRecords, ControlPlaneMetrics metrics, Readiness readiness) {
     ApiServer api = new ApiServer(new Authenticator(pool, settings.bootstrapToken()));
-    ConfigVersions versions = new ConfigVersions(new SnapshotStore(), new ConfigPublisher(redis, settings.redisPrefix()));
+    ConfigVersions versions = new ConfigVersions(new SnapshotStore(), new ConfigPublisher(redis, settings.redisPrefix()),
+        metrics);
     KeysApi keys = new KeysApi(pool, new KeySecrets(settings.keyPepper()), keyRecords);
     OrgsApi orgs = new OrgsApi(pool, versions, keys, new SpendReader(redis, settings.redisPrefix()));
     UsersApi users = new UsersApi(pool, settings.adminTokenTtl());
 
     Router router = Router.router(vertx);
+    // First: request id, metrics and the access-log line of every request, whatever ends it.
+    router.route().handler(new RequestObserver(metrics));
     router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
-    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "ok")));
+    // Liveness: answers while the process serves, whatever its dependencies do (those are /ready's).
+    router.get("/health").handler(observed(ctx -> ctx.json(new JsonObject().put("status", "ok"))));
+    router.get("/ready").handler(observed(readiness::handle));
+    // Open like /health, for Prometheus: counts and route templates, no tenant data.
+    router.get("/metrics").handler(observed(ctx -> ctx.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape())));
 
     router.get("/api/v1/me").handler(api.handle(users::me));
     router.post("/api/v1/users").handler(api.handle(users::create));
@@ -109,14 +122,24 @@ public final class ApiServer {
         .map(server -> new Started(server, router));
   }
 
-  /** Authenticate, parse, run, answer; every failure becomes one JSON error, mapped here only. */
-  private io.vertx.core.Handler<RoutingContext> handle(Function<Call, Future<Reply>> operation) {
+  /** A route outside the API, counted under its own template. */
+  private static Handler<RoutingContext> observed(Handler<RoutingContext> handler) {
     return ctx -> {
-      String requestId = ctx.request().getHeader(REQUEST_ID);
-      String id = requestId == null || requestId.isBlank() ? UUID.randomUUID().toString() : requestId;
-      ctx.response().putHeader(REQUEST_ID, id);
+      RequestObserver.matched(ctx);
+      handler.handle(ctx);
+    };
+  }
+
+  /** Authenticate, parse, run, answer; every failure becomes one JSON error, mapped here only. */
+  private Handler<RoutingContext> handle(Function<Call, Future<Reply>> operation) {
+    return ctx -> {
+      RequestObserver.matched(ctx);
+      String id = RequestObserver.requestId(ctx);
       authenticator.authenticate(ctx.request().getHeader("authorization"))
-          .compose(caller -> operation.apply(new Call(caller, id, body(ctx), ctx)))
+          .compose(caller -> {
+            RequestObserver.actor(ctx, caller.actor());
+            return operation.apply(new Call(caller, id, body(ctx), ctx));
+          })
           .onSuccess(reply -> {
             ctx.response().setStatusCode(reply.status());
             if (reply.body() == null) {

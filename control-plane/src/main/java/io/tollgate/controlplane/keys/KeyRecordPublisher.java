@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.keys;
 
+import io.tollgate.controlplane.observability.ControlPlaneMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -15,10 +16,12 @@ public final class KeyRecordPublisher {
 
   private final Redis redis;
   private final String prefix;
+  private final ControlPlaneMetrics metrics;
 
-  public KeyRecordPublisher(Redis redis, String prefix) {
+  public KeyRecordPublisher(Redis redis, String prefix, ControlPlaneMetrics metrics) {
     this.redis = redis;
     this.prefix = prefix;
+    this.metrics = metrics;
   }
 
   public String recordKey(String hash) {
@@ -30,8 +33,10 @@ public final class KeyRecordPublisher {
   }
 
   public Future<Void> put(String hash, JsonObject record) {
+    boolean revocation = record.getBoolean("revoked", false);
     return redis.send(Request.cmd(Command.SET).arg(recordKey(hash)).arg(record.encode()))
         .compose(ok -> redis.send(Request.cmd(Command.PUBLISH).arg(channel()).arg(hash)))
-        .mapEmpty();
+        .<Void>mapEmpty()
+        .onComplete(done -> metrics.keyRecordWrite(revocation, done.succeeded()));
   }
 }

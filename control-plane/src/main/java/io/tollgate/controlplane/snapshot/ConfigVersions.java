@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.snapshot;
 
+import io.tollgate.controlplane.observability.ControlPlaneMetrics;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -19,10 +20,12 @@ public final class ConfigVersions {
 
   private final SnapshotStore store;
   private final ConfigPublisher publisher;
+  private final ControlPlaneMetrics metrics;
 
-  public ConfigVersions(SnapshotStore store, ConfigPublisher publisher) {
+  public ConfigVersions(SnapshotStore store, ConfigPublisher publisher, ControlPlaneMetrics metrics) {
     this.store = store;
     this.publisher = publisher;
+    this.metrics = metrics;
   }
 
   public SnapshotStore store() {
@@ -50,7 +53,9 @@ public final class ConfigVersions {
     if (version == null) {
       return Future.succeededFuture();
     }
-    return publisher.publish(version).recover(failure -> {
+    metrics.configVersion(version);
+    return publisher.publish(version).onSuccess(v -> metrics.configPublication(true)).recover(failure -> {
+      metrics.configPublication(false);
       LOG.warning("config version " + version + " stored, but announcing it failed (" + failure
           + "); gateways pick it up on their next poll");
       return Future.succeededFuture();

@@ -11,12 +11,20 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /** Transactions that carry their audit row, and PostgreSQL errors mapped to API errors. */
 public final class Tx {
 
+  /** Audit rows committed by this process (every change goes through here): a metric's source. */
+  private static final LongAdder AUDIT_ROWS = new LongAdder();
+
   private Tx() {
+  }
+
+  public static long auditRowsWritten() {
+    return AUDIT_ROWS.sum();
   }
 
   /** A change's result and the audit entry that records it. */
@@ -27,6 +35,7 @@ public final class Tx {
   public static <T> Future<T> audited(Pool pool, Function<SqlConnection, Future<Change<T>>> work) {
     return pool.withTransaction(tx -> work.apply(tx)
             .compose(change -> Audit.write(tx, change.audit()).map(v -> change.result())))
+        .onSuccess(committed -> AUDIT_ROWS.increment())
         .recover(Tx::mapFailure);
   }
 

@@ -1,0 +1,84 @@
+package io.tollgate.controlplane.observability;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.UUID;
+
+/**
+ * The router's first handler: gives every request its id ({@code x-request-id}, the caller's if
+ * sent), and when the response ends, counts it by route template and writes its access-log line
+ * (API requests only; probes and scrapes would drown them). The route is the template the handling
+ * route marked ({@link #matched}), never the raw path, so the metric's label set stays bounded.
+ */
+public final class RequestObserver implements Handler<RoutingContext> {
+
+  /** The route label of requests no route served (404, 405). */
+  public static final String UNMATCHED = "unmatched";
+  /** Status of a request whose client went away before its response ended (nginx's convention). */
+  public static final int CLIENT_CLOSED = 499;
+
+  private static final String REQUEST_ID_HEADER = "x-request-id";
+  private static final String REQUEST_ID = "tollgate.request_id";
+  private static final String ROUTE = "tollgate.route";
+  private static final String ACTOR = "tollgate.actor";
+
+  private final ControlPlaneMetrics metrics;
+
+  public RequestObserver(ControlPlaneMetrics metrics) {
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long start = System.nanoTime();
+    String sent = ctx.request().getHeader(REQUEST_ID_HEADER);
+    String id = sent == null || sent.isBlank() ? UUID.randomUUID().toString() : sent;
+    ctx.put(REQUEST_ID, id);
+    ctx.response().putHeader(REQUEST_ID_HEADER, id);
+    ctx.addEndHandler(ended -> finished(ctx, start, ended.succeeded()));
+    ctx.next();
+  }
+
+  private void finished(RoutingContext ctx, long start, boolean completed) {
+    long nanos = System.nanoTime() - start;
+    String route = ctx.get(ROUTE, UNMATCHED);
+    String method = ctx.request().method().name();
+    int status = completed ? ctx.response().getStatusCode() : CLIENT_CLOSED;
+    metrics.request(method, route, status, nanos);
+    if (ctx.request().path() != null && ctx.request().path().startsWith("/api/")) {
+      ApiAccessLog.request(ctx.get(REQUEST_ID), method, route, status, nanos / 1e6, ctx.get(ACTOR));
+    }
+  }
+
+  /** The request's id, set by this handler. */
+  public static String requestId(RoutingContext ctx) {
+    return ctx.get(REQUEST_ID);
+  }
+
+  /** Called by a route's handler: the request is served by the route now handling it. */
+  public static void matched(RoutingContext ctx) {
+    String template = template(ctx.currentRoute());
+    ctx.put(ROUTE, template == null ? UNMATCHED : template);
+  }
+
+  /** Who the request authenticated as (a user's email or "bootstrap"). */
+  public static void actor(RoutingContext ctx, String actor) {
+    ctx.put(ACTOR, actor);
+  }
+
+  /**
+   * A route's template as the OpenAPI document writes it: {@code /api/v1/orgs/:org} →
+   * {@code /api/v1/orgs/{org}}, {@code /api/v1/models/(?<id>.+)} → {@code /api/v1/models/{id}};
+   * null for a route without a path.
+   */
+  public static String template(Route route) {
+    String path = route == null ? null : route.getName();
+    if (path == null) {
+      return null;
+    }
+    return path.replaceAll(":([A-Za-z_][A-Za-z0-9_]*)", "{$1}")
+        .replaceAll("\\(\\?<([A-Za-z][A-Za-z0-9]*)>[^)]*\\)", "{$1}");
+  }
+}
