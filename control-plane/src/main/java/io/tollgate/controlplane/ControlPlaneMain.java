@@ -1,8 +1,8 @@
 package io.tollgate.controlplane;
 
 import io.tollgate.controlplane.config.ControlPlaneSettings;
-import io.tollgate.gateway.logging.AsyncLogHandler;
-import io.tollgate.gateway.logging.Logging;
+import io.tollgate.logging.AsyncLogHandler;
+import io.tollgate.logging.Logging;
 import io.vertx.core.Vertx;
 
 import java.util.concurrent.TimeUnit;

@@ -12,7 +12,7 @@ import io.tollgate.gateway.config.PlatformSettings;
 import io.tollgate.gateway.config.sync.ConfigSync;
 import io.tollgate.gateway.config.sync.ConfigSyncSettings;
 import io.tollgate.gateway.demo.DemoMode;
-import io.tollgate.gateway.logging.Logging;
+import io.tollgate.logging.Logging;
 import io.tollgate.gateway.usage.RabbitUsageSink;
 import io.tollgate.gateway.trace.Tracing;
 import io.tollgate.gateway.usage.SpoolUsageSink;

@@ -1,7 +1,7 @@
 package io.tollgate.controlplane.observability;
 
-import io.tollgate.gateway.logging.AsyncLogHandler;
-import io.tollgate.gateway.logging.JsonLogFormatter;
+import io.tollgate.logging.AsyncLogHandler;
+import io.tollgate.logging.JsonLogFormatter;
 import io.vertx.core.json.JsonObject;
 
 import java.util.logging.ConsoleHandler;

@@ -1,8 +1,8 @@
 package io.tollgate.controlplane.observability;
 
 import io.tollgate.controlplane.testsupport.RunningControlPlane;
-import io.tollgate.gateway.logging.JsonLogFormatter;
-import io.tollgate.gateway.logging.TextLogFormatter;
+import io.tollgate.logging.JsonLogFormatter;
+import io.tollgate.logging.TextLogFormatter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;

@@ -1,5 +1,7 @@
 package io.tollgate.gateway.logging;
 
+import io.tollgate.logging.AsyncLogHandler;
+import io.tollgate.logging.JsonLogFormatter;
 import io.vertx.core.json.JsonObject;
 
 import java.util.logging.Level;
@@ -9,7 +11,7 @@ import java.util.logging.Logger;
 /**
  * One line per request on the logger {@code tollgate.access}: ids (request, trace, key, org, never
  * the key itself), model, backend, status, error kind, tokens and timings. Written through the
- * process's asynchronous handler (see {@link Logging}), so the event loop never waits on it.
+ * process's asynchronous handler (see {@link io.tollgate.logging.Logging}), so the event loop never waits on it.
  */
 public final class AccessLog {
 

@@ -1,7 +1,7 @@
 package io.tollgate.gateway.it;
 
 import io.tollgate.gateway.logging.AccessLog;
-import io.tollgate.gateway.logging.JsonLogFormatter;
+import io.tollgate.logging.JsonLogFormatter;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

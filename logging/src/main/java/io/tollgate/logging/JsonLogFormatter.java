@@ -1,4 +1,4 @@
-package io.tollgate.gateway.logging;
+package io.tollgate.logging;
 
 import io.vertx.core.json.JsonObject;
 
@@ -20,7 +20,7 @@ public final class JsonLogFormatter extends Formatter {
         .put("ts", Instant.ofEpochMilli(record.getMillis()).toString())
         .put("level", record.getLevel().getName())
         .put("logger", record.getLoggerName())
-        .put("thread", Thread.currentThread().getName())
+        .put("thread", AsyncLogHandler.originThread())
         .put("msg", formatMessage(record));
     Object[] params = record.getParameters();
     if (params != null && params.length > 0 && params[0] instanceof JsonObject fields) {

@@ -1,4 +1,4 @@
-package io.tollgate.gateway.logging;
+package io.tollgate.logging;
 
 import java.io.PrintStream;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,8 +19,17 @@ public final class AsyncLogHandler extends Handler {
 
   private static final int CAPACITY = 65_536;
 
-  private final BlockingQueue<LogRecord> queue = new ArrayBlockingQueue<>(CAPACITY);
+  /** The thread that logged, for the formatter: by the time a record is written, it is the writer's. */
+  private static final ThreadLocal<String> ORIGIN = new ThreadLocal<>();
+
+  /** A record and the name of the thread that logged it. */
+  private record Pending(LogRecord record, String thread) {
+  }
+
+  private final BlockingQueue<Pending> queue = new ArrayBlockingQueue<>(CAPACITY);
   private final AtomicLong dropped = new AtomicLong();
+  /** Records accepted and not yet written: flush waits for 0, not for an empty queue (the writer may hold one). */
+  private final AtomicLong unwritten = new AtomicLong();
   private final PrintStream out;
   private final Thread writer;
   private volatile boolean closed;
@@ -38,9 +47,17 @@ public final class AsyncLogHandler extends Handler {
     if (closed || !isLoggable(record)) {
       return;
     }
-    if (!queue.offer(record)) {
+    unwritten.incrementAndGet();
+    if (!queue.offer(new Pending(record, Thread.currentThread().getName()))) {
+      unwritten.decrementAndGet();
       dropped.incrementAndGet();
     }
+  }
+
+  /** The name of the thread that logged the record being formatted (the current thread outside the writer). */
+  public static String originThread() {
+    String origin = ORIGIN.get();
+    return origin != null ? origin : Thread.currentThread().getName();
   }
 
   public long dropped() {
@@ -50,7 +67,7 @@ public final class AsyncLogHandler extends Handler {
   @Override
   public void flush() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-    while (!queue.isEmpty() && System.nanoTime() < deadline) {
+    while (unwritten.get() > 0 && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }
     out.flush();
@@ -66,15 +83,21 @@ public final class AsyncLogHandler extends Handler {
   private void drain() {
     while (!closed) {
       try {
-        LogRecord record = queue.take();
-        out.print(getFormatter().format(record));
-        if (queue.isEmpty()) {
-          out.flush();
+        Pending pending = queue.take();
+        ORIGIN.set(pending.thread());
+        try {
+          out.print(getFormatter().format(pending.record()));
+          if (queue.isEmpty()) {
+            out.flush();
+          }
+        } catch (RuntimeException e) {
+          dropped.incrementAndGet(); // a record that cannot be formatted must not stop the writer
+        } finally {
+          ORIGIN.remove();
+          unwritten.decrementAndGet();
         }
       } catch (InterruptedException e) {
         return;
-      } catch (RuntimeException e) {
-        dropped.incrementAndGet(); // a record that cannot be formatted must not stop the writer
       }
     }
   }

@@ -1,4 +1,4 @@
-package io.tollgate.gateway.logging;
+package io.tollgate.logging;
 
 import java.util.Locale;
 import java.util.logging.Formatter;
@@ -8,7 +8,7 @@ import java.util.logging.LogManager;
 import java.util.logging.Logger;
 
 /**
- * Process logging for the gateway's main: every logger (Vert.x's, Netty's and ours, which all use
+ * Process logging for every service's main: every logger (Vert.x's, Netty's and ours, which all use
  * java.util.logging here) goes through one {@link AsyncLogHandler} to stderr, as JSON lines by
  * default or as text for people at a terminal.
  */

@@ -1,4 +1,4 @@
-package io.tollgate.gateway.logging;
+package io.tollgate.logging;
 
 import io.vertx.core.json.JsonObject;
 

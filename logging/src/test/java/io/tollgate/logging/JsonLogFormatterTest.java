@@ -1,0 +1,70 @@
+package io.tollgate.logging;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What log shippers rely on: one JSON object per line, with the record's fields, written off the caller's thread. */
+class JsonLogFormatterTest {
+
+  @Test
+  void aRecordIsOneJsonLineWithItsLevelLoggerMessageAndFields() {
+    LogRecord record = new LogRecord(Level.WARNING, "consumer lost the broker");
+    record.setLoggerName("tollgate.analytics");
+    record.setParameters(new Object[] {new JsonObject().put("queue", "usage").put("attempt", 3)});
+    String line = new JsonLogFormatter().format(record);
+    assertTrue(line.endsWith("\n") && line.indexOf('\n') == line.length() - 1, "exactly one line: " + line);
+    JsonObject json = new JsonObject(line);
+    assertEquals("WARNING", json.getString("level"));
+    assertEquals("usage", json.getString("queue"));
+    assertEquals(3, json.getInteger("attempt"));
+    assertEquals("tollgate.analytics", json.getString("logger"));
+    assertEquals("consumer lost the broker", json.getString("msg"));
+    assertTrue(json.containsKey("ts"), line);
+  }
+
+  @Test
+  void anExceptionStaysOnTheSameLine() {
+    LogRecord record = new LogRecord(Level.SEVERE, "failed");
+    record.setLoggerName("x");
+    record.setThrown(new IllegalStateException("boom\nsecond line"));
+    String line = new JsonLogFormatter().format(record);
+    assertEquals(line.length() - 1, line.indexOf('\n'), line);
+    assertTrue(new JsonObject(line).encode().contains("boom"), line);
+  }
+
+  @Test
+  void theAsyncHandlerWritesEveryRecordOnItsOwnThread() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    AsyncLogHandler handler = new AsyncLogHandler(new JsonLogFormatter(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    for (int i = 0; i < 100; i++) {
+      LogRecord record = new LogRecord(Level.INFO, "line " + i);
+      record.setLoggerName("t");
+      handler.publish(record);
+    }
+    Thread loop = new Thread(() -> {
+      LogRecord record = new LogRecord(Level.INFO, "from a loop");
+      record.setLoggerName("t");
+      handler.publish(record);
+    }, "vert.x-eventloop-thread-7");
+    loop.start();
+    loop.join();
+    handler.close();
+    String[] all = bytes.toString(StandardCharsets.UTF_8).split("\n");
+    assertEquals("vert.x-eventloop-thread-7", new JsonObject(all[100]).getString("thread"),
+        "the thread that logged, not the writer's");
+    String[] lines = java.util.Arrays.copyOf(all, 100);
+    assertEquals(101, all.length);
+    for (int i = 0; i < 100; i++) {
+      assertEquals("line " + i, new JsonObject(lines[i]).getString("msg"), "in order, none lost");
+    }
+  }
+}
