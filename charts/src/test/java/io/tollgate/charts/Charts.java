@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  */
 final class Charts {
 
-  static final List<String> ALL = List.of("gateway", "analytics-consumer", "vllm", "tollgate");
+  static final List<String> ALL = List.of("gateway", "analytics-consumer", "control-plane", "vllm", "tollgate");
   static final String RELEASE = "tollgate";
   /** The Kubernetes version templates are rendered for (helm-java defaults to 1.20). */
   static final String KUBE_VERSION = "1.31.0";

@@ -29,6 +29,11 @@ class ValuesSchemaTest {
       "vllm, model.gpuMemoryUtilization, 1.5, gpuMemoryUtilization",
       "analytics-consumer, postgres.schema, Drop Table, schema",
       "analytics-consumer, serviceMonitor.interval, often, interval",
+      "control-plane, adminTokenTtl, 90 days, adminTokenTtl",
+      "control-plane, logFormat, xml, logFormat",
+      "control-plane, secrets.databaseUrl, mysql://cp@db:3306/cp, databaseUrl",
+      "control-plane, database.schema, Drop Table, schema",
+      "control-plane, replicaCount, 0, replicaCount",
       "tollgate, simulator.mode, vllm, mode",
       "tollgate, gateway.config.redis.failPolicy, sometimes, failPolicy",
   })
