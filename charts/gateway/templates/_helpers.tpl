@@ -151,3 +151,39 @@ tracing:
 snapshot:
 {{ tpl (toYaml .Values.config.snapshot) . | indent 2 }}
 {{- end }}
+
+{{/*
+The control-plane token for this chart's Secret (base64), or nothing: the value from values.yaml,
+else the one already in the cluster's Secret. Never generated: only the control plane issues it.
+*/}}
+{{- define "gateway.controlPlaneToken" -}}
+{{- if .Values.controlPlane.token }}
+{{- .Values.controlPlane.token | b64enc }}
+{{- else }}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "gateway.fullname" .) }}
+{{- if and $existing (hasKey $existing.data .Values.controlPlane.tokenKey) }}
+{{- index $existing.data .Values.controlPlane.tokenKey }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* The Secret the gateways read their control-plane token from. */}}
+{{- define "gateway.controlPlaneTokenSecret" -}}
+{{- default (include "gateway.secretName" .) .Values.controlPlane.existingSecret }}
+{{- end }}
+
+{{/* Following the control plane: what the schema cannot check. */}}
+{{- define "gateway.validateControlPlane" -}}
+{{- $cp := .Values.controlPlane }}
+{{- if $cp.enabled }}
+{{- if not (or .Values.secrets.redisUrl .Values.secrets.existingSecret) }}
+{{- fail "controlPlane.enabled needs platform mode: set secrets.redisUrl (or secrets.existingSecret with a redis-url key); API keys then come from the Redis records the control plane writes" }}
+{{- end }}
+{{- if and $cp.token $cp.existingSecret }}
+{{- fail "set controlPlane.token or controlPlane.existingSecret, not both" }}
+{{- end }}
+{{- if and $cp.token .Values.secrets.existingSecret }}
+{{- fail (printf "controlPlane.token cannot be stored: secrets.existingSecret (%s) replaces this chart's Secret; put the token in it under key %s, or name a Secret holding it in controlPlane.existingSecret" .Values.secrets.existingSecret $cp.tokenKey) }}
+{{- end }}
+{{- end }}
+{{- end }}

@@ -294,6 +294,76 @@ class GatewayChartTest {
     assertEquals("/var/lib/tollgate/usage/spool", Charts.asMap(file.get("rabbitmq")).get("spoolDir"));
   }
 
+  @Test
+  void followingTheControlPlaneIsOffByDefault() {
+    Container c = gateway(render(Map.of()));
+    for (String name : List.of("TOLLGATE_CONTROL_PLANE_URL", "TOLLGATE_CONTROL_PLANE_TOKEN", "TOLLGATE_CONFIG_POLL_MS")) {
+      assertFalse(Workloads.hasEnv(c, name), name + " only when controlPlane.enabled");
+    }
+    assertFalse(Charts.named(render(Map.of("controlPlane.token", "tga-0123456789abcdef")), Secret.class, NAME).getData()
+        .containsKey("control-plane-token"), "no token stored while off");
+  }
+
+  @Test
+  void followingTheControlPlaneSetsItsUrlPollAndTokenFromTheSecret() {
+    Map<String, Object> on = Map.of("controlPlane.enabled", true, "secrets.redisUrl", "redis://:pw-0123456789@redis:6379",
+        "controlPlane.token", "tga-0123456789abcdef");
+    List<HasMetadata> objects = render(on);
+    Container c = gateway(objects);
+    assertEquals("http://tollgate-control-plane:8090", env(c, "TOLLGATE_CONTROL_PLANE_URL").getValue(),
+        "the control-plane chart's Service of the same release");
+    assertEquals("5000", env(c, "TOLLGATE_CONFIG_POLL_MS").getValue());
+    EnvVar token = env(c, "TOLLGATE_CONTROL_PLANE_TOKEN");
+    assertNull(token.getValue(), "the token has no plain value");
+    assertEquals(NAME, token.getValueFrom().getSecretKeyRef().getName());
+    assertEquals("control-plane-token", token.getValueFrom().getSecretKeyRef().getKey());
+    assertEquals(Boolean.TRUE, token.getValueFrom().getSecretKeyRef().getOptional(), "issued after the control plane runs");
+    assertEquals("tga-0123456789abcdef", decode(Charts.named(objects, Secret.class, NAME), "control-plane-token"));
+    assertFalse(Charts.named(objects, ConfigMap.class, NAME).getData().get("gateway.yaml").contains("tga-0123456789abcdef"));
+
+    String rolled = Charts.one(objects, Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations()
+        .get("checksum/control-plane-token");
+    assertNotNull(rolled, "a new token rolls the pods (read once at start)");
+    assertFalse(rolled.contains("0123456789abcdef"));
+    Map<String, Object> other = new java.util.HashMap<>(on);
+    other.put("controlPlane.token", "tga-fedcba9876543210");
+    assertNotEquals(rolled, Charts.one(render(other), Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations()
+        .get("checksum/control-plane-token"));
+  }
+
+  @Test
+  void aControlPlaneTokenInTheClusterIsKeptAndAnotherSecretMayHoldIt() {
+    String kept = Base64.getEncoder().encodeToString("tga-issued-earlier".getBytes(StandardCharsets.UTF_8));
+    FakeKubernetesApi.start().putSecret("ai", NAME, Map.of("control-plane-token", kept));
+    Secret upgraded = Charts.named(render(Map.of("controlPlane.enabled", true, "secrets.redisUrl", "redis://redis:6379")),
+        Secret.class, NAME);
+    assertEquals("tga-issued-earlier", decode(upgraded, "control-plane-token"), "an upgrade without the value keeps it");
+
+    List<HasMetadata> own = Charts.parse(Charts.template("gateway",
+        List.of(Charts.source("gateway").resolve("ci/control-plane-values.yaml")), Map.of()));
+    Container c = gateway(own);
+    assertEquals("tollgate-gateway-control-plane", env(c, "TOLLGATE_CONTROL_PLANE_TOKEN").getValueFrom().getSecretKeyRef().getName());
+    assertEquals("http://tollgate-control-plane.platform:8090", env(c, "TOLLGATE_CONTROL_PLANE_URL").getValue());
+    assertEquals("10000", env(c, "TOLLGATE_CONFIG_POLL_MS").getValue());
+    assertFalse(Charts.named(own, Secret.class, NAME).getData().containsKey("control-plane-token"));
+
+    Container example = gateway(renderExample(Map.of("controlPlane.enabled", true)));
+    assertEquals("tollgate-gateway-secrets", env(example, "TOLLGATE_CONTROL_PLANE_TOKEN").getValueFrom().getSecretKeyRef().getName(),
+        "with secrets.existingSecret, the token is one more key of it");
+  }
+
+  @Test
+  void followingTheControlPlaneWithoutPlatformModeOrWithTwoTokenSourcesIsRefused() {
+    IllegalStateException standalone = assertThrows(IllegalStateException.class, () -> render(Map.of("controlPlane.enabled", true)));
+    assertTrue(standalone.getMessage().contains("controlPlane.enabled needs platform mode"), standalone.getMessage());
+    IllegalStateException both = assertThrows(IllegalStateException.class, () -> render(Map.of("controlPlane.enabled", true,
+        "secrets.redisUrl", "redis://redis:6379", "controlPlane.token", "tga-x", "controlPlane.existingSecret", "mine")));
+    assertTrue(both.getMessage().contains("not both"), both.getMessage());
+    IllegalStateException nowhere = assertThrows(IllegalStateException.class,
+        () -> renderExample(Map.of("controlPlane.enabled", true, "controlPlane.token", "tga-x")));
+    assertTrue(nowhere.getMessage().contains("controlPlane.token cannot be stored"), nowhere.getMessage());
+  }
+
   private static String decode(Secret secret, String key) {
     String value = secret.getData().get(key);
     assertNotNull(value, "Secret key " + key);

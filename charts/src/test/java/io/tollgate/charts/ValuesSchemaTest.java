@@ -24,6 +24,8 @@ class ValuesSchemaTest {
       "gateway, replica, 3, replica",
       "gateway, secrets.redisUrl, http://redis:6379, redisUrl",
       "gateway, ingress.streaming.timeoutSeconds, 5, timeoutSeconds",
+      "gateway, controlPlane.pollMs, 100, pollMs",
+      "gateway, controlPlane.url, control-plane:8090, url",
       "vllm, mode, cpu, mode",
       "vllm, gpu.count, 0, count",
       "vllm, model.gpuMemoryUtilization, 1.5, gpuMemoryUtilization",
