@@ -40,7 +40,7 @@ class UmbrellaChartTest {
   void dependencyBuildVendorsTheSiblingChartsOffline() throws Exception {
     Path vendored = Charts.chart("tollgate").resolve("charts");
     try (Stream<Path> files = Files.list(vendored)) {
-      assertEquals(List.of("analytics-consumer-0.1.0.tgz", "gateway-0.1.0.tgz", "vllm-0.1.0.tgz"),
+      assertEquals(List.of("analytics-consumer-0.1.0.tgz", "control-plane-0.1.0.tgz", "gateway-0.1.0.tgz", "vllm-0.1.0.tgz"),
           files.map(f -> f.getFileName().toString()).sorted().toList());
     }
     Map<String, Object> chart = Charts.readYaml(Charts.source("tollgate").resolve("Chart.yaml"));
@@ -76,6 +76,61 @@ class UmbrellaChartTest {
     assertTrue(names.contains("StatefulSet/tollgate-vllm"), names.toString());
     assertFalse(names.contains("StatefulSet/tollgate-simulator"));
     assertFalse(names.contains("Deployment/tollgate-analytics-consumer"));
+    assertFalse(names.contains("Deployment/tollgate-control-plane"), "needs PostgreSQL and Redis: off by default");
+    Container gateway = Charts.named(render(null, Map.of()), Deployment.class, "tollgate-gateway").getSpec().getTemplate()
+        .getSpec().getContainers().get(0);
+    assertFalse(Workloads.hasEnv(gateway, "TOLLGATE_CONTROL_PLANE_URL"), "the gateways follow no control plane by default");
+  }
+
+  @Test
+  void platformModeWiresTheGatewaysToTheControlPlaneWithOnePepperAndOneRedisPrefix() {
+    List<HasMetadata> objects = render("platform-values.yaml", Map.of());
+    Deployment controlPlane = Charts.named(objects, Deployment.class, "tollgate-control-plane");
+    Container cp = controlPlane.getSpec().getTemplate().getSpec().getContainers().get(0);
+    Container gateway = Charts.named(objects, Deployment.class, "tollgate-gateway").getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+
+    // The gateways' URL names the control plane's Service, on a port that reaches its container.
+    URI url = URI.create(Workloads.env(gateway, "TOLLGATE_CONTROL_PLANE_URL").getValue());
+    Service service = Charts.named(objects, Service.class, url.getHost());
+    assertEquals(controlPlane.getSpec().getSelector().getMatchLabels(), service.getSpec().getSelector());
+    var port = service.getSpec().getPorts().stream().filter(p -> p.getPort() == url.getPort()).findFirst()
+        .orElseThrow(() -> new AssertionError(url + ": no such Service port"));
+    Workloads.containerPort(cp, port.getTargetPort().getStrVal());
+    assertEquals("tollgate-gateway", Workloads.env(gateway, "TOLLGATE_CONTROL_PLANE_TOKEN").getValueFrom().getSecretKeyRef().getName());
+
+    // One pepper and one Redis: the control plane reads the very Secret entries the gateways read.
+    for (String name : List.of("TOLLGATE_KEY_PEPPER", "TOLLGATE_REDIS_URL")) {
+      var theirs = Workloads.env(gateway, name).getValueFrom().getSecretKeyRef();
+      var ours = Workloads.env(cp, name).getValueFrom().getSecretKeyRef();
+      assertEquals(theirs.getName(), ours.getName(), name);
+      assertEquals(theirs.getKey(), ours.getKey(), name);
+      assertTrue(Charts.named(objects, Secret.class, ours.getName()).getData().containsKey(ours.getKey()),
+          name + ": the release's Secret holds it");
+    }
+    Map<String, Object> redis = Charts.asMap(Charts.asMap(Charts.yaml().load(
+        Charts.named(objects, ConfigMap.class, "tollgate-gateway").getData().get("gateway.yaml"))).get("redis"));
+    assertEquals("tollgate", redis.get("keyPrefix"));
+    assertEquals(redis.get("keyPrefix"),
+        Charts.named(objects, ConfigMap.class, "tollgate-control-plane").getData().get("TOLLGATE_REDIS_PREFIX"));
+    assertTrue(names(objects).anyMatch(n -> n.equals("ServiceMonitor/tollgate-control-plane")));
+  }
+
+  @Test
+  void aControlPlaneThatDoesNotShareTheGatewaysPepperOrRedisIsRefused() {
+    IllegalStateException prefix = assertThrows(IllegalStateException.class,
+        () -> render("platform-values.yaml", Map.of("control-plane.redis.prefix", "tg")));
+    assertTrue(prefix.getMessage().contains("gateway.config.redis.keyPrefix (tollgate) and control-plane.redis.prefix (tg)"),
+        prefix.getMessage());
+    IllegalStateException noRedis = assertThrows(IllegalStateException.class,
+        () -> render(null, Map.of("control-plane.enabled", true)));
+    assertTrue(noRedis.getMessage().contains("the gateways have no Redis"), noRedis.getMessage());
+    IllegalStateException otherSecret = assertThrows(IllegalStateException.class,
+        () -> render("platform-values.yaml", Map.of("gateway.secrets.existingSecret", "my-gateway-secret")));
+    assertTrue(otherSecret.getMessage().contains("control-plane.gatewaySecret.name (tollgate-gateway) must name the gateways' Secret (my-gateway-secret)"),
+        otherSecret.getMessage());
+    assertTrue(names(render("platform-values.yaml", Map.of("gateway.secrets.existingSecret", "my-gateway-secret",
+        "control-plane.gatewaySecret.name", "my-gateway-secret"))).anyMatch(n -> n.equals("Deployment/tollgate-control-plane")));
   }
 
   @ParameterizedTest(name = "with {0}")
