@@ -3,6 +3,8 @@ package io.tollgate.analytics;
 import io.tollgate.analytics.config.AnalyticsSettings;
 import io.tollgate.analytics.config.SettingsException;
 import io.tollgate.analytics.config.SettingsLoader;
+import io.tollgate.logging.AsyncLogHandler;
+import io.tollgate.logging.Logging;
 import io.vertx.core.Vertx;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +29,9 @@ public final class AnalyticsMain implements Callable<Integer> {
   @Option(names = "--port", description = "API port (overrides the config).")
   Integer port;
 
+  @Option(names = "--log-format", description = "json (default) or text; env TOLLGATE_LOG_FORMAT.")
+  String logFormat;
+
   public static void main(String[] args) {
     int exit = new CommandLine(new AnalyticsMain()).execute(args);
     if (exit != 0) {
@@ -36,6 +41,14 @@ public final class AnalyticsMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    String format = logFormat != null ? logFormat : System.getenv().getOrDefault("TOLLGATE_LOG_FORMAT", "json");
+    if (!format.equals("json") && !format.equals("text")) {
+      System.err.println("tollgate-analytics: --log-format must be json or text, not " + format);
+      return 2;
+    }
+    // Every logger (ours, Vert.x's, Netty's, the AMQP client's through SLF4J) as JSON lines on
+    // stderr, written off the event loops.
+    AsyncLogHandler logs = Logging.configure(format);
     AnalyticsSettings settings;
     try {
       settings = configFile != null ? SettingsLoader.load(configFile, System.getenv())
@@ -64,6 +77,7 @@ public final class AnalyticsMain implements Callable<Integer> {
         root = root.getCause();
       }
       System.err.println("tollgate-analytics: failed to start: " + root);
+      logs.flush();
       vertx.close();
       return 1;
     }
@@ -88,6 +102,7 @@ public final class AnalyticsMain implements Callable<Integer> {
       } catch (Exception e) {
         System.err.println("tollgate-analytics: shutdown incomplete: " + e);
       }
+      logs.flush();
       stopped.countDown();
     }, "tollgate-analytics-shutdown"));
     stopped.await();
