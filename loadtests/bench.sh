@@ -9,6 +9,7 @@
 #   loadtests/bench.sh --scenario idle-streams      # 2,000 streams waiting for the first token
 #   loadtests/bench.sh --scenario aborts            # clients hanging up; the simulator counts the aborts
 #   loadtests/bench.sh --scenario ramp --mode gateway
+#   loadtests/bench.sh --pin                        # gateway on its own core, simulator and harness on the others
 #   loadtests/bench.sh -- --input-len 512 --goodput ttft:500   # anything after -- goes to the harness
 set -euo pipefail
 
@@ -25,6 +26,7 @@ ITL_MS=""            # simulator inter-token time; default 50 ms (20 tokens/s pe
 INPUT_LEN=256
 OUTPUT_LEN=128
 REBUILD=0
+PIN=0                # 1: the gateway on the last CPU, everything else on the others (taskset)
 REPORT_DIR=""
 HARNESS_ARGS=()
 
@@ -43,6 +45,9 @@ Options:
   --input-len N     prompt tokens (default: $INPUT_LEN); --output-len N (default: $OUTPUT_LEN)
   --report-dir DIR  where the report goes (default: loadtests/reports/<timestamp>-<scenario>)
   --rebuild         rebuild the jars even if they exist
+  --pin             give the gateway the last CPU to itself and the simulator and harness the others
+                    (taskset), as in production where the gateway has its own cores; without it all
+                    three share every CPU and the gateway's added latency includes their contention
   -- ARGS...        passed to 'tollgate-loadtest run' as they are
 Environment: GATEWAY_JAVA_OPTS (e.g. "-Xmx512m") is given to the gateway's JVM.
 EOF
@@ -60,6 +65,7 @@ while [[ $# -gt 0 ]]; do
     --output-len) OUTPUT_LEN="$2"; shift 2 ;;
     --report-dir) REPORT_DIR="$2"; shift 2 ;;
     --rebuild) REBUILD=1; shift ;;
+    --pin) PIN=1; shift ;;
     -h|--help) usage; exit 0 ;;
     --) shift; HARNESS_ARGS=("$@"); break ;;
     *) echo "bench.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -74,6 +80,17 @@ if [[ -z "$MODE" ]]; then
     steady|aborts) MODE=compare ;;
     *) MODE=gateway ;;
   esac
+fi
+
+GW_PIN=()
+OTHERS_PIN=()
+if [[ $PIN == 1 ]]; then
+  CPUS=$(nproc)
+  if [[ $CPUS -lt 2 ]] || ! command -v taskset >/dev/null; then
+    echo "bench.sh: --pin needs taskset and at least 2 CPUs" >&2; exit 2
+  fi
+  GW_PIN=(taskset -c "$((CPUS - 1))")
+  OTHERS_PIN=(taskset -c "0-$((CPUS - 2))")
 fi
 
 SIM_JAR=gpu-adapter/target/tollgate-simulator.jar
@@ -129,7 +146,7 @@ SIM_URL="http://127.0.0.1:$SIM_PORT"
 GW_URL="http://127.0.0.1:$GW_PORT"
 
 # The simulator: room for every stream of both targets at the largest level, so neither side queues.
-java -Xmx1g -jar "$SIM_JAR" --port "$SIM_PORT" --model demo-llama --inter-token-ms "$ITL_MS" \
+"${OTHERS_PIN[@]}" java -Xmx1g -jar "$SIM_JAR" --port "$SIM_PORT" --model demo-llama --inter-token-ms "$ITL_MS" \
   --max-num-seqs 8192 --kv-cache-tokens 50000000 >"$WORK/simulator.log" 2>&1 &
 SIM_PID=$!
 wait_for "$SIM_URL/v1/models"
@@ -169,7 +186,7 @@ snapshot:
     - {id: bench, hash: "$KEY_HASH", org: bench, models: ["*"], limits: {requestsPerMinute: 0, tokensPerMinute: 0, maxConcurrentStreams: 0}}
 EOF
 # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of JVM options
-java ${GATEWAY_JAVA_OPTS:-} -jar "$GW_JAR" --config "$WORK/gateway.yaml" >"$WORK/gateway.log" 2>&1 &
+"${GW_PIN[@]}" java ${GATEWAY_JAVA_OPTS:-} -jar "$GW_JAR" --config "$WORK/gateway.yaml" >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!
 wait_for "$GW_URL/v1/models" "Authorization: Bearer $API_KEY" || { tail -20 "$WORK/gateway.log" >&2; exit 1; }
 
@@ -202,6 +219,6 @@ case "$SCENARIO" in
 esac
 
 echo "bench.sh: simulator pid $SIM_PID at $SIM_URL, gateway pid $GW_PID at $GW_URL; logs in $WORK" >&2
-java -jar "$LT_JAR" run --scenario "$SCENARIO" "${TARGET_ARGS[@]}" --model demo-llama \
+"${OTHERS_PIN[@]}" java -jar "$LT_JAR" run --scenario "$SCENARIO" "${TARGET_ARGS[@]}" --model demo-llama \
   --gateway-pid "$GW_PID" "${METRICS_ARGS[@]}" --sim-url "$SIM_URL" \
   ${REPORT_DIR:+--report-dir "$REPORT_DIR"} "${SCENARIO_ARGS[@]}" "${HARNESS_ARGS[@]}"
