@@ -2,6 +2,8 @@ package io.tollgate.gateway.config;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Where requests for one public model name go, and how the backend is chosen.
@@ -18,6 +20,9 @@ import java.util.Locale;
  *                       saturated (or failed before the first byte); null for none
  * @param canary         a weighted split to other backends or another model, rolled back
  *                       automatically when it does worse than the stable side; null for none
+ * @param weights        backend id → capacity share in the pool (0–1000); a backend not named has
+ *                       {@link #DEFAULT_WEIGHT}, and 0 drains it (no new requests). Only ids of
+ *                       {@code backendIds} are kept.
  */
 public record ModelRoute(
     String name,
@@ -29,43 +34,68 @@ public record ModelRoute(
     Strategy strategy,
     RetryBudget retryBudget,
     String fallback,
-    Canary canary) {
+    Canary canary,
+    Map<String, Integer> weights) {
+
+  /** The weight of a backend the route's {@code weights} does not name. */
+  public static final int DEFAULT_WEIGHT = 1;
+  /** The largest weight: enough for any ratio between GPU servers, small enough for exact sums. */
+  public static final int MAX_WEIGHT = 1000;
 
   public ModelRoute {
     backendIds = List.copyOf(backendIds);
+    List<String> pool = backendIds;
+    // Weights of backends outside the pool mean nothing here (the validator refuses them in config).
+    weights = weights == null ? Map.of() : weights.entrySet().stream()
+        .filter(entry -> pool.contains(entry.getKey()))
+        .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 
-  /** A route with the default strategy and retry budget, no fallback and no canary. */
+  /** A route with the default strategy and retry budget, no fallback, no canary, equal weights. */
   public ModelRoute(String name, String upstreamModel, List<String> backendIds, RouteTimeouts timeouts,
                     int maxAttempts, Prices prices) {
     this(name, upstreamModel, backendIds, timeouts, maxAttempts, prices, Strategy.DEFAULT, RetryBudget.DEFAULT,
-        null, null);
+        null, null, Map.of());
+  }
+
+  /** The capacity share of a backend of the pool; 0 when it is drained. */
+  public int weight(String backendId) {
+    return weights.getOrDefault(backendId, DEFAULT_WEIGHT);
   }
 
   public ModelRoute withStrategy(Strategy newStrategy) {
     return new ModelRoute(name, upstreamModel, backendIds, timeouts, maxAttempts, prices, newStrategy, retryBudget,
-        fallback, canary);
+        fallback, canary, weights);
   }
 
   public ModelRoute withFallback(String newFallback) {
     return new ModelRoute(name, upstreamModel, backendIds, timeouts, maxAttempts, prices, strategy, retryBudget,
-        newFallback, canary);
+        newFallback, canary, weights);
   }
 
   public ModelRoute withCanary(Canary newCanary) {
     return new ModelRoute(name, upstreamModel, backendIds, timeouts, maxAttempts, prices, strategy, retryBudget,
-        fallback, newCanary);
+        fallback, newCanary, weights);
   }
 
   public ModelRoute withRetryBudget(RetryBudget newBudget) {
     return new ModelRoute(name, upstreamModel, backendIds, timeouts, maxAttempts, prices, strategy, newBudget,
-        fallback, canary);
+        fallback, canary, weights);
   }
 
-  /** The same route over other backends, without a canary of its own (a canary's side of the split). */
+  /** The same route with these backend weights (backend id → 0–1000; a backend not named has 1). */
+  public ModelRoute withWeights(Map<String, Integer> newWeights) {
+    return new ModelRoute(name, upstreamModel, backendIds, timeouts, maxAttempts, prices, strategy, retryBudget,
+        fallback, canary, newWeights);
+  }
+
+  /**
+   * The same route over other backends, without a canary of its own (a canary's side of the
+   * split); weights of the backends that stay are kept.
+   */
   public ModelRoute withBackends(List<String> ids) {
     return new ModelRoute(name, upstreamModel, ids, timeouts, maxAttempts, prices, strategy, retryBudget,
-        fallback, null);
+        fallback, null, weights);
   }
 
   /**

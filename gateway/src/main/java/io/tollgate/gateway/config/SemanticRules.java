@@ -217,12 +217,43 @@ final class SemanticRules {
           }
         }
       }
+      if (model.getValue("weights") instanceof JsonObject weights) {
+        checkWeights(weights, model.getValue("backends"), JsonPath.field(path, "weights"));
+      }
       if (model.getValue("prices") instanceof JsonObject prices) {
         checkFinite(prices, "promptPerMillion", JsonPath.field(path, "prices"));
         checkFinite(prices, "completionPerMillion", JsonPath.field(path, "prices"));
       }
     }
     return names.seen();
+  }
+
+  /**
+   * Weights name backends of the route's own pool, and leave at least one of them above 0 (a
+   * route whose every backend is drained could serve nothing). Range and type are the schema's.
+   */
+  private void checkWeights(JsonObject weights, Object poolValue, String path) {
+    if (!(poolValue instanceof JsonArray pool) || pool.isEmpty()) {
+      return; // the schema reports the missing, mistyped or empty pool
+    }
+    for (String backendId : weights.fieldNames()) {
+      if (!pool.contains(backendId)) {
+        reasons.add(JsonPath.reason(JsonPath.field(path, backendId), "backend " + SnapshotSchema.show(backendId)
+            + " is not in this route's backends (a weight applies to a backend of the pool)"));
+      }
+    }
+    boolean anyServes = false;
+    for (int b = 0; b < pool.size(); b++) {
+      Object weight = pool.getValue(b) instanceof String backendId ? weights.getValue(backendId) : null;
+      // A weight that is not a number is the schema's to report; it does not drain anything.
+      if (!(weight instanceof Number number) || number.doubleValue() != 0) {
+        anyServes = true;
+      }
+    }
+    if (!anyServes) {
+      reasons.add(JsonPath.reason(path, "every backend of the route has weight 0: at least one must take "
+          + "requests (0 drains a backend)"));
+    }
   }
 
   /** JSON has no NaN or infinity, but YAML does (.nan, .inf), and a schema minimum lets them through. */

@@ -109,6 +109,12 @@ public final class SnapshotJson {
       json.put("upstreamModel", route.upstreamModel());
     }
     json.put("backends", new JsonArray(route.backendIds()));
+    if (!route.weights().isEmpty()) {
+      JsonObject weights = new JsonObject();
+      route.weights().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+          .forEach(entry -> weights.put(entry.getKey(), entry.getValue()));
+      json.put("weights", weights);
+    }
     if (route.maxAttempts() != SnapshotParser.DEFAULT_MAX_ATTEMPTS) {
       json.put("maxAttempts", route.maxAttempts());
     }

@@ -122,9 +122,19 @@ public final class SnapshotParser {
           strategy(model),
           retryBudget(model.getJsonObject("retryBudget")),
           model.getString("fallback"),
-          canary(model.getJsonObject("canary"))));
+          canary(model.getJsonObject("canary")),
+          weights(model.getJsonObject("weights"))));
     }
     return models;
+  }
+
+  /** Backend id → weight, as written (a backend not named keeps the default, 1). */
+  private static Map<String, Integer> weights(JsonObject weights) {
+    Map<String, Integer> parsed = new LinkedHashMap<>();
+    if (weights != null) {
+      weights.forEach(entry -> parsed.put(entry.getKey(), ((Number) entry.getValue()).intValue()));
+    }
+    return parsed;
   }
 
   private static ModelRoute.Strategy strategy(JsonObject model) {

@@ -99,6 +99,11 @@ final class SnapshotSchema {
     String message = nullToEmpty(error.getError());
     switch (keyword) {
       case "additionalProperties":
+        if (keywordValue instanceof JsonObject) {
+          // A schema for every other property (a map such as a route's weights): the property
+          // is allowed, and the leaf error below says what is wrong with its value.
+          return null;
+        }
         // The validator also flags declared properties that failed their own schema; only
         // properties the schema does not declare are really unknown.
         String name = lastToken(instancePointer);
