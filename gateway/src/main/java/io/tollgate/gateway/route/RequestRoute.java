@@ -135,16 +135,19 @@ public final class RequestRoute {
     long stale = candidates.staleAfterNanos();
     // Round-robin and random are load-blind by design (baselines): no saturation gate for them.
     boolean loadAware = candidates.loadAware();
+    long drained = candidates.drained();
     long untried = 0;
     long usable = 0;
     long unsaturated = 0;
     int probe = -1;
     for (int i = 0; i < members.length; i++) {
       BackendState member = members[i];
-      if (wasTried(member)) {
+      long bit = 1L << i;
+      // A drained backend (weight 0) takes no new request of this route: not as a retry, not as
+      // the half-open probe, not when every other backend is out.
+      if ((drained & bit) != 0 || wasTried(member)) {
         continue;
       }
-      long bit = 1L << i;
       untried |= bit;
       if (member.available()) {
         usable |= bit;
@@ -238,9 +241,12 @@ public final class RequestRoute {
     return false;
   }
 
+  /** Whether the plan has a backend this request has not tried yet (drained ones do not count). */
   private boolean hasUntried(RoutePlan candidates) {
-    for (BackendState member : candidates.members()) {
-      if (!wasTried(member)) {
+    BackendState[] members = candidates.members();
+    long drained = candidates.drained();
+    for (int i = 0; i < members.length; i++) {
+      if ((drained & (1L << i)) == 0 && !wasTried(members[i])) {
         return true;
       }
     }

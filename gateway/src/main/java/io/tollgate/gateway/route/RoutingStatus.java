@@ -1,5 +1,6 @@
 package io.tollgate.gateway.route;
 
+import io.tollgate.gateway.config.ModelRoute;
 import io.tollgate.gpu.signals.LoadSignals;
 import io.tollgate.gpu.signals.ScrapedMetrics;
 import io.vertx.core.json.JsonArray;
@@ -10,8 +11,9 @@ import java.util.Map;
 
 /**
  * The routing state as JSON, for {@code GET /admin/routing}: each backend's signals (fresh or
- * stale, queue, KV, hit rate, observed TTFT), health and ejection; each route's strategy, retry
- * budget, and canary (configured and effective weight, window figures, rollback decision).
+ * stale, queue, KV, hit rate, observed TTFT), health and ejection; each route's strategy, its
+ * backends' weights (0: drained), retry budget, and canary (configured and effective weight,
+ * window figures, rollback decision).
  */
 final class RoutingStatus {
 
@@ -84,6 +86,7 @@ final class RoutingStatus {
         .put("name", plan.route().name())
         .put("strategy", plan.route().strategy().kind().configName())
         .put("backends", new JsonArray(plan.route().backendIds()))
+        .put("weights", weights(plan.route()))
         .put("fallback", plan.route().fallback())
         .put("retryBudget", new JsonObject()
             .put("requestsInWindow", state.retryBudget().requestsInWindow(nowMillis))
@@ -108,6 +111,13 @@ final class RoutingStatus {
       json.put("canary", canary);
     }
     return json;
+  }
+
+  /** Every backend of the pool with its weight, defaults included (0: drained), in pool order. */
+  private static JsonObject weights(ModelRoute route) {
+    JsonObject weights = new JsonObject();
+    route.backendIds().forEach(id -> weights.put(id, route.weight(id)));
+    return weights;
   }
 
   private static JsonObject side(CanaryJudge.SideStats stats) {

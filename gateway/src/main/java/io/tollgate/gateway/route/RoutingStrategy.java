@@ -1,9 +1,11 @@
 package io.tollgate.gateway.route;
 
 /**
- * Picks one backend of a route's pool. Candidates are given as a bit set over
- * {@link RoutePlan#members()} (pools have at most 64 backends), so a choice allocates nothing.
- * Called on event loops, concurrently: implementations keep no per-call state in fields.
+ * Picks one backend of a route's pool, in proportion to the members' weights
+ * ({@link RoutePlan#weights()}). Candidates are given as a bit set over {@link RoutePlan#members()}
+ * (pools have at most 64 backends), so a choice allocates nothing. Drained members (weight 0) are
+ * never among them. Called on event loops, concurrently: implementations keep no per-call state in
+ * fields.
  */
 interface RoutingStrategy {
 
@@ -16,17 +18,4 @@ interface RoutingStrategy {
    * @return the index of the pick in {@code plan.members()}; never -1 when {@code eligible != 0}
    */
   int pick(RoutePlan plan, long eligible, long usable, long affinity, long nowNanos);
-
-  static int count(long bits) {
-    return Long.bitCount(bits);
-  }
-
-  /** The index of the {@code n}-th (0-based) set bit. */
-  static int nthBit(long bits, int n) {
-    long rest = bits;
-    for (int i = 0; i < n; i++) {
-      rest &= rest - 1;
-    }
-    return Long.numberOfTrailingZeros(rest);
-  }
 }
