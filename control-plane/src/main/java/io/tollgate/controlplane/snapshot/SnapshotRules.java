@@ -23,7 +23,8 @@ import java.util.Set;
 /**
  * What a snapshot must satisfy before it is stored: the shared JSON Schema, then the rules the
  * schema cannot say (routes name known backends, fallbacks and canaries name known models, a
- * canary's backends are not in the stable pool). Every reason is reported, each with its path.
+ * canary's backends are not in the stable pool, a route's weights name backends of that route and
+ * leave one above 0). Every reason is reported, each with its path.
  */
 public final class SnapshotRules {
 
@@ -99,6 +100,9 @@ public final class SnapshotRules {
               + " (route of model " + model.getString("name") + ")"));
         }
       }
+      if (model.getValue("weights") instanceof JsonObject weights) {
+        errors.addAll(weightErrors(weights, pool, at + ".weights", model.getString("name")));
+      }
       Object fallback = model.getValue("fallback");
       if (fallback instanceof String name && (!models.contains(name) || name.equals(model.getString("name")))) {
         errors.add(new FieldError(at + ".fallback", "fallback model " + name + " is not another routed model"));
@@ -118,6 +122,31 @@ public final class SnapshotRules {
           errors.add(new FieldError(at + ".canary.model", "canary model " + name + " is not a routed model"));
         }
       }
+    }
+    return errors;
+  }
+
+  /**
+   * A route's weights name backends of its own pool, and leave at least one above 0 (0 drains a
+   * backend; a route with every backend drained could serve nothing). Range and type are the schema's.
+   */
+  private static List<FieldError> weightErrors(JsonObject weights, JsonArray pool, String at, String model) {
+    List<FieldError> errors = new ArrayList<>();
+    for (String id : weights.fieldNames()) {
+      if (!pool.contains(id)) {
+        errors.add(new FieldError(at + "." + id, "backend " + id + " is not in the backends of the route of model "
+            + model + " (a weight applies to a backend of the route)"));
+      }
+    }
+    boolean anyServes = pool.isEmpty(); // an empty pool is the schema's to report
+    for (Object id : pool) {
+      if (!(weights.getValue(String.valueOf(id)) instanceof Number weight) || weight.doubleValue() != 0) {
+        anyServes = true;
+      }
+    }
+    if (!anyServes) {
+      errors.add(new FieldError(at, "every backend of the route of model " + model
+          + " has weight 0: at least one must take requests (0 drains a backend)"));
     }
     return errors;
   }

@@ -100,6 +100,64 @@ class CatalogSnapshotTest {
     ConfigHolder.fromRaw(next.getJsonObject("snapshot"));
   }
 
+  private static JsonObject modelIn(JsonObject snapshot, String name) {
+    return snapshot.getJsonArray("models").stream().map(JsonObject.class::cast)
+        .filter(model -> model.getString("name").equals(name)).findFirst().orElse(null);
+  }
+
+  @Test
+  void aRouteWithWeightsIsAcceptedAndInTheSnapshot() throws Exception {
+    // Named to sort after the other tests' models, whose positions in the snapshot they check.
+    created(cp.post("/api/v1/models", root, new JsonObject().put("name", "zeta/weighted")
+        .put("prices", new JsonObject().put("promptPerMillion", 1).put("completionPerMillion", 1))));
+    JsonObject weights = new JsonObject().put("b1", 3).put("b2", 0);
+    created(cp.post("/api/v1/routes", root, new JsonObject().put("model", "zeta/weighted")
+        .put("backends", new JsonArray().add("b1").add("b2")).put("weights", weights)));
+    JsonObject snapshot = latest().getJsonObject("snapshot");
+    JsonObject route = modelIn(snapshot, "zeta/weighted");
+    assertEquals(weights, route.getJsonObject("weights"), route.encode());
+    assertEquals(new JsonArray().add("b1").add("b2"), route.getJsonArray("backends"), "backends stay a list of ids");
+    assertEquals(weights, cp.get("/api/v1/routes/zeta/weighted", root).json().getJsonObject("weights"));
+    // The gateway takes it as it is, weights included.
+    assertEquals(3, ConfigHolder.fromRaw(snapshot).current().models().get("zeta/weighted").weight("b1"));
+  }
+
+  @Test
+  void aWeightNamingABackendOutsideTheRouteIsRefusedWithItsReason() throws Exception {
+    created(cp.post("/api/v1/models", root, new JsonObject().put("name", "zeta/refused")
+        .put("prices", new JsonObject().put("promptPerMillion", 1).put("completionPerMillion", 1))));
+    long version = latest().getLong("version");
+
+    Reply refused = cp.post("/api/v1/routes", root, new JsonObject().put("model", "zeta/refused")
+        .put("backends", new JsonArray().add("b1")).put("weights", new JsonObject().put("b1", 2).put("gpu-9", 1)));
+    assertEquals(422, refused.status(), refused.body());
+    List<String> reasons = reasons(refused);
+    assertTrue(reasons.stream().anyMatch(r -> r.matches("\\$\\.models\\[\\d+]\\.weights\\.gpu-9 backend gpu-9 is not in the "
+        + "backends of the route of model zeta/refused \\(a weight applies to a backend of the route\\)")), reasons.toString());
+    assertEquals(1, reasons.size(), reasons.toString());
+
+    Reply drained = cp.post("/api/v1/routes", root, new JsonObject().put("model", "zeta/refused")
+        .put("backends", new JsonArray().add("b1")).put("weights", new JsonObject().put("b1", 0)));
+    assertEquals(422, drained.status(), drained.body());
+    assertTrue(reasons(drained).stream().anyMatch(r -> r.endsWith(".weights every backend of the route of model "
+        + "zeta/refused has weight 0: at least one must take requests (0 drains a backend)")), reasons(drained).toString());
+
+    Reply outOfRange = cp.post("/api/v1/routes", root, new JsonObject().put("model", "zeta/refused")
+        .put("backends", new JsonArray().add("b1")).put("weights", new JsonObject().put("b1", 1001)));
+    assertEquals(422, outOfRange.status(), outOfRange.body());
+    List<String> range = reasons(outOfRange);
+    assertTrue(!range.isEmpty() && range.stream().allMatch(r -> r.contains(".weights.b1 ")), range.toString());
+    System.out.println("weights refused: " + reasons + " " + reasons(drained) + " " + range);
+
+    assertEquals(version, latest().getLong("version"), "no new version");
+    assertEquals(0, cp.schema.count("SELECT count(*) FROM $S.routes WHERE model = 'zeta/refused'"));
+  }
+
+  private static List<String> reasons(Reply reply) {
+    return reply.json().getJsonObject("error").getJsonArray("fields").stream()
+        .map(f -> ((JsonObject) f).getString("path") + " " + ((JsonObject) f).getString("reason")).toList();
+  }
+
   @Test
   void anInvalidConfigIsRefusedWithEveryReasonAndChangesNothing() throws Exception {
     long version = latest().getLong("version");
