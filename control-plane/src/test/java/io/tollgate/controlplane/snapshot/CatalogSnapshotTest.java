@@ -147,7 +147,6 @@ class CatalogSnapshotTest {
     assertEquals(422, outOfRange.status(), outOfRange.body());
     List<String> range = reasons(outOfRange);
     assertTrue(!range.isEmpty() && range.stream().allMatch(r -> r.contains(".weights.b1 ")), range.toString());
-    System.out.println("weights refused: " + reasons + " " + reasons(drained) + " " + range);
 
     assertEquals(version, latest().getLong("version"), "no new version");
     assertEquals(0, cp.schema.count("SELECT count(*) FROM $S.routes WHERE model = 'zeta/refused'"));
