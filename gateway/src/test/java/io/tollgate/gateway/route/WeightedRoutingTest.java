@@ -47,10 +47,14 @@ class WeightedRoutingTest {
     return counts.getOrDefault(id, 0) / (double) total;
   }
 
+  /**
+   * Within 4.5 points: about 6 standard deviations of a share over 4,000 random picks, so a random
+   * strategy fails by chance less than once in a few hundred million runs, while ignoring weights
+   * (an equal split) is off by more than 8 points in every case here.
+   */
   private static void assertShare(double expected, Map<String, Integer> counts, String id, String what) {
     double observed = share(counts, id);
-    System.out.printf("%s: %s share %.4f (expected %.2f) %s%n", what, id, observed, expected, counts);
-    assertTrue(Math.abs(observed - expected) <= 0.03, what + ": " + id + " share " + observed + " of " + counts);
+    assertTrue(Math.abs(observed - expected) <= 0.045, what + ": " + id + " share " + observed + " of " + counts);
   }
 
   // ---- round-robin ---------------------------------------------------------------------------
