@@ -22,8 +22,16 @@ public final class SseForwarder {
   private static final byte[] CHOICES = "\"choices\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EMPTY_CONTENT = "\"content\":\"\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EMPTY_TEXT = "\"text\":\"\"".getBytes(StandardCharsets.US_ASCII);
+  /** Largest scan array a stream keeps (a few events' worth). */
+  private static final int SCRATCH_MAX = 4096;
 
   private final boolean stripUsageChunk;
+  /**
+   * The bytes being scanned, copied once per upstream buffer: scanning a byte[] is several times
+   * cheaper than Buffer.getByte per byte (bounds and reference-count checks on each call), and this
+   * scan was the gateway's largest Java CPU cost per streamed token.
+   */
+  private byte[] scratch;
   private Buffer pending;
   private int tokenChunks;
   private int textChunks;
@@ -45,18 +53,20 @@ public final class SseForwarder {
     Buffer data = pending == null ? chunk : pending.appendBuffer(chunk);
     pending = null;
     int length = data.length();
+    byte[] bytes = scanArray(length);
+    data.getBytes(0, length, bytes, 0);
     int eventStart = 0;
     int copiedUpTo = 0;
     Buffer out = null;
     for (int i = 0; i < length; i++) {
-      if (data.getByte(i) != '\n') {
+      if (bytes[i] != '\n') {
         continue;
       }
-      int end = blankLineEnd(data, i, length);
+      int end = blankLineEnd(bytes, i, length);
       if (end < 0) {
         continue;
       }
-      if (!classify(data, eventStart, end)) {
+      if (!classify(bytes, data, eventStart, end)) {
         // Drop this event: copy what came before it, skip it.
         if (out == null) {
           out = Buffer.buffer(length);
@@ -75,6 +85,21 @@ public final class SseForwarder {
     }
     out.appendBuffer(data, copiedUpTo, eventStart - copiedUpTo);
     return out;
+  }
+
+  /**
+   * The array to scan {@code length} bytes in: the stream's own up to {@link #SCRATCH_MAX}, a
+   * throw-away one above (a burst after a paused client), so that thousands of streams do not each
+   * keep a large array.
+   */
+  private byte[] scanArray(int length) {
+    if (length > SCRATCH_MAX) {
+      return new byte[length];
+    }
+    if (scratch == null || scratch.length < length) {
+      scratch = new byte[Math.max(length, 512)];
+    }
+    return scratch;
   }
 
   /** Bytes of an incomplete event still held back (bounded by the size of one event). */
@@ -117,23 +142,23 @@ public final class SseForwarder {
     return usage;
   }
 
-  /** Classifies one complete event; returns whether to forward it. */
-  private boolean classify(Buffer data, int start, int end) {
-    int payload = payloadStart(data, start, end);
+  /** Classifies one complete event (scanned in {@code bytes}, parsed from {@code data}); returns whether to forward it. */
+  private boolean classify(byte[] bytes, Buffer data, int start, int end) {
+    int payload = payloadStart(bytes, start, end);
     if (payload < 0) {
       return true; // a comment or a field we do not act on: pass it through
     }
-    if (startsWith(data, payload, end, DONE)) {
+    if (startsWith(bytes, payload, end, DONE)) {
       done = true;
       return true;
     }
-    if (startsWith(data, payload, end, ERROR)) {
+    if (startsWith(bytes, payload, end, ERROR)) {
       errorEvent = true;
       error = parse(data, payload, end).getJsonObject("error");
       return true;
     }
-    int choices = indexOf(data, payload, end, CHOICES);
-    if (choices >= 0 && choicesEmpty(data, choices + CHOICES.length, end)) {
+    int choices = indexOf(bytes, payload, end, CHOICES);
+    if (choices >= 0 && choicesEmpty(bytes, choices + CHOICES.length, end)) {
       JsonObject json = parse(data, payload, end);
       JsonObject usageObject = json == null ? null : json.getJsonObject("usage");
       if (usageObject != null) {
@@ -142,7 +167,7 @@ public final class SseForwarder {
       return !stripUsageChunk;
     }
     tokenChunks++;
-    if (indexOf(data, payload, end, EMPTY_CONTENT) < 0 && indexOf(data, payload, end, EMPTY_TEXT) < 0) {
+    if (indexOf(bytes, payload, end, EMPTY_CONTENT) < 0 && indexOf(bytes, payload, end, EMPTY_TEXT) < 0) {
       textChunks++;
     }
     return true;
@@ -157,22 +182,22 @@ public final class SseForwarder {
   }
 
   /** After `"choices"`: skips `:` and blanks, true for `[` then `]`. */
-  private static boolean choicesEmpty(Buffer data, int i, int end) {
+  private static boolean choicesEmpty(byte[] data, int i, int end) {
     i = skipBlanks(data, i, end);
-    if (i >= end || data.getByte(i) != ':') {
+    if (i >= end || data[i] != ':') {
       return false;
     }
     i = skipBlanks(data, i + 1, end);
-    if (i >= end || data.getByte(i) != '[') {
+    if (i >= end || data[i] != '[') {
       return false;
     }
     i = skipBlanks(data, i + 1, end);
-    return i < end && data.getByte(i) == ']';
+    return i < end && data[i] == ']';
   }
 
-  private static int skipBlanks(Buffer data, int i, int end) {
+  private static int skipBlanks(byte[] data, int i, int end) {
     while (i < end) {
-      byte b = data.getByte(i);
+      byte b = data[i];
       if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
         break;
       }
@@ -182,44 +207,44 @@ public final class SseForwarder {
   }
 
   /** Index of the value of the event's "data:" field, or -1. */
-  private static int payloadStart(Buffer data, int start, int end) {
+  private static int payloadStart(byte[] data, int start, int end) {
     if (!startsWith(data, start, end, DATA)) {
       return -1;
     }
     int i = start + DATA.length;
-    if (i < end && data.getByte(i) == ' ') {
+    if (i < end && data[i] == ' ') {
       i++;
     }
     return i;
   }
 
   /** An event ends at a blank line: "\n\n" or "\n\r\n" (after "\r\n"). Returns the end, or -1. */
-  private static int blankLineEnd(Buffer data, int newline, int length) {
-    if (newline + 1 < length && data.getByte(newline + 1) == '\n') {
+  private static int blankLineEnd(byte[] data, int newline, int length) {
+    if (newline + 1 < length && data[newline + 1] == '\n') {
       return newline + 2;
     }
-    if (newline + 2 < length && data.getByte(newline + 1) == '\r' && data.getByte(newline + 2) == '\n') {
+    if (newline + 2 < length && data[newline + 1] == '\r' && data[newline + 2] == '\n') {
       return newline + 3;
     }
     return -1;
   }
 
-  private static boolean startsWith(Buffer data, int at, int end, byte[] prefix) {
+  private static boolean startsWith(byte[] data, int at, int end, byte[] prefix) {
     if (end - at < prefix.length) {
       return false;
     }
     for (int i = 0; i < prefix.length; i++) {
-      if (data.getByte(at + i) != prefix[i]) {
+      if (data[at + i] != prefix[i]) {
         return false;
       }
     }
     return true;
   }
 
-  private static int indexOf(Buffer data, int from, int end, byte[] needle) {
+  private static int indexOf(byte[] data, int from, int end, byte[] needle) {
     byte first = needle[0];
     for (int i = from; i <= end - needle.length; i++) {
-      if (data.getByte(i) == first && startsWith(data, i, end, needle)) {
+      if (data[i] == first && startsWith(data, i, end, needle)) {
         return i;
       }
     }
