@@ -33,6 +33,9 @@ class ScaleTest extends SimulatorTestBase {
     }
     long millis = (System.nanoTime() - started) / 1_000_000;
     System.out.println(streams + " streams in " + millis + " ms, peak running " + peakRunning);
+    // The engine counts a sequence as finished just after it writes [DONE], on its own event loop:
+    // the client may see the last stream end a moment before the count does.
+    eventually(5_000, "every sequence counted", () -> sim.stats().completed() == streams);
     SimulatorStats stats = sim.stats();
     assertEquals(streams, stats.completed());
     assertEquals(50L * streams, stats.generationTokens());

@@ -32,6 +32,8 @@ class SchedulingTest extends SimulatorTestBase {
     for (Future<SimClient.Stream> stream : streams) {
       assertEquals(15, await(stream).tokenChunks().size() - 1); // minus the role chunk
     }
+    // Counted on the engine's loop just after [DONE] is written: the client can be a moment ahead.
+    eventually(5_000, "every sequence counted", () -> sim.stats().completed() == 5);
     SimulatorStats stats = sim.stats();
     assertEquals(0, stats.running());
     assertEquals(0, stats.waiting());
