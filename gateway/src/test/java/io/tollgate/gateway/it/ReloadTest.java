@@ -2,7 +2,6 @@ package io.tollgate.gateway.it;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -29,13 +28,7 @@ class ReloadTest {
   }
 
   private Http.Reply admin(HttpMethod method, JsonObject body) throws Exception {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1")
-        .setPort(bed.gateway.adminPort()).setURI("/admin/config")
-        .putHeader("authorization", "Bearer " + TestBed.ADMIN_TOKEN)
-        .putHeader("content-type", "application/json");
-    return Http.onContext(bed.client, () -> bed.client.request(options)
-        .compose(request -> (body == null ? request.send() : request.send(body.toBuffer()))
-            .compose(response -> response.body().map(b -> new Http.Reply(response.statusCode(), response.headers(), b)))));
+    return bed.adminConfig(method, body);
   }
 
   @Test

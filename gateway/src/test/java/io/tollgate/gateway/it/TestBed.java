@@ -16,6 +16,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.PoolOptions;
 
 import java.net.URI;
@@ -247,6 +250,17 @@ public final class TestBed implements AutoCloseable {
 
   public static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** GET or POST /admin/config on the gateway's admin port, with the admin token. */
+  public Http.Reply adminConfig(HttpMethod method, JsonObject body) throws Exception {
+    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1")
+        .setPort(gateway.adminPort()).setURI("/admin/config")
+        .putHeader("authorization", "Bearer " + ADMIN_TOKEN)
+        .putHeader("content-type", "application/json");
+    return Http.onContext(client, () -> client.request(options)
+        .compose(request -> (body == null ? request.send() : request.send(body.toBuffer()))
+            .compose(response -> response.body().map(b -> new Http.Reply(response.statusCode(), response.headers(), b)))));
   }
 
   @Override
