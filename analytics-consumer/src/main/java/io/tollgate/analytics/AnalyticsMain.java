@@ -41,7 +41,7 @@ public final class AnalyticsMain implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String format = logFormat != null ? logFormat : System.getenv().getOrDefault("TOLLGATE_LOG_FORMAT", "json");
+    String format = Logging.format(logFormat, "json");
     if (!format.equals("json") && !format.equals("text")) {
       System.err.println("tollgate-analytics: --log-format must be json or text, not " + format);
       return 2;

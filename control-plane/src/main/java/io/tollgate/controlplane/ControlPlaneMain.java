@@ -20,7 +20,7 @@ public final class ControlPlaneMain {
     // Vert.x, Netty, Flyway and the control plane all log through java.util.logging, asynchronously:
     // JSON lines by default, text for people at a terminal.
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
-    String format = System.getenv().getOrDefault("TOLLGATE_LOG_FORMAT", "json");
+    String format = Logging.format(null, "json");
     AsyncLogHandler logs = Logging.configure(format);
     if (!format.equalsIgnoreCase("json") && !format.equalsIgnoreCase("text")) {
       LOG.warning("TOLLGATE_LOG_FORMAT is json or text, not '" + format + "': writing json");

@@ -65,8 +65,7 @@ public final class GatewayMain implements Callable<Integer> {
   public Integer call() throws Exception {
     // Vert.x, Netty and the gateway all log through java.util.logging, asynchronously.
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
-    String format = logFormat != null ? logFormat
-        : System.getenv().getOrDefault("TOLLGATE_LOG_FORMAT", demo ? "text" : "json");
+    String format = Logging.format(logFormat, demo ? "text" : "json");
     Logging.configure(format);
     GatewayConfig config;
     try {

@@ -1,6 +1,7 @@
 package io.tollgate.logging;
 
 import java.util.Locale;
+import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -15,6 +16,38 @@ import java.util.logging.Logger;
 public final class Logging {
 
   private Logging() {
+  }
+
+  /**
+   * The log format a main was asked for: its flag if given, else {@code TOLLGATE_LOG_FORMAT}, else
+   * {@code fallback}. What a value other than json or text means is the main's to decide.
+   */
+  public static String format(String flag, String fallback) {
+    return flag != null ? flag : System.getenv().getOrDefault("TOLLGATE_LOG_FORMAT", fallback);
+  }
+
+  /**
+   * A logger written on the request path (an access log) that must never write on the caller's
+   * thread, an event loop. After {@link #configure} every logger already goes through the process's
+   * asynchronous handler; without it (tests, embedding), JUL's default console handler would write
+   * synchronously, so the logger gets an asynchronous JSON handler of its own, once, however many
+   * classes ask for it. Keep the returned logger in a static field: JUL holds loggers weakly.
+   */
+  public static synchronized Logger offTheCallerThread(String name) {
+    Logger logger = Logger.getLogger(name);
+    boolean console = false;
+    for (Handler handler : Logger.getLogger("").getHandlers()) {
+      console |= handler instanceof ConsoleHandler;
+    }
+    boolean asynchronous = false;
+    for (Handler handler : logger.getHandlers()) {
+      asynchronous |= handler instanceof AsyncLogHandler;
+    }
+    if (console && !asynchronous) {
+      logger.setUseParentHandlers(false);
+      logger.addHandler(new AsyncLogHandler(new JsonLogFormatter(), System.err));
+    }
+    return logger;
   }
 
   /** @param format "json" or "text" */

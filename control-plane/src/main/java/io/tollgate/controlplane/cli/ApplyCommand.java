@@ -100,11 +100,15 @@ final class ApplyCommand implements Callable<Integer> {
   private List<Step> plan(ApiClient api, JsonObject desired) {
     List<Step> forward = new ArrayList<>();
     List<Step> deletions = new ArrayList<>();
+    java.util.Set<String> existingOrgs = java.util.Set.of();
     for (Kind kind : KINDS) {
       Map<String, JsonObject> current = new LinkedHashMap<>();
       for (Object item : (JsonArray) api.get("api/v1/" + kind.path())) {
         JsonObject object = (JsonObject) item;
         current.put(object.getString(kind.section().equals("backends") ? "id" : kind.idField()), object);
+      }
+      if (kind.section().equals("orgs")) {
+        existingOrgs = java.util.Set.copyOf(current.keySet());
       }
       Map<String, JsonObject> wanted = new LinkedHashMap<>();
       JsonArray list = desired.getJsonArray(kind.section(), new JsonArray());
@@ -136,7 +140,7 @@ final class ApplyCommand implements Callable<Integer> {
         }
       }
     }
-    OrgContents contents = new OrgContents(api, prune);
+    OrgContents contents = new OrgContents(api, prune, existingOrgs);
     for (Object org : desired.getJsonArray("orgs", new JsonArray())) {
       contents.plan((JsonObject) org);
     }

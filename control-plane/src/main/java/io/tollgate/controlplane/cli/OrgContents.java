@@ -33,12 +33,15 @@ final class OrgContents {
 
   private final ApiClient api;
   private final boolean prune;
+  /** Orgs the control plane has now: members and keys are read only for those. */
+  private final Set<String> existingOrgs;
   private final List<Step> forward = new ArrayList<>();
   private final List<Step> removals = new ArrayList<>();
 
-  OrgContents(ApiClient api, boolean prune) {
+  OrgContents(ApiClient api, boolean prune, Set<String> existingOrgs) {
     this.api = api;
     this.prune = prune;
+    this.existingOrgs = existingOrgs;
   }
 
   static boolean owns(Step step) {
@@ -56,8 +59,7 @@ final class OrgContents {
   /** Plans one org entry of the file; reads its current members and keys if the org exists. */
   void plan(JsonObject org) {
     String name = org.getString("name");
-    boolean exists = ((JsonArray) api.get("api/v1/orgs")).stream()
-        .anyMatch(o -> name.equals(((JsonObject) o).getString("name")));
+    boolean exists = existingOrgs.contains(name);
     if (org.getValue("members") != null) {
       planMembers(name, members(name, org.getValue("members")), exists);
     }

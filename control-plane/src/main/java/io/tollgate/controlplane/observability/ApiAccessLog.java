@@ -1,11 +1,8 @@
 package io.tollgate.controlplane.observability;
 
-import io.tollgate.logging.AsyncLogHandler;
-import io.tollgate.logging.JsonLogFormatter;
+import io.tollgate.logging.Logging;
 import io.vertx.core.json.JsonObject;
 
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -20,24 +17,7 @@ import java.util.logging.Logger;
 public final class ApiAccessLog {
 
   public static final String LOGGER = "tollgate.access";
-  private static final Logger LOG = Logger.getLogger(LOGGER);
-
-  static {
-    // Without the main's Logging.configure (tests, embedding), JUL's console handler would write on
-    // the event loop: give the access log an asynchronous handler, unless someone already did.
-    boolean console = false;
-    for (Handler handler : Logger.getLogger("").getHandlers()) {
-      console |= handler instanceof ConsoleHandler;
-    }
-    boolean asynchronous = false;
-    for (Handler handler : LOG.getHandlers()) {
-      asynchronous |= handler instanceof AsyncLogHandler;
-    }
-    if (console && !asynchronous) {
-      LOG.setUseParentHandlers(false);
-      LOG.addHandler(new AsyncLogHandler(new JsonLogFormatter(), System.err));
-    }
-  }
+  private static final Logger LOG = Logging.offTheCallerThread(LOGGER);
 
   private ApiAccessLog() {
   }

@@ -1,7 +1,5 @@
 package io.tollgate.gateway.logging;
 
-import io.tollgate.logging.AsyncLogHandler;
-import io.tollgate.logging.JsonLogFormatter;
 import io.vertx.core.json.JsonObject;
 
 import java.util.logging.Level;
@@ -16,19 +14,8 @@ import java.util.logging.Logger;
 public final class AccessLog {
 
   public static final String LOGGER = "tollgate.access";
-  private static final Logger LOG = Logger.getLogger(LOGGER);
-
-  static {
-    // Without the main's set-up (tests, embedding), JUL's default console handler would write on
-    // the caller's thread, an event loop: give the access log an asynchronous handler of its own.
-    for (java.util.logging.Handler handler : Logger.getLogger("").getHandlers()) {
-      if (handler instanceof java.util.logging.ConsoleHandler) {
-        LOG.setUseParentHandlers(false);
-        LOG.addHandler(new AsyncLogHandler(new JsonLogFormatter(), System.err));
-        break;
-      }
-    }
-  }
+  // Shared with the control plane's API access log: one asynchronous handler, however many ask.
+  private static final Logger LOG = io.tollgate.logging.Logging.offTheCallerThread(LOGGER);
 
   private AccessLog() {
   }
