@@ -1,12 +1,12 @@
 package io.tollgate.analytics.e2e;
 
-import io.tollgate.testsupport.TcpRelay;
 import io.tollgate.analytics.testsupport.RunningAnalytics;
-import io.tollgate.analytics.testsupport.Services;
 import io.tollgate.analytics.testsupport.TestBroker;
 import io.tollgate.analytics.testsupport.TestStore;
 import io.tollgate.gateway.usage.UsageMetrics;
 import io.tollgate.testsupport.GuardedVertx;
+import io.tollgate.testsupport.Services;
+import io.tollgate.testsupport.TcpRelay;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,11 +1,11 @@
 package io.tollgate.analytics.e2e;
 
-import io.tollgate.analytics.testsupport.Services;
 import io.tollgate.analytics.testsupport.TestBroker;
 import io.tollgate.gateway.Gateway;
 import io.tollgate.gateway.usage.UsageEvent;
 import io.tollgate.gateway.usage.UsageSink;
 import io.tollgate.testsupport.GuardedVertx;
+import io.tollgate.testsupport.Services;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;

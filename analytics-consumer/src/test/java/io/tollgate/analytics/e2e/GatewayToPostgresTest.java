@@ -2,12 +2,12 @@ package io.tollgate.analytics.e2e;
 
 import io.tollgate.analytics.testsupport.Rollups;
 import io.tollgate.analytics.testsupport.RunningAnalytics;
-import io.tollgate.analytics.testsupport.Services;
 import io.tollgate.analytics.testsupport.TestBroker;
 import io.tollgate.analytics.testsupport.TestStore;
 import io.tollgate.gateway.usage.UsageMetrics;
 import io.tollgate.gpu.simulator.SimulatorFaults;
 import io.tollgate.testsupport.GuardedVertx;
+import io.tollgate.testsupport.Services;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;

@@ -3,9 +3,9 @@ package io.tollgate.analytics.ingest;
 import io.tollgate.analytics.AnalyticsMain;
 import io.tollgate.analytics.testsupport.Events;
 import io.tollgate.analytics.testsupport.Rollups;
-import io.tollgate.analytics.testsupport.Services;
 import io.tollgate.analytics.testsupport.TestBroker;
 import io.tollgate.analytics.testsupport.TestStore;
+import io.tollgate.testsupport.Services;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -7,6 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.tollgate.analytics.config.BrokerSettings;
 import io.tollgate.analytics.ingest.Topology;
+import io.tollgate.testsupport.Services;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

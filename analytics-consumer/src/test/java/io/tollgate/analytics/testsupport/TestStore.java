@@ -1,41 +1,29 @@
 package io.tollgate.analytics.testsupport;
 
 import io.tollgate.analytics.config.DatabaseSettings;
+import io.tollgate.testsupport.PgSchema;
+import io.tollgate.testsupport.Services;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A schema of its own in the test database, dropped at {@link #close()}; plain JDBC for setup and
- * assertions (test thread only, never an event loop).
+ * The consumer's tables in a schema of their own ({@link PgSchema}), dropped at {@link #close()};
+ * plain JDBC for setup and assertions (test thread only, never an event loop).
  */
 public final class TestStore implements AutoCloseable {
 
-  private static final AtomicInteger SEQUENCE = new AtomicInteger();
-
   public final String schema;
-  private final Connection connection;
+  private final PgSchema pg;
 
-  private TestStore(String schema, Connection connection) {
-    this.schema = schema;
-    this.connection = connection;
+  private TestStore(PgSchema pg) {
+    this.pg = pg;
+    this.schema = pg.name;
   }
 
   public static TestStore create() throws SQLException {
-    Services.requirePostgres();
-    String schema = "t_" + ProcessHandle.current().pid() + "_" + Long.toString(System.nanoTime(), 36) + "_"
-        + SEQUENCE.incrementAndGet();
-    Connection connection = DriverManager.getConnection(Services.JDBC_URL, Services.PG_USER, "");
-    return new TestStore(schema, connection);
+    return new TestStore(PgSchema.create("t"));
   }
 
   public DatabaseSettings settings() {
@@ -47,43 +35,19 @@ public final class TestStore implements AutoCloseable {
         params);
   }
 
+  /** The first column of the first row as a number; 0 for SQL NULL (a sum over no rows). */
   public long queryLong(String sql, Object... params) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        statement.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    }
+    Object value = pg.rows(sql, params).get(0).values().iterator().next();
+    return value == null ? 0 : ((Number) value).longValue();
   }
 
   /** Rows as column → value maps, in the query's order. */
   public List<Map<String, Object>> rows(String sql, Object... params) throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        statement.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rows = statement.executeQuery()) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        int columns = rows.getMetaData().getColumnCount();
-        while (rows.next()) {
-          Map<String, Object> row = new LinkedHashMap<>();
-          for (int i = 1; i <= columns; i++) {
-            row.put(rows.getMetaData().getColumnLabel(i), rows.getObject(i));
-          }
-          out.add(row);
-        }
-        return out;
-      }
-    }
+    return pg.rows(sql, params);
   }
 
   public void execute(String sql) throws SQLException {
-    try (Statement statement = connection.createStatement()) {
-      statement.execute(sql);
-    }
+    pg.execute(sql);
   }
 
   /** Waits until the raw table holds {@code expected} rows (test thread). */
@@ -106,10 +70,6 @@ public final class TestStore implements AutoCloseable {
 
   @Override
   public void close() throws SQLException {
-    try {
-      execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    } finally {
-      connection.close();
-    }
+    pg.close();
   }
 }

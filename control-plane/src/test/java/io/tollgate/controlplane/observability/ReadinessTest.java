@@ -1,10 +1,10 @@
 package io.tollgate.controlplane.observability;
 
 import io.tollgate.controlplane.store.Database;
-import io.tollgate.controlplane.testsupport.RunningControlPlane;
 import io.tollgate.controlplane.testsupport.RunningControlPlane.Reply;
-import io.tollgate.controlplane.testsupport.Services;
+import io.tollgate.controlplane.testsupport.RunningControlPlane;
 import io.tollgate.testsupport.GuardedVertx;
+import io.tollgate.testsupport.Services;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;

@@ -1,13 +1,14 @@
 package io.tollgate.controlplane.snapshot;
 
-import io.tollgate.controlplane.testsupport.GatewayReplicas;
 import io.tollgate.controlplane.testsupport.GatewayReplicas.Answer;
-import io.tollgate.controlplane.testsupport.RunningControlPlane;
+import io.tollgate.controlplane.testsupport.GatewayReplicas;
 import io.tollgate.controlplane.testsupport.RunningControlPlane.Reply;
+import io.tollgate.controlplane.testsupport.RunningControlPlane;
 import io.tollgate.gateway.Gateway;
 import io.tollgate.gateway.config.RedisSettings;
 import io.tollgate.gateway.config.sync.ConfigSync;
 import io.tollgate.gateway.config.sync.ConfigSyncSettings;
+import io.tollgate.testsupport.Services;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -59,7 +60,7 @@ class ConfigPropagationTest {
 
     ConfigSyncSettings settings = new ConfigSyncSettings(URI.create("http://127.0.0.1:" + cp.plane.port()),
         gatewayToken, SLOW_POLL_MS, 2_000);
-    RedisSettings redis = new RedisSettings(io.tollgate.controlplane.testsupport.Services.REDIS_URL, 250,
+    RedisSettings redis = new RedisSettings(Services.REDIS_URL, 250,
         RedisSettings.FailPolicy.OPEN, 2, cp.redisPrefix);
     for (Gateway gateway : replicas.gateways) {
       syncs.add(replicas.onContext(() -> ConfigSync.start(replicas.guarded.vertx(), settings, redis, gateway.config())));

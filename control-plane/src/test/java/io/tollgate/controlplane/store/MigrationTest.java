@@ -1,8 +1,8 @@
 package io.tollgate.controlplane.store;
 
-import io.tollgate.controlplane.testsupport.TestSchema;
-import io.tollgate.controlplane.testsupport.Services;
 import io.tollgate.testsupport.GuardedVertx;
+import io.tollgate.testsupport.PgSchema;
+import io.tollgate.testsupport.Services;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -18,7 +18,7 @@ class MigrationTest {
   @Test
   void migratesOnceCreatesEveryTableAndKeepsTheAuditLogAppendOnly() throws Exception {
     GuardedVertx guarded = GuardedVertx.create();
-    try (TestSchema schema = TestSchema.create()) {
+    try (PgSchema schema = PgSchema.create("cp")) {
       int first = Database.migrate(guarded.vertx(), Services.PG_URL, schema.name)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       int second = Database.migrate(guarded.vertx(), Services.PG_URL, schema.name)

@@ -9,6 +9,7 @@ import io.tollgate.gateway.usage.SpoolUsageSink;
 import io.tollgate.gpu.simulator.SimulatorConfig;
 import io.tollgate.gpu.simulator.VllmSimulator;
 import io.tollgate.testsupport.GuardedVertx;
+import io.tollgate.testsupport.Services;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -3,6 +3,8 @@ package io.tollgate.controlplane.testsupport;
 import io.tollgate.controlplane.ControlPlane;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
 import io.tollgate.testsupport.GuardedVertx;
+import io.tollgate.testsupport.PgSchema;
+import io.tollgate.testsupport.Services;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,14 +29,14 @@ public final class RunningControlPlane implements AutoCloseable {
   public static final String PEPPER = "test-pepper-" + UUID.randomUUID();
 
   public final GuardedVertx guarded;
-  public final TestSchema schema;
+  public final PgSchema schema;
   public final String bootstrapToken = "boot-" + UUID.randomUUID();
   public final String redisPrefix = "tgt" + Long.toString(System.nanoTime(), 36);
   public final ControlPlane plane;
   private final HttpClient client;
   private final Context context;
 
-  private RunningControlPlane(GuardedVertx guarded, TestSchema schema, String redisUrl) throws Exception {
+  private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl) throws Exception {
     this.guarded = guarded;
     this.schema = schema;
     Services.requireRedis();
@@ -53,7 +55,7 @@ public final class RunningControlPlane implements AutoCloseable {
   /** With the gateways' Redis at {@code redisUrl} (e.g. a closed port, for outages). */
   public static RunningControlPlane start(String redisUrl) throws Exception {
     GuardedVertx guarded = GuardedVertx.create();
-    TestSchema schema = TestSchema.create();
+    PgSchema schema = PgSchema.create("cp");
     return new RunningControlPlane(guarded, schema, redisUrl);
   }
 

@@ -1,12 +1,12 @@
-package io.tollgate.controlplane.testsupport;
+package io.tollgate.testsupport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * The real PostgreSQL and Redis the tests use (localhost unless the environment says otherwise). A
- * test that cannot reach one fails, naming it and how to start it; it never skips.
+ * The real PostgreSQL, Redis and RabbitMQ the tests use: localhost unless TOLLGATE_TEST_* variables
+ * say otherwise. A test that cannot reach one fails, naming it and how to start it; it never skips.
  */
 public final class Services {
 
@@ -19,13 +19,11 @@ public final class Services {
   public static final String REDIS_HOST = env("TOLLGATE_TEST_REDIS_HOST", "127.0.0.1");
   public static final int REDIS_PORT = Integer.parseInt(env("TOLLGATE_TEST_REDIS_PORT", "6379"));
   public static final String REDIS_URL = "redis://" + REDIS_HOST + ":" + REDIS_PORT;
+  public static final String RABBITMQ_HOST = env("TOLLGATE_TEST_RABBITMQ_HOST", "127.0.0.1");
+  public static final int RABBITMQ_PORT = Integer.parseInt(env("TOLLGATE_TEST_RABBITMQ_PORT", "5672"));
+  public static final String RABBITMQ_URL = "amqp://guest:guest@" + RABBITMQ_HOST + ":" + RABBITMQ_PORT + "/";
 
   private Services() {
-  }
-
-  private static String env(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? fallback : value;
   }
 
   public static void requirePostgres() {
@@ -36,6 +34,10 @@ public final class Services {
     require("Redis", REDIS_HOST, REDIS_PORT);
   }
 
+  public static void requireRabbitMq() {
+    require("RabbitMQ", RABBITMQ_HOST, RABBITMQ_PORT);
+  }
+
   private static void require(String name, String host, int port) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), 2_000);
@@ -43,5 +45,10 @@ public final class Services {
       throw new AssertionError(name + " is not reachable on " + host + ":" + port + " (" + e.getMessage()
           + "); start it with scripts/services.sh");
     }
+  }
+
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
   }
 }

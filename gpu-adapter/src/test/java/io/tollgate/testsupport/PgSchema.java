@@ -1,4 +1,4 @@
-package io.tollgate.controlplane.testsupport;
+package io.tollgate.testsupport;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,26 +12,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A schema of its own in the test database, dropped at close; JDBC on the test thread only. */
-public final class TestSchema implements AutoCloseable {
+/**
+ * A PostgreSQL schema of its own for one test, dropped at close; plain JDBC (the JDK's java.sql, the
+ * driver comes from the module's test classpath) on the test thread only, never an event loop.
+ * {@code $S} in a statement stands for this schema.
+ */
+public final class PgSchema implements AutoCloseable {
 
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   public final String name;
   private final Connection connection;
 
-  private TestSchema(String name, Connection connection) {
+  private PgSchema(String name, Connection connection) {
     this.name = name;
     this.connection = connection;
   }
 
-  public static TestSchema create() throws SQLException {
+  /** @param prefix starts the schema's name, e.g. "cp" or "t" */
+  public static PgSchema create(String prefix) throws SQLException {
     Services.requirePostgres();
-    String name = "cp_" + ProcessHandle.current().pid() + "_" + Long.toString(System.nanoTime(), 36) + "_"
+    String name = prefix + "_" + ProcessHandle.current().pid() + "_" + Long.toString(System.nanoTime(), 36) + "_"
         + SEQUENCE.incrementAndGet();
-    return new TestSchema(name, DriverManager.getConnection(Services.JDBC_URL, Services.PG_USER, ""));
+    return new PgSchema(name, DriverManager.getConnection(Services.JDBC_URL, Services.PG_USER, ""));
   }
 
+  /** Rows as column → value maps, in the query's order. */
   public List<Map<String, Object>> rows(String sql, Object... params) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(sql.replace("$S", name))) {
       for (int i = 0; i < params.length; i++) {
@@ -52,11 +58,11 @@ public final class TestSchema implements AutoCloseable {
     }
   }
 
+  /** The first column of the first row, as a number (a count, a sum). */
   public long count(String sql, Object... params) throws SQLException {
     return ((Number) rows(sql, params).get(0).values().iterator().next()).longValue();
   }
 
-  /** {@code $S} in the statement stands for this schema. */
   public void execute(String sql) throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute(sql.replace("$S", name));
