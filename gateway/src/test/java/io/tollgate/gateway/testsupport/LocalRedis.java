@@ -1,6 +1,7 @@
 package io.tollgate.gateway.testsupport;
 
 import io.tollgate.gateway.config.RedisSettings;
+import io.tollgate.testsupport.Services;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -10,21 +11,18 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The real Redis on localhost for integration tests (TOLLGATE_TEST_REDIS_URL overrides). Each test
+ * The real Redis of the shared test {@link Services} (TOLLGATE_TEST_REDIS_HOST/_PORT). Each test
  * gets its own key prefix, so tests never see each other's state, and its keys are deleted after.
  * When Redis is not reachable the test fails, saying so and how to start it.
  */
 public final class LocalRedis {
 
-  public static final String URL = System.getenv().getOrDefault("TOLLGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379");
+  public static final String URL = Services.REDIS_URL;
 
   private final Vertx vertx;
   private final Redis client;
@@ -47,7 +45,7 @@ public final class LocalRedis {
   }
 
   public static LocalRedis connect(Vertx vertx, String prefix) {
-    requireReachable(URL);
+    Services.requireRedis();
     return new LocalRedis(vertx, prefix);
   }
 
@@ -57,18 +55,8 @@ public final class LocalRedis {
    * because a 2-core CI machine is busy; outage tests set a short one.
    */
   public static RedisSettings settings(String url, String prefix, RedisSettings.FailPolicy policy, int replicas) {
-    requireReachable(URL);
+    Services.requireRedis();
     return new RedisSettings(url, 2_000, policy, replicas, prefix);
-  }
-
-  public static void requireReachable(String url) {
-    java.net.URI uri = java.net.URI.create(url);
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : 6379), 2_000);
-    } catch (IOException e) {
-      throw new AssertionError("Redis is not reachable at " + url + " (" + e.getMessage()
-          + "). Start it with scripts/services.sh (or: redis-server --daemonize yes --port 6379).", e);
-    }
   }
 
   public String prefix() {
