@@ -4,7 +4,9 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The router's first handler: gives every request its id ({@code x-request-id}, the caller's if
@@ -23,6 +25,8 @@ public final class RequestObserver implements Handler<RoutingContext> {
   private static final String REQUEST_ID = "tollgate.request_id";
   private static final String ROUTE = "tollgate.route";
   private static final String ACTOR = "tollgate.actor";
+
+  private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
 
   private final ControlPlaneMetrics metrics;
 
@@ -75,9 +79,11 @@ public final class RequestObserver implements Handler<RoutingContext> {
    */
   public static String template(Route route) {
     String path = route == null ? null : route.getName();
-    if (path == null) {
-      return null;
-    }
+    // Once per route, not per request: the routes are fixed at start, so the map stays small.
+    return path == null ? null : TEMPLATES.computeIfAbsent(path, RequestObserver::templateOf);
+  }
+
+  private static String templateOf(String path) {
     return path.replaceAll(":([A-Za-z_][A-Za-z0-9_]*)", "{$1}")
         .replaceAll("\\(\\?<([A-Za-z][A-Za-z0-9]*)>[^)]*\\)", "{$1}");
   }
