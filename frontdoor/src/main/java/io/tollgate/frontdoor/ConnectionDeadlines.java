@@ -1,0 +1,151 @@
+package io.tollgate.frontdoor;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.LastHttpContent;
+
+/**
+ * The deadlines of one HTTP/1.1 connection, seen between the decoder and Vert.x: decoded requests
+ * in, responses out. At any moment the connection is in one of three states, and only two have a
+ * deadline:
+ * <ul>
+ *   <li>waiting for a request (new, or kept alive after a response): its headers must be complete
+ *       within the header timeout on a new connection, the idle timeout afterwards; else closed;</li>
+ *   <li>reading a body: the whole body must arrive within the body timeout of its headers; else 408
+ *       in the service's error shape (if no response has started) and closed;</li>
+ *   <li>responding: no deadline here (the service's own timeouts apply, e.g. to a stream).</li>
+ * </ul>
+ */
+final class ConnectionDeadlines extends ChannelDuplexHandler {
+
+  private static final long NONE = 0;
+
+  private final FrontDoorSettings settings;
+  private final DeadlineSweep sweep;
+  private final FrontDoorMetrics metrics;
+  private final ErrorBody errors;
+  private ChannelHandlerContext ctx;
+
+  /** Requests whose response has not ended (more than one only when a client pipelines). */
+  private int inFlight;
+  /** The newest request's body is still arriving. */
+  private boolean bodyPending;
+  /** The response to the oldest request in flight has begun. */
+  private boolean responseStarted;
+  /** A response has completed: the next wait for a request is an idle wait. */
+  private boolean served;
+  private long deadline = NONE;
+  private CloseReason onExpiry;
+
+  ConnectionDeadlines(FrontDoorSettings settings, DeadlineSweep sweep, FrontDoorMetrics metrics, ErrorBody errors) {
+    this.settings = settings;
+    this.sweep = sweep;
+    this.metrics = metrics;
+    this.errors = errors;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext context) {
+    ctx = context;
+    sweep.add(this);
+    awaitRequest();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext context) {
+    sweep.remove(this);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext context) throws Exception {
+    sweep.remove(this);
+    super.channelInactive(context);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext context, Object msg) throws Exception {
+    if (msg instanceof HttpRequest) {
+      inFlight++;
+      bodyPending = !(msg instanceof LastHttpContent);
+      if (inFlight == 1) {
+        responseStarted = false;
+      }
+      if (bodyPending && inFlight == 1) {
+        arm(settings.bodyTimeoutMs(), CloseReason.BODY_TIMEOUT);
+      } else {
+        // Responding, or a pipelined body waiting behind another response: its clock starts then.
+        deadline = NONE;
+      }
+    } else if (msg instanceof LastHttpContent && bodyPending) {
+      bodyPending = false;
+      if (inFlight == 0) {
+        awaitRequest();
+      } else {
+        deadline = NONE;
+      }
+    }
+    super.channelRead(context, msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext context, Object msg, ChannelPromise promise) throws Exception {
+    boolean informational = msg instanceof HttpResponse response
+        && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
+    if (!informational) {
+      if (msg instanceof HttpResponse) {
+        responseStarted = true;
+      }
+      if (msg instanceof LastHttpContent && inFlight > 0) {
+        responseEnded();
+      }
+    }
+    super.write(context, msg, promise);
+  }
+
+  private void responseEnded() {
+    inFlight--;
+    responseStarted = false;
+    served = true;
+    if (bodyPending) {
+      // An early answer (the body is still coming) or a pipelined request's body now due.
+      if (deadline == NONE || onExpiry != CloseReason.BODY_TIMEOUT) {
+        arm(settings.bodyTimeoutMs(), CloseReason.BODY_TIMEOUT);
+      }
+    } else if (inFlight == 0) {
+      awaitRequest();
+    }
+  }
+
+  private void awaitRequest() {
+    if (served) {
+      arm(settings.idleTimeoutMs(), CloseReason.IDLE_TIMEOUT);
+    } else {
+      arm(settings.headerTimeoutMs(), CloseReason.HEADER_TIMEOUT);
+    }
+  }
+
+  private void arm(long timeoutMs, CloseReason reason) {
+    deadline = timeoutMs == 0 ? NONE : sweep.now() + timeoutMs * 1_000_000;
+    onExpiry = reason;
+  }
+
+  boolean expired(long now) {
+    return deadline != NONE && now - deadline >= 0;
+  }
+
+  /** Closes the connection; a body that timed out first gets a 408 if nothing was answered yet. */
+  void expire() {
+    deadline = NONE;
+    metrics.closed(onExpiry);
+    if (onExpiry == CloseReason.BODY_TIMEOUT && !responseStarted && inFlight > 0) {
+      Refusal.send(ctx, 408, errors.render(408, "request_timeout", "The request body was not received within "
+          + settings.bodyTimeoutMs() + " ms."));
+    } else {
+      ctx.close();
+    }
+  }
+}
