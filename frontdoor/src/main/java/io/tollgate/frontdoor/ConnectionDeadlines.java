@@ -1,12 +1,15 @@
 package io.tollgate.frontdoor;
 
 import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * The deadlines of one HTTP/1.1 connection, seen between the decoder and Vert.x: decoded requests
@@ -22,6 +25,8 @@ import io.netty.handler.codec.http.LastHttpContent;
  */
 final class ConnectionDeadlines extends ChannelDuplexHandler {
 
+  /** Where a channel keeps its instance, for {@link FrontDoor#closeAfterResponse}. */
+  static final AttributeKey<ConnectionDeadlines> KEY = AttributeKey.valueOf("tollgate.frontDoor.deadlines");
   private static final long NONE = 0;
 
   private final FrontDoorSettings settings;
@@ -40,6 +45,8 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
   private boolean served;
   private long deadline = NONE;
   private CloseReason onExpiry;
+  /** The service answers without reading the rest: nothing more is read, and the answer closes. */
+  private boolean closing;
 
   ConnectionDeadlines(FrontDoorSettings settings, DeadlineSweep sweep, FrontDoorMetrics metrics, ErrorBody errors) {
     this.settings = settings;
@@ -51,6 +58,7 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
   @Override
   public void handlerAdded(ChannelHandlerContext context) {
     ctx = context;
+    context.channel().attr(KEY).set(this);
     sweep.add(this);
     awaitRequest();
   }
@@ -68,6 +76,10 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext context, Object msg) throws Exception {
+    if (closing) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (msg instanceof HttpRequest) {
       inFlight++;
       bodyPending = !(msg instanceof LastHttpContent);
@@ -101,9 +113,29 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
       }
       if (msg instanceof LastHttpContent && inFlight > 0) {
         responseEnded();
+        if (closing) {
+          super.write(context, msg, promise.unvoid().addListener(ChannelFutureListener.CLOSE));
+          return;
+        }
       }
     }
     super.write(context, msg, promise);
+  }
+
+  /**
+   * The response being written is the connection's last: the body behind it, and anything
+   * pipelined, is dropped unread, and the connection closes once the response is out.
+   */
+  void closeAfterResponse() {
+    closing = true;
+    deadline = NONE;
+    if (inFlight == 0) {
+      ctx.close();
+    }
+  }
+
+  boolean closing() {
+    return closing;
   }
 
   private void responseEnded() {

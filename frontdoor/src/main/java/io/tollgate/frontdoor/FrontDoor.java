@@ -87,7 +87,33 @@ public final class FrontDoor {
         .connectionHandler(connection -> connected(connection, decoderOptions))
         // The screen refuses invalid requests before Vert.x sees them; this is only a safety net.
         .invalidRequestHandler(request -> request.connection().close())
-        .requestHandler(app);
+        .requestHandler(request -> {
+          ConnectionDeadlines connection = deadlinesOf(request);
+          // Vert.x hands over a request pipelined behind one whose answer closes the connection as
+          // soon as that answer ends: it must not run (it could be hidden in an unread body).
+          if (connection == null || !connection.closing()) {
+            app.handle(request);
+          }
+        });
+  }
+
+  /**
+   * Makes the response being written to this request the connection's last: nothing more is read
+   * from it (an unread body, a pipelined request) and it closes once the response is out. For
+   * services that answer before reading a body they will not read, e.g. a 401 from the headers.
+   */
+  public static void closeAfterResponse(HttpServerRequest request) {
+    ConnectionDeadlines connection = deadlinesOf(request);
+    if (connection != null) {
+      connection.closeAfterResponse();
+    } else {
+      request.response().endHandler(v -> request.connection().close());
+    }
+  }
+
+  private static ConnectionDeadlines deadlinesOf(HttpServerRequest request) {
+    return request.connection() instanceof ConnectionBase base ? base.channel().attr(ConnectionDeadlines.KEY).get()
+        : null;
   }
 
   private void connected(HttpConnection connection, HttpServerOptions decoderOptions) {

@@ -53,7 +53,8 @@ class FrontDoorTest {
       request.response().putHeader("content-type", "application/json").end("{\"status\":\"ok\"}");
     } else if (request.path().equals("/echo")) {
       if (!"Bearer ok".equals(request.getHeader("authorization"))) {
-        request.response().setStatusCode(401).putHeader("connection", "close").end("{\"error\":{\"code\":\"401\"}}");
+        FrontDoor.closeAfterResponse(request);
+        request.response().setStatusCode(401).end("{\"error\":{\"code\":\"401\"}}");
         return;
       }
       request.body().onSuccess(body -> request.response().putHeader("content-type", "application/json")
@@ -89,6 +90,16 @@ class FrontDoorTest {
     assertEquals(List.of(200, 200, 200, 200), honest.statuses(), honest.toString());
     assertTrue(honest.text().contains("{\"bytes\":11}") && honest.text().contains("{\"bytes\":3}"), honest.toString());
     assertFalse(honest.closedByServer(), "honest keep-alive requests keep the connection: " + honest);
+  }
+
+  @Test
+  void anAnswerBeforeTheBodyClosesAndNothingBehindItRuns() throws Exception {
+    start();
+    String body = "{}" + FrontDoorChecks.HIDDEN;
+    RawHttp.Reply reply = RawHttp.exchange(port, "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length()
+        + "\r\n\r\n" + body + FrontDoorChecks.HIDDEN + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", 2_000);
+    assertEquals(List.of(401), reply.statuses(), reply.toString());
+    assertTrue(reply.closedByServer(), reply.toString());
   }
 
   @Test

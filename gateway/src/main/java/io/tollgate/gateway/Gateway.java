@@ -1,5 +1,6 @@
 package io.tollgate.gateway;
 
+import io.tollgate.frontdoor.FrontDoor;
 import io.tollgate.gateway.admin.AdminServer;
 import io.tollgate.gateway.auth.Authenticator;
 import io.tollgate.gateway.auth.KeyHasher;
@@ -8,6 +9,7 @@ import io.tollgate.gateway.config.ConfigHolder;
 import io.tollgate.gateway.config.GatewaySettings;
 import io.tollgate.gateway.config.PlatformSettings;
 import io.tollgate.gateway.config.RedisSettings;
+import io.tollgate.gateway.http.ApiError;
 import io.tollgate.gateway.http.DataPlaneVerticle;
 import io.tollgate.gateway.limit.Limiter;
 import io.tollgate.gateway.limit.LocalLimiter;
@@ -120,6 +122,8 @@ public final class Gateway {
     }
     metrics.gauge("tollgate.config.version", "Version of the live config snapshot", config, ConfigHolder::version);
 
+    // One front door for every data-plane verticle: its connection count is the port's.
+    FrontDoor frontDoor = new FrontDoor(settings.frontDoor(), ApiError::frontDoorRefusal, metrics.registry());
     int instances = settings.eventLoops() > 0 ? settings.eventLoops() : Runtime.getRuntime().availableProcessors();
     List<DataPlaneVerticle> verticles = new CopyOnWriteArrayList<>();
     List<String> deployments = new ArrayList<>();
@@ -128,7 +132,7 @@ public final class Gateway {
     // first.
     int listenPort = settings.port() != 0 ? settings.port() : freePort(settings.host());
     return vertx.deployVerticle(() -> {
-          DataPlaneVerticle verticle = new DataPlaneVerticle(services, listenPort);
+          DataPlaneVerticle verticle = new DataPlaneVerticle(services, frontDoor, listenPort);
           verticles.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(instances))

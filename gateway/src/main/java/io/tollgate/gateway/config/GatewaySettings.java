@@ -1,5 +1,7 @@
 package io.tollgate.gateway.config;
 
+import io.tollgate.frontdoor.FrontDoorSettings;
+
 import java.nio.file.Path;
 
 /**
@@ -16,6 +18,7 @@ import java.nio.file.Path;
  * @param shutdownGraceMs      how long in-flight streams may run after SIGTERM
  * @param usageSpoolPath       JSON-lines file that receives usage events in standalone mode
  * @param eventLoops           HTTP server verticle instances (0 = one per core)
+ * @param frontDoor            the public port's deadlines and size limits (header, body, idle; connections)
  */
 public record GatewaySettings(
     String host,
@@ -28,7 +31,16 @@ public record GatewaySettings(
     long keepAliveIntervalMs,
     long shutdownGraceMs,
     Path usageSpoolPath,
-    int eventLoops) {
+    int eventLoops,
+    FrontDoorSettings frontDoor) {
+
+  /** Settings with the front door's defaults (tests and tools that build settings by hand). */
+  public GatewaySettings(String host, int port, String adminHost, int adminPort, String adminToken, String keyPepper,
+                         long maxBodyBytes, long keepAliveIntervalMs, long shutdownGraceMs, Path usageSpoolPath,
+                         int eventLoops) {
+    this(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs,
+        usageSpoolPath, eventLoops, FrontDoorSettings.defaults());
+  }
 
   /** The settings a gateway.yaml without server/security/usage sections gets. */
   public static GatewaySettings defaults() {
@@ -39,11 +51,16 @@ public record GatewaySettings(
   /** For the start-up code that generates a token when the config leaves it empty. */
   public GatewaySettings withAdminToken(String newAdminToken) {
     return new GatewaySettings(host, port, adminHost, adminPort, newAdminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops);
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor);
   }
 
   public GatewaySettings withPorts(int newPort, int newAdminPort) {
     return new GatewaySettings(host, newPort, adminHost, newAdminPort, adminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops);
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor);
+  }
+
+  public GatewaySettings withFrontDoor(FrontDoorSettings newFrontDoor) {
+    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, newFrontDoor);
   }
 }

@@ -1,5 +1,6 @@
 package io.tollgate.gateway.config;
 
+import io.tollgate.frontdoor.FrontDoorSettings;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -16,7 +17,9 @@ final class SettingsReader {
 
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
   private static final Set<String> SERVER_OPTIONS = Set.of("host", "port", "adminHost", "adminPort",
-      "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "eventLoops");
+      "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "eventLoops", "headerTimeoutMs", "bodyTimeoutMs",
+      "idleTimeoutMs", "maxConnections", "maxRequestLineBytes", "maxHeaderBytes");
+  private static final long DAY_MS = 86_400_000;
   private static final Set<String> SECURITY_OPTIONS = Set.of("adminToken", "keyPepper");
   private static final Set<String> USAGE_OPTIONS = Set.of("spoolPath");
 
@@ -58,7 +61,18 @@ final class SettingsReader {
         fields.number(server, "server", "keepAliveIntervalMs", defaults.keepAliveIntervalMs(), 1, Long.MAX_VALUE),
         fields.number(server, "server", "shutdownGraceMs", defaults.shutdownGraceMs(), 0, Long.MAX_VALUE),
         Path.of(spool.isBlank() ? defaults.usageSpoolPath().toString() : spool),
-        (int) fields.number(server, "server", "eventLoops", defaults.eventLoops(), 0, 1024));
+        (int) fields.number(server, "server", "eventLoops", defaults.eventLoops(), 0, 1024),
+        frontDoor(server, defaults.frontDoor()));
+  }
+
+  private FrontDoorSettings frontDoor(JsonObject server, FrontDoorSettings defaults) {
+    return new FrontDoorSettings(
+        fields.number(server, "server", "headerTimeoutMs", defaults.headerTimeoutMs(), 0, DAY_MS),
+        fields.number(server, "server", "bodyTimeoutMs", defaults.bodyTimeoutMs(), 0, DAY_MS),
+        fields.number(server, "server", "idleTimeoutMs", defaults.idleTimeoutMs(), 0, DAY_MS),
+        (int) fields.number(server, "server", "maxConnections", defaults.maxConnections(), 1, 10_000_000),
+        (int) fields.number(server, "server", "maxRequestLineBytes", defaults.maxRequestLineBytes(), 256, 1 << 20),
+        (int) fields.number(server, "server", "maxHeaderBytes", defaults.maxHeaderBytes(), 1_024, 1 << 20));
   }
 
   private String host(JsonObject server, String option, String fallback) {

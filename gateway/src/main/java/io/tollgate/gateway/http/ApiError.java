@@ -27,6 +27,18 @@ public record ApiError(int status, String message, String type, String param, St
         "invalid_request_error", null, "request_too_large");
   }
 
+  /** The front door cut the connection at the body deadline (it answered 408 itself). */
+  public static ApiError bodyTimeout(long timeoutMs) {
+    return new ApiError(408, "The request body was not received within " + timeoutMs + " ms.",
+        "invalid_request_error", null, "request_timeout");
+  }
+
+  /** The client went away before its request was read; nobody reads this answer (499 as nginx logs it). */
+  public static ApiError clientClosed() {
+    return new ApiError(499, "The client closed the connection before sending the whole request.",
+        "invalid_request_error", null, "client_disconnected");
+  }
+
   public static ApiError unknownModel(String model) {
     return new ApiError(404, "The model `" + model + "` does not exist or you do not have access to it.",
         "invalid_request_error", "model", "model_not_found");
@@ -96,6 +108,11 @@ public record ApiError(int status, String message, String type, String param, St
 
   public static ApiError internal(String detail) {
     return new ApiError(500, "Internal gateway error: " + detail, "api_error", null, "internal_error");
+  }
+
+  /** A refusal at the front door (framing, sizes, deadlines), rendered in OpenAI's shape. */
+  public static Buffer frontDoorRefusal(int status, String code, String message) {
+    return new ApiError(status, message, "invalid_request_error", null, code).toBuffer();
   }
 
   public JsonObject toJson() {

@@ -1,5 +1,6 @@
 package io.tollgate.gateway.http;
 
+import io.tollgate.frontdoor.FrontDoor;
 import io.tollgate.gateway.GatewayServices;
 import io.tollgate.gateway.pipeline.Endpoint;
 import io.tollgate.gateway.pipeline.RequestPipeline;
@@ -32,6 +33,7 @@ public final class DataPlaneVerticle extends VerticleBase {
   private static final int UPSTREAM_RECEIVE_BUFFER = 64 * 1024;
 
   private final GatewayServices services;
+  private final FrontDoor frontDoor;
   private final int port;
   private HttpServer server;
   private HttpClient client;
@@ -39,8 +41,9 @@ public final class DataPlaneVerticle extends VerticleBase {
   private RequestPipeline pipeline;
   private long watchdogTimer;
 
-  public DataPlaneVerticle(GatewayServices services, int port) {
+  public DataPlaneVerticle(GatewayServices services, FrontDoor frontDoor, int port) {
     this.services = services;
+    this.frontDoor = frontDoor;
     this.port = port;
   }
 
@@ -65,13 +68,14 @@ public final class DataPlaneVerticle extends VerticleBase {
       due[0] = now + periodNanos;
       watchdog.tick(now);
     });
-    server = vertx.createHttpServer(new HttpServerOptions()
+    // The front door refuses bad framing and oversized heads and keeps the header, body and idle
+    // deadlines before anything here runs (docs/adr/0007-front-door.md).
+    server = frontDoor.createServer(vertx, new HttpServerOptions()
         .setHost(services.settings().host())
         .setPort(port)
         .setTcpNoDelay(true)
-        .setCompressionSupported(false)
-        .setIdleTimeout(0));
-    return server.requestHandler(this::route).listen();
+        .setCompressionSupported(false), this::route);
+    return server.listen();
   }
 
   @Override
@@ -129,11 +133,11 @@ public final class DataPlaneVerticle extends VerticleBase {
   }
 
   /** Sends an error; used for failures before a request reaches the pipeline. */
-  public static void reply(HttpServerRequest request, ApiError error) {
-    if (request.response().ended() || request.response().headWritten()) {
-      return;
+  public static Future<Void> reply(HttpServerRequest request, ApiError error) {
+    if (request.response().ended() || request.response().headWritten() || request.response().closed()) {
+      return Future.succeededFuture();
     }
-    request.response()
+    return request.response()
         .setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(error.toBuffer());

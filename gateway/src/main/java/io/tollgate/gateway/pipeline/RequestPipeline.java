@@ -1,5 +1,6 @@
 package io.tollgate.gateway.pipeline;
 
+import io.tollgate.frontdoor.FrontDoor;
 import io.tollgate.gateway.GatewayServices;
 import io.tollgate.gateway.auth.Authenticator;
 import io.tollgate.gateway.config.ApiKeySpec;
@@ -20,6 +21,7 @@ import io.tollgate.gateway.usage.UsageEvent;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
@@ -29,12 +31,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The request path, one stage per line: read → authenticate → parse → route check → admit →
+ * The request path, one stage per line: authenticate → read → parse → route check → admit →
  * proxy (route, stream, account). Each stage may end the request early with an OpenAI-style error.
  * The config snapshot is taken once, at the start, and the request keeps it to the end.
  *
- * <p>Authentication runs before the body is parsed, so an unauthenticated caller costs no JSON
- * parsing (see docs/adr/0002-authenticate-before-parse.md).
+ * <p>Authentication runs from the headers before the body is read, so a caller without a valid key
+ * costs neither a body buffer nor JSON parsing (docs/adr/0002-authenticate-before-parse.md).
  */
 public final class RequestPipeline {
 
@@ -53,31 +55,43 @@ public final class RequestPipeline {
         services.snapshots().get(), services.tracer().start(request, endpoint));
     early.span.requestId(early.requestId);
     request.response().putHeader("x-request-id", early.requestId);
-    BoundedBody.read(request, services.settings().maxBodyBytes())
-        .onSuccess(body -> afterBody(early, body))
+    // The body stays in the socket until the key is known: a caller without one costs no buffer.
+    request.pause();
+    authenticate(request, early.snapshot).onSuccess(auth -> {
+      if (auth.error() != null) {
+        // Its body was never read: close rather than read on what an unknown caller sends.
+        early.closeAfterReply = true;
+        reject(early, auth.error());
+        return;
+      }
+      early.key = auth.key();
+      early.span.key(auth.key().id(), auth.key().org());
+      early.span.event("authenticated");
+      if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+        request.response().writeContinue();
+      }
+      readBody(early);
+    });
+  }
+
+  private void readBody(Early early) {
+    BoundedBody.read(early.request, services.settings().maxBodyBytes())
+        .onSuccess(body -> afterAuthentication(early, body))
         .onFailure(cause -> {
           if (cause instanceof BoundedBody.TooLarge tooLarge) {
             // Do not read the rest of an oversized body: answer and close the connection.
-            request.response().putHeader(HttpHeaders.CONNECTION, "close");
+            early.closeAfterReply = true;
             reject(early, ApiError.bodyTooLarge(tooLarge.limit()));
+          } else if (cause instanceof HttpClosedException) {
+            // The front door cut it at the body deadline (and answered 408), or the client left.
+            long bodyTimeoutMs = services.settings().frontDoor().bodyTimeoutMs();
+            boolean timedOut = bodyTimeoutMs > 0 && System.nanoTime() - early.startNanos >= bodyTimeoutMs * 1_000_000;
+            reject(early, timedOut ? ApiError.bodyTimeout(bodyTimeoutMs) : ApiError.clientClosed());
           } else {
             reject(early, ApiError.invalidRequest("Could not read the request body: " + cause.getMessage(), null,
                 "invalid_body"));
           }
         });
-  }
-
-  private void afterBody(Early early, Buffer body) {
-    authenticate(early.request, early.snapshot).onSuccess(auth -> {
-      if (auth.error() != null) {
-        reject(early, auth.error());
-      } else {
-        early.key = auth.key();
-        early.span.key(auth.key().id(), auth.key().org());
-        early.span.event("authenticated");
-        afterAuthentication(early, body);
-      }
-    });
   }
 
   private void afterAuthentication(Early early, Buffer body) {
@@ -147,6 +161,10 @@ public final class RequestPipeline {
       services.usage().emit(event);
       AccessLog.request(event, early.span.traceId());
     }
+    if (early.closeAfterReply) {
+      early.request.response().putHeader(HttpHeaders.CONNECTION, "close");
+      FrontDoor.closeAfterResponse(early.request);
+    }
     DataPlaneVerticle.reply(early.request, error);
   }
 
@@ -161,6 +179,8 @@ public final class RequestPipeline {
     ApiKeySpec key;
     CompletionRequest completion;
     boolean routed;
+    /** The body was not (wholly) read: the connection cannot carry another request. */
+    boolean closeAfterReply;
 
     Early(HttpServerRequest request, Endpoint endpoint, long startNanos, String requestId, ConfigSnapshot snapshot,
           RequestSpan span) {

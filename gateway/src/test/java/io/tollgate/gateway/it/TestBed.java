@@ -97,6 +97,7 @@ public final class TestBed implements AutoCloseable {
     private long keepAliveMillis = 15_000;
     private long maxBodyBytes = 64 * 1024;
     private int eventLoops = 2;
+    private io.tollgate.frontdoor.FrontDoorSettings frontDoor = io.tollgate.frontdoor.FrontDoorSettings.defaults();
     private io.tollgate.gateway.config.PlatformSettings platform = io.tollgate.gateway.config.PlatformSettings.STANDALONE;
     private PlatformFactory platformFactory;
     private io.tollgate.gateway.trace.RequestTracer tracer = io.tollgate.gateway.trace.RequestTracer.disabled();
@@ -126,7 +127,13 @@ public final class TestBed implements AutoCloseable {
 
     GatewaySettings settings() {
       return new GatewaySettings("127.0.0.1", 0, "127.0.0.1", 0, ADMIN_TOKEN, PEPPER,
-          maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops);
+          maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops, frontDoor);
+    }
+
+    /** The public port's deadlines and limits (short ones for the front-door tests). */
+    public Builder frontDoor(io.tollgate.frontdoor.FrontDoorSettings settings) {
+      this.frontDoor = settings;
+      return this;
     }
 
     private final Map<Integer, UnaryOperator<SimulatorConfig>> simulatorOverrides = new HashMap<>();
