@@ -39,6 +39,12 @@ public record ApiError(int status, String message, String type, String param, St
         "invalid_request_error", null, "client_disconnected");
   }
 
+  public static ApiError unsupportedEncoding(String encoding) {
+    String shown = encoding.length() > 64 ? encoding.substring(0, 64) + "…" : encoding;
+    return new ApiError(415, "Content-Encoding '" + shown + "' is not supported: send the body uncompressed.",
+        "invalid_request_error", null, "unsupported_content_encoding");
+  }
+
   public static ApiError unknownModel(String model) {
     return new ApiError(404, "The model `" + model + "` does not exist or you do not have access to it.",
         "invalid_request_error", "model", "model_not_found");

@@ -15,6 +15,11 @@ public final class RequestParser {
   /** Rough characters per token for the TPM estimate; errs on the side of reserving more. */
   private static final int CHARS_PER_TOKEN = 3;
   private static final int TOKENS_PER_MESSAGE = 4;
+  /**
+   * Longer names are refused before any lookup: no served model has one (Hugging Face ids are far
+   * shorter), and the name is echoed in errors and stored in usage events and logs.
+   */
+  static final int MAX_MODEL_NAME = 256;
 
   private RequestParser() {
   }
@@ -37,6 +42,10 @@ public final class RequestParser {
     }
     if (!(modelValue instanceof String model) || model.isBlank()) {
       return Parsed.error(ApiError.invalidRequest("'model' must be a non-empty string.", "model", "invalid_type"));
+    }
+    if (model.length() > MAX_MODEL_NAME) {
+      return Parsed.error(ApiError.invalidRequest("'model' is longer than " + MAX_MODEL_NAME + " characters.", "model",
+          "invalid_value"));
     }
 
     int promptChars;

@@ -67,6 +67,14 @@ public final class RequestPipeline {
       early.key = auth.key();
       early.span.key(auth.key().id(), auth.key().org());
       early.span.event("authenticated");
+      String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+      if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
+        // Not decompressed here (a small gzip body can inflate past any limit); say so instead of
+        // failing on its bytes as JSON.
+        early.closeAfterReply = true;
+        reject(early, ApiError.unsupportedEncoding(encoding));
+        return;
+      }
       if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
         request.response().writeContinue();
       }
