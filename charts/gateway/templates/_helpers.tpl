@@ -119,6 +119,12 @@ server:
   keepAliveIntervalMs: {{ int64 .Values.server.keepAliveIntervalMs }}
   shutdownGraceMs: {{ int64 .Values.server.shutdownGraceMs }}
   eventLoops: {{ .Values.server.eventLoops }}
+  headerTimeoutMs: {{ int64 .Values.server.headerTimeoutMs }}
+  bodyTimeoutMs: {{ int64 .Values.server.bodyTimeoutMs }}
+  idleTimeoutMs: {{ int64 .Values.server.idleTimeoutMs }}
+  maxConnections: {{ int64 .Values.server.maxConnections }}
+  maxRequestLineBytes: {{ int64 .Values.server.maxRequestLineBytes }}
+  maxHeaderBytes: {{ int64 .Values.server.maxHeaderBytes }}
 security:
   adminToken: ${TOLLGATE_ADMIN_TOKEN}
   keyPepper: ${TOLLGATE_KEY_PEPPER}

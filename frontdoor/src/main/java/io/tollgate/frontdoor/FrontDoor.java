@@ -45,7 +45,7 @@ public final class FrontDoor {
   public FrontDoor(FrontDoorSettings settings, ErrorBody errors, MeterRegistry registry) {
     this.settings = settings;
     this.errors = errors;
-    this.metrics = new FrontDoorMetrics(registry, open);
+    this.metrics = new FrontDoorMetrics(registry, open, settings.maxConnections());
     this.sweepPeriodNanos = sweepPeriodMillis(settings) * 1_000_000;
   }
 

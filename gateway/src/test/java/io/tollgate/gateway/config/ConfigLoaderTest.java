@@ -1,5 +1,6 @@
 package io.tollgate.gateway.config;
 
+import io.tollgate.frontdoor.FrontDoorSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,27 @@ class ConfigLoaderTest {
     assertEquals("tollgate.usage", rabbit.exchange());
     assertEquals(256, rabbit.batchSize());
     assertEquals(Path.of("var/usage/spool"), rabbit.spoolDir());
+  }
+
+  @Test
+  void frontDoorSettingsFromTheEnvironmentAndTheirBounds() throws Exception {
+    GatewaySettings settings = ConfigLoader.loadDefault(Map.of(
+        "TOLLGATE_HTTP_HEADER_TIMEOUT_MS", "2000",
+        "TOLLGATE_HTTP_BODY_TIMEOUT_MS", "0",
+        "TOLLGATE_HTTP_IDLE_TIMEOUT_MS", "45000",
+        "TOLLGATE_HTTP_MAX_CONNECTIONS", "500",
+        "TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES", "4096",
+        "TOLLGATE_HTTP_MAX_HEADER_BYTES", "32768")).settings();
+    assertEquals(new FrontDoorSettings(2_000, 0, 45_000, 500, 4_096, 32_768), settings.frontDoor());
+    assertEquals(FrontDoorSettings.defaults(), ConfigLoader.loadDefault(Map.of()).settings().frontDoor());
+
+    List<String> reasons = reasonsOf("server: {headerTimeoutMs: -1, maxConnections: 0, maxRequestLineBytes: 10, "
+        + "maxHeaderBytes: \"lots\"}\n" + MINIMAL_SNAPSHOT, Map.of());
+    assertEquals(List.of(
+        "server.headerTimeoutMs: must be between 0 and 86400000, got -1",
+        "server.maxConnections: must be between 1 and 10000000, got 0",
+        "server.maxRequestLineBytes: must be between 256 and 1048576, got 10",
+        "server.maxHeaderBytes: must be an integer, got \"lots\""), reasons);
   }
 
   @Test
@@ -188,8 +210,9 @@ class ConfigLoaderTest {
 
     assertEquals(List.of(
         "extra: unknown section (known: rabbitmq, redis, security, server, snapshot, tracing, usage)",
-        "server.prot: unknown option (known: adminHost, adminPort, eventLoops, host, keepAliveIntervalMs, "
-            + "maxBodyBytes, port, shutdownGraceMs)",
+        "server.prot: unknown option (known: adminHost, adminPort, bodyTimeoutMs, eventLoops, headerTimeoutMs, host, "
+            + "idleTimeoutMs, keepAliveIntervalMs, maxBodyBytes, maxConnections, maxHeaderBytes, maxRequestLineBytes, "
+            + "port, shutdownGraceMs)",
         "security.keyPepper: must not be empty (set TOLLGATE_KEY_PEPPER)",
         "server.port: must be an integer, got \"abc\"",
         "server.adminPort: must be between 0 and 65535, got 70000",

@@ -71,6 +71,11 @@ class FrontDoorTest {
     assertStillServes();
     // Only the request above reached the pipeline: a refused head is not a request of any key.
     assertEquals(1, bed.usage.awaitEvents(1, 2_000).size());
+    String metrics = RawHttp.exchange(bed.gateway.adminPort(), "GET /metrics HTTP/1.1\r\nHost: x\r\n"
+        + "Connection: close\r\n\r\n", 5_000).body();
+    assertTrue(metrics.contains("tollgate_http_connections_closed_total{reason=\"ambiguous_framing\"} 6.0"), metrics);
+    assertTrue(metrics.contains("tollgate_http_connections_closed_total{reason=\"malformed\"} 3.0"), metrics);
+    assertTrue(metrics.contains("tollgate_http_connections_limit 20000.0"), metrics);
   }
 
   @Test
