@@ -45,6 +45,8 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
   private boolean served;
   private long deadline = NONE;
   private CloseReason onExpiry;
+  /** Why this handler closed the connection, or null. */
+  private CloseReason closedFor;
   /** The service answers without reading the rest: nothing more is read, and the answer closes. */
   private boolean closing;
 
@@ -138,6 +140,10 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
     return closing;
   }
 
+  CloseReason closedFor() {
+    return closedFor;
+  }
+
   private void responseEnded() {
     inFlight--;
     responseStarted = false;
@@ -172,6 +178,7 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
   /** Closes the connection; a body that timed out first gets a 408 if nothing was answered yet. */
   void expire() {
     deadline = NONE;
+    closedFor = onExpiry;
     metrics.closed(onExpiry);
     if (onExpiry == CloseReason.BODY_TIMEOUT && !responseStarted && inFlight > 0) {
       Refusal.send(ctx, 408, errors.render(408, "request_timeout", "The request body was not received within "

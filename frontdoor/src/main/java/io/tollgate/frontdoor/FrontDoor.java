@@ -111,6 +111,15 @@ public final class FrontDoor {
     }
   }
 
+  /**
+   * Whether the front door closed this request's connection because its body missed the body
+   * deadline (it answered 408 itself), as opposed to the client going away.
+   */
+  public static boolean bodyTimedOut(HttpServerRequest request) {
+    ConnectionDeadlines connection = deadlinesOf(request);
+    return connection != null && connection.closedFor() == CloseReason.BODY_TIMEOUT;
+  }
+
   private static ConnectionDeadlines deadlinesOf(HttpServerRequest request) {
     return request.connection() instanceof ConnectionBase base ? base.channel().attr(ConnectionDeadlines.KEY).get()
         : null;

@@ -92,9 +92,8 @@ public final class RequestPipeline {
             reject(early, ApiError.bodyTooLarge(tooLarge.limit()));
           } else if (cause instanceof HttpClosedException) {
             // The front door cut it at the body deadline (and answered 408), or the client left.
-            long bodyTimeoutMs = services.settings().frontDoor().bodyTimeoutMs();
-            boolean timedOut = bodyTimeoutMs > 0 && System.nanoTime() - early.startNanos >= bodyTimeoutMs * 1_000_000;
-            reject(early, timedOut ? ApiError.bodyTimeout(bodyTimeoutMs) : ApiError.clientClosed());
+            reject(early, FrontDoor.bodyTimedOut(early.request)
+                ? ApiError.bodyTimeout(services.settings().frontDoor().bodyTimeoutMs()) : ApiError.clientClosed());
           } else {
             reject(early, ApiError.invalidRequest("Could not read the request body: " + cause.getMessage(), null,
                 "invalid_body"));

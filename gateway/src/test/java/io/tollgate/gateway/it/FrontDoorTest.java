@@ -108,6 +108,19 @@ class FrontDoorTest {
   }
 
   @Test
+  void aClientThatLeavesMidBodyIsA499OfItsKeyNotATimeout() throws Exception {
+    start();
+    try (Socket socket = RawHttp.openAndStall(port(), "POST " + CHAT_PATH + " HTTP/1.1\r\nHost: x\r\n"
+        + "Authorization: Bearer " + SECRET + "\r\nContent-Length: 5000\r\n\r\n{\"model\":")) {
+      Thread.sleep(200);
+    }
+    UsageEvent event = bed.usage.awaitEvents(1, 3_000).get(0);
+    assertEquals(499, event.status());
+    assertEquals("client_disconnected", event.errorKind());
+    assertStillServes();
+  }
+
+  @Test
   void withoutAValidKeyTheBodyIsNeverReadAndTheConnectionCloses() throws Exception {
     start();
     // Declares a megabyte and sends none of it: refused at once from the headers, not at a deadline.
