@@ -48,6 +48,8 @@ public final class ProxyExchange {
   private static final int MAX_EVENT_BYTES = 4 * 1024 * 1024;
   private static final Buffer DONE_EVENT = Buffer.buffer("data: [DONE]\n\n");
   private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
+  /** How long the end of a stream may wait for its settlement (a Redis round trip) before it goes anyway. */
+  private static final long SETTLE_WAIT_MS = 250;
 
   private final GatewayServices services;
   private final HttpClient client;
@@ -291,12 +293,52 @@ public final class ProxyExchange {
       }
       lastTokenNanos = now;
     }
+    if (forwarder.sawDone()) {
+      completeStream(out, now);
+      return;
+    }
     if (out.length() > 0) {
       writeToClient(out, now);
     }
     if (forwarder.pendingBytes() > MAX_EVENT_BYTES) {
       onUpstreamFailure(new IllegalStateException("upstream SSE event over " + MAX_EVENT_BYTES + " bytes"));
     }
+  }
+
+  /**
+   * The backend sent [DONE]: the stream is complete for the client, so its slot is settled before
+   * the client can read the end (a client that sends its next request on [DONE] must find its
+   * concurrent-streams slot free), not when the backend's response ends a read later. The rest of
+   * the upstream response (its chunked terminator) is drained by the client pool, which keeps the
+   * connection.
+   */
+  private void completeStream(Buffer out, long now) {
+    usage = forwarder.usage();
+    if (forwarder.sawErrorEvent()) {
+      errorKind = errorCode(forwarder.error());
+    }
+    Future<Void> settled = finish();
+    if (settled.isComplete()) {
+      endStream(out, now);
+    } else {
+      // A shared (Redis) limiter settles over the network: the end waits for it, within a bound,
+      // and counts as in flight meanwhile so that a graceful shutdown does not cut it.
+      services.lifecycle().requestStarted();
+      settled.timeout(SETTLE_WAIT_MS, TimeUnit.MILLISECONDS).onComplete(v -> {
+        endStream(out, System.nanoTime());
+        services.lifecycle().requestEnded();
+      });
+    }
+  }
+
+  private void endStream(Buffer out, long now) {
+    if (clientGone) {
+      return;
+    }
+    if (out.length() > 0) {
+      writeToClient(out, now);
+    }
+    response.end();
   }
 
   private void writeToClient(Buffer out, long now) {
@@ -507,10 +549,13 @@ public final class ProxyExchange {
     }
   }
 
-  /** Accounting, exactly once: settle the limiter, free the backend slot, emit usage. */
-  private void finish() {
+  /**
+   * Accounting, exactly once: settle the limiter, free the backend slot, emit usage. Returns the
+   * settlement, for the ending that must not let the client go before it.
+   */
+  private Future<Void> finish() {
     if (finished) {
-      return;
+      return Future.succeededFuture();
     }
     finished = true;
     watchdog.unregister(this);
@@ -530,7 +575,7 @@ public final class ProxyExchange {
     services.metrics().requestFinished(completion.model(), completion.endpoint().path(), finalStatus, errorKind,
         firstTokenNanos < 0 ? -1 : firstTokenNanos - startNanos, end - startNanos, promptTokens, completionTokens);
     span.end(finalStatus, errorKind, route.upstreamModel(), promptTokens, completionTokens);
-    Limiter.settleWithOwner(admission.reservation(), promptTokens + completionTokens,
+    Future<Void> settled = Limiter.settleWithOwner(admission.reservation(), promptTokens + completionTokens,
         route.prices().costMicros(promptTokens, completionTokens));
     UsageEvent event = new UsageEvent(
         Ids.uuidV7(),
@@ -556,6 +601,7 @@ public final class ProxyExchange {
     services.usage().emit(event);
     AccessLog.request(event, span.traceId());
     services.lifecycle().requestEnded();
+    return settled;
   }
 
   private static String errorCode(JsonObject error) {
