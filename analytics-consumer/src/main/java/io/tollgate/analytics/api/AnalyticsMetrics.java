@@ -1,6 +1,7 @@
 package io.tollgate.analytics.api;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -41,6 +42,11 @@ public final class AnalyticsMetrics {
 
   public String scrape() {
     return registry.scrape();
+  }
+
+  /** For meters registered elsewhere that /metrics must serve too (the front door's connections). */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   private void events(Supplier<IngestMetrics> ingest, String outcome, ToLongFunction<IngestMetrics> value) {

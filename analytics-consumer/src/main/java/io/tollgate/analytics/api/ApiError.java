@@ -1,5 +1,6 @@
 package io.tollgate.analytics.api;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,11 @@ public final class ApiError extends RuntimeException {
 
   public static ApiError notFound(String code, String message) {
     return new ApiError(404, code, message);
+  }
+
+  /** A refusal at the front door (framing, sizes, deadlines), in this API's shape. */
+  public static Buffer frontDoorRefusal(int status, String code, String message) {
+    return new ApiError(status, code, message).json().toBuffer();
   }
 
   public int status() {

@@ -1,11 +1,14 @@
 package io.tollgate.analytics.api;
 
 import io.tollgate.analytics.config.ApiSettings;
+import io.tollgate.frontdoor.FrontDoor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -40,6 +43,7 @@ public final class ApiServer {
     CsvExport export = new CsvExport(pool, orgs);
 
     Router router = Router.router(vertx);
+    router.route().handler(ApiServer::bodiesAreNotRead);
     router.get("/health").handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(health.get().toBuffer()));
     router.get("/ready").handler(new Readiness(pool, consuming)::handle);
@@ -54,8 +58,37 @@ public final class ApiServer {
         ctx.request().method() == HttpMethod.GET ? "not_found" : "method_not_allowed",
         "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()).send(ctx.response()));
 
-    return vertx.createHttpServer().requestHandler(router).listen(settings.port(), settings.host())
+    // Framing, sizes, deadlines and the connection cap are enforced below the router, as on the
+    // gateway's public port; its meters go to the registry /metrics serves.
+    FrontDoor frontDoor = new FrontDoor(settings.frontDoor(), ApiError::frontDoorRefusal, metrics.registry());
+    return frontDoor.createServer(vertx, new HttpServerOptions(), router).listen(settings.port(), settings.host())
         .map(ApiServer::new);
+  }
+
+  /**
+   * No endpoint here takes a request body: each answers from the request line and headers, before
+   * a body would have arrived, so the front door's 408 can never apply here. Left open, a request
+   * declaring a body would hold its connection after the answer until the body deadline, its body
+   * read and thrown away, and a request pipelined behind it would run. Instead its answer is the
+   * connection's last (FrontDoor.closeAfterResponse, as the gateway does for a 401): the body is
+   * never read, nothing behind it runs, and the connection closes once the answer is out.
+   */
+  private static void bodiesAreNotRead(RoutingContext ctx) {
+    if (declaresBody(ctx.request())) {
+      FrontDoor.closeAfterResponse(ctx.request());
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
+    ctx.next();
+  }
+
+  /** Chunked (the only Transfer-Encoding the front door lets through) or a Content-Length above 0. */
+  private static boolean declaresBody(HttpServerRequest request) {
+    if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+      return true;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    // The front door refused a malformed length already; anything but a plain 0 counts as a body.
+    return length != null && !length.trim().equals("0");
   }
 
   /** Runs an endpoint; a refusal (thrown or failed) becomes its status, anything else a 500. */

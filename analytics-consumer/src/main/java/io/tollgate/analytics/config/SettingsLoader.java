@@ -1,5 +1,6 @@
 package io.tollgate.analytics.config;
 
+import io.tollgate.frontdoor.FrontDoorSettings;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -30,7 +31,10 @@ public final class SettingsLoader {
   private static final Set<String> RABBITMQ = Set.of("url", "exchange", "queue", "prefetch", "batchSize",
       "batchMaxDelayMs", "reconnectDelayMs");
   private static final Set<String> POSTGRES = Set.of("url", "schema", "poolSize");
-  private static final Set<String> API = Set.of("host", "port", "token");
+  private static final Set<String> API = Set.of("host", "port", "token", "headerTimeoutMs", "bodyTimeoutMs",
+      "idleTimeoutMs", "maxConnections", "maxRequestLineBytes", "maxHeaderBytes");
+  /** A deadline longer than a day protects nothing; 0 turns it off. */
+  private static final long DAY_MS = 86_400_000;
 
   private final Map<String, String> env;
   private final List<String> reasons = new ArrayList<>();
@@ -97,11 +101,23 @@ public final class SettingsLoader {
     DatabaseSettings database = new DatabaseSettings(pgUrl, schema,
         (int) number(postgres, "postgres.poolSize", 4, 1, 100));
     ApiSettings apiSettings = new ApiSettings(text(api, "api.host", "0.0.0.0"),
-        (int) number(api, "api.port", 8090, 0, 65_535), text(api, "api.token", ""));
+        (int) number(api, "api.port", 8090, 0, 65_535), text(api, "api.token", ""), frontDoor(api));
     if (!reasons.isEmpty()) {
       throw new SettingsException(reasons);
     }
     return new AnalyticsSettings(broker, database, apiSettings);
+  }
+
+  /** The API port's front door; each option defaults to {@link FrontDoorSettings#defaults()}, bounds as the gateway's. */
+  private FrontDoorSettings frontDoor(Map<?, ?> api) {
+    FrontDoorSettings defaults = FrontDoorSettings.defaults();
+    return new FrontDoorSettings(
+        number(api, "api.headerTimeoutMs", defaults.headerTimeoutMs(), 0, DAY_MS),
+        number(api, "api.bodyTimeoutMs", defaults.bodyTimeoutMs(), 0, DAY_MS),
+        number(api, "api.idleTimeoutMs", defaults.idleTimeoutMs(), 0, DAY_MS),
+        (int) number(api, "api.maxConnections", defaults.maxConnections(), 1, 10_000_000),
+        (int) number(api, "api.maxRequestLineBytes", defaults.maxRequestLineBytes(), 256, 1 << 20),
+        (int) number(api, "api.maxHeaderBytes", defaults.maxHeaderBytes(), 1_024, 1 << 20));
   }
 
   private Map<?, ?> section(Map<?, ?> root, String name, Set<String> options) {

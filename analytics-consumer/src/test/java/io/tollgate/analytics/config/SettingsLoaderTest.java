@@ -1,7 +1,9 @@
 package io.tollgate.analytics.config;
 
+import io.tollgate.frontdoor.FrontDoorSettings;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +20,7 @@ class SettingsLoaderTest {
     assertEquals(new DatabaseSettings("postgresql://postgres@127.0.0.1:5432/postgres", "tollgate_analytics", 4),
         settings.postgres());
     assertEquals(new ApiSettings("0.0.0.0", 8090, ""), settings.api());
+    assertEquals(FrontDoorSettings.defaults(), settings.api().frontDoor());
     assertEquals("tollgate.usage.dlx", settings.rabbitmq().deadLetterExchange());
     assertEquals("tollgate.usage.events.dlq", settings.rabbitmq().deadLetterQueue());
   }
@@ -37,11 +40,18 @@ class SettingsLoaderTest {
         Map.entry("TOLLGATE_ANALYTICS_PG_POOL_SIZE", "8"),
         Map.entry("TOLLGATE_ANALYTICS_HOST", "127.0.0.1"),
         Map.entry("TOLLGATE_ANALYTICS_PORT", "9999"),
-        Map.entry("TOLLGATE_ANALYTICS_TOKEN", "s3cret")));
+        Map.entry("TOLLGATE_ANALYTICS_TOKEN", "s3cret"),
+        Map.entry("TOLLGATE_HTTP_HEADER_TIMEOUT_MS", "2000"),
+        Map.entry("TOLLGATE_HTTP_BODY_TIMEOUT_MS", "3000"),
+        Map.entry("TOLLGATE_HTTP_IDLE_TIMEOUT_MS", "0"),
+        Map.entry("TOLLGATE_HTTP_MAX_CONNECTIONS", "50"),
+        Map.entry("TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES", "1024"),
+        Map.entry("TOLLGATE_HTTP_MAX_HEADER_BYTES", "4096")));
     assertEquals(new AnalyticsSettings(
         new BrokerSettings("amqps://u:p@mq:5671/prod", "x", "q", 500, 100, 5, 50),
         new DatabaseSettings("postgresql://a:b@db:5433/usage", "usage_v1", 8),
-        new ApiSettings("127.0.0.1", 9999, "s3cret")), settings);
+        new ApiSettings("127.0.0.1", 9999, "s3cret", new FrontDoorSettings(2_000, 3_000, 0, 50, 1_024, 4_096))),
+        settings);
   }
 
   @Test
@@ -60,6 +70,24 @@ class SettingsLoaderTest {
     assertTrue(all.contains("postgres.poolSize: must be a whole number, got \"zero\""), all);
     assertTrue(all.contains("api.port: must be between 0 and 65535, got 70000"), all);
     assertTrue(all.contains("extra: unknown section"), all);
+  }
+
+  @Test
+  void badFrontDoorValuesAreReportedAtOnce() {
+    SettingsException refused = assertThrows(SettingsException.class, () -> SettingsLoader.loadDefault(Map.of(
+        "TOLLGATE_HTTP_HEADER_TIMEOUT_MS", "10s",
+        "TOLLGATE_HTTP_BODY_TIMEOUT_MS", "-1",
+        "TOLLGATE_HTTP_IDLE_TIMEOUT_MS", "86400001",
+        "TOLLGATE_HTTP_MAX_CONNECTIONS", "0",
+        "TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES", "100",
+        "TOLLGATE_HTTP_MAX_HEADER_BYTES", "2097152")));
+    assertEquals(List.of(
+        "api.headerTimeoutMs: must be a whole number, got \"10s\"",
+        "api.bodyTimeoutMs: must be between 0 and 86400000, got -1",
+        "api.idleTimeoutMs: must be between 0 and 86400000, got 86400001",
+        "api.maxConnections: must be between 1 and 10000000, got 0",
+        "api.maxRequestLineBytes: must be between 256 and 1048576, got 100",
+        "api.maxHeaderBytes: must be between 1024 and 1048576, got 2097152"), refused.reasons());
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.api;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -45,6 +46,14 @@ public final class ApiError extends RuntimeException {
 
   public static ApiError conflict(String message) {
     return new ApiError(409, message, List.of());
+  }
+
+  /**
+   * A refusal at the front door (framing, sizes, deadlines), in this API's shape. The shape has no
+   * machine code: the status says what went wrong, the message how, as for every other error here.
+   */
+  public static Buffer frontDoorRefusal(int status, String code, String message) {
+    return new ApiError(status, message, List.of()).toJson().toBuffer();
   }
 
   public int status() {

@@ -10,6 +10,7 @@ import io.tollgate.controlplane.snapshot.ConfigPublisher;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.snapshot.SnapshotStore;
 import io.tollgate.controlplane.spend.SpendReader;
+import io.tollgate.frontdoor.FrontDoor;
 import io.vertx.redis.client.Redis;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
 import io.tollgate.controlplane.keys.KeyRecordPublisher;
@@ -17,7 +18,10 @@ import io.tollgate.controlplane.keys.KeySecrets;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -25,6 +29,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 
+import java.util.List;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -36,6 +41,8 @@ import java.util.logging.Logger;
 public final class ApiServer {
 
   private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
+  /** The largest request body the API reads: a whole org's contents fit many times over. */
+  static final int MAX_BODY_BYTES = 1 << 20;
 
   private final Authenticator authenticator;
 
@@ -59,7 +66,10 @@ public final class ApiServer {
     Router router = Router.router(vertx);
     // First: request id, metrics and the access-log line of every request, whatever ends it.
     router.route().handler(new RequestObserver(metrics));
-    router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(1 << 20));
+    router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
+        // The router would answer the body handler's failures in plain text (413 for a body over the
+        // limit), and log a read cut short at SEVERE.
+        .failureHandler(ApiServer::failed);
     // Liveness: answers while the process serves, whatever its dependencies do (those are /ready's).
     router.get("/health").handler(observed(ctx -> ctx.json(new JsonObject().put("status", "ok"))));
     router.get("/ready").handler(observed(readiness::handle));
@@ -118,8 +128,45 @@ public final class ApiServer {
 
     router.route("/api/v1/*").last().handler(ctx -> send(ctx, ApiError.notFound("route " + ctx.request().path())));
 
-    return vertx.createHttpServer().requestHandler(router).listen(settings.port())
+    // Framing, sizes, deadlines and the connection cap are enforced below the router, as on the
+    // gateway's public port; its meters go to the registry /metrics serves.
+    FrontDoor frontDoor = new FrontDoor(settings.frontDoor(), ApiError::frontDoorRefusal, metrics.registry());
+    return frontDoor.createServer(vertx, new HttpServerOptions(), router).listen(settings.port())
         .map(server -> new Started(server, router));
+  }
+
+  /**
+   * 413 in the API's shape, and the connection's last answer: the rest of an oversized body, and
+   * anything pipelined behind it, is never read (as on the gateway), whether the Content-Length
+   * said so up front or a chunked body grew past the limit.
+   */
+  private static void bodyTooLarge(RoutingContext ctx) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    FrontDoor.closeAfterResponse(ctx.request());
+    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    send(ctx, new ApiError(413, "the request body is larger than " + MAX_BODY_BYTES + " bytes", List.of()));
+  }
+
+  /**
+   * A failure an API route's handler did not answer itself, in the API's shape. A closed connection
+   * needs no answer and is no fault of ours: the client left, or the front door cut the body at its
+   * deadline and answered 408 itself. (The body handler fails those with status 200, which no
+   * router error handler would catch, and the router would log each at SEVERE: any client could
+   * fill the log.)
+   */
+  private static void failed(RoutingContext ctx) {
+    if (ctx.failure() instanceof HttpClosedException) {
+      LOG.fine(() -> "request " + ctx.request().method() + " " + ctx.request().path() + ": connection closed");
+    } else if (ctx.statusCode() == 413) {
+      bodyTooLarge(ctx);
+    } else if (ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      // The body handler's 400 for a body it could not decode: the client's fault, not ours.
+      send(ctx, new ApiError(ctx.statusCode(), "the request body could not be read", List.of()));
+    } else {
+      send(ctx, ctx.failure() == null ? new ApiError(500, "internal error", List.of()) : ctx.failure());
+    }
   }
 
   /** A route outside the API, counted under its own template. */

@@ -1,5 +1,7 @@
 package io.tollgate.controlplane.config;
 
+import io.tollgate.frontdoor.FrontDoorSettings;
+
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -15,12 +17,24 @@ import java.util.Map;
  * @param redisUrl        platform mode's Redis (key records, change notifications)
  * @param redisPrefix     prefix of every Redis key and channel, as the gateways' redis.keyPrefix
  * @param adminTokenTtl   how long a user's admin token stays valid after it is issued (ZERO: forever)
+ * @param frontDoor       what the API port allows a client before a request reaches the API (deadlines, sizes,
+ *                        connections), under the same TOLLGATE_HTTP_* names as the other services
  */
 public record ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken,
-                                   String keyPepper, String redisUrl, String redisPrefix, Duration adminTokenTtl) {
+                                   String keyPepper, String redisUrl, String redisPrefix, Duration adminTokenTtl,
+                                   FrontDoorSettings frontDoor) {
 
   /** Admin tokens are credentials to the whole platform: they expire unless the operator says otherwise. */
   public static final Duration DEFAULT_ADMIN_TOKEN_TTL = Duration.ofDays(90);
+  /** A deadline longer than a day protects nothing; 0 turns it off. */
+  private static final long DAY_MS = 86_400_000;
+
+  /** With the front door's defaults. */
+  public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
+                              String redisUrl, String redisPrefix, Duration adminTokenTtl) {
+    this(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix, adminTokenTtl,
+        FrontDoorSettings.defaults());
+  }
 
   public static ControlPlaneSettings fromEnv(Map<String, String> env) {
     return new ControlPlaneSettings(
@@ -31,7 +45,38 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
         require(env, "TOLLGATE_KEY_PEPPER"),
         env.getOrDefault("TOLLGATE_REDIS_URL", "redis://127.0.0.1:6379"),
         env.getOrDefault("TOLLGATE_REDIS_PREFIX", "tg"),
-        duration(env, "TOLLGATE_ADMIN_TOKEN_TTL", DEFAULT_ADMIN_TOKEN_TTL));
+        duration(env, "TOLLGATE_ADMIN_TOKEN_TTL", DEFAULT_ADMIN_TOKEN_TTL),
+        frontDoor(env));
+  }
+
+  /** The TOLLGATE_HTTP_* variables, each defaulting to {@link FrontDoorSettings#defaults()}; bounds as the gateway's. */
+  private static FrontDoorSettings frontDoor(Map<String, String> env) {
+    FrontDoorSettings defaults = FrontDoorSettings.defaults();
+    return new FrontDoorSettings(
+        number(env, "TOLLGATE_HTTP_HEADER_TIMEOUT_MS", defaults.headerTimeoutMs(), 0, DAY_MS),
+        number(env, "TOLLGATE_HTTP_BODY_TIMEOUT_MS", defaults.bodyTimeoutMs(), 0, DAY_MS),
+        number(env, "TOLLGATE_HTTP_IDLE_TIMEOUT_MS", defaults.idleTimeoutMs(), 0, DAY_MS),
+        (int) number(env, "TOLLGATE_HTTP_MAX_CONNECTIONS", defaults.maxConnections(), 1, 10_000_000),
+        (int) number(env, "TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES", defaults.maxRequestLineBytes(), 256, 1 << 20),
+        (int) number(env, "TOLLGATE_HTTP_MAX_HEADER_BYTES", defaults.maxHeaderBytes(), 1_024, 1 << 20));
+  }
+
+  /** A whole number within bounds; unset or blank: the fallback. The message names the variable. */
+  private static long number(Map<String, String> env, String name, long fallback, long min, long max) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    long parsed;
+    try {
+      parsed = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, got \"" + value + "\"");
+    }
+    if (parsed < min || parsed > max) {
+      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + parsed);
+    }
+    return parsed;
   }
 
   /** ISO-8601 ("P30D", "PT12H") or a number of days ("30"); "0" means tokens never expire. */

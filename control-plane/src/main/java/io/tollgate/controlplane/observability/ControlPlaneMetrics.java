@@ -3,6 +3,7 @@ package io.tollgate.controlplane.observability;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -86,6 +87,11 @@ public final class ControlPlaneMetrics implements AutoCloseable {
   /** The Prometheus text exposition. */
   public String scrape() {
     return registry.scrape();
+  }
+
+  /** For meters registered elsewhere that /metrics must serve too (the front door's connections). */
+  public MeterRegistry registry() {
+    return registry;
   }
 
   /** Connections of the PostgreSQL pool, read at scrape time. */

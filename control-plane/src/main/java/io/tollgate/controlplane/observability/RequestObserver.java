@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.observability;
 
+import io.tollgate.frontdoor.FrontDoor;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
@@ -20,6 +21,8 @@ public final class RequestObserver implements Handler<RoutingContext> {
   public static final String UNMATCHED = "unmatched";
   /** Status of a request whose client went away before its response ended (nginx's convention). */
   public static final int CLIENT_CLOSED = 499;
+  /** Status of a request whose body missed the front door's deadline: it answered 408 itself, below the router. */
+  public static final int BODY_TIMED_OUT = 408;
 
   private static final String REQUEST_ID_HEADER = "x-request-id";
   private static final String REQUEST_ID = "tollgate.request_id";
@@ -49,7 +52,8 @@ public final class RequestObserver implements Handler<RoutingContext> {
     long nanos = System.nanoTime() - start;
     String route = ctx.get(ROUTE, UNMATCHED);
     String method = ctx.request().method().name();
-    int status = completed ? ctx.response().getStatusCode() : CLIENT_CLOSED;
+    int status = completed ? ctx.response().getStatusCode()
+        : FrontDoor.bodyTimedOut(ctx.request()) ? BODY_TIMED_OUT : CLIENT_CLOSED;
     metrics.request(method, route, status, nanos);
     if (ctx.request().path() != null && ctx.request().path().startsWith("/api/")) {
       ApiAccessLog.request(ctx.get(REQUEST_ID), method, route, status, nanos / 1e6, ctx.get(ACTOR));

@@ -14,23 +14,28 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** One {@code GET /metrics} of a running control plane, as series → value (no token sent). */
-record Scrape(String text, Map<String, Double> series) {
+public record Scrape(String text, Map<String, Double> series) {
 
   private static final Pattern SAMPLE = Pattern.compile(
       "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(?:[^}\"]|\"(?:[^\"\\\\]|\\\\.)*\")*})?\\s+(\\S+)");
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-  static Scrape of(RunningControlPlane cp) throws Exception {
+  public static Scrape of(RunningControlPlane cp) throws Exception {
     Reply reply = cp.get("/metrics", null);
     assertEquals(200, reply.status(), reply.body());
+    return parse(reply.body());
+  }
+
+  /** A Prometheus text exposition however it was fetched (e.g. over a raw socket). */
+  public static Scrape parse(String text) {
     Map<String, Double> series = new LinkedHashMap<>();
-    for (String line : reply.body().split("\n")) {
+    for (String line : text.split("\n")) {
       Matcher m = SAMPLE.matcher(line);
       if (!line.startsWith("#") && m.find()) {
         series.put(m.group(1) + canonical(m.group(2)), Double.parseDouble(m.group(3)));
       }
     }
-    return new Scrape(reply.body(), series);
+    return new Scrape(text, series);
   }
 
   /** Scrapes until {@code done} holds or 5 s passed (a response's end handler may run just after the client read it). */
@@ -57,7 +62,7 @@ record Scrape(String text, Map<String, Double> series) {
     return series.get(key.toString());
   }
 
-  double valueOrZero(String name, String... labels) {
+  public double valueOrZero(String name, String... labels) {
     Double value = value(name, labels);
     return value == null ? 0 : value;
   }
@@ -70,7 +75,7 @@ record Scrape(String text, Map<String, Double> series) {
   }
 
   /** Every value label {@code label} takes on the samples of {@code name}. */
-  Set<String> labelValues(String name, String label) {
+  public Set<String> labelValues(String name, String label) {
     Set<String> values = new TreeSet<>();
     for (String key : series.keySet()) {
       if (key.startsWith(name + "{")) {

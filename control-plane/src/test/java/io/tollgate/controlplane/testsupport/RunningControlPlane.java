@@ -2,6 +2,7 @@ package io.tollgate.controlplane.testsupport;
 
 import io.tollgate.controlplane.ControlPlane;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
+import io.tollgate.frontdoor.FrontDoorSettings;
 import io.tollgate.testsupport.GuardedVertx;
 import io.tollgate.testsupport.PgSchema;
 import io.tollgate.testsupport.Services;
@@ -36,12 +37,13 @@ public final class RunningControlPlane implements AutoCloseable {
   private final HttpClient client;
   private final Context context;
 
-  private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl) throws Exception {
+  private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor)
+      throws Exception {
     this.guarded = guarded;
     this.schema = schema;
     Services.requireRedis();
     ControlPlaneSettings settings = new ControlPlaneSettings(Services.PG_URL, schema.name, 0, bootstrapToken, PEPPER,
-        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL);
+        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor);
     this.plane = await(ControlPlane.start(guarded.vertx(), settings));
     this.client = guarded.vertx().createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(plane.port()));
@@ -54,9 +56,18 @@ public final class RunningControlPlane implements AutoCloseable {
 
   /** With the gateways' Redis at {@code redisUrl} (e.g. a closed port, for outages). */
   public static RunningControlPlane start(String redisUrl) throws Exception {
+    return start(redisUrl, FrontDoorSettings.defaults());
+  }
+
+  /** With these front-door deadlines and limits on its API port (short ones, for the front-door tests). */
+  public static RunningControlPlane start(FrontDoorSettings frontDoor) throws Exception {
+    return start(Services.REDIS_URL, frontDoor);
+  }
+
+  private static RunningControlPlane start(String redisUrl, FrontDoorSettings frontDoor) throws Exception {
     GuardedVertx guarded = GuardedVertx.create();
     PgSchema schema = PgSchema.create("cp");
-    return new RunningControlPlane(guarded, schema, redisUrl);
+    return new RunningControlPlane(guarded, schema, redisUrl, frontDoor);
   }
 
   /** A whole answer. */

@@ -1,0 +1,62 @@
+package io.tollgate.controlplane.config;
+
+import io.tollgate.frontdoor.FrontDoorSettings;
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The front door's TOLLGATE_HTTP_* variables: defaults, overrides, and bad values refused by name. */
+class ControlPlaneSettingsTest {
+
+  private static ControlPlaneSettings fromEnv(String... pairs) {
+    Map<String, String> env = new HashMap<>(Map.of("TOLLGATE_KEY_PEPPER", "p"));
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return ControlPlaneSettings.fromEnv(env);
+  }
+
+  @Test
+  void withoutVariablesTheFrontDoorHasItsDefaults() {
+    assertEquals(FrontDoorSettings.defaults(), fromEnv().frontDoor());
+    assertEquals(FrontDoorSettings.defaults(), fromEnv("TOLLGATE_HTTP_IDLE_TIMEOUT_MS", " ").frontDoor());
+  }
+
+  @Test
+  void everyFrontDoorVariableIsRead() {
+    assertEquals(new FrontDoorSettings(2_000, 3_000, 0, 50, 1_024, 4_096), fromEnv(
+        "TOLLGATE_HTTP_HEADER_TIMEOUT_MS", "2000",
+        "TOLLGATE_HTTP_BODY_TIMEOUT_MS", "3000",
+        "TOLLGATE_HTTP_IDLE_TIMEOUT_MS", "0",
+        "TOLLGATE_HTTP_MAX_CONNECTIONS", "50",
+        "TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES", "1024",
+        "TOLLGATE_HTTP_MAX_HEADER_BYTES", "4096").frontDoor());
+  }
+
+  @Test
+  void badValuesAreRefusedNamingTheVariable() {
+    assertRefused("TOLLGATE_HTTP_HEADER_TIMEOUT_MS must be a whole number, got \"10s\"",
+        "TOLLGATE_HTTP_HEADER_TIMEOUT_MS", "10s");
+    assertRefused("TOLLGATE_HTTP_BODY_TIMEOUT_MS must be between 0 and 86400000, got -1",
+        "TOLLGATE_HTTP_BODY_TIMEOUT_MS", "-1");
+    assertRefused("TOLLGATE_HTTP_IDLE_TIMEOUT_MS must be between 0 and 86400000, got 86400001",
+        "TOLLGATE_HTTP_IDLE_TIMEOUT_MS", "86400001");
+    assertRefused("TOLLGATE_HTTP_MAX_CONNECTIONS must be between 1 and 10000000, got 0",
+        "TOLLGATE_HTTP_MAX_CONNECTIONS", "0");
+    assertRefused("TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES must be between 256 and 1048576, got 100",
+        "TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES", "100");
+    assertRefused("TOLLGATE_HTTP_MAX_HEADER_BYTES must be a whole number, got \"99999999999999999999\"",
+        "TOLLGATE_HTTP_MAX_HEADER_BYTES", "99999999999999999999");
+    assertRefused("TOLLGATE_HTTP_MAX_HEADER_BYTES must be between 1024 and 1048576, got 2097152",
+        "TOLLGATE_HTTP_MAX_HEADER_BYTES", "2097152");
+  }
+
+  private static void assertRefused(String message, String name, String value) {
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> fromEnv(name, value));
+    assertEquals(message, refused.getMessage());
+  }
+}
