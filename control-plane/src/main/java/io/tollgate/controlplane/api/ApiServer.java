@@ -10,6 +10,7 @@ import io.tollgate.controlplane.snapshot.ConfigPublisher;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.snapshot.SnapshotStore;
 import io.tollgate.controlplane.spend.SpendReader;
+import io.tollgate.controlplane.auth.Caller;
 import io.tollgate.frontdoor.FrontDoor;
 import io.vertx.redis.client.Redis;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
@@ -41,6 +42,10 @@ import java.util.logging.Logger;
 public final class ApiServer {
 
   private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
+  /** Where the authenticated caller waits in the routing context for the operation. */
+  private static final String CALLER = "tollgate.caller";
+  /** Or why it was refused. */
+  private static final String REFUSED = "tollgate.refused";
   /** The largest request body the API reads: a whole org's contents fit many times over. */
   static final int MAX_BODY_BYTES = 1 << 20;
 
@@ -66,7 +71,17 @@ public final class ApiServer {
     Router router = Router.router(vertx);
     // First: request id, metrics and the access-log line of every request, whatever ends it.
     router.route().handler(new RequestObserver(metrics));
-    router.route("/api/v1/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES))
+    // The caller is known before a byte of the body is read: an anonymous client cannot make the
+    // API hold a body (ADR 0002 / 0007, as on the gateway).
+    router.route("/api/v1/*").handler(api::authenticateBeforeBody);
+    BodyHandler bodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES);
+    router.route("/api/v1/*").handler(ctx -> {
+      if (ctx.get(REFUSED) != null) {
+        ctx.next(); // refused: its route answers 401 below without the body being read
+      } else {
+        bodies.handle(ctx);
+      }
+    })
         // The router would answer the body handler's failures in plain text (413 for a body over the
         // limit), and log a read cut short at SEVERE.
         .failureHandler(ApiServer::failed);
@@ -126,7 +141,10 @@ public final class ApiServer {
       return snapshots.version(pool, version).map(Reply::ok);
     }));
 
-    router.route("/api/v1/*").last().handler(ctx -> send(ctx, ApiError.notFound("route " + ctx.request().path())));
+    router.route("/api/v1/*").last().handler(ctx -> {
+      closeIfBodyUnread(ctx);
+      send(ctx, ApiError.notFound("route " + ctx.request().path()));
+    });
 
     // Framing, sizes, deadlines and the connection cap are enforced below the router, as on the
     // gateway's public port; its meters go to the registry /metrics serves.
@@ -177,16 +195,53 @@ public final class ApiServer {
     };
   }
 
-  /** Authenticate, parse, run, answer; every failure becomes one JSON error, mapped here only. */
+  /**
+   * Checks the bearer token from the headers while the body waits in the socket (the request is
+   * paused; the body handler after this resumes it). A refused caller's answer is the connection's
+   * last when it declared a body: the body is never read.
+   */
+  private void authenticateBeforeBody(RoutingContext ctx) {
+    ctx.request().pause();
+    authenticator.authenticate(ctx.request().getHeader("authorization")).onComplete(result -> {
+      if (result.succeeded()) {
+        RequestObserver.actor(ctx, result.result().actor());
+        ctx.put(CALLER, result.result());
+      } else {
+        // Answered by the route it matches (so that it is counted and logged under its template).
+        ctx.put(REFUSED, result.cause());
+      }
+      ctx.next();
+    });
+  }
+
+  /** An answer to a request whose body was not read is the connection's last. */
+  private static void closeIfBodyUnread(RoutingContext ctx) {
+    if (ctx.get(REFUSED) != null && declaresBody(ctx)) {
+      FrontDoor.closeAfterResponse(ctx.request());
+      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+    }
+  }
+
+  private static boolean declaresBody(RoutingContext ctx) {
+    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+    return ctx.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)
+        || (length != null && !length.trim().equals("0"));
+  }
+
+  /** Parse, run, answer (the caller was authenticated before the body); every failure becomes one JSON error, mapped here only. */
   private Handler<RoutingContext> handle(Function<Call, Future<Reply>> operation) {
     return ctx -> {
       RequestObserver.matched(ctx);
       String id = RequestObserver.requestId(ctx);
-      authenticator.authenticate(ctx.request().getHeader("authorization"))
-          .compose(caller -> {
-            RequestObserver.actor(ctx, caller.actor());
-            return operation.apply(new Call(caller, id, body(ctx), ctx));
-          })
+      Throwable refused = ctx.get(REFUSED);
+      if (refused != null) {
+        closeIfBodyUnread(ctx);
+        send(ctx, refused);
+        return;
+      }
+      Caller caller = ctx.get(CALLER);
+      Future.succeededFuture(caller)
+          .compose(authenticated -> operation.apply(new Call(authenticated, id, body(ctx), ctx)))
           .onSuccess(reply -> {
             ctx.response().setStatusCode(reply.status());
             if (reply.body() == null) {

@@ -59,7 +59,7 @@ class FrontDoorTest {
     cp.close();
   }
 
-  /** POST /api/v1/orgs reads its whole body before authenticating (BodyHandler): a slow body meets the 408. */
+  /** POST /api/v1/orgs with a valid token reads its whole body: a slow body meets the 408. */
   private FrontDoorChecks checks() {
     return new FrontDoorChecks(port, "/api/v1/orgs", "/api/v1/me", "Authorization: Bearer " + root + "\r\n",
         FrontDoorTest::apiErrorShape);
@@ -119,6 +119,25 @@ class FrontDoorTest {
     // route had matched yet, the body handler still reading.
     String[] timedOut = {"method", "POST", "route", "unmatched", "status", "408"};
     assertEquals(2, after.valueOrZero(REQUESTS, timedOut) - before.valueOrZero(REQUESTS, timedOut), after.text());
+  }
+
+  @Test
+  void withoutAValidTokenTheBodyIsNeverReadAndTheConnectionCloses() throws Exception {
+    for (String auth : List.of("", "Authorization: Bearer not-a-token\r\n")) {
+      long start = System.nanoTime();
+      try (Socket socket = RawHttp.openAndStall(port, "POST /api/v1/orgs HTTP/1.1\r\nHost: x\r\n" + auth
+          + "Content-Type: application/json\r\nContent-Length: 500000\r\n\r\n")) {
+        RawHttp.Reply reply = RawHttp.awaitClose(socket, start, 5_000);
+        assertEquals(List.of(401), reply.statuses(), reply.toString());
+        assertTrue(reply.closedByServer(), reply.toString());
+        assertTrue(reply.elapsedMillis() < DEADLINE, "answered from the headers, not at the body deadline: " + reply);
+        apiErrorShape(reply);
+      }
+    }
+    String body = "{\"id\":\"x\"}" + FrontDoorChecks.HIDDEN;
+    RawHttp.Reply hidden = RawHttp.exchange(port, "POST /api/v1/orgs HTTP/1.1\r\nHost: x\r\nContent-Length: "
+        + body.length() + "\r\n\r\n" + body + FrontDoorChecks.HIDDEN, 3_000);
+    assertEquals(List.of(401), hidden.statuses(), "nothing behind an unauthenticated body runs: " + hidden);
   }
 
   @Test
