@@ -85,6 +85,12 @@ TOLLGATE_DATABASE_SCHEMA: {{ .Values.database.schema | quote }}
 TOLLGATE_REDIS_PREFIX: {{ .Values.redis.prefix | quote }}
 TOLLGATE_ADMIN_TOKEN_TTL: {{ .Values.adminTokenTtl | toString | quote }}
 TOLLGATE_LOG_FORMAT: {{ .Values.logFormat | quote }}
+TOLLGATE_HTTP_HEADER_TIMEOUT_MS: {{ int64 .Values.frontDoor.headerTimeoutMs | quote }}
+TOLLGATE_HTTP_BODY_TIMEOUT_MS: {{ int64 .Values.frontDoor.bodyTimeoutMs | quote }}
+TOLLGATE_HTTP_IDLE_TIMEOUT_MS: {{ int64 .Values.frontDoor.idleTimeoutMs | quote }}
+TOLLGATE_HTTP_MAX_CONNECTIONS: {{ int64 .Values.frontDoor.maxConnections | quote }}
+TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES: {{ int64 .Values.frontDoor.maxRequestLineBytes | quote }}
+TOLLGATE_HTTP_MAX_HEADER_BYTES: {{ int64 .Values.frontDoor.maxHeaderBytes | quote }}
 {{- end }}
 
 {{/* terminationGracePeriodSeconds must cover the preStop sleep and the control plane's own stop. */}}

@@ -62,6 +62,14 @@ class AnalyticsConsumerChartTest {
     assertEquals("usage", env(c, "TOLLGATE_ANALYTICS_PG_SCHEMA").getValue());
     assertEquals("8", env(c, "TOLLGATE_ANALYTICS_PG_POOL_SIZE").getValue());
     assertEquals("tollgate-analytics-secrets", env(c, "TOLLGATE_ANALYTICS_PG_URL").getValueFrom().getSecretKeyRef().getName());
+    assertEquals("10000", env(c, "TOLLGATE_HTTP_HEADER_TIMEOUT_MS").getValue());
+    assertEquals("30000", env(c, "TOLLGATE_HTTP_BODY_TIMEOUT_MS").getValue());
+    assertEquals("60000", env(c, "TOLLGATE_HTTP_IDLE_TIMEOUT_MS").getValue());
+    assertEquals("20000", env(c, "TOLLGATE_HTTP_MAX_CONNECTIONS").getValue());
+    assertEquals("8192", env(c, "TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES").getValue());
+    assertEquals("16384", env(c, "TOLLGATE_HTTP_MAX_HEADER_BYTES").getValue());
+    assertEquals("2000", env(consumer(render(List.of(), Map.of("frontDoor.headerTimeoutMs", 2_000))),
+        "TOLLGATE_HTTP_HEADER_TIMEOUT_MS").getValue());
   }
 
   @Test

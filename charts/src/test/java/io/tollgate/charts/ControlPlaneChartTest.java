@@ -120,8 +120,15 @@ class ControlPlaneChartTest {
   @Test
   void plainSettingsReachTheEnvironmentThroughTheConfigMap() {
     List<HasMetadata> defaults = render(Map.of());
-    assertEquals(Map.of("TOLLGATE_CONTROL_PLANE_PORT", "8090", "TOLLGATE_DATABASE_SCHEMA", "control_plane",
-        "TOLLGATE_REDIS_PREFIX", "tg", "TOLLGATE_ADMIN_TOKEN_TTL", "P90D", "TOLLGATE_LOG_FORMAT", "json"), environment(defaults));
+    assertEquals(Map.ofEntries(Map.entry("TOLLGATE_CONTROL_PLANE_PORT", "8090"),
+        Map.entry("TOLLGATE_DATABASE_SCHEMA", "control_plane"), Map.entry("TOLLGATE_REDIS_PREFIX", "tg"),
+        Map.entry("TOLLGATE_ADMIN_TOKEN_TTL", "P90D"), Map.entry("TOLLGATE_LOG_FORMAT", "json"),
+        Map.entry("TOLLGATE_HTTP_HEADER_TIMEOUT_MS", "10000"), Map.entry("TOLLGATE_HTTP_BODY_TIMEOUT_MS", "30000"),
+        Map.entry("TOLLGATE_HTTP_IDLE_TIMEOUT_MS", "60000"), Map.entry("TOLLGATE_HTTP_MAX_CONNECTIONS", "20000"),
+        Map.entry("TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES", "8192"), Map.entry("TOLLGATE_HTTP_MAX_HEADER_BYTES", "16384")),
+        environment(defaults));
+    assertEquals("45000", environment(render(Map.of("frontDoor.idleTimeoutMs", 45_000)))
+        .get("TOLLGATE_HTTP_IDLE_TIMEOUT_MS"), "the front door's settings reach the environment");
     Container c = controlPlane(defaults);
     assertEquals(NAME, c.getEnvFrom().get(0).getConfigMapRef().getName());
 
