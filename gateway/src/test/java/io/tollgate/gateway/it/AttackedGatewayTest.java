@@ -132,6 +132,19 @@ class AttackedGatewayTest {
       slow.add(slowloris.submit(() -> RawHttp.trickle(port, "POST " + CHAT + " HTTP/1.1\r\nHost: x\r\n",
           "X-Slow: " + "s".repeat(200), 200, 10_000)));
     }
+    // Another client keeps calling during the barrage: it must be served, promptly, every time.
+    ExecutorService bystander = Executors.newSingleThreadExecutor();
+    java.util.concurrent.atomic.AtomicBoolean barrageOver = new java.util.concurrent.atomic.AtomicBoolean();
+    Future<List<Long>> bystanderMillis = bystander.submit(() -> {
+      List<Long> millis = new ArrayList<>();
+      while (!barrageOver.get()) {
+        long start = System.nanoTime();
+        Answer answer = chat();
+        assertEquals(200, answer.status(), answer.body());
+        millis.add((System.nanoTime() - start) / 1_000_000);
+      }
+      return millis;
+    });
     Random random = new Random(20);
     int answered = 0;
     for (int round = 0; round < 250; round++) {
@@ -145,6 +158,12 @@ class AttackedGatewayTest {
       }
     }
     assertTrue(answered >= 2_000, "barrage of " + answered);
+    barrageOver.set(true);
+    List<Long> served = bystanderMillis.get(30, TimeUnit.SECONDS);
+    bystander.shutdown();
+    assertTrue(served.size() >= 10, "the bystander was served " + served.size() + " times during the barrage");
+    long slowest = served.stream().mapToLong(Long::longValue).max().orElseThrow();
+    assertTrue(slowest < 2_000, "the bystander's slowest request during the barrage took " + slowest + " ms");
     for (Future<RawHttp.Reply> future : slow) {
       RawHttp.Reply reply = future.get(30, TimeUnit.SECONDS);
       assertTrue(reply.closedByServer() && reply.statuses().isEmpty(), "slowloris cut at the header deadline: " + reply);
