@@ -161,7 +161,8 @@ public final class Gateway {
                   .end(metrics.scrape()));
               lifecycle.markReady();
               LOG.info(() -> "gateway listening on " + settings.host() + ":" + port + " (" + instances
-                  + " event loops), admin on " + settings.adminHost() + ":" + admin.port()
+                  + " event loops, " + (vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO")
+                  + " transport), admin on " + settings.adminHost() + ":" + admin.port()
                   + ", config version " + config.current().version());
               return new Gateway(vertx, services, config, verticles, deployments, admin, port, closePlatform);
             }));

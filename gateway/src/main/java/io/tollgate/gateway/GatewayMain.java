@@ -19,6 +19,7 @@ import io.tollgate.gateway.usage.SpoolUsageSink;
 import io.tollgate.gateway.usage.UsageSink;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -86,7 +87,9 @@ public final class GatewayMain implements Callable<Integer> {
       System.err.println("tollgate: WARNING: keyPepper is the default; set TOLLGATE_KEY_PEPPER in production.");
     }
 
-    Vertx vertx = Vertx.vertx();
+    // Netty's native epoll transport where the platform has it (Linux x86-64: bundled), Java NIO
+    // elsewhere; the log line of the start says which.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     // Platform mode (rabbitmq.url set): usage to RabbitMQ with confirms; else the local JSON-lines spool.
     UsageSink usage = config.platform().rabbitmq() != null
         ? RabbitUsageSink.start(vertx, config.platform().rabbitmq()).toCompletionStage().toCompletableFuture()
