@@ -71,7 +71,7 @@ public final class RabbitUsageSink implements UsageSink {
       return;
     }
     // Queue full (or closing): to the spool's writer thread, never dropped while it is open.
-    if (spool.append(event.toJson().toBuffer().getBytes())) {
+    if (spool.append(UsageEventJson.bytes(event))) {
       counters.spooled.incrementAndGet();
     } else {
       counters.dropped.incrementAndGet();

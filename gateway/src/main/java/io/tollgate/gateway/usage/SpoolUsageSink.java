@@ -3,9 +3,9 @@ package io.tollgate.gateway.usage;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
+import java.io.OutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -76,7 +76,7 @@ public final class SpoolUsageSink implements UsageSink {
   }
 
   private void run() {
-    BufferedWriter out = null;
+    OutputStream out = null;
     List<Promise<Void>> flushes = new ArrayList<>();
     while (true) {
       try {
@@ -85,14 +85,14 @@ public final class SpoolUsageSink implements UsageSink {
           if (parent != null) {
             Files.createDirectories(parent);
           }
-          out = Files.newBufferedWriter(path, StandardCharsets.UTF_8,
-              StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+          out = new BufferedOutputStream(Files.newOutputStream(path,
+              StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
         }
         Object item;
         boolean wrote = false;
         while ((item = queue.peek()) != null) {
           if (item instanceof UsageEvent event) {
-            out.write(event.toJson().encode());
+            out.write(UsageEventJson.bytes(event));
             out.write('\n');
             wrote = true;
             written.incrementAndGet();

@@ -203,7 +203,7 @@ final class UsagePublisher implements Runnable {
   private static List<byte[]> encode(List<UsageEvent> events) {
     List<byte[]> bodies = new ArrayList<>(events.size());
     for (UsageEvent event : events) {
-      bodies.add(event.toJson().toBuffer().getBytes());
+      bodies.add(UsageEventJson.bytes(event));
     }
     return bodies;
   }

@@ -45,6 +45,17 @@ class UsageEventSchemaTest {
   }
 
   @Test
+  void theStreamedEncodingIsTheSameDocumentInTheSameOrder() throws Exception {
+    UsageEvent refused = UsageEvent.refused("r\"quoted\u00e9", "o", "k", "/v1/completions", null, false, 429,
+        "rate_limit_exceeded", 0.25, 3);
+    for (UsageEvent event : new UsageEvent[] {UsageEvents.numbered(7), UsageEvents.failed(8), refused}) {
+      String streamed = new String(UsageEventJson.bytes(event), java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(event.toJson().encode(), streamed, "what the spool and RabbitMQ carry is what toJson() says");
+      assertTrue(validate(new JsonObject(streamed)).getValid());
+    }
+  }
+
+  @Test
   void theEventCarriesExactlyTheFieldsTheSchemaNames() throws Exception {
     JsonObject schema = schema();
     TreeSet<String> documented = new TreeSet<>(schema.getJsonObject("properties").fieldNames());
