@@ -96,6 +96,8 @@ class AbortAndBackPressureTest extends SimulatorTestBase {
     client.onContext(() -> { response.resume(); return Future.succeededFuture(); });
     await(ended.future(), 30);
     assertTrue(tail.get().endsWith("data: [DONE]\n\n"), tail.get());
+    // The engine counts the sequence as finished on its loop just after writing [DONE].
+    eventually(5_000, "the sequence counted as completed", () -> sim.stats().completed() == 1);
     SimulatorStats done = sim.stats();
     assertEquals(requested, done.generationTokens());
     assertEquals(1, done.completed());

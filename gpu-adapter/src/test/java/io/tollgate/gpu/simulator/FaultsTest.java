@@ -161,6 +161,7 @@ class FaultsTest extends SimulatorTestBase {
     assertEquals(400, await(client.postJson("/sim/faults", new JsonObject().put("errorRate", 2))).status());
 
     await(client.postJson("/v1/completions", completion("x").put("max_tokens", 3)));
+    eventually(5_000, "the sequence counted as completed", () -> sim.stats().completed() == 1);
     SimulatorStats stats = SimulatorStats.fromJson(await(client.get("/sim/stats")).json());
     assertEquals(sim.stats(), stats);
     assertEquals(1, stats.completed());
