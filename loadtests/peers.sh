@@ -160,26 +160,9 @@ stale=$(find gateway/src/main gpu-adapter/src/main logging/src/main frontdoor/sr
 [[ -n "$stale" ]] && log "warning: sources newer than $GW_JAR (e.g. ${stale%%$'\n'*}); --rebuild to measure them"
 
 # ------------------------------------------------------------------------------------------- helpers
-free_port() {
-  if command -v python3 >/dev/null; then
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-  else
-    local p
-    while :; do
-      p=$(( 20000 + RANDOM % 30000 ))
-      (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-    done
-  fi
-}
-wait_for() { # URL [header]: until it answers 2xx, at most 60 s
-  local url="$1" header="${2:-}"
-  for _ in $(seq 1 300); do
-    if curl -fsS -o /dev/null ${header:+-H "$header"} "$url" 2>/dev/null; then return 0; fi
-    sleep 0.2
-  done
-  log "$url did not come up"
-  return 1
-}
+SCRIPT_NAME=peers.sh
+# shellcheck source=loadtests/lib.sh
+source "$ROOT/loadtests/lib.sh"
 alive() { [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null; }
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { # PIDS...: utime + stime of each (all threads, dead ones included), summed

@@ -108,6 +108,32 @@ public record FrontDoorChecks(int port, String postPath, String getPath, String 
     }
   }
 
+  /**
+   * Without credentials, or with wrong ones ({@code badAuthHeaders}), a declared body is never
+   * read: the refusal ({@code status}, in the service's shape) comes from the headers at once, not
+   * at a deadline, and closes the connection; a request hidden in such a body is never answered.
+   */
+  public void refusedFromTheHeadersBeforeTheBody(int status, String badAuthHeaders, long deadlineMillis)
+      throws IOException {
+    for (String auth : List.of("", badAuthHeaders)) {
+      long start = System.nanoTime();
+      String unauthenticated = "POST " + postPath + " HTTP/1.1\r\nHost: x\r\n" + auth
+          + "Content-Type: application/json\r\nContent-Length: 500000\r\n\r\n";
+      try (Socket socket = RawHttp.openAndStall(port, unauthenticated)) {
+        RawHttp.Reply reply = RawHttp.awaitClose(socket, start, deadlineMillis + 3_000);
+        assertEquals(List.of(status), reply.statuses(), reply.toString());
+        assertTrue(reply.closedByServer(), reply.toString());
+        assertTrue(reply.elapsedMillis() < deadlineMillis, "answered from the headers, not at a deadline: " + reply);
+        errorShape.accept(reply);
+      }
+    }
+    String body = BODY + HIDDEN;
+    RawHttp.Reply hidden = RawHttp.exchange(port, "POST " + postPath + " HTTP/1.1\r\nHost: x\r\nContent-Length: "
+        + body.length() + "\r\n\r\n" + body + HIDDEN, 3_000);
+    assertEquals(List.of(status), hidden.statuses(), "nothing behind an unauthenticated body runs: " + hidden);
+    assertTrue(hidden.closedByServer(), hidden.toString());
+  }
+
   /** A kept-alive connection left idle after a response: closed at the idle deadline. */
   public void idleClosedAt(long deadlineMillis, long slackMillis) throws IOException {
     long start = System.nanoTime();
