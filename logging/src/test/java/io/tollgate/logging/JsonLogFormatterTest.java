@@ -67,4 +67,27 @@ class JsonLogFormatterTest {
       assertEquals("line " + i, new JsonObject(lines[i]).getString("msg"), "in order, none lost");
     }
   }
+
+  @Test
+  void aRecordAfterAQuietSpellIsWrittenPromptlyWithoutAFlush() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    AsyncLogHandler handler = new AsyncLogHandler(new JsonLogFormatter(), new PrintStream(bytes, false, StandardCharsets.UTF_8));
+    try {
+      // The writer, finding nothing, sleeps half a second at a time: each record after a quiet spell
+      // must wake it. (Spaced 150 ms apart, three records cannot all land just before a wake-up.)
+      for (int i = 0; i < 3; i++) {
+        Thread.sleep(150);
+        LogRecord record = new LogRecord(Level.INFO, "after a quiet spell " + i);
+        record.setLoggerName("t");
+        long start = System.nanoTime();
+        handler.publish(record);
+        while (!bytes.toString(StandardCharsets.UTF_8).contains("after a quiet spell " + i)) {
+          assertTrue(System.nanoTime() - start < 100_000_000L, "written within 100 ms, not at the writer's next wake-up");
+          Thread.sleep(1);
+        }
+      }
+    } finally {
+      handler.close();
+    }
+  }
 }
