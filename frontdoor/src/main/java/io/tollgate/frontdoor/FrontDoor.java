@@ -7,6 +7,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -101,14 +102,26 @@ public final class FrontDoor {
    * Makes the response being written to this request the connection's last: nothing more is read
    * from it (an unread body, a pipelined request) and it closes once the response is out. For
    * services that answer before reading a body they will not read, e.g. a 401 from the headers.
+   * The response says so ({@code Connection: close}).
    */
   public static void closeAfterResponse(HttpServerRequest request) {
+    request.response().putHeader(HttpHeaders.CONNECTION, "close");
     ConnectionDeadlines connection = deadlinesOf(request);
     if (connection != null) {
       connection.closeAfterResponse();
     } else {
       request.response().endHandler(v -> request.connection().close());
     }
+  }
+
+  /** Whether the request says a body follows: chunked (the only coding let through) or a Content-Length above 0. */
+  public static boolean declaresBody(HttpServerRequest request) {
+    if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+      return true;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    // A malformed length was refused already; anything but a plain 0 counts as a body.
+    return length != null && !length.trim().equals("0");
   }
 
   /**

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -36,12 +35,7 @@ public final class AsyncLogHandler extends Handler {
   private final PrintStream out;
   private final Thread writer;
   private volatile boolean closed;
-  /** The writer found nothing last time and sleeps long: the next record wakes it. */
-  private volatile boolean idle;
-  /** While records come, the writer collects them this long between writes. */
-  private static final long GROUP_COMMIT_NANOS = 1_000_000L;
-  /** How long an idle writer sleeps when nothing wakes it (a new line or a flush does). */
-  private static final long IDLE_NANOS = 500_000_000L;
+  private final WriterPacing pacing = new WriterPacing();
 
   public AsyncLogHandler(Formatter formatter, PrintStream out) {
     setFormatter(formatter);
@@ -60,8 +54,8 @@ public final class AsyncLogHandler extends Handler {
     if (!queue.offer(new Pending(record, Thread.currentThread().getName()))) {
       unwritten.decrementAndGet();
       dropped.incrementAndGet();
-    } else if (idle) {
-      LockSupport.unpark(writer);
+    } else {
+      pacing.queued(writer);
     }
   }
 
@@ -91,22 +85,13 @@ public final class AsyncLogHandler extends Handler {
     writer.interrupt();
   }
 
-  /**
-   * Writes what has come, flushes once, and waits a millisecond for more (group commit) while
-   * records come; sleeps longer when none do, until one wakes it. A writer blocked in take() was
-   * woken by every record and flushed every line: a futex call and a write() per access-log line,
-   * ~23 µs a request in loadtests/peers.sh, on the cores the event loops use.
-   */
+  /** Writes what has come and flushes once a round, paced by {@link WriterPacing}. */
   private void drain() {
     List<Pending> batch = new ArrayList<>(1_024);
     while (!closed) {
       queue.drainTo(batch, 1_024);
       if (batch.isEmpty()) {
-        idle = true;
-        if (queue.isEmpty()) {
-          LockSupport.parkNanos(IDLE_NANOS);
-        }
-        idle = false;
+        pacing.pause(false, queue::isEmpty);
         if (Thread.interrupted()) {
           return;
         }
@@ -125,7 +110,7 @@ public final class AsyncLogHandler extends Handler {
       out.flush();
       unwritten.addAndGet(-batch.size());
       batch.clear();
-      LockSupport.parkNanos(GROUP_COMMIT_NANOS);
+      pacing.pause(true, queue::isEmpty);
     }
   }
 }

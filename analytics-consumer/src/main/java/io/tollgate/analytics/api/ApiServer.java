@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -74,21 +73,10 @@ public final class ApiServer {
    * never read, nothing behind it runs, and the connection closes once the answer is out.
    */
   private static void bodiesAreNotRead(RoutingContext ctx) {
-    if (declaresBody(ctx.request())) {
+    if (FrontDoor.declaresBody(ctx.request())) {
       FrontDoor.closeAfterResponse(ctx.request());
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
     ctx.next();
-  }
-
-  /** Chunked (the only Transfer-Encoding the front door lets through) or a Content-Length above 0. */
-  private static boolean declaresBody(HttpServerRequest request) {
-    if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
-      return true;
-    }
-    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    // The front door refused a malformed length already; anything but a plain 0 counts as a body.
-    return length != null && !length.trim().equals("0");
   }
 
   /** Runs an endpoint; a refusal (thrown or failed) becomes its status, anything else a 500. */

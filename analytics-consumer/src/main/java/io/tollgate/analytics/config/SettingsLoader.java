@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads config/analytics-consumer.yaml (or the copy embedded in the jar): YAML whose string values
@@ -31,10 +33,8 @@ public final class SettingsLoader {
   private static final Set<String> RABBITMQ = Set.of("url", "exchange", "queue", "prefetch", "batchSize",
       "batchMaxDelayMs", "reconnectDelayMs");
   private static final Set<String> POSTGRES = Set.of("url", "schema", "poolSize");
-  private static final Set<String> API = Set.of("host", "port", "token", "headerTimeoutMs", "bodyTimeoutMs",
-      "idleTimeoutMs", "maxConnections", "maxRequestLineBytes", "maxHeaderBytes");
-  /** A deadline longer than a day protects nothing; 0 turns it off. */
-  private static final long DAY_MS = 86_400_000;
+  private static final Set<String> API = Stream.concat(Stream.of("host", "port", "token"),
+      FrontDoorSettings.OPTIONS.stream()).collect(Collectors.toUnmodifiableSet());
 
   private final Map<String, String> env;
   private final List<String> reasons = new ArrayList<>();
@@ -108,16 +108,9 @@ public final class SettingsLoader {
     return new AnalyticsSettings(broker, database, apiSettings);
   }
 
-  /** The API port's front door; each option defaults to {@link FrontDoorSettings#defaults()}, bounds as the gateway's. */
+  /** The API port's front door: its options under {@code api.}, defaults and bounds as every service's. */
   private FrontDoorSettings frontDoor(Map<?, ?> api) {
-    FrontDoorSettings defaults = FrontDoorSettings.defaults();
-    return new FrontDoorSettings(
-        number(api, "api.headerTimeoutMs", defaults.headerTimeoutMs(), 0, DAY_MS),
-        number(api, "api.bodyTimeoutMs", defaults.bodyTimeoutMs(), 0, DAY_MS),
-        number(api, "api.idleTimeoutMs", defaults.idleTimeoutMs(), 0, DAY_MS),
-        (int) number(api, "api.maxConnections", defaults.maxConnections(), 1, 10_000_000),
-        (int) number(api, "api.maxRequestLineBytes", defaults.maxRequestLineBytes(), 256, 1 << 20),
-        (int) number(api, "api.maxHeaderBytes", defaults.maxHeaderBytes(), 1_024, 1 << 20));
+    return FrontDoorSettings.read((option, fallback, min, max) -> number(api, "api." + option, fallback, min, max));
   }
 
   private Map<?, ?> section(Map<?, ?> root, String name, Set<String> options) {

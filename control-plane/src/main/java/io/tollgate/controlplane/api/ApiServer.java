@@ -163,7 +163,6 @@ public final class ApiServer {
       return;
     }
     FrontDoor.closeAfterResponse(ctx.request());
-    ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     send(ctx, new ApiError(413, "the request body is larger than " + MAX_BODY_BYTES + " bytes", List.of()));
   }
 
@@ -216,16 +215,9 @@ public final class ApiServer {
 
   /** An answer to a request whose body was not read is the connection's last. */
   private static void closeIfBodyUnread(RoutingContext ctx) {
-    if (ctx.get(REFUSED) != null && declaresBody(ctx)) {
+    if (ctx.get(REFUSED) != null && FrontDoor.declaresBody(ctx.request())) {
       FrontDoor.closeAfterResponse(ctx.request());
-      ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
-  }
-
-  private static boolean declaresBody(RoutingContext ctx) {
-    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-    return ctx.request().headers().contains(HttpHeaders.TRANSFER_ENCODING)
-        || (length != null && !length.trim().equals("0"));
   }
 
   /** Parse, run, answer (the caller was authenticated before the body); every failure becomes one JSON error, mapped here only. */

@@ -26,8 +26,6 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
 
   /** Admin tokens are credentials to the whole platform: they expire unless the operator says otherwise. */
   public static final Duration DEFAULT_ADMIN_TOKEN_TTL = Duration.ofDays(90);
-  /** A deadline longer than a day protects nothing; 0 turns it off. */
-  private static final long DAY_MS = 86_400_000;
 
   /** With the front door's defaults. */
   public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
@@ -49,16 +47,10 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
         frontDoor(env));
   }
 
-  /** The TOLLGATE_HTTP_* variables, each defaulting to {@link FrontDoorSettings#defaults()}; bounds as the gateway's. */
+  /** The TOLLGATE_HTTP_* variables; defaults and bounds as every service's. */
   private static FrontDoorSettings frontDoor(Map<String, String> env) {
-    FrontDoorSettings defaults = FrontDoorSettings.defaults();
-    return new FrontDoorSettings(
-        number(env, "TOLLGATE_HTTP_HEADER_TIMEOUT_MS", defaults.headerTimeoutMs(), 0, DAY_MS),
-        number(env, "TOLLGATE_HTTP_BODY_TIMEOUT_MS", defaults.bodyTimeoutMs(), 0, DAY_MS),
-        number(env, "TOLLGATE_HTTP_IDLE_TIMEOUT_MS", defaults.idleTimeoutMs(), 0, DAY_MS),
-        (int) number(env, "TOLLGATE_HTTP_MAX_CONNECTIONS", defaults.maxConnections(), 1, 10_000_000),
-        (int) number(env, "TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES", defaults.maxRequestLineBytes(), 256, 1 << 20),
-        (int) number(env, "TOLLGATE_HTTP_MAX_HEADER_BYTES", defaults.maxHeaderBytes(), 1_024, 1 << 20));
+    return FrontDoorSettings.read((option, fallback, min, max) ->
+        number(env, FrontDoorSettings.environmentName(option), fallback, min, max));
   }
 
   /** A whole number within bounds; unset or blank: the fallback. The message names the variable. */

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Reads the process settings (the {@code server}, {@code security} and {@code usage} sections).
@@ -16,10 +18,9 @@ import java.util.regex.Pattern;
 final class SettingsReader {
 
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
-  private static final Set<String> SERVER_OPTIONS = Set.of("host", "port", "adminHost", "adminPort",
-      "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "eventLoops", "headerTimeoutMs", "bodyTimeoutMs",
-      "idleTimeoutMs", "maxConnections", "maxRequestLineBytes", "maxHeaderBytes");
-  private static final long DAY_MS = 86_400_000;
+  private static final Set<String> SERVER_OPTIONS = Stream.concat(Stream.of("host", "port", "adminHost", "adminPort",
+      "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "eventLoops"), FrontDoorSettings.OPTIONS.stream())
+      .collect(Collectors.toUnmodifiableSet());
   private static final Set<String> SECURITY_OPTIONS = Set.of("adminToken", "keyPepper");
   private static final Set<String> USAGE_OPTIONS = Set.of("spoolPath");
 
@@ -62,17 +63,11 @@ final class SettingsReader {
         fields.number(server, "server", "shutdownGraceMs", defaults.shutdownGraceMs(), 0, Long.MAX_VALUE),
         Path.of(spool.isBlank() ? defaults.usageSpoolPath().toString() : spool),
         (int) fields.number(server, "server", "eventLoops", defaults.eventLoops(), 0, 1024),
-        frontDoor(server, defaults.frontDoor()));
+        frontDoor(server));
   }
 
-  private FrontDoorSettings frontDoor(JsonObject server, FrontDoorSettings defaults) {
-    return new FrontDoorSettings(
-        fields.number(server, "server", "headerTimeoutMs", defaults.headerTimeoutMs(), 0, DAY_MS),
-        fields.number(server, "server", "bodyTimeoutMs", defaults.bodyTimeoutMs(), 0, DAY_MS),
-        fields.number(server, "server", "idleTimeoutMs", defaults.idleTimeoutMs(), 0, DAY_MS),
-        (int) fields.number(server, "server", "maxConnections", defaults.maxConnections(), 1, 10_000_000),
-        (int) fields.number(server, "server", "maxRequestLineBytes", defaults.maxRequestLineBytes(), 256, 1 << 20),
-        (int) fields.number(server, "server", "maxHeaderBytes", defaults.maxHeaderBytes(), 1_024, 1 << 20));
+  private FrontDoorSettings frontDoor(JsonObject server) {
+    return FrontDoorSettings.read((option, fallback, min, max) -> fields.number(server, "server", option, fallback, min, max));
   }
 
   private String host(JsonObject server, String option, String fallback) {

@@ -133,11 +133,11 @@ public final class DataPlaneVerticle extends VerticleBase {
   }
 
   /** Sends an error; used for failures before a request reaches the pipeline. */
-  public static Future<Void> reply(HttpServerRequest request, ApiError error) {
+  public static void reply(HttpServerRequest request, ApiError error) {
     if (request.response().ended() || request.response().headWritten() || request.response().closed()) {
-      return Future.succeededFuture();
+      return;
     }
-    return request.response()
+    request.response()
         .setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(error.toBuffer());

@@ -169,7 +169,6 @@ public final class RequestPipeline {
       AccessLog.request(event, early.span.traceId());
     }
     if (early.closeAfterReply) {
-      early.request.response().putHeader(HttpHeaders.CONNECTION, "close");
       FrontDoor.closeAfterResponse(early.request);
     }
     DataPlaneVerticle.reply(early.request, error);

@@ -322,10 +322,7 @@ public final class ProxyExchange {
    * connection.
    */
   private void completeStream(Buffer out, long now) {
-    usage = forwarder.usage();
-    if (forwarder.sawErrorEvent()) {
-      errorKind = errorCode(forwarder.error());
-    }
+    takeStreamOutcome();
     Future<Void> settled = finish();
     if (settled.isComplete()) {
       endStream(out, now);
@@ -337,6 +334,14 @@ public final class ProxyExchange {
         endStream(out, System.nanoTime());
         services.lifecycle().requestEnded();
       });
+    }
+  }
+
+  /** What the stream's last events said: its usage, and the error an error event carried. */
+  private void takeStreamOutcome() {
+    usage = forwarder.usage();
+    if (forwarder.sawErrorEvent()) {
+      errorKind = errorCode(forwarder.error());
     }
   }
 
@@ -410,10 +415,7 @@ public final class ProxyExchange {
       onUpstreamFailure(new IllegalStateException("the backend closed the stream before any token"));
       return;
     }
-    usage = forwarder.usage();
-    if (forwarder.sawErrorEvent()) {
-      errorKind = errorCode(forwarder.error());
-    }
+    takeStreamOutcome();
     if (!forwarder.sawDone()) {
       // The backend closed without [DONE]: the client must not mistake this for a full answer.
       errorKind = "upstream_error";

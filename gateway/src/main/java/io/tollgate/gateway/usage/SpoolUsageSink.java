@@ -1,5 +1,6 @@
 package io.tollgate.gateway.usage;
 
+import io.tollgate.logging.WriterPacing;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
@@ -20,8 +21,8 @@ import java.util.logging.Logger;
 /**
  * Standalone mode's usage sink: events appended as JSON lines to a local file by one dedicated
  * writer thread. {@link #emit} only enqueues (lock-free), so the request path never touches the
- * disk; the writer drains the queue in batches (group commit: a millisecond's worth while events
- * come) and flushes after each batch.
+ * disk; the writer drains the queue in batches and flushes after each batch, paced by
+ * {@link WriterPacing} (group commit).
  */
 public final class SpoolUsageSink implements UsageSink {
 
@@ -33,12 +34,7 @@ public final class SpoolUsageSink implements UsageSink {
   private final AtomicLong failed = new AtomicLong();
   private final Thread writer;
   private volatile boolean closing;
-  /** The writer found nothing last time and sleeps long: the next event wakes it. */
-  private volatile boolean idle;
-  /** While events come, the writer collects them this long between writes (one write, one flush). */
-  private static final long GROUP_COMMIT_NANOS = 1_000_000L;
-  /** How long an idle writer sleeps when nothing wakes it (a new line or a flush does). */
-  private static final long IDLE_NANOS = 500_000_000L;
+  private final WriterPacing pacing = new WriterPacing();
 
   public SpoolUsageSink(Path path) {
     this.path = path;
@@ -50,12 +46,7 @@ public final class SpoolUsageSink implements UsageSink {
   @Override
   public void emit(UsageEvent event) {
     queue.add(event);
-    // Only an idle writer is woken: a busy one finds the event within GROUP_COMMIT_NANOS. Waking it
-    // per event cost a futex call here and a write() per line there: ~20 µs a request in
-    // loadtests/peers.sh, on the cores the event loops use.
-    if (idle) {
-      LockSupport.unpark(writer);
-    }
+    pacing.queued(writer);
   }
 
   @Override
@@ -124,15 +115,7 @@ public final class SpoolUsageSink implements UsageSink {
           out.close();
           return;
         }
-        if (wrote) {
-          LockSupport.parkNanos(GROUP_COMMIT_NANOS);
-        } else {
-          idle = true;
-          if (queue.isEmpty()) {
-            LockSupport.parkNanos(IDLE_NANOS);
-          }
-          idle = false;
-        }
+        pacing.pause(wrote, queue::isEmpty);
       } catch (IOException e) {
         failed.incrementAndGet();
         LOG.log(Level.WARNING, "usage spool " + path + " not writable; keeping events queued", e);
