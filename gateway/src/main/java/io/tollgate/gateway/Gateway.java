@@ -15,6 +15,8 @@ import io.tollgate.gateway.limit.Limiter;
 import io.tollgate.gateway.limit.LocalLimiter;
 import io.tollgate.gateway.limit.RedisLimiter;
 import io.tollgate.gateway.metrics.GatewayMetrics;
+import io.tollgate.gateway.pipeline.GatewayServices;
+import io.tollgate.gateway.pipeline.Lifecycle;
 import io.tollgate.gateway.route.BackendPool;
 import io.tollgate.gateway.route.RoutingEndpoint;
 import io.tollgate.gateway.trace.RequestTracer;

@@ -2,7 +2,7 @@ package io.tollgate.gateway.auth;
 
 import io.tollgate.gateway.config.ApiKeySpec;
 import io.tollgate.gateway.config.ConfigSnapshot;
-import io.tollgate.gateway.http.ApiError;
+import io.tollgate.gateway.outcome.Refusal;
 import io.vertx.core.Future;
 
 /**
@@ -24,18 +24,18 @@ public final class Authenticator {
     this(hasher, KeyStore.SNAPSHOT);
   }
 
-  /** The key record, or an {@link ApiError} (401, or 503 when the key store cannot answer). */
+  /** The key record, or an {@link Refusal} (401, or 503 when the key store cannot answer). */
   public Future<Result> authenticate(String authorizationHeader, String apiKeyHeader, ConfigSnapshot snapshot) {
     String secret = bearer(authorizationHeader);
     if (secret == null) {
       secret = apiKeyHeader == null || apiKeyHeader.isBlank() ? null : apiKeyHeader.trim();
     }
     if (secret == null) {
-      return Future.succeededFuture(new Result(null, ApiError.missingKey()));
+      return Future.succeededFuture(new Result(null, Refusal.missingKey()));
     }
     return store.find(hasher.hash(secret), snapshot)
-        .map(key -> key == null ? new Result(null, ApiError.invalidKey()) : new Result(key, null))
-        .otherwise(failure -> new Result(null, ApiError.keyStoreUnavailable()));
+        .map(key -> key == null ? new Result(null, Refusal.invalidKey()) : new Result(key, null))
+        .otherwise(failure -> new Result(null, Refusal.keyStoreUnavailable()));
   }
 
   private static String bearer(String header) {
@@ -51,6 +51,6 @@ public final class Authenticator {
   }
 
   /** Exactly one of key and error is set. */
-  public record Result(ApiKeySpec key, ApiError error) {
+  public record Result(ApiKeySpec key, Refusal error) {
   }
 }

@@ -1,9 +1,11 @@
 package io.tollgate.gateway.http;
 
 import io.tollgate.frontdoor.FrontDoor;
-import io.tollgate.gateway.GatewayServices;
-import io.tollgate.gateway.pipeline.Endpoint;
+import io.tollgate.gateway.pipeline.GatewayServices;
+import io.tollgate.gateway.request.Endpoint;
+import io.tollgate.gateway.outcome.Refusal;
 import io.tollgate.gateway.pipeline.RequestPipeline;
+import io.tollgate.gateway.request.Endpoint;
 import io.tollgate.gateway.stream.StreamWatchdog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -39,6 +41,7 @@ public final class DataPlaneVerticle extends VerticleBase {
   private HttpClient client;
   private final StreamWatchdog watchdog = new StreamWatchdog();
   private RequestPipeline pipeline;
+  private ModelsEndpoint models;
   private long watchdogTimer;
 
   public DataPlaneVerticle(GatewayServices services, FrontDoor frontDoor, int port) {
@@ -57,7 +60,8 @@ public final class DataPlaneVerticle extends VerticleBase {
             .setDecompressionSupported(false)
             .setMaxInitialLineLength(16 * 1024),
         new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL_SIZE).setMaxWaitQueueSize(-1));
-    pipeline = new RequestPipeline(services, client, watchdog);
+    pipeline = new RequestPipeline(services, client, watchdog, new HttpResponder());
+    models = new ModelsEndpoint(services.authenticator(), services.snapshots());
     // The watchdog's tick doubles as the event-loop lag probe: how late it fires is how long the
     // loop was busy with other work.
     long periodNanos = StreamWatchdog.PERIOD_MILLIS * 1_000_000;
@@ -98,9 +102,9 @@ public final class DataPlaneVerticle extends VerticleBase {
     Endpoint endpoint = Endpoint.ofPath(path);
     if (endpoint != null) {
       if (request.method() != HttpMethod.POST) {
-        reply(request, ApiError.methodNotAllowed(request.method().name(), path));
+        reply(request, Refusal.methodNotAllowed(request.method().name(), path));
       } else if (services.lifecycle().draining()) {
-        reply(request, ApiError.shuttingDown());
+        reply(request, Refusal.shuttingDown());
       } else {
         pipeline.handle(request, endpoint);
       }
@@ -109,9 +113,9 @@ public final class DataPlaneVerticle extends VerticleBase {
     switch (path) {
       case "/v1/models" -> {
         if (request.method() != HttpMethod.GET) {
-          reply(request, ApiError.methodNotAllowed(request.method().name(), path));
+          reply(request, Refusal.methodNotAllowed(request.method().name(), path));
         } else {
-          pipeline.listModels(request);
+          models.handle(request);
         }
       }
       case "/healthz" -> json(request, 200, new JsonObject().put("status", "ok"));
@@ -121,7 +125,7 @@ public final class DataPlaneVerticle extends VerticleBase {
             .put("status", ready ? "ready" : services.lifecycle().draining() ? "draining" : "starting")
             .put("config_version", services.snapshots().get().version()));
       }
-      default -> reply(request, ApiError.notFound(path));
+      default -> reply(request, Refusal.notFound(path));
     }
   }
 
@@ -132,14 +136,8 @@ public final class DataPlaneVerticle extends VerticleBase {
         .end(body.toBuffer());
   }
 
-  /** Sends an error; used for failures before a request reaches the pipeline. */
-  public static void reply(HttpServerRequest request, ApiError error) {
-    if (request.response().ended() || request.response().headWritten() || request.response().closed()) {
-      return;
-    }
-    request.response()
-        .setStatusCode(error.status())
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(error.toBuffer());
+  /** Sends an error; used for requests that do not reach the pipeline. */
+  private static void reply(HttpServerRequest request, Refusal refusal) {
+    HttpResponder.send(request.response(), ApiError.of(refusal));
   }
 }

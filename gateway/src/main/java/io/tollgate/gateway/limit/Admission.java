@@ -1,6 +1,6 @@
 package io.tollgate.gateway.limit;
 
-import io.tollgate.gateway.http.ApiError;
+import io.tollgate.gateway.outcome.Refusal;
 
 /**
  * The limiter's answer for one request.
@@ -17,14 +17,14 @@ public record Admission(
     Reservation reservation,
     RateLimitHeaders headers,
     long retryAfterMillis,
-    ApiError error,
+    Refusal error,
     String decidedBy) {
 
   public static Admission admit(Reservation reservation, RateLimitHeaders headers) {
     return new Admission(true, reservation, headers, 0, null, "local");
   }
 
-  public static Admission refuse(ApiError error, long retryAfterMillis, RateLimitHeaders headers) {
+  public static Admission refuse(Refusal error, long retryAfterMillis, RateLimitHeaders headers) {
     return new Admission(false, null, headers, retryAfterMillis, error, "local");
   }
 

@@ -2,8 +2,8 @@ package io.tollgate.gateway.limit;
 
 import io.tollgate.gateway.config.BudgetSpec;
 import io.tollgate.gateway.config.LimitSpec;
-import io.tollgate.gateway.http.ApiError;
-import io.tollgate.gateway.http.Ids;
+import io.tollgate.gateway.outcome.Refusal;
+import io.tollgate.gateway.ids.Ids;
 import io.vertx.core.Future;
 
 import java.time.Instant;

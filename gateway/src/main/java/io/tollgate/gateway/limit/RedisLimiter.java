@@ -2,8 +2,8 @@ package io.tollgate.gateway.limit;
 
 import io.tollgate.gateway.config.BudgetSpec;
 import io.tollgate.gateway.config.RedisSettings;
-import io.tollgate.gateway.http.ApiError;
-import io.tollgate.gateway.http.Ids;
+import io.tollgate.gateway.outcome.Refusal;
+import io.tollgate.gateway.ids.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -201,7 +201,7 @@ public final class RedisLimiter implements Limiter {
   private Admission withoutRedis(AdmissionRequest request) {
     fallbackDecisions.incrementAndGet();
     if (settings.failPolicy() == RedisSettings.FailPolicy.CLOSED) {
-      return Admission.refuse(ApiError.limiterUnavailable(), PROBE_INTERVAL_MS, RateLimitHeaders.NONE)
+      return Admission.refuse(Refusal.limiterUnavailable(), PROBE_INTERVAL_MS, RateLimitHeaders.NONE)
           .decidedBy("fail_closed");
     }
     return fallback.admitNow(request).decidedBy("fail_open");

@@ -1,6 +1,6 @@
 package io.tollgate.gateway.limit;
 
-import io.tollgate.gateway.http.ApiError;
+import io.tollgate.gateway.outcome.Refusal;
 
 /**
  * Why an admission was refused. The numeric codes are shared with the Redis admission script
@@ -48,15 +48,15 @@ public enum RefusalReason {
    * @param limit       the limit that refused (or, for TOO_LARGE, the TPM limit)
    * @param detail      for rate limits the retry delay in ms; for TOO_LARGE the tokens asked for
    */
-  public ApiError error(long limit, long detail) {
+  public Refusal error(long limit, long detail) {
     return switch (this) {
-      case KEY_BUDGET, ORG_BUDGET -> ApiError.insufficientQuota("You exceeded the " + what
+      case KEY_BUDGET, ORG_BUDGET -> Refusal.insufficientQuota("You exceeded the " + what
           + " for the current period; the request's worst-case cost does not fit in what is left.");
-      case TOO_LARGE -> ApiError.rateLimited("Request too large: it may use up to " + detail
+      case TOO_LARGE -> Refusal.rateLimited("Request too large: it may use up to " + detail
           + " tokens (prompt estimate + max_tokens) but the limit is " + limit
           + " tokens per minute. Lower max_tokens or the prompt.");
-      case STREAMS -> ApiError.rateLimited("Too many concurrent requests: this key allows " + limit + " at once.");
-      default -> ApiError.rateLimited("Rate limit reached: " + limit + " " + what + ". Retry in "
+      case STREAMS -> Refusal.rateLimited("Too many concurrent requests: this key allows " + limit + " at once.");
+      default -> Refusal.rateLimited("Rate limit reached: " + limit + " " + what + ". Retry in "
           + RateLimitHeaders.duration(detail) + ".");
     };
   }

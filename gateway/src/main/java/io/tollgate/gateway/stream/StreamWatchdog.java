@@ -14,13 +14,13 @@ public final class StreamWatchdog {
   /** How often exchanges are checked; timeouts are accurate to about this much. */
   public static final long PERIOD_MILLIS = 200;
 
-  private final Set<ProxyExchange> open = new LinkedHashSet<>();
+  private final Set<ResponseRelay> open = new LinkedHashSet<>();
 
-  void register(ProxyExchange exchange) {
+  void register(ResponseRelay exchange) {
     open.add(exchange);
   }
 
-  void unregister(ProxyExchange exchange) {
+  void unregister(ResponseRelay exchange) {
     open.remove(exchange);
   }
 
@@ -32,7 +32,7 @@ public final class StreamWatchdog {
     if (open.isEmpty()) {
       return;
     }
-    for (ProxyExchange exchange : new ArrayList<>(open)) {
+    for (ResponseRelay exchange : new ArrayList<>(open)) {
       exchange.tick(nowNanos);
     }
   }

@@ -8,7 +8,7 @@ import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import io.tollgate.gateway.pipeline.Endpoint;
+import io.tollgate.gateway.request.Endpoint;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.tollgate.gateway.usage;
 
-import io.tollgate.gateway.http.Ids;
+import io.tollgate.gateway.ids.Ids;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;

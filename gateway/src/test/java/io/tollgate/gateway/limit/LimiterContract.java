@@ -1,5 +1,6 @@
 package io.tollgate.gateway.limit;
 
+import io.tollgate.gateway.outcome.Reason;
 import io.tollgate.gateway.config.BudgetSpec;
 import io.tollgate.gateway.config.LimitSpec;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ abstract class LimiterContract {
     }
     Admission refused = admitKey("k", limits, 5);
     assertFalse(refused.admitted());
-    assertEquals(429, refused.error().status());
+    assertEquals(Reason.RATE_LIMITED, refused.error().reason());
     assertEquals("rate_limit_exceeded", refused.error().code());
     assertTrue(refused.retryAfterMillis() > 5_900 && refused.retryAfterMillis() <= 6_001, "" + refused.retryAfterMillis());
     assertEquals(0, refused.headers().remainingRequests());
@@ -156,7 +157,7 @@ abstract class LimiterContract {
     assertTrue(first.admitted());
     Admission second = admit(costly);
     assertFalse(second.admitted(), "600 reserved + 600 > 1000");
-    assertEquals(429, second.error().status());
+    assertEquals(Reason.INSUFFICIENT_QUOTA, second.error().reason());
     assertEquals("insufficient_quota", second.error().code());
     assertEquals(-1, second.retryAfterMillis());
     settle(first.reservation(), 10, 100); // really cost 100

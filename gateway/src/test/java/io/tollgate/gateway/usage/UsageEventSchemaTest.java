@@ -36,7 +36,7 @@ class UsageEventSchemaTest {
 
   @Test
   void successFailureAndDisconnectEventsAllMatchTheSchema() throws Exception {
-    UsageEvent disconnected = new UsageEvent(io.tollgate.gateway.http.Ids.uuidV7(), Instant.now(), "r", "o", "k",
+    UsageEvent disconnected = new UsageEvent(io.tollgate.gateway.ids.Ids.uuidV7(), Instant.now(), "r", "o", "k",
         "/v1/chat/completions", "m", "m", "b", 499, "client_disconnected", true, 5, 3, 0, 0.1, -1, 9, true, 0);
     for (UsageEvent event : new UsageEvent[] {UsageEvents.numbered(7), UsageEvents.failed(8), disconnected}) {
       OutputUnit result = validate(event.toJson());

@@ -1,4 +1,4 @@
-package io.tollgate.gateway.http;
+package io.tollgate.gateway.ids;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;

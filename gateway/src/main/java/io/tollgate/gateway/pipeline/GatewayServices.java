@@ -1,4 +1,4 @@
-package io.tollgate.gateway;
+package io.tollgate.gateway.pipeline;
 
 import io.tollgate.gateway.auth.Authenticator;
 import io.tollgate.gateway.config.ConfigSnapshot;

@@ -1,4 +1,4 @@
-package io.tollgate.gateway.http;
+package io.tollgate.gateway.request;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

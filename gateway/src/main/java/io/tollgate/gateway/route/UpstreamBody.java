@@ -1,7 +1,7 @@
-package io.tollgate.gateway.stream;
+package io.tollgate.gateway.route;
 
 import io.tollgate.gateway.config.ModelRoute;
-import io.tollgate.gateway.pipeline.CompletionRequest;
+import io.tollgate.gateway.request.CompletionRequest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 

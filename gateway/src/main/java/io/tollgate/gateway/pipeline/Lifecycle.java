@@ -1,4 +1,4 @@
-package io.tollgate.gateway;
+package io.tollgate.gateway.pipeline;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;

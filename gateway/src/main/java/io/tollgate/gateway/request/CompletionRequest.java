@@ -1,4 +1,4 @@
-package io.tollgate.gateway.pipeline;
+package io.tollgate.gateway.request;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

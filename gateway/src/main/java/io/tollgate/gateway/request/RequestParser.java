@@ -1,6 +1,6 @@
-package io.tollgate.gateway.pipeline;
+package io.tollgate.gateway.request;
 
-import io.tollgate.gateway.http.ApiError;
+import io.tollgate.gateway.outcome.Refusal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -29,23 +29,22 @@ public final class RequestParser {
     try {
       Object decoded = raw.length() == 0 ? null : io.vertx.core.json.Json.decodeValue(raw);
       if (!(decoded instanceof JsonObject object)) {
-        return Parsed.error(ApiError.invalidJson("the body must be a JSON object"));
+        return Parsed.error(Refusal.invalidJson("the body must be a JSON object"));
       }
       body = object;
     } catch (DecodeException e) {
-      return Parsed.error(ApiError.invalidJson(shortReason(e)));
+      return Parsed.error(Refusal.invalidJson(shortReason(e)));
     }
 
     Object modelValue = body.getValue("model");
     if (modelValue == null) {
-      return Parsed.error(ApiError.missingField("model"));
+      return Parsed.error(Refusal.missingField("model"));
     }
     if (!(modelValue instanceof String model) || model.isBlank()) {
-      return Parsed.error(ApiError.invalidRequest("'model' must be a non-empty string.", "model", "invalid_type"));
+      return Parsed.error(Refusal.invalidType("model", "'model' must be a non-empty string."));
     }
     if (model.length() > MAX_MODEL_NAME) {
-      return Parsed.error(ApiError.invalidRequest("'model' is longer than " + MAX_MODEL_NAME + " characters.", "model",
-          "invalid_value"));
+      return Parsed.error(Refusal.invalidValue("model", "'model' is longer than " + MAX_MODEL_NAME + " characters."));
     }
 
     int promptChars;
@@ -53,24 +52,24 @@ public final class RequestParser {
       case CHAT_COMPLETIONS -> {
         Object messages = body.getValue("messages");
         if (messages == null) {
-          return Parsed.error(ApiError.missingField("messages"));
+          return Parsed.error(Refusal.missingField("messages"));
         }
         if (!(messages instanceof JsonArray list) || list.isEmpty()) {
-          return Parsed.error(ApiError.invalidRequest("'messages' must be a non-empty array.", "messages", "invalid_type"));
+          return Parsed.error(Refusal.invalidType("messages", "'messages' must be a non-empty array."));
         }
         promptChars = chatChars(list);
       }
       case COMPLETIONS -> {
         Object prompt = body.getValue("prompt");
         if (prompt == null) {
-          return Parsed.error(ApiError.missingField("prompt"));
+          return Parsed.error(Refusal.missingField("prompt"));
         }
         promptChars = textChars(prompt);
       }
       case EMBEDDINGS -> {
         Object input = body.getValue("input");
         if (input == null) {
-          return Parsed.error(ApiError.missingField("input"));
+          return Parsed.error(Refusal.missingField("input"));
         }
         promptChars = textChars(input);
       }
@@ -83,17 +82,17 @@ public final class RequestParser {
     if (endpoint.generates()) {
       Object streamValue = body.getValue("stream");
       if (streamValue != null && !(streamValue instanceof Boolean)) {
-        return Parsed.error(ApiError.invalidRequest("'stream' must be a boolean.", "stream", "invalid_type"));
+        return Parsed.error(Refusal.invalidType("stream", "'stream' must be a boolean."));
       }
       stream = Boolean.TRUE.equals(streamValue);
       Object options = body.getValue("stream_options");
       if (options != null) {
         if (!(options instanceof JsonObject streamOptions)) {
-          return Parsed.error(ApiError.invalidRequest("'stream_options' must be an object.", "stream_options", "invalid_type"));
+          return Parsed.error(Refusal.invalidType("stream_options", "'stream_options' must be an object."));
         }
         if (!stream) {
-          return Parsed.error(ApiError.invalidRequest(
-              "'stream_options' is only allowed when 'stream' is true.", "stream_options", "invalid_value"));
+          return Parsed.error(Refusal.invalidValue("stream_options", 
+              "'stream_options' is only allowed when 'stream' is true."));
         }
         // An explicit include_usage wins; absent, vLLM's default applies (true whenever
         // stream_options is present), since the gateway stands in for vLLM.
@@ -105,7 +104,7 @@ public final class RequestParser {
         if (!(max instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
             || number.longValue() < 1 || number.longValue() > Integer.MAX_VALUE) {
           String param = body.containsKey("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-          return Parsed.error(ApiError.invalidRequest("'" + param + "' must be a positive integer.", param, "invalid_value"));
+          return Parsed.error(Refusal.invalidValue(param, "'" + param + "' must be a positive integer."));
         }
         maxTokens = number.intValue();
       }
@@ -152,8 +151,8 @@ public final class RequestParser {
   }
 
   /** Exactly one of request and error is set. */
-  public record Parsed(CompletionRequest request, ApiError error) {
-    static Parsed error(ApiError error) {
+  public record Parsed(CompletionRequest request, Refusal error) {
+    static Parsed error(Refusal error) {
       return new Parsed(null, error);
     }
   }

@@ -1,4 +1,4 @@
-package io.tollgate.gateway.pipeline;
+package io.tollgate.gateway.request;
 
 /** The OpenAI-compatible endpoints the gateway proxies to a model's backends. */
 public enum Endpoint {

@@ -1,6 +1,6 @@
-package io.tollgate.gateway.stream;
+package io.tollgate.gateway.route;
 
-import io.tollgate.gateway.http.ApiError;
+import io.tollgate.gateway.outcome.Refusal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
@@ -34,21 +34,23 @@ final class UpstreamErrors {
     return json; // the old flat shape carries message/type/param at the top
   }
 
-  static ApiError toApiError(int status, JsonObject upstream) {
+  /** A non-200 answer as the caller's refusal: a 4xx passed on, a 5xx or a refused gateway as a failure. */
+  static Refusal refusal(int status, Buffer body) {
+    JsonObject upstream = errorObject(body);
+    if (status >= 500) {
+      String message = upstream.getString("message");
+      return Refusal.upstreamFailed("backend answered " + status + (message != null ? ": " + message : ""));
+    }
     if (status == 401 || status == 403) {
       // The backend refused the gateway, not the client: a deployment problem, not the caller's.
-      return ApiError.upstreamFailed("the backend refused the gateway's credentials (" + status + ")");
+      return Refusal.upstreamFailed("the backend refused the gateway's credentials (" + status + ")");
     }
     String message = upstream.getString("message", "the backend refused the request (" + status + ")");
     String param = upstream.getValue("param") instanceof String text ? text : null;
     String code = upstream.getValue("code") instanceof String text ? text : null;
-    String type = switch (status) {
-      case 429 -> "rate_limit_error";
-      default -> "invalid_request_error";
-    };
     if (status == 404 && code == null) {
       code = "model_not_found";
     }
-    return new ApiError(status, message, type, param, code);
+    return Refusal.upstreamRejected(status, message, param, code);
   }
 }

@@ -1,4 +1,4 @@
-package io.tollgate.gateway.pipeline;
+package io.tollgate.gateway.request;
 
 import io.tollgate.gateway.http.ApiError;
 import io.vertx.core.buffer.Buffer;
@@ -16,7 +16,7 @@ class RequestParserTest {
   }
 
   private static ApiError error(Endpoint endpoint, String json) {
-    ApiError error = parse(endpoint, json).error();
+    ApiError error = ApiError.of(parse(endpoint, json).error());
     assertEquals(400, error.status(), json);
     return error;
   }

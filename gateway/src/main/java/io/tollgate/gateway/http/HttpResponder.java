@@ -1,0 +1,85 @@
+package io.tollgate.gateway.http;
+
+import io.tollgate.frontdoor.FrontDoor;
+import io.tollgate.gateway.limit.Admission;
+import io.tollgate.gateway.outcome.Outcome;
+import io.tollgate.gateway.pipeline.Exchange;
+import io.tollgate.gateway.pipeline.Responder;
+import io.tollgate.gateway.stream.ClientWriter;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * The one place where a request's ending becomes HTTP: a refusal before the answer started is a
+ * status and an OpenAI-style JSON error (with the rate-limit headers and retry-after of a 429);
+ * after a stream started, an error event and {@code [DONE]}; a broken whole answer, a reset.
+ */
+final class HttpResponder implements Responder {
+
+  private static final Buffer DONE_EVENT = Buffer.buffer("data: [DONE]\n\n");
+
+  @Override
+  public int status(Exchange exchange, Outcome outcome) {
+    boolean started = exchange.writer().started();
+    return switch (outcome.kind()) {
+      case REFUSED -> started ? 200 : ApiError.of(outcome.refusal()).status();
+      case CLIENT_GONE -> started ? 200 : 499;
+      default -> 200;
+    };
+  }
+
+  @Override
+  public void respond(Exchange exchange, Outcome outcome) {
+    ClientWriter writer = exchange.writer();
+    switch (outcome.kind()) {
+      case COMPLETED -> {
+        if (outcome.tail() != null) {
+          writer.end(outcome.tail());
+        }
+      }
+      case REFUSED -> refuse(exchange, ApiError.of(outcome.refusal()));
+      default -> { } // the client is gone: nobody to answer
+    }
+  }
+
+  private static void refuse(Exchange exchange, ApiError error) {
+    ClientWriter writer = exchange.writer();
+    if (writer.gone()) {
+      return;
+    }
+    if (writer.started()) {
+      if (exchange.completion() != null && exchange.completion().stream()) {
+        writer.write(error.toSseEvent());
+        writer.end(DONE_EVENT.copy());
+      } else {
+        writer.response().reset();
+      }
+      return;
+    }
+    HttpServerResponse response = writer.response();
+    Admission admission = exchange.admission();
+    if (admission != null) {
+      admission.headers().writeTo(response.headers());
+      if (!admission.admitted() && admission.retryAfterMillis() >= 0) {
+        long millis = admission.retryAfterMillis();
+        response.putHeader("retry-after", Long.toString(Math.max(1, (millis + 999) / 1000)));
+        response.putHeader("retry-after-ms", Long.toString(millis));
+      }
+    }
+    if (exchange.closeAfterReply()) {
+      FrontDoor.closeAfterResponse(exchange.request());
+    }
+    send(exchange.request().response(), error);
+  }
+
+  /** Sends an error as the whole answer, unless an answer is already under way. */
+  static void send(HttpServerResponse response, ApiError error) {
+    if (response.ended() || response.headWritten() || response.closed()) {
+      return;
+    }
+    response.setStatusCode(error.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(error.toBuffer());
+  }
+}

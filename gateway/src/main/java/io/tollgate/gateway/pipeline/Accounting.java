@@ -1,0 +1,115 @@
+package io.tollgate.gateway.pipeline;
+
+import io.tollgate.gateway.config.ModelRoute;
+import io.tollgate.gateway.ids.Ids;
+import io.tollgate.gateway.limit.Limiter;
+import io.tollgate.gateway.logging.AccessLog;
+import io.tollgate.gateway.outcome.Outcome;
+import io.tollgate.gateway.route.BackendState;
+import io.tollgate.gateway.stream.ResponseRelay;
+import io.tollgate.gateway.usage.UsageEvent;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+
+/**
+ * The one accounting step of every request, whatever its ending (refused before the body was read
+ * or after, completed, failed mid-stream, abandoned): the limiter settled with the real usage, and
+ * metrics, the span, the usage event and the access-log line recorded, exactly once.
+ */
+final class Accounting {
+
+  private final GatewayServices services;
+
+  Accounting(GatewayServices services) {
+    this.services = services;
+  }
+
+  /** Tokens as the backend counted them, or as estimated when it never said. */
+  record Tokens(long prompt, long completion, long cached) {
+    static final Tokens NONE = new Tokens(0, 0, 0);
+
+    static Tokens of(Exchange exchange) {
+      ResponseRelay relay = exchange.relay;
+      if (relay == null) {
+        return NONE;
+      }
+      JsonObject usage = relay.usage();
+      if (usage != null) {
+        long cached = usage.getValue("prompt_tokens_details") instanceof JsonObject details
+            ? details.getLong("cached_tokens", 0L) : 0;
+        return new Tokens(usage.getLong("prompt_tokens", 0L), usage.getLong("completion_tokens", 0L), cached);
+      }
+      long prompt = relay.attempts().backend() != null ? exchange.completion.promptTokenEstimate() : 0;
+      return new Tokens(prompt, relay.textChunks(), 0);
+    }
+
+    long total() {
+      return prompt + completion;
+    }
+  }
+
+  /** Returns unused tokens and budget to the limiter and charges an overrun; frees the stream slot. */
+  Future<Void> settle(Exchange exchange, Tokens tokens) {
+    if (exchange.admission == null || !exchange.admission.admitted()) {
+      return Future.succeededFuture();
+    }
+    ModelRoute route = exchange.relay.attempts().route();
+    return Limiter.settleWithOwner(exchange.admission.reservation(), tokens.total(),
+        route.prices().costMicros(tokens.prompt(), tokens.completion()));
+  }
+
+  /** Metrics, span, usage event and access-log line, with the status the client was sent. */
+  void record(Exchange exchange, Outcome outcome, int status, Tokens tokens) {
+    String errorKind = errorKind(exchange, outcome);
+    double latencyMillis = (System.nanoTime() - exchange.startNanos) / 1e6;
+    if (exchange.relay == null) {
+      recordRefusal(exchange, status, errorKind, latencyMillis);
+      return;
+    }
+    ResponseRelay relay = exchange.relay;
+    ModelRoute route = relay.attempts().route();
+    BackendState backend = relay.attempts().backend();
+    long ttftNanos = relay.firstTokenNanos() < 0 ? -1 : relay.firstTokenNanos() - exchange.startNanos;
+    services.metrics().requestFinished(exchange.completion.model(), exchange.endpoint.path(), status, errorKind,
+        ttftNanos, System.nanoTime() - exchange.startNanos, tokens.prompt(), tokens.completion());
+    exchange.span.end(status, errorKind, route.upstreamModel(), tokens.prompt(), tokens.completion());
+    UsageEvent event = new UsageEvent(Ids.uuidV7(), Instant.now(), exchange.requestId, exchange.key.org(),
+        exchange.key.id(), exchange.endpoint.path(), exchange.completion.model(), route.upstreamModel(),
+        backend != null ? backend.spec().id() : null, status, errorKind, exchange.completion.stream(),
+        tokens.prompt(), tokens.completion(), tokens.cached(), route.prices().cost(tokens.prompt(), tokens.completion()),
+        ttftNanos < 0 ? -1 : ttftNanos / 1e6, latencyMillis, relay.clientGone(), exchange.snapshot.version());
+    services.usage().emit(event);
+    AccessLog.request(event, exchange.span.traceId());
+    services.lifecycle().requestEnded();
+  }
+
+  /**
+   * A request that ended before a backend was asked: no tokens, no cost, but recorded all the same,
+   * so that usage and reliability reports see refusals (the org is billed nothing).
+   */
+  private void recordRefusal(Exchange exchange, int status, String errorKind, double latencyMillis) {
+    String model = exchange.completion == null ? null : exchange.route != null ? exchange.completion.model() : "other";
+    services.metrics().requestRejected(model, exchange.endpoint.path(), status, errorKind);
+    exchange.span.end(status, errorKind, null, 0, 0);
+    if (exchange.key == null) {
+      AccessLog.anonymous(exchange.requestId, exchange.span.traceId(), exchange.endpoint.path(), status, errorKind);
+      return;
+    }
+    UsageEvent event = UsageEvent.refused(exchange.requestId, exchange.key.org(), exchange.key.id(),
+        exchange.endpoint.path(), exchange.completion == null ? null : exchange.completion.model(),
+        exchange.completion != null && exchange.completion.stream(), status, errorKind, latencyMillis,
+        exchange.snapshot.version());
+    services.usage().emit(event);
+    AccessLog.request(event, exchange.span.traceId());
+  }
+
+  private static String errorKind(Exchange exchange, Outcome outcome) {
+    return switch (outcome.kind()) {
+      case REFUSED -> outcome.refusal().kind();
+      case CLIENT_GONE -> "client_disconnected";
+      default -> exchange.relay != null ? exchange.relay.streamErrorCode() : null;
+    };
+  }
+}

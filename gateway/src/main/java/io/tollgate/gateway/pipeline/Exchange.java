@@ -1,0 +1,87 @@
+package io.tollgate.gateway.pipeline;
+
+import io.tollgate.gateway.config.ApiKeySpec;
+import io.tollgate.gateway.config.ConfigSnapshot;
+import io.tollgate.gateway.config.ModelRoute;
+import io.tollgate.gateway.limit.Admission;
+import io.tollgate.gateway.request.CompletionRequest;
+import io.tollgate.gateway.request.Endpoint;
+import io.tollgate.gateway.stream.ClientWriter;
+import io.tollgate.gateway.stream.ResponseRelay;
+import io.tollgate.gateway.trace.RequestSpan;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * One request on its way through the stages: what each stage learned, for the stages after it, the
+ * accounting and the HTTP boundary. Fields fill in stage by stage; a field a stage has not reached
+ * yet is null. The config snapshot is taken once, at the start, and kept to the end.
+ *
+ * <p>Confined to the request's event loop.
+ */
+public final class Exchange {
+
+  final HttpServerRequest request;
+  final Endpoint endpoint;
+  final long startNanos;
+  final String requestId;
+  final ConfigSnapshot snapshot;
+  final RequestSpan span;
+  final ClientWriter writer;
+
+  /** After authentication. */
+  ApiKeySpec key;
+  /** After reading. */
+  Buffer body;
+  /** After parsing. */
+  CompletionRequest completion;
+  /** After resolving the model: the route of the model asked for. */
+  ModelRoute route;
+  /** After admission (admitted or not: a refusal carries the rate-limit figures too). */
+  Admission admission;
+  /** After forwarding started. */
+  ResponseRelay relay;
+  /** The body was not (wholly) read: the connection cannot carry another request. */
+  boolean closeAfterReply;
+
+  Exchange(HttpServerRequest request, Endpoint endpoint, long startNanos, String requestId, ConfigSnapshot snapshot,
+           RequestSpan span) {
+    this.request = request;
+    this.endpoint = endpoint;
+    this.startNanos = startNanos;
+    this.requestId = requestId;
+    this.snapshot = snapshot;
+    this.span = span;
+    this.writer = new ClientWriter(request.response(), requestId, this::rateLimitHeaders);
+  }
+
+  public HttpServerRequest request() {
+    return request;
+  }
+
+  public String requestId() {
+    return requestId;
+  }
+
+  public Admission admission() {
+    return admission;
+  }
+
+  public ClientWriter writer() {
+    return writer;
+  }
+
+  public CompletionRequest completion() {
+    return completion;
+  }
+
+  public boolean closeAfterReply() {
+    return closeAfterReply;
+  }
+
+  private void rateLimitHeaders(io.vertx.core.MultiMap headers) {
+    if (admission != null) {
+      admission.headers().writeTo(headers);
+    }
+  }
+}

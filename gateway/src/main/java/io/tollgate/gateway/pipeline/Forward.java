@@ -1,0 +1,39 @@
+package io.tollgate.gateway.pipeline;
+
+import io.tollgate.gateway.outcome.Outcome;
+import io.tollgate.gateway.route.BackendAttempts;
+import io.tollgate.gateway.route.RequestRoute;
+import io.tollgate.gateway.stream.ResponseRelay;
+import io.tollgate.gateway.stream.StreamWatchdog;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClient;
+
+/**
+ * Route, send and relay: a backend chosen by the model's strategy (retrying others before the
+ * first byte), and its answer streamed or passed whole to the client. The last stage: it ends the
+ * request with the backend's answer, or why there is none.
+ */
+final class Forward implements Stage {
+
+  private final GatewayServices services;
+  private final HttpClient client;
+  private final StreamWatchdog watchdog;
+
+  Forward(GatewayServices services, HttpClient client, StreamWatchdog watchdog) {
+    this.services = services;
+    this.client = client;
+    this.watchdog = watchdog;
+  }
+
+  @Override
+  public Future<Outcome> run(Exchange exchange) {
+    services.lifecycle().requestStarted();
+    RequestRoute routing = services.backends().open(exchange.snapshot, exchange.route,
+        exchange.request.getHeader("x-session-id"), exchange.completion.body());
+    BackendAttempts attempts = new BackendAttempts(routing, client, exchange.completion, exchange.requestId,
+        exchange.span, exchange.request, services.metrics(), exchange.writer::started);
+    exchange.relay = new ResponseRelay(attempts, exchange.writer, exchange.completion, watchdog,
+        services.metrics(), exchange.span, exchange.startNanos, services.settings().keepAliveIntervalMs());
+    return exchange.relay.start();
+  }
+}

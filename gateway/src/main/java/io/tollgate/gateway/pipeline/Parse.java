@@ -1,0 +1,22 @@
+package io.tollgate.gateway.pipeline;
+
+import io.tollgate.gateway.outcome.Outcome;
+import io.tollgate.gateway.request.CompletionRequest;
+import io.tollgate.gateway.request.RequestParser;
+import io.vertx.core.Future;
+
+/** The JSON body checked, and the few fields the gateway acts on read once. */
+final class Parse implements Stage {
+
+  @Override
+  public Future<Outcome> run(Exchange exchange) {
+    RequestParser.Parsed parsed = RequestParser.parse(exchange.endpoint, exchange.body);
+    if (parsed.error() != null) {
+      return Outcome.refuse(parsed.error());
+    }
+    CompletionRequest completion = parsed.request();
+    exchange.completion = completion;
+    exchange.span.model(completion.model(), completion.stream(), completion.maxTokens());
+    return Outcome.NEXT;
+  }
+}

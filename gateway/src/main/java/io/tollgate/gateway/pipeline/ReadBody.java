@@ -1,0 +1,57 @@
+package io.tollgate.gateway.pipeline;
+
+import io.tollgate.frontdoor.FrontDoor;
+import io.tollgate.gateway.config.GatewaySettings;
+import io.tollgate.gateway.outcome.Outcome;
+import io.tollgate.gateway.outcome.Refusal;
+import io.tollgate.gateway.request.BoundedBody;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * The body, up to the size limit and within the front door's body deadline; compressed bodies are
+ * refused rather than inflated (a small gzip body can inflate past any limit).
+ */
+final class ReadBody implements Stage {
+
+  private final GatewaySettings settings;
+
+  ReadBody(GatewaySettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<Outcome> run(Exchange exchange) {
+    HttpServerRequest request = exchange.request;
+    String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+    if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
+      exchange.closeAfterReply = true;
+      return Outcome.refuse(Refusal.unsupportedEncoding(encoding));
+    }
+    if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      request.response().writeContinue();
+    }
+    return BoundedBody.read(request, settings.maxBodyBytes())
+        .map(body -> {
+          exchange.body = body;
+          return Outcome.CONTINUE;
+        })
+        .otherwise(cause -> Outcome.refused(refusal(exchange, cause)));
+  }
+
+  private Refusal refusal(Exchange exchange, Throwable cause) {
+    if (cause instanceof BoundedBody.TooLarge tooLarge) {
+      // The rest of an oversized body is not read: answer and close the connection.
+      exchange.closeAfterReply = true;
+      return Refusal.bodyTooLarge(tooLarge.limit());
+    }
+    if (cause instanceof HttpClosedException) {
+      // The front door cut it at the body deadline (and answered 408), or the client left.
+      return FrontDoor.bodyTimedOut(exchange.request)
+          ? Refusal.bodyTimeout(settings.frontDoor().bodyTimeoutMs()) : Refusal.clientClosed();
+    }
+    return Refusal.invalidBody(cause.getMessage());
+  }
+}

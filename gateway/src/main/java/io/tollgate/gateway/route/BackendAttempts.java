@@ -1,0 +1,227 @@
+package io.tollgate.gateway.route;
+
+import io.tollgate.gateway.config.BackendSpec;
+import io.tollgate.gateway.config.ModelRoute;
+import io.tollgate.gateway.metrics.GatewayMetrics;
+import io.tollgate.gateway.outcome.Refusal;
+import io.tollgate.gateway.request.CompletionRequest;
+import io.tollgate.gateway.trace.RequestSpan;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The attempts of one request at its route's backends: send to the backend routing chooses; on a
+ * connection failure or a 5xx, try the next one while the route's retry budget allows and nothing
+ * has reached the client yet (after that the client holds part of an answer, and a second answer
+ * would duplicate tokens). Ends with a backend's 200 response, or with the refusal to send.
+ *
+ * <p>Confined to the request's event loop.
+ */
+public final class BackendAttempts {
+
+  /** A backend's 200 response, or why there is none. Exactly one is set. */
+  public record Attempt(HttpClientResponse response, Refusal refusal) {
+  }
+
+  private final RequestRoute routing;
+  private final HttpClient client;
+  private final CompletionRequest completion;
+  private final String requestId;
+  private final RequestSpan span;
+  private final HttpServerRequest clientRequest;
+  private final GatewayMetrics metrics;
+  /** Whether any byte of the answer (a keep-alive, say) has reached the client: no retry after that. */
+  private final BooleanSupplier answerStarted;
+
+  private ModelRoute route;
+  private Buffer upstreamBody;
+  private BackendState backend;
+  private boolean backendReleased;
+  private HttpClientRequest upstreamRequest;
+  private Refusal lastFailure;
+  private Promise<Attempt> pending;
+  private boolean cancelled;
+
+  public BackendAttempts(RequestRoute routing, HttpClient client, CompletionRequest completion, String requestId,
+                         RequestSpan span, HttpServerRequest clientRequest, GatewayMetrics metrics,
+                         BooleanSupplier answerStarted) {
+    this.routing = routing;
+    this.client = client;
+    this.completion = completion;
+    this.requestId = requestId;
+    this.span = span;
+    this.clientRequest = clientRequest;
+    this.metrics = metrics;
+    this.answerStarted = answerStarted;
+    this.route = routing.route();
+    this.upstreamBody = UpstreamBody.of(completion, route);
+  }
+
+  /** The route serving the request now: the requested one, its canary model, or a fallback. */
+  public ModelRoute route() {
+    return route;
+  }
+
+  /** The backend of the current attempt, or null before the first. */
+  public BackendState backend() {
+    return backend;
+  }
+
+  public RequestRoute routing() {
+    return routing;
+  }
+
+  /** Sends to the next backend, retrying others as allowed, until one answers 200 or none is left. */
+  public Future<Attempt> next() {
+    pending = Promise.promise();
+    tryNextBackend();
+    return pending.future();
+  }
+
+  /**
+   * The current backend failed after its 200 (the stream broke, a timeout): it is released as
+   * failed, its stream reset, and the failure remembered. Returns whether another attempt may go.
+   */
+  public boolean failed(Throwable cause) {
+    release(true);
+    lastFailure = classify(cause);
+    resetUpstream();
+    return mayRetry();
+  }
+
+  public boolean mayRetry() {
+    return !cancelled && !answerStarted.getAsBoolean() && routing.mayRetry();
+  }
+
+  /** Frees the current backend's slot (once), counting the attempt as failed or not. */
+  public void release(boolean failed) {
+    if (backend != null && !backendReleased) {
+      backendReleased = true;
+      routing.released(backend, failed);
+    }
+  }
+
+  /**
+   * No further attempt: resets the stream in flight, which is the only signal vLLM takes to abort a
+   * generation and free its KV cache.
+   */
+  public void cancel() {
+    cancelled = true;
+    resetUpstream();
+  }
+
+  /** The refusal a connection-level failure becomes: 503 when nothing answers, else 502 or 504. */
+  public Refusal classify(Throwable cause) {
+    if (cause instanceof ConnectException || cause instanceof io.netty.channel.ConnectTimeoutException) {
+      return Refusal.noHealthyBackend(completion.model());
+    }
+    if (cause instanceof TimeoutException) {
+      return Refusal.upstreamTimeout("idle");
+    }
+    return Refusal.upstreamFailed(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+  }
+
+  private void resetUpstream() {
+    if (upstreamRequest != null) {
+      upstreamRequest.reset();
+    }
+  }
+
+  private void tryNextBackend() {
+    if (cancelled) {
+      return;
+    }
+    BackendState chosen = routing.next();
+    if (chosen == null) {
+      pending.tryComplete(new Attempt(null,
+          lastFailure != null ? lastFailure : Refusal.noHealthyBackend(completion.model())));
+      return;
+    }
+    if (routing.route() != route) {
+      // Nothing has reached the client yet: another model (canary's stable side or fallback) serves.
+      route = routing.route();
+      upstreamBody = UpstreamBody.of(completion, route);
+    }
+    backend = chosen;
+    backendReleased = false;
+    metrics.backendSelected(chosen.spec().id());
+    span.backend(chosen.spec().id());
+    BackendSpec spec = chosen.spec();
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setHost(spec.host())
+        .setPort(spec.port())
+        .setSsl(spec.ssl())
+        .setURI(spec.basePath() + completion.endpoint().path())
+        .setConnectTimeout(route.timeouts().connectMs())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.ACCEPT, completion.stream() ? "text/event-stream" : "application/json")
+        .putHeader("x-request-id", requestId);
+    span.propagate(clientRequest, options);
+    client.request(options)
+        .compose(upstream -> {
+          upstreamRequest = upstream;
+          if (cancelled) {
+            upstream.reset();
+            return Future.failedFuture("cancelled");
+          }
+          return upstream.send(upstreamBody);
+        })
+        .onComplete(result -> onResponse(chosen, result));
+  }
+
+  private void onResponse(BackendState attemptBackend, AsyncResult<HttpClientResponse> result) {
+    if (attemptBackend != backend || cancelled) {
+      // A late answer from an attempt already given up on.
+      if (result.succeeded()) {
+        result.result().request().reset();
+      }
+      return;
+    }
+    if (result.failed()) {
+      release(true);
+      lastFailure = classify(result.cause());
+      retryOrRefuse();
+      return;
+    }
+    HttpClientResponse upstream = result.result();
+    int status = upstream.statusCode();
+    if (status >= 500 && mayRetry()) {
+      release(true);
+      lastFailure = Refusal.upstreamFailed("backend " + attemptBackend.spec().id() + " answered " + status);
+      upstream.request().reset();
+      tryNextBackend();
+      return;
+    }
+    if (status != 200) {
+      upstream.body().onComplete(body -> {
+        release(status >= 500);
+        pending.tryComplete(new Attempt(null,
+            UpstreamErrors.refusal(status, body.succeeded() ? body.result() : Buffer.buffer())));
+      });
+      return;
+    }
+    pending.tryComplete(new Attempt(upstream, null));
+  }
+
+  private void retryOrRefuse() {
+    if (mayRetry()) {
+      tryNextBackend();
+    } else {
+      pending.tryComplete(new Attempt(null, lastFailure));
+    }
+  }
+}

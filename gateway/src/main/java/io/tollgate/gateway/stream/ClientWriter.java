@@ -1,0 +1,138 @@
+package io.tollgate.gateway.stream;
+
+import io.vertx.core.Context;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+
+import java.util.function.Consumer;
+
+/**
+ * The client's side of an answer: its headers once, then bytes written in batches, one per
+ * event-loop turn, with the client's back-pressure reported to whoever reads the backend.
+ *
+ * <p>Confined to the request's event loop.
+ */
+public final class ClientWriter {
+
+  private final HttpServerResponse response;
+  private final String requestId;
+  /** Headers every answer carries (the rate-limit figures), known only once the request is admitted. */
+  private final Consumer<MultiMap> rateLimits;
+  private final Context context;
+  /** Client bytes of the current event-loop batch, not yet written (see write). */
+  private Buffer batch;
+  /** The batch is a buffer of ours (not an upstream slice) and may be appended to. */
+  private boolean batchOwned;
+  private boolean flushScheduled;
+  private boolean started;
+  private Runnable whenFull = () -> { };
+
+  public ClientWriter(HttpServerResponse response, String requestId, Consumer<MultiMap> rateLimits) {
+    this.response = response;
+    this.requestId = requestId;
+    this.rateLimits = rateLimits;
+    this.context = Vertx.currentContext();
+  }
+
+  public HttpServerResponse response() {
+    return response;
+  }
+
+  /** Whether the answer's head is decided: after this, an error can only be told inside the body. */
+  public boolean started() {
+    return started;
+  }
+
+  /** What to do when the client reads slower than we write (pause the backend). */
+  public void whenFull(Runnable action) {
+    this.whenFull = action;
+  }
+
+  /** The head of an SSE answer (sent with its first bytes). */
+  public void startStream(String backendId, String model) {
+    if (started) {
+      return;
+    }
+    started = true;
+    response.setChunked(true);
+    response.putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+    response.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+    response.putHeader("x-accel-buffering", "no");
+    commonHeaders(backendId, model);
+  }
+
+  /** A whole (non-streamed) answer, written at once. */
+  public void sendWhole(String contentType, Buffer body, String backendId, String model) {
+    started = true;
+    response.putHeader(HttpHeaders.CONTENT_TYPE, contentType != null ? contentType : "application/json");
+    commonHeaders(backendId, model);
+    response.end(body);
+  }
+
+  private void commonHeaders(String backendId, String model) {
+    response.putHeader("x-request-id", requestId);
+    if (backendId != null) {
+      response.putHeader("x-tollgate-backend", backendId);
+    }
+    response.putHeader("x-tollgate-model", model);
+    rateLimits.accept(response.headers());
+  }
+
+  /**
+   * Queues bytes for the client. They are written once the event loop has handled every socket
+   * that was ready (one task per batch): a backend read that delivered many events costs the
+   * client one write and one flush (a writev) instead of one per event, the largest cost of a
+   * stream in the profile. The batch is bounded by one upstream read.
+   */
+  public void write(Buffer out) {
+    if (batch == null) {
+      batch = out;
+    } else {
+      if (!batchOwned) {
+        batch = Buffer.buffer(batch.length() + out.length() + 256).appendBuffer(batch);
+        batchOwned = true;
+      }
+      batch.appendBuffer(out);
+    }
+    if (!flushScheduled) {
+      flushScheduled = true;
+      context.runOnContext(v -> flush());
+    }
+  }
+
+  /** Writes what the batch holds now (before an end, so that the end follows it). */
+  public void flush() {
+    flushScheduled = false;
+    Buffer out = batch;
+    batch = null;
+    batchOwned = false;
+    if (out == null || gone()) {
+      return;
+    }
+    response.write(out);
+    if (response.writeQueueFull()) {
+      whenFull.run();
+    }
+  }
+
+  /** Ends the answer: the batch, then these last bytes. */
+  public void end(Buffer tail) {
+    if (gone()) {
+      return;
+    }
+    flush();
+    if (tail != null && tail.length() > 0) {
+      response.end(tail);
+    } else {
+      response.end();
+    }
+  }
+
+  /** The response is over or its connection closed: nothing more can be written. */
+  public boolean gone() {
+    return response.ended() || response.closed();
+  }
+}
