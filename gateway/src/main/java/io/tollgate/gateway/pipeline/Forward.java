@@ -31,7 +31,7 @@ final class Forward implements Stage {
     RequestRoute routing = services.backends().open(exchange.snapshot, exchange.route,
         exchange.request.getHeader("x-session-id"), exchange.completion.body());
     BackendAttempts attempts = new BackendAttempts(routing, client, exchange.completion, exchange.requestId,
-        exchange.span, exchange.request, services.metrics(), exchange.writer::started);
+        exchange.span, exchange.request, services.metrics()::backendSelected, exchange.writer::started);
     exchange.relay = new ResponseRelay(attempts, exchange.writer, exchange.completion, watchdog,
         services.metrics(), exchange.span, exchange.startNanos, services.settings().keepAliveIntervalMs());
     return exchange.relay.start();

@@ -2,7 +2,6 @@ package io.tollgate.gateway.route;
 
 import io.tollgate.gateway.config.BackendSpec;
 import io.tollgate.gateway.config.ModelRoute;
-import io.tollgate.gateway.metrics.GatewayMetrics;
 import io.tollgate.gateway.outcome.Refusal;
 import io.tollgate.gateway.request.CompletionRequest;
 import io.tollgate.gateway.trace.RequestSpan;
@@ -21,6 +20,7 @@ import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The attempts of one request at its route's backends: send to the backend routing chooses; on a
@@ -42,7 +42,8 @@ public final class BackendAttempts {
   private final String requestId;
   private final RequestSpan span;
   private final HttpServerRequest clientRequest;
-  private final GatewayMetrics metrics;
+  /** Told each backend chosen (the per-backend selection metric). */
+  private final Consumer<String> backendSelected;
   /** Whether any byte of the answer (a keep-alive, say) has reached the client: no retry after that. */
   private final BooleanSupplier answerStarted;
 
@@ -56,7 +57,7 @@ public final class BackendAttempts {
   private boolean cancelled;
 
   public BackendAttempts(RequestRoute routing, HttpClient client, CompletionRequest completion, String requestId,
-                         RequestSpan span, HttpServerRequest clientRequest, GatewayMetrics metrics,
+                         RequestSpan span, HttpServerRequest clientRequest, Consumer<String> backendSelected,
                          BooleanSupplier answerStarted) {
     this.routing = routing;
     this.client = client;
@@ -64,7 +65,7 @@ public final class BackendAttempts {
     this.requestId = requestId;
     this.span = span;
     this.clientRequest = clientRequest;
-    this.metrics = metrics;
+    this.backendSelected = backendSelected;
     this.answerStarted = answerStarted;
     this.route = routing.route();
     this.upstreamBody = UpstreamBody.of(completion, route);
@@ -157,7 +158,7 @@ public final class BackendAttempts {
     }
     backend = chosen;
     backendReleased = false;
-    metrics.backendSelected(chosen.spec().id());
+    backendSelected.accept(chosen.spec().id());
     span.backend(chosen.spec().id());
     BackendSpec spec = chosen.spec();
     RequestOptions options = new RequestOptions()
