@@ -24,7 +24,7 @@ public final class Authenticator {
     this(hasher, KeyStore.SNAPSHOT);
   }
 
-  /** The key record, or an {@link Refusal} (401, or 503 when the key store cannot answer). */
+  /** The key record, or an {@link Refusal} (401 unknown, expired or revoked; 503 when the key store cannot answer). */
   public Future<Result> authenticate(String authorizationHeader, String apiKeyHeader, ConfigSnapshot snapshot) {
     String secret = bearer(authorizationHeader);
     if (secret == null) {
@@ -34,7 +34,12 @@ public final class Authenticator {
       return Future.succeededFuture(new Result(null, Refusal.missingKey()));
     }
     return store.find(hasher.hash(secret), snapshot)
-        .map(key -> key == null ? new Result(null, Refusal.invalidKey()) : new Result(key, null))
+        .map(lookup -> switch (lookup.state()) {
+          case USABLE -> new Result(lookup.key(), null);
+          case EXPIRED -> new Result(null, Refusal.keyExpired());
+          case REVOKED -> new Result(null, Refusal.keyRevoked());
+          case UNKNOWN -> new Result(null, Refusal.invalidKey());
+        })
         .otherwise(failure -> new Result(null, Refusal.keyStoreUnavailable()));
   }
 

@@ -78,24 +78,24 @@ public final class RedisKeyStore implements KeyStore {
   }
 
   @Override
-  public Future<ApiKeySpec> find(String hash, ConfigSnapshot snapshot) {
+  public Future<Lookup> find(String hash, ConfigSnapshot snapshot) {
     ApiKeySpec fromSnapshot = snapshot.keysByHash().get(hash);
     if (fromSnapshot != null) {
-      return Future.succeededFuture(fromSnapshot);
+      return Future.succeededFuture(Lookup.of(fromSnapshot));
     }
     KeyRecord cached = found.getIfPresent(hash);
     if (cached != null) {
       return Future.succeededFuture(cached.usableAt(wallMillis.getAsLong()));
     }
     if (missing.getIfPresent(hash) != null) {
-      return Future.succeededFuture(null);
+      return Future.succeededFuture(Lookup.UNKNOWN);
     }
     return redis.send(Request.cmd(Command.GET).arg(recordKey(settings.keyPrefix(), hash)))
         .timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS)
         .map(response -> {
           if (response == null) {
             missing.put(hash, Boolean.TRUE);
-            return null;
+            return Lookup.UNKNOWN;
           }
           KeyRecord record = parse(hash, new JsonObject(response.toBuffer()), snapshot);
           found.put(hash, record);
@@ -108,8 +108,11 @@ public final class RedisKeyStore implements KeyStore {
    * key stops working the moment it expires.
    */
   record KeyRecord(ApiKeySpec key, Instant expiresAt) {
-    ApiKeySpec usableAt(long nowMillis) {
-      return expiresAt != null && !expiresAt.isAfter(Instant.ofEpochMilli(nowMillis)) ? null : key;
+    Lookup usableAt(long nowMillis) {
+      if (key == null) {
+        return Lookup.REVOKED;
+      }
+      return expiresAt != null && !expiresAt.isAfter(Instant.ofEpochMilli(nowMillis)) ? Lookup.EXPIRED : Lookup.of(key);
     }
   }
 
@@ -125,7 +128,7 @@ public final class RedisKeyStore implements KeyStore {
     return connection == null ? Future.succeededFuture() : connection.close();
   }
 
-  /** A record that is revoked or past its expiry is no key at all (401), as if it did not exist. */
+  /** A revoked record has no key; expiry is checked on use. Either is refused 401, saying which. */
   static KeyRecord parse(String hash, JsonObject record, ConfigSnapshot snapshot) {
     String expiresAt = record.getString("expiresAt");
     Instant expiry = expiresAt == null ? null : Instant.parse(expiresAt);

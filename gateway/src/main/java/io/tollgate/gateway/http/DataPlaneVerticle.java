@@ -101,13 +101,7 @@ public final class DataPlaneVerticle extends VerticleBase {
     String path = request.path();
     Endpoint endpoint = Endpoint.ofPath(path);
     if (endpoint != null) {
-      if (request.method() != HttpMethod.POST) {
-        reply(request, Refusal.methodNotAllowed(request.method().name(), path));
-      } else if (services.lifecycle().draining()) {
-        reply(request, Refusal.shuttingDown());
-      } else {
-        pipeline.handle(request, endpoint);
-      }
+      pipeline.handle(request, endpoint);
       return;
     }
     switch (path) {

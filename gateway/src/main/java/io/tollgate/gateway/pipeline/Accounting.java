@@ -87,13 +87,16 @@ final class Accounting {
 
   /**
    * A request that ended before a backend was asked: no tokens, no cost, but recorded all the same,
-   * so that usage and reliability reports see refusals (the org is billed nothing).
+   * so that usage and reliability reports see refusals (the org is billed nothing); under the
+   * anonymous org when no valid key was known.
    */
   private void recordRefusal(Exchange exchange, int status, String errorKind, double latencyMillis) {
     String model = exchange.completion == null ? null : exchange.route != null ? exchange.completion.model() : "other";
     services.metrics().requestRejected(model, exchange.endpoint.path(), status, errorKind);
     exchange.span.end(status, errorKind, null, 0, 0);
     if (exchange.key == null) {
+      services.usage().emit(UsageEvent.anonymous(exchange.requestId, exchange.endpoint.path(), status, errorKind,
+          latencyMillis, exchange.snapshot.version()));
       AccessLog.anonymous(exchange.requestId, exchange.span.traceId(), exchange.endpoint.path(), status, errorKind);
       return;
     }

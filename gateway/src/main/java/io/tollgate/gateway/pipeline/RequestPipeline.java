@@ -37,6 +37,7 @@ public final class RequestPipeline {
   /** The request path, in order. */
   private static List<Stage> stages(GatewayServices services, HttpClient client, StreamWatchdog watchdog) {
     return List.of(
+        new Accept(services.lifecycle()),             // the API's method, and not while draining
         new Authenticate(services.authenticator()),   // the key, from the headers; the body still unread
         new ReadBody(services.settings()),            // up to the size limit, within the body deadline
         new Parse(),                                  // JSON, and the fields the gateway acts on

@@ -46,6 +46,19 @@ public record UsageEvent(
         status, errorKind, stream, 0, 0, 0, 0.0, -1, latencyMillis, false, configVersion);
   }
 
+  /**
+   * The org and key of a request answered before a valid key was known (401, or a request refused
+   * before its key was checked). Parentheses never occur in org names, so it cannot be a real org.
+   */
+  public static final String ANONYMOUS = "(anonymous)";
+
+  /** A request refused before its caller was known: recorded all the same, under {@link #ANONYMOUS}. */
+  public static UsageEvent anonymous(String requestId, String endpoint, int status, String errorKind,
+                                     double latencyMillis, long configVersion) {
+    return refused(requestId, ANONYMOUS, ANONYMOUS, endpoint, null, false, status, errorKind, latencyMillis,
+        configVersion);
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("event_id", eventId)

@@ -52,15 +52,21 @@ class ErrorsTest {
         "{\"model\":\"forbidden\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", SECRET), 403, "model_not_allowed");
     assertOpenAiError(Http.get(bed.client, "/v1/chat/completions", SECRET), 405, "method_not_allowed");
     assertOpenAiError(Http.get(bed.client, "/v2/nothing", SECRET), 404, "not_found");
-    // Refusals of a known key are usage too (zero tokens, no backend); unknown callers are not.
-    var events = bed.usage.awaitEvents(4, 2_000);
-    assertEquals(List.of(400, 400, 404, 403), events.stream().map(e -> e.status()).toList());
-    assertEquals(List.of("invalid_json", "missing_required_parameter", "model_not_found", "model_not_allowed"),
+    // Every request to an API endpoint is usage, refused or not (zero tokens, no backend): a known
+    // key's under its org, an unknown caller's under the anonymous org. Unknown paths are not.
+    var events = bed.usage.awaitEvents(7, 2_000);
+    assertEquals(List.of(400, 400, 404, 401, 401, 403, 405), events.stream().map(e -> e.status()).toList());
+    assertEquals(List.of("invalid_json", "missing_required_parameter", "model_not_found", "missing_api_key",
+            "invalid_api_key", "model_not_allowed", "method_not_allowed"),
         events.stream().map(e -> e.errorKind()).toList());
     assertTrue(events.stream().allMatch(e -> e.backendId() == null && e.completionTokens() == 0
-        && e.costUsd() == 0 && TestBed.KEY_ID.equals(e.keyId())));
+        && e.costUsd() == 0));
+    assertEquals(List.of(TestBed.KEY_ID, TestBed.KEY_ID, TestBed.KEY_ID, UsageEvent.ANONYMOUS, UsageEvent.ANONYMOUS,
+        TestBed.KEY_ID, UsageEvent.ANONYMOUS), events.stream().map(e -> e.keyId()).toList(),
+        "the wrong method is refused before the key is checked");
+    assertEquals(UsageEvent.ANONYMOUS, events.get(3).orgId());
     Thread.sleep(100);
-    assertEquals(4, bed.usage.events().size(), "no event for unauthenticated requests or unknown paths");
+    assertEquals(7, bed.usage.events().size(), "no event for unknown paths");
   }
 
   @Test
@@ -82,6 +88,12 @@ class ErrorsTest {
     assertOpenAiError(chunked, 413, "request_too_large");
     // The gateway still serves after refusing both.
     assertEquals(200, Http.post(bed.client, "/v1/chat/completions", Http.chat(2, false), SECRET).status());
+    // Each refusal is a usage event of the key, like the request served after them.
+    var events = bed.usage.awaitEvents(3, 2_000);
+    assertEquals(List.of(413, 413, 200), events.stream().map(e -> e.status()).toList());
+    assertEquals(List.of("request_too_large", "request_too_large"),
+        events.subList(0, 2).stream().map(e -> e.errorKind()).toList());
+    assertTrue(events.stream().allMatch(e -> TestBed.KEY_ID.equals(e.keyId())));
   }
 
   @Test

@@ -154,7 +154,9 @@ class RedisOutageTest {
       firstRefuses = firstRefuses || Http.get(bed.client, "/v1/models", secret).status() == 401;
       secondRefuses = secondRefuses || Http.get(second, "/v1/models", secret).status() == 401;
     }
-    assertEquals(401, Http.post(second, "/v1/chat/completions", Http.chat(2, false), secret).status());
+    Http.Reply refused = Http.post(second, "/v1/chat/completions", Http.chat(2, false), secret);
+    assertEquals(401, refused.status());
+    assertEquals("api_key_revoked", refused.error().getString("code"), "a revoked key is told so, not 'incorrect'");
   }
 
   @Test
@@ -167,6 +169,9 @@ class RedisOutageTest {
     String hash = new io.tollgate.gateway.auth.KeyHasher(TestBed.PEPPER).hash(secret);
     redis.send(Request.cmd(Command.SET).arg(RedisKeyStore.recordKey(prefix, hash)).arg(new JsonObject()
         .put("id", "old").put("org", "acme").put("expiresAt", "2020-01-01T00:00:00Z").encode()));
-    assertEquals(401, Http.get(bed.client, "/v1/models", secret).status());
+    Http.Reply refused = Http.get(bed.client, "/v1/models", secret);
+    assertEquals(401, refused.status());
+    assertEquals("api_key_expired", refused.error().getString("code"), refused.body().toString());
+    assertTrue(refused.error().getString("message").contains("expired"), refused.body().toString());
   }
 }

@@ -35,10 +35,11 @@ class UsageEventSchemaTest {
   }
 
   @Test
-  void successFailureAndDisconnectEventsAllMatchTheSchema() throws Exception {
+  void successFailureDisconnectAndAnonymousEventsAllMatchTheSchema() throws Exception {
     UsageEvent disconnected = new UsageEvent(io.tollgate.gateway.ids.Ids.uuidV7(), Instant.now(), "r", "o", "k",
         "/v1/chat/completions", "m", "m", "b", 499, "client_disconnected", true, 5, 3, 0, 0.1, -1, 9, true, 0);
-    for (UsageEvent event : new UsageEvent[] {UsageEvents.numbered(7), UsageEvents.failed(8), disconnected}) {
+    UsageEvent anonymous = UsageEvent.anonymous("r", "/v1/chat/completions", 401, "invalid_api_key", 0.2, 3);
+    for (UsageEvent event : new UsageEvent[] {UsageEvents.numbered(7), UsageEvents.failed(8), disconnected, anonymous}) {
       OutputUnit result = validate(event.toJson());
       assertTrue(result.getValid(), () -> event + " → " + result.getErrors());
     }
