@@ -32,10 +32,15 @@ public record BudgetSpec(double limitUsd, Period period) {
 
   /** Seconds until the period containing {@code now} ends. */
   public long secondsLeftInPeriod(Instant now) {
+    return Math.max(1, periodEnd(now).getEpochSecond() - now.getEpochSecond());
+  }
+
+  /** When the period containing {@code now} ends: the next UTC midnight, or the first of next month. */
+  public Instant periodEnd(Instant now) {
     ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
     ZonedDateTime end = period == Period.DAY
         ? utc.toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC)
         : utc.toLocalDate().withDayOfMonth(1).plusMonths(1).atStartOfDay(ZoneOffset.UTC);
-    return Math.max(1, end.toEpochSecond() - now.getEpochSecond());
+    return end.toInstant();
   }
 }

@@ -2,6 +2,7 @@ package io.tollgate.gateway.http;
 
 import io.tollgate.frontdoor.FrontDoor;
 import io.tollgate.gateway.limit.Admission;
+import io.tollgate.gateway.limit.BudgetStatus;
 import io.tollgate.gateway.outcome.Outcome;
 import io.tollgate.gateway.pipeline.Exchange;
 import io.tollgate.gateway.pipeline.Responder;
@@ -66,11 +67,26 @@ final class HttpResponder implements Responder {
         response.putHeader("retry-after", Long.toString(Math.max(1, (millis + 999) / 1000)));
         response.putHeader("retry-after-ms", Long.toString(millis));
       }
+      if (admission.budget() != null) {
+        budgetHeaders(response, admission.budget());
+      }
     }
     if (exchange.closeAfterReply()) {
       FrontDoor.closeAfterResponse(exchange.request());
     }
     send(exchange.request().response(), error);
+  }
+
+  /** Whose budget refused, how much of it is left and when it is whole again. */
+  private static void budgetHeaders(HttpServerResponse response, BudgetStatus budget) {
+    response.putHeader("x-tollgate-budget", budget.owner());
+    response.putHeader("x-tollgate-budget-limit-usd", usd(budget.limitMicros()));
+    response.putHeader("x-tollgate-budget-remaining-usd", usd(budget.remainingMicros()));
+    response.putHeader("x-tollgate-budget-reset", budget.resetsAt().toString());
+  }
+
+  private static String usd(long micros) {
+    return java.math.BigDecimal.valueOf(micros, 6).toPlainString();
   }
 
   /** Sends an error as the whole answer, unless an answer is already under way. */

@@ -2,6 +2,8 @@ package io.tollgate.gateway.limit;
 
 import io.tollgate.gateway.outcome.Refusal;
 
+import java.time.Instant;
+
 /**
  * The limiter's answer for one request.
  *
@@ -11,6 +13,7 @@ import io.tollgate.gateway.outcome.Refusal;
  * @param retryAfterMillis when refused: how long until it would be admitted (-1 if never)
  * @param error           when refused: the 429 to send
  * @param decidedBy        "local" (in-process), "redis", "fail_open" or "fail_closed" (Redis away)
+ * @param budget           when a budget refused: where it stood; else null
  */
 public record Admission(
     boolean admitted,
@@ -18,17 +21,24 @@ public record Admission(
     RateLimitHeaders headers,
     long retryAfterMillis,
     Refusal error,
-    String decidedBy) {
+    String decidedBy,
+    BudgetStatus budget) {
 
   public static Admission admit(Reservation reservation, RateLimitHeaders headers) {
-    return new Admission(true, reservation, headers, 0, null, "local");
+    return new Admission(true, reservation, headers, 0, null, "local", null);
   }
 
   public static Admission refuse(Refusal error, long retryAfterMillis, RateLimitHeaders headers) {
-    return new Admission(false, null, headers, retryAfterMillis, error, "local");
+    return new Admission(false, null, headers, retryAfterMillis, error, "local", null);
+  }
+
+  /** A budget's refusal: worth retrying only when its period starts again. */
+  public static Admission overBudget(Refusal error, BudgetStatus budget, RateLimitHeaders headers, Instant now) {
+    long untilReset = Math.max(0, budget.resetsAt().toEpochMilli() - now.toEpochMilli());
+    return new Admission(false, null, headers, untilReset, error, "local", budget);
   }
 
   public Admission decidedBy(String by) {
-    return new Admission(admitted, reservation, headers, retryAfterMillis, error, by);
+    return new Admission(admitted, reservation, headers, retryAfterMillis, error, by, budget);
   }
 }

@@ -97,6 +97,9 @@ public final class LocalLimiter implements Limiter {
     }
     if (refused != null) {
       undo.run(now);
+      if (refused == RefusalReason.KEY_BUDGET || refused == RefusalReason.ORG_BUDGET) {
+        return overBudget(refused, request, headers(key, request, now));
+      }
       long limit = switch (refused) {
         case KEY_RPM -> keyRpm;
         case KEY_TPM -> keyTpm;
@@ -109,6 +112,15 @@ public final class LocalLimiter implements Limiter {
       return Admission.refuse(refused.error(limit, retryMillis), retryMillis, headers(key, request, now));
     }
     return Admission.admit(new Reservation(Ids.uuidV7(), request, tokens, this), headers(key, request, now));
+  }
+
+  private Admission overBudget(RefusalReason reason, AdmissionRequest request, RateLimitHeaders headers) {
+    boolean ofKey = reason == RefusalReason.KEY_BUDGET;
+    BudgetSpec budget = ofKey ? request.keyBudget() : request.orgBudget();
+    Instant wall = Instant.ofEpochMilli(wallMillis.getAsLong());
+    BudgetStatus status = new BudgetStatus(ofKey ? "key" : "org", shareOf(budget.limitMicros()),
+        spentMicros(ofKey ? request.keyId() : request.orgId(), budget), budget.periodEnd(wall));
+    return Admission.overBudget(reason.error(0, -1), status, headers, wall);
   }
 
   @Override

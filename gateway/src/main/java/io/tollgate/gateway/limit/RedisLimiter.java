@@ -191,6 +191,14 @@ public final class RedisLimiter implements Limiter {
       return Admission.admit(new Reservation(id, request, request.tokens(), this, keys), headers);
     }
     RefusalReason reason = RefusalReason.ofCode(response.get(1).toInteger());
+    if ((reason == RefusalReason.KEY_BUDGET || reason == RefusalReason.ORG_BUDGET) && response.size() > 8) {
+      boolean ofKey = reason == RefusalReason.KEY_BUDGET;
+      BudgetSpec budget = ofKey ? request.keyBudget() : request.orgBudget();
+      Instant wall = Instant.ofEpochMilli(wallMillis.getAsLong());
+      BudgetStatus status = new BudgetStatus(ofKey ? "key" : "org", response.get(3).toLong(), response.get(8).toLong(),
+          budget.periodEnd(wall));
+      return Admission.overBudget(reason.error(0, -1), status, headers, wall);
+    }
     long retryMicros = response.get(2).toLong();
     long limit = response.get(3).toLong();
     long retryMillis = retryMicros < 0 ? -1 : microsToMillis(retryMicros) + 1;

@@ -58,12 +58,20 @@ for i, b in ipairs(buckets) do
   end
 end
 
-local key_budget, org_budget = tonumber(ARGV[11]), tonumber(ARGV[12])
-if key_budget >= 0 and tonumber(redis.call('GET', KEYS[6]) or 0) + cost > key_budget then
-  return answer(0, 6, -1, key_budget)
+-- A budget refusal also answers the spend so far (a 9th field), for the caller's remaining amount.
+local function over_budget(code, budget, spent)
+  local refused = answer(0, code, -1, budget)
+  refused[9] = spent
+  return refused
 end
-if org_budget >= 0 and tonumber(redis.call('GET', KEYS[7]) or 0) + cost > org_budget then
-  return answer(0, 7, -1, org_budget)
+local key_budget, org_budget = tonumber(ARGV[11]), tonumber(ARGV[12])
+if key_budget >= 0 then
+  local spent = tonumber(redis.call('GET', KEYS[6]) or 0)
+  if spent + cost > key_budget then return over_budget(6, key_budget, spent) end
+end
+if org_budget >= 0 then
+  local spent = tonumber(redis.call('GET', KEYS[7]) or 0)
+  if spent + cost > org_budget then return over_budget(7, org_budget, spent) end
 end
 
 local max_streams = tonumber(ARGV[7])

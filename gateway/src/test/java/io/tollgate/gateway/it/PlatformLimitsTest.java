@@ -120,6 +120,16 @@ class PlatformLimitsTest {
     Http.Reply refused = Http.post(bed.client, "/v1/chat/completions", Http.chat(85, false), SECRET);
     assertEquals(429, refused.status());
     assertEquals("insufficient_quota", refused.error().getString("code"));
+    // What is left of the budget and when it is whole again, not just the request-rate figures.
+    assertEquals("key", refused.header("x-tollgate-budget"));
+    assertEquals("0.001850", refused.header("x-tollgate-budget-limit-usd"));
+    assertEquals(budget.limitMicros() - spent, Math.round(
+        Double.parseDouble(refused.header("x-tollgate-budget-remaining-usd")) * 1e6));
+    java.time.Instant reset = java.time.Instant.parse(refused.header("x-tollgate-budget-reset"));
+    assertEquals(budget.periodEnd(java.time.Instant.now()), reset);
+    long retryAfter = Long.parseLong(refused.header("retry-after"));
+    assertTrue(Math.abs(retryAfter - (reset.getEpochSecond() - java.time.Instant.now().getEpochSecond())) <= 2,
+        "retry-after points at the reset: " + retryAfter);
   }
 
   private long spend(BudgetSpec budget) throws Exception {

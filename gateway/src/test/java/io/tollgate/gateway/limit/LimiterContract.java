@@ -159,7 +159,12 @@ abstract class LimiterContract {
     assertFalse(second.admitted(), "600 reserved + 600 > 1000");
     assertEquals(Reason.INSUFFICIENT_QUOTA, second.error().reason());
     assertEquals("insufficient_quota", second.error().code());
-    assertEquals(-1, second.retryAfterMillis());
+    // The refusal says where the budget stands: the key's, 600 of 1,000 spent, whole again at midnight UTC.
+    assertEquals(new BudgetStatus("key", 1_000, 600, budget.periodEnd(java.time.Instant.ofEpochMilli(nowMillis.get()))),
+        second.budget());
+    assertEquals(400, second.budget().remainingMicros());
+    assertEquals(budget.periodEnd(java.time.Instant.ofEpochMilli(nowMillis.get())).toEpochMilli() - nowMillis.get(),
+        second.retryAfterMillis(), "worth retrying when the period starts again");
     settle(first.reservation(), 10, 100); // really cost 100
     assertTrue(admit(costly).admitted(), "100 spent + 600 fits");
     assertFalse(admit(costly).admitted(), "700 + 600 does not");
@@ -175,6 +180,8 @@ abstract class LimiterContract {
     Admission third = admit(a);
     assertFalse(third.admitted());
     assertTrue(third.error().message().contains("organization"));
+    assertEquals("org", third.budget().owner());
+    assertEquals(800, third.budget().spentMicros());
   }
 
   @Test
