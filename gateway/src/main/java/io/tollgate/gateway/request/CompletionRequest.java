@@ -4,24 +4,87 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A client request as parsed once at the start of the pipeline.
+ * A client request as read once at the start of the pipeline: the few fields the gateway acts on,
+ * and the bytes as received, forwarded unchanged unless the model is renamed or usage must be asked
+ * for. The JSON tree is built only if something needs more than these fields ({@link #body()}).
  *
- * @param endpoint            which API
- * @param body                the parsed JSON (not to be mutated; copy to rewrite)
- * @param rawBody             the bytes as received, forwarded unchanged when no rewrite is needed
- * @param model               the public model name
- * @param stream              whether the client asked for SSE
- * @param clientWantsUsage    whether the client asked for the final usage chunk itself
- * @param maxTokens           the client's max_tokens / max_completion_tokens, or -1
- * @param promptTokenEstimate an upper-leaning estimate of prompt tokens, for TPM reservation
+ * <p>Confined to the request's event loop.
  */
-public record CompletionRequest(
-    Endpoint endpoint,
-    JsonObject body,
-    Buffer rawBody,
-    String model,
-    boolean stream,
-    boolean clientWantsUsage,
-    int maxTokens,
-    int promptTokenEstimate) {
+public final class CompletionRequest {
+
+  private final Endpoint endpoint;
+  private final Buffer rawBody;
+  private final String model;
+  private final boolean stream;
+  private final boolean clientWantsUsage;
+  private final int maxTokens;
+  private final int promptTokenEstimate;
+  private final BodyLayout layout;
+  private JsonObject body;
+
+  /**
+   * @param layout where the body's object and its model value sit in {@code rawBody}, and whether
+   *               it has {@code stream_options}: what a rewrite by splicing needs
+   */
+  CompletionRequest(Endpoint endpoint, Buffer rawBody, String model, boolean stream, boolean clientWantsUsage,
+                    int maxTokens, int promptTokenEstimate, BodyLayout layout) {
+    this.endpoint = endpoint;
+    this.rawBody = rawBody;
+    this.model = model;
+    this.stream = stream;
+    this.clientWantsUsage = clientWantsUsage;
+    this.maxTokens = maxTokens;
+    this.promptTokenEstimate = promptTokenEstimate;
+    this.layout = layout;
+  }
+
+  /** Byte positions in the raw body: its opening brace, the model value's token, stream_options present. */
+  public record BodyLayout(int objectStart, int modelStart, int modelEnd, boolean hasStreamOptions) {
+  }
+
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** The bytes as received. */
+  public Buffer rawBody() {
+    return rawBody;
+  }
+
+  /** The public model name. */
+  public String model() {
+    return model;
+  }
+
+  /** Whether the client asked for SSE. */
+  public boolean stream() {
+    return stream;
+  }
+
+  /** Whether the client asked for the final usage chunk itself. */
+  public boolean clientWantsUsage() {
+    return clientWantsUsage;
+  }
+
+  /** The client's max_tokens / max_completion_tokens, or -1. */
+  public int maxTokens() {
+    return maxTokens;
+  }
+
+  /** An upper-leaning estimate of prompt tokens, for TPM reservation. */
+  public int promptTokenEstimate() {
+    return promptTokenEstimate;
+  }
+
+  public BodyLayout layout() {
+    return layout;
+  }
+
+  /** The parsed JSON, built on first use (not to be mutated; copy to rewrite). */
+  public JsonObject body() {
+    if (body == null) {
+      body = new JsonObject(rawBody);
+    }
+    return body;
+  }
 }

@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Chooses backends for requests, per route, from live load signals: the strategy the route names
@@ -41,9 +42,9 @@ public final class BackendPool {
    * took at its start): draws its side of a canary split.
    *
    * @param sessionId the request's {@code x-session-id} header, or null (prefix affinity)
-   * @param body      the request's JSON (prefix affinity reads {@code user} and the prompt)
+   * @param body      the request's JSON, asked for only by prefix affinity (it reads {@code user} and the prompt)
    */
-  public RequestRoute open(ConfigSnapshot snapshot, ModelRoute route, String sessionId, JsonObject body) {
+  public RequestRoute open(ConfigSnapshot snapshot, ModelRoute route, String sessionId, Supplier<JsonObject> body) {
     RouteTable current = tableFor(snapshot);
     RoutePlan plan = current.plan(route.name());
     if (plan == null || plan.route() != route) {

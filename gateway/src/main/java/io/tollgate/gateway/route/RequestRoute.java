@@ -4,6 +4,7 @@ import io.tollgate.gateway.config.ModelRoute;
 import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * The routing of one request, from the canary split at its start to its last attempt: which
@@ -20,7 +21,8 @@ public final class RequestRoute {
   private final RouteTable table;
   private final RoutePlan requested;
   private final String sessionId;
-  private final JsonObject body;
+  /** The request's JSON, parsed only if prefix affinity needs it. */
+  private final Supplier<JsonObject> body;
   private final RouteState budgetOwner;
   private RoutePlan plan;
   private final RoutePlan[] visited = new RoutePlan[MAX_PLANS];
@@ -35,7 +37,7 @@ public final class RequestRoute {
   private double currentTtft = Double.NaN;
   private boolean canarySide;
 
-  RequestRoute(BackendPool pool, RouteTable table, RoutePlan requested, String sessionId, JsonObject body) {
+  RequestRoute(BackendPool pool, RouteTable table, RoutePlan requested, String sessionId, Supplier<JsonObject> body) {
     this.pool = pool;
     this.table = table;
     this.requested = requested;
@@ -186,7 +188,7 @@ public final class RequestRoute {
 
   private long affinityKey() {
     if (!affinityKnown) {
-      affinityKey = AffinityKey.of(sessionId, body, requested.route().strategy().affinity().prefixChars());
+      affinityKey = AffinityKey.of(sessionId, body.get(), requested.route().strategy().affinity().prefixChars());
       affinityKnown = true;
     }
     return affinityKey;

@@ -80,4 +80,48 @@ class RequestParserTest {
     assertFalse(request.stream());
     assertNull(parse(Endpoint.EMBEDDINGS, "{\"model\":\"e\",\"input\":\"a\"}").error());
   }
+
+  @Test
+  void theWholeDocumentMustBeOneJsonObject() {
+    assertEquals("invalid_json", error(Endpoint.CHAT_COMPLETIONS,
+        "{\"model\":\"m\",\"messages\":[{\"content\":\"x\"}]} trailing").code());
+    assertEquals("invalid_json", error(Endpoint.CHAT_COMPLETIONS,
+        "{\"model\":\"m\",\"messages\":[{\"content\":\"x\"}]}{\"model\":\"n\"}").code());
+    assertEquals("invalid_json", error(Endpoint.CHAT_COMPLETIONS,
+        "{\"model\":\"m\",\"messages\":[{\"content\":\"x\"}],\"tools\":[{\"a\":}]}").code(),
+        "a syntax error in a field the gateway does not read is still one");
+    assertEquals("invalid_json", error(Endpoint.CHAT_COMPLETIONS, "\"just a string\"").code());
+  }
+
+  @Test
+  void nullIsAbsentAndTheLastDuplicateWins() {
+    assertEquals("model", error(Endpoint.CHAT_COMPLETIONS, "{\"model\":null,\"messages\":[{}]}").param());
+    assertEquals("prompt", error(Endpoint.COMPLETIONS, "{\"model\":\"m\",\"prompt\":null}").param());
+    assertEquals("model", error(Endpoint.COMPLETIONS, "{\"model\":{\"a\":1},\"prompt\":\"x\"}").param());
+    assertEquals("stream_options", error(Endpoint.COMPLETIONS,
+        "{\"model\":\"m\",\"prompt\":\"x\",\"stream\":true,\"stream_options\":[1]}").param());
+    CompletionRequest twice = parse(Endpoint.COMPLETIONS,
+        "{\"model\":\"first\",\"prompt\":\"x\",\"model\":\"second\",\"stream\":false,\"stream\":true}").request();
+    assertEquals("second", twice.model());
+    assertTrue(twice.stream());
+    assertEquals(7, parse(Endpoint.COMPLETIONS,
+        "{\"model\":\"m\",\"prompt\":\"x\",\"max_tokens\":3,\"max_completion_tokens\":7}").request().maxTokens(),
+        "max_completion_tokens wins, as OpenAI's newer name");
+  }
+
+  @Test
+  void promptTextIsCountedInEveryShape() {
+    // 30 characters of text (10 tokens) in strings, parts and nested lists; 4 token ids (12 chars).
+    assertEquals(10, parse(Endpoint.COMPLETIONS,
+        "{\"model\":\"m\",\"prompt\":\"" + "y".repeat(30) + "\"}").request().promptTokenEstimate());
+    assertEquals(10, parse(Endpoint.COMPLETIONS,
+        "{\"model\":\"m\",\"prompt\":[\"" + "y".repeat(15) + "\",[\"" + "y".repeat(15) + "\"]]}").request()
+        .promptTokenEstimate());
+    assertEquals(4, parse(Endpoint.COMPLETIONS, "{\"model\":\"m\",\"prompt\":[1,2,3,4]}").request().promptTokenEstimate());
+    // Two messages: 12 characters of overhead each, plus their text parts (an image part counts nothing).
+    assertEquals((24 + 30) / 3, parse(Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":["
+        + "{\"role\":\"system\",\"content\":\"" + "s".repeat(10) + "\"},"
+        + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"" + "u".repeat(20) + "\"},"
+        + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:...\"}}]}]}").request().promptTokenEstimate());
+  }
 }

@@ -65,7 +65,7 @@ final class Fleet {
   }
 
   RequestRoute open(String session, JsonObject body) {
-    return pool.open(snapshot, snapshot.models().get("m"), session, body);
+    return pool.open(snapshot, snapshot.models().get("m"), session, () -> body);
   }
 
   /** The backend of a request's first choice (left in flight). */

@@ -271,7 +271,7 @@ class WeightedRoutingTest {
     assertEquals(Map.of("b1", 200), fleet.spread(200));
     Map<String, Integer> counts = new HashMap<>();
     for (int i = 0; i < 200; i++) {
-      RequestRoute request = fleet.pool.open(fleet.snapshot, other, null, Fleet.chat("x"));
+      RequestRoute request = fleet.pool.open(fleet.snapshot, other, null, () -> Fleet.chat("x"));
       BackendState chosen = request.next();
       counts.merge(chosen.spec().id(), 1, Integer::sum);
       request.released(chosen, false);
