@@ -1,7 +1,5 @@
 package io.tollgate.logging;
 
-import io.vertx.core.json.JsonObject;
-
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.logging.Formatter;
@@ -17,10 +15,11 @@ public final class TextLogFormatter extends Formatter {
         .append(' ').append(record.getLevel().getName()).append(' ')
         .append(record.getMessage() == null ? "" : record.getMessage());
     Object[] params = record.getParameters();
-    if (params != null && params.length > 0 && params[0] instanceof JsonObject fields) {
-      fields.forEach(field -> {
-        if (field.getValue() != null) {
-          line.append(' ').append(field.getKey()).append('=').append(field.getValue());
+    LogFields fields = LogFields.of(params);
+    if (fields != null) {
+      fields.forEach((name, value) -> {
+        if (value != null) {
+          line.append(' ').append(name).append('=').append(value);
         }
       });
     } else if (params != null) {

@@ -32,6 +32,33 @@ class JsonLogFormatterTest {
   }
 
   @Test
+  void fieldsVisitedInPlaceOfAMapAreWrittenWithTheirTypes() {
+    LogRecord record = new LogRecord(Level.INFO, "request");
+    record.setLoggerName("tollgate.access");
+    record.setParameters(new Object[] {(LogFields) field -> {
+      field.accept("request_id", "r-\"1\"\n");
+      field.accept("status", 200);
+      field.accept("latency_ms", 1.25);
+      field.accept("tokens", 12L);
+      field.accept("stream", true);
+      field.accept("backend", null);
+    }});
+    String line = new JsonLogFormatter().format(record);
+    assertEquals(line.length() - 1, line.indexOf('\n'), "one line although a value holds a newline: " + line);
+    JsonObject json = new JsonObject(line);
+    assertEquals("r-\"1\"\n", json.getString("request_id"));
+    assertEquals(200, json.getInteger("status"));
+    assertEquals(1.25, json.getDouble("latency_ms"));
+    assertEquals(12L, json.getLong("tokens"));
+    assertEquals(true, json.getBoolean("stream"));
+    assertTrue(json.containsKey("backend") && json.getValue("backend") == null, line);
+    assertEquals("request", json.getString("msg"));
+    String text = new TextLogFormatter().format(record);
+    assertTrue(text.contains(" INFO request request_id=r-") && text.contains(" status=200 latency_ms=1.25 tokens=12 stream=true")
+        && !text.contains("backend"), "the terminal format shows the same fields, nulls left out: " + text);
+  }
+
+  @Test
   void anExceptionStaysOnTheSameLine() {
     LogRecord record = new LogRecord(Level.SEVERE, "failed");
     record.setLoggerName("x");

@@ -1,6 +1,7 @@
 package io.tollgate.gateway.limit;
 
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 
 /**
  * OpenAI's rate-limit response headers. A dimension whose limit is 0 (unlimited) is left out.
@@ -11,17 +12,23 @@ public record RateLimitHeaders(
     long limitTokens, long remainingTokens, long resetTokensMillis) {
 
   public static final RateLimitHeaders NONE = new RateLimitHeaders(0, 0, 0, 0, 0, 0);
+  private static final CharSequence LIMIT_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-limit-requests");
+  private static final CharSequence REMAINING_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-remaining-requests");
+  private static final CharSequence RESET_REQUESTS = HttpHeaders.createOptimized("x-ratelimit-reset-requests");
+  private static final CharSequence LIMIT_TOKENS = HttpHeaders.createOptimized("x-ratelimit-limit-tokens");
+  private static final CharSequence REMAINING_TOKENS = HttpHeaders.createOptimized("x-ratelimit-remaining-tokens");
+  private static final CharSequence RESET_TOKENS = HttpHeaders.createOptimized("x-ratelimit-reset-tokens");
 
   public void writeTo(MultiMap headers) {
     if (limitRequests > 0) {
-      headers.set("x-ratelimit-limit-requests", Long.toString(limitRequests));
-      headers.set("x-ratelimit-remaining-requests", Long.toString(remainingRequests));
-      headers.set("x-ratelimit-reset-requests", duration(resetRequestsMillis));
+      headers.set(LIMIT_REQUESTS, Long.toString(limitRequests));
+      headers.set(REMAINING_REQUESTS, Long.toString(remainingRequests));
+      headers.set(RESET_REQUESTS, duration(resetRequestsMillis));
     }
     if (limitTokens > 0) {
-      headers.set("x-ratelimit-limit-tokens", Long.toString(limitTokens));
-      headers.set("x-ratelimit-remaining-tokens", Long.toString(remainingTokens));
-      headers.set("x-ratelimit-reset-tokens", duration(resetTokensMillis));
+      headers.set(LIMIT_TOKENS, Long.toString(limitTokens));
+      headers.set(REMAINING_TOKENS, Long.toString(remainingTokens));
+      headers.set(RESET_TOKENS, duration(resetTokensMillis));
     }
   }
 

@@ -1,6 +1,6 @@
 package io.tollgate.gateway.logging;
 
-import io.vertx.core.json.JsonObject;
+import io.tollgate.logging.LogFields;
 
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -22,37 +22,40 @@ public final class AccessLog {
 
   /** The line of a request whose caller is known, read from its usage event (which holds no secret). */
   public static void request(io.tollgate.gateway.usage.UsageEvent event, String traceId) {
-    request(new JsonObject()
-        .put("request_id", event.requestId())
-        .put("trace_id", traceId)
-        .put("key_id", event.keyId())
-        .put("org_id", event.orgId())
-        .put("endpoint", event.endpoint())
-        .put("model", event.modelRequested())
-        .put("model_served", event.modelServed())
-        .put("backend", event.backendId())
-        .put("stream", event.stream())
-        .put("status", event.status())
-        .put("error_kind", event.errorKind())
-        .put("prompt_tokens", event.promptTokens())
-        .put("completion_tokens", event.completionTokens())
-        .put("ttft_ms", event.ttftMillis() < 0 ? null : event.ttftMillis())
-        .put("latency_ms", event.latencyMillis())
-        .put("client_disconnected", event.clientDisconnected())
-        .put("config_version", event.configVersion()));
+    write(field -> {
+      field.accept("request_id", event.requestId());
+      field.accept("trace_id", traceId);
+      field.accept("key_id", event.keyId());
+      field.accept("org_id", event.orgId());
+      field.accept("endpoint", event.endpoint());
+      field.accept("model", event.modelRequested());
+      field.accept("model_served", event.modelServed());
+      field.accept("backend", event.backendId());
+      field.accept("stream", event.stream());
+      field.accept("status", event.status());
+      field.accept("error_kind", event.errorKind());
+      field.accept("prompt_tokens", event.promptTokens());
+      field.accept("completion_tokens", event.completionTokens());
+      field.accept("ttft_ms", event.ttftMillis() < 0 ? null : event.ttftMillis());
+      field.accept("latency_ms", event.latencyMillis());
+      field.accept("client_disconnected", event.clientDisconnected());
+      field.accept("config_version", event.configVersion());
+    });
   }
 
   /** The line of a request refused before its caller was known (no key, bad key, unreadable body). */
   public static void anonymous(String requestId, String traceId, String endpoint, int status, String errorKind) {
-    request(new JsonObject()
-        .put("request_id", requestId)
-        .put("trace_id", traceId)
-        .put("endpoint", endpoint)
-        .put("status", status)
-        .put("error_kind", errorKind));
+    write(field -> {
+      field.accept("request_id", requestId);
+      field.accept("trace_id", traceId);
+      field.accept("endpoint", endpoint);
+      field.accept("status", status);
+      field.accept("error_kind", errorKind);
+    });
   }
 
-  private static void request(JsonObject fields) {
+  /** Fields are visited by the formatter on the writer thread, not copied into a map here. */
+  private static void write(LogFields fields) {
     if (!LOG.isLoggable(Level.INFO)) {
       return;
     }

@@ -52,7 +52,7 @@ public final class Exchange {
     this.requestId = requestId;
     this.snapshot = snapshot;
     this.span = span;
-    this.writer = new ClientWriter(request.response(), requestId, this::rateLimitHeaders);
+    this.writer = new ClientWriter(request.response(), this::rateLimitHeaders);
   }
 
   public HttpServerRequest request() {

@@ -17,8 +17,15 @@ import java.util.function.Consumer;
  */
 public final class ClientWriter {
 
+  private static final CharSequence BACKEND = HttpHeaders.createOptimized("x-tollgate-backend");
+  private static final CharSequence MODEL = HttpHeaders.createOptimized("x-tollgate-model");
+  private static final CharSequence ACCEL_BUFFERING = HttpHeaders.createOptimized("x-accel-buffering");
+  private static final CharSequence EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream; charset=utf-8");
+  private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
+  private static final CharSequence NO = HttpHeaders.createOptimized("no");
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+
   private final HttpServerResponse response;
-  private final String requestId;
   /** Headers every answer carries (the rate-limit figures), known only once the request is admitted. */
   private final Consumer<MultiMap> rateLimits;
   private final Context context;
@@ -30,9 +37,8 @@ public final class ClientWriter {
   private boolean started;
   private Runnable whenFull = () -> { };
 
-  public ClientWriter(HttpServerResponse response, String requestId, Consumer<MultiMap> rateLimits) {
+  public ClientWriter(HttpServerResponse response, Consumer<MultiMap> rateLimits) {
     this.response = response;
-    this.requestId = requestId;
     this.rateLimits = rateLimits;
     this.context = Vertx.currentContext();
   }
@@ -58,26 +64,26 @@ public final class ClientWriter {
     }
     started = true;
     response.setChunked(true);
-    response.putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-    response.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-    response.putHeader("x-accel-buffering", "no");
+    response.putHeader(HttpHeaders.CONTENT_TYPE, EVENT_STREAM);
+    response.putHeader(HttpHeaders.CACHE_CONTROL, NO_CACHE);
+    response.putHeader(ACCEL_BUFFERING, NO);
     commonHeaders(backendId, model);
   }
 
   /** A whole (non-streamed) answer, written at once. */
   public void sendWhole(String contentType, Buffer body, String backendId, String model) {
     started = true;
-    response.putHeader(HttpHeaders.CONTENT_TYPE, contentType != null ? contentType : "application/json");
+    response.putHeader(HttpHeaders.CONTENT_TYPE, contentType != null ? contentType : JSON);
     commonHeaders(backendId, model);
     response.end(body);
   }
 
+  /** The request id is already set (every answer carries it, refusals too). */
   private void commonHeaders(String backendId, String model) {
-    response.putHeader("x-request-id", requestId);
     if (backendId != null) {
-      response.putHeader("x-tollgate-backend", backendId);
+      response.putHeader(BACKEND, backendId);
     }
-    response.putHeader("x-tollgate-model", model);
+    response.putHeader(MODEL, model);
     rateLimits.accept(response.headers());
   }
 

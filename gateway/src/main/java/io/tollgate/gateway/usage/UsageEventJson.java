@@ -17,7 +17,9 @@ import java.io.UncheckedIOException;
  */
 public final class UsageEventJson {
 
-  private static final JsonFactory FACTORY = JsonFactory.builder().build();
+  /** Doubles (cost, latencies) by the fast writer: the JDK's conversion showed in the spool writer's profile. */
+  private static final JsonFactory FACTORY = JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
   private UsageEventJson() {
   }
