@@ -1,9 +1,10 @@
 package io.tollgate.frontdoor;
 
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -28,6 +29,13 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
   /** Where a channel keeps its instance, for {@link FrontDoor#closeAfterResponse}. */
   static final AttributeKey<ConnectionDeadlines> KEY = AttributeKey.valueOf("tollgate.frontDoor.deadlines");
   private static final long NONE = 0;
+  /**
+   * How long a connection closed after its response keeps reading (and dropping) what the client
+   * still sends. Closing a socket with unread bytes makes the kernel answer with a reset, and a
+   * client still uploading a body we refused (413, 401) then fails on its write and never reads the
+   * refusal: nginx's lingering close, for the same reason.
+   */
+  static final long LINGER_MS = 2_000;
 
   private final FrontDoorSettings settings;
   private final DeadlineSweep sweep;
@@ -47,8 +55,10 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
   private CloseReason onExpiry;
   /** Why this handler closed the connection, or null. */
   private CloseReason closedFor;
-  /** The service answers without reading the rest: nothing more is read, and the answer closes. */
+  /** The service answers without reading the rest: nothing more is passed on, and the answer closes. */
   private boolean closing;
+  /** The last response is out and the output shut: reading and dropping until the client goes. */
+  private boolean lingering;
 
   ConnectionDeadlines(FrontDoorSettings settings, DeadlineSweep sweep, FrontDoorMetrics metrics, ErrorBody errors) {
     this.settings = settings;
@@ -80,6 +90,9 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
   public void channelRead(ChannelHandlerContext context, Object msg) throws Exception {
     if (closing) {
       ReferenceCountUtil.release(msg);
+      if (lingering) {
+        context.read(); // keep draining, whatever Vert.x asked of the channel before
+      }
       return;
     }
     if (msg instanceof HttpRequest) {
@@ -116,7 +129,7 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
       if (msg instanceof LastHttpContent && inFlight > 0) {
         responseEnded();
         if (closing) {
-          super.write(context, msg, promise.unvoid().addListener(ChannelFutureListener.CLOSE));
+          super.write(context, msg, promise.unvoid().addListener(written -> linger(written.isSuccess())));
           return;
         }
       }
@@ -138,6 +151,23 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
 
   boolean closing() {
     return closing;
+  }
+
+  /** After the last response: FIN to the client, then drop its bytes until it closes or the linger ends. */
+  private void linger(boolean written) {
+    Channel channel = ctx.channel();
+    if (!written || !channel.isActive() || !(channel instanceof DuplexChannel duplex)) {
+      ctx.close();
+      return;
+    }
+    lingering = true;
+    deadline = sweep.now() + LINGER_MS * 1_000_000;
+    channel.config().setAutoRead(true);
+    duplex.shutdownOutput().addListener(shut -> {
+      if (!shut.isSuccess()) {
+        ctx.close();
+      }
+    });
   }
 
   CloseReason closedFor() {
@@ -178,6 +208,10 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
   /** Closes the connection; a body that timed out first gets a 408 if nothing was answered yet. */
   void expire() {
     deadline = NONE;
+    if (lingering) {
+      ctx.close(); // the linger is over: not a refusal of the front door's, so not counted
+      return;
+    }
     closedFor = onExpiry;
     metrics.closed(onExpiry);
     if (onExpiry == CloseReason.BODY_TIMEOUT && !responseStarted && inFlight > 0) {

@@ -103,6 +103,35 @@ class FrontDoorTest {
   }
 
   @Test
+  void aClientStillUploadingWhatWasRefusedReadsTheRefusal() throws Exception {
+    start();
+    // 4 MB behind a refused head: far more than the sockets buffer, so the client is still writing
+    // when the refusal comes. Closing at once would reset the connection under its write.
+    int size = 4 * 1024 * 1024;
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      java.util.concurrent.CompletableFuture<Throwable> upload = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          var out = socket.getOutputStream();
+          out.write(("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + size + "\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+          byte[] chunk = new byte[64 * 1024];
+          for (int sent = 0; sent < size; sent += chunk.length) {
+            out.write(chunk);
+          }
+          out.flush();
+          return null;
+        } catch (java.io.IOException e) {
+          return e;
+        }
+      });
+      String reply = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertTrue(reply.startsWith("HTTP/1.1 401"), "the refusal is read whole, then the end of the stream: " + reply);
+      assertEquals(null, upload.get(10, TimeUnit.SECONDS), "the upload was drained, not reset");
+    }
+  }
+
+  @Test
   void oversizedRequestLinesAndHeadersGet414And431() throws Exception {
     start();
     checks().oversizedRefused();

@@ -110,9 +110,12 @@ public final class GatewayMetrics {
     counter(new RequestLabels(model == null ? "none" : model, endpoint, status, errorKind)).increment();
   }
 
-  /** The gap between two token-carrying reads from the backend. */
-  public void interTokenGap(String model, long nanos) {
-    model(model).itl.record(nanos, TimeUnit.NANOSECONDS);
+  /**
+   * The timer of the gaps between two token-carrying reads from the backend, for a stream to record
+   * into without a lookup per token.
+   */
+  public Timer interTokenGaps(String model) {
+    return model(model).itl;
   }
 
   /** An admission decision: "admitted", or the refusal's error code; and where it was decided. */

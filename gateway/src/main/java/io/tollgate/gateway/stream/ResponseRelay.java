@@ -7,6 +7,7 @@ import io.tollgate.gateway.request.CompletionRequest;
 import io.tollgate.gateway.route.BackendAttempts;
 import io.tollgate.gateway.route.BackendState;
 import io.tollgate.gateway.trace.RequestSpan;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -53,6 +54,8 @@ public final class ResponseRelay {
   private long lastClientWriteNanos;
   private JsonObject usage;
   private String streamErrorCode;
+  /** The model's inter-token gap timer, looked up once per stream rather than once per token. */
+  private Timer tokenGaps;
 
   public ResponseRelay(BackendAttempts attempts, ClientWriter writer, CompletionRequest completion,
                        StreamWatchdog watchdog, GatewayMetrics metrics, RequestSpan span, long startNanos,
@@ -200,7 +203,10 @@ public final class ResponseRelay {
         attempts.routing().firstToken(attempts.backend(), (now - startNanos) / 1e6);
         span.event("first_token");
       } else {
-        metrics.interTokenGap(completion.model(), now - lastTokenNanos);
+        if (tokenGaps == null) {
+          tokenGaps = metrics.interTokenGaps(completion.model());
+        }
+        tokenGaps.record(now - lastTokenNanos, TimeUnit.NANOSECONDS);
       }
       lastTokenNanos = now;
     }

@@ -21,6 +21,19 @@ class SseForwarderTest {
   private static final String STREAM = TOKEN_1 + TOKEN_2 + USAGE + DONE;
 
   @Test
+  void textThatQuotesTheKeysIsStillText() {
+    SseForwarder forwarder = new SseForwarder(true);
+    String tricky = "data: {\"object\":\"text_completion\",\"choices\":[{\"index\":0,"
+        + "\"text\":\"say \\\"choices\\\":[] or \\\"text\\\":\\\"\\\"\",\"finish_reason\":null}]}\n\n";
+    String empty = "data: {\"object\":\"text_completion\",\"choices\":[{\"index\":0,\"text\":\"\",\"finish_reason\":\"stop\"}]}\n\n";
+    Buffer out = forwarder.process(Buffer.buffer(tricky + empty + USAGE + DONE));
+    assertEquals(tricky + empty + DONE, out.toString(), "the usage chunk alone is stripped");
+    assertEquals(2, forwarder.tokenChunks());
+    assertEquals(1, forwarder.textChunks(), "an empty text is no token; quoted keys inside a text are text");
+    assertEquals(2, forwarder.usage().getInteger("completion_tokens"));
+  }
+
+  @Test
   void forwardsEverythingUnchangedWhenTheClientAskedForUsage() {
     SseForwarder forwarder = new SseForwarder(false);
     Buffer out = forwarder.process(Buffer.buffer(STREAM));
