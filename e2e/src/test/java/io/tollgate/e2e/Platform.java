@@ -228,6 +228,29 @@ final class Platform implements AutoCloseable {
   }
 
   /**
+   * Waits until both gateways run the control plane's latest config version (their
+   * tollgate_config_sync_version), so a change made through the API is what they enforce.
+   */
+  void awaitGatewaysOnLatestConfig() {
+    long latest = Http.get(controlPlaneUrl() + "/api/v1/config/snapshots/latest", adminToken()).expect(200).json()
+        .getLong("version");
+    for (String admin : gatewayAdminUrls()) {
+      Await.until(java.time.Duration.ofSeconds(20), () -> configVersion(admin) >= latest,
+          () -> admin + " runs control-plane config version " + configVersion(admin) + ", latest is " + latest);
+    }
+  }
+
+  private static long configVersion(String adminUrl) {
+    Http.Reply metrics = Http.get(adminUrl + "/metrics", null);
+    for (String line : metrics.body().split("\n")) {
+      if (line.startsWith("tollgate_config_sync_version ")) {
+        return (long) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
+      }
+    }
+    return -1;
+  }
+
+  /**
    * SIGKILL to one of the platform's processes (sim-1, sim-2, control-plane, analytics, gateway-1,
    * gateway-2), found by the pid file platform.sh wrote and checked by its command line.
    */
