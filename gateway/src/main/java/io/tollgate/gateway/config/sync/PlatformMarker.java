@@ -4,6 +4,10 @@ import io.tollgate.gateway.config.RedisSettings;
 import io.tollgate.gateway.config.SharedEnvironment;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -13,6 +17,7 @@ import io.vertx.redis.client.Request;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
@@ -65,9 +70,14 @@ public final class PlatformMarker {
    * Reads the marker and judges it. Fails with {@link Mismatch} when the settings cannot work with the
    * control plane's; succeeds when they can, when no control plane is followed and none wrote a marker,
    * and when Redis cannot be reached (admission then follows redis.failPolicy, as for any Redis outage).
+   *
+   * @param controlPlaneUrl the control plane this gateway follows, or null. With no marker under the
+   *                        prefix, a control plane that answers {@code /health} has started (it writes
+   *                        its marker before it serves), so its prefix is another: refused. One that does
+   *                        not answer may be starting with this gateway (a deploy of both): the gateway
+   *                        starts, as it always has when the control plane is away.
    */
-  public static Future<Void> check(Vertx vertx, RedisSettings redisSettings, String pepper,
-                                   boolean followsControlPlane) {
+  public static Future<Void> check(Vertx vertx, RedisSettings redisSettings, String pepper, URI controlPlaneUrl) {
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisSettings.url()));
     String key = key(redisSettings.keyPrefix());
     return redis.send(Request.cmd(Command.GET).arg(key))
@@ -80,12 +90,35 @@ public final class PlatformMarker {
                 + SharedEnvironment.KEY_PEPPER + " against the control plane's");
             return Future.<Void>succeededFuture();
           }
-          return judge(read.result(), redisSettings.keyPrefix(), pepper, followsControlPlane);
+          if (read.result() == null && controlPlaneUrl != null) {
+            return answersHealth(vertx, controlPlaneUrl).compose(started -> {
+              if (!started) {
+                LOG.warning("no " + key + " in Redis and the control plane at " + controlPlaneUrl + " does not answer"
+                    + " yet: starting; if it stays so, check that " + SharedEnvironment.REDIS_PREFIX
+                    + " is the control plane's");
+                return Future.<Void>succeededFuture();
+              }
+              return judge(null, redisSettings.keyPrefix(), pepper, true);
+            });
+          }
+          return judge(read.result(), redisSettings.keyPrefix(), pepper, controlPlaneUrl != null);
         })
         .eventually(() -> {
           redis.close();
           return Future.succeededFuture();
         });
+  }
+
+  /** Whether the control plane serves (any answer to GET /health within the timeout). */
+  private static Future<Boolean> answersHealth(Vertx vertx, URI controlPlaneUrl) {
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT_MS));
+    String base = controlPlaneUrl.toString().replaceAll("/$", "");
+    return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(base + "/health")
+            .setTimeout(TIMEOUT_MS))
+        .compose(request -> request.send())
+        .map(response -> response.statusCode() == 200)
+        .otherwise(false)
+        .eventually(client::close);
   }
 
   static Future<Void> judge(String marker, String prefix, String pepper, boolean followsControlPlane) {

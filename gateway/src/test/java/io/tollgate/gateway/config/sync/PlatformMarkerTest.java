@@ -5,6 +5,7 @@ import io.tollgate.testsupport.GuardedVertx;
 import io.tollgate.testsupport.Services;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * a prefix or a pepper the control plane does not use refuses the start, naming the variable.
  */
 class PlatformMarkerTest {
+
+  /** A control plane that does not answer (nothing listens on port 1). */
+  private static final URI NOWHERE = URI.create("http://127.0.0.1:1");
 
   private GuardedVertx guarded;
   private Vertx vertx;
@@ -64,13 +69,13 @@ class PlatformMarkerTest {
   @Test
   void theSamePrefixAndPepperAsTheControlPlanePass() throws Exception {
     writeMarker("the-pepper");
-    await(PlatformMarker.check(vertx, settings(prefix), "the-pepper", true));
+    await(PlatformMarker.check(vertx, settings(prefix), "the-pepper", NOWHERE));
   }
 
   @Test
   void anotherPepperIsRefusedNamingTollgateKeyPepperAndNeverShowingEitherPepper() throws Exception {
     writeMarker("the-control-planes-pepper");
-    Throwable refused = failure(PlatformMarker.check(vertx, settings(prefix), "a-typo-pepper", true));
+    Throwable refused = failure(PlatformMarker.check(vertx, settings(prefix), "a-typo-pepper", NOWHERE));
     assertInstanceOf(PlatformMarker.Mismatch.class, refused);
     assertTrue(refused.getMessage().startsWith("TOLLGATE_KEY_PEPPER differs from the control plane's"),
         refused.getMessage());
@@ -79,23 +84,35 @@ class PlatformMarkerTest {
   }
 
   @Test
-  void aPrefixNoControlPlaneUsesIsRefusedNamingTollgateRedisPrefixWhenFollowingOne() throws Exception {
+  void aPrefixUnderWhichTheRunningControlPlaneWroteNothingIsRefusedNamingTollgateRedisPrefix() throws Exception {
     writeMarker("the-pepper");
-    String otherPrefix = prefix + "-other";
-    Throwable refused = failure(PlatformMarker.check(vertx, settings(otherPrefix), "the-pepper", true));
-    assertInstanceOf(PlatformMarker.Mismatch.class, refused);
-    assertTrue(refused.getMessage().contains("TOLLGATE_REDIS_PREFIX=\"" + otherPrefix + "\""), refused.getMessage());
+    HttpServer controlPlane = await(vertx.createHttpServer()
+        .requestHandler(request -> request.response().end("{\"status\":\"ok\"}")).listen(0, "127.0.0.1"));
+    try {
+      String otherPrefix = prefix + "-other";
+      Throwable refused = failure(PlatformMarker.check(vertx, settings(otherPrefix), "the-pepper",
+          URI.create("http://127.0.0.1:" + controlPlane.actualPort())));
+      assertInstanceOf(PlatformMarker.Mismatch.class, refused);
+      assertTrue(refused.getMessage().contains("TOLLGATE_REDIS_PREFIX=\"" + otherPrefix + "\""), refused.getMessage());
+    } finally {
+      await(controlPlane.close());
+    }
+  }
+
+  @Test
+  void noMarkerWhileTheControlPlaneDoesNotAnswerYetStartsAsAGatewayStartingWithItWould() throws Exception {
+    await(PlatformMarker.check(vertx, settings(prefix + "-not-yet"), "the-pepper", NOWHERE));
   }
 
   @Test
   void withoutAControlPlaneNoMarkerIsNeeded() throws Exception {
-    await(PlatformMarker.check(vertx, settings(prefix + "-hand-made"), "any", false));
+    await(PlatformMarker.check(vertx, settings(prefix + "-hand-made"), "any", null));
   }
 
   @Test
   void anUnreachableRedisDoesNotStopTheStartTheFailPolicyDecidesLater() throws Exception {
     RedisSettings nowhere = new RedisSettings("redis://127.0.0.1:1", 50, RedisSettings.FailPolicy.OPEN, 1, prefix);
-    await(PlatformMarker.check(vertx, nowhere, "any", true));
+    await(PlatformMarker.check(vertx, nowhere, "any", NOWHERE));
   }
 
   @Test
