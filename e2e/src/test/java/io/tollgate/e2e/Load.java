@@ -21,7 +21,7 @@ final class Load implements AutoCloseable {
 
   static final int MAX_ATTEMPTS = 6;
 
-  /** One HTTP attempt: answered (a whole response, whatever its status) or cut. */
+  /** One HTTP attempt: answered (a whole response, whatever its status) or cut; detail: an error answer's code. */
   record Attempt(String requestId, String gatewayUrl, boolean stream, long endedAtMillis, int status, boolean answered,
                  String detail) {
   }
@@ -81,12 +81,21 @@ final class Load implements AutoCloseable {
       // event, then [DONE]); a body cut short means the gateway died under it.
       boolean whole = !stream || response.statusCode() != 200 || response.body().contains("data: [DONE]");
       return new Attempt(requestId, gateway, stream, System.currentTimeMillis(), response.statusCode(), whole,
-          whole ? "" : "stream cut before [DONE]");
+          !whole ? "stream cut before [DONE]" : response.statusCode() == 200 ? "" : errorCode(response.body()));
     } catch (IOException e) {
       return new Attempt(requestId, gateway, stream, System.currentTimeMillis(), 0, false, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Attempt(requestId, gateway, stream, System.currentTimeMillis(), 0, false, "interrupted");
+    }
+  }
+
+  /** OpenAI's error.code of an error answer, or its body when it is not one. */
+  private static String errorCode(String body) {
+    try {
+      return new io.vertx.core.json.JsonObject(body).getJsonObject("error").getString("code");
+    } catch (RuntimeException e) {
+      return body;
     }
   }
 

@@ -22,21 +22,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Under steady load on both replicas: kill -9 one gateway, one simulator and the analytics consumer
  * (each brought back by {@code scripts/platform.sh up}), then RabbitMQ gone for 30 s (the relay in front
  * of it refuses and cuts every connection: for the gateways and the consumer, the broker stopped).
- * Every request gets an answer, and the usage rows match the answered attempts one to one: none lost,
- * none twice.
+ * Every request gets an answer, and the usage rows match the answered attempts one to one: none twice,
+ * none lost.
  *
- * <p>One exception is measured, not hidden: a gateway killed with -9 loses the usage events it had
- * queued in memory and not yet handed to the broker (at most rabbitmq.batchMaxDelayMs' worth, 50 ms
- * by default, plus a batch awaiting its confirm). Attempts that gateway answered in the last second
- * before the kill may therefore have no row; the test prints how many, and requires every other
- * answered attempt to have exactly one.
+ * <p>One loss is measured, not hidden: a gateway killed with -9 loses the usage events it had not yet
+ * had confirmed by the broker (its in-memory queue; a graceful stop publishes or spools them). The test
+ * reads that backlog from the gateway's own counters just before the kill and requires the rows missing
+ * among the requests it answered to fit in it; everywhere else, none may be missing.
  */
 @Order(10)
 @ExtendWith(PlatformExtension.class)
 class ResilienceE2ETest {
 
   private static final long BROKER_OUTAGE_MS = 30_000;
-  private static final long AT_RISK_MS = 1_000;
 
   private static Platform platform;
 
@@ -52,13 +50,19 @@ class ResilienceE2ETest {
     try (Tenant tenant = Tenant.create(platform, "chaos", new JsonObject())) {
       String key = tenant.key("load", new JsonObject().put("limits", unlimited));
       platform.awaitGatewaysOnLatestConfig();
-      String killedGateway = platform.gatewayUrls().get(1);
-      long gatewayKilledAt;
+      String killed = platform.gatewayUrls().get(1);
+      String killedAdmin = platform.gatewayAdminUrls().get(1);
+      long scrapedAt;
+      long killedAt;
+      double unconfirmed;
       Load load = new Load(platform.gatewayUrls(), key, platform.model(), 4);
       try {
         Await.sleep(2_000);
-        gatewayKilledAt = System.currentTimeMillis();
+        scrapedAt = System.currentTimeMillis();
+        unconfirmed = usageEvents(killedAdmin, "emitted") - usageEvents(killedAdmin, "confirmed")
+            - usageEvents(killedAdmin, "spooled");
         platform.kill9("gateway-2");
+        killedAt = System.currentTimeMillis();
         Await.sleep(3_000);
         platform.up();
 
@@ -89,17 +93,19 @@ class ResilienceE2ETest {
       assertEquals(List.of(), List.copyOf(load.unanswered), "every request gets an answer from some replica");
       List<Load.Attempt> answered = load.answered();
       assertTrue(answered.size() > 100, "the load ran: " + answered.size() + " answered attempts");
-      Map<Integer, Long> statuses = new HashMap<>();
-      answered.forEach(a -> statuses.merge(a.status(), 1L, Long::sum));
+      Map<String, Long> statuses = new HashMap<>();
+      answered.forEach(a -> statuses.merge(a.status() + (a.detail().isEmpty() ? "" : " " + a.detail()), 1L, Long::sum));
+      // What the killed gateway may have lost: its unconfirmed backlog at the scrape, and what it answered after.
+      long mayLose = (long) unconfirmed + answered.stream().filter(a -> a.gatewayUrl().equals(killed)
+          && a.endedAtMillis() >= scrapedAt - 200 && a.endedAtMillis() <= killedAt).count();
 
       // The usage rows, once they stop arriving (spools replay after the outage; the consumer catches up).
       Analytics analytics = Analytics.of(platform);
-      Set<String> attemptIds = new HashSet<>();
-      load.attempts.forEach(a -> attemptIds.add(a.requestId()));
+      long billable = answered.stream().filter(a -> !unbillable(a)).count() - mayLose;
       long[] last = {-1};
       Await.until(Duration.ofSeconds(90), () -> {
         long now = analytics.totals(tenant.org).requests();
-        boolean settled = now == last[0] && now >= answered.size() - atRisk(answered, killedGateway, gatewayKilledAt).size();
+        boolean settled = now == last[0] && now >= billable;
         last[0] = now;
         if (!settled) {
           Await.sleep(1_000);
@@ -114,44 +120,52 @@ class ResilienceE2ETest {
       List<String> doubled = rowsPerRequest.entrySet().stream().filter(e -> e.getValue() > 1)
           .map(e -> e.getKey() + " ×" + e.getValue()).toList();
       assertEquals(List.of(), doubled, "no request counted twice");
-      List<String> strangers = rowsPerRequest.keySet().stream().filter(id -> !attemptIds.contains(id)).toList();
-      assertEquals(List.of(), strangers, "no row for a request nobody sent");
+      Set<String> attemptIds = new HashSet<>();
+      load.attempts.forEach(a -> attemptIds.add(a.requestId()));
+      assertEquals(List.of(), rowsPerRequest.keySet().stream().filter(id -> !attemptIds.contains(id)).toList(),
+          "no row for a request nobody sent");
 
-      Set<String> risky = new HashSet<>();
-      atRisk(answered, killedGateway, gatewayKilledAt).forEach(a -> risky.add(a.requestId()));
       List<String> lost = new ArrayList<>();
-      int lostAtRisk = 0;
+      List<String> lostByTheKill = new ArrayList<>();
       for (Load.Attempt attempt : answered) {
-        if (!rowsPerRequest.containsKey(attempt.requestId())) {
-          if (risky.contains(attempt.requestId())) {
-            lostAtRisk++;
-          } else {
-            lost.add(attempt.requestId() + " (" + attempt.gatewayUrl() + ", status " + attempt.status() + ")");
-          }
+        if (rowsPerRequest.containsKey(attempt.requestId()) || unbillable(attempt)) {
+          continue;
         }
+        String what = attempt.requestId() + " (" + attempt.gatewayUrl() + ", status " + attempt.status() + ", "
+            + (attempt.endedAtMillis() - killedAt) + " ms after the kill)";
+        (attempt.gatewayUrl().equals(killed) && attempt.endedAtMillis() <= killedAt ? lostByTheKill : lost).add(what);
       }
-      System.out.printf("resilience: %d answered attempts %s, %d cut and retried, %d usage rows; of %d answered by "
-              + "gateway-2 in the last %d ms before its kill -9, %d have no row%n", answered.size(), statuses,
-          load.attempts.size() - answered.size(), rows.size(), risky.size(), AT_RISK_MS, lostAtRisk);
-      assertEquals(List.of(), lost, "every answered request has its usage row");
+      System.out.printf("resilience: %d answered attempts %s, %d cut and retried, %d usage rows; gateway-2 had %d"
+              + " unconfirmed events at its kill -9 (%d may be lost), %d of its requests have no row%n", answered.size(),
+          statuses, load.attempts.size() - answered.size(), rows.size(), (long) unconfirmed, mayLose,
+          lostByTheKill.size());
+      assertEquals(List.of(), lost, "every request answered by a gateway that was not killed has its usage row");
+      assertTrue(lostByTheKill.size() <= mayLose, "the killed gateway lost more than its unconfirmed backlog ("
+          + mayLose + "): " + lostByTheKill);
     }
   }
 
-  /** tollgate_usage_events_total{stage} summed over both gateways (their admin /metrics). */
+  /**
+   * An answer without a usage row by design: the key could not be looked up (key_store_unavailable),
+   * so there is no org to bill. A gateway answers so while Redis does not answer in time, e.g. its
+   * first requests after a restart.
+   */
+  private static boolean unbillable(Load.Attempt attempt) {
+    return attempt.status() == 503 && "key_store_unavailable".equals(attempt.detail());
+  }
+
+  /** tollgate_usage_events_total{stage} summed over both gateways. */
   private static double usageEvents(String stage) {
-    double sum = 0;
-    for (String admin : platform.gatewayAdminUrls()) {
-      for (String line : Http.get(admin + "/metrics", null).body().split("\n")) {
-        if (line.startsWith("tollgate_usage_events_total{") && line.contains("stage=\"" + stage + "\"")) {
-          sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-        }
-      }
-    }
-    return sum;
+    return platform.gatewayAdminUrls().stream().mapToDouble(admin -> usageEvents(admin, stage)).sum();
   }
 
-  private static List<Load.Attempt> atRisk(List<Load.Attempt> answered, String gateway, long killedAt) {
-    return answered.stream().filter(a -> a.gatewayUrl().equals(gateway) && a.endedAtMillis() <= killedAt
-        && a.endedAtMillis() > killedAt - AT_RISK_MS).toList();
+  /** tollgate_usage_events_total{stage} of one gateway (its admin /metrics). */
+  private static double usageEvents(String adminUrl, String stage) {
+    for (String line : Http.get(adminUrl + "/metrics", null).body().split("\\n")) {
+      if (line.startsWith("tollgate_usage_events_total{") && line.contains("stage=\"" + stage + "\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError(adminUrl + "/metrics has no tollgate_usage_events_total{stage=\"" + stage + "\"}");
   }
 }
