@@ -273,10 +273,20 @@ start_gateway() {
     TOLLGATE_CONFIG_POLL_MS=2000 TOLLGATE_SHUTDOWN_GRACE_MS=5000 TOLLGATE_LOG_FORMAT=json
 }
 
+# A tool the script needs: installed from Debian's packages when missing and we may (root, as in CI).
+require_tool() {
+  command -v "$1" >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "installing $2"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  fi
+  command -v "$1" >/dev/null || die "$1 not found: install it (apt-get install $2)"
+}
+
 cmd_up() {
   command -v java >/dev/null || die "java not found: install a JDK 17 (apt-get install openjdk-17-jdk-headless)"
-  command -v curl >/dev/null || die "curl not found (apt-get install curl)"
-  command -v jq >/dev/null || die "jq not found (apt-get install jq)"
+  require_tool curl curl
+  require_tool jq jq
   mkdir -p "$STATE/pids" "$STATE/logs" "$STATE/spool"
   "$ROOT/scripts/services.sh" redis rabbitmq postgres
   build_if_needed
