@@ -316,13 +316,21 @@ cmd_up() {
   wait_ready gateway-1
   wait_ready gateway-2
   write_env
-  local gw
-  for gw in "$GATEWAY1_PORT" "$GATEWAY2_PORT"; do
-    curl -fsS --max-time 5 "http://127.0.0.1:$gw/v1/models" -H "Authorization: Bearer $KEY_SECRET" \
-      | jq -e --arg m "$MODEL" '.data | map(.id) | index($m)' >/dev/null \
-      || die "the gateway on port $gw does not serve $MODEL to the demo key; see $(log_file gateway-1)"
-  done
+  serves_demo_key gateway-1 "$GATEWAY1_PORT"
+  serves_demo_key gateway-2 "$GATEWAY2_PORT"
   print_summary
+}
+
+# The end-to-end check of a gateway: the demo key lists the model (key record in Redis, config from the
+# control plane). Retried for a while: a gateway just started may answer its first key lookups
+# 503 key_store_unavailable while its Redis connection is still cold (past redis.timeoutMs).
+serves_demo_key() {
+  local name=$1 port=$2 deadline=$((SECONDS + 20))
+  until curl -fs --max-time 5 "http://127.0.0.1:$port/v1/models" -H "Authorization: Bearer $KEY_SECRET" \
+    | jq -e --arg m "$MODEL" '.data | map(.id) | index($m)' >/dev/null; do
+    [ $SECONDS -lt $deadline ] || die "$name (port $port) does not serve $MODEL to the demo key; see $(log_file "$name")"
+    sleep 0.5
+  done
 }
 
 print_summary() {
