@@ -273,9 +273,28 @@ final class Platform implements AutoCloseable {
       if (down.exit() != 0) {
         System.err.println("scripts/platform.sh down --purge failed: " + down.stderr());
       }
+      deleteExchanges();
     } finally {
       rabbitRelay.close();
       vertx.close();
+    }
+  }
+
+  /** The exchanges the platform's services declared (no data in them, but a name per run would pile up). */
+  private void deleteExchanges() {
+    com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+    try {
+      // Host and port, not the URL: the Java client reads the URL's trailing "/" as the vhost "".
+      factory.setHost(Services.RABBITMQ_HOST);
+      factory.setPort(Services.RABBITMQ_PORT);
+      try (com.rabbitmq.client.Connection connection = factory.newConnection();
+           com.rabbitmq.client.Channel channel = connection.createChannel()) {
+        channel.exchangeDelete("tollgate." + name + ".usage");
+        channel.exchangeDelete("tollgate." + name + ".usage.dlx");
+      }
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      System.err.println("could not delete the exchanges of platform " + name + ": " + e + " (" + cause + ")");
     }
   }
 }
