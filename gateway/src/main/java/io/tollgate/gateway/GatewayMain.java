@@ -101,8 +101,14 @@ public final class GatewayMain implements Callable<Integer> {
 
     // Netty's native epoll transport where the platform has it (Linux x86-64: bundled), Java NIO
     // elsewhere; the log line of the start says which.
+    ConfigSyncSettings syncSettings;
+    try {
+      syncSettings = ConfigSyncSettings.fromEnv(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("tollgate: cannot start: " + e.getMessage());
+      return 2;
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
-    ConfigSyncSettings syncSettings = ConfigSyncSettings.fromEnv(System.getenv());
     if (config.platform().redis() != null && !demo) {
       // A prefix or pepper the control plane does not use would start cleanly and then refuse every key.
       try {
