@@ -51,6 +51,7 @@ final class Platform implements AutoCloseable {
     Path root = Path.of(System.getProperty("tollgate.root", "..")).toAbsolutePath().normalize();
     Path state = Path.of(System.getProperty("tollgate.e2e.state", root.resolve("e2e/target/platform").toString()));
     String name = "e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
+    stopLeftover(root, state);
     Vertx vertx = Vertx.vertx();
     TcpRelay relay = TcpRelay.start(vertx, Services.RABBITMQ_HOST, Services.RABBITMQ_PORT)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -63,6 +64,27 @@ final class Platform implements AutoCloseable {
       throw e;
     }
     return platform;
+  }
+
+  /**
+   * A run that was killed (Ctrl-C on Maven) leaves its processes running under this state dir: stop them
+   * by their pids and drop their data, under the name that run used, before this run starts its own.
+   */
+  private static void stopLeftover(Path root, Path state) throws Exception {
+    Path env = state.resolve("platform.env");
+    if (!Files.isDirectory(state)) {
+      return;
+    }
+    Map<String, String> vars = Files.exists(env) ? parseEnv(Files.readString(env)) : Map.of();
+    ProcessBuilder down = new ProcessBuilder("bash", root.resolve("scripts/platform.sh").toString(), "down", "--purge")
+        .directory(root.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    down.environment().put("TOLLGATE_PLATFORM_DIR", state.toString());
+    down.environment().put("TOLLGATE_PLATFORM_NAME", vars.getOrDefault("TOLLGATE_PLATFORM_NAME", "e2e_leftover"));
+    Process process = down.start();
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("scripts/platform.sh down --purge of the leftover in " + state + " did not finish");
+    }
   }
 
   /** A base where every port the platform takes is free, away from the 8000–8091 a developer's platform uses. */
