@@ -403,7 +403,7 @@ cmd_down() {
 }
 
 purge_data() {
-  log "dropping the data of platform '$NAME': PostgreSQL schemas, Redis keys, RabbitMQ queues, $STATE"
+  log "dropping the data of platform '$NAME': PostgreSQL schemas, Redis keys, RabbitMQ queues and exchanges, $STATE"
   local psql_url=${PG_URL/#postgresql:/postgres:}
   PGOPTIONS="-c client_min_messages=warning" psql "$psql_url" -qAt -c "DROP SCHEMA IF EXISTS ${NAME}_control_plane CASCADE; DROP SCHEMA IF EXISTS ${NAME}_analytics CASCADE" \
     >/dev/null || log "could not drop the schemas (is PostgreSQL up?)"
@@ -418,8 +418,13 @@ purge_data() {
       || log "could not delete the Redis keys $pattern"
   done
   for queue in "tollgate.$NAME.usage.events" "tollgate.$NAME.usage.events.dlq"; do
-    # The exchanges stay: they hold no data, and rabbitmqctl cannot delete one.
     rabbitmqctl -q delete_queue "$queue" >/dev/null 2>&1 || true
+  done
+  # rabbitmqctl has no command that deletes an exchange; this eval uses the broker's own function (3.x).
+  # Best effort: an exchange left behind holds no data.
+  for exchange in "tollgate.$NAME.usage" "tollgate.$NAME.usage.dlx"; do
+    rabbitmqctl -q eval "rabbit_exchange:delete(rabbit_misc:r(<<\"/\">>, exchange, <<\"$exchange\">>), false, <<\"platform.sh\">>)." \
+      >/dev/null 2>&1 || true
   done
   rm -rf "$STATE"
 }
