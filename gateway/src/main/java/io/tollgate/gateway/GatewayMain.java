@@ -33,7 +33,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** {@code java -jar tollgate-gateway.jar [--demo] [--config FILE]} and its admin subcommands. */
 @Command(name = "tollgate-gateway", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
@@ -99,8 +101,6 @@ public final class GatewayMain implements Callable<Integer> {
       return 2;
     }
 
-    // Netty's native epoll transport where the platform has it (Linux x86-64: bundled), Java NIO
-    // elsewhere; the log line of the start says which.
     ConfigSyncSettings syncSettings;
     try {
       syncSettings = ConfigSyncSettings.fromEnv(System.getenv());
@@ -108,6 +108,9 @@ public final class GatewayMain implements Callable<Integer> {
       System.err.println("tollgate: cannot start: " + e.getMessage());
       return 2;
     }
+
+    // Netty's native epoll transport where the platform has it (Linux x86-64: bundled), Java NIO
+    // elsewhere; the log line of the start says which.
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     if (config.platform().redis() != null && !demo) {
       // A prefix or pepper the control plane does not use would start cleanly and then refuse every key.
@@ -115,10 +118,14 @@ public final class GatewayMain implements Callable<Integer> {
         PlatformMarker.check(vertx, config.platform().redis(), settings.keyPepper(),
                 syncSettings == null ? null : syncSettings.controlPlaneUrl())
             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         System.err.println("tollgate: cannot start: " + rootMessage(e));
         vertx.close();
         return 2;
+      } catch (TimeoutException e) {
+        // Each call inside has its own timeout; this is a backstop, and a slow check is no reason to refuse.
+        System.err.println("tollgate: WARNING: the check of TOLLGATE_REDIS_PREFIX and TOLLGATE_KEY_PEPPER against"
+            + " the control plane's did not finish; starting without it");
       }
     }
     // Platform mode (rabbitmq.url set): usage to RabbitMQ with confirms; else the local JSON-lines spool.
