@@ -41,7 +41,7 @@ CMD ["java", "-jar", "/app/tollgate-control-plane.jar"]
 
 FROM runtime AS analytics-consumer
 COPY --from=build /src/analytics-consumer/target/tollgate-analytics.jar /app/tollgate-analytics.jar
-EXPOSE 8090
+EXPOSE 8091
 CMD ["java", "-jar", "/app/tollgate-analytics.jar"]
 
 FROM runtime AS simulator

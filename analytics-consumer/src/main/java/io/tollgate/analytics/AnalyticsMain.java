@@ -3,6 +3,7 @@ package io.tollgate.analytics;
 import io.tollgate.analytics.config.AnalyticsSettings;
 import io.tollgate.analytics.config.SettingsException;
 import io.tollgate.analytics.config.SettingsLoader;
+import io.tollgate.frontdoor.PortCheck;
 import io.tollgate.logging.AsyncLogHandler;
 import io.tollgate.logging.Logging;
 import io.vertx.core.Vertx;
@@ -60,6 +61,13 @@ public final class AnalyticsMain implements Callable<Integer> {
     }
     if (port != null) {
       settings = settings.withApi(settings.api().withPort(port));
+    }
+    try {
+      // Before migrations and the broker: a port in use is refused naming the setting that moves it.
+      PortCheck.requireFree(settings.api().host(), settings.api().port(), "TOLLGATE_ANALYTICS_PORT, api.port or --port");
+    } catch (IllegalStateException e) {
+      System.err.println("tollgate-analytics: cannot start: " + e.getMessage());
+      return 2;
     }
     boolean generated = settings.api().token().isBlank();
     if (generated) {

@@ -2,6 +2,7 @@ package io.tollgate.controlplane;
 
 import io.tollgate.controlplane.api.ApiServer;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
+import io.tollgate.controlplane.config.PlatformMarker;
 import io.tollgate.controlplane.keys.KeyRecordPublisher;
 import io.tollgate.controlplane.observability.ControlPlaneMetrics;
 import io.tollgate.controlplane.observability.Readiness;
@@ -55,11 +56,17 @@ public final class ControlPlane {
       metrics.bindPool(pool::size);
       Readiness readiness = new Readiness(pool, redis, metrics);
       KeyRecordPublisher keys = new KeyRecordPublisher(redis, settings.redisPrefix(), metrics);
-      return latestConfigVersion(pool, metrics)
+      // Before the API serves: a gateway started right after this one finds the prefix and pepper to check.
+      PlatformMarker marker = new PlatformMarker(redis, settings.redisPrefix(), settings.keyPepper());
+      return marker.writeAtStart()
+          .compose(v -> latestConfigVersion(pool, metrics))
           .compose(v -> ApiServer.start(vertx, pool, settings, redis, keys, metrics, readiness))
           .map(started -> {
             readiness.check();
-            long timer = vertx.setPeriodic(READINESS_PERIOD_MS, id -> readiness.check());
+            long timer = vertx.setPeriodic(READINESS_PERIOD_MS, id -> {
+              readiness.check();
+              marker.write();
+            });
             return new ControlPlane(vertx, pool, redis, started.server(), started.router(), metrics, timer);
           })
           .onFailure(failure -> {

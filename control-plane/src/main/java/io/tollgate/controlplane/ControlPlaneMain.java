@@ -1,6 +1,7 @@
 package io.tollgate.controlplane;
 
 import io.tollgate.controlplane.config.ControlPlaneSettings;
+import io.tollgate.frontdoor.PortCheck;
 import io.tollgate.logging.AsyncLogHandler;
 import io.tollgate.logging.Logging;
 import io.vertx.core.Vertx;
@@ -25,7 +26,17 @@ public final class ControlPlaneMain {
     if (!format.equalsIgnoreCase("json") && !format.equalsIgnoreCase("text")) {
       LOG.warning("TOLLGATE_LOG_FORMAT is json or text, not '" + format + "': writing json");
     }
-    ControlPlaneSettings settings = ControlPlaneSettings.fromEnv(System.getenv());
+    ControlPlaneSettings settings;
+    try {
+      settings = ControlPlaneSettings.fromEnv(System.getenv());
+      // Before migrations and connections: a port in use is refused naming the variable that sets it.
+      PortCheck.requireFree("0.0.0.0", settings.port(), "TOLLGATE_CONTROL_PLANE_PORT");
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("tollgate-control-plane: cannot start: " + e.getMessage());
+      logs.flush();
+      System.exit(2);
+      return;
+    }
     Vertx vertx = Vertx.vertx();
     ControlPlane.start(vertx, settings)
         .onSuccess(plane -> {

@@ -9,9 +9,12 @@ import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.config.GatewayConfig;
 import io.tollgate.gateway.config.GatewaySettings;
 import io.tollgate.gateway.config.PlatformSettings;
+import io.tollgate.gateway.config.SharedEnvironment;
+import io.tollgate.gateway.config.sync.PlatformMarker;
 import io.tollgate.gateway.config.sync.ConfigSync;
 import io.tollgate.gateway.config.sync.ConfigSyncSettings;
 import io.tollgate.gateway.demo.DemoMode;
+import io.tollgate.frontdoor.PortCheck;
 import io.tollgate.logging.Logging;
 import io.tollgate.gateway.usage.RabbitUsageSink;
 import io.tollgate.gateway.trace.Tracing;
@@ -30,7 +33,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** {@code java -jar tollgate-gateway.jar [--demo] [--config FILE]} and its admin subcommands. */
 @Command(name = "tollgate-gateway", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
@@ -86,10 +91,43 @@ public final class GatewayMain implements Callable<Integer> {
     if (DEFAULT_PEPPER.equals(settings.keyPepper()) && !demo) {
       System.err.println("tollgate: WARNING: keyPepper is the default; set TOLLGATE_KEY_PEPPER in production.");
     }
+    try {
+      // Before anything connects or spools: a port taken by another process is named with its setting.
+      PortCheck.requireFree(settings.host(), settings.port(), "TOLLGATE_PORT, server.port or --port");
+      PortCheck.requireFree(settings.adminHost(), settings.adminPort(),
+          "TOLLGATE_ADMIN_PORT, server.adminPort or --admin-port");
+    } catch (IllegalStateException e) {
+      System.err.println("tollgate: cannot start: " + e.getMessage());
+      return 2;
+    }
+
+    ConfigSyncSettings syncSettings;
+    try {
+      syncSettings = ConfigSyncSettings.fromEnv(System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("tollgate: cannot start: " + e.getMessage());
+      return 2;
+    }
 
     // Netty's native epoll transport where the platform has it (Linux x86-64: bundled), Java NIO
     // elsewhere; the log line of the start says which.
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    if (config.platform().redis() != null && !demo) {
+      // A prefix or pepper the control plane does not use would start cleanly and then refuse every key.
+      try {
+        PlatformMarker.check(vertx, config.platform().redis(), settings.keyPepper(),
+                syncSettings == null ? null : syncSettings.controlPlaneUrl())
+            .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        System.err.println("tollgate: cannot start: " + rootMessage(e));
+        vertx.close();
+        return 2;
+      } catch (TimeoutException e) {
+        // Each call inside has its own timeout; this is a backstop, and a slow check is no reason to refuse.
+        System.err.println("tollgate: WARNING: the check of TOLLGATE_REDIS_PREFIX and TOLLGATE_KEY_PEPPER against"
+            + " the control plane's did not finish; starting without it");
+      }
+    }
     // Platform mode (rabbitmq.url set): usage to RabbitMQ with confirms; else the local JSON-lines spool.
     UsageSink usage = config.platform().rabbitmq() != null
         ? RabbitUsageSink.start(vertx, config.platform().rabbitmq()).toCompletionStage().toCompletableFuture()
@@ -109,7 +147,6 @@ public final class GatewayMain implements Callable<Integer> {
       ConfigHolder holder = new ConfigHolder(snapshot);
       // Platform mode with a control plane: follow its config versions (docs/control-plane.md). The
       // first fetch happens before the gateway listens, so it never serves the file's config first.
-      ConfigSyncSettings syncSettings = ConfigSyncSettings.fromEnv(System.getenv());
       sync = syncSettings == null ? null : ConfigSync.start(vertx, syncSettings, config.platform().redis(), holder)
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       gateway = Gateway.start(vertx, finalSettings, config.platform(), holder, usage,
@@ -183,8 +220,14 @@ public final class GatewayMain implements Callable<Integer> {
     return url.replaceFirst("://([^:/@]+):[^@]*@", "://$1:***@");
   }
 
+  /** The config with the shared environment names resolved (deprecated names warned about on stderr). */
   static GatewayConfig loadConfig(Path file) {
-    return file != null ? ConfigLoader.load(file, System.getenv()) : ConfigLoader.loadDefault(System.getenv());
+    SharedEnvironment.Resolved env = SharedEnvironment.resolve(System.getenv());
+    env.warnings().forEach(warning -> System.err.println("tollgate: WARNING: " + warning));
+    if (!env.problems().isEmpty()) {
+      throw new ConfigException(env.problems());
+    }
+    return file != null ? ConfigLoader.load(file, env.env()) : ConfigLoader.loadDefault(env.env());
   }
 
   private static String randomToken() {

@@ -28,6 +28,8 @@ import java.util.stream.Stream;
 public final class SettingsLoader {
 
   public static final String DEFAULT_RESOURCE = "tollgate-config/analytics-consumer.yaml";
+  /** The API port: not the control plane's 8090 nor the gateway's 8080/8081, so all run on one machine. */
+  public static final int DEFAULT_PORT = 8091;
   private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
   private static final Set<String> SECTIONS = Set.of("rabbitmq", "postgres", "api");
   private static final Set<String> RABBITMQ = Set.of("url", "exchange", "queue", "prefetch", "batchSize",
@@ -101,7 +103,7 @@ public final class SettingsLoader {
     DatabaseSettings database = new DatabaseSettings(pgUrl, schema,
         (int) number(postgres, "postgres.poolSize", 4, 1, 100));
     ApiSettings apiSettings = new ApiSettings(text(api, "api.host", "0.0.0.0"),
-        (int) number(api, "api.port", 8090, 0, 65_535), text(api, "api.token", ""), frontDoor(api));
+        (int) number(api, "api.port", DEFAULT_PORT, 0, 65_535), text(api, "api.token", ""), frontDoor(api));
     if (!reasons.isEmpty()) {
       throw new SettingsException(reasons);
     }

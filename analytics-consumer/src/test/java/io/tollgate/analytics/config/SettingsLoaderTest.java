@@ -19,7 +19,7 @@ class SettingsLoaderTest {
         4_000, 1_000, 20, 1_000), settings.rabbitmq());
     assertEquals(new DatabaseSettings("postgresql://postgres@127.0.0.1:5432/postgres", "tollgate_analytics", 4),
         settings.postgres());
-    assertEquals(new ApiSettings("0.0.0.0", 8090, ""), settings.api());
+    assertEquals(new ApiSettings("0.0.0.0", 8091, ""), settings.api(), "not the control plane's 8090");
     assertEquals(FrontDoorSettings.defaults(), settings.api().frontDoor());
     assertEquals("tollgate.usage.dlx", settings.rabbitmq().deadLetterExchange());
     assertEquals("tollgate.usage.events.dlq", settings.rabbitmq().deadLetterQueue());

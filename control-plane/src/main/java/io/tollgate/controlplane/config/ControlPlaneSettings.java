@@ -27,6 +27,9 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
   /** Admin tokens are credentials to the whole platform: they expire unless the operator says otherwise. */
   public static final Duration DEFAULT_ADMIN_TOKEN_TTL = Duration.ofDays(90);
 
+  /** Distinct from the gateway's 8080/8081 and the analytics consumer's 8091, so all run on one machine. */
+  public static final int DEFAULT_PORT = 8090;
+
   /** With the front door's defaults. */
   public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
                               String redisUrl, String redisPrefix, Duration adminTokenTtl) {
@@ -38,7 +41,7 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
     return new ControlPlaneSettings(
         env.getOrDefault("TOLLGATE_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/tollgate"),
         env.getOrDefault("TOLLGATE_DATABASE_SCHEMA", "control_plane"),
-        Integer.parseInt(env.getOrDefault("TOLLGATE_CONTROL_PLANE_PORT", "8090")),
+        (int) number(env, "TOLLGATE_CONTROL_PLANE_PORT", DEFAULT_PORT, 0, 65_535),
         env.get("TOLLGATE_BOOTSTRAP_TOKEN"),
         require(env, "TOLLGATE_KEY_PEPPER"),
         env.getOrDefault("TOLLGATE_REDIS_URL", "redis://127.0.0.1:6379"),

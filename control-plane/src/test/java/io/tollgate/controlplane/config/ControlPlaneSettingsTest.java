@@ -55,6 +55,15 @@ class ControlPlaneSettingsTest {
         "TOLLGATE_HTTP_MAX_HEADER_BYTES", "2097152");
   }
 
+  @Test
+  void thePortDefaultsTo8090AndABadOneIsRefusedNamingTheVariable() {
+    assertEquals(8090, fromEnv().port());
+    assertEquals(9190, fromEnv("TOLLGATE_CONTROL_PLANE_PORT", "9190").port());
+    assertRefused("TOLLGATE_CONTROL_PLANE_PORT must be a whole number, got \"80a\"", "TOLLGATE_CONTROL_PLANE_PORT", "80a");
+    assertRefused("TOLLGATE_CONTROL_PLANE_PORT must be between 0 and 65535, got 70000",
+        "TOLLGATE_CONTROL_PLANE_PORT", "70000");
+  }
+
   private static void assertRefused(String message, String name, String value) {
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> fromEnv(name, value));
     assertEquals(message, refused.getMessage());

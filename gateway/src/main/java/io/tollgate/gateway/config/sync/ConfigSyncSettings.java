@@ -16,14 +16,38 @@ public record ConfigSyncSettings(URI controlPlaneUrl, String token, long pollInt
   public static final long DEFAULT_POLL_MS = 5_000;
   public static final long DEFAULT_TIMEOUT_MS = 2_000;
 
-  /** From TOLLGATE_CONTROL_PLANE_URL / _TOKEN / TOLLGATE_CONFIG_POLL_MS; null when no URL is set. */
+  /**
+   * From TOLLGATE_CONTROL_PLANE_URL / _TOKEN / TOLLGATE_CONFIG_POLL_MS; null when no URL is set.
+   *
+   * @throws IllegalArgumentException naming the variable whose value cannot work
+   */
   public static ConfigSyncSettings fromEnv(Map<String, String> env) {
     String url = env.get("TOLLGATE_CONTROL_PLANE_URL");
     if (url == null || url.isBlank()) {
       return null;
     }
-    long poll = Long.parseLong(env.getOrDefault("TOLLGATE_CONFIG_POLL_MS", Long.toString(DEFAULT_POLL_MS)));
-    return new ConfigSyncSettings(URI.create(url), env.getOrDefault("TOLLGATE_CONTROL_PLANE_TOKEN", ""), poll,
+    String pollText = env.getOrDefault("TOLLGATE_CONFIG_POLL_MS", Long.toString(DEFAULT_POLL_MS)).trim();
+    long poll;
+    try {
+      poll = Long.parseLong(pollText);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("TOLLGATE_CONFIG_POLL_MS must be a whole number of milliseconds, got \""
+          + pollText + "\"");
+    }
+    if (poll < 100) {
+      throw new IllegalArgumentException("TOLLGATE_CONFIG_POLL_MS must be at least 100, got " + poll);
+    }
+    URI parsed;
+    try {
+      parsed = URI.create(url.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("TOLLGATE_CONTROL_PLANE_URL is not a URL: \"" + url + "\"");
+    }
+    if (parsed.getHost() == null || !("http".equals(parsed.getScheme()) || "https".equals(parsed.getScheme()))) {
+      throw new IllegalArgumentException("TOLLGATE_CONTROL_PLANE_URL must be http://host[:port] or https://…, got \""
+          + url + "\"");
+    }
+    return new ConfigSyncSettings(parsed, env.getOrDefault("TOLLGATE_CONTROL_PLANE_TOKEN", ""), poll,
         DEFAULT_TIMEOUT_MS);
   }
 }

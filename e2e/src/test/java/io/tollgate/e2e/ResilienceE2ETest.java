@@ -1,0 +1,171 @@
+package io.tollgate.e2e;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Under steady load on both replicas: kill -9 one gateway, one simulator and the analytics consumer
+ * (each brought back by {@code scripts/platform.sh up}), then RabbitMQ gone for 30 s (the relay in front
+ * of it refuses and cuts every connection: for the gateways and the consumer, the broker stopped).
+ * Every request gets an answer, and the usage rows match the answered attempts one to one: none twice,
+ * none lost.
+ *
+ * <p>One loss is measured, not hidden: a gateway killed with -9 loses the usage events it had not yet
+ * had confirmed by the broker (its in-memory queue; a graceful stop publishes or spools them). The test
+ * reads that backlog from the gateway's own counters just before the kill and requires the rows missing
+ * among the requests it answered to fit in it; everywhere else, none may be missing.
+ */
+@Order(10)
+@ExtendWith(PlatformExtension.class)
+class ResilienceE2ETest {
+
+  private static final long BROKER_OUTAGE_MS = 30_000;
+
+  private static Platform platform;
+
+  @BeforeAll
+  static void platform(Platform started) {
+    platform = started;
+  }
+
+  @Test
+  void killsAndABrokerOutageUnderLoadLeaveNoRequestUnansweredAndNoUsageLostOrDoubled() throws Exception {
+    JsonObject unlimited = new JsonObject().put("requestsPerMinute", 0).put("tokensPerMinute", 0)
+        .put("maxConcurrentStreams", 0);
+    try (Tenant tenant = Tenant.create(platform, "chaos", new JsonObject())) {
+      String key = tenant.key("load", new JsonObject().put("limits", unlimited));
+      platform.awaitGatewaysOnLatestConfig();
+      String killed = platform.gatewayUrls().get(1);
+      String killedAdmin = platform.gatewayAdminUrls().get(1);
+      long scrapedAt;
+      long killedAt;
+      double unconfirmed;
+      Load load = new Load(platform.gatewayUrls(), key, platform.model(), 4);
+      try {
+        Await.sleep(2_000);
+        scrapedAt = System.currentTimeMillis();
+        unconfirmed = usageEvents(killedAdmin, "emitted") - usageEvents(killedAdmin, "confirmed")
+            - usageEvents(killedAdmin, "spooled");
+        platform.kill9("gateway-2");
+        killedAt = System.currentTimeMillis();
+        Await.sleep(3_000);
+        platform.up();
+
+        platform.kill9("sim-1");
+        Await.sleep(3_000);
+        platform.up();
+
+        platform.kill9("analytics");
+        Await.sleep(3_000);
+        platform.up();
+
+        double replayedBefore = usageEvents("replayed");
+        platform.rabbitRelay.stopListening().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Await.sleep(BROKER_OUTAGE_MS / 2);
+        // The broker is gone for everyone on this platform: the consumer says so, the gateways spool.
+        Http.Reply ready = Http.get(platform.analyticsUrl() + "/ready", null);
+        assertEquals(503, ready.status(), ready.body());
+        assertTrue(ready.json().getJsonArray("down").contains("rabbitmq"), ready.body());
+        Await.sleep(BROKER_OUTAGE_MS / 2);
+        platform.rabbitRelay.restore().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Await.until(Duration.ofSeconds(30), () -> usageEvents("replayed") > replayedBefore,
+            () -> "the gateways replayed nothing from their spools after the outage");
+        Await.sleep(2_000);
+      } finally {
+        load.close();
+      }
+
+      assertEquals(List.of(), List.copyOf(load.unanswered), "every request gets an answer from some replica");
+      List<Load.Attempt> answered = load.answered();
+      assertTrue(answered.size() > 100, "the load ran: " + answered.size() + " answered attempts");
+      Map<String, Long> statuses = new HashMap<>();
+      answered.forEach(a -> statuses.merge(a.status() + (a.detail().isEmpty() ? "" : " " + a.detail()), 1L, Long::sum));
+      // What the killed gateway may have lost: its unconfirmed backlog at the scrape, and what it answered after.
+      long mayLose = (long) unconfirmed + answered.stream().filter(a -> a.gatewayUrl().equals(killed)
+          && a.endedAtMillis() >= scrapedAt - 200 && a.endedAtMillis() <= killedAt).count();
+
+      // The usage rows, once they stop arriving (spools replay after the outage; the consumer catches up).
+      Analytics analytics = Analytics.of(platform);
+      long billable = answered.stream().filter(a -> !unbillable(a)).count() - mayLose;
+      long[] last = {-1};
+      Await.until(Duration.ofSeconds(90), () -> {
+        long now = analytics.totals(tenant.org).requests();
+        boolean settled = now == last[0] && now >= billable;
+        last[0] = now;
+        if (!settled) {
+          Await.sleep(1_000);
+        }
+        return settled;
+      }, () -> "usage rows " + last[0] + ", answered attempts " + answered.size());
+      List<Map<String, String>> rows = analytics.export(tenant.org);
+      assertEquals(rows.size(), analytics.totals(tenant.org).requests(), "the rollups equal the raw rows");
+
+      Map<String, Integer> rowsPerRequest = new HashMap<>();
+      rows.forEach(row -> rowsPerRequest.merge(row.get("request_id"), 1, Integer::sum));
+      List<String> doubled = rowsPerRequest.entrySet().stream().filter(e -> e.getValue() > 1)
+          .map(e -> e.getKey() + " ×" + e.getValue()).toList();
+      assertEquals(List.of(), doubled, "no request counted twice");
+      Set<String> attemptIds = new HashSet<>();
+      load.attempts.forEach(a -> attemptIds.add(a.requestId()));
+      assertEquals(List.of(), rowsPerRequest.keySet().stream().filter(id -> !attemptIds.contains(id)).toList(),
+          "no row for a request nobody sent");
+
+      List<String> lost = new ArrayList<>();
+      List<String> lostByTheKill = new ArrayList<>();
+      for (Load.Attempt attempt : answered) {
+        if (rowsPerRequest.containsKey(attempt.requestId()) || unbillable(attempt)) {
+          continue;
+        }
+        String what = attempt.requestId() + " (" + attempt.gatewayUrl() + ", status " + attempt.status() + ", "
+            + (attempt.endedAtMillis() - killedAt) + " ms after the kill)";
+        (attempt.gatewayUrl().equals(killed) && attempt.endedAtMillis() <= killedAt ? lostByTheKill : lost).add(what);
+      }
+      System.out.printf("resilience: %d answered attempts %s, %d cut and retried, %d usage rows; gateway-2 had %d"
+              + " unconfirmed events at its kill -9 (%d may be lost), %d of its requests have no row%n", answered.size(),
+          statuses, load.attempts.size() - answered.size(), rows.size(), (long) unconfirmed, mayLose,
+          lostByTheKill.size());
+      assertEquals(List.of(), lost, "every request answered by a gateway that was not killed has its usage row");
+      assertTrue(lostByTheKill.size() <= mayLose, "the killed gateway lost more than its unconfirmed backlog ("
+          + mayLose + "): " + lostByTheKill);
+    }
+  }
+
+  /**
+   * An answer without a usage row by design: the key could not be looked up (key_store_unavailable),
+   * so there is no org to bill. A gateway answers so while Redis does not answer in time, e.g. its
+   * first requests after a restart.
+   */
+  private static boolean unbillable(Load.Attempt attempt) {
+    return attempt.status() == 503 && "key_store_unavailable".equals(attempt.detail());
+  }
+
+  /** tollgate_usage_events_total{stage} summed over both gateways. */
+  private static double usageEvents(String stage) {
+    return platform.gatewayAdminUrls().stream().mapToDouble(admin -> usageEvents(admin, stage)).sum();
+  }
+
+  /** tollgate_usage_events_total{stage} of one gateway (its admin /metrics). */
+  private static double usageEvents(String adminUrl, String stage) {
+    for (String line : Http.get(adminUrl + "/metrics", null).body().split("\\n")) {
+      if (line.startsWith("tollgate_usage_events_total{") && line.contains("stage=\"" + stage + "\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError(adminUrl + "/metrics has no tollgate_usage_events_total{stage=\"" + stage + "\"}");
+  }
+}
