@@ -12,6 +12,7 @@
 #   loadtests/peers.sh --cells stream --connections 64 --targets nginx,gateway
 #   loadtests/peers.sh --pin                            # proxies on the last CPU, stub and wrk on the others
 #   GATEWAY_JAVA_OPTS="-Xms256m -Xmx256m" loadtests/peers.sh
+#   loadtests/peers.sh --baseline-jar /tmp/old/tollgate-gateway.jar   # also a previous build, interleaved
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +27,7 @@ CONNECTIONS="8,64"
 CELLS="small,stream"
 TARGETS="direct,nginx,gateway"
 PLATFORM=0
+BASE_JAR=""
 PIN=0
 REBUILD=0
 REPORT_DIR=""
@@ -53,6 +55,8 @@ Options:
   --cells LIST        small = non-streamed, max_tokens $SMALL_TOKENS; stream = $STREAM_TOKENS tokens streamed with
                       stream_options.include_usage (default: $CELLS)
   --targets LIST      direct, nginx, gateway, platform (default: $TARGETS)
+  --baseline-jar JAR  add a second standalone gateway run from JAR (a previous build), configured alike and
+                      interleaved with the rest: what a change bought, in the same run
   --platform          add the platform-mode gateway (Redis $REDIS_URL, RabbitMQ; scripts/services.sh
                       starts them if they are not running)
   --pin               proxies (nginx's workers, the gateways) on the last CPU, the stub and wrk on the others
@@ -77,6 +81,7 @@ while [[ $# -gt 0 ]]; do
     --cells) CELLS="$2"; shift 2 ;;
     --targets) TARGETS="$2"; shift 2 ;;
     --platform) PLATFORM=1; shift ;;
+    --baseline-jar) BASE_JAR="$2"; shift 2 ;;
     --pin) PIN=1; shift ;;
     --stub-flush-every) STUB_FLUSH_EVERY="$2"; shift 2 ;;
     --small-tokens) SMALL_TOKENS="$2"; shift 2 ;;
@@ -107,6 +112,10 @@ for t in "${TLIST[@]}"; do
   case "$t" in direct|nginx|gateway) ;; platform) PLATFORM=1 ;; *) die "--targets: '$t' is not direct, nginx, gateway or platform" ;; esac
 done
 if [[ $PLATFORM == 1 ]] && [[ ",$TARGETS," != *,platform,* ]]; then TLIST+=(platform); fi
+if [[ -n "$BASE_JAR" ]]; then
+  [[ -f "$BASE_JAR" ]] || die "--baseline-jar: no file $BASE_JAR"
+  TLIST+=(baseline)
+fi
 has_target() { [[ " ${TLIST[*]} " == *" $1 "* ]]; }
 
 # ---------------------------------------------------------------------------------------------- tools
@@ -204,7 +213,7 @@ listener_pid() { # PORT: the process listening on it, if ss can tell (for Redis/
 
 # ------------------------------------------------------------------------------- work dir and cleanup
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/tollgate-peers.XXXXXX")"
-STUB_PID=""; NGINX_PID=""; GW_PID=""; PF_PID=""; WRK_PID=""; SAMPLER_PID=""
+STUB_PID=""; NGINX_PID=""; GW_PID=""; PF_PID=""; BL_PID=""; WRK_PID=""; SAMPLER_PID=""
 REDIS_KEY=""; RABBIT_SET=0
 stop_pid() { # PID [signal]: stop one process this script started, wait for it, kill it after 15 s
   local pid="$1" sig="${2:-TERM}"
@@ -218,7 +227,7 @@ cleanup() {
   trap - EXIT INT TERM
   # Only what this script started, by pid.
   stop_pid "$WRK_PID"; stop_pid "$SAMPLER_PID"
-  stop_pid "$GW_PID"; stop_pid "$PF_PID"; stop_pid "$NGINX_PID"; stop_pid "$STUB_PID"
+  stop_pid "$GW_PID"; stop_pid "$BL_PID"; stop_pid "$PF_PID"; stop_pid "$NGINX_PID"; stop_pid "$STUB_PID"
   if [[ -n "$REDIS_KEY" ]]; then redis-cli -u "$REDIS_URL" DEL "$REDIS_KEY" >/dev/null 2>&1 || true; fi
   if [[ $RABBIT_SET == 1 ]]; then
     for q in tollgate.peers.events tollgate.peers.events.dlq; do
@@ -241,6 +250,10 @@ GW_DIRTY=$(git status --porcelain -- gateway gpu-adapter logging frontdoor 2>/de
 # Run from copies: a jar rebuilt by someone else mid-run would break the JVM reading it.
 cp "$GW_JAR" "$WORK/gateway.jar" && GW_JAR="$WORK/gateway.jar"
 cp "$LT_JAR" "$WORK/loadtest.jar" && LT_JAR="$WORK/loadtest.jar"
+if [[ -n "$BASE_JAR" ]]; then
+  BASE_SHA=$(sha256sum "$BASE_JAR" | cut -c1-12)
+  cp "$BASE_JAR" "$WORK/baseline.jar" && BASE_JAR="$WORK/baseline.jar"
+fi
 
 MODEL=peers-model
 STUB_PORT=$(free_port)
@@ -354,9 +367,9 @@ snapshot:
 EOF
 }
 # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of JVM options
-start_gateway() { # YAML LOG [ENV=VALUE...]; its pid in STARTED
+start_gateway() { # YAML LOG [ENV=VALUE...]; its pid in STARTED; the jar is START_JAR, else GW_JAR
   local yaml="$1" logf="$2"; shift 2
-  env "$@" "${PROXY_PIN[@]}" java $GATEWAY_JAVA_OPTS -jar "$GW_JAR" --config "$yaml" >>"$logf" 2>&1 &
+  env "$@" "${PROXY_PIN[@]}" java $GATEWAY_JAVA_OPTS -jar "${START_JAR:-$GW_JAR}" --config "$yaml" >>"$logf" 2>&1 &
   STARTED=$!
 }
 if has_target gateway; then
@@ -367,6 +380,15 @@ if has_target gateway; then
   start_gateway "$WORK/gateway.yaml" "$WORK/gateway.log"; GW_PID=$STARTED
   wait_for "http://127.0.0.1:$GW_PORT/v1/models" "Authorization: Bearer $API_KEY" \
     || { tail -20 "$WORK/gateway.log" >&2; exit 1; }
+fi
+if has_target baseline; then
+  BL_PORT=$(free_port); BL_ADMIN=$(free_port)
+  gateway_yaml "$WORK/baseline.yaml" "$BL_PORT" "$BL_ADMIN" "$WORK/baseline-usage.jsonl" \
+    "
+    - {id: peers, hash: \"$KEY_HASH\", org: peers, models: [\"*\"], limits: $LIMITS}" ""
+  START_JAR="$BASE_JAR" start_gateway "$WORK/baseline.yaml" "$WORK/baseline.log"; BL_PID=$STARTED
+  wait_for "http://127.0.0.1:$BL_PORT/v1/models" "Authorization: Bearer $API_KEY" \
+    || { tail -20 "$WORK/baseline.log" >&2; exit 1; }
 fi
 if has_target platform; then
   PF_PORT=$(free_port); PF_ADMIN=$(free_port)
@@ -405,6 +427,7 @@ target_url() {
     nginx) echo "http://127.0.0.1:$NGINX_PORT" ;;
     gateway) echo "http://127.0.0.1:$GW_PORT" ;;
     platform) echo "http://127.0.0.1:$PF_PORT" ;;
+    baseline) echo "http://127.0.0.1:$BL_PORT" ;;
   esac
 }
 target_pids() {
@@ -413,12 +436,14 @@ target_pids() {
     nginx) echo "${NGINX_PIDS[*]}" ;;
     gateway) echo "$GW_PID" ;;
     platform) echo "$PF_PID" ;;
+    baseline) echo "$BL_PID" ;;
   esac
 }
 target_admin() {
   case "$1" in
     gateway) echo "$GW_ADMIN" ;;
     platform) echo "$PF_ADMIN" ;;
+    baseline) echo "$BL_ADMIN" ;;
     *) echo "" ;;
   esac
 }
@@ -434,6 +459,7 @@ target_label() {
     nginx) echo "nginx" ;;
     gateway) echo "Tollgate standalone" ;;
     platform) echo "Tollgate platform" ;;
+    baseline) echo "Tollgate baseline" ;;
   esac
 }
 
@@ -616,7 +642,7 @@ TARGET_ORDER="${TLIST[*]}"
 tables() { # the per-cell tables and the goals, from results.tsv (medians over rounds)
   awk -F'\t' -v hz="$CLK_TCK" -v targets="$TARGET_ORDER" -v kinds="${KINDS[*]}" -v connsl="${CONNS[*]}" \
       -v small_tokens="$SMALL_TOKENS" -v stream_tokens="$STREAM_TOKENS" -v rounds="$ROUNDS" \
-      -v lnginx="nginx" -v ldirect="direct (stub)" -v lgw="Tollgate standalone" -v lpf="Tollgate platform" '
+      -v lnginx="nginx" -v ldirect="direct (stub)" -v lgw="Tollgate standalone" -v lpf="Tollgate platform" -v lbl="Tollgate baseline ($( [[ -n "$BASE_JAR" ]] && echo "jar $BASE_SHA" ))" '
     function median(list,    v, n, i, j, x) {
       n = split(list, v, " ")
       if (n == 0) return ""
@@ -624,7 +650,7 @@ tables() { # the per-cell tables and the goals, from results.tsv (medians over r
       return (n % 2) ? v[(n + 1) / 2] + 0 : (v[n / 2] + v[n / 2 + 1]) / 2
     }
     function add(key, value) { vals[key] = (key in vals) ? vals[key] " " value : value }
-    function label(t) { return t == "direct" ? ldirect : t == "nginx" ? lnginx : t == "gateway" ? lgw : lpf }
+    function label(t) { return t == "direct" ? ldirect : t == "nginx" ? lnginx : t == "gateway" ? lgw : t == "baseline" ? lbl : lpf }
     function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "" : a / b }
     function fx(x) { return x == "" ? "n/a" : sprintf("%.2f×", x) }
     function fms(us) { return us == "" ? "n/a" : sprintf("%.3f", us / 1000) }
@@ -745,6 +771,7 @@ TABLES="$(tables)"
     echo "    usage events in the spool file: $(( USAGE_TRIMMED + $(wc -l <"$WORK/usage.jsonl" 2>/dev/null || echo 0) ))"
   fi
   if [[ -n "$PF_PID" ]]; then echo "  platform:"; gateway_counters "$PF_ADMIN"; fi
+  if [[ -n "$BL_PID" ]]; then echo "  baseline:"; gateway_counters "$BL_ADMIN"; fi
   echo '```'
   echo
   echo "Every run: \`results.tsv\` (CPU in ticks of 1/$CLK_TCK s). Configs: \`nginx.conf\`, \`gateway.yaml\`$( has_target platform && echo ', `platform.yaml`')."
