@@ -27,13 +27,13 @@ final class Forward implements Stage {
 
   @Override
   public Future<Outcome> run(Exchange exchange) {
-    services.lifecycle().requestStarted();
     RequestRoute routing = services.backends().open(exchange.snapshot, exchange.route,
         exchange.request.getHeader("x-session-id"), exchange.completion::body);
     BackendAttempts attempts = new BackendAttempts(routing, client, exchange.completion, exchange.requestId,
         exchange.span, exchange.request, services.metrics()::backendSelected, exchange.writer::started);
     exchange.relay = new ResponseRelay(attempts, exchange.writer, exchange.completion, watchdog,
         services.metrics(), exchange.span, exchange.startNanos, services.settings().keepAliveIntervalMs());
+    services.lifecycle().requestStarted(); // ended by the accounting, which sees the relay
     return exchange.relay.start();
   }
 }

@@ -11,6 +11,8 @@ import io.vertx.core.http.HttpServerRequest;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The request path of the proxied APIs. {@link #stages} lists every stage in order; each returns
@@ -19,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RequestPipeline {
 
+  private static final Logger LOG = Logger.getLogger(RequestPipeline.class.getName());
   /** How long the end of a stream may wait for its settlement (a Redis round trip) before it goes anyway. */
   private static final long SETTLE_WAIT_MS = 250;
 
@@ -58,7 +61,14 @@ public final class RequestPipeline {
   /** Runs the stages from the given one; stages that answer at once do not go through a callback. */
   private void runFrom(int first, Exchange exchange) {
     for (int i = first; i < stages.size(); i++) {
-      Future<Outcome> outcome = stages.get(i).run(exchange);
+      Future<Outcome> outcome;
+      try {
+        outcome = stages.get(i).run(exchange);
+      } catch (RuntimeException bug) {
+        // A stage that throws is a bug; the request still gets an answer and its accounting.
+        LOG.log(Level.SEVERE, "stage " + stages.get(i).getClass().getSimpleName() + " failed", bug);
+        outcome = Future.failedFuture(bug);
+      }
       if (!outcome.isComplete()) {
         int next = i + 1;
         outcome.onComplete(done -> {
