@@ -36,6 +36,7 @@ STREAM_TOKENS=64
 STUB_FLUSH_EVERY=1
 WRK_THREADS=2
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m}"
+BASELINE_JAVA_OPTS="${BASELINE_JAVA_OPTS:-$GATEWAY_JAVA_OPTS}"
 REDIS_URL="${TOLLGATE_REDIS_URL:-redis://127.0.0.1:6379}"
 RABBITMQ_URL="${TOLLGATE_RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}"
 
@@ -66,7 +67,8 @@ Options:
   --wrk-threads N     wrk threads (default: $WRK_THREADS)
   --report-dir DIR    where summary.md goes (default: loadtests/reports/<timestamp>-peers)
   --rebuild           rebuild the gateway and load-test jars even if they exist
-Environment: GATEWAY_JAVA_OPTS (default "-Xms512m -Xmx512m") for both gateways' JVMs; TOLLGATE_REDIS_URL and
+Environment: GATEWAY_JAVA_OPTS (default "-Xms512m -Xmx512m") for the gateways' JVMs, BASELINE_JAVA_OPTS for the
+baseline's (default: the same; with --baseline-jar of the same jar, two JVM settings side by side); TOLLGATE_REDIS_URL and
 TOLLGATE_RABBITMQ_URL for --platform. Needs wrk, nginx, curl (wrk and nginx are installed from the OS packages
 when missing, as root or with sudo -n).
 EOF
@@ -367,9 +369,9 @@ snapshot:
 EOF
 }
 # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of JVM options
-start_gateway() { # YAML LOG [ENV=VALUE...]; its pid in STARTED; the jar is START_JAR, else GW_JAR
+start_gateway() { # YAML LOG [ENV=VALUE...]; its pid in STARTED; the jar is START_JAR, else GW_JAR (START_OPTS alike)
   local yaml="$1" logf="$2"; shift 2
-  env "$@" "${PROXY_PIN[@]}" java $GATEWAY_JAVA_OPTS -jar "${START_JAR:-$GW_JAR}" --config "$yaml" >>"$logf" 2>&1 &
+  env "$@" "${PROXY_PIN[@]}" java ${START_OPTS:-$GATEWAY_JAVA_OPTS} -jar "${START_JAR:-$GW_JAR}" --config "$yaml" >>"$logf" 2>&1 &
   STARTED=$!
 }
 if has_target gateway; then
@@ -386,7 +388,7 @@ if has_target baseline; then
   gateway_yaml "$WORK/baseline.yaml" "$BL_PORT" "$BL_ADMIN" "$WORK/baseline-usage.jsonl" \
     "
     - {id: peers, hash: \"$KEY_HASH\", org: peers, models: [\"*\"], limits: $LIMITS}" ""
-  START_JAR="$BASE_JAR" start_gateway "$WORK/baseline.yaml" "$WORK/baseline.log"; BL_PID=$STARTED
+  START_JAR="$BASE_JAR" START_OPTS="$BASELINE_JAVA_OPTS" start_gateway "$WORK/baseline.yaml" "$WORK/baseline.log"; BL_PID=$STARTED
   wait_for "http://127.0.0.1:$BL_PORT/v1/models" "Authorization: Bearer $API_KEY" \
     || { tail -20 "$WORK/baseline.log" >&2; exit 1; }
 fi
@@ -759,7 +761,7 @@ TABLES="$(tables)"
   echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r); load average $LOAD_BEFORE before, $LOAD_AFTER after (the run's own processes count in it: see \"the rest of the machine\" under each table for other work)"
   echo "- $(java -version 2>&1 | head -1); $(nginx -v 2>&1 | head -1 || echo 'nginx: not used'); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "- Gateway jar: built $GW_BUILT, sha256 $GW_SHA…; git HEAD $GIT_HEAD; $( (( GW_DIRTY > 0 )) && echo "**$GW_DIRTY uncommitted file(s)** under gateway/, gpu-adapter/, logging/, frontdoor/ at the start (a jar built from the working tree may hold them)" || echo "no uncommitted changes under gateway/, gpu-adapter/, logging/, frontdoor/ at the start")"
-  echo "- Stub: \`peers-stub\` (Netty, $( [[ $PIN == 1 ]] && echo "1 CPU" || echo "$CPUS event loops"), flush every $STUB_FLUSH_EVERY event); nginx: $PROXY_CPUS worker(s), proxy_buffering off, keep-alive pool of 128; Tollgate: $PROXY_CPUS event loop(s), $GATEWAY_JAVA_OPTS, limits on (far above the load), usage to $( has_target platform && echo "a spool file (standalone) and RabbitMQ (platform)" || echo "a spool file")$( [[ $PIN == 1 ]] && echo "; --pin: proxies on CPU $((CPUS - 1)), stub and wrk on 0-$((CPUS - 2))")"
+  echo "- Stub: \`peers-stub\` (Netty, $( [[ $PIN == 1 ]] && echo "1 CPU" || echo "$CPUS event loops"), flush every $STUB_FLUSH_EVERY event); nginx: $PROXY_CPUS worker(s), proxy_buffering off, keep-alive pool of 128; Tollgate: $PROXY_CPUS event loop(s), $GATEWAY_JAVA_OPTS, limits on (far above the load)$( has_target baseline && echo "; baseline: jar $BASE_SHA, $BASELINE_JAVA_OPTS"), usage to $( has_target platform && echo "a spool file (standalone) and RabbitMQ (platform)" || echo "a spool file")$( [[ $PIN == 1 ]] && echo "; --pin: proxies on CPU $((CPUS - 1)), stub and wrk on 0-$((CPUS - 2))")"
   echo
   echo "$TABLES"
   echo
