@@ -15,7 +15,12 @@ import java.time.Duration;
 /** The CLI's blocking client of the REST API (a CLI runs on its own thread, no event loop here). */
 final class ApiClient {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * HTTP/1.1, which is all the API port speaks (its front door turns clear-text HTTP/2 off): the
+   * default, HTTP/2, only adds an h2c upgrade offer to every request that the port declines.
+   */
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final URI endpoint;
   private final String token;
 
