@@ -31,6 +31,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -141,10 +142,10 @@ public final class ApiServer {
       return snapshots.version(pool, version).map(Reply::ok);
     }));
 
-    router.route("/api/v1/*").last().handler(ctx -> {
-      closeIfBodyUnread(ctx);
-      send(ctx, ApiError.notFound("route " + ctx.request().path()));
-    });
+    // Last: whatever no route served, API or not, in the API's shape (Vert.x would answer an HTML
+    // page, and a 404 where the path is served with other methods).
+    AllowedMethods allowed = new AllowedMethods(router);
+    router.route().last().handler(ctx -> unrouted(ctx, allowed));
 
     // Framing, sizes, deadlines and the connection cap are enforced below the router, as on the
     // gateway's public port; its meters go to the registry /metrics serves.
@@ -215,9 +216,24 @@ public final class ApiServer {
 
   /** An answer to a request whose body was not read is the connection's last. */
   private static void closeIfBodyUnread(RoutingContext ctx) {
-    if (ctx.get(REFUSED) != null && FrontDoor.declaresBody(ctx.request())) {
+    boolean unread = ctx.get(REFUSED) != null || !ctx.request().path().startsWith("/api/v1/");
+    if (unread && FrontDoor.declaresBody(ctx.request())) {
       FrontDoor.closeAfterResponse(ctx.request());
     }
+  }
+
+  /** 405 with {@code Allow} when the path is served with other methods, else 404. */
+  private static void unrouted(RoutingContext ctx, AllowedMethods allowed) {
+    closeIfBodyUnread(ctx);
+    String path = ctx.request().path();
+    Set<String> methods = allowed.on(path);
+    if (methods.isEmpty()) {
+      send(ctx, ApiError.notFound("route " + path));
+      return;
+    }
+    ctx.response().putHeader(HttpHeaders.ALLOW, String.join(", ", methods));
+    send(ctx, new ApiError(405, "method " + ctx.request().method() + " is not allowed on " + path + " (allowed: "
+        + String.join(", ", methods) + ")", List.of()));
   }
 
   /** Parse, run, answer (the caller was authenticated before the body); every failure becomes one JSON error, mapped here only. */

@@ -51,7 +51,7 @@ public final class SnapshotRules {
       for (OutputUnit unit : result.getErrors()) {
         String keyword = String.valueOf(unit.getKeywordLocation());
         keyword = keyword.substring(keyword.lastIndexOf('/') + 1);
-        FieldError error = new FieldError(path(unit.getInstanceLocation()), unit.getError());
+        FieldError error = new FieldError(path(unit.getInstanceLocation()), SchemaMessages.readable(unit.getError()));
         if (keyword.equals("additionalProperties")) {
           additional.add(error);
         } else if (!WRAPPERS.contains(keyword)) {
