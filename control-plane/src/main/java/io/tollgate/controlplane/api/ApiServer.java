@@ -104,6 +104,7 @@ public final class ApiServer {
     router.get("/api/v1/orgs").handler(api.handle(orgs::list));
     router.get("/api/v1/orgs/:org").handler(api.handle(orgs::get));
     router.put("/api/v1/orgs/:org").handler(api.handle(orgs::update));
+    router.patch("/api/v1/orgs/:org").handler(api.handle(orgs::patch));
     router.delete("/api/v1/orgs/:org").handler(api.handle(orgs::delete));
     router.put("/api/v1/orgs/:org/budget").handler(api.handle(orgs::setBudget));
     router.delete("/api/v1/orgs/:org/budget").handler(api.handle(orgs::clearBudget));
@@ -129,6 +130,7 @@ public final class ApiServer {
       // Model names may hold '/', so the id is the rest of the path.
       router.getWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::get));
       router.putWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::update));
+      router.patchWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::patch));
       router.deleteWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::delete));
     }
     router.get("/api/v1/config/snapshots/latest").handler(api.handle(call -> snapshots.latest(pool).map(Reply::ok)));
@@ -252,6 +254,11 @@ public final class ApiServer {
           .compose(authenticated -> operation.apply(new Call(authenticated, id, body(ctx), ctx)))
           .onSuccess(reply -> {
             ctx.response().setStatusCode(reply.status());
+            // A versioned object's version is its ETag: what If-Match sends back with a change.
+            String etag = ExpectedVersion.etag(reply.body());
+            if (etag != null) {
+              ctx.response().putHeader(HttpHeaders.ETAG, etag);
+            }
             if (reply.body() == null) {
               ctx.response().end();
             } else {

@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.api;
 
+import io.tollgate.controlplane.schema.Shape;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -21,6 +22,15 @@ public final class Fields {
 
   public JsonObject body() {
     return body;
+  }
+
+  /**
+   * Refuses every field of the body this shape does not know, by path, with a "did you mean" where
+   * a known one is close: a misspelt field is an error, never silently ignored.
+   */
+  public Fields strict(Shape shape) {
+    shape.check(body, "$", this::refusePath);
+    return this;
   }
 
   public String slug(String name, boolean required) {

@@ -4,6 +4,7 @@ import io.tollgate.controlplane.auth.Authenticator;
 import io.tollgate.controlplane.auth.Role.Permission;
 import io.tollgate.controlplane.keys.KeyRecordPublisher;
 import io.tollgate.controlplane.keys.KeySecrets;
+import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -77,7 +78,7 @@ final class KeysApi {
   Future<Reply> create(Call call) {
     String org = call.param("org");
     call.require(org, Permission.KEYS_WRITE);
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.KEY);
     String id = fields.slug("id", true);
     Settings settings = settings(fields);
     fields.check();
@@ -104,13 +105,14 @@ final class KeysApi {
     String org = call.param("org");
     String id = call.param("id");
     call.require(org, Permission.KEYS_WRITE);
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.versioned(Bodies.KEY.without("id")));
     Settings settings = settings(fields);
-    Integer version = fields.nonNegativeInt(fields.body(), "$", "version");
+    fields.nonNegativeInt(fields.body(), "$", "version");
     fields.check();
+    ExpectedVersion expected = ExpectedVersion.of(call);
     JsonObject body = call.body();
     return Tx.<StoredKey>audited(pool, tx -> read(tx, org, id).compose(before -> {
-          OrgsApi.checkVersion(before.json(), version);
+          expected.check(before.json());
           // Only the fields present in the body change; an explicit null clears a limit.
           return tx.preparedQuery("UPDATE api_keys SET "
                   + "models = CASE WHEN $3 THEN $4 ELSE models END, "
@@ -155,7 +157,7 @@ final class KeysApi {
     String org = call.param("org");
     String id = call.param("id");
     call.require(org, Permission.KEYS_WRITE);
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.ROTATE);
     Integer grace = fields.nonNegativeInt(fields.body(), "$", "graceSeconds");
     fields.check();
     long graceSeconds = grace == null ? 3600 : grace;

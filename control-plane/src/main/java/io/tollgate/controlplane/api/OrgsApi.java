@@ -1,6 +1,7 @@
 package io.tollgate.controlplane.api;
 
 import io.tollgate.controlplane.auth.Role;
+import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.auth.Role.Permission;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.spend.SpendReader;
@@ -43,7 +44,7 @@ final class OrgsApi {
 
   Future<Reply> create(Call call) {
     call.requirePlatformAdmin();
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.ORG);
     String name = fields.slug("name", true);
     String display = fields.string("display", false);
     String policy = fields.slug("policy", false);
@@ -80,19 +81,62 @@ final class OrgsApi {
   Future<Reply> update(Call call) {
     String org = call.param("org");
     call.require(org, Permission.ORG_WRITE);
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.versioned(Bodies.ORG.without("name", "budget")));
     String display = fields.string("display", false);
     String policy = fields.slug("policy", false);
     Integer version = fields.nonNegativeInt(fields.body(), "$", "version");
-    if (version == null) {
-      fields.refuse("version", "is required (the version you read)");
+    ExpectedVersion expected = ExpectedVersion.of(call);
+    if (version == null && expected.version() == null) {
+      fields.refuse("version", "is required (the version you read), or If-Match");
     }
     fields.check();
     return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before -> {
-      checkVersion(before, version);
+      expected.check(before);
       return tx.preparedQuery("UPDATE orgs SET display = COALESCE($2, display), policy = $3, version = version + 1 "
               + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
           .execute(Tuple.of(org, display, policy))
+          .map(rows -> {
+            JsonObject after = rows.iterator().next().getJsonObject("j");
+            return new Tx.Change<>(after, call.audit("org.update", "org:" + org, before, after));
+          });
+    })).map(Reply::ok);
+  }
+
+  /**
+   * A JSON merge patch (RFC 7386) of display, policy and budget: only what the body names changes,
+   * null removes it ({@code "budget": null} clears the budget). The budget needs the budget
+   * permission (billing has it), display and policy the org's.
+   */
+  Future<Reply> patch(Call call) {
+    String org = call.param("org");
+    JsonObject patch = call.body().copy();
+    if (patch.containsKey("budget")) {
+      call.require(org, Permission.BUDGET_WRITE);
+    }
+    if (patch.containsKey("display") || patch.containsKey("policy") || !patch.containsKey("budget")) {
+      call.require(org, Permission.ORG_WRITE);
+    }
+    Fields checked = call.fields().strict(Bodies.versioned(Bodies.ORG.without("name")));
+    checked.nonNegativeInt(patch, "$", "version");
+    checked.check();
+    ExpectedVersion expected = ExpectedVersion.of(call);
+    patch.remove("version");
+    return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before -> {
+      expected.check(before);
+      JsonObject merged = (JsonObject) MergePatch.apply(new JsonObject().put("display", before.getValue("display"))
+          .put("policy", before.getValue("policy")).put("budget", before.getValue("budget")), patch);
+      if ("".equals(merged.getValue("display"))) {
+        merged.remove("display"); // how an org without a display name reads
+      }
+      Fields fields = new Fields(merged);
+      String display = fields.string("display", false);
+      String policy = fields.slug("policy", false);
+      Budget budget = budget(fields, fields.object("budget"));
+      fields.check();
+      return tx.preparedQuery("UPDATE orgs SET display = $2, policy = $3, budget_usd = $4, budget_period = $5, "
+              + "version = version + 1 WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
+          .execute(Tuple.from(KeysApi.values(org, display == null ? "" : display, policy, budget.limitUsd(),
+              budget.period())))
           .map(rows -> {
             JsonObject after = rows.iterator().next().getJsonObject("j");
             return new Tx.Change<>(after, call.audit("org.update", "org:" + org, before, after));
@@ -115,7 +159,7 @@ final class OrgsApi {
   Future<Reply> setBudget(Call call) {
     String org = call.param("org");
     call.require(org, Permission.BUDGET_WRITE);
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.BUDGET);
     Budget budget = budget(fields, fields.body());
     fields.check();
     return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
@@ -175,7 +219,7 @@ final class OrgsApi {
     String org = call.param("org");
     String email = call.param("email");
     call.require(org, Permission.MEMBERS_WRITE);
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.MEMBER);
     String role = fields.oneOf(fields.body(), "$", "role", ROLES, null);
     if (role == null) {
       fields.refuse("role", "is required, one of " + ROLES);
@@ -236,12 +280,6 @@ final class OrgsApi {
           Row row = rows.iterator().next();
           return new JsonObject().put("email", email).put("role", row.getString("role"));
         });
-  }
-
-  static void checkVersion(JsonObject current, Integer expected) {
-    if (expected != null && current.getInteger("version") != expected.intValue()) {
-      throw ApiError.conflict("stale version " + expected + ": the current version is " + current.getInteger("version"));
-    }
   }
 
   record Budget(Double limitUsd, String period) {

@@ -2,6 +2,7 @@ package io.tollgate.controlplane.api;
 
 import io.tollgate.controlplane.auth.TokenHash;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
+import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -34,7 +35,7 @@ final class UsersApi {
 
   Future<Reply> create(Call call) {
     call.requirePlatformAdmin();
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.USER);
     String email = fields.string("email", true);
     if (email != null && !email.contains("@")) {
       fields.refuse("email", "must be an email address");
@@ -64,7 +65,7 @@ final class UsersApi {
     if (!call.caller().platformAdmin() && !email.equals(call.caller().actor())) {
       throw ApiError.forbidden("only a platform admin may renew another user's token");
     }
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.TOKEN);
     Long ttl = ttlSeconds(call, fields);
     fields.check();
     String token = TokenHash.newToken();

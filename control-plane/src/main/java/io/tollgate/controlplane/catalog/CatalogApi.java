@@ -2,8 +2,11 @@ package io.tollgate.controlplane.catalog;
 
 import io.tollgate.controlplane.api.ApiError;
 import io.tollgate.controlplane.api.Call;
+import io.tollgate.controlplane.api.ExpectedVersion;
+import io.tollgate.controlplane.api.MergePatch;
 import io.tollgate.controlplane.api.Fields;
 import io.tollgate.controlplane.api.Reply;
+import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
@@ -59,7 +62,7 @@ public final class CatalogApi {
 
   public Future<Reply> create(Call call) {
     call.requirePlatformAdmin();
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(resource.shape());
     boolean slug = resource.idField().equals("id") || resource.kind().equals("policy");
     String id = slug ? fields.slug(resource.idField(), true) : fields.string(resource.idField(), true);
     if (!slug && id != null && !id.matches("^[A-Za-z0-9._:/@+-]{1,128}$")) {
@@ -84,29 +87,52 @@ public final class CatalogApi {
   /** Replaces every field; the body names the version it was based on (409 if stale). */
   public Future<Reply> update(Call call) {
     call.requirePlatformAdmin();
-    String id = call.param("id");
-    Fields fields = call.fields();
-    LinkedHashMap<String, Object> columns = resource.columns().apply(fields, false);
+    Fields fields = call.fields().strict(Bodies.versioned(resource.shape()));
     Integer version = fields.nonNegativeInt(fields.body(), "$", "version");
     if (version == null) {
       fields.refuse("version", "is required (the version you read)");
     }
+    resource.columns().apply(fields, false);
     fields.check();
-    List<String> sets = new ArrayList<>();
-    List<Object> values = new ArrayList<>();
-    values.add(id);
-    for (var column : columns.entrySet()) {
-      values.add(column.getValue());
-      sets.add(column.getKey() + " = $" + values.size());
-    }
-    String sql = "UPDATE " + resource.table() + " SET " + String.join(", ", sets) + ", version = version + 1 WHERE "
-        + resource.idColumn() + " = $1";
+    return write(call, ExpectedVersion.of(call), before -> call.body());
+  }
+
+  /**
+   * A JSON merge patch (RFC 7386) of the object as the API shows it: only the fields the body
+   * names change ({@code {"limits":{"requestsPerMinute":11}}} keeps the other limits), null removes
+   * one. The version read comes as If-Match (412 if stale) or in the body (409 if stale).
+   */
+  public Future<Reply> patch(Call call) {
+    call.requirePlatformAdmin();
+    Fields fields = call.fields().strict(Bodies.versioned(resource.shape()));
+    fields.nonNegativeInt(fields.body(), "$", "version");
+    fields.check();
+    JsonObject patch = call.body().copy();
+    patch.remove("version");
+    return write(call, ExpectedVersion.of(call), before -> {
+      JsonObject current = before.copy();
+      current.remove("version");
+      return (JsonObject) MergePatch.apply(current, patch);
+    });
+  }
+
+  /** Checks the version, makes the new body from the current object, validates it whole and stores it. */
+  private Future<Reply> write(Call call, ExpectedVersion expected, Function<JsonObject, JsonObject> newBody) {
+    String id = call.param("id");
     return change(call, "update", id, tx -> read(tx, id).compose(before -> {
-      if (before.getInteger("version") != version.intValue()) {
-        return Future.failedFuture(ApiError.conflict("stale version " + version + ": the current version is "
-            + before.getInteger("version")));
+      expected.check(before);
+      Fields fields = new Fields(newBody.apply(before));
+      LinkedHashMap<String, Object> columns = resource.columns().apply(fields, false);
+      fields.check();
+      List<String> sets = new ArrayList<>();
+      List<Object> values = new ArrayList<>();
+      values.add(id);
+      for (var column : columns.entrySet()) {
+        values.add(column.getValue());
+        sets.add(column.getKey() + " = $" + values.size());
       }
-      return tx.preparedQuery(sql).execute(Tuple.from(values)).mapEmpty();
+      return tx.preparedQuery("UPDATE " + resource.table() + " SET " + String.join(", ", sets)
+          + ", version = version + 1 WHERE " + resource.idColumn() + " = $1").execute(Tuple.from(values)).mapEmpty();
     }), true).map(committed -> Reply.ok(committed.body()));
   }
 

@@ -1,6 +1,7 @@
 package io.tollgate.controlplane.catalog;
 
 import io.tollgate.controlplane.api.Fields;
+import io.tollgate.controlplane.schema.Shape;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +18,10 @@ import java.util.function.BiFunction;
  * @param idField  the JSON field that carries the id in a create body
  * @param json     SQL expression building the row's JSON (includes "version")
  * @param columns  body → column values (id excluded), in insert order; null values clear a column
+ * @param shape    the fields a body may have (others are refused by name)
  */
 public record CatalogResource(String kind, String path, String table, String idColumn, String idField, String json,
-                              BiFunction<Fields, Boolean, LinkedHashMap<String, Object>> columns) {
+                              BiFunction<Fields, Boolean, LinkedHashMap<String, Object>> columns, Shape shape) {
 
   public static List<CatalogResource> all() {
     return List.of(CatalogResources.BACKENDS, CatalogResources.MODELS, CatalogResources.ROUTES,
