@@ -130,16 +130,15 @@ public final class AdminCli {
       return g.run(api -> show(g, api.post("api/v1/orgs", body)));
     }
 
-    @Command(name = "update", description = "Display name and policy; reads the current version first.")
+    @Command(name = "update", description = "Changes the display name or policy given; the rest stays.")
     int update(@Mixin Globals g, @Parameters(paramLabel = "ORG") String org,
-               @Option(names = "--display") String display, @Option(names = "--policy") String policy) {
-      return g.run(api -> {
-        JsonObject current = (JsonObject) api.get("api/v1/orgs/" + segment(org));
-        JsonObject body = new JsonObject().put("version", current.getInteger("version"))
-            .put("policy", policy != null ? policy : current.getString("policy"));
-        putIf(body, "display", display);
-        return show(g, api.put("api/v1/orgs/" + segment(org), body));
-      });
+               @Option(names = "--display") String display, @Option(names = "--policy") String policy,
+               @Option(names = "--version", description = VERSION) Integer version) {
+      JsonObject body = new JsonObject();
+      putIf(body, "display", display);
+      putIf(body, "policy", policy);
+      putIf(body, "version", version);
+      return g.run(api -> show(g, api.patch("api/v1/orgs/" + segment(org), body)));
     }
 
     @Command(name = "delete", description = "Deletes the org with its keys and memberships.")
@@ -175,6 +174,9 @@ public final class AdminCli {
       return g.run(api -> show(g, api.get("api/v1/orgs/" + segment(org) + "/audit")));
     }
   }
+
+  static final String VERSION = "The version you read (refused with exit code 6 if it changed since); "
+      + "without it the change applies to whatever is current.";
 
   @Command(name = "members", description = "Who belongs to an org, in which role (owner, admin, member, viewer, billing).")
   static final class Members {
@@ -263,8 +265,11 @@ public final class AdminCli {
 
     @Command(name = "update")
     int update(@Mixin Globals g, @Parameters(index = "0", paramLabel = "ORG") String org,
-               @Parameters(index = "1", paramLabel = "ID") String id, @Mixin KeySettings settings) {
-      return g.run(api -> show(g, api.patch(keyPath(org, id), settings.into(new JsonObject()))));
+               @Parameters(index = "1", paramLabel = "ID") String id, @Mixin KeySettings settings,
+               @Option(names = "--version", description = VERSION) Integer version) {
+      JsonObject body = settings.into(new JsonObject());
+      putIf(body, "version", version);
+      return g.run(api -> show(g, api.patch(keyPath(org, id), body)));
     }
 
     @Command(name = "rotate")
@@ -304,13 +309,14 @@ public final class AdminCli {
       return g.run(api -> show(g, api.post("api/v1/" + kind(), body(json, file))));
     }
 
-    @Command(name = "update", description = "Replaces every field; the current version is read first.")
+    @Command(name = "update", description = "Changes the fields the body names (a JSON merge patch: null removes "
+        + "a field); the rest stays.")
     int update(@Mixin Globals g, @Parameters(paramLabel = "ID") String id, @Option(names = "--json") String json,
-               @Option(names = {"-f", "--file"}) Path file) {
+               @Option(names = {"-f", "--file"}) Path file, @Option(names = "--version", description = VERSION) Integer version) {
       return g.run(api -> {
-        String path = "api/v1/" + kind() + "/" + segment(id);
-        JsonObject current = (JsonObject) api.get(path);
-        return show(g, api.put(path, body(json, file).put("version", current.getInteger("version"))));
+        JsonObject body = body(json, file);
+        putIf(body, "version", version);
+        return show(g, api.patch("api/v1/" + kind() + "/" + segment(id), body));
       });
     }
 
