@@ -121,6 +121,9 @@ public final class ApiServer {
     router.post("/api/v1/orgs/:org/keys/:id/rotate").handler(api.handle(keys::rotate));
     router.post("/api/v1/orgs/:org/keys/:id/revoke").handler(api.handle(keys::revoke));
 
+    // A whole platform file in one transaction (tollgate-admin apply).
+    router.post("/api/v1/apply").handler(api.handle(new ApplyApi(pool, versions, keys)::apply));
+
     SnapshotStore snapshots = versions.store();
     for (CatalogResource resource : CatalogResource.all()) {
       CatalogApi catalog = new CatalogApi(pool, resource, versions, keys::republishPolicy);

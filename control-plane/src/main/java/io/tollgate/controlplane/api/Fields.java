@@ -14,10 +14,17 @@ public final class Fields {
   private static final Pattern SLUG = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
   private final JsonObject body;
+  /** Where the body sits in the document the caller sent: "$" for a request body, "$.routes[2]" in an apply file. */
+  private final String root;
   private final List<ApiError.FieldError> errors = new ArrayList<>();
 
   public Fields(JsonObject body) {
+    this(body, "$");
+  }
+
+  public Fields(JsonObject body, String root) {
     this.body = body;
+    this.root = root;
   }
 
   public JsonObject body() {
@@ -129,8 +136,14 @@ public final class Fields {
     refusePath("$." + name, reason);
   }
 
+  /** @param path from the body's root, "$.limits.requestsPerMinute" (placed under this body's root) */
   public void refusePath(String path, String reason) {
-    errors.add(new ApiError.FieldError(path, reason));
+    errors.add(new ApiError.FieldError(path.startsWith("$") ? root + path.substring(1) : path, reason));
+  }
+
+  /** Every refusal collected so far. */
+  public List<ApiError.FieldError> errors() {
+    return List.copyOf(errors);
   }
 
   /** Throws 422 with every refusal collected so far. */

@@ -54,7 +54,7 @@ final class KeysApi {
   }
 
   /** A key as the API shows it, plus the hashes only the server needs. */
-  private record StoredKey(JsonObject json, String hash, String previousHash) {
+  record StoredKey(JsonObject json, String hash, String previousHash) {
   }
 
   Future<Reply> list(Call call) {
@@ -83,22 +83,32 @@ final class KeysApi {
     Settings settings = settings(fields);
     fields.check();
     String secret = secrets.newSecret();
-    String hash = secrets.hash(secret);
-    // The bootstrap token is nobody: its keys have no owner.
-    String owner = Authenticator.BOOTSTRAP_ACTOR.equals(call.caller().actor()) ? null : call.caller().actor();
-    return Tx.<StoredKey>audited(pool, tx -> OrgsApi.read(tx, org).compose(o -> tx.preparedQuery(
-                "INSERT INTO api_keys (id, org, owner, display_prefix, key_hash, models, policy, requests_per_minute, "
-                    + "tokens_per_minute, max_concurrent_streams, budget_usd, budget_period, expires_at) "
-                    + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
-            .execute(Tuple.from(values(id, org, owner, KeySecrets.displayPrefix(secret),
-                hash, settings.models() == null ? new JsonArray().add("*") : settings.models(),
-                settings.policy(), settings.rpm(), settings.tpm(),
-                settings.streams(), settings.budgetUsd(), settings.period(),
-                settings.expiresAt())))
-            .compose(rows -> read(tx, org, id))
-            .map(key -> new Tx.Change<>(key, call.audit("key.create", target(org, id), null, key.json())))), this::publishOrRollBack)
+    String owner = ownerOf(call);
+    return Tx.<StoredKey>audited(pool, tx -> OrgsApi.read(tx, org).compose(o -> insert(tx, org, id, owner, settings, secret))
+            .map(key -> new Tx.Change<>(key, call.audit("key.create", target(org, id), null, key.json()))), this::publishOrRollBack)
         // The secret appears here and nowhere else, ever.
         .map(key -> Reply.created(key.json().copy().put("secret", secret)));
+  }
+
+  /** Who owns the keys a caller creates: the bootstrap token is nobody, so its keys have none. */
+  static String ownerOf(Call call) {
+    return Authenticator.BOOTSTRAP_ACTOR.equals(call.caller().actor()) ? null : call.caller().actor();
+  }
+
+  /** A new secret, shown once by whoever creates the key. */
+  String newSecret() {
+    return secrets.newSecret();
+  }
+
+  /** Inserts a key whose settings were checked; only the secret's keyed hash is stored. */
+  Future<StoredKey> insert(SqlConnection tx, String org, String id, String owner, Settings settings, String secret) {
+    return tx.preparedQuery("INSERT INTO api_keys (id, org, owner, display_prefix, key_hash, models, policy, "
+            + "requests_per_minute, tokens_per_minute, max_concurrent_streams, budget_usd, budget_period, expires_at) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
+        .execute(Tuple.from(values(id, org, owner, KeySecrets.displayPrefix(secret), secrets.hash(secret),
+            settings.models() == null ? new JsonArray().add("*") : settings.models(), settings.policy(), settings.rpm(),
+            settings.tpm(), settings.streams(), settings.budgetUsd(), settings.period(), settings.expiresAt())))
+        .compose(rows -> read(tx, org, id));
   }
 
   Future<Reply> update(Call call) {
@@ -113,30 +123,34 @@ final class KeysApi {
     JsonObject body = call.body();
     return Tx.<StoredKey>audited(pool, tx -> read(tx, org, id).compose(before -> {
           expected.check(before.json());
-          // Only the fields present in the body change; an explicit null clears a limit.
-          return tx.preparedQuery("UPDATE api_keys SET "
-                  + "models = CASE WHEN $3 THEN $4 ELSE models END, "
-                  + "policy = CASE WHEN $5 THEN $6 ELSE policy END, "
-                  + "requests_per_minute = CASE WHEN $7 THEN $8 ELSE requests_per_minute END, "
-                  + "tokens_per_minute = CASE WHEN $9 THEN $10 ELSE tokens_per_minute END, "
-                  + "max_concurrent_streams = CASE WHEN $11 THEN $12 ELSE max_concurrent_streams END, "
-                  + "budget_usd = CASE WHEN $13 THEN $14 ELSE budget_usd END, "
-                  + "budget_period = CASE WHEN $13 THEN $15 ELSE budget_period END, "
-                  + "expires_at = CASE WHEN $16 THEN $17 ELSE expires_at END, "
-                  + "version = version + 1 WHERE org = $1 AND id = $2")
-              .execute(Tuple.from(values(org, id,
-                  body.containsKey("models"), settings.models(),
-                  body.containsKey("policy"), settings.policy(),
-                  has(body, "requestsPerMinute"), settings.rpm(),
-                  has(body, "tokensPerMinute"), settings.tpm(),
-                  has(body, "maxConcurrentStreams"), settings.streams(),
-                  body.containsKey("budget"), settings.budgetUsd(), settings.period(),
-                  body.containsKey("expiresAt"), settings.expiresAt())))
-              .compose(rows -> read(tx, org, id))
+          return change(tx, org, id, body, settings)
               .map(after -> new Tx.Change<>(after, call.audit("key.update", target(org, id), before.json(),
                   after.json())));
         }), this::publishOrRollBack)
         .map(key -> Reply.ok(key.json()));
+  }
+
+  /** Changes the fields present in {@code body} (checked into {@code settings}); an explicit null clears a limit. */
+  static Future<StoredKey> change(SqlConnection tx, String org, String id, JsonObject body, Settings settings) {
+    return tx.preparedQuery("UPDATE api_keys SET "
+            + "models = CASE WHEN $3 THEN $4 ELSE models END, "
+            + "policy = CASE WHEN $5 THEN $6 ELSE policy END, "
+            + "requests_per_minute = CASE WHEN $7 THEN $8 ELSE requests_per_minute END, "
+            + "tokens_per_minute = CASE WHEN $9 THEN $10 ELSE tokens_per_minute END, "
+            + "max_concurrent_streams = CASE WHEN $11 THEN $12 ELSE max_concurrent_streams END, "
+            + "budget_usd = CASE WHEN $13 THEN $14 ELSE budget_usd END, "
+            + "budget_period = CASE WHEN $13 THEN $15 ELSE budget_period END, "
+            + "expires_at = CASE WHEN $16 THEN $17 ELSE expires_at END, "
+            + "version = version + 1 WHERE org = $1 AND id = $2")
+        .execute(Tuple.from(values(org, id,
+            body.containsKey("models"), settings.models(),
+            body.containsKey("policy"), settings.policy(),
+            has(body, "requestsPerMinute"), settings.rpm(),
+            has(body, "tokensPerMinute"), settings.tpm(),
+            has(body, "maxConcurrentStreams"), settings.streams(),
+            body.containsKey("budget"), settings.budgetUsd(), settings.period(),
+            body.containsKey("expiresAt"), settings.expiresAt())))
+        .compose(rows -> read(tx, org, id));
   }
 
   Future<Reply> revoke(Call call) {
@@ -144,12 +158,16 @@ final class KeysApi {
     String id = call.param("id");
     call.require(org, Permission.KEYS_WRITE);
     return Tx.<StoredKey>audited(pool, tx -> read(tx, org, id).compose(before ->
-            tx.preparedQuery("UPDATE api_keys SET revoked = true, grace_until = NULL, version = version + 1 "
-                    + "WHERE org = $1 AND id = $2").execute(Tuple.of(org, id))
-                .compose(rows -> read(tx, org, id))
+            revokeRow(tx, org, id)
                 .map(after -> new Tx.Change<>(after, call.audit("key.revoke", target(org, id), before.json(),
                     after.json())))), this::publishOrRollBack)
         .map(key -> Reply.ok(key.json()));
+  }
+
+  /** Marks the key revoked (its previous secret's grace ends too). */
+  static Future<StoredKey> revokeRow(SqlConnection tx, String org, String id) {
+    return tx.preparedQuery("UPDATE api_keys SET revoked = true, grace_until = NULL, version = version + 1 "
+        + "WHERE org = $1 AND id = $2").execute(Tuple.of(org, id)).compose(rows -> read(tx, org, id));
   }
 
   /** A new secret; the old one keeps working until the grace period ends (default 1 h, 0 = at once). */
@@ -185,7 +203,7 @@ final class KeysApi {
    * the caller learns it (503), rather than a revocation being stored but never reaching a gateway.
    * If the commit fails after a successful publish, no secret was shown, so a created key is unusable.
    */
-  private Future<Void> publishOrRollBack(StoredKey key) {
+  Future<Void> publishOrRollBack(StoredKey key) {
     return publish(key).recover(failure -> Future.failedFuture(new ApiError(503,
         "the gateways' key store (Redis) is unavailable, nothing was changed: " + failure.getMessage(), List.of())));
   }
@@ -257,7 +275,7 @@ final class KeysApi {
     return grace == null ? Instant.EPOCH.toString() : grace;
   }
 
-  private static Future<StoredKey> read(SqlClient client, String org, String id) {
+  static Future<StoredKey> read(SqlClient client, String org, String id) {
     String lock = client instanceof SqlConnection ? " FOR UPDATE OF k" : "";
     return client.preparedQuery(SELECT + "WHERE k.org = $1 AND k.id = $2" + lock).execute(Tuple.of(org, id))
         .compose(rows -> {
@@ -270,11 +288,11 @@ final class KeysApi {
         });
   }
 
-  private record Settings(JsonArray models, String policy, Integer rpm, Integer tpm, Integer streams,
+  record Settings(JsonArray models, String policy, Integer rpm, Integer tpm, Integer streams,
                           Double budgetUsd, String period, OffsetDateTime expiresAt) {
   }
 
-  private static Settings settings(Fields fields) {
+  static Settings settings(Fields fields) {
     JsonArray models = fields.stringArray("models");
     String policy = fields.slug("policy", false);
     JsonObject limits = fields.object("limits");
@@ -299,7 +317,7 @@ final class KeysApi {
     return limits != null && limits.containsKey(limit);
   }
 
-  private static String target(String org, String id) {
+  static String target(String org, String id) {
     return "org:" + org + "/key:" + id;
   }
 

@@ -47,13 +47,7 @@ public final class CatalogApi {
   }
 
   public Future<Reply> list(Call call) {
-    return pool.query("SELECT " + resource.json() + " AS j FROM " + resource.table() + " ORDER BY " + resource.idColumn())
-        .execute()
-        .map(rows -> {
-          JsonArray items = new JsonArray();
-          rows.forEach(row -> items.add(row.getJsonObject("j")));
-          return Reply.ok(items);
-        });
+    return CatalogSql.all(pool, resource).map(all -> Reply.ok(new JsonArray(new ArrayList<>(all.values()))));
   }
 
   public Future<Reply> get(Call call) {
@@ -63,24 +57,10 @@ public final class CatalogApi {
   public Future<Reply> create(Call call) {
     call.requirePlatformAdmin();
     Fields fields = call.fields().strict(resource.shape());
-    boolean slug = resource.idField().equals("id") || resource.kind().equals("policy");
-    String id = slug ? fields.slug(resource.idField(), true) : fields.string(resource.idField(), true);
-    if (!slug && id != null && !id.matches("^[A-Za-z0-9._:/@+-]{1,128}$")) {
-      fields.refuse(resource.idField(), "must match ^[A-Za-z0-9._:/@+-]{1,128}$");
-    }
+    String id = resource.id(fields);
     LinkedHashMap<String, Object> columns = resource.columns().apply(fields, true);
     fields.check();
-    List<String> names = new ArrayList<>(columns.keySet());
-    List<Object> values = new ArrayList<>();
-    values.add(id);
-    values.addAll(columns.values());
-    StringBuilder placeholders = new StringBuilder("$1");
-    for (int i = 0; i < names.size(); i++) {
-      placeholders.append(", $").append(i + 2);
-    }
-    String sql = "INSERT INTO " + resource.table() + " (" + resource.idColumn() + ", " + String.join(", ", names)
-        + ") VALUES (" + placeholders + ")";
-    return change(call, "create", id, tx -> tx.preparedQuery(sql).execute(Tuple.from(values)).mapEmpty(), false)
+    return change(call, "create", id, tx -> CatalogSql.insert(tx, resource, id, columns), false)
         .map(committed -> Reply.created(committed.body()));
   }
 
@@ -124,23 +104,14 @@ public final class CatalogApi {
       Fields fields = new Fields(newBody.apply(before));
       LinkedHashMap<String, Object> columns = resource.columns().apply(fields, false);
       fields.check();
-      List<String> sets = new ArrayList<>();
-      List<Object> values = new ArrayList<>();
-      values.add(id);
-      for (var column : columns.entrySet()) {
-        values.add(column.getValue());
-        sets.add(column.getKey() + " = $" + values.size());
-      }
-      return tx.preparedQuery("UPDATE " + resource.table() + " SET " + String.join(", ", sets)
-          + ", version = version + 1 WHERE " + resource.idColumn() + " = $1").execute(Tuple.from(values)).mapEmpty();
+      return CatalogSql.update(tx, resource, id, columns);
     }), true).map(committed -> Reply.ok(committed.body()));
   }
 
   public Future<Reply> delete(Call call) {
     call.requirePlatformAdmin();
     String id = call.param("id");
-    return change(call, "delete", id, tx -> tx.preparedQuery("DELETE FROM " + resource.table() + " WHERE "
-            + resource.idColumn() + " = $1").execute(Tuple.of(id)).mapEmpty(), true)
+    return change(call, "delete", id, tx -> CatalogSql.delete(tx, resource, id), true)
         .map(committed -> Reply.noContent());
   }
 
@@ -157,10 +128,6 @@ public final class CatalogApi {
   }
 
   private Future<JsonObject> read(SqlClient client, String id) {
-    String lock = client instanceof SqlConnection ? " FOR UPDATE" : "";
-    return client.preparedQuery("SELECT " + resource.json() + " AS j FROM " + resource.table() + " WHERE "
-            + resource.idColumn() + " = $1" + lock).execute(Tuple.of(id))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound(resource.kind() + " " + id))
-            : Future.succeededFuture(rows.iterator().next().getJsonObject("j")));
+    return CatalogSql.read(client, resource, id);
   }
 }

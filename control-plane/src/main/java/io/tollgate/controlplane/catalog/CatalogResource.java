@@ -23,6 +23,16 @@ import java.util.function.BiFunction;
 public record CatalogResource(String kind, String path, String table, String idColumn, String idField, String json,
                               BiFunction<Fields, Boolean, LinkedHashMap<String, Object>> columns, Shape shape) {
 
+  /** The id a create body names, checked: a slug, or for models a name that may hold '/', ':', '@', '+'. */
+  public String id(Fields fields) {
+    boolean slug = idField().equals("id") || kind().equals("policy");
+    String id = slug ? fields.slug(idField(), true) : fields.string(idField(), true);
+    if (!slug && id != null && !id.matches("^[A-Za-z0-9._:/@+-]{1,128}$")) {
+      fields.refuse(idField(), "must match ^[A-Za-z0-9._:/@+-]{1,128}$");
+    }
+    return id;
+  }
+
   public static List<CatalogResource> all() {
     return List.of(CatalogResources.BACKENDS, CatalogResources.MODELS, CatalogResources.ROUTES,
         CatalogResources.POLICIES);

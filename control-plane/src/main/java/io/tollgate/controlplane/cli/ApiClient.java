@@ -32,10 +32,21 @@ final class ApiClient {
   /** A refusal or failure with the exit code scripts can rely on (see {@link ExitCodes}). */
   static final class ApiException extends RuntimeException {
     final int exitCode;
+    /** The API's error object ({status, message, fields}), when the control plane answered one. */
+    private final JsonObject error;
 
     ApiException(int exitCode, String message) {
+      this(exitCode, message, null);
+    }
+
+    ApiException(int exitCode, String message, JsonObject error) {
       super(message, null, false, false);
       this.exitCode = exitCode;
+      this.error = error;
+    }
+
+    JsonObject error() {
+      return error;
     }
   }
 
@@ -84,7 +95,8 @@ final class ApiClient {
     Object decoded = text == null || text.isBlank() ? null : Json.decodeValue(text);
     int status = response.statusCode();
     if (status >= 400) {
-      throw new ApiException(ExitCodes.forStatus(status), describe(status, decoded));
+      JsonObject error = decoded instanceof JsonObject json ? json.getJsonObject("error") : null;
+      throw new ApiException(ExitCodes.forStatus(status), describe(status, decoded), error);
     }
     return decoded;
   }

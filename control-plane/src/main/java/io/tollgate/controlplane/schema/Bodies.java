@@ -29,6 +29,17 @@ public final class Bodies {
   public static final Shape ROUTE = SnapshotShapes.definition("model").without("name", "prices")
       .with("model", Shape.LEAF);
 
+  /** A key under an org in an apply file: what apply manages of it (limits come from its policy). */
+  public static final Shape KEY_ENTRY = Shape.of("id", Shape.LEAF, "policy", Shape.LEAF, "models", Shape.LEAF,
+      "budget", BUDGET, "expiresAt", Shape.LEAF);
+  /** An org in an apply file: the org, its members (email: role) and its keys. */
+  public static final Shape ORG_ENTRY = ORG.with("members", Shape.LEAF, "keys", KEY_ENTRY);
+  /** A whole apply file (config/platform.yaml). */
+  public static final Shape PLATFORM = Shape.of("policies", POLICY, "backends", BACKEND, "models", MODEL,
+      "routes", ROUTE, "orgs", ORG_ENTRY);
+  /** POST /api/v1/apply: the file as JSON, and what to do with it. */
+  public static final Shape APPLY = Shape.of("document", Shape.LEAF, "dryRun", Shape.LEAF, "prune", Shape.LEAF);
+
   /** A body that changes something that has a version: the version it was based on may come along. */
   public static Shape versioned(Shape shape) {
     return shape.with("version", Shape.LEAF);

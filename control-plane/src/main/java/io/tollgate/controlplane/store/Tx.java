@@ -23,6 +23,11 @@ public final class Tx {
   private Tx() {
   }
 
+  /** For a transaction run outside {@link #audited} (apply): its audit rows, once committed. */
+  public static void committedAuditRows(long rows) {
+    AUDIT_ROWS.add(rows);
+  }
+
   public static long auditRowsWritten() {
     return AUDIT_ROWS.sum();
   }

@@ -1,0 +1,150 @@
+package io.tollgate.controlplane.api;
+
+import io.tollgate.controlplane.audit.Audit;
+import io.tollgate.controlplane.catalog.CatalogResource;
+import io.tollgate.controlplane.catalog.CatalogSql;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Runs a plan's changes on the apply's transaction, one after another, each with its audit row (the
+ * same SQL and audit actions as the REST operations). What must reach the gateways' Redis (key
+ * records, revocations) is collected and published only once everything else has succeeded, just
+ * before the commit: a dry run or a refused config publishes nothing.
+ */
+final class ApplyExecutor {
+
+  /** What the changes left to do before the commit, and what to tell the caller. */
+  record Done(List<Supplier<Future<Void>>> publications, Map<String, String> secrets, List<String> policies,
+              int auditRows) {
+  }
+
+  private final SqlConnection tx;
+  private final Call call;
+  private final KeysApi keys;
+  private final List<Supplier<Future<Void>>> publications = new ArrayList<>();
+  private final Map<String, String> secrets = new LinkedHashMap<>();
+  private final List<String> policies = new ArrayList<>();
+  private int auditRows;
+
+  ApplyExecutor(SqlConnection tx, Call call, KeysApi keys) {
+    this.tx = tx;
+    this.call = call;
+    this.keys = keys;
+  }
+
+  Future<Done> run(List<ApplyStep> steps) {
+    Future<Void> chain = Future.succeededFuture();
+    for (ApplyStep step : steps) {
+      if (step.changes()) {
+        chain = chain.compose(v -> run(step));
+      }
+    }
+    return chain.map(v -> new Done(publications, secrets, policies, auditRows));
+  }
+
+  private Future<Void> run(ApplyStep step) {
+    return switch (step.section()) {
+      case "orgs" -> org(step);
+      case "members" -> member(step);
+      case "keys" -> key(step);
+      default -> catalog(step);
+    };
+  }
+
+  private Future<Void> catalog(ApplyStep step) {
+    CatalogResource resource = CatalogResource.all().stream().filter(r -> r.path().equals(step.section()))
+        .findFirst().orElseThrow();
+    if (resource.kind().equals("policy")) {
+      policies.add(step.id()); // keys naming it get their records rewritten after the commit
+    }
+    String action = resource.kind() + "." + step.verb();
+    String target = resource.kind() + ":" + step.id();
+    if (step.verb().equals("delete")) {
+      return CatalogSql.delete(tx, resource, step.id()).compose(v -> audit(action, target, step.current(), null));
+    }
+    LinkedHashMap<String, Object> columns = resource.columns().apply(new Fields(step.desired()), step.current() == null);
+    Future<Void> write = step.current() == null ? CatalogSql.insert(tx, resource, step.id(), columns)
+        : CatalogSql.update(tx, resource, step.id(), columns);
+    return write.compose(v -> CatalogSql.read(tx, resource, step.id()))
+        .compose(after -> audit(action, target, step.current(), after));
+  }
+
+  private Future<Void> org(ApplyStep step) {
+    String org = step.id();
+    String target = "org:" + org;
+    if (step.verb().equals("delete")) {
+      // Its keys go with it (cascade): the gateways must refuse them, as for DELETE /orgs/{org}.
+      return keys.storedOf(tx, org).compose(stored -> {
+        publications.add(() -> keys.revokeAtGateways(stored));
+        return tx.preparedQuery("DELETE FROM orgs WHERE name = $1").execute(Tuple.of(org));
+      }).compose(rows -> audit("org.delete", target, step.current(), null));
+    }
+    JsonObject desired = step.desired().copy();
+    if ("".equals(desired.getValue("display"))) {
+      desired.remove("display");
+    }
+    Fields fields = new Fields(desired);
+    String display = fields.string("display", false);
+    String policy = fields.slug("policy", false);
+    OrgsApi.Budget budget = OrgsApi.budget(fields, fields.object("budget"));
+    List<Object> values = KeysApi.values(org, display == null ? "" : display, policy, budget.limitUsd(), budget.period());
+    String sql = step.current() == null
+        ? "INSERT INTO orgs (name, display, policy, budget_usd, budget_period) VALUES ($1, $2, $3, $4, $5)"
+        : "UPDATE orgs SET display = $2, policy = $3, budget_usd = $4, budget_period = $5, version = version + 1 "
+            + "WHERE name = $1";
+    return tx.preparedQuery(sql + " RETURNING " + OrgsApi.ORG_JSON + " AS j").execute(Tuple.from(values))
+        .compose(rows -> audit("org." + step.verb(), target, step.current(), rows.iterator().next().getJsonObject("j")));
+  }
+
+  private Future<Void> member(ApplyStep step) {
+    int slash = step.id().indexOf('/');
+    String org = step.id().substring(0, slash);
+    String email = step.id().substring(slash + 1);
+    String target = "org:" + org + "/member:" + email;
+    if (step.verb().equals("delete")) {
+      return tx.preparedQuery("DELETE FROM memberships WHERE org = $1 AND email = $2").execute(Tuple.of(org, email))
+          .compose(rows -> audit("member.delete", target, step.current(), null));
+    }
+    JsonObject after = new JsonObject().put("email", email).put("role", step.desired().getString("role"));
+    return tx.preparedQuery("INSERT INTO memberships (org, email, role) VALUES ($1, $2, $3) "
+            + "ON CONFLICT (org, email) DO UPDATE SET role = EXCLUDED.role")
+        .execute(Tuple.of(org, email, after.getString("role")))
+        .compose(rows -> audit("member.put", target, step.current() == null ? null
+            : step.current().copy().put("email", email), after));
+  }
+
+  private Future<Void> key(ApplyStep step) {
+    int slash = step.id().indexOf('/');
+    String org = step.id().substring(0, slash);
+    String id = step.id().substring(slash + 1);
+    String target = KeysApi.target(org, id);
+    Future<KeysApi.StoredKey> written;
+    if (step.verb().equals("revoke")) {
+      written = KeysApi.revokeRow(tx, org, id);
+    } else if (step.verb().equals("create")) {
+      String secret = keys.newSecret();
+      secrets.put(step.id(), secret);
+      written = keys.insert(tx, org, id, KeysApi.ownerOf(call), KeysApi.settings(new Fields(step.desired())), secret);
+    } else {
+      written = KeysApi.change(tx, org, id, step.desired(), KeysApi.settings(new Fields(step.desired())));
+    }
+    return written.compose(key -> {
+      publications.add(() -> keys.publishOrRollBack(key));
+      return audit("key." + step.verb(), target, step.current(), key.json());
+    });
+  }
+
+  private Future<Void> audit(String action, String target, JsonObject before, JsonObject after) {
+    auditRows++;
+    return Audit.write(tx, call.audit(action, target, before, after));
+  }
+}
