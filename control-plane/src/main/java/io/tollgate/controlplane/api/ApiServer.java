@@ -98,7 +98,8 @@ public final class ApiServer {
     router.get("/api/v1/users").handler(api.handle(users::list));
     router.post("/api/v1/users/:email/token").handler(api.handle(users::newToken));
     router.delete("/api/v1/users/:email").handler(api.handle(users::delete));
-    router.get("/api/v1/audit").handler(api.handle(users::audit));
+    AuditApi audit = new AuditApi(pool);
+    router.get("/api/v1/audit").handler(api.handle(audit::all));
 
     router.post("/api/v1/orgs").handler(api.handle(orgs::create));
     router.get("/api/v1/orgs").handler(api.handle(orgs::list));
@@ -109,7 +110,7 @@ public final class ApiServer {
     router.put("/api/v1/orgs/:org/budget").handler(api.handle(orgs::setBudget));
     router.delete("/api/v1/orgs/:org/budget").handler(api.handle(orgs::clearBudget));
     router.get("/api/v1/orgs/:org/spend").handler(api.handle(orgs::spend));
-    router.get("/api/v1/orgs/:org/audit").handler(api.handle(orgs::audit));
+    router.get("/api/v1/orgs/:org/audit").handler(api.handle(audit::org));
     router.get("/api/v1/orgs/:org/members").handler(api.handle(orgs::members));
     router.put("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::putMember));
     router.delete("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::deleteMember));

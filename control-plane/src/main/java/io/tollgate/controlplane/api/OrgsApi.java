@@ -249,20 +249,6 @@ final class OrgsApi {
     })).map(v -> Reply.noContent());
   }
 
-  Future<Reply> audit(Call call) {
-    String org = call.param("org");
-    call.require(org, Permission.AUDIT_READ);
-    return pool.preparedQuery("SELECT jsonb_build_object('id', id, 'at', at, 'actor', actor, 'action', action, "
-            + "'target', target, 'before', before, 'after', after, 'requestId', request_id) AS j FROM audit_log "
-            + "WHERE target = $1 OR target LIKE $2 ORDER BY id")
-        .execute(Tuple.of("org:" + org, "org:" + org + "/%"))
-        .map(rows -> {
-          JsonArray entries = new JsonArray();
-          rows.forEach(row -> entries.add(row.getJsonObject("j")));
-          return Reply.ok(entries);
-        });
-  }
-
   static Future<JsonObject> read(io.vertx.sqlclient.SqlClient client, String org) {
     String lock = client instanceof SqlConnection ? " FOR UPDATE" : "";
     return client.preparedQuery("SELECT " + ORG_JSON + " AS j FROM orgs WHERE name = $1" + lock)

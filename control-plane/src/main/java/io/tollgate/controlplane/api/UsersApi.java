@@ -112,28 +112,6 @@ final class UsersApi {
         .map(v -> Reply.noContent());
   }
 
-  /** The whole audit log, newest first (platform admins); ?target= narrows it to one target. */
-  Future<Reply> audit(Call call) {
-    call.requirePlatformAdmin();
-    String target = call.context().queryParams().get("target");
-    String limitText = call.context().queryParams().get("limit");
-    int limit;
-    try {
-      limit = limitText == null ? 100 : Math.min(1000, Math.max(1, Integer.parseInt(limitText)));
-    } catch (NumberFormatException e) {
-      throw ApiError.badRequest("limit must be a number");
-    }
-    return pool.preparedQuery("SELECT jsonb_build_object('id', id, 'at', at, 'actor', actor, 'action', action, "
-            + "'target', target, 'before', before, 'after', after, 'requestId', request_id) AS j FROM audit_log "
-            + "WHERE $1::text IS NULL OR target = $1 ORDER BY id DESC LIMIT $2")
-        .execute(Tuple.of(target, limit))
-        .map(rows -> {
-          JsonArray entries = new JsonArray();
-          rows.forEach(row -> entries.add(row.getJsonObject("j")));
-          return Reply.ok(entries);
-        });
-  }
-
   Future<Reply> list(Call call) {
     call.requirePlatformAdmin();
     return pool.query("SELECT " + USER_JSON + " AS j FROM users ORDER BY email").execute()

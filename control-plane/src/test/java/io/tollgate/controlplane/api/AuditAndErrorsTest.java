@@ -70,7 +70,7 @@ class AuditAndErrorsTest {
       assertFalse(text.contains(secret) || text.contains("hmac-sha256") || text.contains("tga-"),
           "no secret, hash or token in the audit log: " + text);
     }
-    JsonArray viaApi = cp.get("/api/v1/orgs/audited/audit", root).array();
+    JsonArray viaApi = cp.get("/api/v1/orgs/audited/audit", root).json().getJsonArray("entries");
     assertTrue(viaApi.size() >= 7);
     JsonObject rotate = viaApi.stream().map(JsonObject.class::cast)
         .filter(e -> e.getString("action").equals("key.rotate")).findFirst().orElseThrow();
@@ -106,7 +106,7 @@ class AuditAndErrorsTest {
     assertEquals(Boolean.TRUE, rows.get(4).get("has_before"));
     assertEquals(Boolean.TRUE, rows.get(4).get("has_after"));
     assertEquals(Boolean.FALSE, rows.get(11).get("has_after"));
-    JsonArray policyTrail = cp.get("/api/v1/audit?target=policy:ap", root).array();
+    JsonArray policyTrail = cp.get("/api/v1/audit?target=policy:ap", root).json().getJsonArray("entries");
     assertEquals(List.of("policy.delete", "policy.update", "policy.create"),
         policyTrail.stream().map(e -> ((JsonObject) e).getString("action")).toList());
   }
