@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.api;
 
+import io.tollgate.controlplane.audit.RefusedAttempts;
 import io.tollgate.controlplane.auth.Authenticator;
 import io.tollgate.controlplane.catalog.CatalogApi;
 import io.tollgate.controlplane.catalog.CatalogResource;
@@ -45,6 +46,8 @@ public final class ApiServer {
   private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
   /** Where the authenticated caller waits in the routing context for the operation. */
   private static final String CALLER = "tollgate.caller";
+  /** The error answer sent, if the request was refused. */
+  private static final String ERROR_SENT = "tollgate.error";
   /** Or why it was refused. */
   private static final String REFUSED = "tollgate.refused";
   /** The largest request body the API reads: a whole org's contents fit many times over. */
@@ -72,6 +75,17 @@ public final class ApiServer {
     Router router = Router.router(vertx);
     // First: request id, metrics and the access-log line of every request, whatever ends it.
     router.route().handler(new RequestObserver(metrics));
+    // Refused attempts go to the audit log once their answer is out (who, what, why).
+    RefusedAttempts refusals = new RefusedAttempts(pool);
+    router.route("/api/*").handler(ctx -> {
+      ctx.addEndHandler(ended -> {
+        ApiError refusal = ctx.get(ERROR_SENT);
+        if (refusal != null && ctx.response().ended()) {
+          refusals.record(ctx, refusal.status(), refusal.getMessage());
+        }
+      });
+      ctx.next();
+    });
     // The caller is known before a byte of the body is read: an anonymous client cannot make the
     // API hold a body (ADR 0002 / 0007, as on the gateway).
     router.route("/api/v1/*").handler(api::authenticateBeforeBody);
@@ -299,6 +313,7 @@ public final class ApiServer {
       error = new ApiError(500, "internal error", java.util.List.of());
     }
     if (!ctx.response().ended()) {
+      ctx.put(ERROR_SENT, error);
       ctx.response().setStatusCode(error.status()).putHeader("content-type", "application/json")
           .end(error.toJson().encode());
     }

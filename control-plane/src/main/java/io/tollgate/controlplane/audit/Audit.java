@@ -2,7 +2,7 @@ package io.tollgate.controlplane.audit;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 /**
@@ -18,7 +18,8 @@ public final class Audit {
                       String requestId) {
   }
 
-  public static Future<Void> write(SqlConnection tx, Entry entry) {
+  /** On the change's own transaction; a refused attempt, which changes nothing, on the pool. */
+  public static Future<Void> write(SqlClient tx, Entry entry) {
     return tx.preparedQuery("INSERT INTO audit_log (actor, action, target, before, after, request_id) "
             + "VALUES ($1, $2, $3, $4, $5, $6)")
         .execute(Tuple.of(entry.actor(), entry.action(), entry.target(), entry.before(), entry.after(),

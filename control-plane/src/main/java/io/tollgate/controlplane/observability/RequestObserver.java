@@ -78,6 +78,16 @@ public final class RequestObserver implements Handler<RoutingContext> {
     return ctx.get(REQUEST_ID);
   }
 
+  /** The route template that served the request, or {@link #UNMATCHED}. */
+  public static String route(RoutingContext ctx) {
+    return ctx.get(ROUTE, UNMATCHED);
+  }
+
+  /** Who the request authenticated as; null if it did not. */
+  public static String actorOf(RoutingContext ctx) {
+    return ctx.get(ACTOR);
+  }
+
   /** Called by a route's handler: the request is served by the route now handling it. */
   public static void matched(RoutingContext ctx) {
     String template = template(ctx.currentRoute());

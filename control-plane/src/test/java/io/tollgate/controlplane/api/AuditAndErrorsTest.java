@@ -35,7 +35,7 @@ class AuditAndErrorsTest {
   }
 
   private long auditRows() throws Exception {
-    return cp.schema.count("SELECT count(*) FROM $S.audit_log");
+    return cp.schema.count("SELECT count(*) FROM $S.audit_log WHERE action <> 'refused'");
   }
 
   @Test
@@ -60,7 +60,7 @@ class AuditAndErrorsTest {
     assertEquals(204, cp.call(HttpMethod.DELETE, "/api/v1/orgs/audited/members/ann@example.com", root, null).status());
 
     List<Map<String, Object>> rows = cp.schema.rows("SELECT actor, action, target, before::text AS before, "
-        + "after::text AS after, request_id FROM $S.audit_log ORDER BY id OFFSET " + start);
+        + "after::text AS after, request_id FROM $S.audit_log WHERE action <> 'refused' ORDER BY id OFFSET " + start);
     assertEquals(List.of("org.create", "user.create", "member.put", "key.create", "key.update", "key.rotate",
         "key.revoke", "org.budget", "member.delete"), rows.stream().map(r -> r.get("action")).toList());
     for (Map<String, Object> row : rows) {
@@ -98,7 +98,7 @@ class AuditAndErrorsTest {
     assertEquals(204, cp.call(HttpMethod.DELETE, "/api/v1/backends/ab", root, null).status());
     assertEquals(204, cp.call(HttpMethod.DELETE, "/api/v1/policies/ap", root, null).status());
     List<Map<String, Object>> rows = cp.schema.rows("SELECT action, target, before IS NOT NULL AS has_before, "
-        + "after IS NOT NULL AS has_after FROM $S.audit_log ORDER BY id OFFSET " + start);
+        + "after IS NOT NULL AS has_after FROM $S.audit_log WHERE action <> 'refused' ORDER BY id OFFSET " + start);
     assertEquals(List.of("backend.create", "model.create", "route.create", "policy.create", "policy.update",
         "org.create", "org.update", "org.delete", "route.delete", "model.delete", "backend.delete", "policy.delete"),
         rows.stream().map(r -> r.get("action")).toList());
