@@ -16,13 +16,17 @@ import java.util.concurrent.Callable;
  * it would make) and applies it in one transaction, or with {@code --dry-run} does all of that and
  * rolls back. Prints the plan; problems are shown at their file and line.
  */
-@Command(name = "apply", description = "Declarative management from a YAML file (see config/platform.yaml).")
+@Command(name = "apply",
+    description = "Declarative management from a YAML file (see config/platform.yaml): checked whole on the control "
+        + "plane and applied in one transaction, all or nothing.",
+    footer = {"", "A field an entry leaves out keeps its value; null clears it. A section left out is not managed.",
+        "", "Examples:", "  tollgate-admin apply -f platform.yaml --dry-run", "  tollgate-admin apply -f platform.yaml --prune"})
 final class ApplyCommand implements Callable<Integer> {
 
   @Mixin
   Globals g;
 
-  @Option(names = {"-f", "--file"}, required = true, description = "The platform YAML file.")
+  @Option(names = {"-f", "--file"}, required = true, paramLabel = "FILE", description = "The platform YAML file.")
   Path file;
 
   @Option(names = "--dry-run", description = "Plan and check everything as a real apply would, then change nothing.")

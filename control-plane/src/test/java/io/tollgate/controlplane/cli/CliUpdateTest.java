@@ -5,12 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,25 +30,15 @@ class CliUpdateTest {
     cp.close();
   }
 
-  record Result(int code, String out, String err) {
-  }
-
-  static Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--endpoint", "http://127.0.0.1:" + cp.plane.port(), "--token", root, "--config", "/nonexistent.yaml"));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = AdminCli.commandLine();
-    cli.setOut(new PrintWriter(out));
-    cli.setErr(new PrintWriter(err));
-    return new Result(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+  private static CliRunner.Result run(String... args) {
+    return new CliRunner(cp, root).run(args);
   }
 
   @Test
   void aPartialUpdateKeepsTheOtherFields() throws Exception {
     assertEquals(0, run("policies", "create", "--json", "{\"name\":\"p\",\"limits\":{\"requestsPerMinute\":10,"
         + "\"tokensPerMinute\":1000,\"maxConcurrentStreams\":2}}").code());
-    Result updated = run("policies", "update", "p", "--json", "{\"limits\":{\"requestsPerMinute\":11}}");
+    CliRunner.Result updated = run("policies", "update", "p", "--json", "{\"limits\":{\"requestsPerMinute\":11}}");
     assertEquals(0, updated.code(), updated.err());
     assertEquals(new JsonObject().put("requestsPerMinute", 11).put("tokensPerMinute", 1000).put("maxConcurrentStreams", 2),
         cp.get("/api/v1/policies/p", root).json().getJsonObject("limits"), "the token and stream limits stay");
@@ -69,10 +54,10 @@ class CliUpdateTest {
   void theVersionTheUserReadIsSentAndAStaleOneRefused() throws Exception {
     assertEquals(0, run("backends", "create", "--json", "{\"id\":\"b\",\"url\":\"http://h:1\"}").code());
     assertEquals(0, run("backends", "update", "b", "--json", "{\"url\":\"http://h:2\"}", "--version", "1").code());
-    Result stale = run("backends", "update", "b", "--json", "{\"url\":\"http://h:3\"}", "--version", "1");
+    CliRunner.Result stale = run("backends", "update", "b", "--json", "{\"url\":\"http://h:3\"}", "--version", "1");
     assertEquals(ExitCodes.CONFLICT, stale.code(), stale.err());
     assertTrue(stale.err().contains("stale version 1"), stale.err());
-    Result staleInBody = run("backends", "update", "b", "--json", "{\"url\":\"http://h:3\",\"version\":1}");
+    CliRunner.Result staleInBody = run("backends", "update", "b", "--json", "{\"url\":\"http://h:3\",\"version\":1}");
     assertEquals(ExitCodes.CONFLICT, staleInBody.code(), "a version in the body is the user's, not replaced");
     assertEquals("http://h:2", cp.get("/api/v1/backends/b", root).json().getString("url"));
 
