@@ -305,10 +305,8 @@ public final class ApiServer {
   }
 
   private static void send(RoutingContext ctx, Throwable failure) {
-    ApiError error;
-    if (failure instanceof ApiError apiError) {
-      error = apiError;
-    } else {
+    ApiError error = HttpErrors.of(failure);
+    if (error == null) {
       LOG.log(Level.WARNING, "request " + ctx.request().method() + " " + ctx.request().path() + " failed", failure);
       error = new ApiError(500, "internal error", java.util.List.of());
     }

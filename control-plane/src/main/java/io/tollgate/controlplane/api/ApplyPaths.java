@@ -1,6 +1,6 @@
 package io.tollgate.controlplane.api;
 
-import io.tollgate.controlplane.api.ApiError.FieldError;
+import io.tollgate.controlplane.store.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -22,14 +22,14 @@ final class ApplyPaths {
   private ApplyPaths() {
   }
 
-  static List<FieldError> inFile(List<FieldError> errors, JsonObject snapshot, JsonObject file) {
+  static List<Problem> inFile(List<Problem> errors, JsonObject snapshot, JsonObject file) {
     return errors.stream().map(error -> inFile(error, snapshot, file)).toList();
   }
 
-  private static FieldError inFile(FieldError error, JsonObject snapshot, JsonObject file) {
+  private static Problem inFile(Problem error, JsonObject snapshot, JsonObject file) {
     if (error.path().startsWith("$.defaults")) {
       int index = indexOf(file, "policies", "name", "default");
-      return index < 0 ? error : new FieldError("$.policies[" + index + "]", error.reason());
+      return index < 0 ? error : new Problem("$.policies[" + index + "]", error.reason());
     }
     Matcher m = ENTRY.matcher(error.path());
     if (!m.matches()) {
@@ -48,9 +48,9 @@ final class ApplyPaths {
     };
     int index = id == null ? -1 : indexOf(file, section, idField, id);
     if (index < 0) {
-      return new FieldError(error.path(), error.reason() + " (" + section + " " + id + ", which the file does not name)");
+      return new Problem(error.path(), error.reason() + " (" + section + " " + id + ", which the file does not name)");
     }
-    return new FieldError("$." + section + "[" + index + "]" + rest, error.reason());
+    return new Problem("$." + section + "[" + index + "]" + rest, error.reason());
   }
 
   private static int indexOf(JsonObject file, String section, String idField, String id) {

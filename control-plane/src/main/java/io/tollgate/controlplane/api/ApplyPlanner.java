@@ -1,6 +1,6 @@
 package io.tollgate.controlplane.api;
 
-import io.tollgate.controlplane.api.ApiError.FieldError;
+import io.tollgate.controlplane.store.Problem;
 import io.tollgate.controlplane.auth.Role;
 import io.tollgate.controlplane.catalog.CatalogResource;
 import io.tollgate.controlplane.catalog.CatalogSql;
@@ -40,13 +40,13 @@ final class ApplyPlanner {
   private static final List<String> ROLES = Arrays.stream(Role.values()).map(Role::wire).toList();
 
   /** What the file makes: the steps in the order they run, and the file's problems. */
-  record Plan(List<ApplyStep> steps, List<FieldError> errors) {
+  record Plan(List<ApplyStep> steps, List<Problem> errors) {
   }
 
   private final ApplyState now;
   private final JsonObject file;
   private final boolean prune;
-  private final List<FieldError> errors = new ArrayList<>();
+  private final List<Problem> errors = new ArrayList<>();
   private final List<ApplyStep> forward = new ArrayList<>();
   private final Map<String, List<ApplyStep>> removals = new HashMap<>();
 
@@ -61,7 +61,7 @@ final class ApplyPlanner {
   }
 
   private Plan plan() {
-    Bodies.PLATFORM.check(file, "$", (path, reason) -> errors.add(new FieldError(path, reason)));
+    Bodies.PLATFORM.check(file, "$", (path, reason) -> errors.add(new Problem(path, reason)));
     for (String section : CATALOG) {
       JsonArray entries = section(section);
       if (entries != null) {
@@ -88,7 +88,7 @@ final class ApplyPlanner {
       return null;
     }
     if (!(value instanceof JsonArray list)) {
-      errors.add(new FieldError("$." + name, "must be a list"));
+      errors.add(new Problem("$." + name, "must be a list"));
       return null;
     }
     return list;
@@ -101,7 +101,7 @@ final class ApplyPlanner {
     for (int i = 0; i < entries.size(); i++) {
       String path = "$." + section + "[" + i + "]";
       if (!(entries.getValue(i) instanceof JsonObject entry)) {
-        errors.add(new FieldError(path, "must be a mapping"));
+        errors.add(new Problem(path, "must be a mapping"));
         continue;
       }
       Fields idCheck = new Fields(entry, path);
@@ -116,7 +116,7 @@ final class ApplyPlanner {
       resource.columns().apply(checked, before == null);
       errors.addAll(checked.errors());
       if (section.equals("routes") && !exists("models", id, file)) {
-        errors.add(new FieldError(path + ".model", "no model " + id + ": add it under models: (a route needs its model)"));
+        errors.add(new Problem(path + ".model", "no model " + id + ": add it under models: (a route needs its model)"));
       }
       forward.add(step(section, id, path, before, desired, before == null ? List.of() : differences(before, desired,
           null)));
@@ -129,7 +129,7 @@ final class ApplyPlanner {
     for (int i = 0; i < entries.size(); i++) {
       String path = "$.orgs[" + i + "]";
       if (!(entries.getValue(i) instanceof JsonObject entry)) {
-        errors.add(new FieldError(path, "must be a mapping"));
+        errors.add(new Problem(path, "must be a mapping"));
         continue;
       }
       Fields idCheck = new Fields(entry, path);
@@ -168,13 +168,13 @@ final class ApplyPlanner {
     OrgsApi.budget(fields, fields.object("budget"));
     errors.addAll(fields.errors());
     if (policy != null && !exists("policies", policy, file)) {
-      errors.add(new FieldError(path + ".policy", "no policy " + policy + ": add it under policies:"));
+      errors.add(new Problem(path + ".policy", "no policy " + policy + ": add it under policies:"));
     }
   }
 
   private void planMembers(String org, String path, Object section, boolean orgExists) {
     if (!(section instanceof JsonObject wanted)) {
-      errors.add(new FieldError(path, "must map emails to roles (" + String.join(", ", ROLES) + ")"));
+      errors.add(new Problem(path, "must map emails to roles (" + String.join(", ", ROLES) + ")"));
       return;
     }
     Map<String, String> current = orgExists ? now.members().getOrDefault(org, Map.of()) : Map.of();
@@ -182,11 +182,11 @@ final class ApplyPlanner {
       String at = path + "." + email;
       Object role = wanted.getValue(email);
       if (!(role instanceof String r) || !ROLES.contains(r)) {
-        errors.add(new FieldError(at, "must be a role: one of " + String.join(", ", ROLES)));
+        errors.add(new Problem(at, "must be a role: one of " + String.join(", ", ROLES)));
         continue;
       }
       if (!now.users().contains(email)) {
-        errors.add(new FieldError(at, "no user " + email + ": create it first (tollgate-admin users create " + email + ")"));
+        errors.add(new Problem(at, "no user " + email + ": create it first (tollgate-admin users create " + email + ")"));
         continue;
       }
       String before = current.get(email);
@@ -203,7 +203,7 @@ final class ApplyPlanner {
 
   private void planKeys(String org, String path, Object section, boolean orgExists) {
     if (!(section instanceof JsonArray wanted)) {
-      errors.add(new FieldError(path, "must be a list of {id, policy, models, budget, expiresAt}"));
+      errors.add(new Problem(path, "must be a list of {id, policy, models, budget, expiresAt}"));
       return;
     }
     Map<String, JsonObject> current = orgExists ? now.keys().getOrDefault(org, Map.of()) : Map.of();
@@ -211,7 +211,7 @@ final class ApplyPlanner {
     for (int j = 0; j < wanted.size(); j++) {
       String at = path + "[" + j + "]";
       if (!(wanted.getValue(j) instanceof JsonObject entry)) {
-        errors.add(new FieldError(at, "must be a mapping"));
+        errors.add(new Problem(at, "must be a mapping"));
         continue;
       }
       Fields idCheck = new Fields(entry, at);
@@ -226,7 +226,7 @@ final class ApplyPlanner {
       KeysApi.Settings settings = KeysApi.settings(checked);
       errors.addAll(checked.errors());
       if (settings.policy() != null && !exists("policies", settings.policy(), file)) {
-        errors.add(new FieldError(at + ".policy", "no policy " + settings.policy() + ": add it under policies:"));
+        errors.add(new Problem(at + ".policy", "no policy " + settings.policy() + ": add it under policies:"));
       }
       JsonObject before = current.get(id);
       if (before == null) {
@@ -263,7 +263,7 @@ final class ApplyPlanner {
 
   private boolean unique(Set<String> named, String id, String path) {
     if (!named.add(id)) {
-      errors.add(new FieldError(path, "names " + id + " a second time"));
+      errors.add(new Problem(path, "names " + id + " a second time"));
       return false;
     }
     return true;

@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.api;
 
+import io.tollgate.controlplane.store.Problem;
 import io.tollgate.controlplane.audit.AuditLog;
 import io.tollgate.controlplane.audit.AuditQuery;
 import io.tollgate.controlplane.auth.Role.Permission;
@@ -62,7 +63,7 @@ final class AuditApi {
         fields.refuse("limit", "must be a number from 1 to " + AuditQuery.MAX_LIMIT + " (page with before)");
       }
     }
-    List<ApiError.FieldError> errors = fields.errors();
+    List<Problem> errors = fields.errors();
     if (!errors.isEmpty()) {
       throw new ApiError(400, "invalid query: " + errors.size() + " parameter(s) refused", errors);
     }

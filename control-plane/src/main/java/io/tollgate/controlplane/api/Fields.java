@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.api;
 
+import io.tollgate.controlplane.store.Problem;
 import io.tollgate.controlplane.schema.Shape;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +17,7 @@ public final class Fields {
   private final JsonObject body;
   /** Where the body sits in the document the caller sent: "$" for a request body, "$.routes[2]" in an apply file. */
   private final String root;
-  private final List<ApiError.FieldError> errors = new ArrayList<>();
+  private final List<Problem> errors = new ArrayList<>();
 
   public Fields(JsonObject body) {
     this(body, "$");
@@ -138,11 +139,11 @@ public final class Fields {
 
   /** @param path from the body's root, "$.limits.requestsPerMinute" (placed under this body's root) */
   public void refusePath(String path, String reason) {
-    errors.add(new ApiError.FieldError(path.startsWith("$") ? root + path.substring(1) : path, reason));
+    errors.add(new Problem(path.startsWith("$") ? root + path.substring(1) : path, reason));
   }
 
   /** Every refusal collected so far. */
-  public List<ApiError.FieldError> errors() {
+  public List<Problem> errors() {
     return List.copyOf(errors);
   }
 

@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.snapshot;
 
+import io.tollgate.controlplane.store.Problem;
 import io.tollgate.controlplane.api.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -20,7 +21,7 @@ public final class SnapshotStore {
 
   private final SnapshotRules rules = new SnapshotRules();
 
-  private record Checked(JsonObject snapshot, java.util.List<ApiError.FieldError> errors) {
+  private record Checked(JsonObject snapshot, java.util.List<Problem> errors) {
   }
 
   /** The new version, or null when the change did not alter the snapshot. */

@@ -1,13 +1,9 @@
 package io.tollgate.controlplane.store;
 
-import io.tollgate.controlplane.api.ApiError;
 import io.tollgate.controlplane.audit.Audit;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 
 import java.util.List;
@@ -53,27 +49,21 @@ public final class Tx {
     return audited(pool, tx -> work.apply(tx).compose(change -> beforeCommit.apply(change.result()).map(change)));
   }
 
+  /** PostgreSQL's refusals as the domain's: a duplicate, a reference to nothing, a value out of range. */
   public static <T> Future<T> mapFailure(Throwable failure) {
     if (failure instanceof PgException pg) {
       String code = pg.getSqlState();
       if ("23505".equals(code)) {
-        return Future.failedFuture(ApiError.conflict("already exists: " + pg.getDetail()));
+        return Future.failedFuture(new StoreError.Conflict("already exists: " + pg.getDetail()));
       }
       if ("23503".equals(code)) {
-        return Future.failedFuture(new ApiError(422, "refers to something that does not exist: " + pg.getDetail(),
+        return Future.failedFuture(new StoreError.Invalid("refers to something that does not exist: " + pg.getDetail(),
             List.of()));
       }
       if ("23514".equals(code)) {
-        return Future.failedFuture(new ApiError(422, "value out of range: " + pg.getErrorMessage(), List.of()));
+        return Future.failedFuture(new StoreError.Invalid("value out of range: " + pg.getErrorMessage(), List.of()));
       }
     }
     return Future.failedFuture(failure);
-  }
-
-  public static JsonObject single(RowSet<Row> rows, String what) {
-    if (rows.size() == 0) {
-      throw ApiError.notFound(what);
-    }
-    return rows.iterator().next().toJson();
   }
 }
