@@ -2,7 +2,9 @@ package io.tollgate.controlplane.api;
 
 import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
-import io.tollgate.controlplane.snapshot.SnapshotBuilder;
+import io.tollgate.controlplane.store.SnapshotSource;
+import io.tollgate.controlplane.store.ConfigVersionStore;
+import io.tollgate.controlplane.store.StoreError;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -57,7 +59,7 @@ final class ApplyApi {
   private Future<Outcome> run(SqlConnection conn, Transaction tx, Call call, JsonObject file, boolean dryRun,
                               boolean prune) {
     // One writer of the catalogue at a time (REST changes take the same lock to make a config version).
-    return conn.query("LOCK TABLE config_versions IN EXCLUSIVE MODE").execute()
+    return ConfigVersionStore.lock(conn)
         .compose(locked -> ApplyPlanner.plan(conn, file, prune))
         .compose(plan -> {
           if (!plan.errors().isEmpty()) {
@@ -83,12 +85,12 @@ final class ApplyApi {
 
   /** A refused config, with the snapshot's paths turned into the file's. */
   private static <T> Future<T> inFile(SqlConnection conn, Throwable failure, JsonObject file) {
-    if (!(failure instanceof ApiError error) || error.fields().isEmpty()) {
+    if (!(failure instanceof StoreError.Invalid invalid) || invalid.problems().isEmpty()) {
       return Future.failedFuture(failure);
     }
-    return SnapshotBuilder.build(conn).compose(snapshot -> Future.failedFuture(new ApiError(422,
-        "the file makes an invalid config: " + error.fields().size() + " problem(s); nothing was changed",
-        ApplyPaths.inFile(error.fields(), snapshot, file))));
+    return SnapshotSource.build(conn).compose(snapshot -> Future.failedFuture(new ApiError(422,
+        "the file makes an invalid config: " + invalid.problems().size() + " problem(s); nothing was changed",
+        ApplyPaths.inFile(invalid.problems(), snapshot, file))));
   }
 
   /** Key records and revocations, in order; the first that fails stops the commit (503). */

@@ -1,12 +1,13 @@
 package io.tollgate.controlplane.api;
 
-import io.tollgate.controlplane.audit.Audit;
+import io.tollgate.controlplane.store.AuditStore;
 import io.tollgate.controlplane.catalog.CatalogResource;
-import io.tollgate.controlplane.catalog.CatalogSql;
+import io.tollgate.controlplane.store.CatalogStore;
+import io.tollgate.controlplane.store.KeyStore;
+import io.tollgate.controlplane.store.OrgStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,12 +70,12 @@ final class ApplyExecutor {
     String action = resource.kind() + "." + step.verb();
     String target = resource.kind() + ":" + step.id();
     if (step.verb().equals("delete")) {
-      return CatalogSql.delete(tx, resource, step.id()).compose(v -> audit(action, target, step.current(), null));
+      return CatalogStore.delete(tx, resource, step.id()).compose(v -> audit(action, target, step.current(), null));
     }
     LinkedHashMap<String, Object> columns = resource.columns().apply(new Fields(step.desired()), step.current() == null);
-    Future<Void> write = step.current() == null ? CatalogSql.insert(tx, resource, step.id(), columns)
-        : CatalogSql.update(tx, resource, step.id(), columns);
-    return write.compose(v -> CatalogSql.read(tx, resource, step.id()))
+    Future<Void> write = step.current() == null ? CatalogStore.insert(tx, resource, step.id(), columns)
+        : CatalogStore.update(tx, resource, step.id(), columns);
+    return write.compose(v -> CatalogStore.read(tx, resource, step.id()))
         .compose(after -> audit(action, target, step.current(), after));
   }
 
@@ -85,8 +86,8 @@ final class ApplyExecutor {
       // Its keys go with it (cascade): the gateways must refuse them, as for DELETE /orgs/{org}.
       return keys.storedOf(tx, org).compose(stored -> {
         publications.add(() -> keys.revokeAtGateways(stored));
-        return tx.preparedQuery("DELETE FROM orgs WHERE name = $1").execute(Tuple.of(org));
-      }).compose(rows -> audit("org.delete", target, step.current(), null));
+        return OrgStore.delete(tx, org);
+      }).compose(v -> audit("org.delete", target, step.current(), null));
     }
     JsonObject desired = step.desired().copy();
     if ("".equals(desired.getValue("display"))) {
@@ -96,13 +97,11 @@ final class ApplyExecutor {
     String display = fields.string("display", false);
     String policy = fields.slug("policy", false);
     OrgsApi.Budget budget = OrgsApi.budget(fields, fields.object("budget"));
-    List<Object> values = KeysApi.values(org, display == null ? "" : display, policy, budget.limitUsd(), budget.period());
-    String sql = step.current() == null
-        ? "INSERT INTO orgs (name, display, policy, budget_usd, budget_period) VALUES ($1, $2, $3, $4, $5)"
-        : "UPDATE orgs SET display = $2, policy = $3, budget_usd = $4, budget_period = $5, version = version + 1 "
-            + "WHERE name = $1";
-    return tx.preparedQuery(sql + " RETURNING " + OrgsApi.ORG_JSON + " AS j").execute(Tuple.from(values))
-        .compose(rows -> audit("org." + step.verb(), target, step.current(), rows.iterator().next().getJsonObject("j")));
+    String shown = display == null ? "" : display;
+    Future<JsonObject> written = step.current() == null
+        ? OrgStore.insert(tx, org, shown, policy, budget.limitUsd(), budget.period())
+        : OrgStore.replace(tx, org, shown, policy, budget.limitUsd(), budget.period());
+    return written.compose(after -> audit("org." + step.verb(), target, step.current(), after));
   }
 
   private Future<Void> member(ApplyStep step) {
@@ -111,14 +110,11 @@ final class ApplyExecutor {
     String email = step.id().substring(slash + 1);
     String target = "org:" + org + "/member:" + email;
     if (step.verb().equals("delete")) {
-      return tx.preparedQuery("DELETE FROM memberships WHERE org = $1 AND email = $2").execute(Tuple.of(org, email))
-          .compose(rows -> audit("member.delete", target, step.current(), null));
+      return OrgStore.deleteMember(tx, org, email).compose(v -> audit("member.delete", target, step.current(), null));
     }
     JsonObject after = new JsonObject().put("email", email).put("role", step.desired().getString("role"));
-    return tx.preparedQuery("INSERT INTO memberships (org, email, role) VALUES ($1, $2, $3) "
-            + "ON CONFLICT (org, email) DO UPDATE SET role = EXCLUDED.role")
-        .execute(Tuple.of(org, email, after.getString("role")))
-        .compose(rows -> audit("member.put", target, step.current() == null ? null
+    return OrgStore.putMember(tx, org, email, after.getString("role"))
+        .compose(v -> audit("member.put", target, step.current() == null ? null
             : step.current().copy().put("email", email), after));
   }
 
@@ -127,7 +123,7 @@ final class ApplyExecutor {
     String org = step.id().substring(0, slash);
     String id = step.id().substring(slash + 1);
     String target = KeysApi.target(org, id);
-    Future<KeysApi.StoredKey> written;
+    Future<KeyStore.StoredKey> written;
     if (step.verb().equals("revoke")) {
       written = KeysApi.revokeRow(tx, org, id);
     } else if (step.verb().equals("create")) {
@@ -145,6 +141,6 @@ final class ApplyExecutor {
 
   private Future<Void> audit(String action, String target, JsonObject before, JsonObject after) {
     auditRows++;
-    return Audit.write(tx, call.audit(action, target, before, after));
+    return AuditStore.write(tx, call.audit(action, target, before, after));
   }
 }

@@ -3,8 +3,8 @@ package io.tollgate.controlplane.api;
 import io.tollgate.controlplane.store.Problem;
 import io.tollgate.controlplane.auth.Role;
 import io.tollgate.controlplane.catalog.CatalogResource;
-import io.tollgate.controlplane.catalog.CatalogSql;
 import io.tollgate.controlplane.schema.Bodies;
+import io.tollgate.controlplane.store.KeyStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -223,7 +223,7 @@ final class ApplyPlanner {
       JsonObject change = entry.copy();
       change.remove("id");
       Fields checked = new Fields(change, at);
-      KeysApi.Settings settings = KeysApi.settings(checked);
+      KeyStore.Settings settings = KeysApi.settings(checked);
       errors.addAll(checked.errors());
       if (settings.policy() != null && !exists("policies", settings.policy(), file)) {
         errors.add(new Problem(at + ".policy", "no policy " + settings.policy() + ": add it under policies:"));

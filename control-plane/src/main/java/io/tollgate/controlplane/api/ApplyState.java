@@ -1,7 +1,10 @@
 package io.tollgate.controlplane.api;
 
 import io.tollgate.controlplane.catalog.CatalogResource;
-import io.tollgate.controlplane.catalog.CatalogSql;
+import io.tollgate.controlplane.store.CatalogStore;
+import io.tollgate.controlplane.store.KeyStore;
+import io.tollgate.controlplane.store.OrgStore;
+import io.tollgate.controlplane.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
@@ -30,30 +33,26 @@ record ApplyState(Map<String, Map<String, JsonObject>> catalog, Map<String, Json
         new HashMap<>());
     Future<Void> chain = Future.succeededFuture();
     for (CatalogResource resource : CatalogResource.all()) {
-      chain = chain.compose(v -> CatalogSql.all(tx, resource).map(all -> {
+      chain = chain.compose(v -> CatalogStore.all(tx, resource).map(all -> {
         state.catalog().put(resource.path(), all);
         return null;
       }));
     }
     return chain
-        .compose(v -> tx.query("SELECT name, " + OrgsApi.ORG_JSON + " AS j FROM orgs ORDER BY name").execute())
-        .compose(rows -> {
-          rows.forEach(row -> state.orgs().put(row.getString("name"), row.getJsonObject("j")));
-          return tx.query("SELECT email FROM users").execute();
+        .compose(v -> OrgStore.all(tx)).compose(orgs -> {
+          state.orgs().putAll(orgs);
+          return UserStore.emails(tx);
         })
-        .compose(rows -> {
-          rows.forEach(row -> state.users().add(row.getString("email")));
-          return tx.query("SELECT org, email, role FROM memberships ORDER BY org, email").execute();
+        .compose(users -> {
+          state.users().addAll(users);
+          return OrgStore.allMembers(tx);
         })
-        .compose(rows -> {
-          rows.forEach(row -> state.members().computeIfAbsent(row.getString("org"), o -> new LinkedHashMap<>())
-              .put(row.getString("email"), row.getString("role")));
-          return tx.query("SELECT k.org, k.id, " + KeysApi.KEY_JSON + " AS j FROM api_keys k "
-              + "LEFT JOIN limit_policies p ON p.name = k.policy ORDER BY k.org, k.id").execute();
+        .compose(members -> {
+          state.members().putAll(members);
+          return KeyStore.all(tx);
         })
-        .map(rows -> {
-          rows.forEach(row -> state.keys().computeIfAbsent(row.getString("org"), o -> new LinkedHashMap<>())
-              .put(row.getString("id"), row.getJsonObject("j")));
+        .map(keys -> {
+          state.keys().putAll(keys);
           return state;
         });
   }

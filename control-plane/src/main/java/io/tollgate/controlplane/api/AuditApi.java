@@ -1,7 +1,7 @@
 package io.tollgate.controlplane.api;
 
 import io.tollgate.controlplane.store.Problem;
-import io.tollgate.controlplane.audit.AuditLog;
+import io.tollgate.controlplane.store.AuditStore;
 import io.tollgate.controlplane.audit.AuditQuery;
 import io.tollgate.controlplane.auth.Role.Permission;
 import io.vertx.core.Future;
@@ -28,14 +28,14 @@ final class AuditApi {
   Future<Reply> all(Call call) {
     call.requirePlatformAdmin();
     AuditQuery query = query(call);
-    return AuditLog.read(pool, query).map(page -> Reply.ok(page.toJson()));
+    return AuditStore.read(pool, query).map(page -> Reply.ok(page.toJson()));
   }
 
   Future<Reply> org(Call call) {
     String org = call.param("org");
     call.require(org, Permission.AUDIT_READ);
     AuditQuery query = query(call).inOrg(org);
-    return OrgsApi.read(pool, org).compose(o -> AuditLog.read(pool, query)).map(page -> Reply.ok(page.toJson()));
+    return OrgsApi.read(pool, org).compose(o -> AuditStore.read(pool, query)).map(page -> Reply.ok(page.toJson()));
   }
 
   /** The query parameters, every bad one refused (400) with the reason. */

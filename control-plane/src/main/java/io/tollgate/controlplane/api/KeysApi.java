@@ -5,21 +5,21 @@ import io.tollgate.controlplane.auth.Role.Permission;
 import io.tollgate.controlplane.keys.KeyRecordPublisher;
 import io.tollgate.controlplane.keys.KeySecrets;
 import io.tollgate.controlplane.schema.Bodies;
+import io.tollgate.controlplane.store.KeyStore;
+import io.tollgate.controlplane.store.KeyStore.Settings;
+import io.tollgate.controlplane.store.KeyStore.StoredKey;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,20 +28,6 @@ import java.util.List;
  * takes effect on every replica within the pub/sub latency.
  */
 final class KeysApi {
-
-  private static final String UTC = "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'";
-  static final String KEY_JSON = "jsonb_build_object('id', k.id, 'org', k.org, 'owner', k.owner, "
-      + "'prefix', k.display_prefix, 'models', k.models, 'policy', k.policy, "
-      + "'limits', jsonb_strip_nulls(jsonb_build_object("
-      + "'requestsPerMinute', COALESCE(k.requests_per_minute, p.requests_per_minute), "
-      + "'tokensPerMinute', COALESCE(k.tokens_per_minute, p.tokens_per_minute), "
-      + "'maxConcurrentStreams', COALESCE(k.max_concurrent_streams, p.max_concurrent_streams))), "
-      + "'budget', CASE WHEN k.budget_usd IS NULL THEN NULL ELSE jsonb_build_object('limitUsd', k.budget_usd::float8, "
-      + "'period', k.budget_period) END, "
-      + "'expiresAt', to_char(k.expires_at AT TIME ZONE 'UTC', " + UTC + "), 'revoked', k.revoked, "
-      + "'graceUntil', to_char(k.grace_until AT TIME ZONE 'UTC', " + UTC + "), 'version', k.version)";
-  private static final String SELECT = "SELECT " + KEY_JSON + " AS j, k.key_hash, k.rotated_from_hash FROM api_keys k "
-      + "LEFT JOIN limit_policies p ON p.name = k.policy ";
 
   private final Pool pool;
   private final KeySecrets secrets;
@@ -53,20 +39,10 @@ final class KeysApi {
     this.publisher = publisher;
   }
 
-  /** A key as the API shows it, plus the hashes only the server needs. */
-  record StoredKey(JsonObject json, String hash, String previousHash) {
-  }
-
   Future<Reply> list(Call call) {
     String org = call.param("org");
     call.require(org, Permission.KEYS_READ);
-    return OrgsApi.read(pool, org).compose(o -> pool.preparedQuery(SELECT + "WHERE k.org = $1 ORDER BY k.id")
-        .execute(Tuple.of(org))
-        .map(rows -> {
-          JsonArray keys = new JsonArray();
-          rows.forEach(row -> keys.add(row.getJsonObject("j")));
-          return Reply.ok(keys);
-        }));
+    return OrgsApi.read(pool, org).compose(o -> KeyStore.list(pool, org)).map(Reply::ok);
   }
 
   Future<Reply> get(Call call) {
@@ -102,13 +78,7 @@ final class KeysApi {
 
   /** Inserts a key whose settings were checked; only the secret's keyed hash is stored. */
   Future<StoredKey> insert(SqlConnection tx, String org, String id, String owner, Settings settings, String secret) {
-    return tx.preparedQuery("INSERT INTO api_keys (id, org, owner, display_prefix, key_hash, models, policy, "
-            + "requests_per_minute, tokens_per_minute, max_concurrent_streams, budget_usd, budget_period, expires_at) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
-        .execute(Tuple.from(values(id, org, owner, KeySecrets.displayPrefix(secret), secrets.hash(secret),
-            settings.models() == null ? new JsonArray().add("*") : settings.models(), settings.policy(), settings.rpm(),
-            settings.tpm(), settings.streams(), settings.budgetUsd(), settings.period(), settings.expiresAt())))
-        .compose(rows -> read(tx, org, id));
+    return KeyStore.insert(tx, org, id, owner, KeySecrets.displayPrefix(secret), secrets.hash(secret), settings);
   }
 
   Future<Reply> update(Call call) {
@@ -132,25 +102,7 @@ final class KeysApi {
 
   /** Changes the fields present in {@code body} (checked into {@code settings}); an explicit null clears a limit. */
   static Future<StoredKey> change(SqlConnection tx, String org, String id, JsonObject body, Settings settings) {
-    return tx.preparedQuery("UPDATE api_keys SET "
-            + "models = CASE WHEN $3 THEN $4 ELSE models END, "
-            + "policy = CASE WHEN $5 THEN $6 ELSE policy END, "
-            + "requests_per_minute = CASE WHEN $7 THEN $8 ELSE requests_per_minute END, "
-            + "tokens_per_minute = CASE WHEN $9 THEN $10 ELSE tokens_per_minute END, "
-            + "max_concurrent_streams = CASE WHEN $11 THEN $12 ELSE max_concurrent_streams END, "
-            + "budget_usd = CASE WHEN $13 THEN $14 ELSE budget_usd END, "
-            + "budget_period = CASE WHEN $13 THEN $15 ELSE budget_period END, "
-            + "expires_at = CASE WHEN $16 THEN $17 ELSE expires_at END, "
-            + "version = version + 1 WHERE org = $1 AND id = $2")
-        .execute(Tuple.from(values(org, id,
-            body.containsKey("models"), settings.models(),
-            body.containsKey("policy"), settings.policy(),
-            has(body, "requestsPerMinute"), settings.rpm(),
-            has(body, "tokensPerMinute"), settings.tpm(),
-            has(body, "maxConcurrentStreams"), settings.streams(),
-            body.containsKey("budget"), settings.budgetUsd(), settings.period(),
-            body.containsKey("expiresAt"), settings.expiresAt())))
-        .compose(rows -> read(tx, org, id));
+    return KeyStore.change(tx, org, id, body, settings);
   }
 
   Future<Reply> revoke(Call call) {
@@ -166,8 +118,7 @@ final class KeysApi {
 
   /** Marks the key revoked (its previous secret's grace ends too). */
   static Future<StoredKey> revokeRow(SqlConnection tx, String org, String id) {
-    return tx.preparedQuery("UPDATE api_keys SET revoked = true, grace_until = NULL, version = version + 1 "
-        + "WHERE org = $1 AND id = $2").execute(Tuple.of(org, id)).compose(rows -> read(tx, org, id));
+    return KeyStore.revoke(tx, org, id);
   }
 
   /** A new secret; the old one keeps working until the grace period ends (default 1 h, 0 = at once). */
@@ -188,10 +139,7 @@ final class KeysApi {
             return Future.failedFuture(ApiError.conflict("key " + id + " is revoked"));
           }
           retired[0] = before.previousHash();
-          return tx.preparedQuery("UPDATE api_keys SET rotated_from_hash = key_hash, key_hash = $3, display_prefix = $4, "
-                  + "grace_until = now() + make_interval(secs => $5), version = version + 1 WHERE org = $1 AND id = $2")
-              .execute(Tuple.of(org, id, hash, KeySecrets.displayPrefix(secret), (double) graceSeconds))
-              .compose(rows -> read(tx, org, id))
+          return KeyStore.rotate(tx, org, id, hash, KeySecrets.displayPrefix(secret), graceSeconds)
               .map(after -> new Tx.Change<>(after, call.audit("key.rotate", target(org, id), before.json(),
                   after.json())));
         }), key -> publishOrRollBack(key).compose(v -> retire(key, retired[0])))
@@ -224,13 +172,7 @@ final class KeysApi {
 
   /** The keys of an org with their hashes (server side only), e.g. before the org is deleted. */
   Future<List<Object>> storedOf(SqlClient client, String org) {
-    return client.preparedQuery(SELECT + "WHERE k.org = $1").execute(Tuple.of(org)).map(rows -> {
-      List<Object> keys = new ArrayList<>();
-      for (Row row : rows) {
-        keys.add(new StoredKey(row.getJsonObject("j"), row.getString("key_hash"), row.getString("rotated_from_hash")));
-      }
-      return keys;
-    });
+    return KeyStore.ofOrg(client, org).map(List::<Object>copyOf);
   }
 
   /** Revokes at the gateways every key given (their org is going): current and previous secrets; 503 if Redis cannot. */
@@ -252,10 +194,9 @@ final class KeysApi {
 
   /** After a limit policy changed: every key naming it gets its record rewritten with the new limits. */
   Future<Void> republishPolicy(String policy) {
-    return pool.preparedQuery(SELECT + "WHERE k.policy = $1").execute(Tuple.of(policy)).compose(rows -> {
+    return KeyStore.withPolicy(pool, policy).compose(keys -> {
       Future<Void> chain = Future.succeededFuture();
-      for (Row row : rows) {
-        StoredKey key = new StoredKey(row.getJsonObject("j"), row.getString("key_hash"), row.getString("rotated_from_hash"));
+      for (StoredKey key : keys) {
         chain = chain.compose(v -> publish(key));
       }
       return chain;
@@ -276,20 +217,7 @@ final class KeysApi {
   }
 
   static Future<StoredKey> read(SqlClient client, String org, String id) {
-    String lock = client instanceof SqlConnection ? " FOR UPDATE OF k" : "";
-    return client.preparedQuery(SELECT + "WHERE k.org = $1 AND k.id = $2" + lock).execute(Tuple.of(org, id))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(ApiError.notFound("key " + id));
-          }
-          Row row = rows.iterator().next();
-          return Future.succeededFuture(new StoredKey(row.getJsonObject("j"), row.getString("key_hash"),
-              row.getString("rotated_from_hash")));
-        });
-  }
-
-  record Settings(JsonArray models, String policy, Integer rpm, Integer tpm, Integer streams,
-                          Double budgetUsd, String period, OffsetDateTime expiresAt) {
+    return KeyStore.read(client, org, id);
   }
 
   static Settings settings(Fields fields) {
@@ -312,19 +240,7 @@ final class KeysApi {
     return new Settings(models, policy, rpm, tpm, streams, budget.limitUsd(), budget.period(), expiresAt);
   }
 
-  private static boolean has(JsonObject body, String limit) {
-    JsonObject limits = body.getJsonObject("limits");
-    return limits != null && limits.containsKey(limit);
-  }
-
   static String target(String org, String id) {
     return "org:" + org + "/key:" + id;
-  }
-
-  /** Tuple values that may be null (List.of refuses nulls). */
-  static List<Object> values(Object... values) {
-    List<Object> list = new ArrayList<>();
-    java.util.Collections.addAll(list, values);
-    return list;
   }
 }

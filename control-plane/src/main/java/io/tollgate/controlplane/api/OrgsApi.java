@@ -5,14 +5,12 @@ import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.auth.Role.Permission;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.spend.SpendReader;
+import io.tollgate.controlplane.store.OrgStore;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.SqlClient;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -21,9 +19,6 @@ import java.util.List;
 /** Orgs, their members and roles, budgets, spend and audit trail. */
 final class OrgsApi {
 
-  static final String ORG_JSON = "jsonb_build_object('name', name, 'display', display, 'policy', policy, "
-      + "'budget', CASE WHEN budget_usd IS NULL THEN NULL ELSE jsonb_build_object('limitUsd', budget_usd::float8, "
-      + "'period', budget_period) END, 'version', version)";
   private static final List<String> PERIODS = List.of("day", "month");
   private static final List<String> ROLES = Arrays.stream(Role.values()).map(Role::wire).toList();
 
@@ -50,26 +45,14 @@ final class OrgsApi {
     String policy = fields.slug("policy", false);
     Budget budget = budget(fields, fields.object("budget"));
     fields.check();
-    return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> tx.preparedQuery("INSERT INTO orgs (name, display, policy, budget_usd, "
-                + "budget_period) VALUES ($1, $2, $3, $4, $5) RETURNING " + ORG_JSON + " AS j")
-            .execute(Tuple.of(name, display == null ? "" : display, policy, budget.limitUsd(), budget.period()))
-            .map(rows -> {
-              JsonObject org = rows.iterator().next().getJsonObject("j");
-              return new Tx.Change<>(org, call.audit("org.create", "org:" + name, null, org));
-            }))
+    return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> OrgStore.insert(tx, name,
+                display == null ? "" : display, policy, budget.limitUsd(), budget.period())
+            .map(org -> new Tx.Change<>(org, call.audit("org.create", "org:" + name, null, org))))
         .map(Reply::created);
   }
 
   Future<Reply> list(Call call) {
-    String where = call.caller().platformAdmin() ? "" : " WHERE name = ANY($1)";
-    Tuple args = call.caller().platformAdmin() ? Tuple.tuple()
-        : Tuple.of(call.caller().roles().keySet().toArray(String[]::new));
-    return pool.preparedQuery("SELECT " + ORG_JSON + " AS j FROM orgs" + where + " ORDER BY name").execute(args)
-        .map(rows -> {
-          JsonArray orgs = new JsonArray();
-          rows.forEach(row -> orgs.add(row.getJsonObject("j")));
-          return Reply.ok(orgs);
-        });
+    return OrgStore.list(pool, call.caller().platformAdmin() ? null : call.caller().roles().keySet()).map(Reply::ok);
   }
 
   Future<Reply> get(Call call) {
@@ -92,13 +75,8 @@ final class OrgsApi {
     fields.check();
     return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before -> {
       expected.check(before);
-      return tx.preparedQuery("UPDATE orgs SET display = COALESCE($2, display), policy = $3, version = version + 1 "
-              + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
-          .execute(Tuple.of(org, display, policy))
-          .map(rows -> {
-            JsonObject after = rows.iterator().next().getJsonObject("j");
-            return new Tx.Change<>(after, call.audit("org.update", "org:" + org, before, after));
-          });
+      return OrgStore.updateDisplayAndPolicy(tx, org, display, policy)
+          .map(after -> new Tx.Change<>(after, call.audit("org.update", "org:" + org, before, after)));
     })).map(Reply::ok);
   }
 
@@ -133,14 +111,8 @@ final class OrgsApi {
       String policy = fields.slug("policy", false);
       Budget budget = budget(fields, fields.object("budget"));
       fields.check();
-      return tx.preparedQuery("UPDATE orgs SET display = $2, policy = $3, budget_usd = $4, budget_period = $5, "
-              + "version = version + 1 WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
-          .execute(Tuple.from(KeysApi.values(org, display == null ? "" : display, policy, budget.limitUsd(),
-              budget.period())))
-          .map(rows -> {
-            JsonObject after = rows.iterator().next().getJsonObject("j");
-            return new Tx.Change<>(after, call.audit("org.update", "org:" + org, before, after));
-          });
+      return OrgStore.replace(tx, org, display == null ? "" : display, policy, budget.limitUsd(), budget.period())
+          .map(after -> new Tx.Change<>(after, call.audit("org.update", "org:" + org, before, after)));
     })).map(Reply::ok);
   }
 
@@ -149,9 +121,8 @@ final class OrgsApi {
     call.require(org, Permission.ORG_DELETE);
     // Its keys go with it (cascade): the gateways refuse them before the deletion commits.
     return versions.<List<Object>>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
-            keys.storedOf(tx, org).compose(orgKeys -> tx.preparedQuery("DELETE FROM orgs WHERE name = $1")
-                .execute(Tuple.of(org))
-                .map(rows -> new Tx.Change<>(orgKeys, call.audit("org.delete", "org:" + org, before, null))))),
+            keys.storedOf(tx, org).compose(orgKeys -> OrgStore.delete(tx, org)
+                .map(v -> new Tx.Change<>(orgKeys, call.audit("org.delete", "org:" + org, before, null))))),
             keys::revokeAtGateways)
         .map(v -> Reply.noContent());
   }
@@ -163,39 +134,24 @@ final class OrgsApi {
     Budget budget = budget(fields, fields.body());
     fields.check();
     return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
-        tx.preparedQuery("UPDATE orgs SET budget_usd = $2, budget_period = $3, version = version + 1 "
-                + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
-            .execute(Tuple.of(org, budget.limitUsd(), budget.period()))
-            .map(rows -> {
-              JsonObject after = rows.iterator().next().getJsonObject("j");
-              return new Tx.Change<>(after, call.audit("org.budget", "org:" + org, before, after));
-            }))).map(Reply::ok);
+        OrgStore.budget(tx, org, budget.limitUsd(), budget.period())
+            .map(after -> new Tx.Change<>(after, call.audit("org.budget", "org:" + org, before, after))))).map(Reply::ok);
   }
 
   Future<Reply> clearBudget(Call call) {
     String org = call.param("org");
     call.require(org, Permission.BUDGET_WRITE);
     return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
-        tx.preparedQuery("UPDATE orgs SET budget_usd = NULL, budget_period = NULL, version = version + 1 "
-                + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
-            .execute(Tuple.of(org))
-            .map(rows -> {
-              JsonObject after = rows.iterator().next().getJsonObject("j");
-              return new Tx.Change<>(after, call.audit("org.budget", "org:" + org, before, after));
-            }))).map(Reply::ok);
+        OrgStore.budget(tx, org, null, null)
+            .map(after -> new Tx.Change<>(after, call.audit("org.budget", "org:" + org, before, after))))).map(Reply::ok);
   }
 
   /** Budgets and spend of the org and of each of its keys (billing sees money, not credentials). */
   Future<Reply> spend(Call call) {
     String org = call.param("org");
     call.require(org, Permission.SPEND_READ);
-    return read(pool, org).compose(json -> pool.preparedQuery("SELECT jsonb_build_object('key', id, 'limitUsd', "
-                + "budget_usd::float8, 'period', budget_period) AS j FROM api_keys WHERE org = $1 AND budget_usd IS NOT NULL "
-                + "ORDER BY id")
-            .execute(Tuple.of(org))
-            .compose(rows -> {
-              JsonArray keys = new JsonArray();
-              rows.forEach(row -> keys.add(row.getJsonObject("j")));
+    return read(pool, org).compose(json -> OrgStore.keyBudgets(pool, org)
+            .compose(keys -> {
               JsonObject budget = json.getJsonObject("budget");
               return spend.fill(org, budget, keys, Instant.now())
                   .map(v -> Reply.ok(new JsonObject().put("org", org).put("budget", budget).put("keyBudgets", keys)));
@@ -205,14 +161,7 @@ final class OrgsApi {
   Future<Reply> members(Call call) {
     String org = call.param("org");
     call.require(org, Permission.MEMBERS_READ);
-    return read(pool, org).compose(json -> pool.preparedQuery(
-            "SELECT jsonb_build_object('email', email, 'role', role) AS j FROM memberships WHERE org = $1 ORDER BY email")
-        .execute(Tuple.of(org))
-        .map(rows -> {
-          JsonArray members = new JsonArray();
-          rows.forEach(row -> members.add(row.getJsonObject("j")));
-          return Reply.ok(members);
-        }));
+    return read(pool, org).compose(json -> OrgStore.members(pool, org)).map(Reply::ok);
   }
 
   Future<Reply> putMember(Call call) {
@@ -225,11 +174,9 @@ final class OrgsApi {
       fields.refuse("role", "is required, one of " + ROLES);
     }
     fields.check();
-    return Tx.<JsonObject>audited(pool, tx -> read(tx, org).compose(o -> memberRole(tx, org, email)).compose(before ->
-        tx.preparedQuery("INSERT INTO memberships (org, email, role) VALUES ($1, $2, $3) "
-                + "ON CONFLICT (org, email) DO UPDATE SET role = EXCLUDED.role")
-            .execute(Tuple.of(org, email, role))
-            .map(rows -> {
+    return Tx.<JsonObject>audited(pool, tx -> read(tx, org).compose(o -> OrgStore.member(tx, org, email)).compose(before ->
+        OrgStore.putMember(tx, org, email, role)
+            .map(v -> {
               JsonObject after = new JsonObject().put("email", email).put("role", role);
               return new Tx.Change<>(after, call.audit("member.put", "org:" + org + "/member:" + email, before, after));
             }))).map(Reply::ok);
@@ -239,33 +186,18 @@ final class OrgsApi {
     String org = call.param("org");
     String email = call.param("email");
     call.require(org, Permission.MEMBERS_WRITE);
-    return Tx.<Void>audited(pool, tx -> memberRole(tx, org, email).compose(before -> {
+    return Tx.<Void>audited(pool, tx -> OrgStore.member(tx, org, email).compose(before -> {
       if (before == null) {
         return Future.failedFuture(ApiError.notFound("member " + email));
       }
-      return tx.preparedQuery("DELETE FROM memberships WHERE org = $1 AND email = $2").execute(Tuple.of(org, email))
-          .map(rows -> new Tx.Change<Void>(null, call.audit("member.delete", "org:" + org + "/member:" + email,
+      return OrgStore.deleteMember(tx, org, email)
+          .map(v -> new Tx.Change<Void>(null, call.audit("member.delete", "org:" + org + "/member:" + email,
               before, null)));
     })).map(v -> Reply.noContent());
   }
 
-  static Future<JsonObject> read(io.vertx.sqlclient.SqlClient client, String org) {
-    String lock = client instanceof SqlConnection ? " FOR UPDATE" : "";
-    return client.preparedQuery("SELECT " + ORG_JSON + " AS j FROM orgs WHERE name = $1" + lock)
-        .execute(Tuple.of(org))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound("org " + org))
-            : Future.succeededFuture(rows.iterator().next().getJsonObject("j")));
-  }
-
-  private static Future<JsonObject> memberRole(SqlConnection tx, String org, String email) {
-    return tx.preparedQuery("SELECT role FROM memberships WHERE org = $1 AND email = $2").execute(Tuple.of(org, email))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row row = rows.iterator().next();
-          return new JsonObject().put("email", email).put("role", row.getString("role"));
-        });
+  static Future<JsonObject> read(SqlClient client, String org) {
+    return OrgStore.read(client, org);
   }
 
   record Budget(Double limitUsd, String period) {

@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.audit;
 
+import io.tollgate.controlplane.store.AuditStore;
 import io.tollgate.controlplane.observability.RequestObserver;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.http.HttpMethod;
@@ -61,7 +62,7 @@ public final class RefusedAttempts {
         .put("reason", message);
     Audit.Entry entry = new Audit.Entry(actor == null ? ANONYMOUS : actor, ACTION, target(ctx, route), null, why,
         RequestObserver.requestId(ctx));
-    Audit.write(pool, entry).onSuccess(v -> Tx.committedAuditRows(1))
+    AuditStore.write(pool, entry).onSuccess(v -> Tx.committedAuditRows(1))
         .onFailure(failure -> LOG.warning("refused attempt not audited (" + failure + "): " + entry));
   }
 

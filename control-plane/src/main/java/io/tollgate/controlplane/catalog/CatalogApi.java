@@ -1,6 +1,5 @@
 package io.tollgate.controlplane.catalog;
 
-import io.tollgate.controlplane.api.ApiError;
 import io.tollgate.controlplane.api.Call;
 import io.tollgate.controlplane.api.ExpectedVersion;
 import io.tollgate.controlplane.api.MergePatch;
@@ -8,6 +7,7 @@ import io.tollgate.controlplane.api.Fields;
 import io.tollgate.controlplane.api.Reply;
 import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
+import io.tollgate.controlplane.store.CatalogStore;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -15,11 +15,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -47,7 +45,7 @@ public final class CatalogApi {
   }
 
   public Future<Reply> list(Call call) {
-    return CatalogSql.all(pool, resource).map(all -> Reply.ok(new JsonArray(new ArrayList<>(all.values()))));
+    return CatalogStore.all(pool, resource).map(all -> Reply.ok(new JsonArray(new ArrayList<>(all.values()))));
   }
 
   public Future<Reply> get(Call call) {
@@ -60,7 +58,7 @@ public final class CatalogApi {
     String id = resource.id(fields);
     LinkedHashMap<String, Object> columns = resource.columns().apply(fields, true);
     fields.check();
-    return change(call, "create", id, tx -> CatalogSql.insert(tx, resource, id, columns), false)
+    return change(call, "create", id, tx -> CatalogStore.insert(tx, resource, id, columns), false)
         .map(committed -> Reply.created(committed.body()));
   }
 
@@ -104,14 +102,14 @@ public final class CatalogApi {
       Fields fields = new Fields(newBody.apply(before));
       LinkedHashMap<String, Object> columns = resource.columns().apply(fields, false);
       fields.check();
-      return CatalogSql.update(tx, resource, id, columns);
+      return CatalogStore.update(tx, resource, id, columns);
     }), true).map(committed -> Reply.ok(committed.body()));
   }
 
   public Future<Reply> delete(Call call) {
     call.requirePlatformAdmin();
     String id = call.param("id");
-    return change(call, "delete", id, tx -> CatalogSql.delete(tx, resource, id), true)
+    return change(call, "delete", id, tx -> CatalogStore.delete(tx, resource, id), true)
         .map(committed -> Reply.noContent());
   }
 
@@ -128,6 +126,6 @@ public final class CatalogApi {
   }
 
   private Future<JsonObject> read(SqlClient client, String id) {
-    return CatalogSql.read(client, resource, id);
+    return CatalogStore.read(client, resource, id);
   }
 }

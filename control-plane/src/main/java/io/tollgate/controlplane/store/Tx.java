@@ -35,7 +35,7 @@ public final class Tx {
   /** Runs {@code work} and writes its audit entry in the same transaction. */
   public static <T> Future<T> audited(Pool pool, Function<SqlConnection, Future<Change<T>>> work) {
     return pool.withTransaction(tx -> work.apply(tx)
-            .compose(change -> Audit.write(tx, change.audit()).map(v -> change.result())))
+            .compose(change -> AuditStore.write(tx, change.audit()).map(v -> change.result())))
         .onSuccess(committed -> AUDIT_ROWS.increment())
         .recover(Tx::mapFailure);
   }

@@ -1,6 +1,6 @@
-package io.tollgate.controlplane.catalog;
+package io.tollgate.controlplane.store;
 
-import io.tollgate.controlplane.api.ApiError;
+import io.tollgate.controlplane.catalog.CatalogResource;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /** The SQL of one catalogue kind: reads as the API shows rows, and writes of checked column values. */
-public final class CatalogSql {
+public final class CatalogStore {
 
-  private CatalogSql() {
+  private CatalogStore() {
   }
 
   /** Every row as the API shows it, by id, in id order. */
@@ -34,7 +34,7 @@ public final class CatalogSql {
     String lock = client instanceof SqlConnection ? " FOR UPDATE" : "";
     return client.preparedQuery("SELECT " + resource.json() + " AS j FROM " + resource.table() + " WHERE "
             + resource.idColumn() + " = $1" + lock).execute(Tuple.of(id))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound(resource.kind() + " " + id))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(new StoreError.NotFound(resource.kind() + " " + id))
             : Future.succeededFuture(rows.iterator().next().getJsonObject("j")));
   }
 

@@ -1,5 +1,7 @@
-package io.tollgate.controlplane.audit;
+package io.tollgate.controlplane.store;
 
+import io.tollgate.controlplane.audit.Audit;
+import io.tollgate.controlplane.audit.AuditQuery;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,14 +13,26 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Reads the append-only audit log a page at a time, newest first, with filters. */
-public final class AuditLog {
+/**
+ * The append-only audit log: written on the connection of the change's own transaction (so a change
+ * and its record commit or vanish together), read a page at a time, newest first, with filters.
+ */
+public final class AuditStore {
 
   private static final String ENTRY = "jsonb_build_object('id', id, 'at', to_char(at AT TIME ZONE 'UTC', "
       + "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), 'actor', actor, 'action', action, 'target', target, "
       + "'before', before, 'after', after, 'requestId', request_id)";
 
-  private AuditLog() {
+  private AuditStore() {
+  }
+
+  /** On the change's own transaction; a refused attempt, which changes nothing, on the pool. */
+  public static Future<Void> write(SqlClient client, Audit.Entry entry) {
+    return client.preparedQuery("INSERT INTO audit_log (actor, action, target, before, after, request_id) "
+            + "VALUES ($1, $2, $3, $4, $5, $6)")
+        .execute(Tuple.of(entry.actor(), entry.action(), entry.target(), entry.before(), entry.after(),
+            entry.requestId()))
+        .mapEmpty();
   }
 
   /** A page: its entries, and the {@code before} of the next page (null when this is the last). */
