@@ -88,6 +88,24 @@ class ErrorContractTest {
   }
 
   @Test
+  void whatPostgresqlRefusesReadsAsWordsNotConstraintText() throws Exception {
+    JsonObject noPolicy = error(cp.post("/api/v1/orgs", root, new JsonObject().put("name", "p1").put("policy", "nope")), 422);
+    assertEquals("no policy nope", noPolicy.getString("message"), noPolicy.encode());
+    assertEquals("$.policy", noPolicy.getJsonArray("fields").getJsonObject(0).getString("path"));
+    assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "p2")).status());
+    assertEquals("name p2 already exists", error(cp.post("/api/v1/orgs", root, new JsonObject().put("name", "p2")), 409)
+        .getString("message"));
+    assertEquals(201, cp.post("/api/v1/policies", root, new JsonObject().put("name", "used")
+        .put("limits", new JsonObject().put("requestsPerMinute", 1))).status());
+    assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "p3").put("policy", "used")).status());
+    JsonObject inUse = error(cp.call(HttpMethod.DELETE, "/api/v1/policies/used", root, null), 422);
+    assertEquals("used is still in use by an org", inUse.getString("message"), inUse.encode());
+    JsonObject ghost = error(cp.put("/api/v1/orgs/p2/members/ghost@example.com", root, new JsonObject()
+        .put("role", "viewer")), 422);
+    assertEquals("no user ghost@example.com", ghost.getString("message"));
+  }
+
+  @Test
   void anOversizedBodyIsA413InTheApiShape() throws Exception {
     String big = "{\"name\":\"" + "a".repeat(ApiServer.MAX_BODY_BYTES + 10) + "\"}";
     error(cp.raw(HttpMethod.POST, "/api/v1/orgs", root, big), 413);
