@@ -89,18 +89,12 @@ final class ApplyExecutor {
         return OrgStore.delete(tx, org);
       }).compose(v -> audit("org.delete", target, step.current(), null));
     }
-    JsonObject desired = step.desired().copy();
-    if ("".equals(desired.getValue("display"))) {
-      desired.remove("display");
-    }
-    Fields fields = new Fields(desired);
-    String display = fields.string("display", false);
-    String policy = fields.slug("policy", false);
-    OrgsApi.Budget budget = OrgsApi.budget(fields, fields.object("budget"));
-    String shown = display == null ? "" : display;
+    OrgsApi.OrgSettings settings = OrgsApi.settings(new Fields(step.desired())); // checked by the planner
     Future<JsonObject> written = step.current() == null
-        ? OrgStore.insert(tx, org, shown, policy, budget.limitUsd(), budget.period())
-        : OrgStore.replace(tx, org, shown, policy, budget.limitUsd(), budget.period());
+        ? OrgStore.insert(tx, org, settings.storedDisplay(), settings.policy(), settings.budget().limitUsd(),
+            settings.budget().period())
+        : OrgStore.replace(tx, org, settings.storedDisplay(), settings.policy(), settings.budget().limitUsd(),
+            settings.budget().period());
     return written.compose(after -> audit("org." + step.verb(), target, step.current(), after));
   }
 

@@ -158,14 +158,8 @@ final class ApplyPlanner {
   }
 
   private void checkOrg(JsonObject desired, String path) {
-    JsonObject checked = desired.copy();
-    if ("".equals(checked.getValue("display"))) {
-      checked.remove("display"); // how an org without a display name reads
-    }
-    Fields fields = new Fields(checked, path);
-    fields.string("display", false);
-    String policy = fields.slug("policy", false);
-    OrgsApi.budget(fields, fields.object("budget"));
+    Fields fields = new Fields(desired, path);
+    String policy = OrgsApi.settings(fields).policy();
     errors.addAll(fields.errors());
     if (policy != null && !exists("policies", policy, file)) {
       errors.add(new Problem(path + ".policy", "no policy " + policy + ": add it under policies:"));

@@ -171,20 +171,19 @@ final class KeysApi {
   }
 
   /** The keys of an org with their hashes (server side only), e.g. before the org is deleted. */
-  Future<List<Object>> storedOf(SqlClient client, String org) {
-    return KeyStore.ofOrg(client, org).map(List::<Object>copyOf);
+  Future<List<StoredKey>> storedOf(SqlClient client, String org) {
+    return KeyStore.ofOrg(client, org);
   }
 
   /** Revokes at the gateways every key given (their org is going): current and previous secrets; 503 if Redis cannot. */
-  Future<Void> revokeAtGateways(List<Object> keys) {
+  Future<Void> revokeAtGateways(List<StoredKey> keys) {
     return revokeEach(keys).recover(failure -> Future.failedFuture(new ApiError(503,
         "the gateways' key store (Redis) is unavailable, nothing was changed: " + failure.getMessage(), List.of())));
   }
 
-  private Future<Void> revokeEach(List<Object> keys) {
+  private Future<Void> revokeEach(List<StoredKey> keys) {
     Future<Void> chain = Future.succeededFuture();
-    for (Object item : keys) {
-      StoredKey key = (StoredKey) item;
+    for (StoredKey key : keys) {
       JsonObject revoked = KeyRecords.of(key.json()).put("revoked", true);
       chain = chain.compose(v -> publisher.put(key.hash(), revoked))
           .compose(v -> key.previousHash() == null ? Future.succeededFuture() : publisher.put(key.previousHash(), revoked));

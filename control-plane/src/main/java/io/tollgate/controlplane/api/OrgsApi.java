@@ -5,6 +5,7 @@ import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.auth.Role.Permission;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.spend.SpendReader;
+import io.tollgate.controlplane.store.KeyStore;
 import io.tollgate.controlplane.store.OrgStore;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
@@ -103,15 +104,11 @@ final class OrgsApi {
       expected.check(before);
       JsonObject merged = (JsonObject) MergePatch.apply(new JsonObject().put("display", before.getValue("display"))
           .put("policy", before.getValue("policy")).put("budget", before.getValue("budget")), patch);
-      if ("".equals(merged.getValue("display"))) {
-        merged.remove("display"); // how an org without a display name reads
-      }
       Fields fields = new Fields(merged);
-      String display = fields.string("display", false);
-      String policy = fields.slug("policy", false);
-      Budget budget = budget(fields, fields.object("budget"));
+      OrgSettings settings = settings(fields);
       fields.check();
-      return OrgStore.replace(tx, org, display == null ? "" : display, policy, budget.limitUsd(), budget.period())
+      return OrgStore.replace(tx, org, settings.storedDisplay(), settings.policy(), settings.budget().limitUsd(),
+              settings.budget().period())
           .map(after -> new Tx.Change<>(after, call.audit("org.update", "org:" + org, before, after)));
     })).map(Reply::ok);
   }
@@ -120,7 +117,7 @@ final class OrgsApi {
     String org = call.param("org");
     call.require(org, Permission.ORG_DELETE);
     // Its keys go with it (cascade): the gateways refuse them before the deletion commits.
-    return versions.<List<Object>>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
+    return versions.<List<KeyStore.StoredKey>>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
             keys.storedOf(tx, org).compose(orgKeys -> OrgStore.delete(tx, org)
                 .map(v -> new Tx.Change<>(orgKeys, call.audit("org.delete", "org:" + org, before, null))))),
             keys::revokeAtGateways)
@@ -201,6 +198,25 @@ final class OrgsApi {
   }
 
   record Budget(Double limitUsd, String period) {
+  }
+
+  /** What an org sets: display name (null: none), limit policy, budget. */
+  record OrgSettings(String display, String policy, Budget budget) {
+    /** As the table keeps it: "" for no display name. */
+    String storedDisplay() {
+      return display == null ? "" : display;
+    }
+  }
+
+  /**
+   * An org's settings from a body that names them all (a merge patch's result, an apply entry),
+   * each refusal collected in {@code fields}. "" is how an org without a display name reads, so it
+   * means none here rather than a blank name.
+   */
+  static OrgSettings settings(Fields fields) {
+    String display = "".equals(fields.body().getValue("display")) ? null : fields.string("display", false);
+    String policy = fields.slug("policy", false);
+    return new OrgSettings(display, policy, budget(fields, fields.object("budget")));
   }
 
   static Budget budget(Fields fields, JsonObject budget) {
