@@ -2,6 +2,7 @@ package io.tollgate.controlplane.cli;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -27,7 +28,10 @@ record YamlDocument(Path file, Object json, Map<String, Integer> lines) {
 
   static YamlDocument read(Path file) throws IOException {
     String text = Files.readString(file);
-    Yaml yaml = new Yaml();
+    // A key written twice (two budget: lines) is refused, with its line, rather than the last winning.
+    LoaderOptions options = new LoaderOptions();
+    options.setAllowDuplicateKeys(false);
+    Yaml yaml = new Yaml(options);
     Object values = yaml.load(text);
     Node root = yaml.compose(new java.io.StringReader(text));
     Map<String, Integer> lines = new HashMap<>();

@@ -138,6 +138,13 @@ class ApplyValidationTest {
   }
 
   @Test
+  void aFieldWrittenTwiceIsRefusedWithItsLine() {
+    Result twice = apply("orgs:\n  - name: twice\n    budget: {limitUsd: 5}\n    budget: null\n", "--dry-run");
+    assertEquals(ExitCodes.USAGE, twice.code(), twice.out() + twice.err());
+    assertTrue(twice.err().contains("duplicate key budget") && twice.err().contains("line 4"), twice.err());
+  }
+
+  @Test
   void aFieldTheFileLeavesOutIsLeftAloneAndNullClearsIt() throws Exception {
     assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "kept").put("display", "Kept")
         .put("budget", new JsonObject().put("limitUsd", 9))).status());
