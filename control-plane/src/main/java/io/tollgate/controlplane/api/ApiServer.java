@@ -76,7 +76,7 @@ public final class ApiServer {
     // First: request id, metrics and the access-log line of every request, whatever ends it.
     router.route().handler(new RequestObserver(metrics));
     // Refused attempts go to the audit log once their answer is out (who, what, why).
-    RefusedAttempts refusals = new RefusedAttempts(pool);
+    RefusedAttempts refusals = new RefusedAttempts(pool, metrics.registry());
     router.route("/api/*").handler(ctx -> {
       ctx.addEndHandler(ended -> {
         ApiError refusal = ctx.get(ERROR_SENT);

@@ -1,6 +1,8 @@
 package io.tollgate.controlplane.audit;
 
 import io.tollgate.controlplane.store.AuditStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tollgate.controlplane.observability.RequestObserver;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.http.HttpMethod;
@@ -9,7 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -33,15 +34,23 @@ public final class RefusedAttempts {
 
   private final Pool pool;
   private final AtomicReference<long[]> minute = new AtomicReference<>(new long[] {0, 0});
-  private final AtomicLong anonymousNotAudited = new AtomicLong();
+  private final Counter audited;
+  private final Counter capped;
+  private final Counter failed;
 
-  public RefusedAttempts(Pool pool) {
+  /** @param registry where {@code tollgate_control_plane_refused_attempts_total{outcome}} is counted */
+  public RefusedAttempts(Pool pool, MeterRegistry registry) {
     this.pool = pool;
+    this.audited = outcome(registry, "audited");
+    this.capped = outcome(registry, "capped");
+    this.failed = outcome(registry, "failed");
   }
 
-  /** Anonymous refusals past the per-minute cap, counted and not written. */
-  public long anonymousNotAudited() {
-    return anonymousNotAudited.get();
+  private static Counter outcome(MeterRegistry registry, String outcome) {
+    return Counter.builder("tollgate.control.plane.refused.attempts")
+        .description("Refused API attempts: audited, capped (anonymous past 60 a minute, not written) or failed "
+            + "(the audit row could not be written)")
+        .tag("outcome", outcome).register(registry);
   }
 
   /** Records the refusal {@code status, message} of this request if it is one the audit keeps. */
@@ -54,7 +63,7 @@ public final class RefusedAttempts {
     }
     String actor = RequestObserver.actorOf(ctx);
     if (actor == null && !anonymousAllowed()) {
-      anonymousNotAudited.incrementAndGet();
+      capped.increment();
       return;
     }
     String route = RequestObserver.route(ctx);
@@ -62,8 +71,13 @@ public final class RefusedAttempts {
         .put("reason", message);
     Audit.Entry entry = new Audit.Entry(actor == null ? ANONYMOUS : actor, ACTION, target(ctx, route), null, why,
         RequestObserver.requestId(ctx));
-    AuditStore.write(pool, entry).onSuccess(v -> Tx.committedAuditRows(1))
-        .onFailure(failure -> LOG.warning("refused attempt not audited (" + failure + "): " + entry));
+    AuditStore.write(pool, entry).onSuccess(v -> {
+      Tx.committedAuditRows(1);
+      audited.increment();
+    }).onFailure(failure -> {
+      failed.increment();
+      LOG.warning("refused attempt not audited (" + failure + "): " + entry);
+    });
   }
 
   /** What the path names, as the audit's targets are written ("org:acme/key:ci", "backend:gpu-a"). */

@@ -70,6 +70,16 @@ class RefusedAttemptsTest {
     assertTrue(entries.getJsonObject(0).getJsonObject("after").getString("reason").contains("refused"),
         entries.getJsonObject(0).encode());
 
+    // Counted once the row is written, which can be just after it is readable.
+    String audited = "tollgate_control_plane_refused_attempts_total{outcome=\"audited\"} 3.0";
+    io.tollgate.controlplane.observability.Scrape scrape = io.tollgate.controlplane.observability.Scrape.of(cp);
+    for (int i = 0; i < 100 && !scrape.text().contains(audited); i++) {
+      Thread.sleep(20);
+      scrape = io.tollgate.controlplane.observability.Scrape.of(cp);
+    }
+    assertTrue(scrape.text().contains(audited),
+        scrape.text().lines().filter(l -> l.contains("refused_attempts")).toList().toString());
+
     // The org's own trail shows the attempts on it.
     JsonArray org = cp.get("/api/v1/orgs/acme/audit?action=refused", root).json().getJsonArray("entries");
     assertEquals(1, org.size(), org.encode());
