@@ -65,6 +65,10 @@ final class ApplyCommand implements Callable<Integer> {
   }
 
   private void print(JsonObject result, Output out) {
+    if (out.json()) {
+      out.print(result); // for pipelines: {dryRun, applied, steps, secrets, configVersion}
+      return;
+    }
     JsonArray steps = result.getJsonArray("steps");
     long changes = 0;
     long removals = 0;

@@ -173,5 +173,11 @@ class ApplyValidationTest {
     assertEquals(versions + 1, cp.schema.count("SELECT count(*) FROM $S.config_versions"),
         "one apply, one config version");
     assertEquals(200, cp.get("/api/v1/routes/llama-2", root).status());
+    Result json = apply(good, "-o", "json");
+    assertEquals(0, json.code(), json.err());
+    JsonObject plan = new JsonObject(json.out());
+    assertEquals(false, plan.getBoolean("applied"), "nothing to change: " + plan.encode());
+    assertTrue(plan.getJsonArray("steps").stream().allMatch(step -> ((JsonObject) step).getString("verb").equals("keep")),
+        plan.encode());
   }
 }
