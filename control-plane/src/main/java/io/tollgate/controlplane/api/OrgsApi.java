@@ -8,6 +8,7 @@ import io.tollgate.controlplane.spend.SpendReader;
 import io.tollgate.controlplane.store.KeyStore;
 import io.tollgate.controlplane.store.OrgStore;
 import io.tollgate.controlplane.store.Tx;
+import io.tollgate.controlplane.store.UserStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -171,8 +172,14 @@ final class OrgsApi {
       fields.refuse("role", "is required, one of " + ROLES);
     }
     fields.check();
-    return Tx.<JsonObject>audited(pool, tx -> read(tx, org).compose(o -> OrgStore.member(tx, org, email)).compose(before ->
-        OrgStore.putMember(tx, org, email, role)
+    return Tx.<JsonObject>audited(pool, tx -> read(tx, org).compose(o -> UserStore.exists(tx, email)).compose(user -> {
+          if (!user) {
+            // Only users may be members; the path names the user, so there is no field to point at.
+            throw new ApiError(422, "no user " + email + ": create it first (tollgate-admin users create " + email + ")",
+                List.of());
+          }
+          return OrgStore.member(tx, org, email);
+        }).compose(before -> OrgStore.putMember(tx, org, email, role)
             .map(v -> {
               JsonObject after = new JsonObject().put("email", email).put("role", role);
               return new Tx.Change<>(after, call.audit("member.put", "org:" + org + "/member:" + email, before, after));

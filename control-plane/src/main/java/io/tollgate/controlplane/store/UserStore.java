@@ -101,6 +101,11 @@ public final class UserStore {
         });
   }
 
+  public static Future<Boolean> exists(SqlClient client, String email) {
+    return client.preparedQuery("SELECT EXISTS (SELECT 1 FROM users WHERE email = $1) AS found").execute(Tuple.of(email))
+        .map(rows -> rows.iterator().next().getBoolean("found"));
+  }
+
   public static Future<Set<String>> emails(SqlClient client) {
     return client.query("SELECT email FROM users").execute().map(rows -> {
       Set<String> emails = new HashSet<>();
