@@ -93,7 +93,9 @@ public final class RefusedAttempts {
     if (kind != null && (id != null || email != null)) {
       return kind + ":" + (id != null ? id : email);
     }
-    return "api:" + route;
+    // No route: the path says what was tried (cut short: anyone can send any path).
+    String path = ctx.request().path();
+    return "api:" + (RequestObserver.UNMATCHED.equals(route) ? path.substring(0, Math.min(path.length(), 200)) : route);
   }
 
   /** A fixed window: at most {@link #ANONYMOUS_PER_MINUTE} per wall-clock minute. */

@@ -80,6 +80,11 @@ class RefusedAttemptsTest {
     assertTrue(scrape.text().contains(audited),
         scrape.text().lines().filter(l -> l.contains("refused_attempts")).toList().toString());
 
+    // A path no route serves is named as it was sent.
+    assertEquals(405, cp.call(HttpMethod.DELETE, "/api/v1/me", viewer, null).status());
+    JsonArray latest = refused(4);
+    assertEquals("api:/api/v1/me", latest.getJsonObject(0).getString("target"), latest.getJsonObject(0).encode());
+
     // The org's own trail shows the attempts on it.
     JsonArray org = cp.get("/api/v1/orgs/acme/audit?action=refused", root).json().getJsonArray("entries");
     assertEquals(1, org.size(), org.encode());
