@@ -4,6 +4,7 @@ import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.store.SnapshotSource;
 import io.tollgate.controlplane.store.ConfigVersionStore;
+import io.tollgate.controlplane.store.Problem;
 import io.tollgate.controlplane.store.StoreError;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
@@ -13,7 +14,12 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Supplier;
 
 /**
@@ -63,8 +69,12 @@ final class ApplyApi {
         .compose(locked -> ApplyPlanner.plan(conn, file, prune))
         .compose(plan -> {
           if (!plan.errors().isEmpty()) {
-            return Future.failedFuture(new ApiError(422, "the file has " + plan.errors().size()
-                + " problem(s); nothing was changed", plan.errors()));
+            return configProblems(conn, call, plan, file).compose(more -> {
+              List<Problem> all = new ArrayList<>(plan.errors());
+              all.addAll(more);
+              return Future.failedFuture(new ApiError(422, "the file has " + all.size()
+                  + " problem(s); nothing was changed", all));
+            });
           }
           if (plan.steps().stream().noneMatch(ApplyStep::changes)) {
             return Future.succeededFuture(new Outcome(plan, null, null, false));
@@ -81,6 +91,33 @@ final class ApplyApi {
           return publish(outcome.done().publications()).compose(v -> tx.commit())
               .map(new Outcome(outcome.plan(), outcome.done(), outcome.version(), true));
         }, failure -> tx.rollback().transform(v -> Future.failedFuture(failure)));
+  }
+
+  private static final Pattern ENTRY = Pattern.compile("^\\$\\.\\w+(\\[\\d+])?");
+
+  /**
+   * With problems in some entries, what the others would make of the config: they are applied (in
+   * the transaction that is then rolled back) and the config checked, so that one round shows a
+   * pipeline every problem, not the entries' first and the config's next. If even that fails (an
+   * entry left out that another needs), the entries' problems are reported alone.
+   */
+  private Future<List<Problem>> configProblems(SqlConnection conn, Call call, ApplyPlanner.Plan plan, JsonObject file) {
+    Set<String> broken = new HashSet<>();
+    plan.errors().forEach(error -> broken.add(entry(error.path())));
+    List<ApplyStep> sound = plan.steps().stream()
+        .filter(step -> step.path() == null || !broken.contains(entry(step.path()))).toList();
+    return new ApplyExecutor(conn, call, keys).run(sound)
+        .compose(done -> versions.store().refresh(conn, call.caller().actor()))
+        .recover(failure -> inFile(conn, failure, file))
+        .<List<Problem>>map(version -> List.of())
+        .recover(failure -> Future.succeededFuture(failure instanceof ApiError error && error.status() == 422
+            ? error.fields() : List.of()));
+  }
+
+  /** The entry a path is in: "$.routes[1]" for "$.routes[1].backends[0]"; "$.routes" for "$.routes". */
+  private static String entry(String path) {
+    Matcher m = ENTRY.matcher(path);
+    return m.find() ? m.group() : path;
   }
 
   /** A refused config, with the snapshot's paths turned into the file's. */

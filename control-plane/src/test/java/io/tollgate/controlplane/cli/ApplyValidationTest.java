@@ -118,6 +118,18 @@ class ApplyValidationTest {
   }
 
   @Test
+  void oneDryRunShowsTheEntriesProblemsAndTheConfigsTogether() throws Exception {
+    // A typo in the backend and an unknown backend in the route: both in one round.
+    Result dry = apply(BAD_ROUTE.replace("    url: http://10.0.0.1:8000", "    url: http://10.0.0.1:8000\n    lables: {}")
+        .replace("gpu-1", "gpu-9").replace("llama", "llama-9"), "--dry-run");
+    assertEquals(ExitCodes.INVALID, dry.code(), dry.out() + dry.err());
+    assertTrue(dry.err().contains("$.backends[0].lables: unknown field lables"), dry.err());
+    assertTrue(dry.err().contains("$.routes[0].strategy: must be one of"), dry.err());
+    assertTrue(dry.err().contains("$.routes[0].backends[1]: unknown backend gpu-unknown"), dry.err());
+    assertEquals(404, cp.get("/api/v1/models/llama-9", root).status(), "nothing was changed");
+  }
+
+  @Test
   void unknownFieldsAreRefusedWithTheFieldMeant() throws Exception {
     Result typos = apply("""
         backends:
