@@ -44,7 +44,7 @@ public final class Fields {
   public String slug(String name, boolean required) {
     String value = string(name, required);
     if (value != null && !SLUG.matcher(value).matches()) {
-      refuse(name, "must match " + SLUG.pattern());
+      refuse(name, "must be 1 to 64 letters, digits or . _ - (got \"" + value + "\")");
     }
     return value;
   }

@@ -28,7 +28,7 @@ public record CatalogResource(String kind, String path, String table, String idC
     boolean slug = idField().equals("id") || kind().equals("policy");
     String id = slug ? fields.slug(idField(), true) : fields.string(idField(), true);
     if (!slug && id != null && !id.matches("^[A-Za-z0-9._:/@+-]{1,128}$")) {
-      fields.refuse(idField(), "must match ^[A-Za-z0-9._:/@+-]{1,128}$");
+      fields.refuse(idField(), "must be 1 to 128 letters, digits or . _ : / @ + -");
     }
     return id;
   }

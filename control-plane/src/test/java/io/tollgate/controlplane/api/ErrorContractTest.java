@@ -80,6 +80,10 @@ class ErrorContractTest {
     assertFalse(reasons.contains("( +"), "raw validator text: " + reasons);
     assertTrue(reasons.contains("must have at least 1 item"), reasons);
 
+    Reply badId = cp.post("/api/v1/backends", root, new JsonObject().put("id", "gpu a!").put("url", "http://h:1"));
+    assertEquals("must be 1 to 64 letters, digits or . _ - (got \"gpu a!\")",
+        error(badId, 422).getJsonArray("fields").getJsonObject(0).getString("reason"));
+
     Reply wrongType = cp.post("/api/v1/routes", root, new JsonObject().put("model", "m1")
         .put("backends", new JsonArray().add("b1")).put("maxAttempts", "three"));
     String typeReasons = error(wrongType, 422).getJsonArray("fields").encode();
