@@ -223,6 +223,14 @@ final class ApplyPlanner {
         errors.add(new Problem(at + ".policy", "no policy " + settings.policy() + ": add it under policies:"));
       }
       JsonObject before = current.get(id);
+      // An expiry the file sets now must be ahead of now; one it keeps as it was is not checked again.
+      String keptExpiry = before == null ? null : managedKey(before).getString("expiresAt");
+      if (change.getValue("expiresAt") != null && !Objects.equals(keptExpiry,
+          normalKey(new JsonObject().put("expiresAt", change.getValue("expiresAt"))).getValue("expiresAt"))) {
+        Fields expiry = new Fields(change, at);
+        KeysApi.refusePastExpiry(expiry, settings);
+        errors.addAll(expiry.errors());
+      }
       if (before == null) {
         forward.add(step("keys", org + "/" + id, at, null, withoutNulls(change), List.of()));
       } else if (before.getBoolean("revoked", false)) {

@@ -57,6 +57,7 @@ final class KeysApi {
     Fields fields = call.fields().strict(Bodies.KEY);
     String id = fields.slug("id", true);
     Settings settings = settings(fields);
+    refusePastExpiry(fields, settings);
     fields.check();
     String secret = secrets.newSecret();
     String owner = ownerOf(call);
@@ -87,6 +88,7 @@ final class KeysApi {
     call.require(org, Permission.KEYS_WRITE);
     Fields fields = call.fields().strict(Bodies.versioned(Bodies.KEY.without("id")));
     Settings settings = settings(fields);
+    refusePastExpiry(fields, settings);
     fields.nonNegativeInt(fields.body(), "$", "version");
     fields.check();
     ExpectedVersion expected = ExpectedVersion.of(call);
@@ -237,6 +239,17 @@ final class KeysApi {
       }
     }
     return new Settings(models, policy, rpm, tpm, streams, budget.limitUsd(), budget.period(), expiresAt);
+  }
+
+  /**
+   * A key made to expire in the past would be accepted now and refused at the gateways later, as
+   * if its secret were wrong: an expiry given now must be ahead of now.
+   */
+  static void refusePastExpiry(Fields fields, Settings settings) {
+    if (settings.expiresAt() != null && !settings.expiresAt().toInstant().isAfter(Instant.now())) {
+      fields.refuse("expiresAt", "is in the past (" + settings.expiresAt().toInstant()
+          + "): a key's expiry must be ahead of now");
+    }
   }
 
   static String target(String org, String id) {

@@ -78,6 +78,18 @@ class StrictBodiesAndPatchTest {
   }
 
   @Test
+  void aKeyCannotBeMadeToExpireInThePast() throws Exception {
+    assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "exp")).status());
+    assertEquals(List.of("$.expiresAt is in the past (2020-01-01T00:00:00Z): a key's expiry must be ahead of now"),
+        refusals(cp.post("/api/v1/orgs/exp/keys", root, new JsonObject().put("id", "old")
+            .put("expiresAt", "2020-01-01T00:00:00Z"))));
+    assertEquals(201, cp.post("/api/v1/orgs/exp/keys", root, new JsonObject().put("id", "exp-k")
+        .put("expiresAt", "2999-01-01T00:00:00Z")).status());
+    assertEquals(422, cp.call(HttpMethod.PATCH, "/api/v1/orgs/exp/keys/exp-k", root, new JsonObject()
+        .put("expiresAt", "2020-01-01T00:00:00Z")).status());
+  }
+
+  @Test
   void patchChangesOnlyTheFieldsItNames() throws Exception {
     assertEquals(201, cp.post("/api/v1/policies", root, new JsonObject().put("name", "p").put("limits",
         new JsonObject().put("requestsPerMinute", 10).put("tokensPerMinute", 1000).put("maxConcurrentStreams", 2))).status());
