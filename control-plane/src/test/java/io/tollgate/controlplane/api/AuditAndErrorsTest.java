@@ -175,6 +175,19 @@ class AuditAndErrorsTest {
   }
 
   @Test
+  void keyIdsAreTheirOrgsOwn() throws Exception {
+    assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "first")).status());
+    assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "second")).status());
+    assertEquals(201, cp.post("/api/v1/orgs/first/keys", root, new JsonObject().put("id", "shared-id")).status());
+    Reply same = cp.post("/api/v1/orgs/second/keys", root, new JsonObject().put("id", "shared-id"));
+    assertEquals(201, same.status(), "another org's key id says nothing here: " + same.body());
+    assertEquals(409, cp.post("/api/v1/orgs/second/keys", root, new JsonObject().put("id", "shared-id")).status());
+    assertEquals("first", cp.get("/api/v1/orgs/first/keys/shared-id", root).json().getString("org"));
+    assertEquals(200, cp.post("/api/v1/orgs/second/keys/shared-id/revoke", root, null).status());
+    assertFalse(cp.get("/api/v1/orgs/first/keys/shared-id", root).json().getBoolean("revoked"), "only second's");
+  }
+
+  @Test
   void theBootstrapTokenRetiresOnceAPlatformAdminExists() throws Exception {
     assertEquals(401, cp.get("/api/v1/me", cp.bootstrapToken).status());
     assertEquals("root@example.com", cp.get("/api/v1/me", root).json().getString("actor"));
