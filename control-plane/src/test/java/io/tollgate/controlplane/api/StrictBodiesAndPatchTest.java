@@ -71,9 +71,9 @@ class StrictBodiesAndPatchTest {
         .put("timeouts", new JsonObject().put("firstTokn", 1000))));
     assertTrue(route.contains("$.stratgy unknown field stratgy: did you mean strategy?"), route.toString());
     assertTrue(route.stream().anyMatch(r -> r.startsWith("$.timeouts.firstTokn unknown field firstTokn")), route.toString());
-    List<String> key = refusals(cp.post("/api/v1/orgs", root, new JsonObject().put("name", "keyed")).status() == 201
-        ? cp.post("/api/v1/orgs/keyed/keys", root, new JsonObject().put("id", "k").put("limits",
-            new JsonObject().put("requestsPerMinut", 5))) : null);
+    assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "keyed")).status());
+    List<String> key = refusals(cp.post("/api/v1/orgs/keyed/keys", root, new JsonObject().put("id", "k")
+        .put("limits", new JsonObject().put("requestsPerMinut", 5))));
     assertEquals(List.of("$.limits.requestsPerMinut unknown field requestsPerMinut: did you mean requestsPerMinute?"), key);
   }
 
