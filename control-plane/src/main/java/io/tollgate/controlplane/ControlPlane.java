@@ -1,5 +1,6 @@
 package io.tollgate.controlplane;
 
+import io.tollgate.controlplane.store.ConfigVersionStore;
 import io.tollgate.controlplane.api.ApiServer;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
 import io.tollgate.controlplane.config.PlatformMarker;
@@ -79,8 +80,8 @@ public final class ControlPlane {
 
   /** The gauge starts at the latest stored version (another replica, or an earlier run, may have made it). */
   private static Future<Void> latestConfigVersion(Pool pool, ControlPlaneMetrics metrics) {
-    return pool.query("SELECT coalesce(max(version), 0) AS latest FROM config_versions").execute()
-        .onSuccess(rows -> metrics.configVersion(rows.iterator().next().getLong("latest")))
+    return ConfigVersionStore.latestNumber(pool)
+        .onSuccess(metrics::configVersion)
         .<Void>mapEmpty()
         .recover(failure -> {
           LOG.warning("could not read the latest config version for the metrics (" + failure + ")");

@@ -5,7 +5,6 @@ import io.tollgate.frontdoor.FrontDoor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -13,11 +12,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
  * The analytics HTTP API (config/openapi/analytics.yaml): usage, reliability and CSV export under
@@ -53,9 +55,22 @@ public final class ApiServer {
     router.get("/v1/orgs/:org/usage").handler(ctx -> run(ctx, usage::handle));
     router.get("/v1/orgs/:org/usage/export").handler(ctx -> run(ctx, export::handle));
     router.get("/v1/reliability").handler(ctx -> run(ctx, reliability::handle));
-    router.route().handler(ctx -> new ApiError(ctx.request().method() == HttpMethod.GET ? 404 : 405,
-        ctx.request().method() == HttpMethod.GET ? "not_found" : "method_not_allowed",
-        "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()).send(ctx.response()));
+    // Last: 405 (with Allow) where the path is served with another method, else 404; read from the
+    // routes above, so it cannot drift from them.
+    List<Pattern> served = new ArrayList<>();
+    router.getRoutes().forEach(route -> {
+      if (route.getName() != null && route.methods() != null && !route.methods().isEmpty()) {
+        served.add(Pattern.compile(route.getName().replaceAll(":[A-Za-z_][A-Za-z0-9_]*", "[^/]+")));
+      }
+    });
+    router.route().handler(ctx -> {
+      boolean known = served.stream().anyMatch(path -> path.matcher(ctx.request().path()).matches());
+      if (known) {
+        ctx.response().putHeader(HttpHeaders.ALLOW, "GET"); // every endpoint here is a GET
+      }
+      new ApiError(known ? 405 : 404, known ? "method_not_allowed" : "not_found",
+          "no such endpoint: " + ctx.request().method() + " " + ctx.request().path()).send(ctx.response());
+    });
 
     // Framing, sizes, deadlines and the connection cap are enforced below the router, as on the
     // gateway's public port; its meters go to the registry /metrics serves.

@@ -1,5 +1,6 @@
 package io.tollgate.analytics.api;
 
+import io.tollgate.analytics.store.UsageQueries;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -9,9 +10,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowStream;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Transaction;
-import io.vertx.sqlclient.Tuple;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
@@ -24,12 +22,7 @@ import java.util.List;
  */
 final class CsvExport {
 
-  static final List<String> COLUMNS = List.of("event_id", "time", "request_id", "org_id", "key_id", "endpoint",
-      "model_requested", "model_served", "backend_id", "status", "error_kind", "stream", "prompt_tokens",
-      "completion_tokens", "cached_tokens", "cost_usd", "ttft_ms", "latency_ms", "client_disconnected",
-      "config_version");
-  private static final String QUERY = "SELECT " + String.join(", ", COLUMNS)
-      + " FROM usage_events WHERE org_id = $1 AND time >= $2 AND time < $3 ORDER BY time, event_id";
+  static final List<String> COLUMNS = UsageQueries.EVENT_COLUMNS;
   private static final int FETCH_ROWS = 500;
   private static final int CHUNK_BYTES = 32 * 1024;
 
@@ -45,20 +38,14 @@ final class CsvExport {
     String org = ctx.pathParam("org");
     TimeRange range = TimeRange.parse(ctx.queryParams().get("from"), ctx.queryParams().get("to"));
     HttpServerResponse response = ctx.response();
-    // A cursor lives in a transaction, on one connection held for the whole export.
-    return orgs.requireKnown(org).compose(v -> pool.getConnection()).compose(connection ->
-        connection.begin().compose(tx -> connection.prepare(QUERY).compose(statement -> {
+    return orgs.requireKnown(org).compose(v -> UsageQueries.streamEvents(pool, org, range.fromUtc(), range.toUtc(),
+        FETCH_ROWS, rows -> {
           response.setChunked(true)
               .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
               .putHeader("content-disposition", "attachment; filename=\"usage-" + org.replaceAll("[^A-Za-z0-9._-]", "_")
                   + ".csv\"");
-          RowStream<Row> rows = statement.createStream(FETCH_ROWS, Tuple.of(org, range.fromUtc(), range.toUtc()));
           return stream(rows, response);
-        }).eventually(() -> end(tx, connection))));
-  }
-
-  private static Future<Void> end(Transaction tx, SqlConnection connection) {
-    return tx.rollback().transform(ignored -> connection.close());
+        }));
   }
 
   private static Future<Void> stream(RowStream<Row> rows, HttpServerResponse response) {

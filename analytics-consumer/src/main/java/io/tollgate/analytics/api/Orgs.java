@@ -2,7 +2,7 @@ package io.tollgate.analytics.api;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
+import io.tollgate.analytics.store.UsageQueries;
 
 /**
  * Which orgs the store knows: those with at least one usage event. (Orgs themselves live in the
@@ -18,9 +18,8 @@ final class Orgs {
 
   /** Fails with 404 when the org has no usage at all. The daily rollup's key starts with org_id. */
   Future<Void> requireKnown(String org) {
-    return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM usage_daily WHERE org_id = $1) AS known")
-        .execute(Tuple.of(org))
-        .compose(rows -> rows.iterator().next().getBoolean("known")
+    return UsageQueries.orgKnown(pool, org)
+        .compose(known -> known
             ? Future.succeededFuture()
             : Future.failedFuture(ApiError.notFound("unknown_org", "no usage was ever recorded for org \"" + org + "\"")));
   }

@@ -1,5 +1,6 @@
 package io.tollgate.analytics.api;
 
+import io.tollgate.analytics.store.UsageQueries;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -57,6 +58,6 @@ final class Readiness {
 
   /** A round trip to PostgreSQL through the pool the consumer writes with. */
   private Future<Void> databaseAnswers() {
-    return pool.query("SELECT 1").execute().<Void>mapEmpty().timeout(DATABASE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    return UsageQueries.ping(pool).timeout(DATABASE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 }

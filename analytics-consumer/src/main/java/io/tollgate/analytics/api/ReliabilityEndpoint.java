@@ -8,7 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Tuple;
+import io.tollgate.analytics.store.UsageQueries;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -18,16 +18,6 @@ import java.util.Map;
  * errors by kind, and TTFT and latency percentiles (p50/p95/p99) from the raw rows.
  */
 final class ReliabilityEndpoint {
-
-  private static final String FILTER = " WHERE time >= $1 AND time < $2 AND ($3::text IS NULL OR org_id = $3)";
-  private static final String SUMMARY = "SELECT coalesce(model_requested, '') AS model, backend_id AS backend,"
-      + " count(*) AS requests, count(*) FILTER (WHERE status >= 400 OR error_kind IS NOT NULL) AS errors,"
-      + " percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY ttft_ms) AS ttft,"
-      + " percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY latency_ms) AS latency"
-      + " FROM usage_events" + FILTER + " GROUP BY 1, 2 ORDER BY 1, 2 NULLS FIRST";
-  private static final String KINDS = "SELECT coalesce(model_requested, '') AS model, backend_id AS backend,"
-      + " coalesce(error_kind, 'http_' || status) AS kind, count(*) AS n"
-      + " FROM usage_events" + FILTER + " AND (status >= 400 OR error_kind IS NOT NULL) GROUP BY 1, 2, 3";
 
   private final Pool pool;
   private final Orgs orgs;
@@ -40,11 +30,10 @@ final class ReliabilityEndpoint {
   Future<Void> handle(RoutingContext ctx) {
     TimeRange range = TimeRange.parse(ctx.queryParams().get("from"), ctx.queryParams().get("to"));
     String org = ctx.queryParams().get("org");
-    Tuple params = Tuple.of(range.fromUtc(), range.toUtc(), org);
     Future<Void> known = org == null ? Future.succeededFuture() : orgs.requireKnown(org);
     return known
-        .compose(v -> pool.preparedQuery(SUMMARY).execute(params))
-        .compose(summary -> pool.preparedQuery(KINDS).execute(params).map(kinds -> json(range, org, summary, kinds)))
+        .compose(v -> UsageQueries.reliability(pool, range.fromUtc(), range.toUtc(), org))
+        .map(figures -> json(range, org, figures.summary(), figures.kinds()))
         .compose(body -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer()));
   }
 

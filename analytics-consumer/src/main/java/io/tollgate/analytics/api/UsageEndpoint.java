@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
+import io.tollgate.analytics.store.UsageQueries;
 
 import java.math.BigDecimal;
 
@@ -31,19 +31,13 @@ final class UsageEndpoint {
     Granularity granularity = Granularity.parse(ctx.queryParams().get("granularity"));
     granularity.checkAligned(range);
     String groupBy = ctx.queryParams().get("group_by") == null ? "model" : ctx.queryParams().get("group_by");
-    String column = switch (groupBy) {
-      case "model" -> "model";
-      case "key" -> "key_id";
-      default -> throw ApiError.badRequest("invalid_group_by", "group_by must be model or key, got \"" + groupBy + "\"");
-    };
-    String sql = "SELECT bucket, " + column + " AS grp, sum(requests) AS requests, sum(errors) AS errors,"
-        + " sum(prompt_tokens) AS prompt_tokens, sum(completion_tokens) AS completion_tokens,"
-        + " sum(cached_tokens) AS cached_tokens, sum(cost_usd) AS cost_usd"
-        + " FROM " + granularity.table() + " WHERE org_id = $1 AND bucket >= $2 AND bucket < $3"
-        + " GROUP BY bucket, grp ORDER BY bucket, grp";
+    if (!groupBy.equals("model") && !groupBy.equals("key")) {
+      throw ApiError.badRequest("invalid_group_by", "group_by must be model or key, got \"" + groupBy + "\"");
+    }
     String field = groupBy.equals("key") ? "key_id" : "model";
     return orgs.requireKnown(org)
-        .compose(v -> pool.preparedQuery(sql).execute(Tuple.of(org, range.fromUtc(), range.toUtc())))
+        .compose(v -> UsageQueries.rollup(pool, granularity.table(), groupBy.equals("key"), org, range.fromUtc(),
+            range.toUtc()))
         .map(rows -> {
           JsonArray data = new JsonArray();
           Totals totals = new Totals();

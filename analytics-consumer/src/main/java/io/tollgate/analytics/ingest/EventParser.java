@@ -75,14 +75,24 @@ public final class EventParser {
     }
   }
 
+  /**
+   * An anonymous event (a request answered before a key was authenticated) has no org and no key;
+   * it is stored under the empty id, which no org or key can have (ids have at least a character),
+   * so the rollups keep their key and it is counted in the reliability figures of all orgs, never in
+   * one org's usage.
+   */
+  private static String anonymousAsEmpty(String id) {
+    return id == null ? UsageRecord.ANONYMOUS : id;
+  }
+
   private static UsageRecord record(JsonObject json) {
     Number ttft = json.getNumber("ttft_ms");
     return new UsageRecord(
         UUID.fromString(json.getString("event_id")),
         OffsetDateTime.parse(json.getString("time")).withOffsetSameInstant(ZoneOffset.UTC),
         json.getString("request_id"),
-        json.getString("org_id"),
-        json.getString("key_id"),
+        anonymousAsEmpty(json.getString("org_id")),
+        anonymousAsEmpty(json.getString("key_id")),
         json.getString("endpoint"),
         json.getString("model_requested"),
         json.getString("model_served"),

@@ -26,4 +26,7 @@ public record UsageRecord(
     double latencyMs,
     boolean clientDisconnected,
     long configVersion) {
+
+  /** The org and key id of an anonymous event (answered before a key was authenticated). */
+  public static final String ANONYMOUS = "";
 }

@@ -239,6 +239,15 @@ class ApiTest {
     assertRefused(404, "unknown_org", "/v1/orgs/org-nobody/usage/export?from=2025-03-01&to=2025-03-02");
     assertRefused(400, "invalid_range", "/v1/orgs/org-a/usage/export?from=2025-03-02&to=2025-03-01");
     assertRefused(404, "not_found", "/v1/orgs/org-a/bills");
+    // Another method on a served path is 405; on a path nothing serves, 404 whatever the method.
+    RunningAnalytics.Reply wrongMethod = analytics.call(io.vertx.core.http.HttpMethod.DELETE,
+        "/v1/orgs/org-a/usage", RunningAnalytics.TOKEN);
+    assertEquals(405, wrongMethod.status(), wrongMethod.body().toString());
+    assertEquals("method_not_allowed", wrongMethod.errorCode());
+    RunningAnalytics.Reply nowhere = analytics.call(io.vertx.core.http.HttpMethod.DELETE, "/v1/orgs/org-a/bills",
+        RunningAnalytics.TOKEN);
+    assertEquals(404, nowhere.status(), nowhere.body().toString());
+    assertEquals("not_found", nowhere.errorCode());
 
     RunningAnalytics.Reply anonymous = analytics.get(usage, null);
     assertEquals(401, anonymous.status());

@@ -73,6 +73,24 @@ class IngestTest {
   }
 
   @Test
+  void anAnonymousEventIsStoredAndCountedInReliabilityButInNoOrgsUsage() throws Exception {
+    Instant at = Instant.parse("2025-03-01T10:00:00Z");
+    JsonObject anonymous = Events.failed(1, at, 401, "unauthorized").putNull("org_id").putNull("key_id")
+        .putNull("model_requested").putNull("model_served").putNull("backend_id").put("prompt_tokens", 0);
+    broker.publish(List.of(anonymous.encode(), Events.event(2, at).encode()));
+    assertEquals(2, store.awaitCount(2, 20_000));
+    assertEquals(0, analytics.service.metrics().deadLettered(), "an anonymous event is no poison");
+    assertEquals(1, store.queryLong("SELECT count(*) FROM " + store.schema + ".usage_events WHERE org_id = '' "
+        + "AND key_id = '' AND status = 401"));
+    assertEquals(0, Rollups.differences(store, "usage_daily", "day"), "rollups equal the raw sums");
+    JsonObject reliability = analytics.get("/v1/reliability?from=2025-03-01&to=2025-03-02").json();
+    assertTrue(reliability.encode().contains("\"http_401\"") || reliability.encode().contains("\"unauthorized\":1"),
+        reliability.encode());
+    JsonObject usage = analytics.get("/v1/orgs/org-a/usage?from=2025-03-01&to=2025-03-02&granularity=day").json();
+    assertEquals(1, usage.getJsonObject("totals").getLong("requests"), "not in org-a's usage: " + usage.encode());
+  }
+
+  @Test
   void aPoisonMessageGoesToTheDeadLetterQueueWithItsReasonAndTheConsumerGoesOn() throws Exception {
     JsonObject noOrg = Events.event(1, Instant.now());
     noOrg.remove("org_id");

@@ -85,7 +85,12 @@ public final class RunningAnalytics implements AutoCloseable {
    * response, so no chunk can be lost (eclipse-vertx/vert.x#5904).
    */
   public Reply get(String uri, String token) throws Exception {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(uri);
+    return call(HttpMethod.GET, uri, token);
+  }
+
+  /** Any method, without a body. */
+  public Reply call(HttpMethod method, String uri, String token) throws Exception {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(uri);
     if (token != null) {
       options.putHeader("authorization", "Bearer " + token);
     }

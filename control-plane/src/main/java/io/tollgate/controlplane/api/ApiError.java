@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.api;
 
+import io.tollgate.controlplane.store.Problem;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,22 +14,19 @@ import java.util.List;
 public final class ApiError extends RuntimeException {
 
   private final int status;
-  private final List<FieldError> fields;
+  private final List<Problem> fields;
 
-  public ApiError(int status, String message, List<FieldError> fields) {
+  public ApiError(int status, String message, List<Problem> fields) {
     super(message, null, false, false);
     this.status = status;
     this.fields = List.copyOf(fields);
-  }
-
-  public record FieldError(String path, String reason) {
   }
 
   public static ApiError badRequest(String message) {
     return new ApiError(400, message, List.of());
   }
 
-  public static ApiError invalid(List<FieldError> fields) {
+  public static ApiError invalid(List<Problem> fields) {
     return new ApiError(422, "invalid request: " + fields.size() + " field(s) refused", fields);
   }
 
@@ -60,7 +58,7 @@ public final class ApiError extends RuntimeException {
     return status;
   }
 
-  public List<FieldError> fields() {
+  public List<Problem> fields() {
     return fields;
   }
 

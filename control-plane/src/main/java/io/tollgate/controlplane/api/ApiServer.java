@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.api;
 
+import io.tollgate.controlplane.audit.RefusedAttempts;
 import io.tollgate.controlplane.auth.Authenticator;
 import io.tollgate.controlplane.catalog.CatalogApi;
 import io.tollgate.controlplane.catalog.CatalogResource;
@@ -31,6 +32,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.sqlclient.Pool;
 
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -44,6 +46,8 @@ public final class ApiServer {
   private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
   /** Where the authenticated caller waits in the routing context for the operation. */
   private static final String CALLER = "tollgate.caller";
+  /** The error answer sent, if the request was refused. */
+  private static final String ERROR_SENT = "tollgate.error";
   /** Or why it was refused. */
   private static final String REFUSED = "tollgate.refused";
   /** The largest request body the API reads: a whole org's contents fit many times over. */
@@ -71,6 +75,17 @@ public final class ApiServer {
     Router router = Router.router(vertx);
     // First: request id, metrics and the access-log line of every request, whatever ends it.
     router.route().handler(new RequestObserver(metrics));
+    // Refused attempts go to the audit log once their answer is out (who, what, why).
+    RefusedAttempts refusals = new RefusedAttempts(pool, metrics.registry());
+    router.route("/api/*").handler(ctx -> {
+      ctx.addEndHandler(ended -> {
+        ApiError refusal = ctx.get(ERROR_SENT);
+        if (refusal != null && ctx.response().ended()) {
+          refusals.record(ctx, refusal.status(), refusal.getMessage());
+        }
+      });
+      ctx.next();
+    });
     // The caller is known before a byte of the body is read: an anonymous client cannot make the
     // API hold a body (ADR 0002 / 0007, as on the gateway).
     router.route("/api/v1/*").handler(api::authenticateBeforeBody);
@@ -97,17 +112,19 @@ public final class ApiServer {
     router.get("/api/v1/users").handler(api.handle(users::list));
     router.post("/api/v1/users/:email/token").handler(api.handle(users::newToken));
     router.delete("/api/v1/users/:email").handler(api.handle(users::delete));
-    router.get("/api/v1/audit").handler(api.handle(users::audit));
+    AuditApi audit = new AuditApi(pool);
+    router.get("/api/v1/audit").handler(api.handle(audit::all));
 
     router.post("/api/v1/orgs").handler(api.handle(orgs::create));
     router.get("/api/v1/orgs").handler(api.handle(orgs::list));
     router.get("/api/v1/orgs/:org").handler(api.handle(orgs::get));
     router.put("/api/v1/orgs/:org").handler(api.handle(orgs::update));
+    router.patch("/api/v1/orgs/:org").handler(api.handle(orgs::patch));
     router.delete("/api/v1/orgs/:org").handler(api.handle(orgs::delete));
     router.put("/api/v1/orgs/:org/budget").handler(api.handle(orgs::setBudget));
     router.delete("/api/v1/orgs/:org/budget").handler(api.handle(orgs::clearBudget));
     router.get("/api/v1/orgs/:org/spend").handler(api.handle(orgs::spend));
-    router.get("/api/v1/orgs/:org/audit").handler(api.handle(orgs::audit));
+    router.get("/api/v1/orgs/:org/audit").handler(api.handle(audit::org));
     router.get("/api/v1/orgs/:org/members").handler(api.handle(orgs::members));
     router.put("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::putMember));
     router.delete("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::deleteMember));
@@ -119,6 +136,9 @@ public final class ApiServer {
     router.post("/api/v1/orgs/:org/keys/:id/rotate").handler(api.handle(keys::rotate));
     router.post("/api/v1/orgs/:org/keys/:id/revoke").handler(api.handle(keys::revoke));
 
+    // A whole platform file in one transaction (tollgate-admin apply).
+    router.post("/api/v1/apply").handler(api.handle(new ApplyApi(pool, versions, keys)::apply));
+
     SnapshotStore snapshots = versions.store();
     for (CatalogResource resource : CatalogResource.all()) {
       CatalogApi catalog = new CatalogApi(pool, resource, versions, keys::republishPolicy);
@@ -128,6 +148,7 @@ public final class ApiServer {
       // Model names may hold '/', so the id is the rest of the path.
       router.getWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::get));
       router.putWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::update));
+      router.patchWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::patch));
       router.deleteWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::delete));
     }
     router.get("/api/v1/config/snapshots/latest").handler(api.handle(call -> snapshots.latest(pool).map(Reply::ok)));
@@ -141,10 +162,10 @@ public final class ApiServer {
       return snapshots.version(pool, version).map(Reply::ok);
     }));
 
-    router.route("/api/v1/*").last().handler(ctx -> {
-      closeIfBodyUnread(ctx);
-      send(ctx, ApiError.notFound("route " + ctx.request().path()));
-    });
+    // Last: whatever no route served, API or not, in the API's shape (Vert.x would answer an HTML
+    // page, and a 404 where the path is served with other methods).
+    AllowedMethods allowed = new AllowedMethods(router);
+    router.route().last().handler(ctx -> unrouted(ctx, allowed));
 
     // Framing, sizes, deadlines and the connection cap are enforced below the router, as on the
     // gateway's public port; its meters go to the registry /metrics serves.
@@ -215,9 +236,24 @@ public final class ApiServer {
 
   /** An answer to a request whose body was not read is the connection's last. */
   private static void closeIfBodyUnread(RoutingContext ctx) {
-    if (ctx.get(REFUSED) != null && FrontDoor.declaresBody(ctx.request())) {
+    boolean unread = ctx.get(REFUSED) != null || !ctx.request().path().startsWith("/api/v1/");
+    if (unread && FrontDoor.declaresBody(ctx.request())) {
       FrontDoor.closeAfterResponse(ctx.request());
     }
+  }
+
+  /** 405 with {@code Allow} when the path is served with other methods, else 404. */
+  private static void unrouted(RoutingContext ctx, AllowedMethods allowed) {
+    closeIfBodyUnread(ctx);
+    String path = ctx.request().path();
+    Set<String> methods = allowed.on(path);
+    if (methods.isEmpty()) {
+      send(ctx, ApiError.notFound("route " + path));
+      return;
+    }
+    ctx.response().putHeader(HttpHeaders.ALLOW, String.join(", ", methods));
+    send(ctx, new ApiError(405, "method " + ctx.request().method() + " is not allowed on " + path + " (allowed: "
+        + String.join(", ", methods) + ")", List.of()));
   }
 
   /** Parse, run, answer (the caller was authenticated before the body); every failure becomes one JSON error, mapped here only. */
@@ -236,6 +272,11 @@ public final class ApiServer {
           .compose(authenticated -> operation.apply(new Call(authenticated, id, body(ctx), ctx)))
           .onSuccess(reply -> {
             ctx.response().setStatusCode(reply.status());
+            // A versioned object's version is its ETag: what If-Match sends back with a change.
+            String etag = ExpectedVersion.etag(reply.body());
+            if (etag != null) {
+              ctx.response().putHeader(HttpHeaders.ETAG, etag);
+            }
             if (reply.body() == null) {
               ctx.response().end();
             } else {
@@ -264,14 +305,13 @@ public final class ApiServer {
   }
 
   private static void send(RoutingContext ctx, Throwable failure) {
-    ApiError error;
-    if (failure instanceof ApiError apiError) {
-      error = apiError;
-    } else {
+    ApiError error = HttpErrors.of(failure);
+    if (error == null) {
       LOG.log(Level.WARNING, "request " + ctx.request().method() + " " + ctx.request().path() + " failed", failure);
       error = new ApiError(500, "internal error", java.util.List.of());
     }
     if (!ctx.response().ended()) {
+      ctx.put(ERROR_SENT, error);
       ctx.response().setStatusCode(error.status()).putHeader("content-type", "application/json")
           .end(error.toJson().encode());
     }

@@ -1,5 +1,7 @@
 package io.tollgate.controlplane.api;
 
+import io.tollgate.controlplane.store.Problem;
+import io.tollgate.controlplane.schema.Shape;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -13,20 +15,36 @@ public final class Fields {
   private static final Pattern SLUG = Pattern.compile("^[A-Za-z0-9._-]{1,64}$");
 
   private final JsonObject body;
-  private final List<ApiError.FieldError> errors = new ArrayList<>();
+  /** Where the body sits in the document the caller sent: "$" for a request body, "$.routes[2]" in an apply file. */
+  private final String root;
+  private final List<Problem> errors = new ArrayList<>();
 
   public Fields(JsonObject body) {
+    this(body, "$");
+  }
+
+  public Fields(JsonObject body, String root) {
     this.body = body;
+    this.root = root;
   }
 
   public JsonObject body() {
     return body;
   }
 
+  /**
+   * Refuses every field of the body this shape does not know, by path, with a "did you mean" where
+   * a known one is close: a misspelt field is an error, never silently ignored.
+   */
+  public Fields strict(Shape shape) {
+    shape.check(body, "$", this::refusePath);
+    return this;
+  }
+
   public String slug(String name, boolean required) {
     String value = string(name, required);
     if (value != null && !SLUG.matcher(value).matches()) {
-      refuse(name, "must match " + SLUG.pattern());
+      refuse(name, "must be 1 to 64 letters, digits or . _ - (got \"" + value + "\")");
     }
     return value;
   }
@@ -119,8 +137,14 @@ public final class Fields {
     refusePath("$." + name, reason);
   }
 
+  /** @param path from the body's root, "$.limits.requestsPerMinute" (placed under this body's root) */
   public void refusePath(String path, String reason) {
-    errors.add(new ApiError.FieldError(path, reason));
+    errors.add(new Problem(path.startsWith("$") ? root + path.substring(1) : path, reason));
+  }
+
+  /** Every refusal collected so far. */
+  public List<Problem> errors() {
+    return List.copyOf(errors);
   }
 
   /** Throws 422 with every refusal collected so far. */

@@ -1,17 +1,18 @@
 package io.tollgate.controlplane.api;
 
 import io.tollgate.controlplane.auth.Role;
+import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.auth.Role.Permission;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.spend.SpendReader;
+import io.tollgate.controlplane.store.KeyStore;
+import io.tollgate.controlplane.store.OrgStore;
 import io.tollgate.controlplane.store.Tx;
+import io.tollgate.controlplane.store.UserStore;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.SqlClient;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -20,9 +21,6 @@ import java.util.List;
 /** Orgs, their members and roles, budgets, spend and audit trail. */
 final class OrgsApi {
 
-  static final String ORG_JSON = "jsonb_build_object('name', name, 'display', display, 'policy', policy, "
-      + "'budget', CASE WHEN budget_usd IS NULL THEN NULL ELSE jsonb_build_object('limitUsd', budget_usd::float8, "
-      + "'period', budget_period) END, 'version', version)";
   private static final List<String> PERIODS = List.of("day", "month");
   private static final List<String> ROLES = Arrays.stream(Role.values()).map(Role::wire).toList();
 
@@ -43,32 +41,20 @@ final class OrgsApi {
 
   Future<Reply> create(Call call) {
     call.requirePlatformAdmin();
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.ORG);
     String name = fields.slug("name", true);
     String display = fields.string("display", false);
     String policy = fields.slug("policy", false);
     Budget budget = budget(fields, fields.object("budget"));
     fields.check();
-    return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> tx.preparedQuery("INSERT INTO orgs (name, display, policy, budget_usd, "
-                + "budget_period) VALUES ($1, $2, $3, $4, $5) RETURNING " + ORG_JSON + " AS j")
-            .execute(Tuple.of(name, display == null ? "" : display, policy, budget.limitUsd(), budget.period()))
-            .map(rows -> {
-              JsonObject org = rows.iterator().next().getJsonObject("j");
-              return new Tx.Change<>(org, call.audit("org.create", "org:" + name, null, org));
-            }))
+    return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> OrgStore.insert(tx, name,
+                display == null ? "" : display, policy, budget.limitUsd(), budget.period())
+            .map(org -> new Tx.Change<>(org, call.audit("org.create", "org:" + name, null, org))))
         .map(Reply::created);
   }
 
   Future<Reply> list(Call call) {
-    String where = call.caller().platformAdmin() ? "" : " WHERE name = ANY($1)";
-    Tuple args = call.caller().platformAdmin() ? Tuple.tuple()
-        : Tuple.of(call.caller().roles().keySet().toArray(String[]::new));
-    return pool.preparedQuery("SELECT " + ORG_JSON + " AS j FROM orgs" + where + " ORDER BY name").execute(args)
-        .map(rows -> {
-          JsonArray orgs = new JsonArray();
-          rows.forEach(row -> orgs.add(row.getJsonObject("j")));
-          return Reply.ok(orgs);
-        });
+    return OrgStore.list(pool, call.caller().platformAdmin() ? null : call.caller().roles().keySet()).map(Reply::ok);
   }
 
   Future<Reply> get(Call call) {
@@ -80,23 +66,51 @@ final class OrgsApi {
   Future<Reply> update(Call call) {
     String org = call.param("org");
     call.require(org, Permission.ORG_WRITE);
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.versioned(Bodies.ORG.without("name", "budget")));
     String display = fields.string("display", false);
     String policy = fields.slug("policy", false);
     Integer version = fields.nonNegativeInt(fields.body(), "$", "version");
-    if (version == null) {
-      fields.refuse("version", "is required (the version you read)");
+    ExpectedVersion expected = ExpectedVersion.of(call);
+    if (version == null && expected.version() == null) {
+      fields.refuse("version", "is required (the version you read), or If-Match");
     }
     fields.check();
     return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before -> {
-      checkVersion(before, version);
-      return tx.preparedQuery("UPDATE orgs SET display = COALESCE($2, display), policy = $3, version = version + 1 "
-              + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
-          .execute(Tuple.of(org, display, policy))
-          .map(rows -> {
-            JsonObject after = rows.iterator().next().getJsonObject("j");
-            return new Tx.Change<>(after, call.audit("org.update", "org:" + org, before, after));
-          });
+      expected.check(before);
+      return OrgStore.updateDisplayAndPolicy(tx, org, display, policy)
+          .map(after -> new Tx.Change<>(after, call.audit("org.update", "org:" + org, before, after)));
+    })).map(Reply::ok);
+  }
+
+  /**
+   * A JSON merge patch (RFC 7386) of display, policy and budget: only what the body names changes,
+   * null removes it ({@code "budget": null} clears the budget). The budget needs the budget
+   * permission (billing has it), display and policy the org's.
+   */
+  Future<Reply> patch(Call call) {
+    String org = call.param("org");
+    JsonObject patch = call.body().copy();
+    if (patch.containsKey("budget")) {
+      call.require(org, Permission.BUDGET_WRITE);
+    }
+    if (patch.containsKey("display") || patch.containsKey("policy") || !patch.containsKey("budget")) {
+      call.require(org, Permission.ORG_WRITE);
+    }
+    Fields checked = call.fields().strict(Bodies.versioned(Bodies.ORG.without("name")));
+    checked.nonNegativeInt(patch, "$", "version");
+    checked.check();
+    ExpectedVersion expected = ExpectedVersion.of(call);
+    patch.remove("version");
+    return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before -> {
+      expected.check(before);
+      JsonObject merged = (JsonObject) MergePatch.apply(new JsonObject().put("display", before.getValue("display"))
+          .put("policy", before.getValue("policy")).put("budget", before.getValue("budget")), patch);
+      Fields fields = new Fields(merged);
+      OrgSettings settings = settings(fields);
+      fields.check();
+      return OrgStore.replace(tx, org, settings.storedDisplay(), settings.policy(), settings.budget().limitUsd(),
+              settings.budget().period())
+          .map(after -> new Tx.Change<>(after, call.audit("org.update", "org:" + org, before, after)));
     })).map(Reply::ok);
   }
 
@@ -104,10 +118,9 @@ final class OrgsApi {
     String org = call.param("org");
     call.require(org, Permission.ORG_DELETE);
     // Its keys go with it (cascade): the gateways refuse them before the deletion commits.
-    return versions.<List<Object>>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
-            keys.storedOf(tx, org).compose(orgKeys -> tx.preparedQuery("DELETE FROM orgs WHERE name = $1")
-                .execute(Tuple.of(org))
-                .map(rows -> new Tx.Change<>(orgKeys, call.audit("org.delete", "org:" + org, before, null))))),
+    return versions.<List<KeyStore.StoredKey>>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
+            keys.storedOf(tx, org).compose(orgKeys -> OrgStore.delete(tx, org)
+                .map(v -> new Tx.Change<>(orgKeys, call.audit("org.delete", "org:" + org, before, null))))),
             keys::revokeAtGateways)
         .map(v -> Reply.noContent());
   }
@@ -115,43 +128,28 @@ final class OrgsApi {
   Future<Reply> setBudget(Call call) {
     String org = call.param("org");
     call.require(org, Permission.BUDGET_WRITE);
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.BUDGET);
     Budget budget = budget(fields, fields.body());
     fields.check();
     return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
-        tx.preparedQuery("UPDATE orgs SET budget_usd = $2, budget_period = $3, version = version + 1 "
-                + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
-            .execute(Tuple.of(org, budget.limitUsd(), budget.period()))
-            .map(rows -> {
-              JsonObject after = rows.iterator().next().getJsonObject("j");
-              return new Tx.Change<>(after, call.audit("org.budget", "org:" + org, before, after));
-            }))).map(Reply::ok);
+        OrgStore.budget(tx, org, budget.limitUsd(), budget.period())
+            .map(after -> new Tx.Change<>(after, call.audit("org.budget", "org:" + org, before, after))))).map(Reply::ok);
   }
 
   Future<Reply> clearBudget(Call call) {
     String org = call.param("org");
     call.require(org, Permission.BUDGET_WRITE);
     return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
-        tx.preparedQuery("UPDATE orgs SET budget_usd = NULL, budget_period = NULL, version = version + 1 "
-                + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
-            .execute(Tuple.of(org))
-            .map(rows -> {
-              JsonObject after = rows.iterator().next().getJsonObject("j");
-              return new Tx.Change<>(after, call.audit("org.budget", "org:" + org, before, after));
-            }))).map(Reply::ok);
+        OrgStore.budget(tx, org, null, null)
+            .map(after -> new Tx.Change<>(after, call.audit("org.budget", "org:" + org, before, after))))).map(Reply::ok);
   }
 
   /** Budgets and spend of the org and of each of its keys (billing sees money, not credentials). */
   Future<Reply> spend(Call call) {
     String org = call.param("org");
     call.require(org, Permission.SPEND_READ);
-    return read(pool, org).compose(json -> pool.preparedQuery("SELECT jsonb_build_object('key', id, 'limitUsd', "
-                + "budget_usd::float8, 'period', budget_period) AS j FROM api_keys WHERE org = $1 AND budget_usd IS NOT NULL "
-                + "ORDER BY id")
-            .execute(Tuple.of(org))
-            .compose(rows -> {
-              JsonArray keys = new JsonArray();
-              rows.forEach(row -> keys.add(row.getJsonObject("j")));
+    return read(pool, org).compose(json -> OrgStore.keyBudgets(pool, org)
+            .compose(keys -> {
               JsonObject budget = json.getJsonObject("budget");
               return spend.fill(org, budget, keys, Instant.now())
                   .map(v -> Reply.ok(new JsonObject().put("org", org).put("budget", budget).put("keyBudgets", keys)));
@@ -161,31 +159,28 @@ final class OrgsApi {
   Future<Reply> members(Call call) {
     String org = call.param("org");
     call.require(org, Permission.MEMBERS_READ);
-    return read(pool, org).compose(json -> pool.preparedQuery(
-            "SELECT jsonb_build_object('email', email, 'role', role) AS j FROM memberships WHERE org = $1 ORDER BY email")
-        .execute(Tuple.of(org))
-        .map(rows -> {
-          JsonArray members = new JsonArray();
-          rows.forEach(row -> members.add(row.getJsonObject("j")));
-          return Reply.ok(members);
-        }));
+    return read(pool, org).compose(json -> OrgStore.members(pool, org)).map(Reply::ok);
   }
 
   Future<Reply> putMember(Call call) {
     String org = call.param("org");
     String email = call.param("email");
     call.require(org, Permission.MEMBERS_WRITE);
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.MEMBER);
     String role = fields.oneOf(fields.body(), "$", "role", ROLES, null);
     if (role == null) {
       fields.refuse("role", "is required, one of " + ROLES);
     }
     fields.check();
-    return Tx.<JsonObject>audited(pool, tx -> read(tx, org).compose(o -> memberRole(tx, org, email)).compose(before ->
-        tx.preparedQuery("INSERT INTO memberships (org, email, role) VALUES ($1, $2, $3) "
-                + "ON CONFLICT (org, email) DO UPDATE SET role = EXCLUDED.role")
-            .execute(Tuple.of(org, email, role))
-            .map(rows -> {
+    return Tx.<JsonObject>audited(pool, tx -> read(tx, org).compose(o -> UserStore.exists(tx, email)).compose(user -> {
+          if (!user) {
+            // Only users may be members; the path names the user, so there is no field to point at.
+            throw new ApiError(422, "no user " + email + ": create it first (tollgate-admin users create " + email + ")",
+                List.of());
+          }
+          return OrgStore.member(tx, org, email);
+        }).compose(before -> OrgStore.putMember(tx, org, email, role)
+            .map(v -> {
               JsonObject after = new JsonObject().put("email", email).put("role", role);
               return new Tx.Change<>(after, call.audit("member.put", "org:" + org + "/member:" + email, before, after));
             }))).map(Reply::ok);
@@ -195,56 +190,40 @@ final class OrgsApi {
     String org = call.param("org");
     String email = call.param("email");
     call.require(org, Permission.MEMBERS_WRITE);
-    return Tx.<Void>audited(pool, tx -> memberRole(tx, org, email).compose(before -> {
+    return Tx.<Void>audited(pool, tx -> OrgStore.member(tx, org, email).compose(before -> {
       if (before == null) {
         return Future.failedFuture(ApiError.notFound("member " + email));
       }
-      return tx.preparedQuery("DELETE FROM memberships WHERE org = $1 AND email = $2").execute(Tuple.of(org, email))
-          .map(rows -> new Tx.Change<Void>(null, call.audit("member.delete", "org:" + org + "/member:" + email,
+      return OrgStore.deleteMember(tx, org, email)
+          .map(v -> new Tx.Change<Void>(null, call.audit("member.delete", "org:" + org + "/member:" + email,
               before, null)));
     })).map(v -> Reply.noContent());
   }
 
-  Future<Reply> audit(Call call) {
-    String org = call.param("org");
-    call.require(org, Permission.AUDIT_READ);
-    return pool.preparedQuery("SELECT jsonb_build_object('id', id, 'at', at, 'actor', actor, 'action', action, "
-            + "'target', target, 'before', before, 'after', after, 'requestId', request_id) AS j FROM audit_log "
-            + "WHERE target = $1 OR target LIKE $2 ORDER BY id")
-        .execute(Tuple.of("org:" + org, "org:" + org + "/%"))
-        .map(rows -> {
-          JsonArray entries = new JsonArray();
-          rows.forEach(row -> entries.add(row.getJsonObject("j")));
-          return Reply.ok(entries);
-        });
-  }
-
-  static Future<JsonObject> read(io.vertx.sqlclient.SqlClient client, String org) {
-    String lock = client instanceof SqlConnection ? " FOR UPDATE" : "";
-    return client.preparedQuery("SELECT " + ORG_JSON + " AS j FROM orgs WHERE name = $1" + lock)
-        .execute(Tuple.of(org))
-        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound("org " + org))
-            : Future.succeededFuture(rows.iterator().next().getJsonObject("j")));
-  }
-
-  private static Future<JsonObject> memberRole(SqlConnection tx, String org, String email) {
-    return tx.preparedQuery("SELECT role FROM memberships WHERE org = $1 AND email = $2").execute(Tuple.of(org, email))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row row = rows.iterator().next();
-          return new JsonObject().put("email", email).put("role", row.getString("role"));
-        });
-  }
-
-  static void checkVersion(JsonObject current, Integer expected) {
-    if (expected != null && current.getInteger("version") != expected.intValue()) {
-      throw ApiError.conflict("stale version " + expected + ": the current version is " + current.getInteger("version"));
-    }
+  static Future<JsonObject> read(SqlClient client, String org) {
+    return OrgStore.read(client, org);
   }
 
   record Budget(Double limitUsd, String period) {
+  }
+
+  /** What an org sets: display name (null: none), limit policy, budget. */
+  record OrgSettings(String display, String policy, Budget budget) {
+    /** As the table keeps it: "" for no display name. */
+    String storedDisplay() {
+      return display == null ? "" : display;
+    }
+  }
+
+  /**
+   * An org's settings from a body that names them all (a merge patch's result, an apply entry),
+   * each refusal collected in {@code fields}. "" is how an org without a display name reads, so it
+   * means none here rather than a blank name.
+   */
+  static OrgSettings settings(Fields fields) {
+    String display = "".equals(fields.body().getValue("display")) ? null : fields.string("display", false);
+    String policy = fields.slug("policy", false);
+    return new OrgSettings(display, policy, budget(fields, fields.object("budget")));
   }
 
   static Budget budget(Fields fields, JsonObject budget) {

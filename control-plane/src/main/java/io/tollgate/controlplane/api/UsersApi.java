@@ -2,21 +2,17 @@ package io.tollgate.controlplane.api;
 
 import io.tollgate.controlplane.auth.TokenHash;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
+import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.store.Tx;
+import io.tollgate.controlplane.store.UserStore;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 import java.time.Duration;
 
 /** Users and their admin tokens (each shown once, stored as a hash, valid for the configured TTL). */
 final class UsersApi {
-
-  /** A user as the API shows it: never the token's hash. */
-  private static final String USER_JSON = "jsonb_build_object('email', email, 'platformAdmin', platform_admin, "
-      + "'tokenExpiresAt', token_expires_at)";
 
   private final Pool pool;
   /** Seconds a new token is valid; null: forever. */
@@ -27,14 +23,9 @@ final class UsersApi {
     this.tokenTtlSeconds = tokenTtl.isZero() ? null : tokenTtl.toSeconds();
   }
 
-  /** SQL for the expiry of a token issued now, from the TTL in seconds at parameter $n (NULL: never). */
-  private static String expiry(int n) {
-    return "now() + $" + n + "::bigint * interval '1 second'";
-  }
-
   Future<Reply> create(Call call) {
     call.requirePlatformAdmin();
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.USER);
     String email = fields.string("email", true);
     if (email != null && !email.contains("@")) {
       fields.refuse("email", "must be an email address");
@@ -46,14 +37,8 @@ final class UsersApi {
     Long ttl = ttlSeconds(call, fields);
     fields.check();
     String token = TokenHash.newToken();
-    return Tx.<JsonObject>audited(pool, tx -> tx.preparedQuery(
-                "INSERT INTO users (email, token_hash, platform_admin, token_expires_at) VALUES ($1, $2, $3, "
-                    + expiry(4) + ") RETURNING " + USER_JSON + " AS j")
-            .execute(Tuple.of(email, TokenHash.of(token), admin, ttl))
-            .map(rows -> {
-              JsonObject user = rows.iterator().next().getJsonObject("j");
-              return new Tx.Change<>(user, call.audit("user.create", "user:" + email, null, user));
-            }))
+    return Tx.<JsonObject>audited(pool, tx -> UserStore.create(tx, email, TokenHash.of(token), (Boolean) admin, ttl)
+            .map(user -> new Tx.Change<>(user, call.audit("user.create", "user:" + email, null, user))))
         // The token is in the answer only: never in the audit row, never stored in clear.
         .map(user -> Reply.created(user.copy().put("token", token)));
   }
@@ -64,15 +49,11 @@ final class UsersApi {
     if (!call.caller().platformAdmin() && !email.equals(call.caller().actor())) {
       throw ApiError.forbidden("only a platform admin may renew another user's token");
     }
-    Fields fields = call.fields();
+    Fields fields = call.fields().strict(Bodies.TOKEN);
     Long ttl = ttlSeconds(call, fields);
     fields.check();
     String token = TokenHash.newToken();
-    return Tx.<JsonObject>audited(pool, tx -> tx.preparedQuery("UPDATE users SET token_hash = $2, token_expires_at = "
-                + expiry(3) + " WHERE email = $1 RETURNING " + USER_JSON + " AS j")
-            .execute(Tuple.of(email, TokenHash.of(token), ttl))
-            .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound("user " + email))
-                : Future.succeededFuture(rows.iterator().next().getJsonObject("j")))
+    return Tx.<JsonObject>audited(pool, tx -> UserStore.newToken(tx, email, TokenHash.of(token), ttl)
             .map(user -> new Tx.Change<>(user, call.audit("user.token", "user:" + email, null, user))))
         .map(user -> Reply.ok(user.copy().put("token", token)));
   }
@@ -102,45 +83,14 @@ final class UsersApi {
   Future<Reply> delete(Call call) {
     call.requirePlatformAdmin();
     String email = call.param("email");
-    return Tx.<Void>audited(pool, tx -> tx.preparedQuery("DELETE FROM users WHERE email = $1 RETURNING " + USER_JSON
-                + " AS j")
-            .execute(Tuple.of(email))
-            .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiError.notFound("user " + email))
-                : Future.succeededFuture(rows.iterator().next().getJsonObject("j")))
+    return Tx.<Void>audited(pool, tx -> UserStore.delete(tx, email)
             .map(before -> new Tx.Change<Void>(null, call.audit("user.delete", "user:" + email, before, null))))
         .map(v -> Reply.noContent());
   }
 
-  /** The whole audit log, newest first (platform admins); ?target= narrows it to one target. */
-  Future<Reply> audit(Call call) {
-    call.requirePlatformAdmin();
-    String target = call.context().queryParams().get("target");
-    String limitText = call.context().queryParams().get("limit");
-    int limit;
-    try {
-      limit = limitText == null ? 100 : Math.min(1000, Math.max(1, Integer.parseInt(limitText)));
-    } catch (NumberFormatException e) {
-      throw ApiError.badRequest("limit must be a number");
-    }
-    return pool.preparedQuery("SELECT jsonb_build_object('id', id, 'at', at, 'actor', actor, 'action', action, "
-            + "'target', target, 'before', before, 'after', after, 'requestId', request_id) AS j FROM audit_log "
-            + "WHERE $1::text IS NULL OR target = $1 ORDER BY id DESC LIMIT $2")
-        .execute(Tuple.of(target, limit))
-        .map(rows -> {
-          JsonArray entries = new JsonArray();
-          rows.forEach(row -> entries.add(row.getJsonObject("j")));
-          return Reply.ok(entries);
-        });
-  }
-
   Future<Reply> list(Call call) {
     call.requirePlatformAdmin();
-    return pool.query("SELECT " + USER_JSON + " AS j FROM users ORDER BY email").execute()
-        .map(rows -> {
-          JsonArray users = new JsonArray();
-          rows.forEach(row -> users.add(row.getJsonObject("j")));
-          return Reply.ok(users);
-        });
+    return UserStore.list(pool).map(Reply::ok);
   }
 
   Future<Reply> me(Call call) {

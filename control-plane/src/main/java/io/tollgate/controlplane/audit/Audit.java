@@ -1,13 +1,10 @@
 package io.tollgate.controlplane.audit;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 
 /**
- * The append-only audit log. Always written on the connection of the change's own transaction,
- * so a change and its record commit or vanish together.
+ * The append-only audit log's entries: who did what to which target, before and after, under which
+ * request id. Written by store/AuditStore, in the change's own transaction.
  */
 public final class Audit {
 
@@ -16,13 +13,5 @@ public final class Audit {
 
   public record Entry(String actor, String action, String target, JsonObject before, JsonObject after,
                       String requestId) {
-  }
-
-  public static Future<Void> write(SqlConnection tx, Entry entry) {
-    return tx.preparedQuery("INSERT INTO audit_log (actor, action, target, before, after, request_id) "
-            + "VALUES ($1, $2, $3, $4, $5, $6)")
-        .execute(Tuple.of(entry.actor(), entry.action(), entry.target(), entry.before(), entry.after(),
-            entry.requestId()))
-        .mapEmpty();
   }
 }

@@ -1,10 +1,9 @@
 package io.tollgate.controlplane.auth;
 
+import io.tollgate.controlplane.store.UserStore;
 import io.tollgate.controlplane.api.ApiError;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,30 +36,18 @@ public final class Authenticator {
     if (bootstrapToken != null && !bootstrapToken.isEmpty() && constantTimeEquals(token, bootstrapToken)) {
       return bootstrapCaller();
     }
-    return pool.preparedQuery("SELECT u.email, u.platform_admin, u.token_expires_at <= now() AS expired, m.org, m.role "
-            + "FROM users u LEFT JOIN memberships m ON m.email = u.email WHERE u.token_hash = $1")
-        .execute(Tuple.of(TokenHash.of(token)))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(ApiError.unauthorized("unknown token"));
-          }
-          // The database's clock decides, as it stamped the expiry: replicas cannot disagree.
-          if (Boolean.TRUE.equals(rows.iterator().next().getBoolean("expired"))) {
-            return Future.failedFuture(ApiError.unauthorized(
-                "token expired: ask a platform admin for a new one (tollgate-admin users token EMAIL)"));
-          }
-          String email = null;
-          boolean admin = false;
-          Map<String, Role> roles = new HashMap<>();
-          for (Row row : rows) {
-            email = row.getString("email");
-            admin = row.getBoolean("platform_admin");
-            if (row.getString("org") != null) {
-              roles.put(row.getString("org"), Role.fromWire(row.getString("role")));
-            }
-          }
-          return Future.succeededFuture(new Caller(email, admin, Map.copyOf(roles)));
-        });
+    return UserStore.byTokenHash(pool, TokenHash.of(token)).compose(owner -> {
+      if (owner == null) {
+        return Future.failedFuture(ApiError.unauthorized("unknown token"));
+      }
+      if (owner.expired()) {
+        return Future.failedFuture(ApiError.unauthorized(
+            "token expired: ask a platform admin for a new one (tollgate-admin users token EMAIL)"));
+      }
+      Map<String, Role> roles = new HashMap<>();
+      owner.roles().forEach((org, role) -> roles.put(org, Role.fromWire(role)));
+      return Future.succeededFuture(new Caller(owner.email(), owner.platformAdmin(), Map.copyOf(roles)));
+    });
   }
 
   private Future<Caller> bootstrapCaller() {
@@ -68,9 +55,9 @@ public final class Authenticator {
     if (bootstrapOver) {
       return Future.failedFuture(ApiError.unauthorized("the bootstrap token is retired: a platform admin exists"));
     }
-    return pool.query("SELECT EXISTS (SELECT 1 FROM users WHERE platform_admin AND token_hash IS NOT NULL)").execute()
-        .compose(rows -> {
-          if (rows.iterator().next().getBoolean(0)) {
+    return UserStore.platformAdminExists(pool)
+        .compose(exists -> {
+          if (exists) {
             bootstrapOver = true;
             return Future.failedFuture(ApiError.unauthorized("the bootstrap token is retired: a platform admin exists"));
           }

@@ -1,6 +1,7 @@
 package io.tollgate.controlplane.catalog;
 
 import io.tollgate.controlplane.api.Fields;
+import io.tollgate.controlplane.schema.Shape;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +18,20 @@ import java.util.function.BiFunction;
  * @param idField  the JSON field that carries the id in a create body
  * @param json     SQL expression building the row's JSON (includes "version")
  * @param columns  body → column values (id excluded), in insert order; null values clear a column
+ * @param shape    the fields a body may have (others are refused by name)
  */
 public record CatalogResource(String kind, String path, String table, String idColumn, String idField, String json,
-                              BiFunction<Fields, Boolean, LinkedHashMap<String, Object>> columns) {
+                              BiFunction<Fields, Boolean, LinkedHashMap<String, Object>> columns, Shape shape) {
+
+  /** The id a create body names, checked: a slug, or for models a name that may hold '/', ':', '@', '+'. */
+  public String id(Fields fields) {
+    boolean slug = idField().equals("id") || kind().equals("policy");
+    String id = slug ? fields.slug(idField(), true) : fields.string(idField(), true);
+    if (!slug && id != null && !id.matches("^[A-Za-z0-9._:/@+-]{1,128}$")) {
+      fields.refuse(idField(), "must be 1 to 128 letters, digits or . _ : / @ + -");
+    }
+    return id;
+  }
 
   public static List<CatalogResource> all() {
     return List.of(CatalogResources.BACKENDS, CatalogResources.MODELS, CatalogResources.ROUTES,

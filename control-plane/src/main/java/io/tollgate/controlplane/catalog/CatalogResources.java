@@ -1,6 +1,7 @@
 package io.tollgate.controlplane.catalog;
 
 import io.tollgate.controlplane.api.Fields;
+import io.tollgate.controlplane.schema.Bodies;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
@@ -24,7 +25,7 @@ final class CatalogResources {
         JsonObject labels = fields.object("labels");
         columns.put("labels", labels == null ? new JsonObject() : labels);
         return columns;
-      });
+      }, Bodies.BACKEND);
 
   static final CatalogResource MODELS = new CatalogResource("model", "models", "models", "name", "name",
       "jsonb_build_object('name', name, 'prices', jsonb_build_object('promptPerMillion', prompt_per_million, "
@@ -39,7 +40,7 @@ final class CatalogResources {
         columns.put("completion_per_million",
             fields.nonNegativeNumber(prices, "$.prices", "completionPerMillion", prices != null));
         return columns;
-      });
+      }, Bodies.MODEL);
 
   /** Fields of a route that are the model's own, not the route's. */
   private static final Set<String> NOT_ROUTE = Set.of("model", "name", "prices", "version");
@@ -60,7 +61,7 @@ final class CatalogResources {
         // Everything else is checked on the snapshot this route produces (schema and semantics).
         columns.put("spec", spec);
         return columns;
-      });
+      }, Bodies.ROUTE);
 
   static final CatalogResource POLICIES = new CatalogResource("policy", "policies", "limit_policies", "name", "name",
       "jsonb_build_object('name', name, 'limits', jsonb_strip_nulls(jsonb_build_object("
@@ -76,5 +77,5 @@ final class CatalogResources {
         columns.put("tokens_per_minute", fields.nonNegativeInt(limits, "$.limits", "tokensPerMinute"));
         columns.put("max_concurrent_streams", fields.nonNegativeInt(limits, "$.limits", "maxConcurrentStreams"));
         return columns;
-      });
+      }, Bodies.POLICY);
 }

@@ -15,7 +15,12 @@ import java.time.Duration;
 /** The CLI's blocking client of the REST API (a CLI runs on its own thread, no event loop here). */
 final class ApiClient {
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * HTTP/1.1, which is all the API port speaks (its front door turns clear-text HTTP/2 off): the
+   * default, HTTP/2, only adds an h2c upgrade offer to every request that the port declines.
+   */
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final URI endpoint;
   private final String token;
 
@@ -27,10 +32,21 @@ final class ApiClient {
   /** A refusal or failure with the exit code scripts can rely on (see {@link ExitCodes}). */
   static final class ApiException extends RuntimeException {
     final int exitCode;
+    /** The API's error object ({status, message, fields}), when the control plane answered one. */
+    private final JsonObject error;
 
     ApiException(int exitCode, String message) {
+      this(exitCode, message, null);
+    }
+
+    ApiException(int exitCode, String message, JsonObject error) {
       super(message, null, false, false);
       this.exitCode = exitCode;
+      this.error = error;
+    }
+
+    JsonObject error() {
+      return error;
     }
   }
 
@@ -79,7 +95,8 @@ final class ApiClient {
     Object decoded = text == null || text.isBlank() ? null : Json.decodeValue(text);
     int status = response.statusCode();
     if (status >= 400) {
-      throw new ApiException(ExitCodes.forStatus(status), describe(status, decoded));
+      JsonObject error = decoded instanceof JsonObject json ? json.getJsonObject("error") : null;
+      throw new ApiException(ExitCodes.forStatus(status), describe(status, decoded), error);
     }
     return decoded;
   }

@@ -21,7 +21,7 @@ final class ExitCodes {
       case 401 -> UNAUTHORIZED;
       case 403 -> FORBIDDEN;
       case 404 -> NOT_FOUND;
-      case 409 -> CONFLICT;
+      case 409, 412 -> CONFLICT;
       case 400, 422 -> INVALID;
       default -> FAILED;
     };

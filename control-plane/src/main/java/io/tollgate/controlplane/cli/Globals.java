@@ -26,20 +26,28 @@ public final class Globals {
   @Spec(Spec.Target.MIXEE)
   CommandSpec spec;
 
-  @Option(names = "--endpoint", description = "Control plane base URL (env TOLLGATE_ENDPOINT; default " + DEFAULT_ENDPOINT + ").")
+  /** Help on every command that takes these options; their --version option would clash with picocli's. */
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--endpoint", paramLabel = "URL", description = "Control plane base URL (env TOLLGATE_ENDPOINT; default " + DEFAULT_ENDPOINT + ").")
   String endpoint;
 
-  @Option(names = "--token", description = "Admin token (env TOLLGATE_TOKEN).")
+  @Option(names = "--token", paramLabel = "TOKEN", description = "Admin token (env TOLLGATE_TOKEN).")
   String token;
 
-  @Option(names = "--config", description = "CLI config file (env TOLLGATE_ADMIN_CONFIG; default ~/.config/tollgate/admin.yaml).")
+  @Option(names = "--config", paramLabel = "FILE", description = "CLI config file (env TOLLGATE_ADMIN_CONFIG; default ~/.config/tollgate/admin.yaml).")
   Path config;
 
-  @Option(names = {"-o", "--output"}, description = "table (default) or json.", defaultValue = "table")
-  String output;
+  /** How answers are printed. */
+  enum Format { table, json }
+
+  @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+      description = "Output: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; json for scripts).")
+  Format output;
 
   Output out() {
-    return new Output(spec.commandLine().getOut(), "json".equalsIgnoreCase(output));
+    return new Output(spec.commandLine().getOut(), output == Format.json);
   }
 
   PrintWriter err() {

@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.observability;
 
+import io.tollgate.controlplane.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
@@ -67,7 +68,7 @@ public final class Readiness {
 
   /** Both checks at once; never fails. */
   public Future<Report> check() {
-    Future<Void> postgresql = pool.query("SELECT 1").execute().<Void>mapEmpty()
+    Future<Void> postgresql = Database.ping(pool)
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     Future<Void> redisPing = redis.send(Request.cmd(Command.PING)).<Void>mapEmpty()
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);

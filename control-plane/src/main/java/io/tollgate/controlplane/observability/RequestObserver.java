@@ -44,25 +44,48 @@ public final class RequestObserver implements Handler<RoutingContext> {
     String id = sent == null || sent.isBlank() ? UUID.randomUUID().toString() : sent;
     ctx.put(REQUEST_ID, id);
     ctx.response().putHeader(REQUEST_ID_HEADER, id);
-    ctx.addEndHandler(ended -> finished(ctx, start, ended.succeeded()));
+    // Whether the end handlers hear "ended" or "closed" does not say what the client got: over
+    // HTTP/2 the stream's close can reach them first although the whole response was written.
+    ctx.addEndHandler(ignored -> finished(ctx, start));
     ctx.next();
   }
 
-  private void finished(RoutingContext ctx, long start, boolean completed) {
+  private void finished(RoutingContext ctx, long start) {
     long nanos = System.nanoTime() - start;
     String route = ctx.get(ROUTE, UNMATCHED);
     String method = ctx.request().method().name();
-    int status = completed ? ctx.response().getStatusCode()
-        : FrontDoor.bodyTimedOut(ctx.request()) ? BODY_TIMED_OUT : CLIENT_CLOSED;
+    int status = status(ctx);
     metrics.request(method, route, status, nanos);
     if (ctx.request().path() != null && ctx.request().path().startsWith("/api/")) {
       ApiAccessLog.request(ctx.get(REQUEST_ID), method, route, status, nanos / 1e6, ctx.get(ACTOR));
     }
   }
 
+  /**
+   * The status that went out: the response's own once it was ended (written in full), else 408 when
+   * the front door cut the body at its deadline (it answered below the router), else 499: the
+   * client went away first.
+   */
+  static int status(RoutingContext ctx) {
+    if (ctx.response().ended()) {
+      return ctx.response().getStatusCode();
+    }
+    return FrontDoor.bodyTimedOut(ctx.request()) ? BODY_TIMED_OUT : CLIENT_CLOSED;
+  }
+
   /** The request's id, set by this handler. */
   public static String requestId(RoutingContext ctx) {
     return ctx.get(REQUEST_ID);
+  }
+
+  /** The route template that served the request, or {@link #UNMATCHED}. */
+  public static String route(RoutingContext ctx) {
+    return ctx.get(ROUTE, UNMATCHED);
+  }
+
+  /** Who the request authenticated as; null if it did not. */
+  public static String actorOf(RoutingContext ctx) {
+    return ctx.get(ACTOR);
   }
 
   /** Called by a route's handler: the request is served by the route now handling it. */

@@ -1,6 +1,6 @@
 package io.tollgate.controlplane.snapshot;
 
-import io.tollgate.controlplane.api.ApiError.FieldError;
+import io.tollgate.controlplane.store.Problem;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
@@ -40,18 +40,18 @@ public final class SnapshotRules {
         .setDraft(Draft.DRAFT202012).setBaseUri("https://tollgate.io/schemas/").setOutputFormat(OutputFormat.Basic));
   }
 
-  public List<FieldError> check(JsonObject snapshot) {
-    Set<FieldError> errors = new LinkedHashSet<>();
+  public List<Problem> check(JsonObject snapshot) {
+    Set<Problem> errors = new LinkedHashSet<>();
     OutputUnit result;
     synchronized (validator) {
       result = validator.validate(snapshot);
     }
     if (!Boolean.TRUE.equals(result.getValid()) && result.getErrors() != null) {
-      List<FieldError> additional = new ArrayList<>();
+      List<Problem> additional = new ArrayList<>();
       for (OutputUnit unit : result.getErrors()) {
         String keyword = String.valueOf(unit.getKeywordLocation());
         keyword = keyword.substring(keyword.lastIndexOf('/') + 1);
-        FieldError error = new FieldError(path(unit.getInstanceLocation()), unit.getError());
+        Problem error = new Problem(path(unit.getInstanceLocation()), SchemaMessages.readable(unit.getError()));
         if (keyword.equals("additionalProperties")) {
           additional.add(error);
         } else if (!WRAPPERS.contains(keyword)) {
@@ -60,11 +60,11 @@ public final class SnapshotRules {
       }
       // The validator also flags declared properties that failed their own schema as "additional";
       // only a property with no error of its own below it is really unknown.
-      for (FieldError error : additional) {
+      for (Problem error : additional) {
         boolean explained = errors.stream().anyMatch(e -> e.path().equals(error.path())
             || e.path().startsWith(error.path() + ".") || e.path().startsWith(error.path() + "["));
         if (!explained) {
-          errors.add(new FieldError(error.path(), "unknown field"));
+          errors.add(new Problem(error.path(), "unknown field"));
         }
       }
     }
@@ -72,13 +72,13 @@ public final class SnapshotRules {
     return new ArrayList<>(errors);
   }
 
-  private static List<FieldError> semantics(JsonObject snapshot) {
-    List<FieldError> errors = new ArrayList<>();
+  private static List<Problem> semantics(JsonObject snapshot) {
+    List<Problem> errors = new ArrayList<>();
     Set<String> backends = new HashSet<>();
     JsonArray backendList = snapshot.getJsonArray("backends", new JsonArray());
     for (int i = 0; i < backendList.size(); i++) {
       if (backendList.getValue(i) instanceof JsonObject backend && !backends.add(backend.getString("id"))) {
-        errors.add(new FieldError("$.backends[" + i + "].id", "duplicate backend id " + backend.getString("id")));
+        errors.add(new Problem("$.backends[" + i + "].id", "duplicate backend id " + backend.getString("id")));
       }
     }
     Set<String> models = new HashSet<>();
@@ -96,7 +96,7 @@ public final class SnapshotRules {
       JsonArray pool = model.getValue("backends") instanceof JsonArray a ? a : new JsonArray();
       for (int b = 0; b < pool.size(); b++) {
         if (!backends.contains(String.valueOf(pool.getValue(b)))) {
-          errors.add(new FieldError(at + ".backends[" + b + "]", "unknown backend " + pool.getValue(b)
+          errors.add(new Problem(at + ".backends[" + b + "]", "unknown backend " + pool.getValue(b)
               + " (route of model " + model.getString("name") + ")"));
         }
       }
@@ -105,21 +105,21 @@ public final class SnapshotRules {
       }
       Object fallback = model.getValue("fallback");
       if (fallback instanceof String name && (!models.contains(name) || name.equals(model.getString("name")))) {
-        errors.add(new FieldError(at + ".fallback", "fallback model " + name + " is not another routed model"));
+        errors.add(new Problem(at + ".fallback", "fallback model " + name + " is not another routed model"));
       }
       if (model.getValue("canary") instanceof JsonObject canary) {
         if (canary.getValue("backends") instanceof JsonArray canaryPool) {
           for (int b = 0; b < canaryPool.size(); b++) {
             String id = String.valueOf(canaryPool.getValue(b));
             if (!backends.contains(id)) {
-              errors.add(new FieldError(at + ".canary.backends[" + b + "]", "unknown backend " + id));
+              errors.add(new Problem(at + ".canary.backends[" + b + "]", "unknown backend " + id));
             } else if (pool.contains(id)) {
-              errors.add(new FieldError(at + ".canary.backends[" + b + "]", "backend " + id + " is in the stable pool"));
+              errors.add(new Problem(at + ".canary.backends[" + b + "]", "backend " + id + " is in the stable pool"));
             }
           }
         }
         if (canary.getValue("model") instanceof String name && !models.contains(name)) {
-          errors.add(new FieldError(at + ".canary.model", "canary model " + name + " is not a routed model"));
+          errors.add(new Problem(at + ".canary.model", "canary model " + name + " is not a routed model"));
         }
       }
     }
@@ -130,11 +130,11 @@ public final class SnapshotRules {
    * A route's weights name backends of its own pool, and leave at least one above 0 (0 drains a
    * backend; a route with every backend drained could serve nothing). Range and type are the schema's.
    */
-  private static List<FieldError> weightErrors(JsonObject weights, JsonArray pool, String at, String model) {
-    List<FieldError> errors = new ArrayList<>();
+  private static List<Problem> weightErrors(JsonObject weights, JsonArray pool, String at, String model) {
+    List<Problem> errors = new ArrayList<>();
     for (String id : weights.fieldNames()) {
       if (!pool.contains(id)) {
-        errors.add(new FieldError(at + "." + id, "backend " + id + " is not in the backends of the route of model "
+        errors.add(new Problem(at + "." + id, "backend " + id + " is not in the backends of the route of model "
             + model + " (a weight applies to a backend of the route)"));
       }
     }
@@ -145,7 +145,7 @@ public final class SnapshotRules {
       }
     }
     if (!anyServes) {
-      errors.add(new FieldError(at, "every backend of the route of model " + model
+      errors.add(new Problem(at, "every backend of the route of model " + model
           + " has weight 0: at least one must take requests (0 drains a backend)"));
     }
     return errors;

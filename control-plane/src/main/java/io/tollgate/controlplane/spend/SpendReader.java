@@ -9,14 +9,11 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 
 /**
- * What the gateways have charged in the current budget period, read where they keep it
- * (docs/platform-mode.md): micro-USD at {@code {<prefix>:<org>}:o:spend:<period>} for the org and
- * {@code {<prefix>:<org>}:k:<key>:spend:<period>} per key, periods "d2026-11-25" or "m2026-11" (UTC).
- * Amounts include reservations of requests still running.
+ * What the gateways have charged in the current budget period, read where they keep it: the keys
+ * of the contract config/schemas/redis-spend.json ({@link SpendKeys}), in micro-USD. Amounts
+ * include reservations of requests still running.
  */
 public final class SpendReader {
 
@@ -28,23 +25,16 @@ public final class SpendReader {
     this.prefix = prefix;
   }
 
-  static String periodId(String period, Instant now) {
-    LocalDate date = now.atZone(ZoneOffset.UTC).toLocalDate();
-    return "day".equals(period) ? "d" + date : "m" + date.toString().substring(0, 7);
-  }
-
   /**
    * Adds {@code period} and {@code spentUsd} to the org's budget and to each key budget
    * ({@code {key, limitUsd, period}}); one MGET, since all keys share the org's hash tag.
    */
   public Future<Void> fill(String org, JsonObject orgBudget, JsonArray keyBudgets, Instant now) {
-    String tag = "{" + prefix + ":" + org + "}";
     Request mget = Request.cmd(Command.MGET);
-    String orgPeriod = periodId(orgBudget == null ? "month" : orgBudget.getString("period"), now);
-    mget.arg(tag + ":o:spend:" + orgPeriod);
+    mget.arg(SpendKeys.org(prefix, org, orgBudget == null ? "month" : orgBudget.getString("period"), now));
     keyBudgets.forEach(item -> {
       JsonObject key = (JsonObject) item;
-      mget.arg(tag + ":k:" + key.getString("key") + ":spend:" + periodId(key.getString("period"), now));
+      mget.arg(SpendKeys.key(prefix, org, key.getString("key"), key.getString("period"), now));
     });
     return redis.send(mget).map(values -> {
       if (orgBudget != null) {

@@ -38,6 +38,11 @@ public final class Database {
     }, false);
   }
 
+  /** Whether PostgreSQL answers at all (readiness). */
+  public static Future<Void> ping(Pool pool) {
+    return pool.query("SELECT 1").execute().mapEmpty();
+  }
+
   public static Pool pool(Vertx vertx, String url, String schema) {
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(8))

@@ -86,6 +86,11 @@ class RoleMatrixTest {
         new JsonObject().put("limitUsd", 100).put("period", "month")), Set.of("billing", "admin", "owner"), true));
     cases.add(new Case("clear budget", r -> new Request(HttpMethod.DELETE, org + "/budget", null),
         Set.of("billing", "admin", "owner"), true));
+    cases.add(new Case("patch org", r -> new Request(HttpMethod.PATCH, org,
+        new JsonObject().put("display", "patched by " + r)), ADMINS, true));
+    // A patch of the budget only is the budget's permission (billing has it), not the org's.
+    cases.add(new Case("patch org budget", r -> new Request(HttpMethod.PATCH, org,
+        new JsonObject().put("budget", new JsonObject().put("limitUsd", 90))), Set.of("billing", "admin", "owner"), true));
     cases.add(new Case("spend", r -> get(org + "/spend"), ALL, true));
     cases.add(new Case("audit", r -> get(org + "/audit"), Set.of("viewer", "admin", "owner"), true));
     cases.add(new Case("members", r -> get(org + "/members"), READERS, true));
@@ -113,6 +118,8 @@ class RoleMatrixTest {
         null), NONE, false));
     cases.add(new Case("create org", r -> new Request(HttpMethod.POST, "/api/v1/orgs",
         new JsonObject().put("name", "org-" + r)), NONE, false));
+    cases.add(new Case("apply", r -> new Request(HttpMethod.POST, "/api/v1/apply",
+        new JsonObject().put("document", new JsonObject()).put("dryRun", true)), NONE, false));
     cases.addAll(CatalogCases.cases());
     cases.add(new Case("delete org", r -> new Request(HttpMethod.DELETE, org, null), Set.of("owner"), true));
     return cases;
@@ -176,6 +183,8 @@ class RoleMatrixTest {
             new JsonObject().put("id", "x")), NONE, false));
         cases.add(new Case("update " + kind, r -> new Request(HttpMethod.PUT, "/api/v1/" + kind + "/" + FIXTURE.get(kind),
             new JsonObject().put("version", 1)), NONE, false));
+        cases.add(new Case("patch " + kind, r -> new Request(HttpMethod.PATCH, "/api/v1/" + kind + "/"
+            + FIXTURE.get(kind), new JsonObject()), NONE, false));
         cases.add(new Case("delete " + kind, r -> new Request(HttpMethod.DELETE, "/api/v1/" + kind + "/"
             + FIXTURE.get(kind), null), NONE, false));
       }

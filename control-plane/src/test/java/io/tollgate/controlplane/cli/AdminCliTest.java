@@ -93,9 +93,9 @@ class AdminCliTest {
     String reduced = Files.readString(EXAMPLE)
         .replace("  - name: small-model\n    prices: {promptPerMillion: 0.02, completionPerMillion: 0.08}\n", "")
         .replace("  - model: small-model\n    backends: [gpu-b]\n", "")
-        .replace("    fallback: small-model\n", "")
+        .replace("    fallback: small-model\n", "    fallback: null\n")
         .replace("http://10.0.0.8:8000", "http://10.0.0.9:8000")
-        .replace("    budget: {limitUsd: 500, period: month}\n", "");
+        .replace("    budget: {limitUsd: 500, period: month}\n", "    budget: null\n");
     Path file = dir.resolve("reduced.yaml");
     Files.writeString(file, reduced);
     Result kept = run(root, "apply", "-f", file.toString());

@@ -139,7 +139,7 @@ class ApplyOrgContentsTest {
           - name: team-x
             members: {bob@example.com: member}
             keys:
-              - {id: batch, policy: small}
+              - {id: batch, policy: small, budget: null}
               - {id: svc}
         """;
     String prefix = key("batch").getString("prefix");
@@ -148,7 +148,16 @@ class ApplyOrgContentsTest {
     assertTrue(changed.out().contains("~ keys team-x/batch (policy, budget)"), changed.out());
     assertTrue(changed.out().contains("! keys team-x/svc is revoked"), changed.out());
     assertEquals("small", key("batch").getString("policy"));
-    assertEquals(null, key("batch").getValue("budget"), "a budget the file drops is removed");
+    assertEquals(null, key("batch").getValue("budget"), "budget: null removes it");
+    // A field the file leaves out is not managed: the policy stays as the last apply set it.
+    Result unmanaged = apply(POLICIES + """
+        orgs:
+          - name: team-x
+            keys:
+              - {id: batch}
+        """);
+    assertTrue(unmanaged.out().contains("= keys team-x/batch"), unmanaged.out());
+    assertEquals("small", key("batch").getString("policy"));
     assertEquals(prefix, key("batch").getString("prefix"), "the same key, not a new secret");
   }
 
@@ -161,8 +170,8 @@ class ApplyOrgContentsTest {
     assertFalse(key("manual", "hands-off").getBoolean("revoked"), "no keys: section, no key management");
 
     Result bad = apply("orgs:\n  - name: hands-off\n    keys:\n      - {id: k, limits: {requestsPerMinute: 1}}\n");
-    assertEquals(ExitCodes.USAGE, bad.code(), bad.out());
-    assertTrue(bad.out().contains("unknown field limits"), bad.out());
+    assertEquals(ExitCodes.INVALID, bad.code(), bad.out());
+    assertTrue(bad.out().contains(".yaml:4: $.orgs[0].keys[0].limits: unknown field limits"), bad.out());
   }
 
   private static JsonObject key(String id, String org) throws Exception {

@@ -93,10 +93,11 @@ class KeyPropagationTest {
 
   @Test
   void expiryAndModelAllowListReachTheGateways() throws Exception {
-    String expired = java.time.Instant.now().minusSeconds(3600).toString();
-    String secret = cp.post("/api/v1/orgs/acme/keys", root, new JsonObject().put("id", "exp").put("expiresAt", expired)
+    // An expiry must be ahead of now when it is set: this one passes two seconds later.
+    String soon = java.time.Instant.now().plusSeconds(2).toString();
+    String secret = cp.post("/api/v1/orgs/acme/keys", root, new JsonObject().put("id", "exp").put("expiresAt", soon)
         .put("models", new JsonArray().add("another-model"))).json().getString("secret");
-    assertEquals(401, gateways.chat(0, secret).status(), "an expired key is no key");
+    assertEquals(401, awaitStatus(0, secret, 401, 5_000), "an expired key is no key");
     assertEquals(200, cp.call(HttpMethod.PATCH, "/api/v1/orgs/acme/keys/exp", root,
         new JsonObject().putNull("expiresAt")).status());
     assertEquals(403, awaitStatus(0, secret, 403, 1_000), "alive again, but not allowed this model");

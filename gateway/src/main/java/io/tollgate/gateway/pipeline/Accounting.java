@@ -88,7 +88,7 @@ final class Accounting {
   /**
    * A request that ended before a backend was asked: no tokens, no cost, but recorded all the same,
    * so that usage and reliability reports see refusals (the org is billed nothing); under the
-   * anonymous org when no valid key was known.
+   * anonymous event (no org, no key) when no valid key was known.
    */
   private void recordRefusal(Exchange exchange, int status, String errorKind, double latencyMillis) {
     String model = exchange.completion == null ? null : exchange.route != null ? exchange.completion.model() : "other";

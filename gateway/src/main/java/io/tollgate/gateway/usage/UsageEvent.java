@@ -47,16 +47,13 @@ public record UsageEvent(
   }
 
   /**
-   * The org and key of a request answered before a valid key was known (401, or a request refused
-   * before its key was checked). Parentheses never occur in org names, so it cannot be a real org.
+   * A request answered before a valid key was known (401, or refused before its key was checked):
+   * recorded all the same, with no org and no key (the schema's anonymous event; analytics counts
+   * it in reliability, in no org's usage).
    */
-  public static final String ANONYMOUS = "(anonymous)";
-
-  /** A request refused before its caller was known: recorded all the same, under {@link #ANONYMOUS}. */
   public static UsageEvent anonymous(String requestId, String endpoint, int status, String errorKind,
                                      double latencyMillis, long configVersion) {
-    return refused(requestId, ANONYMOUS, ANONYMOUS, endpoint, null, false, status, errorKind, latencyMillis,
-        configVersion);
+    return refused(requestId, null, null, endpoint, null, false, status, errorKind, latencyMillis, configVersion);
   }
 
   public JsonObject toJson() {

@@ -1,4 +1,4 @@
-package io.tollgate.controlplane.snapshot;
+package io.tollgate.controlplane.store;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -11,11 +11,11 @@ import io.vertx.sqlclient.SqlClient;
  * the defaults; orgs with a policy or a budget. Keys are not in it: they live in Redis records.
  * Rows are read in a fixed order, so the same catalogue always gives the same document.
  */
-public final class SnapshotBuilder {
+public final class SnapshotSource {
 
   public static final String DEFAULT_POLICY = "default";
 
-  private SnapshotBuilder() {
+  private SnapshotSource() {
   }
 
   public static Future<JsonObject> build(SqlClient client) {
