@@ -4,6 +4,7 @@ import io.tollgate.gateway.config.LimitSpec;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.tollgate.gateway.usage.UsageEvent;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
