@@ -1,5 +1,8 @@
 package io.tollgate.controlplane;
 
+import io.tollgate.controlplane.schema.Bodies;
+import io.tollgate.controlplane.snapshot.SnapshotStore;
+import io.tollgate.controlplane.spend.SpendKeys;
 import io.tollgate.controlplane.store.ConfigVersionStore;
 import io.tollgate.controlplane.api.ApiServer;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
@@ -50,32 +53,49 @@ public final class ControlPlane {
   }
 
   public static Future<ControlPlane> start(Vertx vertx, ControlPlaneSettings settings) {
-    return Database.migrate(vertx, settings.databaseUrl(), settings.schema()).compose(applied -> {
-      Pool pool = Database.pool(vertx, settings.databaseUrl(), settings.schema());
-      Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(settings.redisUrl()));
-      ControlPlaneMetrics metrics = new ControlPlaneMetrics();
-      metrics.bindPool(pool::size);
-      Readiness readiness = new Readiness(pool, redis, metrics);
-      KeyRecordPublisher keys = new KeyRecordPublisher(redis, settings.redisPrefix(), metrics);
-      // Before the API serves: a gateway started right after this one finds the prefix and pepper to check.
-      PlatformMarker marker = new PlatformMarker(redis, settings.redisPrefix(), settings.keyPepper());
-      return marker.writeAtStart()
-          .compose(v -> latestConfigVersion(pool, metrics))
-          .compose(v -> ApiServer.start(vertx, pool, settings, redis, keys, metrics, readiness))
-          .map(started -> {
-            readiness.check();
-            long timer = vertx.setPeriodic(READINESS_PERIOD_MS, id -> {
-              readiness.check();
-              marker.write();
-            });
-            return new ControlPlane(vertx, pool, redis, started.server(), started.router(), metrics, timer);
-          })
-          .onFailure(failure -> {
-            metrics.close();
-            pool.close();
-            redis.close();
-          });
-    });
+    return Database.migrate(vertx, settings.databaseUrl(), settings.schema())
+        .compose(applied -> vertx.executeBlocking(ControlPlane::readContracts, false))
+        .compose(contracts -> {
+          Pool pool = Database.pool(vertx, settings.databaseUrl(), settings.schema());
+          Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(settings.redisUrl()));
+          ControlPlaneMetrics metrics = contracts.metrics();
+          metrics.bindPool(pool::size);
+          Readiness readiness = new Readiness(pool, redis, metrics);
+          KeyRecordPublisher keys = new KeyRecordPublisher(redis, settings.redisPrefix(), metrics);
+          // Before the API serves: a gateway started right after this one finds the prefix and pepper to check.
+          PlatformMarker marker = new PlatformMarker(redis, settings.redisPrefix(), settings.keyPepper());
+          return marker.writeAtStart()
+              .compose(v -> latestConfigVersion(pool, metrics))
+              .compose(v -> ApiServer.start(vertx, pool, settings, redis, keys, metrics, readiness, contracts.snapshots()))
+              .map(started -> {
+                readiness.check();
+                long timer = vertx.setPeriodic(READINESS_PERIOD_MS, id -> {
+                  readiness.check();
+                  marker.write();
+                });
+                return new ControlPlane(vertx, pool, redis, started.server(), started.router(), metrics, timer);
+              })
+              .onFailure(failure -> {
+                metrics.close();
+                pool.close();
+                redis.close();
+              });
+        });
+  }
+
+  /** What is built from files on the classpath and heavy to make: made once, at start, on a worker. */
+  private record Contracts(SnapshotStore snapshots, ControlPlaneMetrics metrics) {
+  }
+
+  /**
+   * Reads the schemas and contracts (the snapshot schema, the body shapes read from it, the spend
+   * layout) and binds the JVM metrics on a worker thread: class loading and classpath reads are
+   * blocking I/O, which on a busy machine held the event loop past the blocked-thread limit.
+   */
+  private static Contracts readContracts() {
+    Bodies.PLATFORM.fields();
+    SpendKeys.org("tg", "warm-up", "day", java.time.Instant.EPOCH);
+    return new Contracts(new SnapshotStore(), new ControlPlaneMetrics());
   }
 
   /** The gauge starts at the latest stored version (another replica, or an earlier run, may have made it). */

@@ -151,7 +151,7 @@ class DeclarativeE2ETest {
 
   /** The audit rows of the whole platform that concern this test's org and policy. */
   private static List<JsonObject> auditOf(ControlPlane admin, String name) {
-    return admin.get("/api/v1/audit?limit=1000").expect(200).array().stream().map(JsonObject.class::cast)
+    return Tenant.allPages(admin, "/api/v1/audit?limit=1000").stream()
         .filter(row -> row.getString("target", "").contains(name)).toList();
   }
 }

@@ -1,6 +1,5 @@
 package io.tollgate.e2e;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -73,11 +72,20 @@ final class Tenant implements AutoCloseable {
         .getString("secret");
   }
 
-  /** The org's audit trail, oldest first, as the platform admin reads it. */
+  /** The org's audit trail, oldest first, as the platform admin reads it (every page, newest first). */
   List<JsonObject> audit() {
-    JsonArray rows = admin.get("/api/v1/orgs/" + org + "/audit").expect(200).array();
+    return allPages(admin, "/api/v1/orgs/" + org + "/audit?limit=1000");
+  }
+
+  /** Every entry of an audit listing, oldest first, following its {@code next} pages. */
+  static List<JsonObject> allPages(ControlPlane reader, String path) {
     List<JsonObject> list = new ArrayList<>();
-    rows.forEach(row -> list.add(0, (JsonObject) row));
+    String before = null;
+    do {
+      JsonObject page = reader.get(path + (before == null ? "" : "&before=" + before)).expect(200).json();
+      page.getJsonArray("entries").forEach(row -> list.add(0, (JsonObject) row));
+      before = page.getValue("next") == null ? null : String.valueOf(page.getValue("next"));
+    } while (before != null);
     return list;
   }
 

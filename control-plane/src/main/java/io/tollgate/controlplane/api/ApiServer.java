@@ -63,10 +63,12 @@ public final class ApiServer {
   public record Started(HttpServer server, Router router) {
   }
 
+  /** @param snapshots made off the event loop: it reads and compiles the snapshot schema */
   public static Future<Started> start(Vertx vertx, Pool pool, ControlPlaneSettings settings, Redis redis,
-                                      KeyRecordPublisher keyRecords, ControlPlaneMetrics metrics, Readiness readiness) {
+                                      KeyRecordPublisher keyRecords, ControlPlaneMetrics metrics, Readiness readiness,
+                                      SnapshotStore snapshots) {
     ApiServer api = new ApiServer(new Authenticator(pool, settings.bootstrapToken()));
-    ConfigVersions versions = new ConfigVersions(new SnapshotStore(), new ConfigPublisher(redis, settings.redisPrefix()),
+    ConfigVersions versions = new ConfigVersions(snapshots, new ConfigPublisher(redis, settings.redisPrefix()),
         metrics);
     KeysApi keys = new KeysApi(pool, new KeySecrets(settings.keyPepper()), keyRecords);
     OrgsApi orgs = new OrgsApi(pool, versions, keys, new SpendReader(redis, settings.redisPrefix()));
@@ -139,7 +141,6 @@ public final class ApiServer {
     // A whole platform file in one transaction (tollgate-admin apply).
     router.post("/api/v1/apply").handler(api.handle(new ApplyApi(pool, versions, keys)::apply));
 
-    SnapshotStore snapshots = versions.store();
     for (CatalogResource resource : CatalogResource.all()) {
       CatalogApi catalog = new CatalogApi(pool, resource, versions, keys::republishPolicy);
       String base = "/api/v1/" + resource.path();
