@@ -26,11 +26,22 @@ class SseForwarderTest {
     String tricky = "data: {\"object\":\"text_completion\",\"choices\":[{\"index\":0,"
         + "\"text\":\"say \\\"choices\\\":[] or \\\"text\\\":\\\"\\\"\",\"finish_reason\":null}]}\n\n";
     String empty = "data: {\"object\":\"text_completion\",\"choices\":[{\"index\":0,\"text\":\"\",\"finish_reason\":\"stop\"}]}\n\n";
-    Buffer out = forwarder.process(Buffer.buffer(tricky + empty + USAGE + DONE));
-    assertEquals(tricky + empty + DONE, out.toString(), "the usage chunk alone is stripped");
+    Buffer out = forwarder.process(Buffer.buffer(empty + tricky + USAGE + DONE));
+    assertEquals(empty + tricky + DONE, out.toString(), "the usage chunk alone is stripped");
     assertEquals(2, forwarder.tokenChunks());
-    assertEquals(1, forwarder.textChunks(), "an empty text is no token; quoted keys inside a text are text");
+    assertEquals(1, forwarder.textChunks(), "an opening event with empty text is no token; quoted keys inside a text are text");
     assertEquals(2, forwarder.usage().getInteger("completion_tokens"));
+  }
+
+  @Test
+  void theUsageChunkIsFoundWhateverTheBlanksAroundItsEmptyChoices() {
+    SseForwarder forwarder = new SseForwarder(true);
+    String spaced = "data: {\"id\":\"x\", \"choices\" : [ ], \"usage\": {\"prompt_tokens\":3,\"completion_tokens\":1}}\n\n";
+    String quoted = "data: {\"choices\":[{\"delta\":{\"content\":\"a \\\"choices\\\":[] b\"}}]}\n\n";
+    Buffer out = forwarder.process(Buffer.buffer(TOKEN_1 + quoted + spaced + DONE));
+    assertEquals(TOKEN_1 + quoted + DONE, out.toString(), "the spaced usage chunk is stripped, the text that quotes one is not");
+    assertEquals(1, forwarder.usage().getInteger("completion_tokens"));
+    assertEquals(3, forwarder.tokenChunks());
   }
 
   @Test
