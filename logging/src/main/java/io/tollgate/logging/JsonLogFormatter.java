@@ -36,8 +36,9 @@ public final class JsonLogFormatter extends Formatter {
       json.writeStringField("level", record.getLevel().getName());
       json.writeStringField("logger", record.getLoggerName());
       json.writeStringField("thread", AsyncLogHandler.originThread());
-      json.writeStringField("msg", formatMessage(record));
       LogFields fields = LogFields.of(record.getParameters());
+      // Structured records carry fields, not message arguments.
+      json.writeStringField("msg", fields != null ? record.getMessage() : super.formatMessage(record));
       if (fields != null) {
         fields.forEach((name, value) -> write(json, name, value));
       }

@@ -1,5 +1,6 @@
 package io.tollgate.gateway.limit;
 
+import io.tollgate.gateway.config.BudgetSpec;
 import io.tollgate.gateway.outcome.Refusal;
 
 import java.time.Instant;
@@ -32,10 +33,17 @@ public record Admission(
     return new Admission(false, null, headers, retryAfterMillis, error, "local", null);
   }
 
-  /** A budget's refusal: worth retrying only when its period starts again. */
-  public static Admission overBudget(Refusal error, BudgetStatus budget, RateLimitHeaders headers, Instant now) {
-    long untilReset = Math.max(0, budget.resetsAt().toEpochMilli() - now.toEpochMilli());
-    return new Admission(false, null, headers, untilReset, error, "local", budget);
+  /**
+   * A budget's refusal ({@link RefusalReason#KEY_BUDGET} or {@link RefusalReason#ORG_BUDGET}), with
+   * where that budget stands: worth retrying only when its period starts again.
+   */
+  public static Admission overBudget(RefusalReason reason, AdmissionRequest request, long limitMicros,
+                                     long spentMicros, RateLimitHeaders headers, Instant now) {
+    boolean ofKey = reason == RefusalReason.KEY_BUDGET;
+    BudgetSpec budget = ofKey ? request.keyBudget() : request.orgBudget();
+    BudgetStatus status = new BudgetStatus(ofKey ? "key" : "org", limitMicros, spentMicros, budget.periodEnd(now));
+    long untilReset = Math.max(0, status.resetsAt().toEpochMilli() - now.toEpochMilli());
+    return new Admission(false, null, headers, untilReset, reason.error(0, -1), "local", status);
   }
 
   public Admission decidedBy(String by) {

@@ -117,10 +117,9 @@ public final class LocalLimiter implements Limiter {
   private Admission overBudget(RefusalReason reason, AdmissionRequest request, RateLimitHeaders headers) {
     boolean ofKey = reason == RefusalReason.KEY_BUDGET;
     BudgetSpec budget = ofKey ? request.keyBudget() : request.orgBudget();
-    Instant wall = Instant.ofEpochMilli(wallMillis.getAsLong());
-    BudgetStatus status = new BudgetStatus(ofKey ? "key" : "org", shareOf(budget.limitMicros()),
-        spentMicros(ofKey ? request.keyId() : request.orgId(), budget), budget.periodEnd(wall));
-    return Admission.overBudget(reason.error(0, -1), status, headers, wall);
+    return Admission.overBudget(reason, request, shareOf(budget.limitMicros()),
+        spentMicros(ofKey ? request.keyId() : request.orgId(), budget), headers,
+        Instant.ofEpochMilli(wallMillis.getAsLong()));
   }
 
   @Override

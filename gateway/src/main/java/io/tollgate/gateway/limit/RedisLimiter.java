@@ -192,12 +192,9 @@ public final class RedisLimiter implements Limiter {
     }
     RefusalReason reason = RefusalReason.ofCode(response.get(1).toInteger());
     if ((reason == RefusalReason.KEY_BUDGET || reason == RefusalReason.ORG_BUDGET) && response.size() > 8) {
-      boolean ofKey = reason == RefusalReason.KEY_BUDGET;
-      BudgetSpec budget = ofKey ? request.keyBudget() : request.orgBudget();
-      Instant wall = Instant.ofEpochMilli(wallMillis.getAsLong());
-      BudgetStatus status = new BudgetStatus(ofKey ? "key" : "org", response.get(3).toLong(), response.get(8).toLong(),
-          budget.periodEnd(wall));
-      return Admission.overBudget(reason.error(0, -1), status, headers, wall);
+      // admit.lua answers a budget refusal with the budget (4th) and the spend so far (9th).
+      return Admission.overBudget(reason, request, response.get(3).toLong(), response.get(8).toLong(), headers,
+          Instant.ofEpochMilli(wallMillis.getAsLong()));
     }
     long retryMicros = response.get(2).toLong();
     long limit = response.get(3).toLong();

@@ -8,6 +8,8 @@ import io.tollgate.gateway.stream.StreamWatchdog;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClient;
 
+import java.util.function.Consumer;
+
 /**
  * Route, send and relay: a backend chosen by the model's strategy (retrying others before the
  * first byte), and its answer streamed or passed whole to the client. The last stage: it ends the
@@ -18,11 +20,13 @@ final class Forward implements Stage {
   private final GatewayServices services;
   private final HttpClient client;
   private final StreamWatchdog watchdog;
+  private final Consumer<String> backendSelected;
 
   Forward(GatewayServices services, HttpClient client, StreamWatchdog watchdog) {
     this.services = services;
     this.client = client;
     this.watchdog = watchdog;
+    this.backendSelected = services.metrics()::backendSelected;
   }
 
   @Override
@@ -30,7 +34,7 @@ final class Forward implements Stage {
     RequestRoute routing = services.backends().open(exchange.snapshot, exchange.route,
         exchange.request.getHeader("x-session-id"), exchange.completion::body);
     BackendAttempts attempts = new BackendAttempts(routing, client, exchange.completion, exchange.requestId,
-        exchange.span, exchange.request, services.metrics()::backendSelected, exchange.writer::started);
+        exchange.span, exchange.request, backendSelected, exchange.writer::started);
     exchange.relay = new ResponseRelay(attempts, exchange.writer, exchange.completion, watchdog,
         services.metrics(), exchange.span, exchange.startNanos, services.settings().keepAliveIntervalMs());
     services.lifecycle().requestStarted(); // ended by the accounting, which sees the relay

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -30,43 +29,16 @@ final class UsageField {
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
+        int start = (int) parser.currentTokenLocation().getByteOffset();
+        parser.skipChildren();
         if ("usage".equals(name) && value == JsonToken.START_OBJECT) {
-          usage = object(parser);
-        } else {
-          parser.skipChildren();
+          // Only the usage object's bytes are parsed into a tree (the last one, as in a tree of the whole).
+          usage = new JsonObject(body.getBuffer(start, (int) parser.currentLocation().getByteOffset()));
         }
       }
       return usage;
     } catch (IOException | RuntimeException e) {
       return null;
     }
-  }
-
-  private static JsonObject object(JsonParser parser) throws IOException {
-    JsonObject object = new JsonObject();
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String name = parser.currentName();
-      parser.nextToken();
-      object.put(name, value(parser));
-    }
-    return object;
-  }
-
-  private static Object value(JsonParser parser) throws IOException {
-    return switch (parser.currentToken()) {
-      case START_OBJECT -> object(parser);
-      case START_ARRAY -> {
-        JsonArray array = new JsonArray();
-        while (parser.nextToken() != JsonToken.END_ARRAY) {
-          array.add(value(parser));
-        }
-        yield array;
-      }
-      case VALUE_STRING -> parser.getText();
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getNumberValue();
-      case VALUE_TRUE -> Boolean.TRUE;
-      case VALUE_FALSE -> Boolean.FALSE;
-      default -> null;
-    };
   }
 }
