@@ -1,12 +1,14 @@
 package io.tollgate.gateway.http;
 
 import io.tollgate.gateway.outcome.Refusal;
+import io.tollgate.gateway.request.Endpoint;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
  * An error as OpenAI's API returns it: {@code {"error":{"message","type","param","code"}}} with
- * its HTTP status. {@link #of} is the one place where a reason becomes a status and a type.
+ * its HTTP status. {@link #of} is the one place where a reason becomes a status and a type. On the
+ * Anthropic Messages paths the same error is rendered in Anthropic's shape ({@link #toBuffer(Endpoint.Dialect)}).
  */
 public record ApiError(int status, String message, String type, String param, String code) {
 
@@ -57,8 +59,54 @@ public record ApiError(int status, String message, String type, String param, St
     return toJson().toBuffer();
   }
 
+  /** The error in the shape the endpoint's callers parse. */
+  public Buffer toBuffer(Endpoint.Dialect dialect) {
+    return dialect == Endpoint.Dialect.ANTHROPIC ? toAnthropicJson().toBuffer() : toBuffer();
+  }
+
+  /** Anthropic's shape: {@code {"type":"error","error":{"type","message"}}}, with its error types. */
+  public JsonObject toAnthropicJson() {
+    return new JsonObject().put("type", "error")
+        .put("error", new JsonObject().put("type", anthropicType()).put("message", message));
+  }
+
+  /** Anthropic's error type for this error (its SDKs pick their exception by status, the type is for people). */
+  String anthropicType() {
+    if ("insufficient_quota".equals(type)) {
+      return "billing_error";
+    }
+    return switch (status) {
+      case 401 -> "authentication_error";
+      case 403 -> "permission_error";
+      case 404 -> "not_found_error";
+      case 413 -> "request_too_large";
+      case 429 -> "rate_limit_error";
+      case 503, 529 -> "overloaded_error";
+      case 504 -> "timeout_error";
+      default -> status >= 500 ? "api_error" : "invalid_request_error";
+    };
+  }
+
   /** The same error as a final SSE event, for failures after a stream has started. */
   public Buffer toSseEvent() {
     return Buffer.buffer("data: ").appendBuffer(toBuffer()).appendString("\n\n");
+  }
+
+  /** Anthropic's mid-stream error: {@code event: error}. */
+  public Buffer toAnthropicSseEvent() {
+    return Buffer.buffer("event: error\ndata: ").appendBuffer(toAnthropicJson().toBuffer()).appendString("\n\n");
+  }
+
+  /**
+   * The Responses API's failure event, ending a stream the backend cut: the response as it was
+   * opened, now {@code failed} with the error, numbered after the last event.
+   */
+  public Buffer toResponseFailedEvent(JsonObject openedResponse, int sequenceNumber) {
+    JsonObject response = openedResponse == null ? new JsonObject().put("object", "response") : openedResponse.copy();
+    response.put("status", "failed")
+        .put("error", new JsonObject().put("code", status == 504 ? "timeout" : "server_error").put("message", message));
+    JsonObject event = new JsonObject().put("type", "response.failed").put("sequence_number", sequenceNumber)
+        .put("response", response);
+    return Buffer.buffer("event: response.failed\ndata: ").appendBuffer(event.toBuffer()).appendString("\n\n");
   }
 }

@@ -2,7 +2,6 @@ package io.tollgate.gateway.http;
 
 import io.tollgate.frontdoor.FrontDoor;
 import io.tollgate.gateway.pipeline.GatewayServices;
-import io.tollgate.gateway.request.Endpoint;
 import io.tollgate.gateway.outcome.Refusal;
 import io.tollgate.gateway.pipeline.RequestPipeline;
 import io.tollgate.gateway.request.Endpoint;
@@ -33,6 +32,8 @@ public final class DataPlaneVerticle extends VerticleBase {
    * slow client's back-pressure reach the backend quickly and keeps memory flat.
    */
   private static final int UPSTREAM_RECEIVE_BUFFER = 64 * 1024;
+
+  private static final String MODEL_PATH = "/v1/models/";
 
   private final GatewayServices services;
   private final FrontDoor frontDoor;
@@ -104,12 +105,22 @@ public final class DataPlaneVerticle extends VerticleBase {
       pipeline.handle(request, endpoint);
       return;
     }
+    if (path.startsWith(MODEL_PATH) && path.length() > MODEL_PATH.length()) {
+      if (request.method() != HttpMethod.GET) {
+        reply(request, Refusal.methodNotAllowed(request.method().name(), path));
+      } else {
+        // SDKs percent-encode the id ('/' in Hugging Face names as %2F); '+' is not a space in a path.
+        String id = path.substring(MODEL_PATH.length()).replace("+", "%2B");
+        models.handle(request, java.net.URLDecoder.decode(id, java.nio.charset.StandardCharsets.UTF_8));
+      }
+      return;
+    }
     switch (path) {
       case "/v1/models" -> {
         if (request.method() != HttpMethod.GET) {
           reply(request, Refusal.methodNotAllowed(request.method().name(), path));
         } else {
-          models.handle(request);
+          models.handle(request, null);
         }
       }
       case "/healthz" -> json(request, 200, new JsonObject().put("status", "ok"));

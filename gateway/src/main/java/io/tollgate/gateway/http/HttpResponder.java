@@ -6,7 +6,9 @@ import io.tollgate.gateway.limit.BudgetStatus;
 import io.tollgate.gateway.outcome.Outcome;
 import io.tollgate.gateway.pipeline.Exchange;
 import io.tollgate.gateway.pipeline.Responder;
+import io.tollgate.gateway.request.Endpoint;
 import io.tollgate.gateway.stream.ClientWriter;
+import io.tollgate.gateway.stream.StreamEvents;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -51,8 +53,7 @@ final class HttpResponder implements Responder {
     }
     if (writer.started()) {
       if (exchange.completion() != null && exchange.completion().stream()) {
-        writer.write(error.toSseEvent());
-        writer.end(DONE_EVENT.copy());
+        endStream(exchange, error);
       } else {
         writer.response().reset();
       }
@@ -74,7 +75,29 @@ final class HttpResponder implements Responder {
     if (exchange.closeAfterReply()) {
       FrontDoor.closeAfterResponse(exchange.request());
     }
-    send(exchange.request().response(), error);
+    send(exchange.request().response(), error, exchange.endpoint().dialect());
+  }
+
+  /** A stream that cannot complete ends with its API's error event, so that clients see an error, not a hang. */
+  private static void endStream(Exchange exchange, ApiError error) {
+    ClientWriter writer = exchange.writer();
+    StreamEvents events = exchange.streamEvents();
+    switch (exchange.endpoint().streaming()) {
+      case RESPONSE_EVENTS -> writer.end(error.toResponseFailedEvent(
+          events != null ? events.openingResponse() : null,
+          events != null ? events.nextSequenceNumber() : 0));
+      case MESSAGE_EVENTS -> {
+        if (events != null && events.errorEvent()) {
+          writer.end(Buffer.buffer()); // the backend's own error event already told the client
+        } else {
+          writer.end(error.toAnthropicSseEvent());
+        }
+      }
+      default -> {
+        writer.write(error.toSseEvent());
+        writer.end(DONE_EVENT.copy());
+      }
+    }
   }
 
   /** Whose budget refused, how much of it is left and when it is whole again. */
@@ -91,11 +114,16 @@ final class HttpResponder implements Responder {
 
   /** Sends an error as the whole answer, unless an answer is already under way. */
   static void send(HttpServerResponse response, ApiError error) {
+    send(response, error, Endpoint.Dialect.OPENAI);
+  }
+
+  /** Sends an error as the whole answer in the endpoint's shape, unless an answer is already under way. */
+  static void send(HttpServerResponse response, ApiError error, Endpoint.Dialect dialect) {
     if (response.ended() || response.headWritten() || response.closed()) {
       return;
     }
     response.setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .end(error.toBuffer());
+        .end(error.toBuffer(dialect));
   }
 }

@@ -3,6 +3,7 @@ package io.tollgate.gateway.http;
 import io.tollgate.gateway.auth.Authenticator;
 import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.config.ModelRoute;
+import io.tollgate.gateway.outcome.Refusal;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
@@ -12,7 +13,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
-/** GET /v1/models: the models this gateway routes that the caller's key may use. */
+/**
+ * {@code GET /v1/models}: the models this gateway routes that the caller's key may use; and
+ * {@code GET /v1/models/{id}}: one of them (ids may contain '/'), or 404 in OpenAI's shape when it
+ * is unknown or the key may not use it (the two are not told apart, so that names do not leak).
+ */
 final class ModelsEndpoint {
 
   private final Authenticator authenticator;
@@ -23,7 +28,8 @@ final class ModelsEndpoint {
     this.snapshots = snapshots;
   }
 
-  void handle(HttpServerRequest request) {
+  /** The list, or with {@code id} non-null the one model. */
+  void handle(HttpServerRequest request, String id) {
     ConfigSnapshot snapshot = snapshots.get();
     authenticator.authenticate(request.getHeader(HttpHeaders.AUTHORIZATION), request.getHeader("api-key"), snapshot)
         .onSuccess(auth -> {
@@ -31,20 +37,37 @@ final class ModelsEndpoint {
             HttpResponder.send(request.response(), ApiError.of(auth.error()));
             return;
           }
+          if (id != null) {
+            ModelRoute route = snapshot.models().get(id);
+            if (route == null || !auth.key().allows(id)) {
+              HttpResponder.send(request.response(), ApiError.of(Refusal.unknownModel(id)));
+            } else {
+              json(request, card(route));
+            }
+            return;
+          }
           JsonArray data = new JsonArray();
           Map<String, ModelRoute> sorted = new TreeMap<>(snapshot.models());
           for (ModelRoute route : sorted.values()) {
             if (auth.key().allows(route.name())) {
-              data.add(new JsonObject()
-                  .put("id", route.name())
-                  .put("object", "model")
-                  .put("created", 0)
-                  .put("owned_by", "tollgate"));
+              data.add(card(route));
             }
           }
-          request.response()
-              .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-              .end(new JsonObject().put("object", "list").put("data", data).toBuffer());
+          json(request, new JsonObject().put("object", "list").put("data", data));
         });
+  }
+
+  private static JsonObject card(ModelRoute route) {
+    return new JsonObject()
+        .put("id", route.name())
+        .put("object", "model")
+        .put("created", 0)
+        .put("owned_by", "tollgate");
+  }
+
+  private static void json(HttpServerRequest request, JsonObject body) {
+    request.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .end(body.toBuffer());
   }
 }

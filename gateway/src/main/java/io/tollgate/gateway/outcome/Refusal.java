@@ -75,7 +75,12 @@ public record Refusal(Reason reason, String message, String param, String code, 
   }
 
   public static Refusal missingKey() {
-    return new Refusal(Reason.MISSING_KEY, "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.");
+    return missingKey("Authorization: Bearer <key>");
+  }
+
+  /** No key came; {@code howToSend} is the header as the endpoint's clients send it. */
+  public static Refusal missingKey(String howToSend) {
+    return new Refusal(Reason.MISSING_KEY, "You didn't provide an API key. Send it as '" + howToSend + "'.");
   }
 
   public static Refusal invalidKey() {

@@ -27,22 +27,42 @@ final class Accounting {
   }
 
   /** Tokens as the backend counted them, or as estimated when it never said. */
-  record Tokens(long prompt, long completion, long cached) {
-    static final Tokens NONE = new Tokens(0, 0, 0);
+  record Tokens(long prompt, long completion, long cached, long reasoning) {
+    static final Tokens NONE = new Tokens(0, 0, 0, 0);
 
+    /**
+     * From the backend's usage object in any of its APIs' names (OpenAI's chat, the Responses
+     * API's and Anthropic's input/output tokens, pooling's prompt tokens). A stream cut short counts
+     * the tokens the client was sent where the usage it had so far says fewer (Anthropic's stream
+     * reports output tokens only at its end).
+     */
     static Tokens of(Exchange exchange) {
       ResponseRelay relay = exchange.relay;
       if (relay == null) {
         return NONE;
       }
       JsonObject usage = relay.usage();
+      var events = relay.streamEvents();
+      long sent = events != null && !events.ended() ? relay.textChunks() : 0;
       if (usage != null) {
-        long cached = usage.getValue("prompt_tokens_details") instanceof JsonObject details
-            ? details.getLong("cached_tokens", 0L) : 0;
-        return new Tokens(usage.getLong("prompt_tokens", 0L), usage.getLong("completion_tokens", 0L), cached);
+        long prompt = first(usage, "prompt_tokens", "input_tokens");
+        long completion = first(usage, "completion_tokens", "output_tokens");
+        long cached = detail(usage, "prompt_tokens_details", "input_tokens_details", "cached_tokens");
+        long reasoning = detail(usage, "completion_tokens_details", "output_tokens_details", "reasoning_tokens");
+        return new Tokens(prompt, Math.max(completion, sent), cached, reasoning);
       }
       long prompt = relay.attempts().backend() != null ? exchange.completion.promptTokenEstimate() : 0;
-      return new Tokens(prompt, relay.textChunks(), 0);
+      return new Tokens(prompt, relay.textChunks(), 0, 0);
+    }
+
+    private static long first(JsonObject usage, String name, String otherName) {
+      return usage.getValue(name) instanceof Number n ? n.longValue()
+          : usage.getValue(otherName) instanceof Number m ? m.longValue() : 0;
+    }
+
+    private static long detail(JsonObject usage, String object, String otherObject, String name) {
+      Object details = usage.getValue(object) instanceof JsonObject found ? found : usage.getValue(otherObject);
+      return details instanceof JsonObject found && found.getValue(name) instanceof Number n ? n.longValue() : 0;
     }
 
     long total() {
@@ -76,9 +96,10 @@ final class Accounting {
         ttftNanos, System.nanoTime() - exchange.startNanos, tokens.prompt(), tokens.completion());
     exchange.span.end(status, errorKind, route.upstreamModel(), tokens.prompt(), tokens.completion());
     UsageEvent event = new UsageEvent(Ids.uuidV7(), Instant.now(), exchange.requestId, exchange.key.org(),
-        exchange.key.id(), exchange.endpoint.path(), exchange.completion.model(), route.upstreamModel(),
-        backend != null ? backend.spec().id() : null, status, errorKind, exchange.completion.stream(),
-        tokens.prompt(), tokens.completion(), tokens.cached(), route.prices().cost(tokens.prompt(), tokens.completion()),
+        exchange.key.id(), exchange.endpoint.path(), exchange.endpoint.family().label(), exchange.completion.model(),
+        route.upstreamModel(), backend != null ? backend.spec().id() : null, status, errorKind,
+        exchange.completion.stream(), tokens.prompt(), tokens.completion(), tokens.cached(), tokens.reasoning(),
+        route.prices().cost(tokens.prompt(), tokens.completion()),
         ttftNanos < 0 ? -1 : ttftNanos / 1e6, latencyMillis, relay.clientGone(), exchange.snapshot.version());
     services.usage().emit(event);
     AccessLog.request(event, exchange.span.traceId());
@@ -95,13 +116,14 @@ final class Accounting {
     services.metrics().requestRejected(model, exchange.endpoint.path(), status, errorKind);
     exchange.span.end(status, errorKind, null, 0, 0);
     if (exchange.key == null) {
-      services.usage().emit(UsageEvent.anonymous(exchange.requestId, exchange.endpoint.path(), status, errorKind,
-          latencyMillis, exchange.snapshot.version()));
+      services.usage().emit(UsageEvent.anonymous(exchange.requestId, exchange.endpoint.path(),
+          exchange.endpoint.family().label(), status, errorKind, latencyMillis, exchange.snapshot.version()));
       AccessLog.anonymous(exchange.requestId, exchange.span.traceId(), exchange.endpoint.path(), status, errorKind);
       return;
     }
     UsageEvent event = UsageEvent.refused(exchange.requestId, exchange.key.org(), exchange.key.id(),
-        exchange.endpoint.path(), exchange.completion == null ? null : exchange.completion.model(),
+        exchange.endpoint.path(), exchange.endpoint.family().label(),
+        exchange.completion == null ? null : exchange.completion.model(),
         exchange.completion != null && exchange.completion.stream(), status, errorKind, latencyMillis,
         exchange.snapshot.version());
     services.usage().emit(event);

@@ -2,6 +2,9 @@ package io.tollgate.gateway.pipeline;
 
 import io.tollgate.gateway.auth.Authenticator;
 import io.tollgate.gateway.outcome.Outcome;
+import io.tollgate.gateway.outcome.Reason;
+import io.tollgate.gateway.outcome.Refusal;
+import io.tollgate.gateway.request.Endpoint;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
 
@@ -21,13 +24,17 @@ final class Authenticate implements Stage {
   public Future<Outcome> run(Exchange exchange) {
     // The body stays in the socket until the key is known.
     exchange.request.pause();
+    boolean anthropic = exchange.endpoint.dialect() == Endpoint.Dialect.ANTHROPIC;
+    // Anthropic's SDKs send the key as x-api-key (Bearer wins when both came); Azure-style OpenAI clients as api-key.
     return authenticator.authenticate(exchange.request.getHeader(HttpHeaders.AUTHORIZATION),
-            exchange.request.getHeader("api-key"), exchange.snapshot)
+            exchange.request.getHeader(anthropic ? "x-api-key" : "api-key"), exchange.snapshot)
         .map(result -> {
           if (result.error() != null) {
+            Refusal refusal = anthropic && result.error().reason() == Reason.MISSING_KEY
+                ? Refusal.missingKey("x-api-key: <key>") : result.error();
             // Its body was never read: close rather than read on what an unknown caller sends.
             exchange.closeAfterReply = true;
-            return Outcome.refused(result.error());
+            return Outcome.refused(refusal);
           }
           exchange.key = result.key();
           exchange.span.key(result.key().id(), result.key().org());

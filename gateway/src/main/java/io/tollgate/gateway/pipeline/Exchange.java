@@ -71,6 +71,15 @@ public final class Exchange {
     return writer;
   }
 
+  public Endpoint endpoint() {
+    return endpoint;
+  }
+
+  /** What the stream's events said, or null when nothing was streamed. */
+  public io.tollgate.gateway.stream.StreamEvents streamEvents() {
+    return relay != null ? relay.streamEvents() : null;
+  }
+
   public CompletionRequest completion() {
     return completion;
   }

@@ -1,26 +1,117 @@
 package io.tollgate.gateway.request;
 
-/** The OpenAI-compatible endpoints the gateway proxies to a model's backends. */
+/**
+ * The APIs the gateway proxies to a model's backends, one constant per path a client may call
+ * (aliases of one API are constants of one {@link Family}), with what the request path needs to
+ * know of each: the fields a body must have, whether it generates tokens (and so can stream and
+ * reserves its output), how its stream reports usage, and whose error shape its callers expect.
+ */
 public enum Endpoint {
-  CHAT_COMPLETIONS("/v1/chat/completions", true),
-  COMPLETIONS("/v1/completions", true),
-  EMBEDDINGS("/v1/embeddings", false);
+  CHAT_COMPLETIONS("/v1/chat/completions", Family.CHAT, "messages"),
+  COMPLETIONS("/v1/completions", Family.COMPLETIONS, "prompt"),
+  EMBEDDINGS("/v1/embeddings", Family.EMBEDDINGS, "input"),
+  RESPONSES("/v1/responses", Family.RESPONSES, "input"),
+  MESSAGES("/v1/messages", Family.MESSAGES, "messages"),
+  MESSAGES_COUNT_TOKENS("/v1/messages/count_tokens", Family.COUNT_TOKENS, "messages"),
+  RERANK("/rerank", Family.RERANK, "query"),
+  RERANK_V1("/v1/rerank", Family.RERANK, "query"),
+  RERANK_V2("/v2/rerank", Family.RERANK, "query"),
+  SCORE("/score", Family.SCORE, null),
+  SCORE_V1("/v1/score", Family.SCORE, null),
+  TOKENIZE("/tokenize", Family.TOKENIZE, null),
+  DETOKENIZE("/detokenize", Family.TOKENIZE, "tokens");
 
-  private final String path;
-  private final boolean generates;
+  /** One API, whatever path it is called on: what usage events, metrics and reports group by. */
+  public enum Family {
+    CHAT("chat", Stream.CHAT_CHUNKS, Dialect.OPENAI),
+    COMPLETIONS("completions", Stream.CHAT_CHUNKS, Dialect.OPENAI),
+    EMBEDDINGS("embeddings", Stream.NONE, Dialect.OPENAI),
+    RESPONSES("responses", Stream.RESPONSE_EVENTS, Dialect.OPENAI),
+    MESSAGES("messages", Stream.MESSAGE_EVENTS, Dialect.ANTHROPIC),
+    COUNT_TOKENS("count_tokens", Stream.NONE, Dialect.ANTHROPIC),
+    RERANK("rerank", Stream.NONE, Dialect.OPENAI),
+    SCORE("score", Stream.NONE, Dialect.OPENAI),
+    TOKENIZE("tokenize", Stream.NONE, Dialect.OPENAI);
 
-  Endpoint(String path, boolean generates) {
-    this.path = path;
-    this.generates = generates;
+    private final String label;
+    private final Stream stream;
+    private final Dialect dialect;
+
+    Family(String label, Stream stream, Dialect dialect) {
+      this.label = label;
+      this.stream = stream;
+      this.dialect = dialect;
+    }
+
+    /** The name in usage events, metrics and analytics. */
+    public String label() {
+      return label;
+    }
   }
 
+  /** How a streamed answer is framed, ends and reports its usage. */
+  public enum Stream {
+    /** Not streamed. */
+    NONE,
+    /** {@code data:} chunks with choices, a usage chunk with empty choices, then {@code data: [DONE]}. */
+    CHAT_CHUNKS,
+    /** Typed events ({@code event:} lines); usage in the final {@code response.completed}; no [DONE]. */
+    RESPONSE_EVENTS,
+    /** Anthropic's typed events; usage in {@code message_start} and {@code message_delta}; ends at {@code message_stop}. */
+    MESSAGE_EVENTS
+  }
+
+  /** Whose error shape and credentials the callers of an endpoint use. */
+  public enum Dialect {
+    /** {@code {"error":{"message","type","param","code"}}}; keys as {@code Authorization: Bearer}. */
+    OPENAI,
+    /** {@code {"type":"error","error":{"type","message"}}}; keys as {@code x-api-key} or Bearer. */
+    ANTHROPIC
+  }
+
+  private final String path;
+  private final Family family;
+  private final String requiredField;
+
+  Endpoint(String path, Family family, String requiredField) {
+    this.path = path;
+    this.family = family;
+    this.requiredField = requiredField;
+  }
+
+  /** The path, as called and as sent on to the backend. */
   public String path() {
     return path;
   }
 
-  /** Whether the endpoint generates tokens (and so can stream and takes max_tokens). */
+  public Family family() {
+    return family;
+  }
+
+  public Dialect dialect() {
+    return family.dialect;
+  }
+
+  public Stream streaming() {
+    return family.stream;
+  }
+
+  /** Whether the endpoint generates tokens (and so can stream and reserves its output tokens). */
   public boolean generates() {
-    return generates;
+    return family.stream != Stream.NONE;
+  }
+
+  /** The body field the endpoint cannot do without (beside {@code model}), or null when the backend judges. */
+  String requiredField() {
+    return requiredField;
+  }
+
+  /**
+   * Whether the gateway asks the backend for a usage chunk the client did not ask for (and strips
+   * it): only chunked streams make usage optional; the typed event streams always carry it.
+   */
+  public boolean asksForUsage() {
+    return family.stream == Stream.CHAT_CHUNKS;
   }
 
   public static Endpoint ofPath(String path) {

@@ -63,12 +63,15 @@ public final class RequestParser {
         switch (name) {
           case "model" -> fields.model(parser, value);
           case "messages" -> fields.messages(parser, value);
-          case "prompt" -> fields.prompt = TextLength.of(parser);
-          case "input" -> fields.input = TextLength.of(parser);
+          case "prompt" -> fields.prompt = fields.text("prompt", parser);
+          case "input" -> fields.input = fields.text("input", parser);
+          case "query", "documents", "text_1", "text_2", "queries", "items", "data_1", "data_2", "system",
+              "instructions", "tokens" -> fields.text(name, parser);
           case "stream" -> fields.stream = scalar(parser, value);
           case "stream_options" -> fields.streamOptions(parser, value);
           case "max_tokens" -> fields.maxTokens = scalar(parser, value);
           case "max_completion_tokens" -> fields.maxCompletionTokens = scalar(parser, value);
+          case "max_output_tokens" -> fields.maxOutputTokens = scalar(parser, value);
           default -> parser.skipChildren();
         }
       }
@@ -125,6 +128,23 @@ public final class RequestParser {
     boolean includeUsage = true;
     Object maxTokens;
     Object maxCompletionTokens;
+    Object maxOutputTokens;
+    /** Prompt characters of the fields other than messages, prompt and input (queries, documents, system…). */
+    int otherText;
+    /** Fields present with a value other than null. */
+    final java.util.Set<String> present = new java.util.HashSet<>(4);
+
+    /** A prompt-text field: its characters counted, its presence noted; -1 when JSON null. */
+    int text(String name, JsonParser parser) throws IOException {
+      int chars = TextLength.of(parser);
+      if (chars >= 0) {
+        present.add(name);
+        if (!"prompt".equals(name) && !"input".equals(name)) {
+          otherText += chars;
+        }
+      }
+      return chars;
+    }
 
     void model(JsonParser parser, JsonToken token) throws IOException {
       modelStart = (int) parser.currentTokenLocation().getByteOffset();
@@ -190,6 +210,38 @@ public final class RequestParser {
       }
     }
 
+    /** The endpoint's own input, absent or of the wrong shape; null when it is there. */
+    Refusal missingInput(Endpoint endpoint) {
+      String field = endpoint.requiredField();
+      if ("messages".equals(field)) {
+        if (messages == -1) {
+          return Refusal.missingField("messages");
+        }
+        if (messages == -3) {
+          return Refusal.invalidType("messages", "'messages' must be a non-empty array.");
+        }
+        return null;
+      }
+      if (field == null) {
+        return null;
+      }
+      boolean there = switch (field) {
+        case "prompt" -> prompt != -1;
+        case "input" -> input != -1;
+        default -> present.contains(field);
+      };
+      return there ? null : Refusal.missingField(field);
+    }
+
+    /** Which field caps the output: chat takes OpenAI's newer name over the old one. */
+    String maxTokensParam(Endpoint endpoint) {
+      return switch (endpoint.family()) {
+        case RESPONSES -> "max_output_tokens";
+        case CHAT, COMPLETIONS -> maxCompletionTokens != null ? "max_completion_tokens" : "max_tokens";
+        default -> "max_tokens";
+      };
+    }
+
     Parsed check(Endpoint endpoint, Buffer raw) {
       if (model == null) {
         return Parsed.error(Refusal.missingField("model"));
@@ -200,31 +252,11 @@ public final class RequestParser {
       if (name.length() > MAX_MODEL_NAME) {
         return Parsed.error(Refusal.invalidValue("model", "'model' is longer than " + MAX_MODEL_NAME + " characters."));
       }
-      int promptChars;
-      switch (endpoint) {
-        case CHAT_COMPLETIONS -> {
-          if (messages == -1) {
-            return Parsed.error(Refusal.missingField("messages"));
-          }
-          if (messages == -3) {
-            return Parsed.error(Refusal.invalidType("messages", "'messages' must be a non-empty array."));
-          }
-          promptChars = messages;
-        }
-        case COMPLETIONS -> {
-          if (prompt == -1) {
-            return Parsed.error(Refusal.missingField("prompt"));
-          }
-          promptChars = prompt;
-        }
-        case EMBEDDINGS -> {
-          if (input == -1) {
-            return Parsed.error(Refusal.missingField("input"));
-          }
-          promptChars = input;
-        }
-        default -> throw new IllegalStateException(endpoint.toString());
+      Refusal missing = missingInput(endpoint);
+      if (missing != null) {
+        return Parsed.error(missing);
       }
+      long promptChars = (long) Math.max(0, messages) + Math.max(0, prompt) + Math.max(0, input) + otherText;
       boolean streamed = false;
       boolean clientWantsUsage = false;
       int max = -1;
@@ -233,19 +265,30 @@ public final class RequestParser {
           return Parsed.error(Refusal.invalidType("stream", "'stream' must be a boolean."));
         }
         streamed = Boolean.TRUE.equals(stream);
-        if (streamOptionsKind == 2) {
-          return Parsed.error(Refusal.invalidType("stream_options", "'stream_options' must be an object."));
-        }
-        if (streamOptionsKind == 1) {
-          if (!streamed) {
-            return Parsed.error(Refusal.invalidValue("stream_options",
-                "'stream_options' is only allowed when 'stream' is true."));
+        if (endpoint.asksForUsage()) {
+          if (streamOptionsKind == 2) {
+            return Parsed.error(Refusal.invalidType("stream_options", "'stream_options' must be an object."));
           }
-          clientWantsUsage = includeUsage;
+          if (streamOptionsKind == 1) {
+            if (!streamed) {
+              return Parsed.error(Refusal.invalidValue("stream_options",
+                  "'stream_options' is only allowed when 'stream' is true."));
+            }
+            clientWantsUsage = includeUsage;
+          }
+        } else {
+          clientWantsUsage = true; // the typed event streams always carry their usage
         }
-        Object value = maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
+        String param = maxTokensParam(endpoint);
+        Object value = switch (param) {
+          case "max_output_tokens" -> maxOutputTokens;
+          case "max_completion_tokens" -> maxCompletionTokens;
+          default -> maxTokens;
+        };
+        if (value == null && endpoint.family() == Endpoint.Family.MESSAGES) {
+          return Parsed.error(Refusal.missingField("max_tokens"));
+        }
         if (value != null) {
-          String param = maxCompletionTokens != null ? "max_completion_tokens" : "max_tokens";
           if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())
               || number.doubleValue() < 1 || number.doubleValue() > Integer.MAX_VALUE) {
             return Parsed.error(Refusal.invalidValue(param, "'" + param + "' must be a positive integer."));
@@ -253,7 +296,7 @@ public final class RequestParser {
           max = number.intValue();
         }
       }
-      int estimate = Math.max(1, promptChars / CHARS_PER_TOKEN);
+      int estimate = (int) Math.min(Integer.MAX_VALUE, Math.max(1, promptChars / CHARS_PER_TOKEN));
       return new Parsed(new CompletionRequest(endpoint, raw, name, streamed, clientWantsUsage, max, estimate,
           new CompletionRequest.BodyLayout(objectStart, modelStart, modelEnd, streamOptionsKind == 1)), null);
     }

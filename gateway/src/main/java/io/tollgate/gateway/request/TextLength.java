@@ -7,7 +7,7 @@ import java.io.IOException;
 
 /**
  * The characters of prompt text in a value, read from the parser positioned on it: a string; a
- * list of strings, of {@code {"type":"text","text":…}} parts or of token ids (pre-tokenised
+ * list of strings, of {@code {"type":"text","text":…}} parts (or items with {@code content}) or of token ids (pre-tokenised
  * prompts, one token each); anything else counts nothing. Leaves the parser on the value's last token.
  */
 final class TextLength {
@@ -37,14 +37,17 @@ final class TextLength {
     return chars;
   }
 
-  /** A part object's {@code text} (the last one, as in a parsed tree). */
+  /**
+   * A part object's {@code text}, and the {@code content} of an item that nests its parts (the
+   * Responses API's input messages, Anthropic's tool results).
+   */
   private static int textField(JsonParser parser) throws IOException {
     int chars = 0;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String name = parser.currentName();
       parser.nextToken();
-      if ("text".equals(name)) {
-        chars = Math.max(0, of(parser));
+      if ("text".equals(name) || "content".equals(name)) {
+        chars += Math.max(0, of(parser));
       } else {
         parser.skipChildren();
       }

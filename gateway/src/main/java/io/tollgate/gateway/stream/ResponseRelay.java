@@ -97,6 +97,11 @@ public final class ResponseRelay {
     return forwarder != null ? forwarder.textChunks() : 0;
   }
 
+  /** What the stream's events said (null for a whole answer, or before the stream began). */
+  public StreamEvents streamEvents() {
+    return forwarder != null ? forwarder.events() : null;
+  }
+
   public long firstTokenNanos() {
     return firstTokenNanos;
   }
@@ -168,7 +173,7 @@ public final class ResponseRelay {
 
   private void startStreaming(HttpClientResponse response) {
     upstream = response;
-    forwarder = new SseForwarder(!completion.clientWantsUsage());
+    forwarder = new SseForwarder(StreamEvents.of(completion.endpoint(), !completion.clientWantsUsage()));
     lastUpstreamDataNanos = System.nanoTime();
     // The client's headers wait for the first bytes: until then a failing backend can still be
     // retried elsewhere, or answered with a proper status.
@@ -268,7 +273,8 @@ public final class ResponseRelay {
       usage = forwarder.usage();
       if (forwarder.sawErrorEvent()) {
         JsonObject error = forwarder.error();
-        streamErrorCode = error != null && error.getValue("code") instanceof String code ? code : "upstream_error";
+        streamErrorCode = error != null && error.getValue("code") instanceof String code ? code
+            : error != null && error.getValue("type") instanceof String type ? type : "upstream_error";
       }
     }
   }

@@ -3,29 +3,22 @@ package io.tollgate.gateway.stream;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Splits an upstream SSE byte stream into events without decoding them, and decides what reaches
  * the client. Events are forwarded as the same bytes (slices of the upstream buffers, no JSON
- * re-serialisation); only the final usage chunk is parsed, once, and dropped when the client did
- * not ask for it. An event split across network buffers is held back until its end arrives, since
- * half an event is of no use to the client.
+ * re-serialisation); what each event means (a token, the usage, the end, an error) is read by the
+ * stream's {@link StreamEvents}, which parses only the few events that carry usage. An event split
+ * across network buffers is held back until its end arrives, since half an event is of no use to
+ * the client.
  *
  * <p>Not thread-safe: one instance per stream, used on that stream's event loop.
  */
 public final class SseForwarder {
 
-  private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] ERROR = "{\"error\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] CHOICES = "\"choices\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] EMPTY_CONTENT = "\"content\":\"\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] EMPTY_TEXT = "\"text\":\"\"".getBytes(StandardCharsets.US_ASCII);
   /** Largest scan array a stream keeps (a few events' worth). */
   private static final int SCRATCH_MAX = 4096;
 
-  private final boolean stripUsageChunk;
+  private final StreamEvents events;
   /**
    * The bytes being scanned, copied once per upstream buffer: scanning a byte[] is several times
    * cheaper than Buffer.getByte per byte (bounds and reference-count checks on each call), and this
@@ -33,15 +26,14 @@ public final class SseForwarder {
    */
   private byte[] scratch;
   private Buffer pending;
-  private int tokenChunks;
-  private int textChunks;
-  private boolean done;
-  private boolean errorEvent;
-  private JsonObject usage;
-  private JsonObject error;
 
+  public SseForwarder(StreamEvents events) {
+    this.events = events;
+  }
+
+  /** A chat or completions stream, its usage chunk dropped when the client did not ask for it. */
   public SseForwarder(boolean stripUsageChunk) {
-    this.stripUsageChunk = stripUsageChunk;
+    this(new ChatChunkEvents(stripUsageChunk));
   }
 
   /**
@@ -64,7 +56,7 @@ public final class SseForwarder {
       if (end < 0) {
         continue;
       }
-      if (!classify(bytes, data, eventStart, end)) {
+      if (!events.classify(bytes, data, eventStart, end)) {
         // Drop this event: copy what came before it, skip it.
         if (out == null) {
           out = Buffer.buffer(length);
@@ -100,149 +92,43 @@ public final class SseForwarder {
     return scratch;
   }
 
+  /** What the stream's events said so far. */
+  public StreamEvents events() {
+    return events;
+  }
+
   /** Bytes of an incomplete event still held back (bounded by the size of one event). */
   public int pendingBytes() {
     return pending == null ? 0 : pending.length();
   }
 
-  /**
-   * Events that carried choices. The first one marks the time to first token (vLLM sends the chat
-   * role chunk together with the first token, and its benchmark times TTFT from it).
-   */
+  /** Events that carried generated tokens; the first marks the time to first token. */
   public int tokenChunks() {
-    return tokenChunks;
+    return events.tokenChunks();
   }
 
-  /**
-   * Events that carried text: the tokens the client was sent, for accounting when the stream ended
-   * without a usage chunk. The chat stream's role-only opening chunk ({@code "content":""}) is not
-   * a token.
-   */
+  /** Events that carried text: the completion-token count when the stream ended without usage. */
   public int textChunks() {
-    return textChunks;
+    return events.textChunks();
   }
 
+  /** Whether the stream's last event arrived ({@code [DONE]}, {@code response.completed}, {@code message_stop}). */
   public boolean sawDone() {
-    return done;
+    return events.ended();
   }
 
   public boolean sawErrorEvent() {
-    return errorEvent;
+    return events.errorEvent();
   }
 
   /** The upstream's mid-stream error object, if it sent one. */
   public JsonObject error() {
-    return error;
+    return events.error();
   }
 
-  /** The final usage object ({@code prompt_tokens}, {@code completion_tokens}, …), if seen. */
+  /** The usage object as the backend sent it, if seen. */
   public JsonObject usage() {
-    return usage;
-  }
-
-  /** Classifies one complete event (scanned in {@code bytes}, parsed from {@code data}); returns whether to forward it. */
-  private boolean classify(byte[] bytes, Buffer data, int start, int end) {
-    int payload = payloadStart(bytes, start, end);
-    if (payload < 0) {
-      return true; // a comment or a field we do not act on: pass it through
-    }
-    if (startsWith(bytes, payload, end, DONE)) {
-      done = true;
-      return true;
-    }
-    if (startsWith(bytes, payload, end, ERROR)) {
-      errorEvent = true;
-      error = parse(data, payload, end).getJsonObject("error");
-      return true;
-    }
-    // The choices array is found from its '[' (rare in an event, so the word-at-a-time search
-    // skips most of it): empty, it is the usage chunk. A scan at every quote was 16 % of a
-    // stream's event-loop samples, for what only the first token event needs (below).
-    int choices = choicesArray(bytes, payload, end);
-    if (choices >= 0 && arrayEmpty(bytes, choices, end)) {
-      JsonObject json = parse(data, payload, end);
-      JsonObject usageObject = json == null ? null : json.getJsonObject("usage");
-      if (usageObject != null) {
-        usage = usageObject;
-      }
-      return !stripUsageChunk;
-    }
-    // The chat stream's opening chunk carries the role and no text ("content":""): not a token.
-    // Later events are counted as they come; the count is only the fallback when no usage arrives.
-    if (tokenChunks > 0 || !hasEmptyText(bytes, payload, end)) {
-      textChunks++;
-    }
-    tokenChunks++;
-    return true;
-  }
-
-  /** The index of the '[' that opens the payload's {@code "choices"} array, or -1. */
-  private static int choicesArray(byte[] bytes, int from, int end) {
-    for (int i = ByteScan.indexOf(bytes, from, end, (byte) '['); i >= 0; i = ByteScan.indexOf(bytes, i + 1, end, (byte) '[')) {
-      int colon = skipBlanksBack(bytes, i - 1, from);
-      if (colon >= from && bytes[colon] == ':') {
-        int quote = skipBlanksBack(bytes, colon - 1, from);
-        if (quote - CHOICES.length + 1 >= from && startsWith(bytes, quote - CHOICES.length + 1, end, CHOICES)) {
-          return i;
-        }
-      }
-    }
-    return -1;
-  }
-
-  private static int skipBlanksBack(byte[] data, int i, int from) {
-    while (i >= from && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) {
-      i--;
-    }
-    return i;
-  }
-
-  private static boolean hasEmptyText(byte[] bytes, int from, int end) {
-    for (int i = ByteScan.indexOf(bytes, from, end - 1, (byte) '"'); i >= 0;
-         i = ByteScan.indexOf(bytes, i + 1, end - 1, (byte) '"')) {
-      if ((bytes[i + 1] == 'c' && startsWith(bytes, i, end, EMPTY_CONTENT))
-          || (bytes[i + 1] == 't' && startsWith(bytes, i, end, EMPTY_TEXT))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static JsonObject parse(Buffer data, int from, int end) {
-    try {
-      return new JsonObject(data.getBuffer(from, end));
-    } catch (RuntimeException e) {
-      return new JsonObject();
-    }
-  }
-
-  /** Whether the array opened at {@code open} closes with nothing but blanks in it. */
-  private static boolean arrayEmpty(byte[] data, int open, int end) {
-    int i = skipBlanks(data, open + 1, end);
-    return i < end && data[i] == ']';
-  }
-
-  private static int skipBlanks(byte[] data, int i, int end) {
-    while (i < end) {
-      byte b = data[i];
-      if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-        break;
-      }
-      i++;
-    }
-    return i;
-  }
-
-  /** Index of the value of the event's "data:" field, or -1. */
-  private static int payloadStart(byte[] data, int start, int end) {
-    if (!startsWith(data, start, end, DATA)) {
-      return -1;
-    }
-    int i = start + DATA.length;
-    if (i < end && data[i] == ' ') {
-      i++;
-    }
-    return i;
+    return events.usage();
   }
 
   /** An event ends at a blank line: "\n\n" or "\n\r\n" (after "\r\n"). Returns the end, or -1. */
@@ -254,17 +140,5 @@ public final class SseForwarder {
       return newline + 3;
     }
     return -1;
-  }
-
-  private static boolean startsWith(byte[] data, int at, int end, byte[] prefix) {
-    if (end - at < prefix.length) {
-      return false;
-    }
-    for (int i = 0; i < prefix.length; i++) {
-      if (data[at + i] != prefix[i]) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -53,10 +53,12 @@ public final class RequestTracer {
     if (tracer == null) {
       return RequestSpan.none();
     }
-    String operation = switch (endpoint) {
-      case CHAT_COMPLETIONS -> "chat";
+    // OpenTelemetry's GenAI operation names where one exists; the API's own name otherwise.
+    String operation = switch (endpoint.family()) {
+      case CHAT, RESPONSES, MESSAGES -> "chat";
       case COMPLETIONS -> "text_completion";
       case EMBEDDINGS -> "embeddings";
+      default -> endpoint.family().label();
     };
     Context parent = propagator.extract(Context.root(), request, CLIENT);
     Span span = tracer.spanBuilder(operation)

@@ -9,7 +9,9 @@ import java.time.Instant;
  * One request's usage, whatever its ending. Emitted exactly once per request, with a unique id so
  * that downstream consumers can drop duplicates.
  *
+ * @param endpointFamily     the API called, whatever its path ("chat", "responses", "messages", "rerank", …)
  * @param errorKind          null on success; else the error code (e.g. "upstream_timeout")
+ * @param reasoningTokens    of the completion tokens, those the model spent reasoning (when the backend says)
  * @param ttftMillis         time to first token as the gateway saw it, or -1 when none came
  * @param clientDisconnected the client went away before the response ended
  */
@@ -20,6 +22,7 @@ public record UsageEvent(
     String orgId,
     String keyId,
     String endpoint,
+    String endpointFamily,
     String modelRequested,
     String modelServed,
     String backendId,
@@ -29,6 +32,7 @@ public record UsageEvent(
     long promptTokens,
     long completionTokens,
     long cachedTokens,
+    long reasoningTokens,
     double costUsd,
     double ttftMillis,
     double latencyMillis,
@@ -39,11 +43,11 @@ public record UsageEvent(
    * A request refused before it reached a backend (bad input, model not allowed, limits): no
    * backend, no tokens, no cost, but one event all the same, so usage and reliability reports see it.
    */
-  public static UsageEvent refused(String requestId, String orgId, String keyId, String endpoint, String model,
-                                   boolean stream, int status, String errorKind, double latencyMillis,
+  public static UsageEvent refused(String requestId, String orgId, String keyId, String endpoint, String family,
+                                   String model, boolean stream, int status, String errorKind, double latencyMillis,
                                    long configVersion) {
-    return new UsageEvent(Ids.uuidV7(), Instant.now(), requestId, orgId, keyId, endpoint, model, null, null,
-        status, errorKind, stream, 0, 0, 0, 0.0, -1, latencyMillis, false, configVersion);
+    return new UsageEvent(Ids.uuidV7(), Instant.now(), requestId, orgId, keyId, endpoint, family, model, null, null,
+        status, errorKind, stream, 0, 0, 0, 0, 0.0, -1, latencyMillis, false, configVersion);
   }
 
   /**
@@ -51,9 +55,10 @@ public record UsageEvent(
    * recorded all the same, with no org and no key (the schema's anonymous event; analytics counts
    * it in reliability, in no org's usage).
    */
-  public static UsageEvent anonymous(String requestId, String endpoint, int status, String errorKind,
+  public static UsageEvent anonymous(String requestId, String endpoint, String family, int status, String errorKind,
                                      double latencyMillis, long configVersion) {
-    return refused(requestId, null, null, endpoint, null, false, status, errorKind, latencyMillis, configVersion);
+    return refused(requestId, null, null, endpoint, family, null, false, status, errorKind, latencyMillis,
+        configVersion);
   }
 
   public JsonObject toJson() {
@@ -64,6 +69,7 @@ public record UsageEvent(
         .put("org_id", orgId)
         .put("key_id", keyId)
         .put("endpoint", endpoint)
+        .put("endpoint_family", endpointFamily)
         .put("model_requested", modelRequested)
         .put("model_served", modelServed)
         .put("backend_id", backendId)
@@ -73,6 +79,7 @@ public record UsageEvent(
         .put("prompt_tokens", promptTokens)
         .put("completion_tokens", completionTokens)
         .put("cached_tokens", cachedTokens)
+        .put("reasoning_tokens", reasoningTokens)
         .put("cost_usd", costUsd)
         .put("ttft_ms", ttftMillis < 0 ? null : ttftMillis)
         .put("latency_ms", latencyMillis)

@@ -44,6 +44,7 @@ public final class UsageEventJson {
     json.writeStringField("org_id", event.orgId());
     json.writeStringField("key_id", event.keyId());
     json.writeStringField("endpoint", event.endpoint());
+    json.writeStringField("endpoint_family", event.endpointFamily());
     json.writeStringField("model_requested", event.modelRequested());
     json.writeStringField("model_served", event.modelServed());
     json.writeStringField("backend_id", event.backendId());
@@ -53,6 +54,7 @@ public final class UsageEventJson {
     json.writeNumberField("prompt_tokens", event.promptTokens());
     json.writeNumberField("completion_tokens", event.completionTokens());
     json.writeNumberField("cached_tokens", event.cachedTokens());
+    json.writeNumberField("reasoning_tokens", event.reasoningTokens());
     json.writeNumberField("cost_usd", event.costUsd());
     if (event.ttftMillis() < 0) {
       json.writeNullField("ttft_ms");
