@@ -124,4 +124,46 @@ class RequestParserTest {
         + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"" + "u".repeat(20) + "\"},"
         + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:...\"}}]}]}").request().promptTokenEstimate());
   }
+
+  @Test
+  void theResponsesApiNeedsInputAndCapsItsOutputWithMaxOutputTokens() {
+    CompletionRequest request = parse(Endpoint.RESPONSES, "{\"model\":\"m\",\"instructions\":\"" + "i".repeat(30)
+        + "\",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"" + "u".repeat(30)
+        + "\"}]}],\"stream\":true,\"max_output_tokens\":64,\"max_tokens\":3}").request();
+    assertTrue(request.stream());
+    assertEquals(64, request.maxTokens(), "max_output_tokens is the Responses API's cap; max_tokens is not its field");
+    assertTrue(request.clientWantsUsage(), "its stream always ends with response.completed and its usage");
+    assertEquals(20, request.promptTokenEstimate(), "instructions and the items' nested text both count");
+    assertEquals("input", error(Endpoint.RESPONSES, "{\"model\":\"m\"}").param());
+    assertEquals("max_output_tokens", error(Endpoint.RESPONSES, "{\"model\":\"m\",\"input\":\"x\",\"max_output_tokens\":0}").param());
+    assertNull(parse(Endpoint.RESPONSES, "{\"model\":\"m\",\"input\":\"x\",\"stream_options\":{\"include_obfuscation\":false}}")
+        .error(), "stream_options is chat's rule, not the Responses API's");
+  }
+
+  @Test
+  void anthropicMessagesNeedMessagesAndMaxTokens() {
+    CompletionRequest request = parse(Endpoint.MESSAGES, "{\"model\":\"m\",\"max_tokens\":100,\"system\":\"" + "s".repeat(30)
+        + "\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}").request();
+    assertEquals(100, request.maxTokens());
+    assertTrue(request.promptTokenEstimate() >= 10, "the system prompt counts");
+    assertEquals("max_tokens", error(Endpoint.MESSAGES, "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").param());
+    assertEquals("messages", error(Endpoint.MESSAGES, "{\"model\":\"m\",\"max_tokens\":5}").param());
+    assertNull(parse(Endpoint.MESSAGES_COUNT_TOKENS, "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}").error(),
+        "count_tokens generates nothing and takes no max_tokens");
+  }
+
+  @Test
+  void poolingAndUtilityEndpointsNeedTheirInputsAndAModelToRouteBy() {
+    CompletionRequest rerank = parse(Endpoint.RERANK_V2, "{\"model\":\"r\",\"query\":\"" + "q".repeat(15)
+        + "\",\"documents\":[\"" + "d".repeat(15) + "\",{\"content\":[{\"type\":\"text\",\"text\":\"" + "e".repeat(15) + "\"}]}]}").request();
+    assertEquals(15, rerank.promptTokenEstimate(), "the query and every document count");
+    assertFalse(rerank.stream());
+    assertEquals("query", error(Endpoint.RERANK_V1, "{\"model\":\"r\",\"documents\":[\"a\"]}").param());
+    assertNull(parse(Endpoint.SCORE, "{\"model\":\"r\",\"text_1\":\"a\",\"text_2\":[\"b\"]}").error());
+    assertEquals("tokens", error(Endpoint.DETOKENIZE, "{\"model\":\"m\"}").param());
+    assertEquals("model", error(Endpoint.TOKENIZE, "{\"prompt\":\"x\"}").param(),
+        "vLLM serves its one model without a name; the gateway routes by it");
+    assertFalse(parse(Endpoint.TOKENIZE, "{\"model\":\"m\",\"prompt\":\"x\",\"stream\":true}").request().stream(),
+        "only generating endpoints stream");
+  }
 }
