@@ -19,6 +19,9 @@ import java.nio.file.Path;
  * @param usageSpoolPath       JSON-lines file that receives usage events in standalone mode
  * @param eventLoops           HTTP server verticle instances (0 = one per core)
  * @param frontDoor            the public port's deadlines and size limits (header, body, idle; connections)
+ * @param decompressRequests   gzip/deflate request bodies inflated (within maxBodyBytes of inflated bytes);
+ *                             false: refused with 415
+ * @param cors                 cross-origin access for browser apps (off unless origins are listed)
  */
 public record GatewaySettings(
     String host,
@@ -32,14 +35,16 @@ public record GatewaySettings(
     long shutdownGraceMs,
     Path usageSpoolPath,
     int eventLoops,
-    FrontDoorSettings frontDoor) {
+    FrontDoorSettings frontDoor,
+    boolean decompressRequests,
+    CorsSettings cors) {
 
   /** Settings with the front door's defaults (tests and tools that build settings by hand). */
   public GatewaySettings(String host, int port, String adminHost, int adminPort, String adminToken, String keyPepper,
                          long maxBodyBytes, long keepAliveIntervalMs, long shutdownGraceMs, Path usageSpoolPath,
                          int eventLoops) {
     this(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs,
-        usageSpoolPath, eventLoops, FrontDoorSettings.defaults());
+        usageSpoolPath, eventLoops, FrontDoorSettings.defaults(), true, CorsSettings.off());
   }
 
   /** The settings a gateway.yaml without server/security/usage sections gets. */
@@ -51,16 +56,31 @@ public record GatewaySettings(
   /** For the start-up code that generates a token when the config leaves it empty. */
   public GatewaySettings withAdminToken(String newAdminToken) {
     return new GatewaySettings(host, port, adminHost, adminPort, newAdminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor);
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, decompressRequests,
+        cors);
   }
 
   public GatewaySettings withPorts(int newPort, int newAdminPort) {
     return new GatewaySettings(host, newPort, adminHost, newAdminPort, adminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor);
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, decompressRequests,
+        cors);
   }
 
   public GatewaySettings withFrontDoor(FrontDoorSettings newFrontDoor) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, newFrontDoor);
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, newFrontDoor,
+        decompressRequests, cors);
+  }
+
+  public GatewaySettings withCors(CorsSettings newCors) {
+    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor,
+        decompressRequests, newCors);
+  }
+
+  public GatewaySettings withRequestDecompression(boolean decompress) {
+    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor,
+        decompress, cors);
   }
 }

@@ -19,10 +19,13 @@ final class SettingsReader {
 
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
   private static final Set<String> SERVER_OPTIONS = Stream.concat(Stream.of("host", "port", "adminHost", "adminPort",
-      "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "eventLoops"), FrontDoorSettings.OPTIONS.stream())
+      "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "eventLoops", "requestDecompression"),
+      FrontDoorSettings.OPTIONS.stream())
       .collect(Collectors.toUnmodifiableSet());
   private static final Set<String> SECURITY_OPTIONS = Set.of("adminToken", "keyPepper");
   private static final Set<String> USAGE_OPTIONS = Set.of("spoolPath");
+  private static final Set<String> CORS_OPTIONS = Set.of("allowedOrigins", "allowedMethods", "allowedHeaders",
+      "exposedHeaders", "maxAgeSeconds");
 
   private final List<String> reasons;
   private final Fields fields;
@@ -41,6 +44,7 @@ final class SettingsReader {
     JsonObject server = fields.section(document, "server", SERVER_OPTIONS);
     JsonObject security = fields.section(document, "security", SECURITY_OPTIONS);
     JsonObject usage = fields.section(document, "usage", USAGE_OPTIONS);
+    JsonObject cors = fields.section(document, "cors", CORS_OPTIONS);
 
     String keyPepper = fields.text(security, "security", "keyPepper", defaults.keyPepper());
     // The default pepper is allowed (standalone first run); start-up warns about it, not here.
@@ -63,7 +67,19 @@ final class SettingsReader {
         fields.number(server, "server", "shutdownGraceMs", defaults.shutdownGraceMs(), 0, Long.MAX_VALUE),
         Path.of(spool.isBlank() ? defaults.usageSpoolPath().toString() : spool),
         (int) fields.number(server, "server", "eventLoops", defaults.eventLoops(), 0, 1024),
-        frontDoor(server));
+        frontDoor(server),
+        fields.flag(server, "server", "requestDecompression", defaults.decompressRequests()),
+        cors(cors));
+  }
+
+  private CorsSettings cors(JsonObject cors) {
+    CorsSettings off = CorsSettings.off();
+    return new CorsSettings(
+        fields.strings(cors, "cors", "allowedOrigins", off.allowedOrigins()),
+        fields.strings(cors, "cors", "allowedMethods", off.allowedMethods()),
+        fields.strings(cors, "cors", "allowedHeaders", off.allowedHeaders()),
+        fields.strings(cors, "cors", "exposedHeaders", off.exposedHeaders()),
+        fields.number(cors, "cors", "maxAgeSeconds", off.maxAgeSeconds(), 0, 86_400));
   }
 
   private FrontDoorSettings frontDoor(JsonObject server) {
@@ -116,6 +132,38 @@ final class SettingsReader {
         return String.valueOf(value); // a numeric token or pepper is still text
       }
       reasons.add(sectionName + "." + option + ": must be a string, got " + SnapshotSchema.typeOf(value));
+      return fallback;
+    }
+
+    boolean flag(JsonObject section, String sectionName, String option, boolean fallback) {
+      Object value = section.getValue(option);
+      if (value == null || (value instanceof String s && s.isBlank())) {
+        return fallback;
+      }
+      if (value instanceof Boolean b) {
+        return b;
+      }
+      if (value instanceof String s && (s.trim().equalsIgnoreCase("true") || s.trim().equalsIgnoreCase("false"))) {
+        return Boolean.parseBoolean(s.trim());
+      }
+      reasons.add(sectionName + "." + option + ": must be true or false, got " + SnapshotSchema.show(value));
+      return fallback;
+    }
+
+    /** A list of strings; a single string counts as a comma-separated list (as environment variables give it). */
+    List<String> strings(JsonObject section, String sectionName, String option, List<String> fallback) {
+      Object value = section.getValue(option);
+      if (value == null) {
+        return fallback;
+      }
+      if (value instanceof String s) {
+        return java.util.Arrays.stream(s.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+      }
+      if (value instanceof io.vertx.core.json.JsonArray array
+          && array.stream().allMatch(item -> item instanceof String)) {
+        return array.stream().map(item -> ((String) item).trim()).toList();
+      }
+      reasons.add(sectionName + "." + option + ": must be a list of strings, got " + SnapshotSchema.show(value));
       return fallback;
     }
 

@@ -31,7 +31,7 @@ public record ApiError(int status, String message, String type, String param, St
       case MODEL_NOT_ALLOWED -> new ApiError(403, message, "permission_error", param, code);
       case RATE_LIMITED -> new ApiError(429, message, "rate_limit_error", param, code);
       case INSUFFICIENT_QUOTA -> new ApiError(429, message, "insufficient_quota", param, code);
-      case KEY_STORE_UNAVAILABLE, LIMITER_UNAVAILABLE, NO_HEALTHY_BACKEND, SHUTTING_DOWN ->
+      case KEY_STORE_UNAVAILABLE, LIMITER_UNAVAILABLE, NO_HEALTHY_BACKEND, BACKENDS_SATURATED, SHUTTING_DOWN ->
           new ApiError(503, message, "api_error", param, code);
       case UPSTREAM_TIMEOUT -> new ApiError(504, message, "api_error", param, code);
       case UPSTREAM_ERROR -> new ApiError(502, message, "api_error", param, code);

@@ -43,6 +43,7 @@ public final class DataPlaneVerticle extends VerticleBase {
   private final StreamWatchdog watchdog = new StreamWatchdog();
   private RequestPipeline pipeline;
   private ModelsEndpoint models;
+  private Cors cors;
   private long watchdogTimer;
 
   public DataPlaneVerticle(GatewayServices services, FrontDoor frontDoor, int port) {
@@ -63,6 +64,7 @@ public final class DataPlaneVerticle extends VerticleBase {
         new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL_SIZE).setMaxWaitQueueSize(-1));
     pipeline = new RequestPipeline(services, client, watchdog, new HttpResponder());
     models = new ModelsEndpoint(services.authenticator(), services.snapshots());
+    cors = new Cors(services.settings().cors());
     // The watchdog's tick doubles as the event-loop lag probe: how late it fires is how long the
     // loop was busy with other work.
     long periodNanos = StreamWatchdog.PERIOD_MILLIS * 1_000_000;
@@ -99,6 +101,10 @@ public final class DataPlaneVerticle extends VerticleBase {
   }
 
   private void route(HttpServerRequest request) {
+    if (cors.preflight(request)) {
+      return;
+    }
+    cors.decorate(request);
     String path = request.path();
     Endpoint endpoint = Endpoint.ofPath(path);
     if (endpoint != null) {

@@ -67,10 +67,18 @@ final class HttpResponder implements Responder {
         long millis = admission.retryAfterMillis();
         response.putHeader("retry-after", Long.toString(Math.max(1, (millis + 999) / 1000)));
         response.putHeader("retry-after-ms", Long.toString(millis));
+      } else if (!admission.admitted()) {
+        // It can never fit (larger than the limit itself): OpenAI's and Anthropic's SDKs would
+        // otherwise retry a 429 with backoff, to the same refusal.
+        response.putHeader("x-should-retry", "false");
       }
       if (admission.budget() != null) {
         budgetHeaders(response, admission.budget());
       }
+    }
+    if (error.status() == 503 && response.headers().get("retry-after") == null) {
+      // Saturated backends, a draining replica, an unreachable key store: all pass within seconds.
+      response.putHeader("retry-after", "1");
     }
     if (exchange.closeAfterReply()) {
       FrontDoor.closeAfterResponse(exchange.request());

@@ -28,6 +28,8 @@ public enum Reason {
   INSUFFICIENT_QUOTA("insufficient_quota"),
   LIMITER_UNAVAILABLE("limiter_unavailable"),
   NO_HEALTHY_BACKEND("no_healthy_backend"),
+  /** Every backend tried refused with 503 before a byte (vLLM's queue caps): waiting helps. */
+  BACKENDS_SATURATED("backend_overloaded"),
   UPSTREAM_TIMEOUT("upstream_timeout"),
   UPSTREAM_ERROR("upstream_error"),
   /** The backend refused the request itself (a 4xx it sent): passed on with its status. */

@@ -139,6 +139,12 @@ public record Refusal(Reason reason, String message, String param, String code, 
   }
 
   /** A 4xx the backend sent about the request: its status, message, param and code carried on. */
+  /** The backends are at their queue caps (vLLM's --max-num-queued-reqs/-tokens answered 503). */
+  public static Refusal backendsSaturated(String model) {
+    return new Refusal(Reason.BACKENDS_SATURATED,
+        "The backends of model `" + model + "` are at capacity. Retry shortly.");
+  }
+
   public static Refusal upstreamRejected(int status, String message, String param, String code) {
     return new Refusal(Reason.UPSTREAM_REJECTED, message, param, code, status);
   }

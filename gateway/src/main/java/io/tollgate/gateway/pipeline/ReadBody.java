@@ -11,8 +11,9 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * The body, up to the size limit and within the front door's body deadline; compressed bodies are
- * refused rather than inflated (a small gzip body can inflate past any limit).
+ * The body, up to the size limit and within the front door's body deadline; a gzip or deflate body
+ * inflated as it arrives, the limit counting inflated bytes (so a small bomb is refused with 413),
+ * or refused with 415 when decompression is turned off or the coding is another.
  */
 final class ReadBody implements Stage {
 
@@ -26,14 +27,15 @@ final class ReadBody implements Stage {
   public Future<Outcome> run(Exchange exchange) {
     HttpServerRequest request = exchange.request;
     String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
-    if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
+    BoundedBody.Coding coding = BoundedBody.Coding.of(encoding);
+    if (coding == null || (coding != BoundedBody.Coding.IDENTITY && !settings.decompressRequests())) {
       exchange.closeAfterReply = true;
       return Outcome.refuse(Refusal.unsupportedEncoding(encoding));
     }
     if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
       request.response().writeContinue();
     }
-    return BoundedBody.read(request, settings.maxBodyBytes())
+    return BoundedBody.read(request, settings.maxBodyBytes(), coding)
         .map(body -> {
           exchange.body = body;
           return Outcome.CONTINUE;

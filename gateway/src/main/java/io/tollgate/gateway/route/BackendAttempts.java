@@ -200,18 +200,24 @@ public final class BackendAttempts {
     }
     HttpClientResponse upstream = result.result();
     int status = upstream.statusCode();
+    boolean atCapacity = status == 503;
+    if (atCapacity) {
+      // vLLM's queue caps (--max-num-queued-reqs/-tokens) refuse with 503 before any byte: load, not a fault.
+      attemptBackend.refusedAtCapacity(System.nanoTime());
+    }
     if (status >= 500 && mayRetry()) {
-      release(true);
-      lastFailure = Refusal.upstreamFailed("backend " + attemptBackend.spec().id() + " answered " + status);
+      release(!atCapacity);
+      lastFailure = atCapacity ? Refusal.backendsSaturated(completion.model())
+          : Refusal.upstreamFailed("backend " + attemptBackend.spec().id() + " answered " + status);
       upstream.request().reset();
       tryNextBackend();
       return;
     }
     if (status != 200) {
       upstream.body().onComplete(body -> {
-        release(status >= 500);
-        pending.tryComplete(new Attempt(null,
-            UpstreamErrors.refusal(status, body.succeeded() ? body.result() : Buffer.buffer())));
+        release(status >= 500 && !atCapacity);
+        pending.tryComplete(new Attempt(null, atCapacity ? Refusal.backendsSaturated(completion.model())
+            : UpstreamErrors.refusal(status, body.succeeded() ? body.result() : Buffer.buffer())));
       });
       return;
     }

@@ -15,12 +15,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BackendState {
 
+  private static final long SATURATION_MEMORY_NANOS = 1_000_000_000L;
+
   private final BackendSpec spec;
   private final LoadSignals signals = new LoadSignals();
   private final OutlierEjection ejection = new OutlierEjection();
   private final AtomicLong failures = new AtomicLong();
   private final AtomicLong successes = new AtomicLong();
   private volatile EjectionPolicy policy = EjectionPolicy.DEFAULT;
+  /** When it last refused a request at its queue cap (503 before any byte); 0 never. */
+  private volatile long refusedAtNanos;
 
   public BackendState(BackendSpec spec) {
     this.spec = spec;
@@ -68,6 +72,20 @@ public final class BackendState {
   public void firstToken(double ttftMillis) {
     signals.observeTtft(ttftMillis);
     ejection.success();
+  }
+
+  /**
+   * It refused a request at its queue cap: for the next second it counts as saturated, so that
+   * routing sends elsewhere while any other backend has room. Load, not a fault: no ejection.
+   */
+  public void refusedAtCapacity(long nowNanos) {
+    refusedAtNanos = nowNanos;
+  }
+
+  /** Whether it refused at its queue cap within the last second. */
+  public boolean recentlyAtCapacity(long nowNanos) {
+    long at = refusedAtNanos;
+    return at != 0 && nowNanos - at < SATURATION_MEMORY_NANOS;
   }
 
   /** Whether ordinary requests may go there: health checks pass and it is not ejected. */

@@ -30,8 +30,14 @@ final class LoadScore {
     return weights.queueWeight() * m.waiting() + weights.inFlightWeight() * running + weights.kvCacheWeight() * kv;
   }
 
-  /** Past the queue or KV threshold by its fresh metrics; a stale backend is never called saturated. */
+  /**
+   * Refused at its queue cap within the last second, or past the queue or KV threshold by its
+   * fresh metrics; stale metrics never call a backend saturated.
+   */
   static boolean saturated(BackendState backend, ModelRoute.Scoring weights, long nowNanos, long staleAfterNanos) {
+    if (backend.recentlyAtCapacity(nowNanos)) {
+      return true; // it said so itself: a 503 at its queue cap
+    }
     LoadSignals.Reading reading = backend.signals().reading();
     if (reading == null || nowNanos - reading.atNanos() > staleAfterNanos) {
       return false;
