@@ -172,6 +172,7 @@ final class SimulatorServer extends VerticleBase {
     TokenizeHandler tokenizer = new TokenizeHandler(config);
     EmbeddingHandler embeddings = new EmbeddingHandler(config, metrics);
     ResponsesHandler responses = new ResponsesHandler(config, launcher);
+    MessagesHandler messages = new MessagesHandler(config, launcher);
 
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
     Router r = Router.router(vertx);
@@ -180,6 +181,9 @@ final class SimulatorServer extends VerticleBase {
     r.post("/v1/responses").handler(body).handler(responses::create);
     r.get("/v1/responses/:id").handler(responses::get);
     r.post("/v1/responses/:id/cancel").handler(responses::cancel);
+    // Claude Code posts /v1/messages?beta=true: the router matches on the path alone.
+    r.post("/v1/messages").handler(body).handler(messages::create);
+    r.post("/v1/messages/count_tokens").handler(body).handler(messages::countTokens);
     r.post("/v1/embeddings").handler(body).handler(embeddings::handle);
     r.get("/v1/models").handler(info::models);
     r.get("/health").handler(info::health);
