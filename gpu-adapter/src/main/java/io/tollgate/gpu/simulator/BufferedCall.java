@@ -5,10 +5,12 @@ import io.vertx.core.http.HttpServerResponse;
 /** A {@code stream=false} request: output is collected and sent as one JSON document at the end. */
 final class BufferedCall extends GenerationCall {
 
+  private final ResponseShapes shapes;
   private StringBuilder[] texts;
 
   BufferedCall(GenerationRequest request, HttpServerResponse response, GpuEngine engine, ResponseShapes shapes) {
-    super(request, response, engine, shapes);
+    super(request, response, engine);
+    this.shapes = shapes;
   }
 
   @Override

@@ -16,18 +16,36 @@ import java.util.SplittableRandom;
 final class EmbeddingHandler {
 
   private final SimulatorConfig config;
+  private final SimulatorMetrics metrics;
   private final GenerationRequestParser parser;
 
-  EmbeddingHandler(SimulatorConfig config) {
+  EmbeddingHandler(SimulatorConfig config, SimulatorMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.parser = new GenerationRequestParser(config);
+  }
+
+  /**
+   * Pooling models embed; so do generation models (the simulator has always embedded with them, and
+   * gateway tests rely on it). A request without a model goes to the first pooling model, if any.
+   */
+  private String model(JsonObject body) {
+    if (body.getValue("model") == null && !config.poolingModels().isEmpty()) {
+      return config.poolingModels().get(0);
+    }
+    String model = body.getValue("model") == null && !config.models().isEmpty()
+        ? config.models().get(0) : parser.anyModel(body);
+    if (config.kindOf(model) == SimulatorConfig.ModelKind.TRANSCRIPTION) {
+      throw ApiException.badRequest("The model `" + model + "` does not support the Embeddings API.", "model");
+    }
+    return model;
   }
 
   void handle(RoutingContext ctx) {
     try {
       JsonObject body = RequestBodies.json(ctx);
       List<PromptTokens> inputs = inputs(body.getValue("input"));
-      String model = parser.model(body);
+      String model = model(body);
       long promptTokens = 0;
       for (PromptTokens input : inputs) {
         if (input.count() > config.maxModelLen()) {
@@ -37,6 +55,7 @@ final class EmbeddingHandler {
         }
         promptTokens += input.count();
       }
+      metrics.requestStarted(Endpoint.EMBEDDINGS);
       StringBuilder out = new StringBuilder(64 + inputs.size() * config.embeddingDimensions() * 12);
       out.append("{\"id\":\"embd-").append(RequestIds.random()).append("\",\"object\":\"list\",\"created\":")
           .append(System.currentTimeMillis() / 1000).append(",\"model\":").append(Json.quote(model))

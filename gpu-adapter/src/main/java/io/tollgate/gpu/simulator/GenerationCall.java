@@ -7,23 +7,22 @@ import java.util.List;
 
 /**
  * One HTTP generation request in flight: its sequences in the engine and its response. Subclasses decide
- * how output reaches the client (SSE stream or one JSON document).
+ * how output reaches the client (an SSE stream or one JSON document, in the shape of their API).
  */
 abstract class GenerationCall implements SequenceObserver {
 
   protected final GenerationRequest request;
+  /** Null for a request that outlives its HTTP exchange (a background Responses request). */
   protected final HttpServerResponse response;
   protected final GpuEngine engine;
-  protected final ResponseShapes shapes;
   protected final List<Sequence> sequences = new ArrayList<>();
   private int finishedSequences;
   private boolean done;
 
-  GenerationCall(GenerationRequest request, HttpServerResponse response, GpuEngine engine, ResponseShapes shapes) {
+  GenerationCall(GenerationRequest request, HttpServerResponse response, GpuEngine engine) {
     this.request = request;
     this.response = response;
     this.engine = engine;
-    this.shapes = shapes;
   }
 
   void add(Sequence sequence) {
@@ -32,9 +31,12 @@ abstract class GenerationCall implements SequenceObserver {
 
   /** Starts the response and hands the sequences to the engine. */
   void start() {
-    // vLLM aborts a request whose connection closes; so do we, whether it is running or still queued.
-    response.closeHandler(v -> clientGone());
-    response.exceptionHandler(err -> clientGone());
+    engine.metrics().requestStarted(request.endpoint());
+    if (response != null) {
+      // vLLM aborts a request whose connection closes; so do we, whether it is running or still queued.
+      response.closeHandler(v -> clientGone());
+      response.exceptionHandler(err -> clientGone());
+    }
     begin();
     for (Sequence s : sequences) {
       engine.submit(s);
@@ -78,14 +80,27 @@ abstract class GenerationCall implements SequenceObserver {
     fail(error);
   }
 
-  private void clientGone() {
+  /** The client went away (or cancelled): every sequence is aborted and the abort counted for the family. */
+  protected void clientGone() {
+    if (abortSequences()) {
+      engine.metrics().requestAborted(request.endpoint());
+    }
+  }
+
+  /** Aborts the sequences unless the call already ended; true when it did abort. */
+  protected final boolean abortSequences() {
     if (done) {
-      return;
+      return false;
     }
     done = true;
     for (Sequence s : sequences) {
       engine.abort(s);
     }
+    return true;
+  }
+
+  protected final boolean isDone() {
+    return done;
   }
 
   protected ResponseShapes.Usage usage() {
@@ -94,5 +109,16 @@ abstract class GenerationCall implements SequenceObserver {
       completion += s.generated;
     }
     return new ResponseShapes.Usage(request.promptTokens(), completion);
+  }
+
+  /** Prompt tokens the prefix cache served, summed over the request's prompts (once per prompt). */
+  protected long cachedTokens() {
+    long cached = 0;
+    for (Sequence s : sequences) {
+      if (s.sampleIndex == 0) {
+        cached += s.cachedTokens;
+      }
+    }
+    return cached;
   }
 }

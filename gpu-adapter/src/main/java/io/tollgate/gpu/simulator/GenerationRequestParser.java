@@ -35,8 +35,8 @@ final class GenerationRequestParser {
       continuousUsage = includeUsage && optionalBoolean(options, "continuous_usage_stats", false);
     }
     Integer n = optionalInt(body, "n");
-    if (n != null && n != 1) {
-      throw ApiException.badRequest("This simulator supports only n=1, got n=" + n + ".", "n");
+    if (n != null && n < 1) {
+      throw ApiException.badRequest("n must be at least 1, got " + n + ".", "n");
     }
     Integer maxTokens = optionalInt(body, "max_tokens");
     if (endpoint == Endpoint.CHAT) {
@@ -52,16 +52,45 @@ final class GenerationRequestParser {
     boolean ignoreEos = optionalBoolean(body, "ignore_eos", false);
     List<PromptTokens> prompts = endpoint == Endpoint.CHAT ? List.of(chatPrompt(body)) : completionPrompts(body);
 
-    String model = model(body);
+    String model = model(body, SimulatorConfig.ModelKind.GENERATE,
+        endpoint == Endpoint.CHAT ? "Chat Completions API" : "Completions API");
     for (PromptTokens prompt : prompts) {
       checkContextLength(endpoint, prompt.count(), maxTokens);
     }
-    return new GenerationRequest(endpoint, model, prompts, maxTokens, seed, ignoreEos, stream, includeUsage,
-        continuousUsage);
+    return new GenerationRequest(endpoint, model, prompts, n == null ? 1 : n, maxTokens, seed, ignoreEos, stream,
+        includeUsage, continuousUsage, null);
   }
 
-  /** The requested model; none given means the first served one, as vLLM does. */
-  String model(JsonObject body) {
+  /**
+   * The requested model, which must be of {@code kind}; none given means the first served one of that kind,
+   * as vLLM does. vLLM serves one model and registers only its task's routes, so where no model of the kind
+   * is served the answer is FastAPI's 404 {@code {"detail":"Not Found"}}; a served model of another kind
+   * (possible only here, where one simulator may serve several kinds) is a 400.
+   */
+  String model(JsonObject body, SimulatorConfig.ModelKind kind, String api) {
+    Object model = body.getValue("model");
+    if (model != null && !(model instanceof String)) {
+      throw ApiException.badRequest("model: Input should be a valid string", "model");
+    }
+    String name = (String) model;
+    if (config.modelsOf(kind).isEmpty()) {
+      throw new ApiException(ApiError.routeNotFound());
+    }
+    if (name == null) {
+      return config.modelsOf(kind).get(0);
+    }
+    SimulatorConfig.ModelKind actual = config.kindOf(name);
+    if (actual == null) {
+      throw new ApiException(ApiError.modelNotFound(name));
+    }
+    if (actual != kind) {
+      throw ApiException.badRequest("The model `" + name + "` does not support the " + api + ".", "model");
+    }
+    return name;
+  }
+
+  /** Any served model (for /tokenize, /detokenize); none given means the first served one. */
+  String anyModel(JsonObject body) {
     Object model = body.getValue("model");
     if (model == null) {
       return config.primaryModel();
@@ -69,14 +98,18 @@ final class GenerationRequestParser {
     if (!(model instanceof String name)) {
       throw ApiException.badRequest("model: Input should be a valid string", "model");
     }
-    if (!config.models().contains(name)) {
+    if (config.kindOf(name) == null) {
       throw new ApiException(ApiError.modelNotFound(name));
     }
     return name;
   }
 
-  private void checkContextLength(Endpoint endpoint, int promptTokens, Integer maxTokens) {
-    String where = endpoint == Endpoint.CHAT ? "messages" : "prompt";
+  void checkContextLength(Endpoint endpoint, int promptTokens, Integer maxTokens) {
+    String where = switch (endpoint) {
+      case CHAT, MESSAGES -> "messages";
+      case RESPONSES -> "input";
+      default -> "prompt";
+    };
     int limit = config.maxModelLen();
     if (promptTokens >= limit) {
       throw ApiException.badRequest("This model's maximum context length is " + limit + " tokens. However, your "

@@ -53,6 +53,8 @@ final class GpuEngine {
   private final LinkedHashSet<Sequence> running = new LinkedHashSet<>();
   private final PriorityQueue<Wake> wakes = new PriorityQueue<>();
   private long kvHeld;
+  /** Prompt tokens of the waiting sequences (the measure of {@code maxNumQueuedTokens}). */
+  private long waitingPromptTokens;
   private int paused;
   private long timerId = -1;
   private long timerDueNanos;
@@ -90,8 +92,33 @@ final class GpuEngine {
     }
     sequence.state = State.WAITING;
     waiting.addLast(sequence);
+    waitingPromptTokens += sequence.promptTokens;
     admit();
     publish();
+  }
+
+  /**
+   * vLLM's admission control ({@code --max-num-queued-reqs}, {@code --max-num-queued-tokens}): a request that
+   * would have to wait while the queue is at a cap is refused with 503 before any byte. A request that can
+   * start at once (free batch slots, nobody waiting) is never refused. Returns null when admitted.
+   */
+  ApiError admissionRefusal(int newSequences, long newPromptTokens) {
+    boolean mustWait = !waiting.isEmpty() || running.size() + newSequences > config.maxNumSeqs();
+    if (!mustWait) {
+      return null;
+    }
+    if (config.maxNumQueuedReqs() > 0 && waiting.size() + newSequences > config.maxNumQueuedReqs()) {
+      metrics.rejectedQueuedReqs++;
+      return new ApiError(503, "The server is overloaded: " + waiting.size() + " requests are waiting "
+          + "(max_num_queued_reqs=" + config.maxNumQueuedReqs() + "). Please retry later.", null);
+    }
+    if (config.maxNumQueuedTokens() > 0 && waitingPromptTokens + newPromptTokens > config.maxNumQueuedTokens()) {
+      metrics.rejectedQueuedTokens++;
+      return new ApiError(503, "The server is overloaded: " + waitingPromptTokens + " prompt tokens are "
+          + "waiting and this request adds " + newPromptTokens + " (max_num_queued_tokens="
+          + config.maxNumQueuedTokens() + "). Please retry later.", null);
+    }
+    return null;
   }
 
   /** The client went away: drop the sequence wherever it is and count it as aborted. */
@@ -125,6 +152,10 @@ final class GpuEngine {
     publish();
   }
 
+  SimulatorMetrics metrics() {
+    return metrics;
+  }
+
   int running() {
     return publishedRunning;
   }
@@ -154,6 +185,7 @@ final class GpuEngine {
         break; // FIFO: the head waits for room, and so does everyone behind it
       }
       waiting.pollFirst();
+      waitingPromptTokens -= head.promptTokens;
       running.add(head);
       kvHeld += need;
       long cached = 0;
@@ -165,6 +197,7 @@ final class GpuEngine {
       double delayMillis = config.prefillMillisPerToken() * (need - cached);
       if (!head.everAdmitted) {
         head.everAdmitted = true;
+        head.cachedTokens = cached;
         delayMillis += faults.get().stallBeforeFirstTokenMillis();
         metrics.queued(now - head.arrivalNanos);
       }
@@ -278,6 +311,7 @@ final class GpuEngine {
     release(victim);
     victim.state = State.WAITING;
     waiting.addFirst(victim);
+    waitingPromptTokens += victim.promptTokens;
     metrics.preemptions++;
   }
 
@@ -320,6 +354,7 @@ final class GpuEngine {
         return false;
       case WAITING:
         waiting.remove(seq);
+        waitingPromptTokens -= seq.promptTokens;
         break;
       case PAUSED:
         paused--;

@@ -22,6 +22,8 @@ final class Sequence {
 
   final SequenceObserver observer;
   final int choiceIndex;
+  /** Which of the prompt's {@code n} samples this is (0 for the first). */
+  final int sampleIndex;
   final int promptTokens;
   final long[] promptBlocks;
   final int targetTokens;
@@ -32,16 +34,19 @@ final class Sequence {
   State state = State.WAITING;
   int generated;
   boolean everAdmitted;
+  /** Prompt tokens found in the prefix cache at first admission. */
+  long cachedTokens;
   long firstTokenNanos = -1;
   long lastTokenNanos;
   long dueNanos;
   /** Bumped whenever pending wake-ups of this sequence become stale (pause, preemption, end). */
   int wakeEpoch;
 
-  private Sequence(SequenceObserver observer, int choiceIndex, PromptTokens prompt, int targetTokens,
-      String finishReason, SplittableRandom words, long arrivalNanos) {
+  private Sequence(SequenceObserver observer, int choiceIndex, int sampleIndex, PromptTokens prompt,
+      int targetTokens, String finishReason, SplittableRandom words, long arrivalNanos) {
     this.observer = observer;
     this.choiceIndex = choiceIndex;
+    this.sampleIndex = sampleIndex;
     this.promptTokens = prompt.count();
     this.promptBlocks = prompt.blockHashes();
     this.targetTokens = targetTokens;
@@ -54,16 +59,23 @@ final class Sequence {
    * Plans the output. Words are drawn from a generator seeded by the request's {@code seed}, or else by the
    * config seed + the prompt's hash, so the same request always gives the same text. Length: max tokens when
    * given (finish "length"); with ignore_eos and no max, defaultMaxTokens (finish "length"); otherwise a
-   * deterministic draw in [1, defaultMaxTokens] (finish "stop"). Always capped by the context window.
+   * deterministic draw in [1, defaultMaxTokens] (finish "stop"); a request with a natural length (a
+   * transcript) stops there (finish "stop") unless max tokens cut it first. Always capped by the context
+   * window. Sample k of a prompt ({@code n} > 1) draws from seed + k, so the samples differ.
    */
-  static Sequence plan(SequenceObserver observer, int choiceIndex, PromptTokens prompt, GenerationRequest request,
-      SimulatorConfig config, long arrivalNanos) {
-    long seed = request.seed() != null ? request.seed() : config.seed() + prompt.hash();
+  static Sequence plan(SequenceObserver observer, int choiceIndex, int sampleIndex, PromptTokens prompt,
+      GenerationRequest request, SimulatorConfig config, long arrivalNanos) {
+    long seed = (request.seed() != null ? request.seed() : config.seed() + prompt.hash())
+        + sampleIndex * 0x9E3779B97F4A7C15L;
     SplittableRandom words = new SplittableRandom(seed);
     int room = config.maxModelLen() - prompt.count();
     int target;
     String finish;
-    if (request.maxTokens() != null) {
+    Integer transcript = request.naturalTokens();
+    if (transcript != null && (request.maxTokens() == null || transcript <= request.maxTokens())) {
+      target = Math.max(1, Math.min(transcript, room));
+      finish = transcript < room ? "stop" : "length";
+    } else if (request.maxTokens() != null) {
       target = request.maxTokens();
       finish = "length";
     } else if (request.ignoreEos()) {
@@ -74,7 +86,7 @@ final class Sequence {
       target = Math.min(natural, room);
       finish = natural < room ? "stop" : "length";
     }
-    return new Sequence(observer, choiceIndex, prompt, target, finish, words, arrivalNanos);
+    return new Sequence(observer, choiceIndex, sampleIndex, prompt, target, finish, words, arrivalNanos);
   }
 
   /** The next word; every token but the first carries its leading space, as BPE tokens do. */

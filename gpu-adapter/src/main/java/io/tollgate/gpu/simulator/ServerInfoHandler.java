@@ -40,7 +40,7 @@ final class ServerInfoHandler {
 
   private static String modelsJson(SimulatorConfig config, long created) {
     JsonArray data = new JsonArray();
-    for (String model : config.models()) {
+    for (String model : config.allModels()) {
       JsonObject permission = new JsonObject()
           .put("id", "modelperm-" + RequestIds.random())
           .put("object", "model_permission")

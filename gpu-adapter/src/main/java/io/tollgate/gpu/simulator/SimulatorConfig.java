@@ -1,5 +1,6 @@
 package io.tollgate.gpu.simulator;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -7,7 +8,7 @@ import java.util.List;
  *
  * @param host                   interface to bind
  * @param port                   port to bind; 0 picks a free one (read it back from {@link VllmSimulator#port()})
- * @param models                 served model names; the first one labels the metrics and answers requests without a model
+ * @param models                 served generation model names (chat, completions, responses, messages); the first served model of any kind labels the metrics and answers requests without a model
  * @param maxModelLen            context window: prompt + max tokens above it is a 400
  * @param prefillMillisPerToken  prefill cost of each prompt token that is not in the prefix cache
  * @param interTokenMillis       decode time between two tokens of one sequence, with a batch of one
@@ -17,17 +18,28 @@ import java.util.List;
  * @param seed                   seeds output text (unless a request sets {@code seed}) and fault draws
  * @param defaultMaxTokens       a request without max tokens stops after a deterministic length in [1, this]
  * @param embeddingDimensions    length of the vectors {@code /v1/embeddings} returns
+ * @param poolingModels          served pooling model names: embeddings, rerank and score; generation on them is refused
+ * @param transcriptionModels    served speech-to-text model names: {@code /v1/audio/transcriptions} and {@code /translations} only
+ * @param maxNumQueuedReqs       vLLM {@code --max-num-queued-reqs}: with the batch full, a request that finds this many waiting gets 503 before any byte; 0 = off
+ * @param maxNumQueuedTokens     vLLM {@code --max-num-queued-tokens}: with the batch full, a request whose prompt would take the waiting prompt tokens above this gets 503; 0 = off
+ * @param responsesStore         vLLM's {@code VLLM_ENABLE_RESPONSES_API_STORE=1}: Responses are kept in memory (GET, cancel, previous_response_id, background); off, {@code store:true} is silently false
+ * @param apiKey                 vLLM {@code --api-key}: when set, requests other than /health, /ping, /load, /version, /metrics and /sim/* need {@code Authorization: Bearer <key>}; null = open
  */
-public record SimulatorConfig(String host, int port, List<String> models, int maxModelLen,
-    double prefillMillisPerToken, double interTokenMillis, int maxNumSeqs, long kvCacheCapacityTokens,
-    boolean prefixCaching, long seed, int defaultMaxTokens, int embeddingDimensions) {
+public record SimulatorConfig(String host, int port, List<String> models, int maxModelLen, double prefillMillisPerToken, double interTokenMillis, int maxNumSeqs, long kvCacheCapacityTokens, boolean prefixCaching, long seed, int defaultMaxTokens, int embeddingDimensions, List<String> poolingModels, List<String> transcriptionModels, int maxNumQueuedReqs, long maxNumQueuedTokens, boolean responsesStore, String apiKey) {
 
   public SimulatorConfig {
     require(host != null && !host.isBlank(), "host must be set");
     require(port >= 0 && port <= 65_535, "port must be in [0, 65535]");
-    require(models != null && !models.isEmpty(), "at least one model must be served");
-    models = List.copyOf(models);
-    require(models.stream().noneMatch(String::isBlank), "model names must not be blank");
+    models = List.copyOf(models == null ? List.of() : models);
+    poolingModels = List.copyOf(poolingModels == null ? List.of() : poolingModels);
+    transcriptionModels = List.copyOf(transcriptionModels == null ? List.of() : transcriptionModels);
+    require(!models.isEmpty() || !poolingModels.isEmpty() || !transcriptionModels.isEmpty(),
+        "at least one model must be served");
+    List<String> all = new ArrayList<>(models);
+    all.addAll(poolingModels);
+    all.addAll(transcriptionModels);
+    require(all.stream().noneMatch(String::isBlank), "model names must not be blank");
+    require(all.stream().distinct().count() == all.size(), "a model name may be served as one kind only");
     require(maxModelLen >= 1, "maxModelLen must be >= 1");
     require(prefillMillisPerToken >= 0 && Double.isFinite(prefillMillisPerToken), "prefillMillisPerToken must be >= 0");
     require(interTokenMillis >= 0 && Double.isFinite(interTokenMillis), "interTokenMillis must be >= 0");
@@ -35,80 +47,134 @@ public record SimulatorConfig(String host, int port, List<String> models, int ma
     require(kvCacheCapacityTokens >= 1, "kvCacheCapacityTokens must be >= 1");
     require(defaultMaxTokens >= 1, "defaultMaxTokens must be >= 1");
     require(embeddingDimensions >= 1, "embeddingDimensions must be >= 1");
+    require(maxNumQueuedReqs >= 0, "maxNumQueuedReqs must be >= 0 (0 = off)");
+    require(maxNumQueuedTokens >= 0, "maxNumQueuedTokens must be >= 0 (0 = off)");
+    require(apiKey == null || !apiKey.isBlank(), "apiKey must not be blank");
   }
 
   public static SimulatorConfig defaults() {
     return new SimulatorConfig("127.0.0.1", 0, List.of("demo-llama"), 8192, 0.05, 10, 256, 262_144,
-        true, 42, 64, 32);
+        true, 42, 64, 32, List.of(), List.of(), 0, 0, true, null);
   }
 
-  /** The first served model: the metrics label and the model used when a request names none. */
+  /** What a served model can do, as vLLM's runner types split them. */
+  public enum ModelKind { GENERATE, POOLING, TRANSCRIPTION }
+
+  /** Every served model name: generation, then pooling, then transcription models. */
+  public List<String> allModels() {
+    List<String> all = new ArrayList<>(models);
+    all.addAll(poolingModels);
+    all.addAll(transcriptionModels);
+    return all;
+  }
+
+  /** The kind of a served model, or null if it is not served. */
+  public ModelKind kindOf(String model) {
+    if (models.contains(model)) {
+      return ModelKind.GENERATE;
+    }
+    if (poolingModels.contains(model)) {
+      return ModelKind.POOLING;
+    }
+    return transcriptionModels.contains(model) ? ModelKind.TRANSCRIPTION : null;
+  }
+
+  /** The served models of one kind. */
+  public List<String> modelsOf(ModelKind kind) {
+    return switch (kind) {
+      case GENERATE -> models;
+      case POOLING -> poolingModels;
+      case TRANSCRIPTION -> transcriptionModels;
+    };
+  }
+
+  /** The first served model: the metrics label. */
   public String primaryModel() {
-    return models.get(0);
-  }
-
-  public SimulatorConfig withHost(String host) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
-  }
-
-  public SimulatorConfig withPort(int port) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
-  }
-
-  public SimulatorConfig withModels(List<String> models) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
+    return allModels().get(0);
   }
 
   public SimulatorConfig withModels(String... models) {
     return withModels(List.of(models));
   }
 
+  public SimulatorConfig withPoolingModels(String... poolingModels) {
+    return withPoolingModels(List.of(poolingModels));
+  }
+
+  public SimulatorConfig withTranscriptionModels(String... transcriptionModels) {
+    return withTranscriptionModels(List.of(transcriptionModels));
+  }
+
+  public SimulatorConfig withHost(String host) {
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+  }
+
+  public SimulatorConfig withPort(int port) {
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+  }
+
+  public SimulatorConfig withModels(List<String> models) {
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+  }
+
   public SimulatorConfig withMaxModelLen(int maxModelLen) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
   }
 
   public SimulatorConfig withPrefillMillisPerToken(double prefillMillisPerToken) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
   }
 
   public SimulatorConfig withInterTokenMillis(double interTokenMillis) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
   }
 
   public SimulatorConfig withMaxNumSeqs(int maxNumSeqs) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
   }
 
   public SimulatorConfig withKvCacheCapacityTokens(long kvCacheCapacityTokens) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
   }
 
   public SimulatorConfig withPrefixCaching(boolean prefixCaching) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
   }
 
   public SimulatorConfig withSeed(long seed) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
   }
 
   public SimulatorConfig withDefaultMaxTokens(int defaultMaxTokens) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
   }
 
   public SimulatorConfig withEmbeddingDimensions(int embeddingDimensions) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+  }
+
+  public SimulatorConfig withPoolingModels(List<String> poolingModels) {
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+  }
+
+  public SimulatorConfig withTranscriptionModels(List<String> transcriptionModels) {
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+  }
+
+  public SimulatorConfig withMaxNumQueuedReqs(int maxNumQueuedReqs) {
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+  }
+
+  public SimulatorConfig withMaxNumQueuedTokens(long maxNumQueuedTokens) {
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+  }
+
+  public SimulatorConfig withResponsesStore(boolean responsesStore) {
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+  }
+
+  public SimulatorConfig withApiKey(String apiKey) {
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
   }
 
   private static void require(boolean ok, String message) {

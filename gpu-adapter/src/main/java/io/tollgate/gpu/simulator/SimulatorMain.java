@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
     + ServerInfoHandler.VERSION + ")", sortOptions = false, usageHelpAutoWidth = true,
     description = {
         "A vLLM-compatible GPU server simulator.",
-        "OpenAI API: /v1/chat/completions, /v1/completions, /v1/embeddings, /v1/models.",
+        "OpenAI API: /v1/chat/completions, /v1/completions, /v1/responses (+ GET/cancel by id), /v1/embeddings,",
+        "  /v1/models, /v1/audio/transcriptions, /v1/audio/translations.",
+        "Anthropic API: /v1/messages, /v1/messages/count_tokens.",
+        "Pooling: /v1/rerank, /v2/rerank, /rerank, /score, /v1/score.",
         "vLLM: /metrics (v1 names), /health, /ping, /version, /load, /tokenize, /detokenize.",
         "Control: GET /sim/stats; GET|POST /sim/faults (JSON of the fault options below).",
         ""})
@@ -71,6 +74,32 @@ public final class SimulatorMain implements Callable<Integer> {
       + "${DEFAULT-VALUE}).")
   int embeddingDimensions = DEFAULTS.embeddingDimensions();
 
+  @Option(names = "--pooling-model", split = ",", paramLabel = "NAME",
+      description = "Also serve NAME as a pooling model (embeddings, rerank, score; no generation); repeat or "
+          + "comma-separate. --model none serves no generation model.")
+  List<String> poolingModels = DEFAULTS.poolingModels();
+
+  @Option(names = "--transcription-model", split = ",", paramLabel = "NAME",
+      description = "Also serve NAME as a speech-to-text model (/v1/audio/transcriptions, /translations only).")
+  List<String> transcriptionModels = DEFAULTS.transcriptionModels();
+
+  @Option(names = "--max-num-queued-reqs", description = "vLLM admission control: with the batch full, 503 "
+      + "when this many requests wait; 0 off (default: ${DEFAULT-VALUE}).")
+  int maxNumQueuedReqs = DEFAULTS.maxNumQueuedReqs();
+
+  @Option(names = "--max-num-queued-tokens", description = "vLLM admission control: with the batch full, 503 "
+      + "when waiting prompt tokens would exceed this; 0 off (default: ${DEFAULT-VALUE}).")
+  long maxNumQueuedTokens = DEFAULTS.maxNumQueuedTokens();
+
+  @Option(names = "--responses-store", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Keep Responses in memory (VLLM_ENABLE_RESPONSES_API_STORE=1): GET, cancel, "
+          + "previous_response_id, background (default: ${DEFAULT-VALUE}).")
+  boolean responsesStore = DEFAULTS.responsesStore();
+
+  @Option(names = "--api-key", description = "Require Authorization: Bearer KEY, as vLLM --api-key (default: "
+      + "none).")
+  String apiKey = DEFAULTS.apiKey();
+
   @Option(names = "--error-rate", description = "Fault: fraction of requests answered --error-status "
       + "(default: ${DEFAULT-VALUE}).")
   double errorRate = NO_FAULTS.errorRate();
@@ -103,8 +132,10 @@ public final class SimulatorMain implements Callable<Integer> {
   }
 
   SimulatorConfig config() {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis,
-        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions);
+    List<String> generation = models.equals(List.of("none")) ? List.of() : models;
+    return new SimulatorConfig(host, port, generation, maxModelLen, prefillMillisPerToken, interTokenMillis,
+        maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions,
+        poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
   }
 
   SimulatorFaults faults() {
@@ -153,7 +184,7 @@ public final class SimulatorMain implements Callable<Integer> {
     }, "simulator-shutdown"));
     PrintWriter out = new PrintWriter(System.out, true);
     out.println("vLLM simulator listening on " + simulator.baseUrl() + " serving " + String.join(", ",
-        config.models()));
+        config.allModels()));
     stopped.await();
     out.println("vLLM simulator stopped");
     return 0;

@@ -1,5 +1,9 @@
 package io.tollgate.gpu.simulator;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
+
 /**
  * The engine's counters and histograms under vLLM v1's metric names. Written only on the simulator's event
  * loop; the counters are volatile so that {@link VllmSimulator#stats()} may read them from any thread.
@@ -24,6 +28,12 @@ final class SimulatorMetrics {
   volatile long preemptions;
   volatile long errorsInjected;
 
+  /** Per API family ({@link Endpoint#ordinal()}): requests started, and requests their client abandoned. */
+  private final AtomicLongArray requestsByEndpoint = new AtomicLongArray(Endpoint.values().length);
+  private final AtomicLongArray abortsByEndpoint = new AtomicLongArray(Endpoint.values().length);
+  volatile long rejectedQueuedReqs;
+  volatile long rejectedQueuedTokens;
+
   private final String labels;
   private final Histogram timeToFirstToken = new Histogram("vllm:time_to_first_token_seconds",
       "Histogram of time to first token in seconds.", TTFT_BUCKETS);
@@ -43,6 +53,24 @@ final class SimulatorMetrics {
         "Number of prefill tokens processed.", tokenBuckets);
     this.requestGenerationTokens = new Histogram("vllm:request_generation_tokens",
         "Number of generation tokens processed.", tokenBuckets);
+  }
+
+  void requestStarted(Endpoint endpoint) {
+    requestsByEndpoint.incrementAndGet(endpoint.ordinal());
+  }
+
+  void requestAborted(Endpoint endpoint) {
+    abortsByEndpoint.incrementAndGet(endpoint.ordinal());
+  }
+
+  /** Requests started and aborted per family label, for {@link SimulatorStats}. */
+  Map<String, SimulatorStats.EndpointCounts> endpointCounts() {
+    Map<String, SimulatorStats.EndpointCounts> out = new LinkedHashMap<>();
+    for (Endpoint e : Endpoint.values()) {
+      out.put(e.label(), new SimulatorStats.EndpointCounts(requestsByEndpoint.get(e.ordinal()),
+          abortsByEndpoint.get(e.ordinal())));
+    }
+    return out;
   }
 
   long completed() {
@@ -105,6 +133,25 @@ final class SimulatorMetrics {
     PrometheusText.sample(out, "vllm:request_success_total", labels + ",finished_reason=\"length\"",
         finishedLength);
     PrometheusText.sample(out, "vllm:request_success_total", labels + ",finished_reason=\"abort\"", aborted);
+    PrometheusText.header(out, "vllm:admission_rejections_total",
+        "Requests refused with 503 because the waiting queue was at its cap.", "counter");
+    PrometheusText.sample(out, "vllm:admission_rejections_total", labels + ",reason=\"max_num_queued_reqs\"",
+        rejectedQueuedReqs);
+    PrometheusText.sample(out, "vllm:admission_rejections_total", labels + ",reason=\"max_num_queued_tokens\"",
+        rejectedQueuedTokens);
+    // The simulator's own counters (not vLLM's): requests and client aborts per API family.
+    PrometheusText.header(out, "tollgate_sim_requests_total", "Requests started, per API family.", "counter");
+    for (Endpoint e : Endpoint.values()) {
+      PrometheusText.sample(out, "tollgate_sim_requests_total", labels + ",endpoint=\"" + e.label() + "\"",
+          requestsByEndpoint.get(e.ordinal()));
+    }
+    PrometheusText.header(out, "tollgate_sim_requests_aborted_total",
+        "Requests whose client went away (or that were cancelled) before they finished, per API family.",
+        "counter");
+    for (Endpoint e : Endpoint.values()) {
+      PrometheusText.sample(out, "tollgate_sim_requests_aborted_total", labels + ",endpoint=\"" + e.label()
+          + "\"", abortsByEndpoint.get(e.ordinal()));
+    }
     timeToFirstToken.render(out, labels);
     interTokenLatency.render(out, labels);
     e2eLatency.render(out, labels);

@@ -80,17 +80,18 @@ final class SimulatorServer extends VerticleBase {
     this.faults = faults;
   }
 
-  private volatile GenerationHandler generation;
+  private volatile Launcher launcher;
 
   String lastTraceparent() {
-    GenerationHandler handler = generation;
-    return handler == null ? null : handler.lastTraceparent();
+    Launcher current = launcher;
+    return current == null ? null : current.lastTraceparent();
   }
 
   SimulatorStats stats() {
     return new SimulatorStats(engine.running(), engine.waiting(), engine.paused(), metrics.completed(),
         metrics.aborted, metrics.promptTokens, metrics.generationTokens, metrics.prefixCacheQueries,
-        metrics.prefixCacheHits, metrics.errorsInjected, engine.kvCacheUsage());
+        metrics.prefixCacheHits, metrics.errorsInjected, engine.kvCacheUsage(),
+        metrics.rejectedQueuedReqs + metrics.rejectedQueuedTokens, metrics.endpointCounts());
   }
 
   /** Runs an action on this verticle's event loop, from any thread. */
@@ -164,16 +165,25 @@ final class SimulatorServer extends VerticleBase {
   }
 
   private Router routes() {
-    GenerationHandler generation = new GenerationHandler(config, engine, metrics, () -> faults);
-    this.generation = generation;
+    Launcher launcher = new Launcher(config, engine, metrics, () -> faults);
+    this.launcher = launcher;
+    GenerationHandler generation = new GenerationHandler(config, launcher);
     ServerInfoHandler info = new ServerInfoHandler(config, engine);
     TokenizeHandler tokenizer = new TokenizeHandler(config);
-    EmbeddingHandler embeddings = new EmbeddingHandler(config);
+    EmbeddingHandler embeddings = new EmbeddingHandler(config, metrics);
+    ResponsesHandler responses = new ResponsesHandler(config, launcher);
+    MessagesHandler messages = new MessagesHandler(config, launcher);
 
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
     Router r = Router.router(vertx);
     r.post("/v1/chat/completions").handler(body).handler(ctx -> generation.handle(ctx, Endpoint.CHAT));
     r.post("/v1/completions").handler(body).handler(ctx -> generation.handle(ctx, Endpoint.COMPLETION));
+    r.post("/v1/responses").handler(body).handler(responses::create);
+    r.get("/v1/responses/:id").handler(responses::get);
+    r.post("/v1/responses/:id/cancel").handler(responses::cancel);
+    // Claude Code posts /v1/messages?beta=true: the router matches on the path alone.
+    r.post("/v1/messages").handler(body).handler(messages::create);
+    r.post("/v1/messages/count_tokens").handler(body).handler(messages::countTokens);
     r.post("/v1/embeddings").handler(body).handler(embeddings::handle);
     r.get("/v1/models").handler(info::models);
     r.get("/health").handler(info::health);

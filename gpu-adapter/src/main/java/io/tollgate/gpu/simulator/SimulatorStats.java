@@ -2,6 +2,10 @@ package io.tollgate.gpu.simulator;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
 /**
  * A snapshot of the simulated engine.
  *
@@ -16,10 +20,27 @@ import io.vertx.core.json.JsonObject;
  * @param prefixCacheHits    of those, tokens found cached
  * @param errorsInjected     requests or streams failed on purpose by {@link SimulatorFaults}
  * @param kvCacheUsage       KV tokens held / capacity, 0..1
+ * @param admissionRejections requests refused with 503 by the queue caps (maxNumQueuedReqs/Tokens)
+ * @param endpoints          per API family label ("chat", "completions", "responses", "messages", "embeddings",
+ *                           "rerank", "score", "transcriptions", "translations"): requests started and requests
+ *                           aborted because their client went away (or, for Responses, were cancelled)
  */
 public record SimulatorStats(int running, int waiting, int pausedStreams, long completed, long aborted,
     long promptTokens, long generationTokens, long prefixCacheQueries, long prefixCacheHits, long errorsInjected,
-    double kvCacheUsage) {
+    double kvCacheUsage, long admissionRejections, Map<String, EndpointCounts> endpoints) {
+
+  public SimulatorStats {
+    endpoints = Map.copyOf(endpoints);
+  }
+
+  /** One API family's requests: started, and aborted by their client (each request once, whatever its n). */
+  public record EndpointCounts(long requests, long aborted) {
+  }
+
+  /** The counts of one family label (zeros for a label never used). */
+  public EndpointCounts endpoint(String label) {
+    return endpoints.getOrDefault(label, new EndpointCounts(0, 0));
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -33,13 +54,34 @@ public record SimulatorStats(int running, int waiting, int pausedStreams, long c
         .put("prefixCacheQueries", prefixCacheQueries)
         .put("prefixCacheHits", prefixCacheHits)
         .put("errorsInjected", errorsInjected)
-        .put("kvCacheUsage", kvCacheUsage);
+        .put("kvCacheUsage", kvCacheUsage)
+        .put("admissionRejections", admissionRejections)
+        .put("endpoints", endpointsJson());
+  }
+
+  private JsonObject endpointsJson() {
+    JsonObject out = new JsonObject();
+    new TreeMap<>(endpoints).forEach((label, counts) -> out.put(label,
+        new JsonObject().put("requests", counts.requests()).put("aborted", counts.aborted())));
+    return out;
   }
 
   public static SimulatorStats fromJson(JsonObject json) {
     return new SimulatorStats(json.getInteger("running"), json.getInteger("waiting"),
         json.getInteger("pausedStreams"), json.getLong("completed"), json.getLong("aborted"),
         json.getLong("promptTokens"), json.getLong("generationTokens"), json.getLong("prefixCacheQueries"),
-        json.getLong("prefixCacheHits"), json.getLong("errorsInjected"), json.getDouble("kvCacheUsage"));
+        json.getLong("prefixCacheHits"), json.getLong("errorsInjected"), json.getDouble("kvCacheUsage"),
+        json.getLong("admissionRejections", 0L), endpointsFromJson(json.getJsonObject("endpoints")));
+  }
+
+  private static Map<String, EndpointCounts> endpointsFromJson(JsonObject json) {
+    Map<String, EndpointCounts> out = new LinkedHashMap<>();
+    if (json != null) {
+      for (String label : json.fieldNames()) {
+        JsonObject counts = json.getJsonObject(label);
+        out.put(label, new EndpointCounts(counts.getLong("requests"), counts.getLong("aborted")));
+      }
+    }
+    return out;
   }
 }

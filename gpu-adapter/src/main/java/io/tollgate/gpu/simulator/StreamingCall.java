@@ -1,46 +1,15 @@
 package io.tollgate.gpu.simulator;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 
-import java.util.ArrayList;
-import java.util.List;
+/** A {@code stream=true} chat or completions request: {@code data:} chunks as vLLM writes them, then [DONE]. */
+final class StreamingCall extends SseCall {
 
-/**
- * A {@code stream=true} request: Server-Sent Events as vLLM writes them. Tokens of one engine wake-up are
- * written together; a full write queue parks the sequences until the response drains.
- */
-final class StreamingCall extends GenerationCall {
-
-  private final StringBuilder pending = new StringBuilder(512);
-  private List<Runnable> drainWaiters = new ArrayList<>();
+  private final ResponseShapes shapes;
 
   StreamingCall(GenerationRequest request, HttpServerResponse response, GpuEngine engine, ResponseShapes shapes) {
-    super(request, response, engine, shapes);
-  }
-
-  @Override
-  protected void begin() {
-    response.setChunked(true)
-        .putHeader("content-type", "text/event-stream; charset=utf-8")
-        .drainHandler(v -> drained());
-    response.writeHead(); // vLLM's StreamingResponse sends its headers before the first token
-  }
-
-  @Override
-  public boolean writable() {
-    return !response.writeQueueFull();
-  }
-
-  @Override
-  public void onWritable(Runnable resume) {
-    drainWaiters.add(resume);
-  }
-
-  private void drained() {
-    List<Runnable> waiters = drainWaiters;
-    drainWaiters = new ArrayList<>();
-    waiters.forEach(Runnable::run);
+    super(request, response, engine);
+    this.shapes = shapes;
   }
 
   @Override
@@ -53,14 +22,6 @@ final class StreamingCall extends GenerationCall {
       shapes.appendRoleChunk(pending, sequence.choiceIndex, roleUsage);
     }
     shapes.appendTokenChunk(pending, sequence.choiceIndex, text, last ? sequence.finishReason : null, usage);
-  }
-
-  @Override
-  public void flush() {
-    if (pending.length() > 0 && !response.ended()) {
-      response.write(Buffer.buffer(pending.toString()));
-    }
-    pending.setLength(0);
   }
 
   @Override
@@ -77,12 +38,5 @@ final class StreamingCall extends GenerationCall {
     // Like vLLM's mid-stream error: an error event, then [DONE], then the end of the stream.
     pending.append("data: ").append(error.toJson()).append("\n\n").append(ResponseShapes.DONE);
     end();
-  }
-
-  private void end() {
-    if (!response.ended()) {
-      response.end(Buffer.buffer(pending.toString()));
-    }
-    pending.setLength(0);
   }
 }

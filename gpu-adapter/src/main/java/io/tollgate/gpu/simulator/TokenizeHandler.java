@@ -23,7 +23,7 @@ final class TokenizeHandler {
   void tokenize(RoutingContext ctx) {
     try {
       JsonObject body = RequestBodies.json(ctx);
-      parser.model(body);
+      parser.anyModel(body);
       List<String> tokens;
       if (body.getValue("messages") instanceof JsonArray messages) {
         tokens = ChatTemplate.render(messages);
@@ -50,7 +50,7 @@ final class TokenizeHandler {
   void detokenize(RoutingContext ctx) {
     try {
       JsonObject body = RequestBodies.json(ctx);
-      parser.model(body);
+      parser.anyModel(body);
       if (!(body.getValue("tokens") instanceof JsonArray tokens)) {
         throw ApiException.badRequest("tokens: Field required", "tokens");
       }

@@ -48,7 +48,7 @@ class EndpointsTest extends SimulatorTestBase {
     assertTrue(text.contains("vllm:request_generation_tokens_sum{model_name=\"demo-llama\",engine=\"0\"} 4.0"));
     assertTrue(text.contains("vllm:prompt_tokens_total{model_name=\"demo-llama\",engine=\"0\"} 8.0"));
     for (String line : text.split("\n")) {
-      assertTrue(line.startsWith("#") || line.matches("vllm:[a-z0-9_:]+\\{[^}]*\\} [-+0-9.Ee]+"), line);
+      assertTrue(line.startsWith("#") || line.matches("(vllm:|tollgate_sim_)[a-z0-9_:]+\\{[^}]*\\} [-+0-9.Ee]+"), line);
     }
   }
 

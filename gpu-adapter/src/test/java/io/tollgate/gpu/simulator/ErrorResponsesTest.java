@@ -67,10 +67,11 @@ class ErrorResponsesTest extends SimulatorTestBase {
   }
 
   @Test
-  void onlyNEqualsOneIsSupported() throws Exception {
+  void nBelowOneIs400() throws Exception {
     SimClient client = client(start(FAST));
-    assertErrorShape(await(client.postJson("/v1/chat/completions", chat("hi").put("n", 2))), 400,
-        "BadRequestError");
+    JsonObject error = assertErrorShape(await(client.postJson("/v1/chat/completions", chat("hi").put("n", 0))),
+        400, "BadRequestError");
+    assertEquals("n", error.getString("param"));
     assertEquals(200, await(client.postJson("/v1/chat/completions", chat("hi").put("n", 1).put("max_tokens", 1)))
         .status());
   }

@@ -75,7 +75,37 @@ final class SimClient {
     }
   }
 
+  /** An SSE event with its {@code event:} line (null when it had none), as Responses and Messages send them. */
+  record TypedEvent(String event, String data) {
+    JsonObject json() {
+      return new JsonObject(data);
+    }
+  }
+
   record Stream(int status, MultiMap headers, String raw, List<SseEvent> events, long sentNanos) {
+    /** Every event parsed with its optional {@code event:} line; fails on any other line. */
+    List<TypedEvent> typed() {
+      List<TypedEvent> out = new ArrayList<>();
+      for (String block : raw.split("\n\n")) {
+        if (block.isEmpty()) {
+          continue;
+        }
+        String event = null;
+        String data = null;
+        for (String line : block.split("\n")) {
+          if (line.startsWith("event: ")) {
+            event = line.substring(7);
+          } else if (line.startsWith("data: ")) {
+            data = line.substring(6);
+          } else {
+            throw new AssertionError("not an SSE line: " + line);
+          }
+        }
+        out.add(new TypedEvent(event, data));
+      }
+      return out;
+    }
+
     List<JsonObject> chunks() {
       return events.stream().filter(e -> !e.done()).map(SseEvent::json).toList();
     }
@@ -111,6 +141,20 @@ final class SimClient {
     return onContext(() -> http.request(options)
         .compose(req -> body == null ? req.send() : req.send(body))
         .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString()))));
+  }
+
+  /** Posts a request and hands over the response as soon as its headers arrive (abort tests). */
+  Future<HttpClientResponse> open(String path, String body, String contentType,
+      Consumer<HttpClientResponse> setup) {
+    return onContext(() -> http.request(new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+            .putHeader("content-type", contentType))
+        .compose(req -> req.send(body))
+        .onSuccess(setup::accept));
+  }
+
+  /** Closes the connection a response came on (the client going away). */
+  Future<Void> closeConnection(HttpClientResponse response) {
+    return onContext(() -> response.request().connection().close());
   }
 
   /** Posts a streaming request and collects every SSE event with its arrival time. */

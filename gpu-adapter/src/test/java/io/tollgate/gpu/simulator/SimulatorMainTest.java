@@ -20,7 +20,7 @@ class SimulatorMainTest {
         "--embedding-dimensions", "4", "--error-rate", "0.5", "--error-status", "503",
         "--stall-before-first-token-ms", "10", "--fail-after-tokens", "3", "--stall-after-tokens", "4",
         "--extra-token-delay-ms", "1.5");
-    assertEquals(new SimulatorConfig("0.0.0.0", 9001, List.of("a", "b"), 4096, 0.2, 5, 8, 10_000, false, 7, 9, 4),
+    assertEquals(new SimulatorConfig("0.0.0.0", 9001, List.of("a", "b"), 4096, 0.2, 5, 8, 10_000, false, 7, 9, 4, List.of(), List.of(), 0, 0, true, null),
         main.config());
     assertEquals(new SimulatorFaults(0.5, 503, 10, 3, 4, 1.5), main.faults());
   }
