@@ -31,6 +31,9 @@ final class UpstreamErrors {
     if (error instanceof String text) {
       return new JsonObject().put("message", text);
     }
+    if (json.getValue("detail") instanceof String detail) {
+      return new JsonObject().put("message", detail); // FastAPI's own 404/405 on a route vLLM does not serve
+    }
     return json; // the old flat shape carries message/type/param at the top
   }
 

@@ -54,8 +54,10 @@ public final class Http {
     public List<String> events() {
       List<String> data = new ArrayList<>();
       for (String event : body.toString().split("\n\n")) {
-        if (event.startsWith("data: ")) {
-          data.add(event.substring(6));
+        // A typed event (Responses, Messages) has its "event:" line first.
+        int at = event.startsWith("data: ") ? 0 : event.indexOf("\ndata: ") + 1;
+        if (at > 0 || event.startsWith("data: ")) {
+          data.add(event.substring(at + 6));
         }
       }
       return data;

@@ -114,8 +114,9 @@ class StreamingTest {
     Http.Reply reply = Http.get(bed.client, "/v1/models", SECRET);
     assertEquals(200, reply.status());
     assertEquals("list", reply.json().getString("object"));
-    assertEquals(1, reply.json().getJsonArray("data").size());
+    assertEquals(2, reply.json().getJsonArray("data").size());
     assertEquals(TestBed.MODEL, reply.json().getJsonArray("data").getJsonObject(0).getString("id"));
+    assertEquals(TestBed.POOLING_MODEL, reply.json().getJsonArray("data").getJsonObject(1).getString("id"));
     assertEquals(401, Http.get(bed.client, "/v1/models", null).status());
   }
 

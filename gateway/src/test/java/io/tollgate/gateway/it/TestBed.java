@@ -43,6 +43,8 @@ public final class TestBed implements AutoCloseable {
   public static final String ORG = "test-org";
   public static final String MODEL = "m";
   public static final String FORBIDDEN_MODEL = "forbidden";
+  /** A pooling model (embeddings, rerank, score) every simulator serves beside {@link #MODEL}. */
+  public static final String POOLING_MODEL = "reranker";
   public static final String ADMIN_TOKEN = "admin-secret";
 
   public final GuardedVertx guarded;
@@ -127,7 +129,21 @@ public final class TestBed implements AutoCloseable {
 
     GatewaySettings settings() {
       return new GatewaySettings("127.0.0.1", 0, "127.0.0.1", 0, ADMIN_TOKEN, PEPPER,
-          maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops, frontDoor);
+          maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops, frontDoor,
+          decompressRequests, cors);
+    }
+
+    private boolean decompressRequests = true;
+    private io.tollgate.gateway.config.CorsSettings cors = io.tollgate.gateway.config.CorsSettings.off();
+
+    public Builder decompressRequests(boolean decompress) {
+      this.decompressRequests = decompress;
+      return this;
+    }
+
+    public Builder cors(io.tollgate.gateway.config.CorsSettings settings) {
+      this.cors = settings;
+      return this;
     }
 
     /** The public port's deadlines and limits (short ones for the front-door tests). */
@@ -199,7 +215,8 @@ public final class TestBed implements AutoCloseable {
       if (platformFactory != null) {
         platform = platformFactory.create(vertx);
       }
-      SimulatorConfig config = simulatorConfig.apply(SimulatorConfig.defaults().withModels(List.of(MODEL, FORBIDDEN_MODEL)));
+      SimulatorConfig config = simulatorConfig.apply(SimulatorConfig.defaults().withModels(List.of(MODEL, FORBIDDEN_MODEL))
+          .withPoolingModels(List.of(POOLING_MODEL)));
       List<Future<VllmSimulator>> starting = new ArrayList<>();
       for (int i = 0; i < simulators; i++) {
         UnaryOperator<SimulatorConfig> override = simulatorOverrides.getOrDefault(i + 1, c -> c);
@@ -229,9 +246,11 @@ public final class TestBed implements AutoCloseable {
       Map<String, ModelRoute> models = Map.of(
           MODEL, routeEdit.apply(new ModelRoute(MODEL, MODEL, ids, timeouts, maxAttempts, new ModelRoute.Prices(1.0, 2.0))),
           FORBIDDEN_MODEL, new ModelRoute(FORBIDDEN_MODEL, FORBIDDEN_MODEL, ids, timeouts, maxAttempts,
-              ModelRoute.Prices.FREE));
+              ModelRoute.Prices.FREE),
+          POOLING_MODEL, new ModelRoute(POOLING_MODEL, POOLING_MODEL, ids, timeouts, maxAttempts,
+              new ModelRoute.Prices(0.5, 0)));
       String hash = new KeyHasher(PEPPER).hash(SECRET);
-      ApiKeySpec key = new ApiKeySpec(KEY_ID, hash, ORG, Set.of(MODEL), limits);
+      ApiKeySpec key = new ApiKeySpec(KEY_ID, hash, ORG, Set.of(MODEL, POOLING_MODEL), limits);
       return new ConfigSnapshot(version, backends, models, Map.of(hash, key), LimitSpec.UNLIMITED, 64)
           .withRouting(routingEdit.apply(io.tollgate.gpu.signals.SignalSettings.DEFAULTS));
     }

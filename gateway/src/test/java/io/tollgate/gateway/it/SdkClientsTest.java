@@ -1,0 +1,130 @@
+package io.tollgate.gateway.it;
+
+import com.anthropic.client.AnthropicClient;
+import com.anthropic.client.okhttp.AnthropicOkHttpClient;
+import com.anthropic.core.http.StreamResponse;
+import com.anthropic.errors.UnauthorizedException;
+import com.anthropic.helpers.MessageAccumulator;
+import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCreateParams;
+import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.errors.NotFoundException;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseStreamEvent;
+import io.tollgate.gateway.usage.UsageEvent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.tollgate.gateway.it.TestBed.MODEL;
+import static io.tollgate.gateway.it.TestBed.SECRET;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The official OpenAI and Anthropic Java SDKs, pointed at the gateway as users point them: what
+ * they send is taken, what the gateway (and vLLM behind it) answers is what they can read.
+ */
+class SdkClientsTest {
+
+  private static TestBed bed;
+  private static OpenAIClient openai;
+  private static AnthropicClient anthropic;
+
+  @BeforeAll
+  static void start() throws Exception {
+    bed = TestBed.builder().start();
+    String base = "http://127.0.0.1:" + bed.gateway.port();
+    openai = OpenAIOkHttpClient.builder().baseUrl(base + "/v1").apiKey(SECRET).maxRetries(0).build();
+    anthropic = AnthropicOkHttpClient.builder().baseUrl(base).apiKey(SECRET).maxRetries(0).build();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    openai.close();
+    anthropic.close();
+    bed.close();
+  }
+
+  private static ResponseCreateParams responseParams() {
+    return ResponseCreateParams.builder().model(MODEL).input("tell me about toll gates").maxOutputTokens(6L).build();
+  }
+
+  private static MessageCreateParams messageParams() {
+    return MessageCreateParams.builder().model(MODEL).maxTokens(6L).addUserMessage("hello there").build();
+  }
+
+  private UsageEvent eventOf(String family) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (System.currentTimeMillis() < deadline) {
+      List<UsageEvent> events = bed.usage.events();
+      for (int i = events.size() - 1; i >= 0; i--) {
+        if (family.equals(events.get(i).endpointFamily())) {
+          return events.get(i);
+        }
+      }
+      Thread.sleep(10);
+    }
+    throw new AssertionError("no usage event for " + family);
+  }
+
+  @Test
+  void openAisSdkCreatesAndStreamsResponses() throws Exception {
+    Response response = openai.responses().create(responseParams());
+    assertTrue(response.id().startsWith("resp_"), response.id());
+    long output = response.usage().orElseThrow().outputTokens();
+    assertTrue(output > 0);
+
+    try (var stream = openai.responses().createStreaming(responseParams())) {
+      List<ResponseStreamEvent> events = stream.stream().toList();
+      ResponseStreamEvent last = events.get(events.size() - 1);
+      assertTrue(last.isCompleted(), "the stream ends with response.completed");
+      long streamed = last.asCompleted().response().usage().orElseThrow().outputTokens();
+      assertEquals(streamed, eventOf("responses").completionTokens());
+    }
+  }
+
+  @Test
+  void openAisSdkRetrievesModelsAndGetsNotFoundForOthers() {
+    assertEquals(MODEL, openai.models().retrieve(MODEL).id());
+    assertThrows(NotFoundException.class, () -> openai.models().retrieve(TestBed.FORBIDDEN_MODEL));
+  }
+
+  @Test
+  void anthropicsSdkCreatesAndStreamsMessages() throws Exception {
+    Message message = anthropic.messages().create(messageParams());
+    assertFalse(message.content().isEmpty());
+    assertTrue(message.usage().outputTokens() > 0);
+    assertEquals(message.usage().outputTokens(), eventOf("messages").completionTokens());
+
+    MessageAccumulator accumulator = MessageAccumulator.create();
+    try (StreamResponse<RawMessageStreamEvent> stream = anthropic.messages().createStreaming(messageParams())) {
+      stream.stream().forEach(accumulator::accumulate);
+    }
+    Message streamed = accumulator.message();
+    assertTrue(streamed.content().get(0).text().orElseThrow().text().length() > 0);
+    assertTrue(streamed.stopReason().isPresent());
+  }
+
+  @Test
+  void anthropicsSdkReadsTheGatewaysErrors() {
+    AnthropicClient wrongKey = AnthropicOkHttpClient.builder().baseUrl("http://127.0.0.1:" + bed.gateway.port())
+        .apiKey("tg-not-a-key").maxRetries(0).build();
+    try {
+      UnauthorizedException refused = assertThrows(UnauthorizedException.class,
+          () -> wrongKey.messages().create(messageParams()));
+      assertEquals(401, refused.statusCode());
+      assertTrue(String.valueOf(refused.body()).contains("authentication_error"),
+          "Anthropic's error shape, as its SDK reads it: " + refused.body());
+    } finally {
+      wrongKey.close();
+    }
+  }
+}
