@@ -173,6 +173,7 @@ final class SimulatorServer extends VerticleBase {
     EmbeddingHandler embeddings = new EmbeddingHandler(config, metrics);
     ResponsesHandler responses = new ResponsesHandler(config, launcher);
     MessagesHandler messages = new MessagesHandler(config, launcher);
+    PoolingHandler pooling = new PoolingHandler(config, vertx, metrics);
 
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
     Router r = Router.router(vertx);
@@ -184,6 +185,12 @@ final class SimulatorServer extends VerticleBase {
     // Claude Code posts /v1/messages?beta=true: the router matches on the path alone.
     r.post("/v1/messages").handler(body).handler(messages::create);
     r.post("/v1/messages/count_tokens").handler(body).handler(messages::countTokens);
+    for (String path : new String[] {"/score", "/v1/score"}) {
+      r.post(path).handler(body).handler(pooling::score);
+    }
+    for (String path : new String[] {"/rerank", "/v1/rerank", "/v2/rerank"}) {
+      r.post(path).handler(body).handler(pooling::rerank);
+    }
     r.post("/v1/embeddings").handler(body).handler(embeddings::handle);
     r.get("/v1/models").handler(info::models);
     r.get("/health").handler(info::health);
