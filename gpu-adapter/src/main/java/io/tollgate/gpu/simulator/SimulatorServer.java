@@ -174,6 +174,7 @@ final class SimulatorServer extends VerticleBase {
     ResponsesHandler responses = new ResponsesHandler(config, launcher);
     MessagesHandler messages = new MessagesHandler(config, launcher);
     PoolingHandler pooling = new PoolingHandler(config, vertx, metrics);
+    TranscriptionHandler audio = new TranscriptionHandler(config, launcher, BODY_LIMIT_BYTES);
 
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
     Router r = Router.router(vertx);
@@ -191,6 +192,9 @@ final class SimulatorServer extends VerticleBase {
     for (String path : new String[] {"/rerank", "/v1/rerank", "/v2/rerank"}) {
       r.post(path).handler(body).handler(pooling::rerank);
     }
+    // No BodyHandler: the multipart body is read as it streams in, and the audio only counted.
+    r.post("/v1/audio/transcriptions").handler(ctx -> audio.handle(ctx, Endpoint.TRANSCRIPTION));
+    r.post("/v1/audio/translations").handler(ctx -> audio.handle(ctx, Endpoint.TRANSLATION));
     r.post("/v1/embeddings").handler(body).handler(embeddings::handle);
     r.get("/v1/models").handler(info::models);
     r.get("/health").handler(info::health);
