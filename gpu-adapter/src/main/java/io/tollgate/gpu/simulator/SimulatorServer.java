@@ -178,6 +178,9 @@ final class SimulatorServer extends VerticleBase {
 
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
     Router r = Router.router(vertx);
+    if (config.apiKey() != null) {
+      r.route().handler(this::authorize);
+    }
     r.post("/v1/chat/completions").handler(body).handler(ctx -> generation.handle(ctx, Endpoint.CHAT));
     r.post("/v1/completions").handler(body).handler(ctx -> generation.handle(ctx, Endpoint.COMPLETION));
     r.post("/v1/responses").handler(body).handler(responses::create);
@@ -215,6 +218,26 @@ final class SimulatorServer extends VerticleBase {
     r.errorHandler(500, ctx -> new ApiError(500, "Internal simulator error: " + ctx.failure(), null)
         .send(ctx.response()));
     return r;
+  }
+
+  /**
+   * vLLM's {@code --api-key}: only {@code Authorization: Bearer <key>} is accepted (never {@code x-api-key});
+   * the probes, version, metrics and the simulator's own control paths stay open.
+   */
+  private void authorize(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    if (path.equals("/health") || path.equals("/ping") || path.equals("/load") || path.equals("/version")
+        || path.equals("/metrics") || path.startsWith("/sim/")) {
+      ctx.next();
+      return;
+    }
+    String authorization = ctx.request().getHeader("Authorization");
+    if (authorization != null && authorization.equals("Bearer " + config.apiKey())) {
+      ctx.next();
+      return;
+    }
+    ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", "Unauthorized").encode());
   }
 
   private void metrics(RoutingContext ctx) {
