@@ -173,9 +173,14 @@ final class SimulatorServer extends VerticleBase {
     EmbeddingHandler embeddings = new EmbeddingHandler(config, metrics);
     ResponsesHandler responses = new ResponsesHandler(config, launcher);
     MessagesHandler messages = new MessagesHandler(config, launcher);
+    PoolingHandler pooling = new PoolingHandler(config, vertx, metrics);
+    TranscriptionHandler audio = new TranscriptionHandler(config, launcher, BODY_LIMIT_BYTES);
 
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
     Router r = Router.router(vertx);
+    if (config.apiKey() != null) {
+      r.route().handler(this::authorize);
+    }
     r.post("/v1/chat/completions").handler(body).handler(ctx -> generation.handle(ctx, Endpoint.CHAT));
     r.post("/v1/completions").handler(body).handler(ctx -> generation.handle(ctx, Endpoint.COMPLETION));
     r.post("/v1/responses").handler(body).handler(responses::create);
@@ -184,6 +189,15 @@ final class SimulatorServer extends VerticleBase {
     // Claude Code posts /v1/messages?beta=true: the router matches on the path alone.
     r.post("/v1/messages").handler(body).handler(messages::create);
     r.post("/v1/messages/count_tokens").handler(body).handler(messages::countTokens);
+    for (String path : new String[] {"/score", "/v1/score"}) {
+      r.post(path).handler(body).handler(pooling::score);
+    }
+    for (String path : new String[] {"/rerank", "/v1/rerank", "/v2/rerank"}) {
+      r.post(path).handler(body).handler(pooling::rerank);
+    }
+    // No BodyHandler: the multipart body is read as it streams in, and the audio only counted.
+    r.post("/v1/audio/transcriptions").handler(ctx -> audio.handle(ctx, Endpoint.TRANSCRIPTION));
+    r.post("/v1/audio/translations").handler(ctx -> audio.handle(ctx, Endpoint.TRANSLATION));
     r.post("/v1/embeddings").handler(body).handler(embeddings::handle);
     r.get("/v1/models").handler(info::models);
     r.get("/health").handler(info::health);
@@ -204,6 +218,26 @@ final class SimulatorServer extends VerticleBase {
     r.errorHandler(500, ctx -> new ApiError(500, "Internal simulator error: " + ctx.failure(), null)
         .send(ctx.response()));
     return r;
+  }
+
+  /**
+   * vLLM's {@code --api-key}: only {@code Authorization: Bearer <key>} is accepted (never {@code x-api-key});
+   * the probes, version, metrics and the simulator's own control paths stay open.
+   */
+  private void authorize(RoutingContext ctx) {
+    String path = ctx.normalizedPath();
+    if (path.equals("/health") || path.equals("/ping") || path.equals("/load") || path.equals("/version")
+        || path.equals("/metrics") || path.startsWith("/sim/")) {
+      ctx.next();
+      return;
+    }
+    String authorization = ctx.request().getHeader("Authorization");
+    if (authorization != null && authorization.equals("Bearer " + config.apiKey())) {
+      ctx.next();
+      return;
+    }
+    ctx.response().setStatusCode(401).putHeader("content-type", "application/json")
+        .end(new JsonObject().put("error", "Unauthorized").encode());
   }
 
   private void metrics(RoutingContext ctx) {

@@ -27,6 +27,9 @@ final class TokenizeHandler {
       List<String> tokens;
       if (body.getValue("messages") instanceof JsonArray messages) {
         tokens = ChatTemplate.render(messages);
+        if (!GenerationRequestParser.optionalBoolean(body, "add_generation_prompt", true)) {
+          tokens = tokens.subList(0, tokens.size() - ChatTemplate.GENERATION_PROMPT_TOKENS);
+        }
       } else if (body.getValue("prompt") instanceof String prompt) {
         tokens = Words.split(prompt);
       } else {
@@ -40,7 +43,8 @@ final class TokenizeHandler {
           .put("count", ids.size())
           .put("max_model_len", config.maxModelLen())
           .put("tokens", ids)
-          .putNull("token_strs");
+          .put("token_strs", GenerationRequestParser.optionalBoolean(body, "return_token_strs", false)
+              ? new JsonArray(new java.util.ArrayList<Object>(tokens)) : null);
       ctx.response().putHeader("content-type", "application/json").end(out.encode());
     } catch (ApiException e) {
       e.error().send(ctx.response());

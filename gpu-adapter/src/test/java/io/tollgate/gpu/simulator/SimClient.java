@@ -143,6 +143,28 @@ final class SimClient {
         .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString()))));
   }
 
+  Future<Reply> postBuffer(String path, Buffer body, String contentType) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+        .putHeader("content-type", contentType);
+    return onContext(() -> http.request(options)
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body().map(b -> new Reply(resp.statusCode(), resp.headers(), b.toString()))));
+  }
+
+  /** Posts any body and collects the SSE answer (multipart streaming requests). */
+  Future<Stream> streamBuffer(String path, Buffer body, String contentType) {
+    long sent = System.nanoTime();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+        .putHeader("content-type", contentType);
+    return onContext(() -> http.request(options)
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body().map(b -> {
+          SseParser parser = new SseParser();
+          parser.feed(b.toString(), System.nanoTime());
+          return new Stream(resp.statusCode(), resp.headers(), b.toString(), parser.events, sent);
+        })));
+  }
+
   /** Posts a request and hands over the response as soon as its headers arrive (abort tests). */
   Future<HttpClientResponse> open(String path, String body, String contentType,
       Consumer<HttpClientResponse> setup) {
