@@ -70,6 +70,11 @@ public record Refusal(Reason reason, String message, String param, String code, 
     return new Refusal(Reason.NOT_FOUND, "Unknown path " + path + ".");
   }
 
+  /** vLLM's answer for a response id it does not hold, as the gateway gives it for one it cannot place. */
+  public static Refusal responseNotFound(String id, String param) {
+    return new Refusal(Reason.NOT_FOUND, "Response with id '" + id + "' not found.", param);
+  }
+
   public static Refusal methodNotAllowed(String method, String path) {
     return new Refusal(Reason.METHOD_NOT_ALLOWED, "Method " + method + " is not allowed on " + path + ".");
   }

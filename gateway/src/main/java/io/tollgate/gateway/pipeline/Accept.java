@@ -17,7 +17,7 @@ final class Accept implements Stage {
   @Override
   public Future<Outcome> run(Exchange exchange) {
     HttpMethod method = exchange.request.method();
-    if (method != HttpMethod.POST) {
+    if (!method.name().equals(exchange.endpoint.method())) {
       return Outcome.refuse(Refusal.methodNotAllowed(method.name(), exchange.endpoint.path()));
     }
     if (lifecycle.draining()) {

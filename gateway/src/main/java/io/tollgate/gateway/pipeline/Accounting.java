@@ -38,8 +38,8 @@ final class Accounting {
      */
     static Tokens of(Exchange exchange) {
       ResponseRelay relay = exchange.relay;
-      if (relay == null) {
-        return NONE;
+      if (relay == null || exchange.endpoint.addressesStoredResponse()) {
+        return NONE; // a stored response read back carries the usage it was charged for when made
       }
       JsonObject usage = relay.usage();
       var events = relay.streamEvents();

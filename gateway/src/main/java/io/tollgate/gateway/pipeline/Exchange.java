@@ -35,6 +35,8 @@ public final class Exchange {
   Buffer body;
   /** After parsing. */
   CompletionRequest completion;
+  /** After finding a stored response the request names: the backend that holds it (else null). */
+  String pinnedBackendId;
   /** After resolving the model: the route of the model asked for. */
   ModelRoute route;
   /** After admission (admitted or not: a refusal carries the rate-limit figures too). */

@@ -3,6 +3,8 @@ package io.tollgate.gateway.pipeline;
 import io.tollgate.gateway.outcome.Outcome;
 import io.tollgate.gateway.route.BackendAttempts;
 import io.tollgate.gateway.route.RequestRoute;
+import io.tollgate.gateway.route.StoredResponses;
+import io.tollgate.gateway.request.Endpoint;
 import io.tollgate.gateway.stream.ResponseRelay;
 import io.tollgate.gateway.stream.StreamWatchdog;
 import io.vertx.core.Future;
@@ -33,11 +35,28 @@ final class Forward implements Stage {
   public Future<Outcome> run(Exchange exchange) {
     RequestRoute routing = services.backends().open(exchange.snapshot, exchange.route,
         exchange.request.getHeader("x-session-id"), exchange.completion::body);
+    if (exchange.pinnedBackendId != null) {
+      routing.pin(exchange.pinnedBackendId);
+    }
     BackendAttempts attempts = new BackendAttempts(routing, client, exchange.completion, exchange.requestId,
         exchange.span, exchange.request, backendSelected, exchange.writer::started);
     exchange.relay = new ResponseRelay(attempts, exchange.writer, exchange.completion, watchdog,
         services.metrics(), exchange.span, exchange.startNanos, services.settings().keepAliveIntervalMs());
     services.lifecycle().requestStarted(); // ended by the accounting, which sees the relay
-    return exchange.relay.start();
+    Future<Outcome> outcome = exchange.relay.start();
+    if (exchange.endpoint.family() == Endpoint.Family.RESPONSES) {
+      // Whatever the ending (a background response goes on without its client), the backend that
+      // created the response is the one that holds it.
+      outcome.onComplete(done -> rememberStoredResponse(exchange));
+    }
+    return outcome;
+  }
+
+  private void rememberStoredResponse(Exchange exchange) {
+    var backend = exchange.relay.attempts().backend();
+    if (backend != null) {
+      services.backends().storedResponses().remember(exchange.relay.answerId(), new StoredResponses.Owner(
+          backend.spec().id(), exchange.completion.model(), exchange.key.org()));
+    }
   }
 }

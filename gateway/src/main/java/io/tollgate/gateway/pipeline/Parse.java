@@ -2,6 +2,7 @@ package io.tollgate.gateway.pipeline;
 
 import io.tollgate.gateway.outcome.Outcome;
 import io.tollgate.gateway.request.CompletionRequest;
+import io.tollgate.gateway.request.Endpoint;
 import io.tollgate.gateway.request.RequestParser;
 import io.vertx.core.Future;
 
@@ -10,6 +11,12 @@ final class Parse implements Stage {
 
   @Override
   public Future<Outcome> run(Exchange exchange) {
+    if (exchange.endpoint.addressesStoredResponse()) {
+      // No body to read: the id in the path is all (its model is its owner's, found next).
+      String path = exchange.request.path();
+      exchange.completion = CompletionRequest.storedResponse(exchange.endpoint, Endpoint.storedResponseId(path), path);
+      return Outcome.NEXT;
+    }
     RequestParser.Parsed parsed = RequestParser.parse(exchange.endpoint, exchange.body);
     if (parsed.error() != null) {
       return Outcome.refuse(parsed.error());

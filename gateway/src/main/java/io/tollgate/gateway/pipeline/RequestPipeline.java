@@ -44,6 +44,7 @@ public final class RequestPipeline {
         new Authenticate(services.authenticator()),   // the key, from the headers; the body still unread
         new ReadBody(services.settings()),            // up to the size limit, within the body deadline
         new Parse(),                                  // JSON, and the fields the gateway acts on
+        new FindStoredResponse(services.backends().storedResponses()), // a stored response's backend, if one is named
         new ResolveModel(),                           // the model's route, and the key's right to it
         new Admit(services.limiter(), services.metrics()), // limits and budgets; worst case reserved
         new Forward(services, client, watchdog));     // route, send, retry, stream or pass the answer

@@ -20,6 +20,8 @@ public final class CompletionRequest {
   private final int maxTokens;
   private final int promptTokenEstimate;
   private final BodyLayout layout;
+  private final String responseId;
+  private final String upstreamPath;
   private JsonObject body;
 
   /**
@@ -28,6 +30,15 @@ public final class CompletionRequest {
    */
   CompletionRequest(Endpoint endpoint, Buffer rawBody, String model, boolean stream, boolean clientWantsUsage,
                     int maxTokens, int promptTokenEstimate, BodyLayout layout) {
+    this(endpoint, rawBody, model, stream, clientWantsUsage, maxTokens, promptTokenEstimate, layout, null,
+        endpoint.path());
+  }
+
+  private CompletionRequest(Endpoint endpoint, Buffer rawBody, String model, boolean stream, boolean clientWantsUsage,
+                            int maxTokens, int promptTokenEstimate, BodyLayout layout, String responseId,
+                            String upstreamPath) {
+    this.responseId = responseId;
+    this.upstreamPath = upstreamPath;
     this.endpoint = endpoint;
     this.rawBody = rawBody;
     this.model = model;
@@ -36,6 +47,37 @@ public final class CompletionRequest {
     this.maxTokens = maxTokens;
     this.promptTokenEstimate = promptTokenEstimate;
     this.layout = layout;
+  }
+
+  /**
+   * A request about a stored response ({@code GET /v1/responses/{id}}, its cancel): no body to
+   * read, and the model is the one the response was created with, known once its owner is found.
+   */
+  public static CompletionRequest storedResponse(Endpoint endpoint, String responseId, String path) {
+    return new CompletionRequest(endpoint, Buffer.buffer(), null, false, false, -1, 1,
+        new BodyLayout(0, -1, -1, false), responseId, path);
+  }
+
+  /** A new response continuing a stored one ({@code previous_response_id}): it must go where that one is. */
+  CompletionRequest continuing(String previousResponseId) {
+    return new CompletionRequest(endpoint, rawBody, model, stream, clientWantsUsage, maxTokens, promptTokenEstimate,
+        layout, previousResponseId, upstreamPath);
+  }
+
+  /** The same request for the model its stored response was created with. */
+  public CompletionRequest withModel(String storedModel) {
+    return new CompletionRequest(endpoint, rawBody, storedModel, stream, clientWantsUsage, maxTokens,
+        promptTokenEstimate, layout, responseId, upstreamPath);
+  }
+
+  /** The stored response the request refers to (by path or previous_response_id), or null. */
+  public String responseId() {
+    return responseId;
+  }
+
+  /** The path to send to the backend: the endpoint's, or a stored response's own. */
+  public String upstreamPath() {
+    return upstreamPath;
   }
 
   /** Byte positions in the raw body: its opening brace, the model value's token, stream_options present. */

@@ -19,7 +19,11 @@ public enum Endpoint {
   SCORE("/score", Family.SCORE, null),
   SCORE_V1("/v1/score", Family.SCORE, null),
   TOKENIZE("/tokenize", Family.TOKENIZE, null),
-  DETOKENIZE("/detokenize", Family.TOKENIZE, "tokens");
+  DETOKENIZE("/detokenize", Family.TOKENIZE, "tokens"),
+  /** A stored response, by id: sent to the backend that holds it. */
+  RESPONSE_GET("/v1/responses/{id}", Family.RESPONSE_STORE, null, "GET"),
+  /** Cancels a (background) stored response on the backend that holds it. */
+  RESPONSE_CANCEL("/v1/responses/{id}/cancel", Family.RESPONSE_STORE, null, "POST");
 
   /** One API, whatever path it is called on: what usage events, metrics and reports group by. */
   public enum Family {
@@ -31,7 +35,9 @@ public enum Endpoint {
     COUNT_TOKENS("count_tokens", Stream.NONE, Dialect.ANTHROPIC),
     RERANK("rerank", Stream.NONE, Dialect.OPENAI),
     SCORE("score", Stream.NONE, Dialect.OPENAI),
-    TOKENIZE("tokenize", Stream.NONE, Dialect.OPENAI);
+    TOKENIZE("tokenize", Stream.NONE, Dialect.OPENAI),
+    /** Reading or cancelling a stored response: counted with the Responses API. */
+    RESPONSE_STORE("responses", Stream.NONE, Dialect.OPENAI);
 
     private final String label;
     private final Stream stream;
@@ -69,19 +75,53 @@ public enum Endpoint {
     ANTHROPIC
   }
 
+  private static final String STORED_RESPONSE = "/v1/responses/";
+  private static final String CANCEL = "/cancel";
+
   private final String path;
   private final Family family;
   private final String requiredField;
+  private final String method;
 
   Endpoint(String path, Family family, String requiredField) {
+    this(path, family, requiredField, "POST");
+  }
+
+  Endpoint(String path, Family family, String requiredField, String method) {
     this.path = path;
     this.family = family;
     this.requiredField = requiredField;
+    this.method = method;
   }
 
-  /** The path, as called and as sent on to the backend. */
+  /**
+   * The path as called and sent on to the backend; for a stored response, its template
+   * ({@code {id}}), which is also what metrics and usage events record.
+   */
   public String path() {
     return path;
+  }
+
+  /** The one method the endpoint takes. */
+  public String method() {
+    return method;
+  }
+
+  /** Whether the path names a stored response ({@code /v1/responses/{id}…}). */
+  public boolean addressesStoredResponse() {
+    return family == Family.RESPONSE_STORE;
+  }
+
+  /** The response id in a stored-response path, or null. */
+  public static String storedResponseId(String path) {
+    if (!path.startsWith(STORED_RESPONSE)) {
+      return null;
+    }
+    String rest = path.substring(STORED_RESPONSE.length());
+    if (rest.endsWith(CANCEL)) {
+      rest = rest.substring(0, rest.length() - CANCEL.length());
+    }
+    return rest.isEmpty() || rest.indexOf('/') >= 0 ? null : rest;
   }
 
   public Family family() {
@@ -119,6 +159,9 @@ public enum Endpoint {
       if (endpoint.path.equals(path)) {
         return endpoint;
       }
+    }
+    if (storedResponseId(path) != null) {
+      return path.endsWith(CANCEL) ? RESPONSE_CANCEL : RESPONSE_GET;
     }
     return null;
   }

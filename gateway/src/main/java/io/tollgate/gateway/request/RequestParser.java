@@ -72,6 +72,7 @@ public final class RequestParser {
           case "max_tokens" -> fields.maxTokens = scalar(parser, value);
           case "max_completion_tokens" -> fields.maxCompletionTokens = scalar(parser, value);
           case "max_output_tokens" -> fields.maxOutputTokens = scalar(parser, value);
+          case "previous_response_id" -> fields.previousResponseId = scalar(parser, value);
           default -> parser.skipChildren();
         }
       }
@@ -129,6 +130,7 @@ public final class RequestParser {
     Object maxTokens;
     Object maxCompletionTokens;
     Object maxOutputTokens;
+    Object previousResponseId;
     /** Prompt characters of the fields other than messages, prompt and input (queries, documents, system…). */
     int otherText;
     /** Fields present with a value other than null. */
@@ -297,8 +299,15 @@ public final class RequestParser {
         }
       }
       int estimate = (int) Math.min(Integer.MAX_VALUE, Math.max(1, promptChars / CHARS_PER_TOKEN));
-      return new Parsed(new CompletionRequest(endpoint, raw, name, streamed, clientWantsUsage, max, estimate,
-          new CompletionRequest.BodyLayout(objectStart, modelStart, modelEnd, streamOptionsKind == 1)), null);
+      CompletionRequest request = new CompletionRequest(endpoint, raw, name, streamed, clientWantsUsage, max, estimate,
+          new CompletionRequest.BodyLayout(objectStart, modelStart, modelEnd, streamOptionsKind == 1));
+      if (endpoint.family() == Endpoint.Family.RESPONSES && previousResponseId != null) {
+        if (!(previousResponseId instanceof String previous) || previous.isBlank()) {
+          return Parsed.error(Refusal.invalidType("previous_response_id", "'previous_response_id' must be a string."));
+        }
+        request = request.continuing(previous);
+      }
+      return new Parsed(request, null);
     }
   }
 

@@ -162,11 +162,11 @@ public final class BackendAttempts {
     span.backend(chosen.spec().id());
     BackendSpec spec = chosen.spec();
     RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
+        .setMethod(HttpMethod.valueOf(completion.endpoint().method()))
         .setHost(spec.host())
         .setPort(spec.port())
         .setSsl(spec.ssl())
-        .setURI(spec.basePath() + completion.endpoint().path())
+        .setURI(spec.basePath() + completion.upstreamPath())
         .setConnectTimeout(route.timeouts().connectMs())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.ACCEPT, completion.stream() ? "text/event-stream" : "application/json")

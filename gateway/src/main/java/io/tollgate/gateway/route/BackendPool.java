@@ -28,6 +28,7 @@ import java.util.function.Supplier;
  */
 public final class BackendPool {
 
+  private final StoredResponses storedResponses = new StoredResponses();
   private final ConcurrentHashMap<BackendSpec, BackendState> states = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RouteState> routes = new ConcurrentHashMap<>();
   private final AtomicLong fallbacks = new AtomicLong();
@@ -44,6 +45,11 @@ public final class BackendPool {
    * @param sessionId the request's {@code x-session-id} header, or null (prefix affinity)
    * @param body      the request's JSON, asked for only by prefix affinity (it reads {@code user} and the prompt)
    */
+  /** The stored Responses-API responses this gateway created, by id, with the backend that holds each. */
+  public StoredResponses storedResponses() {
+    return storedResponses;
+  }
+
   public RequestRoute open(ConfigSnapshot snapshot, ModelRoute route, String sessionId, Supplier<JsonObject> body) {
     RouteTable current = tableFor(snapshot);
     RoutePlan plan = current.plan(route.name());

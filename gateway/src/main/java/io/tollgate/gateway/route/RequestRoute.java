@@ -36,6 +36,8 @@ public final class RequestRoute {
   private boolean currentOnCanary;
   private double currentTtft = Double.NaN;
   private boolean canarySide;
+  /** Set when the request must go to one backend (the holder of a stored response): no other is tried. */
+  private String pinnedBackendId;
 
   RequestRoute(BackendPool pool, RouteTable table, RoutePlan requested, String sessionId, Supplier<JsonObject> body) {
     this.pool = pool;
@@ -78,6 +80,9 @@ public final class RequestRoute {
    * or to the fallback model when the current one has nothing usable.
    */
   public BackendState next() {
+    if (pinnedBackendId != null) {
+      return nextPinned();
+    }
     long now = System.nanoTime();
     while (true) {
       if (attempts < plan.route().maxAttempts()) {
@@ -102,6 +107,9 @@ public final class RequestRoute {
    * budget allows it (the budget is spent when this answers true).
    */
   public boolean mayRetry() {
+    if (pinnedBackendId != null) {
+      return false; // only the pinned backend holds what the request refers to
+    }
     boolean more = (attempts < plan.route().maxAttempts() && hasUntried(plan))
         || fallbackUsable() || stableSideLeft();
     if (!more) {
@@ -129,7 +137,34 @@ public final class RequestRoute {
     }
   }
 
+  /** Sends the request to this backend only, whatever the strategy would choose. */
+  public void pin(String backendId) {
+    this.pinnedBackendId = backendId;
+  }
+
   // ---- internals -----------------------------------------------------------------------------
+
+  /** The pinned backend, once, if the route still has it; null when it is gone from the config. */
+  private BackendState nextPinned() {
+    if (attempts > 0) {
+      return null;
+    }
+    for (RoutePlan candidates : new RoutePlan[] {requested, requested.canary()}) {
+      if (candidates == null) {
+        continue;
+      }
+      for (BackendState member : candidates.members()) {
+        if (member.spec().id().equals(pinnedBackendId)) {
+          attempts++;
+          remember(member);
+          current = member;
+          member.begin();
+          return member;
+        }
+      }
+    }
+    return null;
+  }
 
   private BackendState pick(RoutePlan candidates, boolean strict, long now) {
     BackendState[] members = candidates.members();

@@ -53,6 +53,7 @@ public final class ResponseRelay {
   private long lastUpstreamDataNanos;
   private long lastClientWriteNanos;
   private JsonObject usage;
+  private String wholeAnswerId;
   private String streamErrorCode;
   /** The model's inter-token gap timer, looked up once per stream rather than once per token. */
   private Timer tokenGaps;
@@ -95,6 +96,19 @@ public final class ResponseRelay {
   /** Content chunks streamed: the completion-token count when the backend's usage never came. */
   public long textChunks() {
     return forwarder != null ? forwarder.textChunks() : 0;
+  }
+
+  /**
+   * The id of the answer as the backend named it (a whole answer's {@code id}, or the response a
+   * Responses stream opened), or null.
+   */
+  public String answerId() {
+    if (wholeAnswerId != null) {
+      return wholeAnswerId;
+    }
+    StreamEvents events = streamEvents();
+    JsonObject opened = events != null ? events.openingResponse() : null;
+    return opened != null && opened.getValue("id") instanceof String id ? id : null;
   }
 
   /** What the stream's events said (null for a whole answer, or before the stream began). */
@@ -162,7 +176,9 @@ public final class ResponseRelay {
       }
       firstTokenNanos = System.nanoTime();
       attempts.routing().firstToken(attempts.backend(), (firstTokenNanos - startNanos) / 1e6);
-      usage = UsageField.read(body.result());
+      UsageField.Found found = UsageField.read(body.result());
+      usage = found.usage();
+      wholeAnswerId = found.id();
       writer.sendWhole(response.getHeader(HttpHeaders.CONTENT_TYPE), body.result(), backendId(),
           attempts.route().name());
       finish(Outcome.COMPLETED);

@@ -9,26 +9,36 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 
 /**
- * The {@code usage} object of a whole (non-streamed) OpenAI-style response, read in one streaming
- * pass that skips the rest (the choices), instead of a tree of the whole response.
+ * The {@code usage} object and the {@code id} of a whole (non-streamed) response, read in one
+ * streaming pass that skips the rest (the choices), instead of a tree of the whole response.
  */
 final class UsageField {
+
+  /** What the accounting and the stored-response routing need of a whole answer; either may be null. */
+  record Found(String id, JsonObject usage) {
+    static final Found NOTHING = new Found(null, null);
+  }
 
   private static final JsonFactory JSON = new JsonFactory();
 
   private UsageField() {
   }
 
-  /** The usage object, or null when the body has none or is not JSON. */
-  static JsonObject read(Buffer body) {
+  /** The top-level usage object and id; nulls when the body has none or is not JSON. */
+  static Found read(Buffer body) {
     try (JsonParser parser = JSON.createParser(body.getBytes())) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
-        return null;
+        return Found.NOTHING;
       }
       JsonObject usage = null;
+      String id = null;
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();
+        if ("id".equals(name) && value == JsonToken.VALUE_STRING) {
+          id = parser.getText();
+          continue;
+        }
         int start = (int) parser.currentTokenLocation().getByteOffset();
         parser.skipChildren();
         if ("usage".equals(name) && value == JsonToken.START_OBJECT) {
@@ -36,9 +46,9 @@ final class UsageField {
           usage = new JsonObject(body.getBuffer(start, (int) parser.currentLocation().getByteOffset()));
         }
       }
-      return usage;
+      return new Found(id, usage);
     } catch (IOException | RuntimeException e) {
-      return null;
+      return Found.NOTHING;
     }
   }
 }

@@ -227,4 +227,38 @@ class ApisTest {
     }
     assertEquals("client_disconnected", lastEvent(2).errorKind());
   }
+
+  @Test
+  void storedResponsesAreReadContinuedAndCancelledOnTheBackendThatHoldsThem() throws Exception {
+    bed = TestBed.builder().simulators(2).simulatorConfig(c -> c.withInterTokenMillis(2).withResponsesStore(true))
+        .start();
+    for (boolean stream : new boolean[] {false, true}) {
+      Http.Reply created = Http.post(bed.client, "/v1/responses", responses(stream), SECRET);
+      assertEquals(200, created.status(), created.body().toString());
+      String id = stream ? new JsonObject(created.events().get(0)).getJsonObject("response").getString("id")
+          : created.json().getString("id");
+      for (int i = 0; i < 4; i++) {
+        // Round the strategy as it may, only the backend that made it holds it.
+        Http.Reply read = Http.get(bed.client, "/v1/responses/" + id, SECRET);
+        assertEquals(200, read.status(), read.body().toString());
+        assertEquals(id, read.json().getString("id"));
+      }
+      String next = new JsonObject(responses(false)).put("previous_response_id", id).encode();
+      Http.Reply continued = Http.post(bed.client, "/v1/responses", next, SECRET);
+      assertEquals(200, continued.status(), continued.body().toString());
+      Http.Reply cancel = Http.post(bed.client, "/v1/responses/" + id + "/cancel", "", SECRET);
+      assertEquals(400, cancel.status(), "vLLM's answer for a response that is not a background one: " + cancel.body());
+    }
+    Http.Reply unknown = Http.get(bed.client, "/v1/responses/resp_nobody", SECRET);
+    assertEquals(404, unknown.status());
+    assertEquals("response_id", unknown.error().getString("param"));
+    Http.Reply unknownPrevious = Http.post(bed.client, "/v1/responses",
+        new JsonObject(responses(false)).put("previous_response_id", "resp_nobody").encode(), SECRET);
+    assertEquals(404, unknownPrevious.status());
+    assertEquals("previous_response_id", unknownPrevious.error().getString("param"));
+    UsageEvent read = bed.usage.events().stream().filter(e -> e.endpoint().equals("/v1/responses/{id}"))
+        .findFirst().orElseThrow();
+    assertEquals(0, read.completionTokens(), "reading a stored response back is not charged again");
+    assertEquals("responses", read.endpointFamily());
+  }
 }
