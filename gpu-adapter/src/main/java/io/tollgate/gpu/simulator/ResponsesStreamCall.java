@@ -10,7 +10,8 @@ import io.vertx.core.json.JsonObject;
  * {@code sequence_number} counting from 0; {@code response.created} and {@code response.in_progress} before
  * generation, the item and content part opened with the first token, one {@code response.output_text.delta}
  * per token, then the done events and {@code response.completed} with the usage. No {@code [DONE]}. A
- * generation failure cuts the connection with no terminal event, as vLLM's stream does.
+ * generation failure cuts the connection with no terminal event, as vLLM's stream does, or, with
+ * {@link SimulatorConfig#responsesFailedEvent()}, ends with {@code response.failed} as proposed upstream.
  */
 final class ResponsesStreamCall extends SseCall {
 
@@ -21,11 +22,13 @@ final class ResponsesStreamCall extends SseCall {
   private final String itemId = RequestIds.random();
   private final StringBuilder text = new StringBuilder();
   private final String deltaHead;
+  private final boolean failedEvent;
   private int sequenceNumber;
 
   ResponsesStreamCall(ResponsesRequest responses, HttpServerResponse response, GpuEngine engine,
-      ResponseStore store, long createdAt) {
+      ResponseStore store, long createdAt, boolean failedEvent) {
     super(responses.generation(), response, engine);
+    this.failedEvent = failedEvent;
     this.responses = responses;
     this.store = store;
     this.createdAt = createdAt;
@@ -85,7 +88,14 @@ final class ResponsesStreamCall extends SseCall {
 
   @Override
   protected void fail(ApiError error) {
-    cut();
+    if (!failedEvent) {
+      cut();
+      return;
+    }
+    JsonObject failed = responses.object(createdAt, "failed", new JsonArray(), null, null)
+        .put("error", new JsonObject().put("code", "server_error").put("message", error.message()));
+    typed("response.failed", new JsonObject().put("response", failed));
+    end();
   }
 
   /** One event: the payload's fields, then {@code sequence_number} and {@code type}. */
