@@ -21,7 +21,6 @@ final class ResponsesStreamCall extends SseCall {
   /** The simple stream's item id: a bare uuid hex, no {@code msg_} prefix. */
   private final String itemId = RequestIds.random();
   private final StringBuilder text = new StringBuilder();
-  private final String deltaHead;
   private final boolean failedEvent;
   private int sequenceNumber;
 
@@ -32,7 +31,6 @@ final class ResponsesStreamCall extends SseCall {
     this.responses = responses;
     this.store = store;
     this.createdAt = createdAt;
-    this.deltaHead = "{\"content_index\":0,\"delta\":\"";
   }
 
   @Override
@@ -57,7 +55,7 @@ final class ResponsesStreamCall extends SseCall {
     }
     text.append(token);
     // The hot path: built from a template (tokens come from the vocabulary and need no escaping).
-    pending.append("event: response.output_text.delta\ndata: ").append(deltaHead).append(token)
+    pending.append("event: response.output_text.delta\ndata: ").append("{\"content_index\":0,\"delta\":\"").append(token)
         .append("\",\"item_id\":\"").append(itemId).append("\",\"logprobs\":[],\"output_index\":0,")
         .append("\"sequence_number\":").append(sequenceNumber++)
         .append(",\"type\":\"response.output_text.delta\"}\n\n");
