@@ -16,12 +16,12 @@ import java.util.SplittableRandom;
 final class EmbeddingHandler {
 
   private final SimulatorConfig config;
-  private final SimulatorMetrics metrics;
+  private final PrefillDelay delay;
   private final GenerationRequestParser parser;
 
-  EmbeddingHandler(SimulatorConfig config, SimulatorMetrics metrics) {
+  EmbeddingHandler(SimulatorConfig config, PrefillDelay delay) {
     this.config = config;
-    this.metrics = metrics;
+    this.delay = delay;
     this.parser = new GenerationRequestParser(config);
   }
 
@@ -55,7 +55,6 @@ final class EmbeddingHandler {
         }
         promptTokens += input.count();
       }
-      metrics.requestStarted(Endpoint.EMBEDDINGS);
       StringBuilder out = new StringBuilder(64 + inputs.size() * config.embeddingDimensions() * 12);
       out.append("{\"id\":\"embd-").append(RequestIds.random()).append("\",\"object\":\"list\",\"created\":")
           .append(System.currentTimeMillis() / 1000).append(",\"model\":").append(Json.quote(model))
@@ -76,7 +75,7 @@ final class EmbeddingHandler {
       }
       out.append("],\"usage\":{\"prompt_tokens\":").append(promptTokens).append(",\"total_tokens\":")
           .append(promptTokens).append(",\"completion_tokens\":0,\"prompt_tokens_details\":null}}");
-      ctx.response().putHeader("content-type", "application/json").end(out.toString());
+      delay.answer(ctx.response(), Endpoint.EMBEDDINGS, promptTokens, out.toString());
     } catch (ApiException e) {
       e.error().send(ctx.response());
     }

@@ -97,28 +97,14 @@ final class GpuEngine {
     publish();
   }
 
-  /**
-   * vLLM's admission control ({@code --max-num-queued-reqs}, {@code --max-num-queued-tokens}): a request that
-   * would have to wait while the queue is at a cap is refused with 503 before any byte. A request that can
-   * start at once (free batch slots, nobody waiting) is never refused. Returns null when admitted.
-   */
-  ApiError admissionRefusal(int newSequences, long newPromptTokens) {
-    boolean mustWait = !waiting.isEmpty() || running.size() + newSequences > config.maxNumSeqs();
-    if (!mustWait) {
-      return null;
-    }
-    if (config.maxNumQueuedReqs() > 0 && waiting.size() + newSequences > config.maxNumQueuedReqs()) {
-      metrics.rejectedQueuedReqs++;
-      return new ApiError(503, "The server is overloaded: " + waiting.size() + " requests are waiting "
-          + "(max_num_queued_reqs=" + config.maxNumQueuedReqs() + "). Please retry later.", null);
-    }
-    if (config.maxNumQueuedTokens() > 0 && waitingPromptTokens + newPromptTokens > config.maxNumQueuedTokens()) {
-      metrics.rejectedQueuedTokens++;
-      return new ApiError(503, "The server is overloaded: " + waitingPromptTokens + " prompt tokens are "
-          + "waiting and this request adds " + newPromptTokens + " (max_num_queued_tokens="
-          + config.maxNumQueuedTokens() + "). Please retry later.", null);
-    }
-    return null;
+  /** Whether a request of this many sequences would have to wait (a full batch, or others already waiting). */
+  boolean mustWait(int newSequences) {
+    return !waiting.isEmpty() || running.size() + newSequences > config.maxNumSeqs();
+  }
+
+  /** Prompt tokens of the waiting sequences. */
+  long waitingPromptTokens() {
+    return waitingPromptTokens;
   }
 
   /** The client went away: drop the sequence wherever it is and count it as aborted. */

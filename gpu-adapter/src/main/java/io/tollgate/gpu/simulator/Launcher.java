@@ -54,7 +54,32 @@ final class Launcher {
       metrics.errorsInjected++;
       return new ApiError(f.errorStatus(), "Simulated server error (injected fault).", null);
     }
-    return engine.admissionRefusal(request.prompts().size() * request.n(), request.promptTokens());
+    return admissionRefusal(request.prompts().size() * request.n(), request.promptTokens());
+  }
+
+  /**
+   * vLLM's admission control ({@code --max-num-queued-reqs}, {@code --max-num-queued-tokens}): a request that
+   * would have to wait while the queue is at a cap is refused with 503 before any byte. A request that can
+   * start at once (free batch slots, nobody waiting) is never refused. Returns null when admitted.
+   */
+  private ApiError admissionRefusal(int newSequences, long newPromptTokens) {
+    if (!engine.mustWait(newSequences)) {
+      return null;
+    }
+    int waiting = engine.waiting();
+    if (config.maxNumQueuedReqs() > 0 && waiting + newSequences > config.maxNumQueuedReqs()) {
+      metrics.rejectedQueuedReqs++;
+      return new ApiError(503, "The server is overloaded: " + waiting + " requests are waiting "
+          + "(max_num_queued_reqs=" + config.maxNumQueuedReqs() + "). Please retry later.", null);
+    }
+    long queuedTokens = engine.waitingPromptTokens();
+    if (config.maxNumQueuedTokens() > 0 && queuedTokens + newPromptTokens > config.maxNumQueuedTokens()) {
+      metrics.rejectedQueuedTokens++;
+      return new ApiError(503, "The server is overloaded: " + queuedTokens + " prompt tokens are waiting and "
+          + "this request adds " + newPromptTokens + " (max_num_queued_tokens=" + config.maxNumQueuedTokens()
+          + "). Please retry later.", null);
+    }
+    return null;
   }
 
   /** Plans a sequence per prompt and sample (choice index = prompt × n + sample) and starts the call. */

@@ -5,6 +5,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.List;
+
 /**
  * {@code POST /v1/messages} and {@code POST /v1/messages/count_tokens}: the Anthropic Messages API as vLLM
  * serves it, converted to a chat completion (same engine path, same {@code chatcmpl-} id). The output stops
@@ -90,7 +92,7 @@ final class MessagesHandler {
     Long seed = GenerationRequestParser.optionalLong(body, "seed");
     int natural = 1 + (int) Math.floorMod(PromptTokens.mix(prompt.hash() ^ (seed == null ? config.seed() : seed)),
         (long) config.defaultMaxTokens());
-    return new GenerationRequest(Endpoint.MESSAGES, model, java.util.List.of(prompt), 1, maxTokens, seed, false,
+    return new GenerationRequest(Endpoint.MESSAGES, model, List.of(prompt), 1, maxTokens, seed, false,
         stream, false, false, natural);
   }
 

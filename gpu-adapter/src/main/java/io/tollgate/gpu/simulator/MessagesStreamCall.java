@@ -1,6 +1,7 @@
 package io.tollgate.gpu.simulator;
 
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -23,7 +24,7 @@ final class MessagesStreamCall extends SseCall {
     if (sequence.generated == 1) {
       event("message_start", new JsonObject().put("type", "message_start").put("message", new JsonObject()
           .put("id", id)
-          .put("content", new io.vertx.core.json.JsonArray())
+          .put("content", new JsonArray())
           .put("model", request.model())
           .putNull("stop_reason")
           .putNull("stop_sequence")

@@ -1,7 +1,5 @@
 package io.tollgate.gpu.simulator;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -15,21 +13,18 @@ import java.util.Set;
 /**
  * vLLM's cross-encoder endpoints for pooling models: {@code /score} ({@code /v1/score} too) and
  * {@code /rerank}, {@code /v1/rerank}, {@code /v2/rerank}. Scores are deterministic: mostly the share of the
- * query's words found in the document, with a little seeded jitter, squashed into (0, 1). The answer comes
- * after a prefill-like delay (prefillMillisPerToken × the pairs' tokens), so a client that leaves early is
- * counted as an abort of its family. Pooling requests do not queue in the simulated engine.
+ * query's words found in the document, with a little seeded jitter, squashed into (0, 1). Answered through
+ * {@link PrefillDelay}.
  */
 final class PoolingHandler {
 
   private final SimulatorConfig config;
-  private final Vertx vertx;
-  private final SimulatorMetrics metrics;
+  private final PrefillDelay delay;
   private final GenerationRequestParser parser;
 
-  PoolingHandler(SimulatorConfig config, Vertx vertx, SimulatorMetrics metrics) {
+  PoolingHandler(SimulatorConfig config, PrefillDelay delay) {
     this.config = config;
-    this.vertx = vertx;
-    this.metrics = metrics;
+    this.delay = delay;
     this.parser = new GenerationRequestParser(config);
   }
 
@@ -75,7 +70,7 @@ final class PoolingHandler {
           .put("data", data)
           .put("usage", new JsonObject().put("prompt_tokens", tokens).put("total_tokens", tokens)
               .put("completion_tokens", 0).putNull("prompt_tokens_details"));
-      answerAfterPrefill(ctx.response(), Endpoint.SCORE, tokens, out);
+      delay.answer(ctx.response(), Endpoint.SCORE, tokens, out.encode());
     } catch (ApiException e) {
       e.error().send(ctx.response());
     }
@@ -112,7 +107,7 @@ final class PoolingHandler {
           .put("model", model)
           .put("usage", new JsonObject().put("prompt_tokens", tokens).put("total_tokens", tokens))
           .put("results", results);
-      answerAfterPrefill(ctx.response(), Endpoint.RERANK, tokens, out);
+      delay.answer(ctx.response(), Endpoint.RERANK, tokens, out.encode());
     } catch (ApiException e) {
       e.error().send(ctx.response());
     }
@@ -175,21 +170,5 @@ final class PoolingHandler {
       throw ApiException.badRequest(field + ": Input should be a string or a non-empty list of strings", field);
     }
     return out;
-  }
-
-  private void answerAfterPrefill(HttpServerResponse response, Endpoint endpoint, long tokens, JsonObject out) {
-    metrics.requestStarted(endpoint);
-    metrics.promptTokens += tokens;
-    long delayMillis = Math.max(1, Math.round(config.prefillMillisPerToken() * tokens));
-    long timer = vertx.setTimer(delayMillis, id -> {
-      if (!response.ended() && !response.closed()) {
-        response.putHeader("content-type", "application/json").end(out.encode());
-      }
-    });
-    response.closeHandler(v -> {
-      if (vertx.cancelTimer(timer)) {
-        metrics.requestAborted(endpoint);
-      }
-    });
   }
 }

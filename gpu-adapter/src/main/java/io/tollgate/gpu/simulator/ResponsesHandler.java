@@ -46,7 +46,8 @@ final class ResponsesHandler {
       launcher.start(call, request.generation(), arrival);
       response.putHeader("content-type", "application/json").end(call.inProgress("queued").encode());
     } else if (request.generation().stream()) {
-      launcher.start(new ResponsesStreamCall(request, response, engine, store, createdAt), request.generation(),
+      launcher.start(new ResponsesStreamCall(request, response, engine, store, createdAt,
+          config.responsesFailedEvent()), request.generation(),
           arrival);
     } else {
       launcher.start(new ResponsesCall(request, response, engine, store, createdAt), request.generation(),

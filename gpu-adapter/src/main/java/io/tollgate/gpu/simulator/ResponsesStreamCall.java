@@ -10,7 +10,8 @@ import io.vertx.core.json.JsonObject;
  * {@code sequence_number} counting from 0; {@code response.created} and {@code response.in_progress} before
  * generation, the item and content part opened with the first token, one {@code response.output_text.delta}
  * per token, then the done events and {@code response.completed} with the usage. No {@code [DONE]}. A
- * generation failure cuts the connection with no terminal event, as vLLM's stream does.
+ * generation failure cuts the connection with no terminal event, as vLLM's stream does, or, with
+ * {@link SimulatorConfig#responsesFailedEvent()}, ends with {@code response.failed} as proposed upstream.
  */
 final class ResponsesStreamCall extends SseCall {
 
@@ -20,16 +21,16 @@ final class ResponsesStreamCall extends SseCall {
   /** The simple stream's item id: a bare uuid hex, no {@code msg_} prefix. */
   private final String itemId = RequestIds.random();
   private final StringBuilder text = new StringBuilder();
-  private final String deltaHead;
+  private final boolean failedEvent;
   private int sequenceNumber;
 
   ResponsesStreamCall(ResponsesRequest responses, HttpServerResponse response, GpuEngine engine,
-      ResponseStore store, long createdAt) {
+      ResponseStore store, long createdAt, boolean failedEvent) {
     super(responses.generation(), response, engine);
+    this.failedEvent = failedEvent;
     this.responses = responses;
     this.store = store;
     this.createdAt = createdAt;
-    this.deltaHead = "{\"content_index\":0,\"delta\":\"";
   }
 
   @Override
@@ -54,7 +55,7 @@ final class ResponsesStreamCall extends SseCall {
     }
     text.append(token);
     // The hot path: built from a template (tokens come from the vocabulary and need no escaping).
-    pending.append("event: response.output_text.delta\ndata: ").append(deltaHead).append(token)
+    pending.append("event: response.output_text.delta\ndata: ").append("{\"content_index\":0,\"delta\":\"").append(token)
         .append("\",\"item_id\":\"").append(itemId).append("\",\"logprobs\":[],\"output_index\":0,")
         .append("\"sequence_number\":").append(sequenceNumber++)
         .append(",\"type\":\"response.output_text.delta\"}\n\n");
@@ -85,7 +86,14 @@ final class ResponsesStreamCall extends SseCall {
 
   @Override
   protected void fail(ApiError error) {
-    cut();
+    if (!failedEvent) {
+      cut();
+      return;
+    }
+    JsonObject failed = responses.object(createdAt, "failed", new JsonArray(), null, null)
+        .put("error", new JsonObject().put("code", "server_error").put("message", error.message()));
+    typed("response.failed", new JsonObject().put("response", failed));
+    end();
   }
 
   /** One event: the payload's fields, then {@code sequence_number} and {@code type}. */

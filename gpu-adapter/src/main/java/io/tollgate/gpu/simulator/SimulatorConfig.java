@@ -23,9 +23,11 @@ import java.util.List;
  * @param maxNumQueuedReqs       vLLM {@code --max-num-queued-reqs}: with the batch full, a request that finds this many waiting gets 503 before any byte; 0 = off
  * @param maxNumQueuedTokens     vLLM {@code --max-num-queued-tokens}: with the batch full, a request whose prompt would take the waiting prompt tokens above this gets 503; 0 = off
  * @param responsesStore         vLLM's {@code VLLM_ENABLE_RESPONSES_API_STORE=1}: Responses are kept in memory (GET, cancel, previous_response_id, background); off, {@code store:true} is silently false
+ * @param responsesFailedEvent   a Responses stream whose generation fails ends with a {@code response.failed} event (as
+ *                               vLLM PRs #40418/#38190 propose) instead of vLLM's cut connection
  * @param apiKey                 vLLM {@code --api-key}: when set, requests other than /health, /ping, /load, /version, /metrics and /sim/* need {@code Authorization: Bearer <key>}; null = open
  */
-public record SimulatorConfig(String host, int port, List<String> models, int maxModelLen, double prefillMillisPerToken, double interTokenMillis, int maxNumSeqs, long kvCacheCapacityTokens, boolean prefixCaching, long seed, int defaultMaxTokens, int embeddingDimensions, List<String> poolingModels, List<String> transcriptionModels, int maxNumQueuedReqs, long maxNumQueuedTokens, boolean responsesStore, String apiKey) {
+public record SimulatorConfig(String host, int port, List<String> models, int maxModelLen, double prefillMillisPerToken, double interTokenMillis, int maxNumSeqs, long kvCacheCapacityTokens, boolean prefixCaching, long seed, int defaultMaxTokens, int embeddingDimensions, List<String> poolingModels, List<String> transcriptionModels, int maxNumQueuedReqs, long maxNumQueuedTokens, boolean responsesStore, String apiKey, boolean responsesFailedEvent) {
 
   public SimulatorConfig {
     require(host != null && !host.isBlank(), "host must be set");
@@ -54,7 +56,7 @@ public record SimulatorConfig(String host, int port, List<String> models, int ma
 
   public static SimulatorConfig defaults() {
     return new SimulatorConfig("127.0.0.1", 0, List.of("demo-llama"), 8192, 0.05, 10, 256, 262_144,
-        true, 42, 64, 32, List.of(), List.of(), 0, 0, true, null);
+        true, 42, 64, 32, List.of(), List.of(), 0, 0, true, null, false);
   }
 
   /** What a served model can do, as vLLM's runner types split them. */
@@ -106,75 +108,79 @@ public record SimulatorConfig(String host, int port, List<String> models, int ma
   }
 
   public SimulatorConfig withHost(String host) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withPort(int port) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withModels(List<String> models) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withMaxModelLen(int maxModelLen) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withPrefillMillisPerToken(double prefillMillisPerToken) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withInterTokenMillis(double interTokenMillis) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withMaxNumSeqs(int maxNumSeqs) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withKvCacheCapacityTokens(long kvCacheCapacityTokens) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withPrefixCaching(boolean prefixCaching) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withSeed(long seed) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withDefaultMaxTokens(int defaultMaxTokens) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withEmbeddingDimensions(int embeddingDimensions) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withPoolingModels(List<String> poolingModels) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withTranscriptionModels(List<String> transcriptionModels) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withMaxNumQueuedReqs(int maxNumQueuedReqs) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withMaxNumQueuedTokens(long maxNumQueuedTokens) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withResponsesStore(boolean responsesStore) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   public SimulatorConfig withApiKey(String apiKey) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+  }
+
+  public SimulatorConfig withResponsesFailedEvent(boolean responsesFailedEvent) {
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   private static void require(boolean ok, String message) {

@@ -100,6 +100,10 @@ public final class SimulatorMain implements Callable<Integer> {
       + "none).")
   String apiKey = DEFAULTS.apiKey();
 
+  @Option(names = "--responses-failed-event", description = "A failed Responses stream ends with a "
+      + "response.failed event (vLLM PRs #40418/#38190) instead of a cut connection (default: ${DEFAULT-VALUE}).")
+  boolean responsesFailedEvent = DEFAULTS.responsesFailedEvent();
+
   @Option(names = "--error-rate", description = "Fault: fraction of requests answered --error-status "
       + "(default: ${DEFAULT-VALUE}).")
   double errorRate = NO_FAULTS.errorRate();
@@ -135,7 +139,7 @@ public final class SimulatorMain implements Callable<Integer> {
     List<String> generation = models.equals(List.of("none")) ? List.of() : models;
     return new SimulatorConfig(host, port, generation, maxModelLen, prefillMillisPerToken, interTokenMillis,
         maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions,
-        poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey);
+        poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
   }
 
   SimulatorFaults faults() {

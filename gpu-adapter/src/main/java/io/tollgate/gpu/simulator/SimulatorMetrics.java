@@ -115,6 +115,11 @@ final class SimulatorMetrics {
         labels, running);
     PrometheusText.gauge(out, "vllm:num_requests_waiting", "Number of requests waiting to be processed.",
         labels, waiting);
+    // Newer vLLM splits waiting by reason; everything waiting here waits for capacity (nothing is deferred).
+    PrometheusText.header(out, "vllm:num_requests_waiting_by_reason", "Number of requests waiting, by reason.",
+        "gauge");
+    PrometheusText.sample(out, "vllm:num_requests_waiting_by_reason", labels + ",reason=\"capacity\"", waiting);
+    PrometheusText.sample(out, "vllm:num_requests_waiting_by_reason", labels + ",reason=\"deferred\"", 0);
     PrometheusText.gauge(out, "vllm:kv_cache_usage_perc", "KV-cache usage. 1 means 100 percent usage.",
         labels, kvCacheUsage);
     PrometheusText.counter(out, "vllm:prefix_cache_queries_total",

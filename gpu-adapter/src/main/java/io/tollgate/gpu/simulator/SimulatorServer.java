@@ -170,10 +170,11 @@ final class SimulatorServer extends VerticleBase {
     GenerationHandler generation = new GenerationHandler(config, launcher);
     ServerInfoHandler info = new ServerInfoHandler(config, engine);
     TokenizeHandler tokenizer = new TokenizeHandler(config);
-    EmbeddingHandler embeddings = new EmbeddingHandler(config, metrics);
+    PrefillDelay prefillDelay = new PrefillDelay(config, vertx, metrics);
+    EmbeddingHandler embeddings = new EmbeddingHandler(config, prefillDelay);
     ResponsesHandler responses = new ResponsesHandler(config, launcher);
     MessagesHandler messages = new MessagesHandler(config, launcher);
-    PoolingHandler pooling = new PoolingHandler(config, vertx, metrics);
+    PoolingHandler pooling = new PoolingHandler(config, prefillDelay);
     TranscriptionHandler audio = new TranscriptionHandler(config, launcher, BODY_LIMIT_BYTES);
 
     BodyHandler body = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);

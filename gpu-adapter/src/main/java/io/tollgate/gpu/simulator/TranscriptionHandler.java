@@ -119,8 +119,7 @@ final class TranscriptionHandler {
       prompt.addId(upload.bytes); // different audio, different transcript
       int words = (int) Math.max(1, Math.round(seconds * WORDS_PER_SECOND));
       Integer maxTokens = form.get("max_completion_tokens") == null ? null
-          : GenerationRequestParser.optionalInt(new JsonObject().put("m", parseLong(form, "max_completion_tokens")),
-              "m");
+          : positiveInt(form, "max_completion_tokens");
       parser.checkContextLength(endpoint, prompt.count(), null);
       GenerationRequest request = new GenerationRequest(endpoint, model, List.of(prompt), 1, maxTokens, null,
           false, stream, includeUsage, continuousUsage && includeUsage, words);
@@ -164,11 +163,15 @@ final class TranscriptionHandler {
     };
   }
 
-  private static long parseLong(MultiMap form, String field) {
+  private static int positiveInt(MultiMap form, String field) {
     try {
-      return Long.parseLong(form.get(field).trim());
+      int value = Integer.parseInt(form.get(field).trim());
+      if (value >= 1) {
+        return value;
+      }
     } catch (NumberFormatException e) {
-      throw ApiException.badRequest(field + ": Input should be a valid integer", field);
+      // answered below
     }
+    throw ApiException.badRequest(field + ": Input should be a positive integer", field);
   }
 }

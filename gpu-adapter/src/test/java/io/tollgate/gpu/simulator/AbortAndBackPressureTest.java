@@ -33,6 +33,7 @@ class AbortAndBackPressureTest extends SimulatorTestBase {
     await(client.onContext(() -> response.request().connection().close()));
     eventually(1_000, "abort counted", () -> sim.stats().aborted() == 1);
     assertTrue(System.nanoTime() - closedAt < 1_000_000_000L);
+    assertEquals(new SimulatorStats.EndpointCounts(1, 1), sim.stats().endpoint("chat"));
     SimulatorStats stats = sim.stats();
     assertEquals(0, stats.running());
     assertEquals(0.0, stats.kvCacheUsage());

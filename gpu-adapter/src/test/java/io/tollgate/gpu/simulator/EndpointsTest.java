@@ -17,6 +17,10 @@ class EndpointsTest extends SimulatorTestBase {
       "vllm:num_requests_running{", "vllm:num_requests_waiting{", "vllm:kv_cache_usage_perc{",
       "vllm:prefix_cache_queries_total{", "vllm:prefix_cache_hits_total{", "vllm:prompt_tokens_total{",
       "vllm:generation_tokens_total{", "vllm:num_preemptions_total{",
+      "vllm:num_requests_waiting_by_reason{model_name=\"demo-llama\",engine=\"0\",reason=\"capacity\"} 0.0",
+      "vllm:admission_rejections_total{model_name=\"demo-llama\",engine=\"0\",reason=\"max_num_queued_reqs\"}",
+      "tollgate_sim_requests_total{model_name=\"demo-llama\",engine=\"0\",endpoint=\"chat\"} 1.0",
+      "tollgate_sim_requests_aborted_total{model_name=\"demo-llama\",engine=\"0\",endpoint=\"messages\"} 0.0",
       "vllm:request_success_total{model_name=\"demo-llama\",engine=\"0\",finished_reason=\"stop\"}",
       "vllm:request_success_total{model_name=\"demo-llama\",engine=\"0\",finished_reason=\"length\"}",
       "vllm:request_success_total{model_name=\"demo-llama\",engine=\"0\",finished_reason=\"abort\"}");

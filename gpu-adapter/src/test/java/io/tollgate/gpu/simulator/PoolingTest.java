@@ -1,7 +1,5 @@
 package io.tollgate.gpu.simulator;
 
-import io.vertx.core.Promise;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -99,18 +97,26 @@ class PoolingTest extends SimulatorTestBase {
   }
 
   @Test
-  void aClientLeavingBeforeTheAnswerCountsAsARerankAbort() throws Exception {
+  void aClientLeavingBeforeTheAnswerCountsAsAnAbortOfItsFamily() throws Exception {
     VllmSimulator sim = start(MIXED.withPrefillMillisPerToken(200));
     SimClient client = client(sim);
-    Promise<HttpClientResponse> never = Promise.promise();
-    client.onContext(() -> client.http().request(io.vertx.core.http.HttpMethod.POST, "/v1/rerank")
-        .compose(req -> {
-          req.putHeader("content-type", "application/json").setChunked(false);
-          req.send(rerank("a b c", "d e f", "g h").encode()).onComplete(ar -> never.tryComplete());
-          vertx.setTimer(100, t -> req.connection().close());
-          return io.vertx.core.Future.succeededFuture();
-        }));
-    eventually(2_000, "rerank abort", () -> sim.stats().endpoint("rerank").aborted() == 1);
-    assertEquals(1, sim.stats().endpoint("rerank").requests());
+    JsonObject score = new JsonObject().put("model", "demo-rerank").put("queries", "a b").put("documents", "c d");
+    JsonObject embed = new JsonObject().put("model", "demo-rerank").put("input", "a b c d");
+    String[][] cases = {{"/v1/rerank", rerank("a b c", "d e f", "g h").encode(), "rerank"},
+        {"/score", score.encode(), "score"}, {"/v1/embeddings", embed.encode(), "embeddings"}};
+    for (String[] c : cases) {
+      client.onContext(() -> client.http().request(io.vertx.core.http.HttpMethod.POST, c[0])
+          .compose(req -> {
+            req.putHeader("content-type", "application/json");
+            req.send(c[1]).onComplete(ar -> { });
+            vertx.setTimer(100, t -> req.connection().close());
+            return io.vertx.core.Future.succeededFuture();
+          }));
+      eventually(2_000, c[2] + " abort", () -> sim.stats().endpoint(c[2]).aborted() == 1);
+      assertEquals(1, sim.stats().endpoint(c[2]).requests());
+    }
+    // and one that waits gets its answer, not counted as an abort
+    assertEquals(200, await(client.postJson("/v1/rerank", rerank("a", "b"))).status());
+    assertEquals(new SimulatorStats.EndpointCounts(2, 1), sim.stats().endpoint("rerank"));
   }
 }

@@ -200,6 +200,21 @@ class ResponsesTest extends SimulatorTestBase {
   }
 
   @Test
+  void withTheFailedEventAGenerationFailureEndsWithResponseFailed() throws Exception {
+    VllmSimulator sim = start(FAST.withResponsesFailedEvent(true));
+    sim.faults(SimulatorFaults.none().withFailAfterTokens(2));
+    SimClient.Stream stream = await(client(sim).stream("/v1/responses", responses("x").put("stream", true)
+        .put("max_output_tokens", 10)));
+    List<SimClient.TypedEvent> events = stream.typed();
+    SimClient.TypedEvent last = events.get(events.size() - 1);
+    assertEquals("response.failed", last.event());
+    JsonObject failed = last.json().getJsonObject("response");
+    assertEquals("failed", failed.getString("status"));
+    assertEquals("server_error", failed.getJsonObject("error").getString("code"));
+    assertEquals(events.size() - 1, last.json().getInteger("sequence_number"));
+  }
+
+  @Test
   void badRequestsAndDisabledStore() throws Exception {
     SimClient client = client(start(FAST.withMaxModelLen(20)));
     ErrorResponsesTest.assertErrorShape(await(client.postJson("/v1/responses", new JsonObject())), 400,

@@ -58,6 +58,12 @@ class TranscriptionTest extends SimulatorTestBase {
     assertEquals(5, translation.getString("text").split(" ").length);
     assertFalse(translation.containsKey("usage"), "translations carry no usage");
 
+    JsonObject capped = await(client.postBuffer("/v1/audio/transcriptions", form(wav(4),
+        Map.of("max_completion_tokens", "3")), MULTIPART)).json();
+    assertEquals(3, capped.getString("text").split(" ").length, "max_completion_tokens cuts the transcript");
+    ErrorResponsesTest.assertErrorShape(await(client.postBuffer("/v1/audio/transcriptions", form(wav(1),
+        Map.of("max_completion_tokens", "0")), MULTIPART)), 400, "BadRequestError");
+
     JsonObject verbose = await(client.postBuffer("/v1/audio/transcriptions", form(wav(2),
         Map.of("response_format", "verbose_json", "language", "de")), MULTIPART)).json();
     assertEquals(2.0, verbose.getDouble("duration"));
