@@ -20,12 +20,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code --demo}: two in-process vLLM simulators behind one model, and a freshly minted key, so a
- * first run needs no GPU and no external service.
+ * {@code --demo}: two in-process vLLM simulators and a freshly minted key, so a first run needs no
+ * GPU and no external service. They serve a chat model (chat, completions, Responses, Messages), a
+ * pooling model (embeddings, rerank, score) and a transcription model, so that every endpoint can
+ * be tried from the first command.
  */
 public final class DemoMode {
 
   public static final String MODEL = "demo-llama";
+  public static final String POOLING_MODEL = "demo-rerank";
+  public static final String TRANSCRIPTION_MODEL = "demo-whisper";
   public static final String KEY_ID = "demo";
   public static final String ORG = "demo-org";
 
@@ -40,7 +44,8 @@ public final class DemoMode {
   }
 
   public static Future<Demo> start(Vertx vertx, KeyHasher hasher, ConfigSnapshot base) {
-    SimulatorConfig simulator = SimulatorConfig.defaults().withModels(List.of(MODEL));
+    SimulatorConfig simulator = SimulatorConfig.defaults().withModels(List.of(MODEL))
+        .withPoolingModels(List.of(POOLING_MODEL)).withTranscriptionModels(List.of(TRANSCRIPTION_MODEL));
     return Future.all(VllmSimulator.start(vertx, simulator), VllmSimulator.start(vertx, simulator))
         .map(started -> {
           List<VllmSimulator> simulators = List.of(started.resultAt(0), started.resultAt(1));
@@ -50,7 +55,11 @@ public final class DemoMode {
             backends.put(id, new BackendSpec(id, URI.create(simulators.get(i).baseUrl())));
           }
           Map<String, ModelRoute> models = new HashMap<>();
-          models.put(MODEL, new ModelRoute(MODEL, MODEL, List.of("demo-sim-1", "demo-sim-2"),
+          List<String> both = List.of("demo-sim-1", "demo-sim-2");
+          models.put(MODEL, new ModelRoute(MODEL, MODEL, both, RouteTimeouts.DEFAULT, 2, new Prices(0.10, 0.40)));
+          models.put(POOLING_MODEL, new ModelRoute(POOLING_MODEL, POOLING_MODEL, both, RouteTimeouts.DEFAULT, 2,
+              new Prices(0.02, 0)));
+          models.put(TRANSCRIPTION_MODEL, new ModelRoute(TRANSCRIPTION_MODEL, TRANSCRIPTION_MODEL, both,
               RouteTimeouts.DEFAULT, 2, new Prices(0.10, 0.40)));
           String secret = new ApiKeyMinter().newSecret();
           Map<String, ApiKeySpec> keys = new HashMap<>(base.keysByHash());

@@ -27,8 +27,8 @@ final class Accounting {
   }
 
   /** Tokens as the backend counted them, or as estimated when it never said. */
-  record Tokens(long prompt, long completion, long cached, long reasoning) {
-    static final Tokens NONE = new Tokens(0, 0, 0, 0);
+  record Tokens(long prompt, long completion, long cached, long reasoning, double audioSeconds) {
+    static final Tokens NONE = new Tokens(0, 0, 0, 0, 0);
 
     /**
      * From the backend's usage object in any of its APIs' names (OpenAI's chat, the Responses
@@ -49,10 +49,13 @@ final class Accounting {
         long completion = first(usage, "completion_tokens", "output_tokens");
         long cached = detail(usage, "prompt_tokens_details", "input_tokens_details", "cached_tokens");
         long reasoning = detail(usage, "completion_tokens_details", "output_tokens_details", "reasoning_tokens");
-        return new Tokens(prompt, Math.max(completion, sent), cached, reasoning);
+        // Speech to text bills by duration: {"type":"duration","seconds":N}.
+        double seconds = "duration".equals(usage.getValue("type")) && usage.getValue("seconds") instanceof Number n
+            ? n.doubleValue() : 0;
+        return new Tokens(prompt, Math.max(completion, sent), cached, reasoning, seconds);
       }
       long prompt = relay.attempts().backend() != null ? exchange.completion.promptTokenEstimate() : 0;
-      return new Tokens(prompt, relay.textChunks(), 0, 0);
+      return new Tokens(prompt, relay.textChunks(), 0, 0, 0);
     }
 
     private static long first(JsonObject usage, String name, String otherName) {
@@ -99,7 +102,7 @@ final class Accounting {
         exchange.key.id(), exchange.endpoint.path(), exchange.endpoint.family().label(), exchange.completion.model(),
         route.upstreamModel(), backend != null ? backend.spec().id() : null, status, errorKind,
         exchange.completion.stream(), tokens.prompt(), tokens.completion(), tokens.cached(), tokens.reasoning(),
-        route.prices().cost(tokens.prompt(), tokens.completion()),
+        tokens.audioSeconds(), route.prices().cost(tokens.prompt(), tokens.completion()),
         ttftNanos < 0 ? -1 : ttftNanos / 1e6, latencyMillis, relay.clientGone(), exchange.snapshot.version());
     services.usage().emit(event);
     AccessLog.request(event, exchange.span.traceId());

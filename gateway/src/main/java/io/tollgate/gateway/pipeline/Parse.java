@@ -17,7 +17,9 @@ final class Parse implements Stage {
       exchange.completion = CompletionRequest.storedResponse(exchange.endpoint, Endpoint.storedResponseId(path), path);
       return Outcome.NEXT;
     }
-    RequestParser.Parsed parsed = RequestParser.parse(exchange.endpoint, exchange.body);
+    RequestParser.Parsed parsed = exchange.endpoint.multipart()
+        ? RequestParser.parseUpload(exchange.endpoint, exchange.body, exchange.request.getHeader("content-type"))
+        : RequestParser.parse(exchange.endpoint, exchange.body);
     if (parsed.error() != null) {
       return Outcome.refuse(parsed.error());
     }

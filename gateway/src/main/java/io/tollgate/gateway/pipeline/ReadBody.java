@@ -17,6 +17,8 @@ import io.vertx.core.http.HttpServerRequest;
  */
 final class ReadBody implements Stage {
 
+  static final long MAX_UPLOAD_BYTES = 25L * 1024 * 1024;
+
   private final GatewaySettings settings;
 
   ReadBody(GatewaySettings settings) {
@@ -35,12 +37,20 @@ final class ReadBody implements Stage {
     if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
       request.response().writeContinue();
     }
-    return BoundedBody.read(request, settings.maxBodyBytes(), coding)
+    return BoundedBody.read(request, limit(exchange), coding)
         .map(body -> {
           exchange.body = body;
           return Outcome.CONTINUE;
         })
         .otherwise(cause -> Outcome.refused(refusal(exchange, cause)));
+  }
+
+  /**
+   * Uploads (audio) may be larger than any JSON request: up to OpenAI's documented 25 MB for
+   * speech to text, or the configured limit if that is larger.
+   */
+  private long limit(Exchange exchange) {
+    return exchange.endpoint.multipart() ? Math.max(settings.maxBodyBytes(), MAX_UPLOAD_BYTES) : settings.maxBodyBytes();
   }
 
   private Refusal refusal(Exchange exchange, Throwable cause) {

@@ -22,6 +22,8 @@ public final class CompletionRequest {
   private final BodyLayout layout;
   private final String responseId;
   private final String upstreamPath;
+  /** A multipart upload's content type (with its boundary); null for JSON. */
+  private String uploadContentType;
   private JsonObject body;
 
   /**
@@ -56,6 +58,28 @@ public final class CompletionRequest {
   public static CompletionRequest storedResponse(Endpoint endpoint, String responseId, String path) {
     return new CompletionRequest(endpoint, Buffer.buffer(), null, false, false, -1, 1,
         new BodyLayout(0, -1, -1, false), responseId, path);
+  }
+
+  /**
+   * A multipart upload (speech to text): its form fields read, its bytes forwarded as they came
+   * under the same content type; {@code layout}'s model positions are those of the model field's value.
+   */
+  static CompletionRequest upload(Endpoint endpoint, Buffer rawBody, String contentType, String model, boolean stream,
+                                  boolean clientWantsUsage, BodyLayout layout) {
+    CompletionRequest request = new CompletionRequest(endpoint, rawBody, model, stream, clientWantsUsage, -1, 1,
+        layout);
+    request.uploadContentType = contentType;
+    return request;
+  }
+
+  /** The content type to send upstream: the upload's, or JSON. */
+  public String contentType() {
+    return uploadContentType != null ? uploadContentType : "application/json";
+  }
+
+  /** Whether the body is a multipart upload (its fields are not JSON). */
+  public boolean isUpload() {
+    return uploadContentType != null;
   }
 
   /** A new response continuing a stored one ({@code previous_response_id}): it must go where that one is. */

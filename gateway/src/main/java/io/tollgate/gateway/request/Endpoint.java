@@ -20,6 +20,9 @@ public enum Endpoint {
   SCORE_V1("/v1/score", Family.SCORE, null),
   TOKENIZE("/tokenize", Family.TOKENIZE, null),
   DETOKENIZE("/detokenize", Family.TOKENIZE, "tokens"),
+  /** Speech to text: a multipart upload (the audio file and form fields), not JSON. */
+  TRANSCRIPTIONS("/v1/audio/transcriptions", Family.AUDIO, null),
+  TRANSLATIONS("/v1/audio/translations", Family.AUDIO, null),
   /** A stored response, by id: sent to the backend that holds it. */
   RESPONSE_GET("/v1/responses/{id}", Family.RESPONSE_STORE, null, "GET"),
   /** Cancels a (background) stored response on the backend that holds it. */
@@ -36,6 +39,8 @@ public enum Endpoint {
     RERANK("rerank", Stream.NONE, Dialect.OPENAI),
     SCORE("score", Stream.NONE, Dialect.OPENAI),
     TOKENIZE("tokenize", Stream.NONE, Dialect.OPENAI),
+    /** Transcriptions and translations; streamed as chat-like chunks ending in [DONE]. */
+    AUDIO("audio", Stream.CHAT_CHUNKS, Dialect.OPENAI),
     /** Reading or cancelling a stored response: counted with the Responses API. */
     RESPONSE_STORE("responses", Stream.NONE, Dialect.OPENAI);
 
@@ -107,6 +112,11 @@ public enum Endpoint {
     return method;
   }
 
+  /** Whether the body is a multipart form (an upload) rather than JSON. */
+  public boolean multipart() {
+    return family == Family.AUDIO;
+  }
+
   /** Whether the path names a stored response ({@code /v1/responses/{id}…}). */
   public boolean addressesStoredResponse() {
     return family == Family.RESPONSE_STORE;
@@ -152,6 +162,11 @@ public enum Endpoint {
    */
   public boolean asksForUsage() {
     return family.stream == Stream.CHAT_CHUNKS;
+  }
+
+  /** Whether the backend takes a max-tokens field the gateway reserves for (uploads have none the gateway reads). */
+  boolean capsOutput() {
+    return generates() && family != Family.AUDIO;
   }
 
   public static Endpoint ofPath(String path) {

@@ -30,6 +30,36 @@ public final class RequestParser {
   private RequestParser() {
   }
 
+  /**
+   * A multipart upload (speech to text): the model and stream fields from the form, the file part
+   * left as it is.
+   */
+  public static Parsed parseUpload(Endpoint endpoint, Buffer raw, String contentType) {
+    String boundary = MultipartForm.boundary(contentType);
+    if (boundary == null) {
+      return Parsed.error(Refusal.invalidBody("this endpoint takes multipart/form-data with a boundary"));
+    }
+    Refusal[] error = new Refusal[1];
+    java.util.Map<String, MultipartForm.Field> fields = MultipartForm.fields(raw, boundary, error);
+    if (error[0] != null) {
+      return Parsed.error(error[0]);
+    }
+    MultipartForm.Field model = fields.get("model");
+    if (model == null || model.value().isBlank()) {
+      return Parsed.error(Refusal.missingField("model"));
+    }
+    if (model.value().length() > MAX_MODEL_NAME) {
+      return Parsed.error(Refusal.invalidValue("model", "'model' is longer than " + MAX_MODEL_NAME + " characters."));
+    }
+    MultipartForm.Field stream = fields.get("stream");
+    MultipartForm.Field includeUsage = fields.get("stream_include_usage");
+    boolean streamed = stream != null && "true".equalsIgnoreCase(stream.value().trim());
+    boolean wantsUsage = includeUsage != null && "true".equalsIgnoreCase(includeUsage.value().trim());
+    return new Parsed(CompletionRequest.upload(endpoint, raw, contentType, model.value(), streamed,
+        !streamed || wantsUsage || includeUsage != null,
+        new CompletionRequest.BodyLayout(-1, model.start(), model.end(), includeUsage != null)), null);
+  }
+
   public static Parsed parse(Endpoint endpoint, Buffer raw) {
     Fields fields;
     try {

@@ -168,7 +168,7 @@ public final class BackendAttempts {
         .setSsl(spec.ssl())
         .setURI(spec.basePath() + completion.upstreamPath())
         .setConnectTimeout(route.timeouts().connectMs())
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CONTENT_TYPE, completion.contentType())
         .putHeader(HttpHeaders.ACCEPT, completion.stream() ? "text/event-stream" : "application/json")
         .putHeader("x-request-id", requestId);
     span.propagate(clientRequest, options);

@@ -23,6 +23,9 @@ final class UpstreamBody {
   }
 
   static Buffer of(CompletionRequest request, ModelRoute route) {
+    if (request.isUpload()) {
+      return upload(request, route);
+    }
     boolean rename = !route.upstreamModel().equals(request.model());
     boolean askUsage = request.stream() && !request.clientWantsUsage();
     if (!rename && !askUsage) {
@@ -56,5 +59,33 @@ final class UpstreamBody {
     options = options == null ? new JsonObject() : options.copy();
     body.put("stream_options", options.put("include_usage", true));
     return body.toBuffer();
+  }
+
+  /**
+   * An upload's bytes, with the model field's value replaced when the backend names the model
+   * otherwise and, for a stream whose client did not say, a {@code stream_include_usage} part put
+   * first (vLLM's transcription stream reports usage only when asked; the chunk is stripped again).
+   */
+  private static Buffer upload(CompletionRequest request, ModelRoute route) {
+    Buffer raw = request.rawBody();
+    boolean rename = !route.upstreamModel().equals(request.model());
+    boolean askUsage = request.stream() && !request.layout().hasStreamOptions();
+    if (!rename && !askUsage) {
+      return raw;
+    }
+    Buffer out = Buffer.buffer(raw.length() + 128);
+    if (askUsage) {
+      String boundary = request.contentType().replaceAll("(?i).*boundary=\"?([^\";]+)\"?.*", "$1");
+      out.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"stream_include_usage\"\r\n\r\n"
+          + "true\r\n");
+    }
+    CompletionRequest.BodyLayout layout = request.layout();
+    if (rename) {
+      out.appendBuffer(raw, 0, layout.modelStart()).appendString(route.upstreamModel())
+          .appendBuffer(raw, layout.modelEnd(), raw.length() - layout.modelEnd());
+    } else {
+      out.appendBuffer(raw);
+    }
+    return out;
   }
 }

@@ -12,6 +12,7 @@ import java.time.Instant;
  * @param endpointFamily     the API called, whatever its path ("chat", "responses", "messages", "rerank", …)
  * @param errorKind          null on success; else the error code (e.g. "upstream_timeout")
  * @param reasoningTokens    of the completion tokens, those the model spent reasoning (when the backend says)
+ * @param audioSeconds       seconds of audio transcribed or translated (as the backend bills them), else 0
  * @param ttftMillis         time to first token as the gateway saw it, or -1 when none came
  * @param clientDisconnected the client went away before the response ended
  */
@@ -33,6 +34,7 @@ public record UsageEvent(
     long completionTokens,
     long cachedTokens,
     long reasoningTokens,
+    double audioSeconds,
     double costUsd,
     double ttftMillis,
     double latencyMillis,
@@ -47,7 +49,7 @@ public record UsageEvent(
                                    String model, boolean stream, int status, String errorKind, double latencyMillis,
                                    long configVersion) {
     return new UsageEvent(Ids.uuidV7(), Instant.now(), requestId, orgId, keyId, endpoint, family, model, null, null,
-        status, errorKind, stream, 0, 0, 0, 0, 0.0, -1, latencyMillis, false, configVersion);
+        status, errorKind, stream, 0, 0, 0, 0, 0, 0.0, -1, latencyMillis, false, configVersion);
   }
 
   /**
@@ -80,6 +82,7 @@ public record UsageEvent(
         .put("completion_tokens", completionTokens)
         .put("cached_tokens", cachedTokens)
         .put("reasoning_tokens", reasoningTokens)
+        .put("audio_seconds", audioSeconds)
         .put("cost_usd", costUsd)
         .put("ttft_ms", ttftMillis < 0 ? null : ttftMillis)
         .put("latency_ms", latencyMillis)

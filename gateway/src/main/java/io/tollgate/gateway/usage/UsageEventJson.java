@@ -55,6 +55,7 @@ public final class UsageEventJson {
     json.writeNumberField("completion_tokens", event.completionTokens());
     json.writeNumberField("cached_tokens", event.cachedTokens());
     json.writeNumberField("reasoning_tokens", event.reasoningTokens());
+    json.writeNumberField("audio_seconds", event.audioSeconds());
     json.writeNumberField("cost_usd", event.costUsd());
     if (event.ttftMillis() < 0) {
       json.writeNullField("ttft_ms");

@@ -261,4 +261,52 @@ class ApisTest {
     assertEquals(0, read.completionTokens(), "reading a stored response back is not charged again");
     assertEquals("responses", read.endpointFamily());
   }
+
+  private static io.vertx.core.buffer.Buffer upload(String model, boolean stream, int audioBytes) {
+    String boundary = "tollgate-test-boundary";
+    io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer();
+    if (model != null) {
+      body.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\n" + model + "\r\n");
+    }
+    if (stream) {
+      body.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"stream\"\r\n\r\ntrue\r\n");
+    }
+    body.appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
+        + "Content-Type: audio/wav\r\n\r\n").appendBytes(new byte[audioBytes]).appendString("\r\n--" + boundary + "--\r\n");
+    return body;
+  }
+
+  private Http.Reply sendUpload(io.vertx.core.buffer.Buffer body) throws Exception {
+    return Http.onContext(bed.client, () -> bed.client.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setURI("/v1/audio/transcriptions").putHeader("authorization", "Bearer " + SECRET)
+            .putHeader("content-type", "multipart/form-data; boundary=tollgate-test-boundary"))
+        .compose(request -> request.send(body)
+            .compose(response -> response.body().map(b -> new Http.Reply(response.statusCode(), response.headers(), b)))));
+  }
+
+  @Test
+  void speechToTextUploadsAreRoutedByTheirFormsModelAndAccountedInSeconds() throws Exception {
+    bed = TestBed.builder().start();
+    Http.Reply whole = sendUpload(upload(TestBed.TRANSCRIPTION_MODEL, false, 64_000));
+    assertEquals(200, whole.status(), whole.body().toString());
+    assertNotNull(whole.json().getString("text"));
+    UsageEvent event = lastEvent(1);
+    assertEquals("audio", event.endpointFamily());
+    assertEquals(whole.json().getJsonObject("usage").getDouble("seconds"), event.audioSeconds());
+    assertTrue(event.audioSeconds() > 0);
+
+    Http.Reply stream = sendUpload(upload(TestBed.TRANSCRIPTION_MODEL, true, 64_000));
+    assertEquals(200, stream.status(), stream.body().toString());
+    List<String> data = stream.events();
+    assertEquals("[DONE]", data.get(data.size() - 1));
+    assertTrue(data.stream().noneMatch(d -> d.contains("\"usage\"")),
+        "the usage chunk the gateway asked for is not passed to a client that did not");
+    assertTrue(lastEvent(2).completionTokens() > 0, "taken from that usage chunk");
+
+    Http.Reply noModel = sendUpload(upload(null, false, 1_000));
+    assertEquals(400, noModel.status());
+    assertEquals("model", noModel.error().getString("param"));
+    Http.Reply notAForm = Http.post(bed.client, "/v1/audio/transcriptions", "{\"model\":\"whisper\"}", SECRET);
+    assertEquals(400, notAForm.status());
+  }
 }

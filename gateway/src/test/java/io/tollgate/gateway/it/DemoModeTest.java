@@ -39,6 +39,14 @@ class DemoModeTest {
       assertEquals(8, reply.tokenEvents());
       assertTrue(reply.header("x-tollgate-backend").startsWith("demo-sim-"));
       assertEquals("demo", usage.awaitEvents(1, 2_000).get(0).keyId());
+      // Every API from the first command: Responses, Messages and rerank on the demo's models.
+      assertEquals(200, Http.post(client, "/v1/responses", "{\"model\":\"demo-llama\",\"input\":\"hi\","
+          + "\"max_output_tokens\":4}", demo.apiKey()).status());
+      assertEquals(200, Http.post(client, "/v1/messages", "{\"model\":\"demo-llama\",\"max_tokens\":4,"
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", null, "x-api-key", demo.apiKey()).status());
+      Http.Reply rerank = Http.post(client, "/v1/rerank", "{\"model\":\"" + DemoMode.POOLING_MODEL
+          + "\",\"query\":\"toll\",\"documents\":[\"toll gate\",\"garden\"]}", demo.apiKey());
+      assertEquals(200, rerank.status(), rerank.body().toString());
       TestBed.await(gateway.shutdown(1_000));
     } finally {
       guarded.closeAndAssert();

@@ -114,9 +114,10 @@ class StreamingTest {
     Http.Reply reply = Http.get(bed.client, "/v1/models", SECRET);
     assertEquals(200, reply.status());
     assertEquals("list", reply.json().getString("object"));
-    assertEquals(2, reply.json().getJsonArray("data").size());
+    assertEquals(3, reply.json().getJsonArray("data").size());
     assertEquals(TestBed.MODEL, reply.json().getJsonArray("data").getJsonObject(0).getString("id"));
     assertEquals(TestBed.POOLING_MODEL, reply.json().getJsonArray("data").getJsonObject(1).getString("id"));
+    assertEquals(TestBed.TRANSCRIPTION_MODEL, reply.json().getJsonArray("data").getJsonObject(2).getString("id"));
     assertEquals(401, Http.get(bed.client, "/v1/models", null).status());
   }
 

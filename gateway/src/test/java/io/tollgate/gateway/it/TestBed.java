@@ -45,6 +45,8 @@ public final class TestBed implements AutoCloseable {
   public static final String FORBIDDEN_MODEL = "forbidden";
   /** A pooling model (embeddings, rerank, score) every simulator serves beside {@link #MODEL}. */
   public static final String POOLING_MODEL = "reranker";
+  /** A speech-to-text model every simulator serves. */
+  public static final String TRANSCRIPTION_MODEL = "whisper";
   public static final String ADMIN_TOKEN = "admin-secret";
 
   public final GuardedVertx guarded;
@@ -216,7 +218,7 @@ public final class TestBed implements AutoCloseable {
         platform = platformFactory.create(vertx);
       }
       SimulatorConfig config = simulatorConfig.apply(SimulatorConfig.defaults().withModels(List.of(MODEL, FORBIDDEN_MODEL))
-          .withPoolingModels(List.of(POOLING_MODEL)));
+          .withPoolingModels(List.of(POOLING_MODEL)).withTranscriptionModels(List.of(TRANSCRIPTION_MODEL)));
       List<Future<VllmSimulator>> starting = new ArrayList<>();
       for (int i = 0; i < simulators; i++) {
         UnaryOperator<SimulatorConfig> override = simulatorOverrides.getOrDefault(i + 1, c -> c);
@@ -248,9 +250,11 @@ public final class TestBed implements AutoCloseable {
           FORBIDDEN_MODEL, new ModelRoute(FORBIDDEN_MODEL, FORBIDDEN_MODEL, ids, timeouts, maxAttempts,
               ModelRoute.Prices.FREE),
           POOLING_MODEL, new ModelRoute(POOLING_MODEL, POOLING_MODEL, ids, timeouts, maxAttempts,
-              new ModelRoute.Prices(0.5, 0)));
+              new ModelRoute.Prices(0.5, 0)),
+          TRANSCRIPTION_MODEL, new ModelRoute(TRANSCRIPTION_MODEL, TRANSCRIPTION_MODEL, ids, timeouts, maxAttempts,
+              ModelRoute.Prices.FREE));
       String hash = new KeyHasher(PEPPER).hash(SECRET);
-      ApiKeySpec key = new ApiKeySpec(KEY_ID, hash, ORG, Set.of(MODEL, POOLING_MODEL), limits);
+      ApiKeySpec key = new ApiKeySpec(KEY_ID, hash, ORG, Set.of(MODEL, POOLING_MODEL, TRANSCRIPTION_MODEL), limits);
       return new ConfigSnapshot(version, backends, models, Map.of(hash, key), LimitSpec.UNLIMITED, 64)
           .withRouting(routingEdit.apply(io.tollgate.gpu.signals.SignalSettings.DEFAULTS));
     }

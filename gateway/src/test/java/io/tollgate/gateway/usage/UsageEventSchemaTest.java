@@ -37,7 +37,7 @@ class UsageEventSchemaTest {
   @Test
   void successFailureDisconnectAndAnonymousEventsAllMatchTheSchema() throws Exception {
     UsageEvent disconnected = new UsageEvent(io.tollgate.gateway.ids.Ids.uuidV7(), Instant.now(), "r", "o", "k",
-        "/v1/chat/completions", "chat", "m", "m", "b", 499, "client_disconnected", true, 5, 3, 0, 0, 0.1, -1, 9, true,
+        "/v1/chat/completions", "chat", "m", "m", "b", 499, "client_disconnected", true, 5, 3, 0, 0, 0, 0.1, -1, 9, true,
         0);
     UsageEvent anonymous = UsageEvent.anonymous("r", "/v1/chat/completions", "chat", 401, "invalid_api_key", 0.2, 3);
     for (UsageEvent event : new UsageEvent[] {UsageEvents.numbered(7), UsageEvents.failed(8), disconnected, anonymous}) {
@@ -64,7 +64,7 @@ class UsageEventSchemaTest {
     assertEquals(documented, new TreeSet<>(UsageEvents.numbered(1).toJson().fieldNames()));
     TreeSet<String> required = new TreeSet<>(documented);
     // Added later, optional so that events spooled by an older gateway stay valid; always sent.
-    required.removeAll(java.util.Set.of("endpoint_family", "reasoning_tokens"));
+    required.removeAll(java.util.Set.of("endpoint_family", "reasoning_tokens", "audio_seconds"));
     assertEquals(required, new TreeSet<>(schema.getJsonArray("required").getList()));
   }
 

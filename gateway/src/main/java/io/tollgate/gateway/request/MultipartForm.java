@@ -1,0 +1,120 @@
+package io.tollgate.gateway.request;
+
+import io.tollgate.gateway.outcome.Refusal;
+import io.vertx.core.buffer.Buffer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The small text fields of a {@code multipart/form-data} upload (model, stream, …), read without
+ * copying the file part: the gateway routes and limits by them and forwards the bytes as they came.
+ * (Netty's form decoder would copy the file part again, or write it to disk on the event loop.)
+ */
+final class MultipartForm {
+
+  /** Text fields longer than this are not the gateway's business (and not kept). */
+  private static final int MAX_FIELD_BYTES = 1024;
+
+  private MultipartForm() {
+  }
+
+  /** The boundary of a multipart/form-data content type, or null when it is not one. */
+  static String boundary(String contentType) {
+    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+      return null;
+    }
+    for (String parameter : contentType.split(";")) {
+      String trimmed = parameter.trim();
+      if (trimmed.toLowerCase(Locale.ROOT).startsWith("boundary=")) {
+        String value = trimmed.substring("boundary=".length()).trim();
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+          value = value.substring(1, value.length() - 1);
+        }
+        return value.isEmpty() || value.length() > 70 ? null : value;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The form's small text fields by name (file parts left out), or a refusal when the body is not
+   * a well-formed form.
+   */
+  /** A text field's value and where it sits in the body (for a splice that renames the model). */
+  record Field(String value, int start, int end) {
+  }
+
+  static Map<String, Field> fields(Buffer body, String boundary, Refusal[] error) {
+    byte[] bytes = body.getBytes();
+    byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+    Map<String, Field> fields = new HashMap<>();
+    int at = indexOf(bytes, delimiter, 0);
+    if (at < 0) {
+      error[0] = Refusal.invalidBody("the multipart body has no part with its boundary");
+      return fields;
+    }
+    while (true) {
+      int lineEnd = at + delimiter.length;
+      if (lineEnd + 2 <= bytes.length && bytes[lineEnd] == '-' && bytes[lineEnd + 1] == '-') {
+        return fields; // the closing delimiter
+      }
+      int headersStart = indexOf(bytes, CRLF, lineEnd);
+      int headersEnd = headersStart < 0 ? -1 : indexOf(bytes, HEADERS_END, headersStart);
+      if (headersEnd < 0) {
+        error[0] = Refusal.invalidBody("a multipart part has no end of its headers");
+        return fields;
+      }
+      String headers = new String(bytes, headersStart + 2, headersEnd - headersStart - 2, StandardCharsets.UTF_8);
+      int contentStart = headersEnd + HEADERS_END.length;
+      int next = indexOf(bytes, delimiter, contentStart);
+      if (next < 0) {
+        error[0] = Refusal.invalidBody("the multipart body is not closed by its boundary");
+        return fields;
+      }
+      String name = parameter(headers, "name");
+      boolean file = parameter(headers, "filename") != null;
+      int contentEnd = next - 2; // the CRLF before the delimiter belongs to it
+      if (name != null && !file && contentEnd >= contentStart && contentEnd - contentStart <= MAX_FIELD_BYTES) {
+        fields.put(name, new Field(new String(bytes, contentStart, contentEnd - contentStart, StandardCharsets.UTF_8),
+            contentStart, contentEnd));
+      }
+      at = next;
+    }
+  }
+
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] HEADERS_END = {'\r', '\n', '\r', '\n'};
+
+  /** A Content-Disposition parameter ({@code name="model"}) of a part's headers, or null. */
+  private static String parameter(String headers, String parameter) {
+    for (String line : headers.split("\r\n")) {
+      if (!line.toLowerCase(Locale.ROOT).startsWith("content-disposition:")) {
+        continue;
+      }
+      for (String piece : line.split(";")) {
+        String trimmed = piece.trim();
+        if (trimmed.startsWith(parameter + "=")) {
+          String value = trimmed.substring(parameter.length() + 1);
+          return value.length() >= 2 && value.startsWith("\"") ? value.substring(1, value.length() - 1) : value;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static int indexOf(byte[] bytes, byte[] pattern, int from) {
+    outer:
+    for (int i = Math.max(0, from); i <= bytes.length - pattern.length; i++) {
+      for (int j = 0; j < pattern.length; j++) {
+        if (bytes[i + j] != pattern[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+}
