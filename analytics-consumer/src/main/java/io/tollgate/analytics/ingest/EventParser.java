@@ -107,7 +107,10 @@ public final class EventParser {
         ttft == null ? null : ttft.doubleValue(),
         json.getNumber("latency_ms").doubleValue(),
         json.getBoolean("client_disconnected"),
-        json.getLong("config_version"));
+        json.getLong("config_version"),
+        json.getString("endpoint_family"),
+        json.getLong("reasoning_tokens", 0L),
+        json.getNumber("audio_seconds", 0).doubleValue());
   }
 
   /** The decimal the gateway wrote (shortest form of the double), not the double's binary value. */

@@ -22,7 +22,7 @@ public final class UsageQueries {
   public static final List<String> EVENT_COLUMNS = List.of("event_id", "time", "request_id", "org_id", "key_id",
       "endpoint", "model_requested", "model_served", "backend_id", "status", "error_kind", "stream", "prompt_tokens",
       "completion_tokens", "cached_tokens", "cost_usd", "ttft_ms", "latency_ms", "client_disconnected",
-      "config_version");
+      "config_version", "endpoint_family", "reasoning_tokens", "audio_seconds");
   private static final String EVENTS = "SELECT " + String.join(", ", EVENT_COLUMNS)
       + " FROM usage_events WHERE org_id = $1 AND time >= $2 AND time < $3 ORDER BY time, event_id";
   private static final List<String> ROLLUPS = List.of("usage_hourly", "usage_daily");

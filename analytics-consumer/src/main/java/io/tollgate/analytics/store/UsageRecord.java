@@ -4,7 +4,10 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** One usage event, typed, as it is stored (see config/schemas/usage-event.json). */
+/**
+ * One usage event, typed, as it is stored (see config/schemas/usage-event.json). The last three
+ * were added to the schema later: an older gateway's event has no family (null) and zero counts.
+ */
 public record UsageRecord(
     UUID eventId,
     OffsetDateTime time,
@@ -25,7 +28,10 @@ public record UsageRecord(
     Double ttftMs,
     double latencyMs,
     boolean clientDisconnected,
-    long configVersion) {
+    long configVersion,
+    String endpointFamily,
+    long reasoningTokens,
+    double audioSeconds) {
 
   /** The org and key id of an anonymous event (answered before a key was authenticated). */
   public static final String ANONYMOUS = "";

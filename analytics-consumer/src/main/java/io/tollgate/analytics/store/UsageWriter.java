@@ -39,13 +39,15 @@ public final class UsageWriter {
   static final String INSERT = "WITH input AS ("
       + " SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[],"
       + " $7::text[], $8::text[], $9::text[], $10::int4[], $11::text[], $12::bool[], $13::int8[], $14::int8[],"
-      + " $15::int8[], $16::numeric[], $17::float8[], $18::float8[], $19::bool[], $20::int8[])"
+      + " $15::int8[], $16::numeric[], $17::float8[], $18::float8[], $19::bool[], $20::int8[], $21::text[],"
+      + " $22::int8[], $23::float8[])"
       + " AS t(event_id, time, request_id, org_id, key_id, endpoint, model_requested, model_served, backend_id,"
       + " status, error_kind, stream, prompt_tokens, completion_tokens, cached_tokens, cost_usd, ttft_ms,"
-      + " latency_ms, client_disconnected, config_version)),"
+      + " latency_ms, client_disconnected, config_version, endpoint_family, reasoning_tokens, audio_seconds)),"
       + " inserted AS (INSERT INTO usage_events (event_id, time, request_id, org_id, key_id, endpoint,"
       + " model_requested, model_served, backend_id, status, error_kind, stream, prompt_tokens, completion_tokens,"
-      + " cached_tokens, cost_usd, ttft_ms, latency_ms, client_disconnected, config_version)"
+      + " cached_tokens, cost_usd, ttft_ms, latency_ms, client_disconnected, config_version, endpoint_family,"
+      + " reasoning_tokens, audio_seconds)"
       + " SELECT * FROM input ON CONFLICT (event_id) DO NOTHING"
       + " RETURNING time, org_id, key_id, coalesce(model_requested, '') AS model,"
       + " (status >= 400 OR error_kind IS NOT NULL) AS failed, prompt_tokens, completion_tokens, cached_tokens, cost_usd),"
@@ -97,6 +99,9 @@ public final class UsageWriter {
     Double[] latency = new Double[n];
     Boolean[] disconnected = new Boolean[n];
     Long[] configVersion = new Long[n];
+    String[] family = new String[n];
+    Long[] reasoningTokens = new Long[n];
+    Double[] audioSeconds = new Double[n];
     for (int i = 0; i < n; i++) {
       UsageRecord r = records.get(i);
       eventId[i] = r.eventId();
@@ -119,9 +124,12 @@ public final class UsageWriter {
       latency[i] = r.latencyMs();
       disconnected[i] = r.clientDisconnected();
       configVersion[i] = r.configVersion();
+      family[i] = r.endpointFamily();
+      reasoningTokens[i] = r.reasoningTokens();
+      audioSeconds[i] = r.audioSeconds();
     }
     return Tuple.tuple(List.<Object>of(eventId, time, requestId, orgId, keyId, endpoint, modelRequested, modelServed,
         backendId, status, errorKind, stream, promptTokens, completionTokens, cachedTokens, cost, ttft, latency,
-        disconnected, configVersion));
+        disconnected, configVersion, family, reasoningTokens, audioSeconds));
   }
 }

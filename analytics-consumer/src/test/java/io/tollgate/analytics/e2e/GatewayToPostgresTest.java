@@ -35,7 +35,7 @@ class GatewayToPostgresTest {
 
   private static final String COLUMNS = "request_id, status, stream, prompt_tokens, completion_tokens, backend_id,"
       + " org_id, key_id, model_requested, model_served, cost_usd, error_kind, client_disconnected, ttft_ms, latency_ms,"
-      + " endpoint, config_version";
+      + " endpoint, config_version, endpoint_family, reasoning_tokens, audio_seconds";
 
   @TempDir
   Path dir;
@@ -117,6 +117,9 @@ class GatewayToPostgresTest {
       assertEquals(GatewayBed.KEY_ID, row.get("key_id"));
       assertEquals(GatewayBed.MODEL, row.get("model_requested"));
       assertEquals("/v1/chat/completions", row.get("endpoint"));
+      assertEquals("chat", row.get("endpoint_family"));
+      assertEquals(0L, row.get("reasoning_tokens"));
+      assertEquals(0.0, row.get("audio_seconds"));
       assertEquals(1L, row.get("config_version"));
       assertNull(row.get("error_kind"));
       assertEquals(false, row.get("client_disconnected"));

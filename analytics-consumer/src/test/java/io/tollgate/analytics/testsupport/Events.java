@@ -32,7 +32,10 @@ public final class Events {
         .put("ttft_ms", 5.0 + n % 17)
         .put("latency_ms", 50.5 + n % 31)
         .put("client_disconnected", false)
-        .put("config_version", 1);
+        .put("config_version", 1)
+        .put("endpoint_family", "chat")
+        .put("reasoning_tokens", n % 3)
+        .put("audio_seconds", 0.0);
   }
 
   public static JsonObject failed(int n, Instant time, int status, String kind) {
