@@ -69,7 +69,8 @@ public final class ConfigLoader {
     List<String> reasons = new ArrayList<>();
     EnvInterpolation.apply(document, env, reasons);
     document.fieldNames().stream().filter(name -> !SECTIONS.contains(name)).sorted()
-        .forEach(name -> reasons.add(name + ": unknown section (known: rabbitmq, redis, security, server, snapshot, tracing, usage)"));
+        .forEach(name -> reasons.add(name + ": unknown section (known: "
+            + String.join(", ", SECTIONS.stream().sorted().toList()) + ")"));
 
     GatewaySettings settings = SettingsReader.read(document, reasons);
     PlatformSettings platform = PlatformSettingsReader.read(document, reasons);

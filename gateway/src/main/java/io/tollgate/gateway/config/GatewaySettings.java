@@ -22,6 +22,7 @@ import java.nio.file.Path;
  * @param decompressRequests   gzip/deflate request bodies inflated (within maxBodyBytes of inflated bytes);
  *                             false: refused with 415
  * @param cors                 cross-origin access for browser apps (off unless origins are listed)
+ * @param upstreamApiKey       sent to every backend as {@code Authorization: Bearer} (vLLM's --api-key); empty: none
  */
 public record GatewaySettings(
     String host,
@@ -37,14 +38,15 @@ public record GatewaySettings(
     int eventLoops,
     FrontDoorSettings frontDoor,
     boolean decompressRequests,
-    CorsSettings cors) {
+    CorsSettings cors,
+    String upstreamApiKey) {
 
   /** Settings with the front door's defaults (tests and tools that build settings by hand). */
   public GatewaySettings(String host, int port, String adminHost, int adminPort, String adminToken, String keyPepper,
                          long maxBodyBytes, long keepAliveIntervalMs, long shutdownGraceMs, Path usageSpoolPath,
                          int eventLoops) {
     this(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs,
-        usageSpoolPath, eventLoops, FrontDoorSettings.defaults(), true, CorsSettings.off());
+        usageSpoolPath, eventLoops, FrontDoorSettings.defaults(), true, CorsSettings.off(), "");
   }
 
   /** The settings a gateway.yaml without server/security/usage sections gets. */
@@ -57,30 +59,36 @@ public record GatewaySettings(
   public GatewaySettings withAdminToken(String newAdminToken) {
     return new GatewaySettings(host, port, adminHost, adminPort, newAdminToken, keyPepper,
         maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, decompressRequests,
-        cors);
+        cors, upstreamApiKey);
   }
 
   public GatewaySettings withPorts(int newPort, int newAdminPort) {
     return new GatewaySettings(host, newPort, adminHost, newAdminPort, adminToken, keyPepper,
         maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, decompressRequests,
-        cors);
+        cors, upstreamApiKey);
   }
 
   public GatewaySettings withFrontDoor(FrontDoorSettings newFrontDoor) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
         maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, newFrontDoor,
-        decompressRequests, cors);
+        decompressRequests, cors, upstreamApiKey);
   }
 
   public GatewaySettings withCors(CorsSettings newCors) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
         maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor,
-        decompressRequests, newCors);
+        decompressRequests, newCors, upstreamApiKey);
   }
 
   public GatewaySettings withRequestDecompression(boolean decompress) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
         maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor,
-        decompress, cors);
+        decompress, cors, upstreamApiKey);
+  }
+
+  public GatewaySettings withUpstreamApiKey(String key) {
+    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor,
+        decompressRequests, cors, key);
   }
 }

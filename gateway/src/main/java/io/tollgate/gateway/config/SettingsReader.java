@@ -22,7 +22,7 @@ final class SettingsReader {
       "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "eventLoops", "requestDecompression"),
       FrontDoorSettings.OPTIONS.stream())
       .collect(Collectors.toUnmodifiableSet());
-  private static final Set<String> SECURITY_OPTIONS = Set.of("adminToken", "keyPepper");
+  private static final Set<String> SECURITY_OPTIONS = Set.of("adminToken", "keyPepper", "upstreamApiKey");
   private static final Set<String> USAGE_OPTIONS = Set.of("spoolPath");
   private static final Set<String> CORS_OPTIONS = Set.of("allowedOrigins", "allowedMethods", "allowedHeaders",
       "exposedHeaders", "maxAgeSeconds");
@@ -69,7 +69,8 @@ final class SettingsReader {
         (int) fields.number(server, "server", "eventLoops", defaults.eventLoops(), 0, 1024),
         frontDoor(server),
         fields.flag(server, "server", "requestDecompression", defaults.decompressRequests()),
-        cors(cors));
+        cors(cors),
+        fields.text(security, "security", "upstreamApiKey", defaults.upstreamApiKey()).trim());
   }
 
   private CorsSettings cors(JsonObject cors) {

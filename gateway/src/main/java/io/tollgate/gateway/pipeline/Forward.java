@@ -23,12 +23,15 @@ final class Forward implements Stage {
   private final HttpClient client;
   private final StreamWatchdog watchdog;
   private final Consumer<String> backendSelected;
+  private final String upstreamAuthorization;
 
   Forward(GatewayServices services, HttpClient client, StreamWatchdog watchdog) {
     this.services = services;
     this.client = client;
     this.watchdog = watchdog;
     this.backendSelected = services.metrics()::backendSelected;
+    String key = services.settings().upstreamApiKey();
+    this.upstreamAuthorization = key == null || key.isEmpty() ? null : "Bearer " + key;
   }
 
   @Override
@@ -39,7 +42,7 @@ final class Forward implements Stage {
       routing.pin(exchange.pinnedBackendId);
     }
     BackendAttempts attempts = new BackendAttempts(routing, client, exchange.completion, exchange.requestId,
-        exchange.span, exchange.request, backendSelected, exchange.writer::started);
+        exchange.span, exchange.request, backendSelected, exchange.writer::started, upstreamAuthorization);
     exchange.relay = new ResponseRelay(attempts, exchange.writer, exchange.completion, watchdog,
         services.metrics(), exchange.span, exchange.startNanos, services.settings().keepAliveIntervalMs());
     services.lifecycle().requestStarted(); // ended by the accounting, which sees the relay

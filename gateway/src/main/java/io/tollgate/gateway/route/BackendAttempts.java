@@ -46,6 +46,8 @@ public final class BackendAttempts {
   private final Consumer<String> backendSelected;
   /** Whether any byte of the answer (a keep-alive, say) has reached the client: no retry after that. */
   private final BooleanSupplier answerStarted;
+  /** {@code Bearer <the backends' key>}, or null when the backends take none. */
+  private final String upstreamAuthorization;
 
   private ModelRoute route;
   private Buffer upstreamBody;
@@ -58,7 +60,8 @@ public final class BackendAttempts {
 
   public BackendAttempts(RequestRoute routing, HttpClient client, CompletionRequest completion, String requestId,
                          RequestSpan span, HttpServerRequest clientRequest, Consumer<String> backendSelected,
-                         BooleanSupplier answerStarted) {
+                         BooleanSupplier answerStarted, String upstreamAuthorization) {
+    this.upstreamAuthorization = upstreamAuthorization;
     this.routing = routing;
     this.client = client;
     this.completion = completion;
@@ -171,6 +174,10 @@ public final class BackendAttempts {
         .putHeader(HttpHeaders.CONTENT_TYPE, completion.contentType())
         .putHeader(HttpHeaders.ACCEPT, completion.stream() ? "text/event-stream" : "application/json")
         .putHeader("x-request-id", requestId);
+    if (upstreamAuthorization != null) {
+      // vLLM checks only Bearer (never x-api-key); the client's own credentials never go upstream.
+      options.putHeader(HttpHeaders.AUTHORIZATION, upstreamAuthorization);
+    }
     span.propagate(clientRequest, options);
     client.request(options)
         .compose(upstream -> {

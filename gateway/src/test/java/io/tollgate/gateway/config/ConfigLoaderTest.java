@@ -209,7 +209,7 @@ class ConfigLoaderTest {
         """, Map.of());
 
     assertEquals(List.of(
-        "extra: unknown section (known: rabbitmq, redis, security, server, snapshot, tracing, usage)",
+        "extra: unknown section (known: cors, rabbitmq, redis, security, server, snapshot, tracing, usage)",
         "server.prot: unknown option (known: adminHost, adminPort, bodyTimeoutMs, eventLoops, headerTimeoutMs, host, "
             + "idleTimeoutMs, keepAliveIntervalMs, maxBodyBytes, maxConnections, maxHeaderBytes, maxRequestLineBytes, "
             + "port, shutdownGraceMs)",

@@ -182,4 +182,24 @@ class ClientHttpTest {
     assertTrue(bed.sim(simulator).stats().running() >= 1 && bed.sim(simulator).stats().waiting() >= 1,
         "simulator " + simulator + " full: " + bed.sim(simulator).stats());
   }
+
+  @Test
+  void backendsThatDemandAKeyGetTheGatewaysAsBearerNeverTheClients() throws Exception {
+    bed = TestBed.builder().simulators(1).simulatorConfig(c -> c.withInterTokenMillis(1).withApiKey("vllm-secret"))
+        .upstreamApiKey("vllm-secret").start();
+    Http.Reply chat = Http.post(bed.client, "/v1/chat/completions", Http.chat(4, false), SECRET);
+    assertEquals(200, chat.status(), chat.body().toString());
+    Http.Reply messages = Http.post(bed.client, "/v1/messages", new JsonObject().put("model", TestBed.MODEL)
+        .put("max_tokens", 4).put("messages", new io.vertx.core.json.JsonArray().add(new JsonObject()
+            .put("role", "user").put("content", "hi"))).encode(), null, "x-api-key", SECRET);
+    assertEquals(200, messages.status(), "Anthropic's x-api-key is the client's; vLLM gets Bearer: " + messages.body());
+  }
+
+  @Test
+  void aBackendThatRefusesTheGatewaysKeyIsTheDeploymentsFaultNotTheCallers() throws Exception {
+    bed = TestBed.builder().simulators(1).simulatorConfig(c -> c.withInterTokenMillis(1).withApiKey("vllm-secret"))
+        .start();
+    Http.Reply refused = Http.post(bed.client, "/v1/chat/completions", Http.chat(4, false), SECRET);
+    assertEquals(502, refused.status(), "not a 401 the caller would take for their own key: " + refused.body());
+  }
 }

@@ -132,7 +132,15 @@ public final class TestBed implements AutoCloseable {
     GatewaySettings settings() {
       return new GatewaySettings("127.0.0.1", 0, "127.0.0.1", 0, ADMIN_TOKEN, PEPPER,
           maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops, frontDoor,
-          decompressRequests, cors);
+          decompressRequests, cors, upstreamApiKey);
+    }
+
+    private String upstreamApiKey = "";
+
+    /** The key the gateway sends its backends (and the simulators then demand). */
+    public Builder upstreamApiKey(String key) {
+      this.upstreamApiKey = key;
+      return this;
     }
 
     private boolean decompressRequests = true;
