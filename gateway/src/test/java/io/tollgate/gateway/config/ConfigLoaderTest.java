@@ -212,7 +212,7 @@ class ConfigLoaderTest {
         "extra: unknown section (known: cors, rabbitmq, redis, security, server, snapshot, tracing, usage)",
         "server.prot: unknown option (known: adminHost, adminPort, bodyTimeoutMs, eventLoops, headerTimeoutMs, host, "
             + "idleTimeoutMs, keepAliveIntervalMs, maxBodyBytes, maxConnections, maxHeaderBytes, maxRequestLineBytes, "
-            + "port, shutdownGraceMs)",
+            + "port, requestDecompression, shutdownGraceMs)",
         "security.keyPepper: must not be empty (set TOLLGATE_KEY_PEPPER)",
         "server.port: must be an integer, got \"abc\"",
         "server.adminPort: must be between 0 and 65535, got 70000",
