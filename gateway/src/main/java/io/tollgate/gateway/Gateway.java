@@ -9,6 +9,8 @@ import io.tollgate.gateway.config.ConfigHolder;
 import io.tollgate.gateway.config.GatewaySettings;
 import io.tollgate.gateway.config.PlatformSettings;
 import io.tollgate.gateway.config.RedisSettings;
+import io.tollgate.gateway.route.RedisResponseDirectory;
+import io.tollgate.gateway.route.StoredResponses;
 import io.tollgate.gateway.http.ApiError;
 import io.tollgate.gateway.http.DataPlaneVerticle;
 import io.tollgate.gateway.limit.Limiter;
@@ -87,7 +89,7 @@ public final class Gateway {
     GatewayMetrics metrics = new GatewayMetrics();
     if (platform.redis() == null) {
       return start(vertx, settings, config, usage, new LocalLimiter(), new Authenticator(hasher), metrics, tracer,
-          () -> Future.succeededFuture());
+          new StoredResponses(), () -> Future.succeededFuture());
     }
     RedisSettings redisSettings = platform.redis();
     Redis redis = Redis.createClient(vertx, new RedisOptions()
@@ -104,15 +106,19 @@ public final class Gateway {
     metrics.monotonic("tollgate.limiter.redis.failures", "Redis calls of admission that failed or timed out",
         limiter::redisFailures);
     metrics.monotonic("tollgate.limiter.settle.failures", "Settlements given up after retries", limiter::settleFailures);
+    StoredResponses storedResponses = new StoredResponses(
+        new RedisResponseDirectory(redis, redisSettings.keyPrefix(), redisSettings.timeoutMs()));
     return Future.join(keys.start(), limiter.warmUp(16)).compose(v -> start(vertx, settings, config, usage, limiter,
-        new Authenticator(hasher, keys), metrics, tracer, () -> keys.close().eventually(redis::close)));
+        new Authenticator(hasher, keys), metrics, tracer, storedResponses,
+        () -> keys.close().eventually(redis::close)));
   }
 
   private static Future<Gateway> start(Vertx vertx, GatewaySettings settings, ConfigHolder config, UsageSink usage,
                                        Limiter limiter, Authenticator authenticator, GatewayMetrics metrics,
-                                       RequestTracer tracer, Supplier<Future<Void>> closePlatform) {
+                                       RequestTracer tracer, StoredResponses storedResponses,
+                                       Supplier<Future<Void>> closePlatform) {
     Lifecycle lifecycle = new Lifecycle();
-    BackendPool backends = new BackendPool();
+    BackendPool backends = new BackendPool(storedResponses);
     config.onChange(backends::retainOnly);
     GatewayServices services = new GatewayServices(settings, config::current, authenticator, limiter, backends,
         usage, lifecycle, metrics, tracer);

@@ -24,15 +24,16 @@ final class FindStoredResponse implements Stage {
     if (id == null) {
       return Outcome.NEXT;
     }
-    StoredResponses.Owner owner = stored.owner(id);
-    if (owner == null || !owner.org().equals(exchange.key.org())) {
-      boolean continuing = !exchange.endpoint.addressesStoredResponse();
-      return Outcome.refuse(Refusal.responseNotFound(id, continuing ? "previous_response_id" : "response_id"));
-    }
-    exchange.pinnedBackendId = owner.backendId();
-    if (exchange.completion.model() == null) {
-      exchange.completion = exchange.completion.withModel(owner.model());
-    }
-    return Outcome.NEXT;
+    return stored.find(id).map(owner -> {
+      if (owner == null || !exchange.key.org().equals(owner.org())) {
+        boolean continuing = !exchange.endpoint.addressesStoredResponse();
+        return Outcome.refused(Refusal.responseNotFound(id, continuing ? "previous_response_id" : "response_id"));
+      }
+      exchange.pinnedBackendId = owner.backendId();
+      if (exchange.completion.model() == null) {
+        exchange.completion = exchange.completion.withModel(owner.model());
+      }
+      return Outcome.CONTINUE;
+    });
   }
 }

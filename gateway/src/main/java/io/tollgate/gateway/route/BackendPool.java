@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  */
 public final class BackendPool {
 
-  private final StoredResponses storedResponses = new StoredResponses();
+  private final StoredResponses storedResponses;
   private final ConcurrentHashMap<BackendSpec, BackendState> states = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RouteState> routes = new ConcurrentHashMap<>();
   private final AtomicLong fallbacks = new AtomicLong();
@@ -38,6 +38,21 @@ public final class BackendPool {
   private volatile RouteTable previous;
   private volatile FleetMonitor monitor;
 
+  public BackendPool() {
+    this(new StoredResponses());
+  }
+
+  /** With {@code storedResponses} shared between replicas (platform mode). */
+  public BackendPool(StoredResponses storedResponses) {
+    this.storedResponses = storedResponses;
+  }
+
+  /** The stored Responses-API responses this gateway created, by id, with the backend that holds each. */
+  public StoredResponses storedResponses() {
+    return storedResponses;
+  }
+
+
   /**
    * Starts routing {@code request} for {@code route} of {@code snapshot} (the snapshot the request
    * took at its start): draws its side of a canary split.
@@ -45,11 +60,6 @@ public final class BackendPool {
    * @param sessionId the request's {@code x-session-id} header, or null (prefix affinity)
    * @param body      the request's JSON, asked for only by prefix affinity (it reads {@code user} and the prompt)
    */
-  /** The stored Responses-API responses this gateway created, by id, with the backend that holds each. */
-  public StoredResponses storedResponses() {
-    return storedResponses;
-  }
-
   public RequestRoute open(ConfigSnapshot snapshot, ModelRoute route, String sessionId, Supplier<JsonObject> body) {
     RouteTable current = tableFor(snapshot);
     RoutePlan plan = current.plan(route.name());

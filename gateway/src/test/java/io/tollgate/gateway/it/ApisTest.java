@@ -309,4 +309,28 @@ class ApisTest {
     Http.Reply notAForm = Http.post(bed.client, "/v1/audio/transcriptions", "{\"model\":\"whisper\"}", SECRET);
     assertEquals(400, notAForm.status());
   }
+
+  @Test
+  void inPlatformModeAStoredResponseCreatedOnOneReplicaIsFoundFromAnother() throws Exception {
+    String prefix = io.tollgate.gateway.testsupport.LocalRedis.newPrefix();
+    bed = TestBed.builder().simulators(2).simulatorConfig(c -> c.withInterTokenMillis(2).withResponsesStore(true))
+        .platform(new io.tollgate.gateway.config.PlatformSettings(io.tollgate.gateway.testsupport.LocalRedis.settings(
+            io.tollgate.gateway.testsupport.LocalRedis.URL, prefix,
+            io.tollgate.gateway.config.RedisSettings.FailPolicy.CLOSED, 2), null))
+        .start();
+    io.vertx.core.http.HttpClient second = bed.clientOf(bed.addReplica());
+    Http.Reply created = Http.post(bed.client, "/v1/responses", responses(false), SECRET);
+    assertEquals(200, created.status(), created.body().toString());
+    String id = created.json().getString("id");
+    String creator = created.header("x-tollgate-backend");
+    for (int i = 0; i < 3; i++) {
+      Http.Reply read = Http.get(second, "/v1/responses/" + id, SECRET);
+      assertEquals(200, read.status(), "the other replica finds the backend through Redis: " + read.body());
+      assertEquals(creator, read.header("x-tollgate-backend"));
+    }
+    Http.Reply continued = Http.post(second, "/v1/responses",
+        new JsonObject(responses(false)).put("previous_response_id", id).encode(), SECRET);
+    assertEquals(200, continued.status(), continued.body().toString());
+    assertEquals(creator, continued.header("x-tollgate-backend"));
+  }
 }
