@@ -31,8 +31,10 @@ public final class Exchange {
 
   /** After authentication. */
   ApiKeySpec key;
-  /** After reading. */
+  /** After reading: the body (for an upload streamed on, only its head). */
   Buffer body;
+  /** After reading an upload whose file is streamed on: the rest of its body, still in the socket. */
+  io.vertx.core.streams.ReadStream<Buffer> uploadRest;
   /** After parsing. */
   CompletionRequest completion;
   /** After finding a stored response the request names: the backend that holds it (else null). */

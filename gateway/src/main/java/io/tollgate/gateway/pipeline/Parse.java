@@ -18,7 +18,8 @@ final class Parse implements Stage {
       return Outcome.NEXT;
     }
     RequestParser.Parsed parsed = exchange.endpoint.multipart()
-        ? RequestParser.parseUpload(exchange.endpoint, exchange.body, exchange.request.getHeader("content-type"))
+        ? RequestParser.parseUpload(exchange.endpoint, exchange.body, exchange.request.getHeader("content-type"),
+            exchange.uploadRest)
         : RequestParser.parse(exchange.endpoint, exchange.body);
     if (parsed.error() != null) {
       return Outcome.refuse(parsed.error());

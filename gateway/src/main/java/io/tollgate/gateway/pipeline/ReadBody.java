@@ -5,6 +5,7 @@ import io.tollgate.gateway.config.GatewaySettings;
 import io.tollgate.gateway.outcome.Outcome;
 import io.tollgate.gateway.outcome.Refusal;
 import io.tollgate.gateway.request.BoundedBody;
+import io.tollgate.gateway.request.UploadBody;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
@@ -36,6 +37,21 @@ final class ReadBody implements Stage {
     }
     if ("100-continue".equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
       request.response().writeContinue();
+    }
+    if (exchange.endpoint.multipart()) {
+      if (coding != BoundedBody.Coding.IDENTITY) {
+        exchange.closeAfterReply = true;
+        return Outcome.refuse(Refusal.unsupportedEncoding(encoding));
+      }
+      return UploadBody.read(request, limit(exchange))
+          .map(upload -> {
+            exchange.body = upload.head();
+            exchange.uploadRest = upload.rest();
+            // The rest may never be read (a refusal before forwarding): such a connection ends with its answer.
+            exchange.closeAfterReply = upload.rest() != null;
+            return Outcome.CONTINUE;
+          })
+          .otherwise(cause -> Outcome.refused(refusal(exchange, cause)));
     }
     return BoundedBody.read(request, limit(exchange), coding)
         .map(body -> {

@@ -24,6 +24,8 @@ public final class CompletionRequest {
   private final String upstreamPath;
   /** A multipart upload's content type (with its boundary); null for JSON. */
   private String uploadContentType;
+  /** The rest of an upload, streamed to the backend after the (possibly rewritten) head; null when read whole. */
+  private io.vertx.core.streams.ReadStream<Buffer> uploadRest;
   private JsonObject body;
 
   /**
@@ -65,11 +67,18 @@ public final class CompletionRequest {
    * under the same content type; {@code layout}'s model positions are those of the model field's value.
    */
   static CompletionRequest upload(Endpoint endpoint, Buffer rawBody, String contentType, String model, boolean stream,
-                                  boolean clientWantsUsage, BodyLayout layout) {
+                                  boolean clientWantsUsage, BodyLayout layout,
+                                  io.vertx.core.streams.ReadStream<Buffer> rest) {
     CompletionRequest request = new CompletionRequest(endpoint, rawBody, model, stream, clientWantsUsage, -1, 1,
         layout);
     request.uploadContentType = contentType;
+    request.uploadRest = rest;
     return request;
+  }
+
+  /** The rest of an upload still to be streamed (after {@link #rawBody()}, its head), or null. */
+  public io.vertx.core.streams.ReadStream<Buffer> uploadRest() {
+    return uploadRest;
   }
 
   /** The content type to send upstream: the upload's, or JSON. */

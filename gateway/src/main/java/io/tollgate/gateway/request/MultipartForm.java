@@ -85,6 +85,51 @@ final class MultipartForm {
     }
   }
 
+  /**
+   * What the first bytes of an upload say: its text fields before the first file part, and whether
+   * that part (or the end of the form) has been reached, so that the rest can be streamed.
+   */
+  record Head(Map<String, Field> fields, boolean atFile, boolean atEnd) {
+    static final Head MORE = new Head(Map.of(), false, false);
+  }
+
+  /** Scans the parts in {@code bytes} up to the first file part; {@link Head#MORE} while a field is incomplete. */
+  static Head head(byte[] bytes, int length, String boundary) {
+    byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+    Map<String, Field> fields = new HashMap<>();
+    int at = indexOf(bytes, length, delimiter, 0);
+    while (at >= 0) {
+      int lineEnd = at + delimiter.length;
+      if (lineEnd + 2 > length) {
+        return Head.MORE;
+      }
+      if (bytes[lineEnd] == '-' && bytes[lineEnd + 1] == '-') {
+        return new Head(fields, false, true);
+      }
+      int headersEnd = indexOf(bytes, length, HEADERS_END, lineEnd);
+      if (headersEnd < 0) {
+        return Head.MORE;
+      }
+      String headers = new String(bytes, lineEnd, headersEnd - lineEnd, StandardCharsets.UTF_8);
+      if (parameter(headers, "filename") != null) {
+        return new Head(fields, true, false);
+      }
+      int contentStart = headersEnd + HEADERS_END.length;
+      int next = indexOf(bytes, length, delimiter, contentStart);
+      if (next < 0) {
+        return Head.MORE;
+      }
+      String name = parameter(headers, "name");
+      int contentEnd = next - 2;
+      if (name != null && contentEnd >= contentStart && contentEnd - contentStart <= MAX_FIELD_BYTES) {
+        fields.put(name, new Field(new String(bytes, contentStart, contentEnd - contentStart, StandardCharsets.UTF_8),
+            contentStart, contentEnd));
+      }
+      at = next;
+    }
+    return Head.MORE;
+  }
+
   private static final byte[] CRLF = {'\r', '\n'};
   private static final byte[] HEADERS_END = {'\r', '\n', '\r', '\n'};
 
@@ -106,8 +151,12 @@ final class MultipartForm {
   }
 
   private static int indexOf(byte[] bytes, byte[] pattern, int from) {
+    return indexOf(bytes, bytes.length, pattern, from);
+  }
+
+  private static int indexOf(byte[] bytes, int length, byte[] pattern, int from) {
     outer:
-    for (int i = Math.max(0, from); i <= bytes.length - pattern.length; i++) {
+    for (int i = Math.max(0, from); i <= length - pattern.length; i++) {
       for (int j = 0; j < pattern.length; j++) {
         if (bytes[i + j] != pattern[j]) {
           continue outer;

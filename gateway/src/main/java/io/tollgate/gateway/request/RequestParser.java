@@ -34,15 +34,22 @@ public final class RequestParser {
    * A multipart upload (speech to text): the model and stream fields from the form, the file part
    * left as it is.
    */
-  public static Parsed parseUpload(Endpoint endpoint, Buffer raw, String contentType) {
+  public static Parsed parseUpload(Endpoint endpoint, Buffer raw, String contentType,
+                                   io.vertx.core.streams.ReadStream<Buffer> rest) {
     String boundary = MultipartForm.boundary(contentType);
     if (boundary == null) {
       return Parsed.error(Refusal.invalidBody("this endpoint takes multipart/form-data with a boundary"));
     }
-    Refusal[] error = new Refusal[1];
-    java.util.Map<String, MultipartForm.Field> fields = MultipartForm.fields(raw, boundary, error);
-    if (error[0] != null) {
-      return Parsed.error(error[0]);
+    java.util.Map<String, MultipartForm.Field> fields;
+    if (rest != null) {
+      // Only the fields before the file were read; the file follows from the socket.
+      fields = MultipartForm.head(raw.getBytes(), raw.length(), boundary).fields();
+    } else {
+      Refusal[] error = new Refusal[1];
+      fields = MultipartForm.fields(raw, boundary, error);
+      if (error[0] != null) {
+        return Parsed.error(error[0]);
+      }
     }
     MultipartForm.Field model = fields.get("model");
     if (model == null || model.value().isBlank()) {
@@ -57,7 +64,7 @@ public final class RequestParser {
     boolean wantsUsage = includeUsage != null && "true".equalsIgnoreCase(includeUsage.value().trim());
     return new Parsed(CompletionRequest.upload(endpoint, raw, contentType, model.value(), streamed,
         !streamed || wantsUsage || includeUsage != null,
-        new CompletionRequest.BodyLayout(-1, model.start(), model.end(), includeUsage != null)), null);
+        new CompletionRequest.BodyLayout(-1, model.start(), model.end(), includeUsage != null), rest), null);
   }
 
   public static Parsed parse(Endpoint endpoint, Buffer raw) {

@@ -3,7 +3,9 @@ package io.tollgate.gateway.route;
 import io.tollgate.gateway.config.BackendSpec;
 import io.tollgate.gateway.config.ModelRoute;
 import io.tollgate.gateway.outcome.Refusal;
+import io.tollgate.gateway.request.BoundedBody;
 import io.tollgate.gateway.request.CompletionRequest;
+import io.tollgate.gateway.request.PrefixedStream;
 import io.tollgate.gateway.trace.RequestSpan;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -57,6 +59,10 @@ public final class BackendAttempts {
   private Refusal lastFailure;
   private Promise<Attempt> pending;
   private boolean cancelled;
+  /** An upload's body has been streamed to a backend: it cannot be sent again. */
+  private boolean bodyStreamed;
+  /** Why streaming an upload to the backend failed (past the limit, client gone), or null. */
+  private Throwable uploadFailure;
 
   public BackendAttempts(RequestRoute routing, HttpClient client, CompletionRequest completion, String requestId,
                          RequestSpan span, HttpServerRequest clientRequest, Consumer<String> backendSelected,
@@ -107,7 +113,7 @@ public final class BackendAttempts {
   }
 
   public boolean mayRetry() {
-    return !cancelled && !answerStarted.getAsBoolean() && routing.mayRetry();
+    return !cancelled && !bodyStreamed && !answerStarted.getAsBoolean() && routing.mayRetry();
   }
 
   /** Frees the current backend's slot (once), counting the attempt as failed or not. */
@@ -129,6 +135,9 @@ public final class BackendAttempts {
 
   /** The refusal a connection-level failure becomes: 503 when nothing answers, else 502 or 504. */
   public Refusal classify(Throwable cause) {
+    if (cause instanceof BoundedBody.TooLarge tooLarge) {
+      return Refusal.bodyTooLarge(tooLarge.limit()); // a streamed upload passed the limit on its way
+    }
     if (cause instanceof ConnectException || cause instanceof io.netty.channel.ConnectTimeoutException) {
       return Refusal.noHealthyBackend(completion.model());
     }
@@ -186,7 +195,26 @@ public final class BackendAttempts {
             upstream.reset();
             return Future.failedFuture("cancelled");
           }
-          return upstream.send(upstreamBody);
+          if (completion.uploadRest() == null) {
+            return upstream.send(upstreamBody);
+          }
+          // An upload's file streams from the client's socket: it can be sent once, so no retry after this.
+          bodyStreamed = true;
+          String declared = clientRequest.getHeader(HttpHeaders.CONTENT_LENGTH);
+          if (declared != null) {
+            long length = Long.parseLong(declared.trim()) - completion.rawBody().length() + upstreamBody.length();
+            upstream.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
+          } else {
+            upstream.setChunked(true);
+          }
+          // Not send(stream): a pipe whose source fails would end the request, and the backend would
+          // answer a truncated upload. Past the limit (or the client gone), the upstream is reset.
+          new PrefixedStream(upstreamBody, completion.uploadRest()).pipe().endOnFailure(false).to(upstream)
+              .onFailure(cause -> {
+                uploadFailure = cause;
+                upstream.reset(0, cause);
+              });
+          return upstream.response();
         })
         .onComplete(result -> onResponse(chosen, result));
   }
@@ -200,8 +228,8 @@ public final class BackendAttempts {
       return;
     }
     if (result.failed()) {
-      release(true);
-      lastFailure = classify(result.cause());
+      release(uploadFailure == null);
+      lastFailure = classify(uploadFailure != null ? uploadFailure : result.cause());
       retryOrRefuse();
       return;
     }

@@ -333,4 +333,30 @@ class ApisTest {
     assertEquals(200, continued.status(), continued.body().toString());
     assertEquals(creator, continued.header("x-tollgate-backend"));
   }
+
+  @Test
+  void anUploadWhoseFileComesFirstIsReadWholeAndOneOverTheLimitIsRefusedOnItsWay() throws Exception {
+    bed = TestBed.builder().start();
+    String boundary = "tollgate-test-boundary";
+    io.vertx.core.buffer.Buffer fileFirst = io.vertx.core.buffer.Buffer.buffer()
+        .appendString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
+            + "Content-Type: audio/wav\r\n\r\n").appendBytes(new byte[32_000])
+        .appendString("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\n"
+            + TestBed.TRANSCRIPTION_MODEL + "\r\n--" + boundary + "--\r\n");
+    Http.Reply whole = sendUpload(fileFirst);
+    assertEquals(200, whole.status(), "as Node's SDK orders the form (file first): " + whole.body());
+
+    // 26 MB, chunked (no Content-Length to refuse it by): refused once past 25 MB on its way to the backend.
+    io.vertx.core.buffer.Buffer tooLarge = upload(TestBed.TRANSCRIPTION_MODEL, false, 26 * 1024 * 1024);
+    Http.Reply refused = Http.onContext(bed.client, () -> bed.client.request(new RequestOptions()
+            .setMethod(HttpMethod.POST).setURI("/v1/audio/transcriptions").putHeader("authorization", "Bearer " + SECRET)
+            .putHeader("content-type", "multipart/form-data; boundary=" + boundary))
+        .compose(request -> {
+          request.setChunked(true);
+          return request.send(tooLarge).compose(response -> response.body()
+              .map(b -> new Http.Reply(response.statusCode(), response.headers(), b)));
+        }));
+    assertEquals(413, refused.status(), refused.body().toString());
+    assertEquals("request_too_large", refused.error().getString("code"));
+  }
 }
