@@ -32,9 +32,11 @@ import java.util.logging.Logger;
  * which keeps one row per event id.
  *
  * <p>The request path only queues the event (lock-free, no wake-up unless the writer sleeps long).
- * One writer thread encodes the queued events, writes them in one go, fsyncs once for all of them
- * (group commit), and hands them on. Segments roll at a size, or once everything in them is done and
- * they are a second old; a segment is deleted when its every event is done.
+ * One writer thread encodes the queued events, writes them in one go (one write() per batch: from
+ * then on a kill -9 cannot lose them) and hands them on; a second thread fsyncs what was written,
+ * one fsync for every batch written meanwhile (group commit), so a node's loss costs at most the
+ * last few milliseconds and a slow disk never delays the writes. Segments roll at a size or an age;
+ * a segment is deleted when its every event is done.
  */
 final class UsageWal {
 
@@ -42,9 +44,19 @@ final class UsageWal {
   private static final Logger LOG = Logger.getLogger(UsageWal.class.getName());
   private static final String PREFIX = "wal-";
   private static final String SUFFIX = ".jsonl";
-  /** A segment whose events are all done is closed (and deleted) once it is this old. */
-  private static final long ROLL_IDLE_NANOS = 1_000_000_000L;
-  private static final int MAX_BATCH = 4_096;
+  /**
+   * A segment is closed once it is this old (or this big), and deleted once its events are all done:
+   * what a restart finds and replays again is at most about this much of already delivered events.
+   */
+  private static final long ROLL_NANOS = 1_000_000_000L;
+  /** Between two fsyncs of the syncer: the group commit's window. */
+  private static final long SYNC_PAUSE_NANOS = 2_000_000L;
+  /**
+   * A batch is written once it holds this many events or its first waited this long, even while
+   * more keep coming: an event waits for its write() at most about a millisecond.
+   */
+  private static final int MAX_BATCH = 512;
+  private static final long MAX_BATCH_NANOS = 1_000_000L;
   private static final long RETRY_PARK_NANOS = 1_000_000_000L;
 
   /** An event written to the log: its segment (for {@link #done}) and its JSON. */
@@ -83,6 +95,9 @@ final class UsageWal {
   private final AtomicLong failedWrites = new AtomicLong();
   private final AtomicLong recovered = new AtomicLong();
   private final Thread writer;
+  private final Thread syncer;
+  private volatile java.nio.channels.FileChannel unsynced;
+  private volatile boolean syncerStop;
   private Handoff handoff;
   private volatile boolean closed;
 
@@ -101,6 +116,8 @@ final class UsageWal {
     this.fsync = fsync;
     this.writer = new Thread(this::run, "tollgate-usage-wal");
     this.writer.setDaemon(true);
+    this.syncer = new Thread(this::syncLoop, "tollgate-usage-wal-sync");
+    this.syncer.setDaemon(true);
   }
 
   /**
@@ -167,6 +184,9 @@ final class UsageWal {
   void start(Handoff next) {
     this.handoff = next;
     writer.start();
+    if (fsync) {
+      syncer.start();
+    }
   }
 
   /** On the request path: queues the event; never blocks, never touches the disk. */
@@ -242,16 +262,20 @@ final class UsageWal {
 
   private void run() {
     List<Entry> batch = new ArrayList<>();
+    long batchStarted = 0;
     while (true) {
       try {
         Object item;
         boolean wrote = false;
         while ((item = inbox.peek()) != null) {
           if (item instanceof UsageEvent event) {
+            if (batch.isEmpty()) {
+              batchStarted = System.nanoTime();
+            }
             batch.add(write(UsageEventJson.bytes(event)));
             inbox.poll();
             wrote = true;
-            if (batch.size() >= MAX_BATCH) {
+            if (batch.size() >= MAX_BATCH || System.nanoTime() - batchStarted >= MAX_BATCH_NANOS) {
               commit(batch);
             }
             continue;
@@ -261,6 +285,7 @@ final class UsageWal {
           inbox.poll();
           if (item instanceof Close close) {
             closeFile();
+            syncerStop = true;
             deleteDone();
             close.done().complete(null);
             return;
@@ -268,7 +293,7 @@ final class UsageWal {
           handoff.marker(item);
         }
         commit(batch);
-        rollIfDone();
+        rollIfOld();
         deleteDone();
         pacing.pause(wrote, inbox::isEmpty);
       } catch (IOException | RuntimeException e) {
@@ -316,28 +341,47 @@ final class UsageWal {
     return new Entry(currentSequence, body);
   }
 
-  /** One write and one fsync for the whole batch, then the batch is handed on. */
+  /**
+   * One write for the whole batch, then the batch is handed on. The write alone is what survives a
+   * kill -9 (the kernel has the bytes); the fsync that survives a node's loss is the syncer's, in
+   * groups, so a slow disk never holds back the write of the next batch.
+   */
   private void commit(List<Entry> batch) throws IOException {
     if (batch.isEmpty()) {
       return;
     }
     out.flush();
-    if (fsync) {
-      file.getChannel().force(false);
-      syncs.incrementAndGet();
-    }
+    unsynced = file.getChannel();
     written.addAndGet(batch.size());
     List<Entry> handed = List.copyOf(batch);
     batch.clear();
     handoff.entries(handed);
-    if (currentBytes >= segmentBytes) {
+    if (currentBytes >= segmentBytes || System.nanoTime() - currentOpenedAt >= ROLL_NANOS) {
       closeFile();
     }
   }
 
-  private void rollIfDone() throws IOException {
-    if (current != null && current.outstanding.get() == 0
-        && System.nanoTime() - currentOpenedAt >= ROLL_IDLE_NANOS) {
+  /** The syncer's loop: fsync what was written since the last one, then wait a little. */
+  private void syncLoop() {
+    while (!syncerStop) {
+      java.nio.channels.FileChannel channel = unsynced;
+      if (channel != null) {
+        unsynced = null;
+        try {
+          channel.force(false);
+          syncs.incrementAndGet();
+        } catch (java.nio.channels.ClosedChannelException e) {
+          // the writer closed the segment, and forced it before closing
+        } catch (IOException e) {
+          LOG.log(Level.WARNING, "usage write-ahead log " + dir + ": fsync failed", e);
+        }
+      }
+      LockSupport.parkNanos(SYNC_PAUSE_NANOS);
+    }
+  }
+
+  private void rollIfOld() throws IOException {
+    if (current != null && System.nanoTime() - currentOpenedAt >= ROLL_NANOS) {
       closeFile();
     }
   }
@@ -346,6 +390,11 @@ final class UsageWal {
   private void closeFile() throws IOException {
     if (out == null) {
       return;
+    }
+    out.flush();
+    if (fsync) {
+      file.getChannel().force(false);
+      syncs.incrementAndGet();
     }
     out.close();
     current.sealed = true;
