@@ -103,7 +103,15 @@ public final class Gateway {
         limiter, l -> l.degraded() ? 1 : 0, "policy", redisSettings.failPolicy().name().toLowerCase(java.util.Locale.ROOT));
     metrics.monotonic("tollgate.limiter.redis.failures", "Redis calls of admission that failed or timed out",
         limiter::redisFailures);
-    metrics.monotonic("tollgate.limiter.settle.failures", "Settlements given up after retries", limiter::settleFailures);
+    metrics.monotonic("tollgate.limiter.settle.failures", "Settle calls Redis did not take (kept and retried)",
+        limiter::settleFailures);
+    metrics.gauge("tollgate.limiter.settles.pending", "Failed settlements waiting to be retried", limiter,
+        RedisLimiter::settlesPending);
+    metrics.monotonic("tollgate.limiter.settles.landed", "Kept settlements that landed on a retry",
+        limiter::settlesLandedAfterRetry);
+    metrics.monotonic("tollgate.limiter.settles.abandoned",
+        "Settlements given up (pending store full, or reservation expired): their slots free when their leases end",
+        limiter::settlesAbandoned);
     return Future.join(keys.start(), limiter.warmUp(16)).compose(v -> start(vertx, settings, config, usage, limiter,
         new Authenticator(hasher, keys), metrics, tracer, () -> keys.close().eventually(redis::close)));
   }

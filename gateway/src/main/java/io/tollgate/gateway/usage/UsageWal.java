@@ -94,6 +94,7 @@ final class UsageWal {
   private final AtomicLong syncs = new AtomicLong();
   private final AtomicLong failedWrites = new AtomicLong();
   private final AtomicLong recovered = new AtomicLong();
+  private final AtomicLong unencodable = new AtomicLong();
   private final Thread writer;
   private final Thread syncer;
   private volatile java.nio.channels.FileChannel unsynced;
@@ -272,7 +273,10 @@ final class UsageWal {
             if (batch.isEmpty()) {
               batchStarted = System.nanoTime();
             }
-            batch.add(write(UsageEventJson.bytes(event)));
+            byte[] body = encode(event);
+            if (body != null) {
+              batch.add(write(body));
+            }
             inbox.poll();
             wrote = true;
             if (batch.size() >= MAX_BATCH || System.nanoTime() - batchStarted >= MAX_BATCH_NANOS) {
@@ -321,6 +325,24 @@ final class UsageWal {
       // kept in the batch; the next round tries again
       abandonCurrent();
     }
+  }
+
+  /**
+   * The event's JSON, or null (logged and counted) when it cannot be encoded: one bad event must not
+   * stop the log. UsageEvent's constructor makes every field encodable, so this stays 0.
+   */
+  private byte[] encode(UsageEvent event) {
+    try {
+      return UsageEventJson.bytes(event);
+    } catch (RuntimeException e) {
+      unencodable.incrementAndGet();
+      LOG.log(Level.SEVERE, "usage event " + event.eventId() + " cannot be encoded; dropped", e);
+      return null;
+    }
+  }
+
+  long unencodable() {
+    return unencodable.get();
   }
 
   private Entry write(byte[] body) throws IOException {
