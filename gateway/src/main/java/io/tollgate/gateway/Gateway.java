@@ -23,6 +23,7 @@ import io.tollgate.gateway.trace.RequestTracer;
 import io.tollgate.gateway.usage.UsageSink;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetClientOptions;
@@ -207,11 +208,28 @@ public final class Gateway {
   }
 
   /**
-   * Graceful stop: readiness goes false, new requests get 503, the listeners close, and streams in
-   * flight get up to {@code graceMillis} to finish before their connections are closed.
+   * Graceful stop: readiness goes false at once while new requests are still accepted and served
+   * for {@code drainDelayMillis} (load balancers take that long to stop sending); then the
+   * listeners close, new requests on open connections get 503, and streams in flight get up to
+   * {@code graceMillis} to finish before their connections are closed.
    */
-  public Future<Void> shutdown(long graceMillis) {
+  public Future<Void> shutdown(long drainDelayMillis, long graceMillis) {
     services.lifecycle().startDraining();
+    if (drainDelayMillis <= 0) {
+      return closeListeners(graceMillis);
+    }
+    Promise<Void> delayed = Promise.promise();
+    vertx.setTimer(drainDelayMillis, id -> delayed.complete());
+    return delayed.future().compose(v -> closeListeners(graceMillis));
+  }
+
+  /** Graceful stop without a drain delay (tests, tools). */
+  public Future<Void> shutdown(long graceMillis) {
+    return shutdown(0, graceMillis);
+  }
+
+  private Future<Void> closeListeners(long graceMillis) {
+    services.lifecycle().refuseNewRequests();
     List<Future<Void>> closing = new ArrayList<>();
     for (DataPlaneVerticle verticle : verticles) {
       HttpServer server = verticle.server();

@@ -19,6 +19,10 @@ import java.nio.file.Path;
  * @param usageSpoolPath       JSON-lines file that receives usage events in standalone mode
  * @param eventLoops           HTTP server verticle instances (0 = one per core)
  * @param frontDoor            the public port's deadlines and size limits (header, body, idle; connections)
+ * @param drainDelayMs         after SIGTERM, how long the gateway keeps accepting and serving new
+ *                             requests (readiness already 503) before its listener closes, so that a
+ *                             load balancer that still sends traffic meanwhile meets no refused
+ *                             connection; the chart's preStop sleep is the same 5 s by default
  */
 public record GatewaySettings(
     String host,
@@ -32,35 +36,44 @@ public record GatewaySettings(
     long shutdownGraceMs,
     Path usageSpoolPath,
     int eventLoops,
-    FrontDoorSettings frontDoor) {
+    FrontDoorSettings frontDoor,
+    long drainDelayMs) {
 
-  /** Settings with the front door's defaults (tests and tools that build settings by hand). */
+  public static final long DEFAULT_DRAIN_DELAY_MS = 5_000;
+
+  /** Settings with the front door's defaults and no drain delay (tests and tools that build settings by hand). */
   public GatewaySettings(String host, int port, String adminHost, int adminPort, String adminToken, String keyPepper,
                          long maxBodyBytes, long keepAliveIntervalMs, long shutdownGraceMs, Path usageSpoolPath,
                          int eventLoops) {
     this(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs,
-        usageSpoolPath, eventLoops, FrontDoorSettings.defaults());
+        usageSpoolPath, eventLoops, FrontDoorSettings.defaults(), 0);
   }
 
   /** The settings a gateway.yaml without server/security/usage sections gets. */
   public static GatewaySettings defaults() {
     return new GatewaySettings("0.0.0.0", 8080, "127.0.0.1", 8081, "", "change-me",
-        1_048_576, 15_000, 30_000, Path.of("var/usage/usage.jsonl"), 0);
+        1_048_576, 15_000, 30_000, Path.of("var/usage/usage.jsonl"), 0, FrontDoorSettings.defaults(),
+        DEFAULT_DRAIN_DELAY_MS);
+  }
+
+  public GatewaySettings withDrainDelayMs(long newDrainDelayMs) {
+    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, newDrainDelayMs);
   }
 
   /** For the start-up code that generates a token when the config leaves it empty. */
   public GatewaySettings withAdminToken(String newAdminToken) {
     return new GatewaySettings(host, port, adminHost, adminPort, newAdminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor);
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs);
   }
 
   public GatewaySettings withPorts(int newPort, int newAdminPort) {
     return new GatewaySettings(host, newPort, adminHost, newAdminPort, adminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor);
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs);
   }
 
   public GatewaySettings withFrontDoor(FrontDoorSettings newFrontDoor) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, newFrontDoor);
+        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, newFrontDoor, drainDelayMs);
   }
 }

@@ -19,7 +19,7 @@ final class SettingsReader {
 
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
   private static final Set<String> SERVER_OPTIONS = Stream.concat(Stream.of("host", "port", "adminHost", "adminPort",
-      "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "eventLoops"), FrontDoorSettings.OPTIONS.stream())
+      "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "drainDelayMs", "eventLoops"), FrontDoorSettings.OPTIONS.stream())
       .collect(Collectors.toUnmodifiableSet());
   private static final Set<String> SECURITY_OPTIONS = Set.of("adminToken", "keyPepper");
   private static final Set<String> USAGE_OPTIONS = Set.of("spoolPath");
@@ -63,7 +63,8 @@ final class SettingsReader {
         fields.number(server, "server", "shutdownGraceMs", defaults.shutdownGraceMs(), 0, Long.MAX_VALUE),
         Path.of(spool.isBlank() ? defaults.usageSpoolPath().toString() : spool),
         (int) fields.number(server, "server", "eventLoops", defaults.eventLoops(), 0, 1024),
-        frontDoor(server));
+        frontDoor(server),
+        fields.number(server, "server", "drainDelayMs", defaults.drainDelayMs(), 0, 600_000));
   }
 
   private FrontDoorSettings frontDoor(JsonObject server) {
