@@ -49,6 +49,14 @@ public record GatewaySettings(
         usageSpoolPath, eventLoops, FrontDoorSettings.defaults(), 0);
   }
 
+  /** Settings built by hand with a front door of their own and no drain delay (tests, tools). */
+  public GatewaySettings(String host, int port, String adminHost, int adminPort, String adminToken, String keyPepper,
+                         long maxBodyBytes, long keepAliveIntervalMs, long shutdownGraceMs, Path usageSpoolPath,
+                         int eventLoops, FrontDoorSettings frontDoor) {
+    this(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs,
+        usageSpoolPath, eventLoops, frontDoor, 0);
+  }
+
   /** The settings a gateway.yaml without server/security/usage sections gets. */
   public static GatewaySettings defaults() {
     return new GatewaySettings("0.0.0.0", 8080, "127.0.0.1", 8081, "", "change-me",
