@@ -100,6 +100,10 @@ public final class Gateway {
             .setTcpNoDelay(true)));
     RedisKeyStore keys = new RedisKeyStore(vertx, redis, redisSettings, System::currentTimeMillis);
     RedisLimiter limiter = new RedisLimiter(vertx, redis, redisSettings);
+    metrics.monotonic("tollgate.keys.served.stale", "Key lookups answered from the key's last record while Redis"
+        + " could not answer (bounded by redis.keyMaxStaleMs)", keys::servedStale);
+    metrics.monotonic("tollgate.keys.unseeded.misses", "Lookups of a known key Redis lacked while the control"
+        + " plane's seed marker was absent (Redis emptied, not yet re-seeded)", keys::unseededMisses);
     metrics.gauge("tollgate.limiter.degraded", "1 while Redis is unreachable and the fail policy decides",
         limiter, l -> l.degraded() ? 1 : 0, "policy", redisSettings.failPolicy().name().toLowerCase(java.util.Locale.ROOT));
     metrics.monotonic("tollgate.limiter.redis.failures", "Redis calls of admission that failed or timed out",
