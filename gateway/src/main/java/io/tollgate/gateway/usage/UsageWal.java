@@ -49,8 +49,6 @@ final class UsageWal {
    * what a restart finds and replays again is at most about this much of already delivered events.
    */
   private static final long ROLL_NANOS = 1_000_000_000L;
-  /** Between two fsyncs of the syncer: the group commit's window. */
-  private static final long SYNC_PAUSE_NANOS = 2_000_000L;
   /**
    * A batch is written once it holds this many events or its first waited this long, even while
    * more keep coming: an event waits for its write() at most about a millisecond.
@@ -92,13 +90,10 @@ final class UsageWal {
   private final WriterPacing pacing = new WriterPacing();
   private final AtomicLong written = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
-  private final AtomicLong failedWrites = new AtomicLong();
   private final AtomicLong recovered = new AtomicLong();
   private final AtomicLong unencodable = new AtomicLong();
   private final Thread writer;
-  private final Thread syncer;
-  private volatile java.nio.channels.FileChannel unsynced;
-  private volatile boolean syncerStop;
+  private final WalSyncer syncer = new WalSyncer(syncs);
   private Handoff handoff;
   private volatile boolean closed;
 
@@ -117,8 +112,6 @@ final class UsageWal {
     this.fsync = fsync;
     this.writer = new Thread(this::run, "tollgate-usage-wal");
     this.writer.setDaemon(true);
-    this.syncer = new Thread(this::syncLoop, "tollgate-usage-wal-sync");
-    this.syncer.setDaemon(true);
   }
 
   /**
@@ -248,19 +241,6 @@ final class UsageWal {
     return recovered.get();
   }
 
-  long failedWrites() {
-    return failedWrites.get();
-  }
-
-  Path dir() {
-    return dir;
-  }
-
-  /** Segment files on disk now (tests). */
-  int segmentFiles() {
-    return segments.size();
-  }
-
   private void run() {
     List<Entry> batch = new ArrayList<>();
     long batchStarted = 0;
@@ -284,12 +264,12 @@ final class UsageWal {
             }
             continue;
           }
-          // A marker or close: everything before it is written, synced and handed on first.
+          // A marker or close: everything before it is written and handed on first.
           commit(batch);
           inbox.poll();
           if (item instanceof Close close) {
             closeFile();
-            syncerStop = true;
+            syncer.stop();
             deleteDone();
             close.done().complete(null);
             return;
@@ -302,7 +282,6 @@ final class UsageWal {
         pacing.pause(wrote, inbox::isEmpty);
       } catch (IOException | RuntimeException e) {
         // The events in hand stay in the batch and are written again to a new segment.
-        failedWrites.incrementAndGet();
         LOG.log(Level.WARNING, "usage write-ahead log " + dir + " not writable; retrying", e);
         abandonCurrent();
         rewrite(batch);
@@ -373,32 +352,13 @@ final class UsageWal {
       return;
     }
     out.flush();
-    unsynced = file.getChannel();
+    syncer.written(file.getChannel());
     written.addAndGet(batch.size());
     List<Entry> handed = List.copyOf(batch);
     batch.clear();
     handoff.entries(handed);
     if (currentBytes >= segmentBytes || System.nanoTime() - currentOpenedAt >= ROLL_NANOS) {
       closeFile();
-    }
-  }
-
-  /** The syncer's loop: fsync what was written since the last one, then wait a little. */
-  private void syncLoop() {
-    while (!syncerStop) {
-      java.nio.channels.FileChannel channel = unsynced;
-      if (channel != null) {
-        unsynced = null;
-        try {
-          channel.force(false);
-          syncs.incrementAndGet();
-        } catch (java.nio.channels.ClosedChannelException e) {
-          // the writer closed the segment, and forced it before closing
-        } catch (IOException e) {
-          LOG.log(Level.WARNING, "usage write-ahead log " + dir + ": fsync failed", e);
-        }
-      }
-      LockSupport.parkNanos(SYNC_PAUSE_NANOS);
     }
   }
 
