@@ -1,8 +1,11 @@
 package io.tollgate.gateway.usage;
 
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
@@ -10,7 +13,8 @@ import java.util.logging.Logger;
 
 /**
  * The write-ahead log's group commit: one thread that fsyncs the segment last written to, once for
- * every batch written since its previous fsync, then waits {@value #PAUSE_NANOS} ns. The writer
+ * every batch written since its previous fsync, then waits {@value #PAUSE_NANOS} ns; and that
+ * syncs and closes the segments the writer rolled away from. The writer
  * never waits for it: a slow disk delays only the fsync, never the next write (which is what a
  * kill -9 needs); a node's loss costs what was written since the last fsync, a few milliseconds.
  */
@@ -22,6 +26,8 @@ final class WalSyncer {
   private final Thread thread = new Thread(this::run, "tollgate-usage-wal-sync");
   private final AtomicLong syncs;
   private volatile FileChannel unsynced;
+  private final ConcurrentLinkedQueue<FileOutputStream> toClose = new ConcurrentLinkedQueue<>();
+  private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private volatile boolean stopped;
 
   WalSyncer(AtomicLong syncs) {
@@ -38,8 +44,20 @@ final class WalSyncer {
     unsynced = segment;
   }
 
-  void stop() {
+  /** A segment the writer rolled away from: fsynced one last time, then closed, here. */
+  void closeLater(FileOutputStream segment) {
+    toClose.add(segment);
+  }
+
+  /** Completes once every segment handed over is synced and closed. */
+  CompletableFuture<Void> stop() {
     stopped = true;
+    LockSupport.unpark(thread);
+    if (!thread.isAlive()) {
+      closeAll();
+      finished.complete(null);
+    }
+    return finished;
   }
 
   private void run() {
@@ -47,16 +65,35 @@ final class WalSyncer {
       FileChannel channel = unsynced;
       if (channel != null) {
         unsynced = null;
-        try {
-          channel.force(false);
-          syncs.incrementAndGet();
-        } catch (ClosedChannelException e) {
-          // the writer closed the segment, and forced it before closing
-        } catch (IOException e) {
-          LOG.log(Level.WARNING, "usage write-ahead log: fsync failed", e);
-        }
+        force(channel);
       }
+      closeAll();
       LockSupport.parkNanos(PAUSE_NANOS);
+    }
+    closeAll();
+    finished.complete(null);
+  }
+
+  private void closeAll() {
+    FileOutputStream segment;
+    while ((segment = toClose.poll()) != null) {
+      force(segment.getChannel());
+      try {
+        segment.close();
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "usage write-ahead log: closing a segment failed", e);
+      }
+    }
+  }
+
+  private void force(FileChannel channel) {
+    try {
+      channel.force(false);
+      syncs.incrementAndGet();
+    } catch (ClosedChannelException e) {
+      // closed meanwhile: it was forced before
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "usage write-ahead log: fsync failed", e);
     }
   }
 }
