@@ -57,16 +57,23 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- div (add $ms 999) 1000 }}
 {{- end }}
 
+{{/* Seconds, rounded up, that the gateway keeps serving after SIGTERM before its listener closes. */}}
+{{- define "gateway.drainDelaySeconds" -}}
+{{- $ms := int64 .Values.server.drainDelayMs }}
+{{- div (add $ms 999) 1000 }}
+{{- end }}
+
 {{/*
-terminationGracePeriodSeconds: the preStop sleep, then the gateway's shutdown grace, then a
-margin for the JVM to exit; an explicit value must leave at least that much.
+terminationGracePeriodSeconds: the preStop sleep, then the gateway's drain delay (not ready, still
+serving), then its shutdown grace (streams in flight finish), then a margin for the JVM to exit;
+an explicit value must leave at least that much.
 */}}
 {{- define "gateway.terminationGracePeriodSeconds" -}}
-{{- $needed := add (include "gateway.shutdownGraceSeconds" . | int64) (int64 .Values.lifecycle.preStopSleepSeconds) }}
+{{- $needed := add (include "gateway.shutdownGraceSeconds" . | int64) (int64 .Values.lifecycle.preStopSleepSeconds) (include "gateway.drainDelaySeconds" . | int64) }}
 {{- if .Values.terminationGracePeriodSeconds }}
 {{- $set := int64 .Values.terminationGracePeriodSeconds }}
 {{- if le $set $needed }}
-{{- fail (printf "terminationGracePeriodSeconds (%d) must be above lifecycle.preStopSleepSeconds + server.shutdownGraceMs/1000 (%d), or pods are killed while streams still finish" $set $needed) }}
+{{- fail (printf "terminationGracePeriodSeconds (%d) must be above lifecycle.preStopSleepSeconds + server.drainDelayMs/1000 + server.shutdownGraceMs/1000 (%d), or pods are killed while streams still finish" $set $needed) }}
 {{- end }}
 {{- $set }}
 {{- else }}
@@ -118,6 +125,7 @@ server:
   maxBodyBytes: {{ int64 .Values.server.maxBodyBytes }}
   keepAliveIntervalMs: {{ int64 .Values.server.keepAliveIntervalMs }}
   shutdownGraceMs: {{ int64 .Values.server.shutdownGraceMs }}
+  drainDelayMs: {{ int64 .Values.server.drainDelayMs }}
   eventLoops: {{ .Values.server.eventLoops }}
   headerTimeoutMs: {{ int64 .Values.server.headerTimeoutMs }}
   bodyTimeoutMs: {{ int64 .Values.server.bodyTimeoutMs }}

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code java -jar tollgate-analytics.jar [--config FILE] [--port N]}. */
 @Command(name = "tollgate-analytics", mixinStandardHelpOptions = true, version = "tollgate 0.1.0",
+    subcommands = ReplayDeadLettersCommand.class,
     description = "Tollgate analytics consumer: usage events from RabbitMQ into PostgreSQL, with usage,"
         + " reliability and CSV export APIs.")
 public final class AnalyticsMain implements Callable<Integer> {

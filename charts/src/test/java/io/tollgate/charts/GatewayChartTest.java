@@ -136,10 +136,13 @@ class GatewayChartTest {
     for (int graceMs : new int[] {30000, 90500, 0}) {
       PodSpec pod = pod(render(Map.of("server.shutdownGraceMs", graceMs)));
       long preStop = gateway(render(Map.of())).getLifecycle().getPreStop().getSleep().getSeconds();
-      assertTrue(pod.getTerminationGracePeriodSeconds() * 1000 > graceMs + preStop * 1000,
+      assertTrue(pod.getTerminationGracePeriodSeconds() * 1000 > graceMs + 5_000 + preStop * 1000,
           "terminationGracePeriodSeconds " + pod.getTerminationGracePeriodSeconds() + " vs shutdownGraceMs " + graceMs);
     }
-    assertEquals(45L, pod(render(Map.of())).getTerminationGracePeriodSeconds(), "5 s preStop + 30 s grace + 10 s");
+    assertEquals(50L, pod(render(Map.of())).getTerminationGracePeriodSeconds(),
+        "5 s preStop + 5 s drain delay + 30 s grace + 10 s");
+    assertEquals(60L, pod(render(Map.of("server.drainDelayMs", 15000))).getTerminationGracePeriodSeconds(),
+        "the drain delay counts");
     assertEquals(120L, pod(render(Map.of("terminationGracePeriodSeconds", 120))).getTerminationGracePeriodSeconds());
     IllegalStateException tooShort = assertThrows(IllegalStateException.class,
         () -> render(Map.of("terminationGracePeriodSeconds", 30)));

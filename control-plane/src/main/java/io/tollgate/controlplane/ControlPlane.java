@@ -8,6 +8,7 @@ import io.tollgate.controlplane.api.ApiServer;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
 import io.tollgate.controlplane.config.PlatformMarker;
 import io.tollgate.controlplane.keys.KeyRecordPublisher;
+import io.tollgate.controlplane.keys.KeyReseeder;
 import io.tollgate.controlplane.observability.ControlPlaneMetrics;
 import io.tollgate.controlplane.observability.Readiness;
 import io.tollgate.controlplane.observability.RequestObserver;
@@ -40,9 +41,11 @@ public final class ControlPlane {
   private final Router router;
   private final ControlPlaneMetrics metrics;
   private final long readinessTimer;
+  private final KeyReseeder reseeder;
 
   private ControlPlane(Vertx vertx, Pool pool, Redis redis, HttpServer server, Router router,
-                       ControlPlaneMetrics metrics, long readinessTimer) {
+                       ControlPlaneMetrics metrics, long readinessTimer, KeyReseeder reseeder) {
+    this.reseeder = reseeder;
     this.vertx = vertx;
     this.pool = pool;
     this.redis = redis;
@@ -64,6 +67,9 @@ public final class ControlPlane {
           KeyRecordPublisher keys = new KeyRecordPublisher(redis, settings.redisPrefix(), metrics);
           // Before the API serves: a gateway started right after this one finds the prefix and pepper to check.
           PlatformMarker marker = new PlatformMarker(redis, settings.redisPrefix(), settings.keyPepper());
+          // PostgreSQL is the keys' truth: Redis is re-seeded by itself when it comes back empty or older.
+          KeyReseeder reseeder = new KeyReseeder(vertx, pool, redis, settings.redisPrefix());
+          reseeder.bind(metrics.registry());
           return marker.writeAtStart()
               .compose(v -> latestConfigVersion(pool, metrics))
               .compose(v -> ApiServer.start(vertx, pool, settings, redis, keys, metrics, readiness, contracts.snapshots()))
@@ -73,7 +79,9 @@ public final class ControlPlane {
                   readiness.check();
                   marker.write();
                 });
-                return new ControlPlane(vertx, pool, redis, started.server(), started.router(), metrics, timer);
+                reseeder.start();
+                return new ControlPlane(vertx, pool, redis, started.server(), started.router(), metrics, timer,
+                    reseeder);
               })
               .onFailure(failure -> {
                 metrics.close();
@@ -130,8 +138,13 @@ public final class ControlPlane {
     return pool;
   }
 
+  public KeyReseeder reseeder() {
+    return reseeder;
+  }
+
   public Future<Void> close() {
     vertx.cancelTimer(readinessTimer);
+    reseeder.stop();
     return server.close().eventually(() -> pool.close()).eventually(() -> {
       redis.close();
       metrics.close();

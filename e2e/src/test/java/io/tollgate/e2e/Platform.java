@@ -275,8 +275,10 @@ final class Platform implements AutoCloseable {
   /**
    * SIGKILL to one of the platform's processes (sim-1, sim-2, control-plane, analytics, gateway-1,
    * gateway-2), found by the pid file platform.sh wrote and checked by its command line.
+   *
+   * @return the wall-clock millis just before the signal was sent
    */
-  void kill9(String process) throws Exception {
+  long kill9(String process) throws Exception {
     long pid = Long.parseLong(Files.readString(state.resolve("pids/" + process + ".pid")).trim());
     ProcessHandle handle = ProcessHandle.of(pid)
         .orElseThrow(() -> new AssertionError(process + " (pid " + pid + ") does not run"));
@@ -284,8 +286,10 @@ final class Platform implements AutoCloseable {
     if (line.isEmpty() || !line.get().contains("-Dtollgate.platform=" + state)) {
       throw new AssertionError("pid " + pid + " is not this platform's " + process + ": " + line.orElse("?"));
     }
+    long sentAt = System.currentTimeMillis();
     handle.destroyForcibly();
     handle.onExit().get(10, TimeUnit.SECONDS);
+    return sentAt;
   }
 
   @Override

@@ -25,6 +25,7 @@ import io.tollgate.gateway.trace.RequestTracer;
 import io.tollgate.gateway.usage.UsageSink;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetClientOptions;
@@ -101,11 +102,23 @@ public final class Gateway {
             .setTcpNoDelay(true)));
     RedisKeyStore keys = new RedisKeyStore(vertx, redis, redisSettings, System::currentTimeMillis);
     RedisLimiter limiter = new RedisLimiter(vertx, redis, redisSettings);
+    metrics.monotonic("tollgate.keys.served.stale", "Key lookups answered from the key's last record while Redis"
+        + " could not answer (bounded by redis.keyMaxStaleMs)", keys::servedStale);
+    metrics.monotonic("tollgate.keys.unseeded.misses", "Lookups of a known key Redis lacked while the control"
+        + " plane's seed marker was absent (Redis emptied, not yet re-seeded)", keys::unseededMisses);
     metrics.gauge("tollgate.limiter.degraded", "1 while Redis is unreachable and the fail policy decides",
         limiter, l -> l.degraded() ? 1 : 0, "policy", redisSettings.failPolicy().name().toLowerCase(java.util.Locale.ROOT));
     metrics.monotonic("tollgate.limiter.redis.failures", "Redis calls of admission that failed or timed out",
         limiter::redisFailures);
-    metrics.monotonic("tollgate.limiter.settle.failures", "Settlements given up after retries", limiter::settleFailures);
+    metrics.monotonic("tollgate.limiter.settle.failures", "Settle calls Redis did not take (kept and retried)",
+        limiter::settleFailures);
+    metrics.gauge("tollgate.limiter.settles.pending", "Failed settlements waiting to be retried", limiter,
+        RedisLimiter::settlesPending);
+    metrics.monotonic("tollgate.limiter.settles.landed", "Kept settlements that landed on a retry",
+        limiter::settlesLandedAfterRetry);
+    metrics.monotonic("tollgate.limiter.settles.abandoned",
+        "Settlements given up (pending store full, or reservation expired): their slots free when their leases end",
+        limiter::settlesAbandoned);
     StoredResponses storedResponses = new StoredResponses(
         new RedisResponseDirectory(redis, redisSettings.keyPrefix(), redisSettings.timeoutMs()));
     return Future.join(keys.start(), limiter.warmUp(16)).compose(v -> start(vertx, settings, config, usage, limiter,
@@ -205,11 +218,28 @@ public final class Gateway {
   }
 
   /**
-   * Graceful stop: readiness goes false, new requests get 503, the listeners close, and streams in
-   * flight get up to {@code graceMillis} to finish before their connections are closed.
+   * Graceful stop: readiness goes false at once while new requests are still accepted and served
+   * for {@code drainDelayMillis} (load balancers take that long to stop sending); then the
+   * listeners close, new requests on open connections get 503, and streams in flight get up to
+   * {@code graceMillis} to finish before their connections are closed.
    */
-  public Future<Void> shutdown(long graceMillis) {
+  public Future<Void> shutdown(long drainDelayMillis, long graceMillis) {
     services.lifecycle().startDraining();
+    if (drainDelayMillis <= 0) {
+      return closeListeners(graceMillis);
+    }
+    Promise<Void> delayed = Promise.promise();
+    vertx.setTimer(drainDelayMillis, id -> delayed.complete());
+    return delayed.future().compose(v -> closeListeners(graceMillis));
+  }
+
+  /** Graceful stop without a drain delay (tests, tools). */
+  public Future<Void> shutdown(long graceMillis) {
+    return shutdown(0, graceMillis);
+  }
+
+  private Future<Void> closeListeners(long graceMillis) {
+    services.lifecycle().refuseNewRequests();
     List<Future<Void>> closing = new ArrayList<>();
     for (DataPlaneVerticle verticle : verticles) {
       HttpServer server = verticle.server();

@@ -58,6 +58,9 @@ public final class GatewayMain implements Callable<Integer> {
   Integer adminPort;
 
   public static void main(String[] args) {
+    // Before anything logs: the access log of the requests answered while draining must not be
+    // cut off by the JDK's own logging shutdown (issue 21).
+    Logging.installDrainAwareManager();
     int exit = new CommandLine(new GatewayMain()).execute(args);
     if (exit != 0) {
       System.exit(exit);
@@ -163,18 +166,21 @@ public final class GatewayMain implements Callable<Integer> {
     printBanner(gateway, finalSettings, config.platform(), generatedToken, demoSetup);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.err.println("tollgate: draining (up to " + finalSettings.shutdownGraceMs() + " ms)…");
+      System.err.println("tollgate: draining: not ready, still serving for " + finalSettings.drainDelayMs()
+          + " ms, then in-flight requests get up to " + finalSettings.shutdownGraceMs() + " ms…");
       try {
         (sync == null ? Future.<Void>succeededFuture() : sync.close())
-            .eventually(() -> gateway.shutdown(finalSettings.shutdownGraceMs()))
+            .eventually(() -> gateway.shutdown(finalSettings.drainDelayMs(), finalSettings.shutdownGraceMs()))
             .eventually(usage::close)
             .toCompletionStage().toCompletableFuture()
-            .get(finalSettings.shutdownGraceMs() + 10_000, TimeUnit.MILLISECONDS);
+            .get(finalSettings.drainDelayMs() + finalSettings.shutdownGraceMs() + 10_000, TimeUnit.MILLISECONDS);
         // Awaited on its own: a continuation chained after vertx.close() has no event loop to run on.
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
         System.err.println("tollgate: shutdown incomplete: " + rootMessage(e));
       }
+      // Every access-log line of the drain written, then logging ends (the JDK's hook left it on).
+      Logging.shutdown();
       stopped.countDown();
     }, "tollgate-shutdown"));
     stopped.await();

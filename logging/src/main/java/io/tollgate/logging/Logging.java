@@ -50,6 +50,35 @@ public final class Logging {
     return logger;
   }
 
+  /**
+   * Makes {@link DrainAwareLogManager} the JVM's LogManager, so logging outlives the JDK's own
+   * logging shutdown; must run before anything touches java.util.logging (first thing in main). A
+   * {@code -Djava.util.logging.manager} given on the command line wins.
+   */
+  public static void installDrainAwareManager() {
+    if (System.getProperty("java.util.logging.manager") == null) {
+      System.setProperty("java.util.logging.manager", DrainAwareLogManager.class.getName());
+    }
+  }
+
+  /** Whether this JVM's logging survives until {@link #shutdown()} (false: the JDK ends it at exit). */
+  public static boolean outlivesJvmShutdown() {
+    return LogManager.getLogManager() instanceof DrainAwareLogManager;
+  }
+
+  /**
+   * The end of a service's shutdown hook, after its drain: every line logged so far is written,
+   * then logging is reset (what the JDK's hook would have done earlier).
+   */
+  public static void shutdown() {
+    for (Handler handler : Logger.getLogger("").getHandlers()) {
+      handler.flush();
+    }
+    if (LogManager.getLogManager() instanceof DrainAwareLogManager manager) {
+      manager.resetNow();
+    }
+  }
+
   /** @param format "json" or "text" */
   public static AsyncLogHandler configure(String format) {
     Formatter formatter = "text".equals(format.toLowerCase(Locale.ROOT)) ? new TextLogFormatter() : new JsonLogFormatter();

@@ -3,6 +3,7 @@ package io.tollgate.controlplane.api;
 import io.tollgate.controlplane.auth.Authenticator;
 import io.tollgate.controlplane.auth.Role.Permission;
 import io.tollgate.controlplane.keys.KeyRecordPublisher;
+import io.tollgate.controlplane.keys.KeyRecords;
 import io.tollgate.controlplane.keys.KeySecrets;
 import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.store.KeyStore;
@@ -21,6 +22,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * API keys: the secret is in the create (and rotate) answer only; PostgreSQL keeps the keyed hash.
@@ -163,13 +165,11 @@ final class KeysApi {
    * expires when the grace period ends.
    */
   private Future<Void> publish(StoredKey key) {
-    JsonObject record = KeyRecords.of(key.json());
-    Future<Void> current = publisher.put(key.hash(), record);
-    if (key.previousHash() == null) {
-      return current;
+    Future<Void> chain = Future.succeededFuture();
+    for (Map.Entry<String, JsonObject> record : KeyRecords.forGateways(key).entrySet()) {
+      chain = chain.compose(v -> publisher.put(record.getKey(), record.getValue()));
     }
-    JsonObject previous = record.copy().put("expiresAt", graceEnd(key.json()));
-    return current.compose(v -> publisher.put(key.previousHash(), previous));
+    return chain;
   }
 
   /** The keys of an org with their hashes (server side only), e.g. before the org is deleted. */
@@ -211,11 +211,6 @@ final class KeysApi {
     return publisher.put(hash, KeyRecords.of(key.json()).put("revoked", true).put("expiresAt", Instant.EPOCH.toString()));
   }
 
-  private static String graceEnd(JsonObject key) {
-    String grace = key.getString("graceUntil");
-    // Revoked, or grace over: the old secret is dead now.
-    return grace == null ? Instant.EPOCH.toString() : grace;
-  }
 
   static Future<StoredKey> read(SqlClient client, String org, String id) {
     return KeyStore.read(client, org, id);

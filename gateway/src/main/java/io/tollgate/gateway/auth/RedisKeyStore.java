@@ -32,6 +32,12 @@ import java.util.logging.Logger;
  * key's hash); every replica drops that entry at once, so a revocation takes effect everywhere
  * within the pub/sub latency. After a lost subscription the whole cache is dropped, since messages
  * may have been missed. Keys of the config snapshot are still honoured first.
+ *
+ * <p>Redis is a cache of the control plane's keys (PostgreSQL), which re-seeds it by itself and
+ * marks a complete seed with {@code <prefix>:keys:seeded}. While Redis cannot answer (down, hung),
+ * or answers "no such key" without that marker (emptied, not yet re-seeded), a key this gateway
+ * looked up within {@code redis.keyMaxStaleMs} is served from its last record (a revocation made
+ * meanwhile applies once Redis answers again); any other key gets 503 key_store_unavailable.
  */
 public final class RedisKeyStore implements KeyStore {
 
@@ -49,6 +55,10 @@ public final class RedisKeyStore implements KeyStore {
       .maximumSize(200_000).expireAfterWrite(FOUND_TTL).build();
   private final Cache<String, Boolean> missing = Caffeine.newBuilder()
       .maximumSize(200_000).expireAfterWrite(MISSING_TTL).build();
+  // The last record of every key looked up, kept for keyMaxStaleMs: what an outage is served from.
+  private final Cache<String, KeyRecord> lastKnown;
+  private final java.util.concurrent.atomic.AtomicLong servedStale = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong unseededMisses = new java.util.concurrent.atomic.AtomicLong();
   private volatile RedisConnection subscription;
   private volatile boolean closed;
 
@@ -57,6 +67,13 @@ public final class RedisKeyStore implements KeyStore {
     this.redis = redis;
     this.settings = settings;
     this.wallMillis = wallMillis;
+    this.lastKnown = Caffeine.newBuilder().maximumSize(200_000)
+        .expireAfterWrite(Duration.ofMillis(Math.max(1, settings.keyMaxStaleMs()))).build();
+  }
+
+  /** The marker the control plane sets once Redis holds every key record (absent: emptied, not re-seeded). */
+  public static String seededMarker(String prefix) {
+    return prefix + ":keys:seeded";
   }
 
   public static String recordKey(String prefix, String hash) {
@@ -92,15 +109,62 @@ public final class RedisKeyStore implements KeyStore {
     }
     return redis.send(Request.cmd(Command.GET).arg(recordKey(settings.keyPrefix(), hash)))
         .timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS)
-        .map(response -> {
+        .compose(response -> {
           if (response == null) {
-            missing.put(hash, Boolean.TRUE);
-            return Lookup.UNKNOWN;
+            return absent(hash);
           }
           KeyRecord record = parse(hash, new JsonObject(response.toBuffer()), snapshot);
           found.put(hash, record);
-          return record.usableAt(wallMillis.getAsLong());
+          if (settings.keyMaxStaleMs() > 0) {
+            lastKnown.put(hash, record);
+          }
+          return Future.succeededFuture(record.usableAt(wallMillis.getAsLong()));
+        })
+        .recover(failure -> {
+          KeyRecord stale = stale(hash);
+          if (stale == null) {
+            return Future.failedFuture(failure);
+          }
+          servedStale.incrementAndGet();
+          return Future.succeededFuture(stale.usableAt(wallMillis.getAsLong()));
         });
+  }
+
+  /**
+   * Redis has no record: the key does not exist, or Redis lost its records (a restart without
+   * persistence, a failover, a flush) and the control plane has not re-seeded them yet. Only a key
+   * this gateway knew is worth the second look at the seed marker.
+   */
+  private Future<Lookup> absent(String hash) {
+    if (stale(hash) == null) {
+      missing.put(hash, Boolean.TRUE);
+      return Future.succeededFuture(Lookup.UNKNOWN);
+    }
+    return redis.send(Request.cmd(Command.EXISTS).arg(seededMarker(settings.keyPrefix())))
+        .timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS)
+        .compose(exists -> {
+          if (exists != null && exists.toLong() == 1) {
+            lastKnown.invalidate(hash);
+            missing.put(hash, Boolean.TRUE);
+            return Future.succeededFuture(Lookup.UNKNOWN);
+          }
+          unseededMisses.incrementAndGet();
+          return Future.failedFuture(new IllegalStateException("the key store is not seeded"));
+        });
+  }
+
+  private KeyRecord stale(String hash) {
+    return settings.keyMaxStaleMs() > 0 ? lastKnown.getIfPresent(hash) : null;
+  }
+
+  /** Lookups answered from a key's last record because Redis could not answer (metrics). */
+  public long servedStale() {
+    return servedStale.get();
+  }
+
+  /** Lookups of a known key that Redis lacked while its seed marker was absent (metrics). */
+  public long unseededMisses() {
+    return unseededMisses.get();
   }
 
   /**
@@ -116,7 +180,7 @@ public final class RedisKeyStore implements KeyStore {
     }
   }
 
-  /** Drops a key from the cache (a change was announced for it). */
+  /** Drops a key from the cache (a change was announced for it); its last record stays for outages. */
   public void invalidate(String hash) {
     found.invalidate(hash);
     missing.invalidate(hash);
@@ -179,7 +243,8 @@ public final class RedisKeyStore implements KeyStore {
       return;
     }
     subscription = null;
-    // Changes may have been announced while we were not listening.
+    // Changes may have been announced while we were not listening: look again in Redis (the last
+    // records stay, for as long as Redis cannot answer).
     found.invalidateAll();
     missing.invalidateAll();
     LOG.warning("lost the key-change subscription; cache dropped, resubscribing");

@@ -19,6 +19,10 @@ import java.nio.file.Path;
  * @param usageSpoolPath       JSON-lines file that receives usage events in standalone mode
  * @param eventLoops           HTTP server verticle instances (0 = one per core)
  * @param frontDoor            the public port's deadlines and size limits (header, body, idle; connections)
+ * @param drainDelayMs         after SIGTERM, how long the gateway keeps accepting and serving new
+ *                             requests (readiness already 503) before its listener closes, so that a
+ *                             load balancer that still sends traffic meanwhile meets no refused
+ *                             connection; the chart's preStop sleep is the same 5 s by default
  * @param decompressRequests   gzip/deflate request bodies inflated (within maxBodyBytes of inflated bytes);
  *                             false: refused with 415
  * @param cors                 cross-origin access for browser apps (off unless origins are listed)
@@ -37,58 +41,76 @@ public record GatewaySettings(
     Path usageSpoolPath,
     int eventLoops,
     FrontDoorSettings frontDoor,
+    long drainDelayMs,
     boolean decompressRequests,
     CorsSettings cors,
     String upstreamApiKey) {
 
-  /** Settings with the front door's defaults (tests and tools that build settings by hand). */
+  public static final long DEFAULT_DRAIN_DELAY_MS = 5_000;
+
+  /** Settings with the front door's defaults and no drain delay (tests and tools that build settings by hand). */
   public GatewaySettings(String host, int port, String adminHost, int adminPort, String adminToken, String keyPepper,
                          long maxBodyBytes, long keepAliveIntervalMs, long shutdownGraceMs, Path usageSpoolPath,
                          int eventLoops) {
     this(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs,
-        usageSpoolPath, eventLoops, FrontDoorSettings.defaults(), true, CorsSettings.off(), "");
+        usageSpoolPath, eventLoops, FrontDoorSettings.defaults());
+  }
+
+  /** Settings built by hand with a front door of their own and no drain delay (tests, tools). */
+  public GatewaySettings(String host, int port, String adminHost, int adminPort, String adminToken, String keyPepper,
+                         long maxBodyBytes, long keepAliveIntervalMs, long shutdownGraceMs, Path usageSpoolPath,
+                         int eventLoops, FrontDoorSettings frontDoor) {
+    this(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs,
+        usageSpoolPath, eventLoops, frontDoor, 0, true, CorsSettings.off(), "");
   }
 
   /** The settings a gateway.yaml without server/security/usage sections gets. */
   public static GatewaySettings defaults() {
     return new GatewaySettings("0.0.0.0", 8080, "127.0.0.1", 8081, "", "change-me",
-        1_048_576, 15_000, 30_000, Path.of("var/usage/usage.jsonl"), 0);
+        1_048_576, 15_000, 30_000, Path.of("var/usage/usage.jsonl"), 0, FrontDoorSettings.defaults(),
+        DEFAULT_DRAIN_DELAY_MS, true, CorsSettings.off(), "");
+  }
+
+  public GatewaySettings withDrainDelayMs(long newDrainDelayMs) {
+    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
+        keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, newDrainDelayMs,
+        decompressRequests, cors, upstreamApiKey);
   }
 
   /** For the start-up code that generates a token when the config leaves it empty. */
   public GatewaySettings withAdminToken(String newAdminToken) {
-    return new GatewaySettings(host, port, adminHost, adminPort, newAdminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, decompressRequests,
-        cors, upstreamApiKey);
+    return new GatewaySettings(host, port, adminHost, adminPort, newAdminToken, keyPepper, maxBodyBytes,
+        keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
+        decompressRequests, cors, upstreamApiKey);
   }
 
   public GatewaySettings withPorts(int newPort, int newAdminPort) {
-    return new GatewaySettings(host, newPort, adminHost, newAdminPort, adminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, decompressRequests,
-        cors, upstreamApiKey);
+    return new GatewaySettings(host, newPort, adminHost, newAdminPort, adminToken, keyPepper, maxBodyBytes,
+        keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
+        decompressRequests, cors, upstreamApiKey);
   }
 
   public GatewaySettings withFrontDoor(FrontDoorSettings newFrontDoor) {
-    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, newFrontDoor,
+    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
+        keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, newFrontDoor, drainDelayMs,
         decompressRequests, cors, upstreamApiKey);
   }
 
   public GatewaySettings withCors(CorsSettings newCors) {
-    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor,
+    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
+        keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
         decompressRequests, newCors, upstreamApiKey);
   }
 
   public GatewaySettings withRequestDecompression(boolean decompress) {
-    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor,
+    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
+        keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
         decompress, cors, upstreamApiKey);
   }
 
   public GatewaySettings withUpstreamApiKey(String key) {
-    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper,
-        maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor,
+    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
+        keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
         decompressRequests, cors, key);
   }
 }

@@ -13,7 +13,8 @@ import java.util.Set;
  */
 final class PlatformSettingsReader {
 
-  static final Set<String> REDIS_OPTIONS = Set.of("url", "timeoutMs", "failPolicy", "replicas", "keyPrefix");
+  static final Set<String> REDIS_OPTIONS = Set.of("url", "timeoutMs", "failPolicy", "replicas", "keyPrefix",
+      "keyMaxStaleMs");
   static final Set<String> RABBITMQ_OPTIONS = Set.of("url", "exchange", "queue", "batchSize", "batchMaxDelayMs",
       "queueCapacity", "spoolDir", "confirmTimeoutMs", "reconnectMaxDelayMs");
 
@@ -81,7 +82,8 @@ final class PlatformSettingsReader {
         fields.number(section, "redis", "timeoutMs", RedisSettings.DEFAULT_TIMEOUT_MS, 1, 60_000),
         failPolicy,
         (int) fields.number(section, "redis", "replicas", 1, 1, 10_000),
-        fields.text(section, "redis", "keyPrefix", RedisSettings.DEFAULT_PREFIX));
+        fields.text(section, "redis", "keyPrefix", RedisSettings.DEFAULT_PREFIX),
+        fields.number(section, "redis", "keyMaxStaleMs", RedisSettings.DEFAULT_KEY_MAX_STALE_MS, 0, 86_400_000));
   }
 
   private RabbitSettings rabbitmq(JsonObject document) {

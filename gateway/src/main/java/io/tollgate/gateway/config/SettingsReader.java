@@ -19,7 +19,7 @@ final class SettingsReader {
 
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
   private static final Set<String> SERVER_OPTIONS = Stream.concat(Stream.of("host", "port", "adminHost", "adminPort",
-      "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "eventLoops", "requestDecompression"),
+      "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "drainDelayMs", "eventLoops", "requestDecompression"),
       FrontDoorSettings.OPTIONS.stream())
       .collect(Collectors.toUnmodifiableSet());
   private static final Set<String> SECURITY_OPTIONS = Set.of("adminToken", "keyPepper", "upstreamApiKey");
@@ -68,6 +68,7 @@ final class SettingsReader {
         Path.of(spool.isBlank() ? defaults.usageSpoolPath().toString() : spool),
         (int) fields.number(server, "server", "eventLoops", defaults.eventLoops(), 0, 1024),
         frontDoor(server),
+        fields.number(server, "server", "drainDelayMs", defaults.drainDelayMs(), 0, 600_000),
         fields.flag(server, "server", "requestDecompression", defaults.decompressRequests()),
         cors(cors),
         fields.text(security, "security", "upstreamApiKey", defaults.upstreamApiKey()).trim());

@@ -11,6 +11,8 @@ import io.tollgate.gateway.config.LimitSpec;
  * @param costMicros worst-case cost in micro-USD at the model's prices, reserved from budgets
  * @param keyBudget  null when the key has none
  * @param orgBudget  null when the org has none
+ * @param deadlineMillis the longest the request may run (its route's total timeout), 0 when
+ *                   unbounded: its concurrency slot's lease ends with it (plus a margin)
  */
 public record AdmissionRequest(
     String keyId,
@@ -20,7 +22,14 @@ public record AdmissionRequest(
     long tokens,
     long costMicros,
     BudgetSpec keyBudget,
-    BudgetSpec orgBudget) {
+    BudgetSpec orgBudget,
+    long deadlineMillis) {
+
+  /** Without a deadline: the slot's lease is the limiter's default bound. */
+  public AdmissionRequest(String keyId, String orgId, LimitSpec keyLimits, LimitSpec orgLimits, long tokens,
+                          long costMicros, BudgetSpec keyBudget, BudgetSpec orgBudget) {
+    this(keyId, orgId, keyLimits, orgLimits, tokens, costMicros, keyBudget, orgBudget, 0);
+  }
 
   /** A request with key limits only (no org limits, no budgets). */
   public static AdmissionRequest ofKey(String keyId, LimitSpec limits, long tokens) {

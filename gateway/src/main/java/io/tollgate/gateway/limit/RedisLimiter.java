@@ -5,7 +5,6 @@ import io.tollgate.gateway.config.RedisSettings;
 import io.tollgate.gateway.outcome.Refusal;
 import io.tollgate.gateway.ids.Ids;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Response;
@@ -34,13 +33,20 @@ public final class RedisLimiter implements Limiter {
 
   private static final Logger LOG = Logger.getLogger(RedisLimiter.class.getName());
   static final long PROBE_INTERVAL_MS = 500;
-  /** A stream slot is a lease; a replica that dies while holding one frees it after this. */
-  private static final long STREAM_LEASE_MICROS = TimeUnit.MINUTES.toMicros(15);
+  /**
+   * A stream slot is a lease; a replica that dies (or cannot settle) while holding one frees it
+   * after this. A request whose route has a total deadline gets a lease of that deadline plus
+   * {@link #LEASE_MARGIN_MICROS} (the settle after it); one without keeps this bound.
+   */
+  static final long STREAM_LEASE_MICROS = TimeUnit.MINUTES.toMicros(15);
+  static final long LEASE_MARGIN_MICROS = TimeUnit.SECONDS.toMicros(5);
   private static final long RESERVATION_TTL_SECONDS = TimeUnit.HOURS.toSeconds(2);
   /** Spend counters outlive their period a little, for late settlements and reports. */
   private static final long SPEND_GRACE_SECONDS = TimeUnit.DAYS.toSeconds(2);
-  private static final int SETTLE_ATTEMPTS = 4;
-  private static final long SETTLE_RETRY_MS = 1_000;
+  /** Failed settlements kept for retry at most; beyond, they are given up (and counted). */
+  static final int PENDING_SETTLES_CAPACITY = 100_000;
+  private static final long SETTLE_RETRY_FIRST_MS = 250;
+  private static final long SETTLE_RETRY_MAX_MS = 5_000;
 
   private static final LuaScript ADMIT = LuaScript.fromResource("admit.lua");
   private static final LuaScript SETTLE = LuaScript.fromResource("settle.lua");
@@ -58,6 +64,11 @@ public final class RedisLimiter implements Limiter {
   private final AtomicLong fallbackDecisions = new AtomicLong();
   private final AtomicLong redisFailures = new AtomicLong();
   private final AtomicLong settleFailures = new AtomicLong();
+  // Past the reservation record's TTL a settle is a no-op in Redis: no point retrying longer.
+  private final PendingSettles pending = new PendingSettles(PENDING_SETTLES_CAPACITY,
+      TimeUnit.SECONDS.toNanos(RESERVATION_TTL_SECONDS));
+  private final AtomicBoolean retryScheduled = new AtomicBoolean();
+  private volatile long retryDelayMs = SETTLE_RETRY_FIRST_MS;
 
   /**
    * @param nowMicros the clock passed to the scripts, or null to use Redis's own TIME (production:
@@ -99,9 +110,18 @@ public final class RedisLimiter implements Limiter {
 
   @Override
   public Future<Admission> admit(AdmissionRequest request) {
-    if (degraded.get() && !takeProbe()) {
-      return Future.succeededFuture(withoutRedis(request));
+    if (degraded.get()) {
+      if (!takeProbe()) {
+        return Future.succeededFuture(withoutRedis(request));
+      }
+      // The probe settles what the outage left pending first, so the slots and tokens those
+      // requests held are back before this one is decided.
+      return retryPending().transform(ignored -> admitOnRedis(request));
     }
+    return admitOnRedis(request);
+  }
+
+  private Future<Admission> admitOnRedis(AdmissionRequest request) {
     String id = Ids.uuidV7();
     RedisKeys keys = RedisKeys.of(settings.keyPrefix(), request, id, Instant.ofEpochMilli(wallMillis.getAsLong()));
     Future<Response> call = ADMIT.run(redis, keys.forAdmit(), admitArgs(request, id));
@@ -140,26 +160,69 @@ public final class RedisLimiter implements Limiter {
         Long.toString(actualTokens),
         Long.toString(actualCostMicros),
         reservation.id());
-    Promise<Void> settled = Promise.promise();
-    settleAttempt(keys, args, 1, settled);
-    return settled.future();
+    return settleOnce(keys, args).recover(failure -> {
+      settleFailures.incrementAndGet();
+      if (pending.keep(new PendingSettles.Pending(keys, args, System.nanoTime()))) {
+        if (pending.size() == 1) {
+          LOG.log(Level.WARNING, "could not settle reservation " + keys.reservation() + " (" + failure + "); kept"
+              + " and retried until Redis takes it", failure);
+        }
+        scheduleRetry();
+      } else {
+        LOG.warning("could not settle reservation " + keys.reservation() + " and " + PENDING_SETTLES_CAPACITY
+            + " settlements already wait: given up; its stream slot frees when its lease ends");
+      }
+      // The caller's request is over either way: the settlement lands later.
+      return Future.succeededFuture();
+    });
   }
 
-  /** Settling is idempotent in Redis, so a failed attempt is simply tried again a little later. */
-  private void settleAttempt(RedisKeys keys, List<String> args, int attempt, Promise<Void> settled) {
-    SETTLE.run(redis, keys.forSettle(), args)
+  private Future<Void> settleOnce(RedisKeys keys, List<String> args) {
+    return SETTLE.run(redis, keys.forSettle(), args)
         .timeout(Math.max(settings.timeoutMs(), 1_000), TimeUnit.MILLISECONDS)
-        .onSuccess(response -> settled.tryComplete())
-        .onFailure(failure -> {
-          if (attempt >= SETTLE_ATTEMPTS) {
-            settleFailures.incrementAndGet();
-            LOG.log(Level.WARNING, "could not settle reservation " + keys.reservation() + " after " + attempt
-                + " attempts; its tokens stay charged and its stream slot frees when its lease ends", failure);
-            settled.tryFail(failure);
-          } else {
-            vertx.setTimer(SETTLE_RETRY_MS * attempt, id -> settleAttempt(keys, args, attempt + 1, settled));
-          }
-        });
+        .mapEmpty();
+  }
+
+  /** One retry pass soon, backing off from 250 ms to 5 s while Redis keeps refusing them. */
+  private void scheduleRetry() {
+    if (retryScheduled.compareAndSet(false, true)) {
+      vertx.setTimer(retryDelayMs, id -> {
+        retryScheduled.set(false);
+        retryPending();
+      });
+    }
+  }
+
+  /**
+   * Tries every pending settlement once (they go out together, pipelined on the pool's
+   * connections); those that fail again go back in line. Completes when all were tried.
+   */
+  private Future<Void> retryPending() {
+    List<PendingSettles.Pending> batch = pending.takeAll(System.nanoTime());
+    if (batch.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Void>> attempts = new java.util.ArrayList<>(batch.size());
+    AtomicBoolean anyFailed = new AtomicBoolean();
+    for (PendingSettles.Pending one : batch) {
+      attempts.add(settleOnce(one.keys(), one.args())
+          .onSuccess(ok -> pending.landed())
+          .recover(failure -> {
+            anyFailed.set(true);
+            pending.again(one);
+            return Future.succeededFuture();
+          }));
+    }
+    return Future.join(attempts).transform(done -> {
+      if (anyFailed.get()) {
+        retryDelayMs = Math.min(SETTLE_RETRY_MAX_MS, retryDelayMs * 2);
+        scheduleRetry();
+      } else {
+        retryDelayMs = SETTLE_RETRY_FIRST_MS;
+        LOG.info("pending settlements landed in Redis (" + batch.size() + ")");
+      }
+      return Future.<Void>succeededFuture();
+    });
   }
 
   private List<String> admitArgs(AdmissionRequest request, String id) {
@@ -172,7 +235,7 @@ public final class RedisLimiter implements Limiter {
         Long.toString(request.orgLimits().tokensPerMinute()),
         Long.toString(request.tokens()),
         Long.toString(request.keyLimits().maxConcurrentStreams()),
-        Long.toString(STREAM_LEASE_MICROS),
+        Long.toString(leaseMicros(request)),
         id,
         Long.toString(request.costMicros()),
         Long.toString(budgetMicros(request.keyBudget())),
@@ -240,6 +303,14 @@ public final class RedisLimiter implements Limiter {
     return nowMicros == null ? 0 : nowMicros.getAsLong();
   }
 
+  /** The slot's lease: the request's own deadline and a margin for its settle, or the default bound. */
+  static long leaseMicros(AdmissionRequest request) {
+    if (request.deadlineMillis() <= 0) {
+      return STREAM_LEASE_MICROS;
+    }
+    return Math.min(STREAM_LEASE_MICROS, TimeUnit.MILLISECONDS.toMicros(request.deadlineMillis()) + LEASE_MARGIN_MICROS);
+  }
+
   private static long budgetMicros(BudgetSpec budget) {
     return budget == null ? -1 : budget.limitMicros();
   }
@@ -269,8 +340,24 @@ public final class RedisLimiter implements Limiter {
     return redisFailures.get();
   }
 
+  /** Settle calls Redis did not take at first (each then kept for retry, or given up when full). */
   public long settleFailures() {
     return settleFailures.get();
+  }
+
+  /** Failed settlements waiting for their retry now. */
+  public int settlesPending() {
+    return pending.size();
+  }
+
+  /** Kept settlements that landed on a retry. */
+  public long settlesLandedAfterRetry() {
+    return pending.landedAfterRetry();
+  }
+
+  /** Settlements given up: the pending store was full, or the reservation had expired in Redis. */
+  public long settlesAbandoned() {
+    return pending.abandoned();
   }
 
   public LocalLimiter fallback() {

@@ -193,6 +193,12 @@ public final class GatewayMetrics {
     monotonic("tollgate.usage.events", "Usage events lost (must stay 0)", () -> usage.get().dropped(), "stage", "dropped");
     gauge("tollgate.usage.backlog", "Usage events in memory or in the spool, not yet confirmed", usage,
         u -> u.get().backlog());
+    monotonic("tollgate.usage.events", "Usage events written to the write-ahead log", () -> usage.get().logged(),
+        "stage", "logged");
+    monotonic("tollgate.usage.events", "Usage events found in the write-ahead log at start and replayed",
+        () -> usage.get().recovered(), "stage", "recovered");
+    monotonic("tollgate.usage.wal.syncs", "fsyncs of the usage write-ahead log (one per group of events)",
+        () -> usage.get().logSyncs());
   }
 
   /** Per-backend rows are re-read at each scrape: the set of backends changes with the config. */

@@ -20,7 +20,7 @@ final class Accept implements Stage {
     if (!method.name().equals(exchange.endpoint.method())) {
       return Outcome.refuse(Refusal.methodNotAllowed(method.name(), exchange.endpoint.path()));
     }
-    if (lifecycle.draining()) {
+    if (lifecycle.refusing()) {
       return Outcome.refuse(Refusal.shuttingDown());
     }
     return Outcome.NEXT;

@@ -35,7 +35,7 @@ final class Admit implements Stage {
     AdmissionRequest request = new AdmissionRequest(key.id(), key.org(), key.limits(), org.limits(),
         completion.promptTokenEstimate() + completionTokens,
         exchange.route.prices().costMicros(completion.promptTokenEstimate(), completionTokens),
-        key.budget(), org.budget());
+        key.budget(), org.budget(), exchange.route.timeouts().totalMs());
     long start = System.nanoTime();
     return limiter.admit(request)
         .map(decision -> {

@@ -4,8 +4,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bounded in-memory queue between the request path and the publisher: lock-free offers from any
- * event loop, one consumer. Besides events it carries markers (flush requests) that do not count
+ * The bounded in-memory queue between the write-ahead log's writer and the publisher: lock-free
+ * offers, one consumer. Besides events it carries markers (flush requests) that do not count
  * against the capacity, so a flush is ordered after every event emitted before it.
  */
 final class EventBuffer {
@@ -19,7 +19,7 @@ final class EventBuffer {
   }
 
   /** False when full: the caller spills the event to the spool instead. */
-  boolean offer(UsageEvent event) {
+  boolean offer(UsageWal.Entry event) {
     if (events.incrementAndGet() > capacity) {
       events.decrementAndGet();
       return false;
@@ -35,7 +35,7 @@ final class EventBuffer {
   /** The next event or marker, or null. */
   Object poll() {
     Object item = items.poll();
-    if (item instanceof UsageEvent) {
+    if (item instanceof UsageWal.Entry) {
       events.decrementAndGet();
     }
     return item;

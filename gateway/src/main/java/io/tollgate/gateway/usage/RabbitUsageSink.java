@@ -26,19 +26,26 @@ public final class RabbitUsageSink implements UsageSink {
   private final RabbitSettings settings;
   private final EventBuffer buffer;
   private final DiskSpool spool;
+  private final UsageWal wal;
   private final UsagePublisher publisher;
   private final UsageCounters counters = new UsageCounters();
   private volatile boolean closed;
   private volatile Future<Void> closing;
 
-  private RabbitUsageSink(Vertx vertx, RabbitSettings settings, DiskSpool spool) {
+  private RabbitUsageSink(Vertx vertx, RabbitSettings settings, DiskSpool spool, UsageWal wal) {
     this.vertx = vertx;
     this.settings = settings;
     this.buffer = new EventBuffer(settings.queueCapacity());
     this.spool = spool;
+    this.wal = wal;
     BrokerLink link = new BrokerLink(settings.url(), topology(settings), settings.confirmTimeoutMs());
-    this.publisher = new UsagePublisher(buffer, spool, link, counters, settings.batchSize(),
+    this.publisher = new UsagePublisher(buffer, spool, wal, link, counters, settings.batchSize(),
         settings.batchMaxDelayMs(), settings.reconnectMaxDelayMs());
+  }
+
+  /** The write-ahead log of a spool folder: its own subfolder, under the spool's lock. */
+  static java.nio.file.Path walDir(RabbitSettings settings) {
+    return settings.spoolDir().resolve("wal");
   }
 
   public static UsageTopology topology(RabbitSettings settings) {
@@ -50,9 +57,13 @@ public final class RabbitUsageSink implements UsageSink {
    * publisher. Succeeds whether or not the broker is reachable: events spool until it is.
    */
   public static Future<RabbitUsageSink> start(Vertx vertx, RabbitSettings settings) {
-    return vertx.<DiskSpool>executeBlocking(() -> DiskSpool.open(settings.spoolDir(), DiskSpool.DEFAULT_SEGMENT_BYTES))
-        .map(spool -> {
-          RabbitUsageSink sink = new RabbitUsageSink(vertx, settings, spool);
+    return vertx.<RabbitUsageSink>executeBlocking(() -> {
+          DiskSpool spool = DiskSpool.open(settings.spoolDir(), DiskSpool.DEFAULT_SEGMENT_BYTES);
+          UsageWal wal = UsageWal.open(walDir(settings), UsageWal.DEFAULT_SEGMENT_BYTES, true, spool);
+          return new RabbitUsageSink(vertx, settings, spool, wal);
+        })
+        .map(sink -> {
+          sink.wal.start(sink.new ToPublisher());
           sink.publisher.start();
           LOG.info(() -> "usage events to RabbitMQ exchange " + settings.exchange() + ", queue " + settings.queue()
               + "; spool " + settings.spoolDir().toAbsolutePath());
@@ -60,17 +71,14 @@ public final class RabbitUsageSink implements UsageSink {
         });
   }
 
+  /** On the request path: to the write-ahead log's queue (lock-free); its writer hands it on. */
   @Override
   public void emit(UsageEvent event) {
     counters.emitted.increment();
-    if (!closed && buffer.offer(event)) {
-      counters.queued.increment();
-      if (buffer.events() >= settings.batchSize()) {
-        publisher.wake();
-      }
+    if (!closed && wal.append(event)) {
       return;
     }
-    // Queue full (or closing): to the spool's writer thread, never dropped while it is open.
+    // Closing: to the spool's writer thread, never dropped while it is open.
     if (spool.append(UsageEventJson.bytes(event))) {
       counters.spooled.incrementAndGet();
     } else {
@@ -86,8 +94,7 @@ public final class RabbitUsageSink implements UsageSink {
       return closing;
     }
     UsagePublisher.Marker marker = new UsagePublisher.Marker(false);
-    buffer.mark(marker);
-    publisher.wake();
+    wal.mark(marker);
     return onCallerContext(marker.done);
   }
 
@@ -96,10 +103,9 @@ public final class RabbitUsageSink implements UsageSink {
   public synchronized Future<Void> close() {
     if (closing == null) {
       UsagePublisher.Marker marker = new UsagePublisher.Marker(true);
-      buffer.mark(marker);
+      wal.mark(marker);
       closed = true;
-      publisher.wake();
-      closing = onCallerContext(marker.done);
+      closing = onCallerContext(marker.done.thenCompose(v -> wal.close()));
     }
     return closing;
   }
@@ -119,7 +125,40 @@ public final class RabbitUsageSink implements UsageSink {
   }
 
   public UsageMetrics metrics() {
-    return counters.snapshot(buffer.events() + publisher.inHand() + spool.pendingLines());
+    return counters.snapshot(buffer.events() + publisher.inHand() + spool.pendingLines(), wal);
+  }
+
+  /**
+   * On the log's writer thread, after each group commit: entries into the publisher's bounded queue,
+   * what does not fit to the spool (the log keeps them until the spool synced them).
+   */
+  private final class ToPublisher implements UsageWal.Handoff {
+    @Override
+    public void entries(java.util.List<UsageWal.Entry> entries) {
+      java.util.List<UsageWal.Entry> overflow = null;
+      for (UsageWal.Entry entry : entries) {
+        if (buffer.offer(entry)) {
+          counters.queued.increment();
+        } else {
+          if (overflow == null) {
+            overflow = new java.util.ArrayList<>();
+          }
+          overflow.add(entry);
+        }
+      }
+      if (overflow != null) {
+        UsagePublisher.spoolAll(spool, wal, counters, overflow, overflow.stream().map(UsageWal.Entry::body).toList());
+      }
+      if (buffer.events() >= settings.batchSize()) {
+        publisher.wake();
+      }
+    }
+
+    @Override
+    public void marker(Object marker) {
+      buffer.mark(marker);
+      publisher.wake();
+    }
   }
 
   /** Whether the publisher holds an open connection to the broker now. */

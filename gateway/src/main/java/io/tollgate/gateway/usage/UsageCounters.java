@@ -14,8 +14,8 @@ final class UsageCounters {
   final AtomicLong replayed = new AtomicLong();
   final AtomicLong dropped = new AtomicLong();
 
-  UsageMetrics snapshot(long backlog) {
+  UsageMetrics snapshot(long backlog, UsageWal wal) {
     return new UsageMetrics(emitted.sum(), queued.sum(), published.get(), confirmed.get(), spooled.get(),
-        replayed.get(), dropped.get(), backlog);
+        replayed.get(), dropped.get() + wal.unencodable(), backlog, wal.written(), wal.syncs(), wal.recovered());
   }
 }

@@ -42,6 +42,31 @@ public record UsageEvent(
     long configVersion) {
 
   /**
+   * Whatever the client sent, the event is valid against config/schemas/usage-event.json: bounded
+   * fields are cut and text made safe here, once, for every way an event is made (see UsageFields).
+   */
+  public UsageEvent {
+    requestId = UsageFields.nonEmpty(requestId, UsageFields.REQUEST_ID_MAX, "-");
+    orgId = orgId == null ? null : UsageFields.nonEmpty(orgId, UsageFields.ID_MAX, "-");
+    keyId = keyId == null ? null : UsageFields.nonEmpty(keyId, UsageFields.ID_MAX, "-");
+    endpoint = UsageFields.path(endpoint);
+    endpointFamily = UsageFields.family(endpointFamily);
+    modelRequested = UsageFields.bounded(modelRequested, UsageFields.ID_MAX);
+    modelServed = UsageFields.bounded(modelServed, UsageFields.ID_MAX);
+    backendId = UsageFields.bounded(backendId, UsageFields.ID_MAX);
+    errorKind = UsageFields.bounded(errorKind, UsageFields.ERROR_KIND_MAX);
+    promptTokens = UsageFields.count(promptTokens);
+    completionTokens = UsageFields.count(completionTokens);
+    cachedTokens = UsageFields.count(cachedTokens);
+    reasoningTokens = UsageFields.count(reasoningTokens);
+    audioSeconds = UsageFields.amount(audioSeconds);
+    costUsd = UsageFields.amount(costUsd);
+    ttftMillis = ttftMillis < 0 || !Double.isFinite(ttftMillis) ? -1 : ttftMillis;
+    latencyMillis = UsageFields.amount(latencyMillis);
+    configVersion = UsageFields.count(configVersion);
+  }
+
+  /**
    * A request refused before it reached a backend (bad input, model not allowed, limits): no
    * backend, no tokens, no cost, but one event all the same, so usage and reliability reports see it.
    */

@@ -11,7 +11,16 @@ package io.tollgate.gateway.usage;
  * @param replayed  spooled events published again and confirmed after the broker came back
  * @param dropped   events lost; stays 0 unless an event arrives after close or a spool file is torn
  * @param backlog   events in memory or in the spool, not yet confirmed
+ * @param logged    events written to the write-ahead log
+ * @param logSyncs  fsyncs of the write-ahead log (each covers a group of events)
+ * @param recovered events found in the write-ahead log at start (a run killed before it delivered
+ *                  them) and moved to the spool for replay
  */
 public record UsageMetrics(long emitted, long queued, long published, long confirmed, long spooled, long replayed,
-                           long dropped, long backlog) {
+                           long dropped, long backlog, long logged, long logSyncs, long recovered) {
+
+  public UsageMetrics(long emitted, long queued, long published, long confirmed, long spooled, long replayed,
+                      long dropped, long backlog) {
+    this(emitted, queued, published, confirmed, spooled, replayed, dropped, backlog, 0, 0, 0);
+  }
 }

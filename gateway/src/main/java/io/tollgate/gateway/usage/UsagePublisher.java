@@ -32,6 +32,7 @@ final class UsagePublisher implements Runnable {
 
   private final EventBuffer buffer;
   private final DiskSpool spool;
+  private final UsageWal wal;
   private final BrokerLink link;
   private final UsageCounters counters;
   private final int batchSize;
@@ -49,10 +50,11 @@ final class UsagePublisher implements Runnable {
   private long replaySequence = -1;
   private int replayedLines;
 
-  UsagePublisher(EventBuffer buffer, DiskSpool spool, BrokerLink link, UsageCounters counters, int batchSize,
-                 long batchMaxDelayMillis, long reconnectMaxDelayMillis) {
+  UsagePublisher(EventBuffer buffer, DiskSpool spool, UsageWal wal, BrokerLink link, UsageCounters counters,
+                 int batchSize, long batchMaxDelayMillis, long reconnectMaxDelayMillis) {
     this.buffer = buffer;
     this.spool = spool;
+    this.wal = wal;
     this.link = link;
     this.counters = counters;
     this.batchSize = batchSize;
@@ -94,9 +96,9 @@ final class UsagePublisher implements Runnable {
           replayOldestSegment();
           continue;
         }
-        List<UsageEvent> batch = takeBatch(markers);
+        List<UsageWal.Entry> batch = takeBatch(markers);
         if (!batch.isEmpty()) {
-          deliver(encode(batch));
+          deliver(batch);
           inHand.addAndGet(-batch.size());
         }
         if (!markers.isEmpty()) {
@@ -166,12 +168,12 @@ final class UsagePublisher implements Runnable {
    * the oldest event waited {@code batchMaxDelay}. Idle, it parks (woken by a full batch, a marker
    * or the delay), so an idle gateway costs a few wake-ups a second.
    */
-  private List<UsageEvent> takeBatch(List<Marker> markers) {
-    List<UsageEvent> batch = new ArrayList<>();
+  private List<UsageWal.Entry> takeBatch(List<Marker> markers) {
+    List<UsageWal.Entry> batch = new ArrayList<>();
     long deadline = 0;
     while (batch.size() < batchSize) {
       Object item = buffer.poll();
-      if (item instanceof UsageEvent event) {
+      if (item instanceof UsageWal.Entry event) {
         inHand.incrementAndGet();
         if (batch.isEmpty()) {
           deadline = System.nanoTime() + batchMaxDelayNanos;
@@ -200,29 +202,37 @@ final class UsagePublisher implements Runnable {
     return batch;
   }
 
-  private static List<byte[]> encode(List<UsageEvent> events) {
-    List<byte[]> bodies = new ArrayList<>(events.size());
-    for (UsageEvent event : events) {
-      bodies.add(UsageEventJson.bytes(event));
+  /**
+   * To the broker with confirms; anything not confirmed goes to the spool. The write-ahead log lets
+   * go of the entries once the broker confirmed them, or once the spool has them on disk.
+   */
+  private void deliver(List<UsageWal.Entry> entries) {
+    List<byte[]> bodies = new ArrayList<>(entries.size());
+    for (UsageWal.Entry entry : entries) {
+      bodies.add(entry.body());
     }
-    return bodies;
-  }
-
-  /** To the broker with confirms; anything not confirmed goes to the spool. */
-  private void deliver(List<byte[]> bodies) {
     if (link.isOpen() && publish(bodies)) {
+      wal.done(entries);
       return;
     }
-    spoolAll(bodies);
+    spoolAll(entries, bodies);
   }
 
-  private void spoolAll(List<byte[]> bodies) {
+  /** Entries the broker did not take, to the spool; the log keeps them until the spool synced them. */
+  static void spoolAll(DiskSpool spool, UsageWal wal, UsageCounters counters, List<UsageWal.Entry> entries,
+                       List<byte[]> bodies) {
     if (spool.append(bodies)) {
       counters.spooled.addAndGet(bodies.size());
+      spool.sync().thenRun(() -> wal.done(entries));
     } else {
-      counters.dropped.addAndGet(bodies.size());
-      LOG.severe("usage publisher: spool closed; " + bodies.size() + " event(s) lost");
+      // Kept in the write-ahead log: replayed at the next start.
+      LOG.severe("usage publisher: spool closed; " + bodies.size() + " event(s) left in the write-ahead log for the"
+          + " next start");
     }
+  }
+
+  private void spoolAll(List<UsageWal.Entry> entries, List<byte[]> bodies) {
+    spoolAll(spool, wal, counters, entries, bodies);
   }
 
   private boolean publish(List<byte[]> bodies) {

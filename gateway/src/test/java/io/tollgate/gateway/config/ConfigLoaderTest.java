@@ -210,7 +210,7 @@ class ConfigLoaderTest {
 
     assertEquals(List.of(
         "extra: unknown section (known: cors, rabbitmq, redis, security, server, snapshot, tracing, usage)",
-        "server.prot: unknown option (known: adminHost, adminPort, bodyTimeoutMs, eventLoops, headerTimeoutMs, host, "
+        "server.prot: unknown option (known: adminHost, adminPort, bodyTimeoutMs, drainDelayMs, eventLoops, headerTimeoutMs, host, "
             + "idleTimeoutMs, keepAliveIntervalMs, maxBodyBytes, maxConnections, maxHeaderBytes, maxRequestLineBytes, "
             + "port, requestDecompression, shutdownGraceMs)",
         "security.keyPepper: must not be empty (set TOLLGATE_KEY_PEPPER)",

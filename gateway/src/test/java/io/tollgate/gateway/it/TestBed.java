@@ -131,7 +131,7 @@ public final class TestBed implements AutoCloseable {
 
     GatewaySettings settings() {
       return new GatewaySettings("127.0.0.1", 0, "127.0.0.1", 0, ADMIN_TOKEN, PEPPER,
-          maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops, frontDoor,
+          maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops, frontDoor, 0,
           decompressRequests, cors, upstreamApiKey);
     }
 

@@ -111,6 +111,17 @@ class RabbitUsageSinkTest {
     assertTrue(String.valueOf(refused.getCause()).contains("PRECONDITION_FAILED"), String.valueOf(refused.getCause()));
     // and the dead-letter queue exists (passive declare fails when it does not).
     rabbit.channel().queueDeclarePassive(rabbit.topology.deadLetterQueue());
+    // Every event went through the write-ahead log, which lets go of them once they are confirmed.
+    assertEquals(1_000, sink.metrics().logged());
+    waitFor(() -> walFiles() == 0, "the write-ahead log's segments are deleted once their events are confirmed");
+  }
+
+  private long walFiles() {
+    try (var files = Files.list(spoolDir.resolve("wal"))) {
+      return files.count();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
@@ -118,7 +129,7 @@ class RabbitUsageSinkTest {
     RabbitUsageSink sink = sink(settings(("amqp://guest:guest@127.0.0.1:" + proxy.port() + "/")));
     emit(sink, 0, 100);
     await(sink.flush());
-    assertEquals(100, sink.metrics().confirmed());
+    assertEquals(100, sink.metrics().confirmed(), () -> sink.metrics().toString());
 
     proxy.cut();
     waitFor(() -> !sink.connected(), "the sink notices the broker is gone");
