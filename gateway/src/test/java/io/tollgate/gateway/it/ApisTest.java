@@ -359,4 +359,17 @@ class ApisTest {
     assertEquals(413, refused.status(), refused.body().toString());
     assertEquals("request_too_large", refused.error().getString("code"));
   }
+
+  @Test
+  void aMessagesStreamTheBackendFailsEndsWithOneErrorEventAndIsAccountedAsFailed() throws Exception {
+    bed = TestBed.builder().simulators(1).start();
+    bed.sim(1).faults(SimulatorFaults.none().withFailAfterTokens(2));
+    Http.Reply reply = Http.post(bed.client, "/v1/messages", messages(true), SECRET);
+    String body = reply.body().toString();
+    assertEquals(1, body.split("event: error\n", -1).length - 1, "one error event, the backend's: " + body);
+    assertFalse(body.contains("message_stop"));
+    UsageEvent event = lastEvent(1);
+    assertNotNull(event.errorKind(), "a stream that failed is not a success");
+    assertEquals(2, event.completionTokens(), "the tokens the client was sent");
+  }
 }
