@@ -10,6 +10,8 @@ import io.tollgate.controlplane.observability.RequestObserver;
 import io.tollgate.controlplane.snapshot.ConfigPublisher;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.snapshot.SnapshotStore;
+import io.tollgate.controlplane.session.LoginThrottle;
+import io.tollgate.controlplane.session.Sessions;
 import io.tollgate.controlplane.spend.SpendReader;
 import io.tollgate.controlplane.auth.Caller;
 import io.tollgate.frontdoor.FrontDoor;
@@ -52,11 +54,13 @@ public final class ApiServer {
   private static final String REFUSED = "tollgate.refused";
   /** The largest request body the API reads: a whole org's contents fit many times over. */
   static final int MAX_BODY_BYTES = 1 << 20;
+  /** Sign-in is anonymous: its body (an email and a password) is all an anonymous client may send. */
+  static final int MAX_LOGIN_BODY_BYTES = 8 << 10;
 
-  private final Authenticator authenticator;
+  private final Credentials credentials;
 
-  private ApiServer(Authenticator authenticator) {
-    this.authenticator = authenticator;
+  private ApiServer(Credentials credentials) {
+    this.credentials = credentials;
   }
 
   /** The server and its router (whose routes the OpenAPI test compares with the document). */
@@ -67,7 +71,8 @@ public final class ApiServer {
   public static Future<Started> start(Vertx vertx, Pool pool, ControlPlaneSettings settings, Redis redis,
                                       KeyRecordPublisher keyRecords, ControlPlaneMetrics metrics, Readiness readiness,
                                       SnapshotStore snapshots) {
-    ApiServer api = new ApiServer(new Authenticator(pool, settings.bootstrapToken()));
+    Sessions sessions = new Sessions(pool);
+    ApiServer api = new ApiServer(new Credentials(new Authenticator(pool, settings.bootstrapToken()), sessions));
     ConfigVersions versions = new ConfigVersions(snapshots, new ConfigPublisher(redis, settings.redisPrefix()),
         metrics);
     KeysApi keys = new KeysApi(pool, new KeySecrets(settings.keyPepper()), keyRecords);
@@ -92,9 +97,12 @@ public final class ApiServer {
     // API hold a body (ADR 0002 / 0007, as on the gateway).
     router.route("/api/v1/*").handler(api::authenticateBeforeBody);
     BodyHandler bodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES);
+    BodyHandler loginBodies = BodyHandler.create().setBodyLimit(MAX_LOGIN_BODY_BYTES);
     router.route("/api/v1/*").handler(ctx -> {
       if (ctx.get(REFUSED) != null) {
         ctx.next(); // refused: its route answers 401 below without the body being read
+      } else if (Credentials.anonymous(ctx.request())) {
+        loginBodies.handle(ctx);
       } else {
         bodies.handle(ctx);
       }
@@ -110,6 +118,10 @@ public final class ApiServer {
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape())));
 
     router.get("/api/v1/me").handler(api.handle(users::me));
+    SessionApi session = new SessionApi(pool, sessions, new LoginThrottle(redis, settings.redisPrefix()), users);
+    router.post(Credentials.SESSION_PATH).handler(api.handle(session::login));
+    router.delete(Credentials.SESSION_PATH).handler(api.handle(session::logout));
+    router.put("/api/v1/users/:email/password").handler(api.handle(session::setPassword));
     router.post("/api/v1/users").handler(api.handle(users::create));
     router.get("/api/v1/users").handler(api.handle(users::list));
     router.post("/api/v1/users/:email/token").handler(api.handle(users::newToken));
@@ -185,7 +197,8 @@ public final class ApiServer {
       return;
     }
     FrontDoor.closeAfterResponse(ctx.request());
-    send(ctx, new ApiError(413, "the request body is larger than " + MAX_BODY_BYTES + " bytes", List.of()));
+    int limit = Credentials.anonymous(ctx.request()) ? MAX_LOGIN_BODY_BYTES : MAX_BODY_BYTES;
+    send(ctx, new ApiError(413, "the request body is larger than " + limit + " bytes", List.of()));
   }
 
   /**
@@ -217,13 +230,17 @@ public final class ApiServer {
   }
 
   /**
-   * Checks the bearer token from the headers while the body waits in the socket (the request is
-   * paused; the body handler after this resumes it). A refused caller's answer is the connection's
-   * last when it declared a body: the body is never read.
+   * Checks the bearer token or session cookie from the headers while the body waits in the socket
+   * (the request is paused; the body handler after this resumes it). A refused caller's answer is
+   * the connection's last when it declared a body: the body is never read. Sign-in has no caller.
    */
   private void authenticateBeforeBody(RoutingContext ctx) {
+    if (Credentials.anonymous(ctx.request())) {
+      ctx.next();
+      return;
+    }
     ctx.request().pause();
-    authenticator.authenticate(ctx.request().getHeader("authorization")).onComplete(result -> {
+    credentials.of(ctx.request()).onComplete(result -> {
       if (result.succeeded()) {
         RequestObserver.actor(ctx, result.result().actor());
         ctx.put(CALLER, result.result());

@@ -99,6 +99,25 @@ public final class RunningControlPlane implements AutoCloseable {
     return send(options, Buffer.buffer(body));
   }
 
+  /** A whole answer with its headers (cookies, Retry-After). */
+  public record Exchange(int status, String body, io.vertx.core.MultiMap headers) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  /** Sends {@code options} as given (headers and all) with {@code body} (null: none). */
+  public Exchange exchange(RequestOptions options, JsonObject body) throws Exception {
+    if (body != null) {
+      options.putHeader("content-type", "application/json");
+    }
+    Buffer payload = body == null ? Buffer.buffer() : body.toBuffer();
+    return onContext(() -> client.request(options)
+        .compose(request -> request.send(payload)
+            .compose(response -> response.body().map(b -> new Exchange(response.statusCode(), b.toString(),
+                io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(response.headers()))))));
+  }
+
   private Reply send(RequestOptions options, Buffer payload) throws Exception {
     return onContext(() -> client.request(options)
         .compose(request -> request.send(payload)
