@@ -11,6 +11,7 @@ import io.tollgate.controlplane.keys.KeyRecordPublisher;
 import io.tollgate.controlplane.observability.ControlPlaneMetrics;
 import io.tollgate.controlplane.observability.Readiness;
 import io.tollgate.controlplane.observability.RequestObserver;
+import io.tollgate.controlplane.portal.Portal;
 import io.tollgate.controlplane.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -66,7 +67,9 @@ public final class ControlPlane {
           PlatformMarker marker = new PlatformMarker(redis, settings.redisPrefix(), settings.keyPepper());
           return marker.writeAtStart()
               .compose(v -> latestConfigVersion(pool, metrics))
-              .compose(v -> ApiServer.start(vertx, pool, settings, redis, keys, metrics, readiness, contracts.snapshots()))
+              .compose(v -> Portal.load(vertx))
+              .compose(portal -> ApiServer.start(vertx, pool, settings, redis, keys, metrics, readiness,
+                  contracts.snapshots(), portal))
               .map(started -> {
                 readiness.check();
                 long timer = vertx.setPeriodic(READINESS_PERIOD_MS, id -> {

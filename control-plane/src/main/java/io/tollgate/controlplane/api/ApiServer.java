@@ -7,6 +7,7 @@ import io.tollgate.controlplane.catalog.CatalogResource;
 import io.tollgate.controlplane.observability.ControlPlaneMetrics;
 import io.tollgate.controlplane.observability.Readiness;
 import io.tollgate.controlplane.observability.RequestObserver;
+import io.tollgate.controlplane.portal.Portal;
 import io.tollgate.controlplane.snapshot.ConfigPublisher;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.snapshot.SnapshotStore;
@@ -70,7 +71,7 @@ public final class ApiServer {
   /** @param snapshots made off the event loop: it reads and compiles the snapshot schema */
   public static Future<Started> start(Vertx vertx, Pool pool, ControlPlaneSettings settings, Redis redis,
                                       KeyRecordPublisher keyRecords, ControlPlaneMetrics metrics, Readiness readiness,
-                                      SnapshotStore snapshots) {
+                                      SnapshotStore snapshots, Portal portal) {
     Sessions sessions = new Sessions(pool);
     ApiServer api = new ApiServer(new Credentials(new Authenticator(pool, settings.bootstrapToken()), sessions));
     ConfigVersions versions = new ConfigVersions(snapshots, new ConfigPublisher(redis, settings.redisPrefix()),
@@ -175,10 +176,21 @@ public final class ApiServer {
       return snapshots.version(pool, version).map(Reply::ok);
     }));
 
+    // The portal: its page at / (and, below, at its own routes), its hashed files under /assets/.
+    router.get("/").handler(observed(ctx -> page(ctx, portal)));
+    router.get("/assets/*").handler(observed(portal::asset));
+
     // Last: whatever no route served, API or not, in the API's shape (Vert.x would answer an HTML
-    // page, and a 404 where the path is served with other methods).
+    // page, and a 404 where the path is served with other methods) — but a browser asking for a
+    // portal route (a deep link, a reload) gets the portal's page.
     AllowedMethods allowed = new AllowedMethods(router);
-    router.route().last().handler(ctx -> unrouted(ctx, allowed));
+    router.route().last().handler(ctx -> {
+      if (Portal.isPageRequest(ctx.request()) && allowed.on(ctx.request().path()).isEmpty()) {
+        page(ctx, portal);
+      } else {
+        unrouted(ctx, allowed);
+      }
+    });
 
     // Framing, sizes, deadlines and the connection cap are enforced below the router, as on the
     // gateway's public port; its meters go to the registry /metrics serves.
@@ -218,6 +230,15 @@ public final class ApiServer {
       send(ctx, new ApiError(ctx.statusCode(), "the request body could not be read", List.of()));
     } else {
       send(ctx, ctx.failure() == null ? new ApiError(500, "internal error", List.of()) : ctx.failure());
+    }
+  }
+
+  private static void page(RoutingContext ctx, Portal portal) {
+    if (portal.built()) {
+      portal.page(ctx);
+    } else {
+      send(ctx, new ApiError(404, "the portal is not part of this build of the control plane (build it with the "
+          + "portal module: mvn package)", List.of()));
     }
   }
 
