@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from "react";
-import { ApiProblem, session, type Login, type Me } from "./api/client";
+import { ApiProblem, csrfToken, session, type Login, type Me } from "./api/client";
 
 type State =
   | { status: "loading" }
@@ -18,6 +18,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<State>({ status: "loading" });
 
   useEffect(() => {
+    // No CSRF cookie, no session (they are set and cleared together): ask nothing, so that a signed-out
+    // visit does not log a refused request in the browser's console.
+    if (!csrfToken()) {
+      setState({ status: "signed-out" });
+      return;
+    }
     session.me()
       .then((me) => setState({ status: "signed-in", me }))
       .catch((e: unknown) => setState({ status: "signed-out",

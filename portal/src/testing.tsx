@@ -31,6 +31,7 @@ export function fakeControlPlane(me: Me | null, handler: Handler = () => undefin
 }
 
 export function renderSignedIn(ui: ReactNode, path = "/") {
+  if (!document.cookie.includes("tollgate_csrf=")) document.cookie = "tollgate_csrf=test-csrf";
   return render(
     <MemoryRouter initialEntries={[path]}>
       <SessionProvider><WhenSignedIn>{ui}</WhenSignedIn></SessionProvider>

@@ -119,7 +119,7 @@ function KeyTable({ keys, path, canRevoke, onRevoked }:
   return (
     <>
       {problem && <Problem message={problem} />}
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Keys table">
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-100 text-slate-700">
             <tr>
