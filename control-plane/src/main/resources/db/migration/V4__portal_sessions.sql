@@ -11,3 +11,4 @@ CREATE TABLE sessions (
   expires_at  timestamptz NOT NULL
 );
 CREATE INDEX sessions_email ON sessions(email);
+CREATE INDEX sessions_expires_at ON sessions(expires_at);
