@@ -14,6 +14,7 @@ import io.tollgate.controlplane.snapshot.SnapshotStore;
 import io.tollgate.controlplane.session.LoginThrottle;
 import io.tollgate.controlplane.session.Sessions;
 import io.tollgate.controlplane.spend.SpendReader;
+import io.tollgate.controlplane.usage.AnalyticsClient;
 import io.tollgate.controlplane.auth.Caller;
 import io.tollgate.frontdoor.FrontDoor;
 import io.vertx.redis.client.Redis;
@@ -139,6 +140,9 @@ public final class ApiServer {
     router.put("/api/v1/orgs/:org/budget").handler(api.handle(orgs::setBudget));
     router.delete("/api/v1/orgs/:org/budget").handler(api.handle(orgs::clearBudget));
     router.get("/api/v1/orgs/:org/spend").handler(api.handle(orgs::spend));
+    UsageApi usage = new UsageApi(pool, new AnalyticsClient(vertx, settings.analytics()));
+    router.get("/api/v1/orgs/:org/usage").handler(api.handle(usage::usage));
+    router.get("/api/v1/orgs/:org/reliability").handler(api.handle(usage::reliability));
     router.get("/api/v1/orgs/:org/audit").handler(api.handle(audit::org));
     router.get("/api/v1/orgs/:org/members").handler(api.handle(orgs::members));
     router.put("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::putMember));
