@@ -61,13 +61,18 @@ describe("the portal", () => {
     // The gateway serves it (once the key record reached the gateways' Redis).
     await eventually("the gateway serves the new key", 20, async () => (await completion(secret)) === 200);
 
-    // Its spend reaches the org's overview (the gateway counts it in Redis; the control plane reads it).
+    // Its spend reaches the org's overview (the gateway counts it in Redis; the control plane reads
+    // it), and its usage too (gateway → RabbitMQ → analytics consumer → the control plane's /usage).
     await page.getByRole("link", { name: "Overview" }).click();
-    await eventually("the completion's spend shows on the overview", 20, async () => {
+    await eventually("the completion's spend and usage show on the overview", 60, async () => {
       await page.reload();
       await page.getByText(/ of \$25\.00/).waitFor();
-      return !(await page.getByText("$0.00 of $25.00").isVisible());
+      await page.getByRole("heading", { name: "Reliability, last 24 hours" }).waitFor();
+      await page.getByText(/No requests in the last 24 hours|Requests per hour/).first().waitFor();
+      return !(await page.getByText("$0.00 of $25.00").isVisible())
+        && await page.getByRole("cell", { name: platform.model(), exact: true }).count() === 2;
     });
+    await accessible(page, "overview with usage");
     await screenshot(page, "overview");
     await page.getByRole("link", { name: "Keys" }).click();
 

@@ -4,6 +4,7 @@ import { may } from "../roles";
 import { useMe } from "../session";
 import { useApi } from "../useApi";
 import { Card, Loading, Problem } from "../components/ui";
+import { ReliabilityCard, UsageCard } from "./UsageCards";
 
 /** An org's spend this period against its budget, with when it runs out at the current rate. */
 export function Overview({ org }: { org: string }) {
@@ -16,11 +17,8 @@ export function Overview({ org }: { org: string }) {
           <p className="text-slate-700">Your role does not show this organisation's spend.</p>
         </Card>
       )}
-      <Card title="Usage">
-        <p className="text-slate-700">
-          Requests, errors and latency per model come with the usage explorer (not in this version of the portal).
-        </p>
-      </Card>
+      {canSeeSpend && <UsageCard org={org} />}
+      {canSeeSpend && <ReliabilityCard org={org} />}
     </div>
   );
 }
