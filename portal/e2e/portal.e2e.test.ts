@@ -68,7 +68,7 @@ describe("the portal", () => {
       await page.reload();
       await page.getByText(/ of \$25\.00/).waitFor();
       await page.getByRole("heading", { name: "Reliability, last 24 hours" }).waitFor();
-      await page.getByText(/No requests in the last 24 hours|Requests per hour/).first().waitFor();
+      await page.getByText(/No requests in the last 24 hours|requests per hour/).first().waitFor();
       return !(await page.getByText("$0.00 of $25.00").isVisible())
         && await page.getByRole("cell", { name: platform.model(), exact: true }).count() === 2;
     });
