@@ -302,7 +302,7 @@ cmd_up() {
   require_tool curl curl
   require_tool jq jq
   mkdir -p "$STATE/pids" "$STATE/logs" "$STATE/spool"
-  "$ROOT/scripts/services.sh" redis rabbitmq postgres
+  "$ROOT/scripts/services.sh" redis rabbitmq postgres node
   build_if_needed
   load_secrets
 
