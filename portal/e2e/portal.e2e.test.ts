@@ -73,6 +73,12 @@ describe("the portal", () => {
         && await page.getByRole("cell", { name: platform.model(), exact: true }).count() === 2;
     });
     await accessible(page, "overview with usage");
+    // The CSV link serves the org's events, the new key's request among them, with the session's cookie.
+    const href = await page.getByRole("link", { name: /as CSV/ }).getAttribute("href");
+    const csv = await page.context().request.get(platform.portal() + href!);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()["content-disposition"]).toContain(`usage-${org}.csv`);
+    expect((await csv.text()).split("\r\n").filter((line) => line.includes("e2e-key"))).toHaveLength(1);
     await screenshot(page, "overview");
     await page.getByRole("link", { name: "Keys" }).click();
 

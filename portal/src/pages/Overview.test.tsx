@@ -49,6 +49,8 @@ describe("overview", () => {
     expect(screen.getAllByText("600")).toHaveLength(2); // tokens: the day's and the model's
     expect(screen.getByText("120 ms / 810 ms")).toBeTruthy();
     expect(screen.getByRole("img", { name: `Requests per hour: ${hour.slice(11, 16)} UTC 40` })).toBeTruthy();
+    const csv = screen.getByRole("link", { name: /as CSV/ }).getAttribute("href")!;
+    expect(csv).toMatch(/^\/api\/v1\/orgs\/acme\/usage\/export\?from=.*:00:00Z&to=.*:00:00Z$/);
     const usage = sent.find((s) => s.path.includes("/usage?"))!;
     expect(usage.path).toMatch(/from=\d{4}-\d\d-\d\dT\d\d:00:00Z&to=.*&granularity=hour&group_by=model$/);
   });
@@ -66,6 +68,7 @@ describe("overview", () => {
     });
     renderSignedIn(<Overview org="acme" />);
     expect(await screen.findByText("No requests in the last 24 hours.")).toBeTruthy();
+    expect(screen.queryByRole("link", { name: /as CSV/ })).toBeNull();
     expect((await screen.findByRole("alert")).textContent).toBe("the analytics service cannot be reached");
   });
 });

@@ -14,6 +14,14 @@ export function UsageCard({ org, now = new Date() }: { org: string; now?: Date }
       {usage.status === "loading" && <Loading what="usage" />}
       {usage.status === "failed" && <Problem message={usage.message} />}
       {usage.status === "loaded" && <UsageFigures usage={usage.data} hours={range.hours} />}
+      {usage.status === "loaded" && usage.data.totals.requests > 0 && (
+        <p className="mt-3 text-sm">
+          <a className="font-medium text-indigo-700 underline" download
+            href={`/api/v1/orgs/${encodeURIComponent(org)}/usage/export?from=${range.from}&to=${range.to}`}>
+            Download these 24 hours' requests as CSV
+          </a>
+        </p>
+      )}
     </Card>
   );
 }

@@ -143,6 +143,7 @@ public final class ApiServer {
     UsageApi usage = new UsageApi(pool, new AnalyticsClient(vertx, settings.analytics()));
     router.get("/api/v1/orgs/:org/usage").handler(api.handle(usage::usage));
     router.get("/api/v1/orgs/:org/reliability").handler(api.handle(usage::reliability));
+    router.get("/api/v1/orgs/:org/usage/export").handler(api.handle(usage::export));
     router.get("/api/v1/orgs/:org/audit").handler(api.handle(audit::org));
     router.get("/api/v1/orgs/:org/members").handler(api.handle(orgs::members));
     router.put("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::putMember));
@@ -314,6 +315,9 @@ public final class ApiServer {
       Future.succeededFuture(caller)
           .compose(authenticated -> operation.apply(new Call(authenticated, id, body(ctx), ctx)))
           .onSuccess(reply -> {
+            if (reply.alreadyAnswered()) {
+              return;
+            }
             ctx.response().setStatusCode(reply.status());
             // A versioned object's version is its ETag: what If-Match sends back with a change.
             String etag = ExpectedVersion.etag(reply.body());

@@ -3,6 +3,8 @@ package io.tollgate.controlplane.api;
 import io.tollgate.controlplane.auth.Role.Permission;
 import io.tollgate.controlplane.usage.AnalyticsClient;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,8 +44,37 @@ final class UsageApi {
         .map(answer -> answer != null ? answer : Reply.ok(new JsonObject().put("data", new JsonArray())));
   }
 
-  /** The analytics service's answer; null when it has never seen the org (no usage yet: not an error here). */
-  private Future<Reply> ask(Call call, String org, String path, List<String> names) {
+  /**
+   * GET /api/v1/orgs/{org}/usage/export?from&to: the org's usage events as CSV, streamed from the
+   * analytics service as it sends them (memory stays flat for any range).
+   */
+  Future<Reply> export(Call call) {
+    String org = call.param("org");
+    Map<String, String> query = query(call, org, List.of("from", "to"));
+    HttpServerResponse out = call.context().response();
+    return OrgsApi.read(pool, org)
+        .compose(exists -> unreachable(analytics.open("/v1/orgs/" + AnalyticsClient.segment(org) + "/usage/export", query)))
+        .compose(response -> {
+          if (response.statusCode() != 200) {
+            return response.body().map(body -> {
+              refuse(new AnalyticsClient.Answer(response.statusCode(), body), org);
+              return null;
+            });
+          }
+          out.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, response.getHeader(HttpHeaders.CONTENT_TYPE))
+              .putHeader("content-disposition", "attachment; filename=\"usage-" + org + ".csv\"");
+          // Cut short half-way (the analytics service went away): reset, so that the client sees a
+          // failed download rather than a CSV that looks whole.
+          return response.pipe().endOnFailure(false).to(out).map(v -> Reply.answered())
+              .recover(failure -> {
+                out.reset();
+                return Future.succeededFuture(Reply.answered());
+              });
+        });
+  }
+
+  /** The query for the analytics service: only {@code names}, from the request. */
+  private Map<String, String> query(Call call, String org, List<String> names) {
     call.require(org, Permission.SPEND_READ);
     if (!analytics.configured()) {
       throw new ApiError(503, "usage is not available: this control plane has no analytics service "
@@ -51,13 +82,22 @@ final class UsageApi {
     }
     Map<String, String> query = new LinkedHashMap<>();
     names.forEach(name -> query.put(name, call.context().request().getParam(name)));
+    return query;
+  }
+
+  private static <T> Future<T> unreachable(Future<T> asked) {
+    return asked.recover(failure -> Future.failedFuture(new ApiError(503, "the analytics service cannot be reached ("
+        + failure.getMessage() + ")", List.of())));
+  }
+
+  /** The analytics service's answer; null when it has never seen the org (no usage yet: not an error here). */
+  private Future<Reply> ask(Call call, String org, String path, List<String> names) {
+    Map<String, String> query = query(call, org, names);
     if (path.equals("/v1/reliability")) {
       query.put("org", org);
     }
     return OrgsApi.read(pool, org)
-        .compose(exists -> analytics.get(path, query)
-            .recover(failure -> Future.failedFuture(new ApiError(503, "the analytics service cannot be reached ("
-                + failure.getMessage() + ")", List.of()))))
+        .compose(exists -> unreachable(analytics.get(path, query)))
         .map(answer -> {
           if (answer.status() == 200) {
             return Reply.ok(answer.body().toJsonObject());
@@ -65,11 +105,20 @@ final class UsageApi {
           if (answer.status() == 404) {
             return null;
           }
-          if (answer.status() == 400) {
-            throw ApiError.badRequest(message(answer));
-          }
-          throw new ApiError(503, "the analytics service answered " + answer.status() + ": " + message(answer), List.of());
+          refuse(answer, org);
+          return null;
         });
+  }
+
+  /** Throws what the analytics service refused as this API's error. */
+  private static void refuse(AnalyticsClient.Answer answer, String org) {
+    if (answer.status() == 404) {
+      throw ApiError.notFound("usage of org " + org + " (none was ever recorded)");
+    }
+    if (answer.status() == 400) {
+      throw ApiError.badRequest(message(answer));
+    }
+    throw new ApiError(503, "the analytics service answered " + answer.status() + ": " + message(answer), List.of());
   }
 
   private static Reply emptyUsage(Call call, String org) {

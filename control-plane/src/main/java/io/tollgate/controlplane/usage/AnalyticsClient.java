@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 
@@ -38,8 +39,14 @@ public final class AnalyticsClient {
     return client != null;
   }
 
-  /** GET {@code path} with the query {@code parameters} (null values left out). */
+  /** GET {@code path} with the query {@code parameters} (null values left out), read whole. */
   public Future<Answer> get(String path, Map<String, String> parameters) {
+    return open(path, parameters).compose(response -> response.body()
+        .map(body -> new Answer(response.statusCode(), body)));
+  }
+
+  /** As {@link #get}, the response's body not read yet: for a CSV export, streamed on. */
+  public Future<HttpClientResponse> open(String path, Map<String, String> parameters) {
     StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
     parameters.forEach((name, value) -> {
       if (value != null) {
@@ -49,9 +56,7 @@ public final class AnalyticsClient {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(link.url() + path + query)
         .putHeader("authorization", "Bearer " + link.token()).putHeader("accept", "application/json")
         .setIdleTimeout(15_000);
-    return client.request(options)
-        .compose(request -> request.send().compose(response -> response.body()
-            .map(body -> new Answer(response.statusCode(), body))));
+    return client.request(options).compose(request -> request.send());
   }
 
   public static String segment(String value) {
