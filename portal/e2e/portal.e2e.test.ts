@@ -88,6 +88,21 @@ describe("the portal", () => {
     await screenshot(page, "keys");
     await eventually("the gateway refuses the revoked key", 20, async () => (await completion(secret)) === 401);
 
+    // A budget change, then the org's audit log: the change and the revocation, by this admin.
+    await page.getByRole("link", { name: "Overview" }).click();
+    const limit = page.getByLabel("Budget (USD)");
+    await limit.fill("30");
+    await page.getByRole("button", { name: "Save budget" }).click();
+    await page.getByText("Budget saved.").waitFor();
+    await page.getByText(/ of \$30\.00/).waitFor();
+    await page.getByRole("link", { name: "Audit" }).click();
+    const budgetRow = page.getByRole("row").filter({ hasText: "org.budget" });
+    await budgetRow.first().waitFor();
+    expect(await budgetRow.first().textContent()).toContain(platform.adminEmail());
+    await page.getByRole("row").filter({ hasText: "key.revoke" }).filter({ hasText: "e2e-key" }).waitFor();
+    await accessible(page, "audit");
+    await screenshot(page, "audit");
+
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("button", { name: "Sign in" }).waitFor();
     expect(errors).toEqual([]);
@@ -104,6 +119,8 @@ describe("the portal", () => {
     await page.getByText(/No keys yet|e2e-key/).first().waitFor();
     expect(await page.getByRole("button", { name: "Create key" }).count()).toBe(0);
     expect(await page.getByRole("button", { name: /Revoke/ }).count()).toBe(0);
+    // A viewer reads the audit log but may not change the budget.
+    expect(await page.getByRole("link", { name: "Audit" }).count()).toBe(1);
     await accessible(page, "keys as a viewer, phone width");
     await screenshot(page, "keys-viewer-phone");
 
@@ -121,11 +138,14 @@ describe("the portal", () => {
     expect(errors.filter((e) => !e.includes("403"))).toEqual([]);
   });
 
-  it("offers a member key creation but not the platform's orgs", async () => {
+  it("offers a member key creation but not the platform's orgs, the budget or the audit log", async () => {
     const { page, errors } = await newPage(browser);
     await signIn(page, member, password);
     await page.getByRole("heading", { name: "Your organisations" }).waitFor();
     await page.getByRole("link", { name: display }).click();
+    await page.getByText(/ of \$[0-9.]+/).first().waitFor();
+    expect(await page.getByLabel("Budget (USD)").count()).toBe(0);
+    expect(await page.getByRole("link", { name: "Audit" }).count()).toBe(0);
     await page.getByRole("link", { name: "Keys" }).click();
     await page.getByRole("button", { name: "Create key" }).waitFor();
     const orgs = await page.evaluate(async () => (await fetch("/api/v1/orgs")).json());

@@ -4,6 +4,7 @@ import { SignIn } from "./pages/SignIn";
 import { Orgs } from "./pages/Orgs";
 import { Overview } from "./pages/Overview";
 import { Keys } from "./pages/Keys";
+import { Audit } from "./pages/Audit";
 import { Loading, quietButton } from "./components/ui";
 import { may } from "./roles";
 
@@ -44,6 +45,7 @@ function Shell() {
           <Route path="/orgs" element={<Orgs />} />
           <Route path="/orgs/:org" element={<OrgPage tab="overview" />} />
           <Route path="/orgs/:org/keys" element={<OrgPage tab="keys" />} />
+          <Route path="/orgs/:org/audit" element={<OrgPage tab="audit" />} />
           <Route path="*" element={<p>There is no such page. <NavLink className="text-indigo-700 underline" to="/orgs">Back to your organisations</NavLink></p>} />
         </Routes>
       </main>
@@ -51,7 +53,7 @@ function Shell() {
   );
 }
 
-function OrgPage({ tab }: { tab: "overview" | "keys" }) {
+function OrgPage({ tab }: { tab: "overview" | "keys" | "audit" }) {
   const { org = "" } = useParams();
   const me = useMe();
   const tabClass = ({ isActive }: { isActive: boolean }) =>
@@ -63,8 +65,11 @@ function OrgPage({ tab }: { tab: "overview" | "keys" }) {
       <nav aria-label="Organisation" className="flex gap-2">
         <NavLink end to={base} className={tabClass}>Overview</NavLink>
         {may(me, org, "KEYS_READ") && <NavLink to={`${base}/keys`} className={tabClass}>Keys</NavLink>}
+        {may(me, org, "AUDIT_READ") && <NavLink to={`${base}/audit`} className={tabClass}>Audit</NavLink>}
       </nav>
-      {tab === "overview" ? <Overview org={org} /> : <Keys org={org} />}
+      {tab === "overview" && <Overview org={org} />}
+      {tab === "keys" && <Keys org={org} />}
+      {tab === "audit" && <Audit org={org} />}
     </div>
   );
 }

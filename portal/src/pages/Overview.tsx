@@ -5,6 +5,7 @@ import { useMe } from "../session";
 import { useApi } from "../useApi";
 import { Card, Loading, Problem } from "../components/ui";
 import { ReliabilityCard, UsageCard } from "./UsageCards";
+import { BudgetForm } from "./BudgetForm";
 
 /** An org's spend this period against its budget, with when it runs out at the current rate. */
 export function Overview({ org }: { org: string }) {
@@ -24,7 +25,8 @@ export function Overview({ org }: { org: string }) {
 }
 
 function SpendCard({ org }: { org: string }) {
-  const [spend] = useApi<Spend>(`/api/v1/orgs/${encodeURIComponent(org)}/spend`);
+  const me = useMe();
+  const [spend, reload] = useApi<Spend>(`/api/v1/orgs/${encodeURIComponent(org)}/spend`);
   if (spend.status === "loading") return <Loading what="spend" />;
   if (spend.status === "failed") return <Problem message={spend.message} />;
   const { budget, keyBudgets } = spend.data;
@@ -42,6 +44,7 @@ function SpendCard({ org }: { org: string }) {
           ))}
         </div>
       )}
+      {may(me, org, "BUDGET_WRITE") && <BudgetForm org={org} budget={budget} onChanged={reload} />}
     </Card>
   );
 }
