@@ -13,10 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The web portal in a real browser against this platform (portal/e2e/portal.e2e.test.ts): a platform
- * admin signs in, creates a key and sees its secret once, the gateway serves it and its spend shows,
- * revoking it makes the gateway refuse it; a viewer is offered no key actions and the API refuses
- * them from the browser; a wrong password is refused in words; every page passes axe-core with no
- * serious violation and logs no console error. Set -Dtollgate.portal.screenshots=DIR to keep the
+ * admin signs in, creates a key and sees its secret once, the gateway serves it and its spend, usage
+ * and CSV row show, revoking it makes the gateway refuse it, a budget change and the revocation are in
+ * the audit log; a viewer is offered no key actions and the API refuses them from the browser; a
+ * member sees no budget form or audit log; a wrong password is refused in words; every page passes
+ * axe-core with no serious violation and logs no console error. Set -Dtollgate.portal.screenshots=DIR to keep the
  * pages' screenshots (docs/portal.md's images).
  */
 @Order(6)
