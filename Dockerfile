@@ -11,12 +11,23 @@
 # charts' `command` values expect them, and the user is numeric and not root, so the kubelet can
 # enforce runAsNonRoot (charts/src/test/.../ContainerImagesTest checks all three).
 
+# The portal's static files, built with Node 20 (the Maven image's distribution has an older Node).
+FROM node:20-bookworm-slim AS portal
+WORKDIR /src
+COPY config/openapi config/openapi
+COPY portal/package.json portal/package-lock.json portal/
+RUN --mount=type=cache,target=/root/.npm cd portal && npm ci --no-audit --no-fund
+COPY portal portal
+RUN cd portal && npm run build
+
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY . .
-# The Maven cache mount keeps dependencies between builds; tests run in CI, not here.
+COPY --from=portal /src/portal/dist portal/dist
+# The Maven cache mount keeps dependencies between builds; tests run in CI, not here. The portal is
+# built above: Maven packages its dist/ without running npm (portal.npm.skip).
 RUN --mount=type=cache,target=/root/.m2 \
-    mvn -B -ntp -DskipTests -pl gateway,control-plane,analytics-consumer,gpu-adapter -am package
+    mvn -B -ntp -DskipTests -Dportal.npm.skip=true -pl gateway,control-plane,analytics-consumer,gpu-adapter -am package
 
 FROM eclipse-temurin:17-jre AS runtime
 # A fixed numeric user without a login shell; the charts run with readOnlyRootFilesystem and give

@@ -223,6 +223,17 @@ bootstrap() {
     "{\"id\":\"$KEY_ID\",\"models\":[\"*\"],\"policy\":\"demo\"}" | jq -er .secret)"
 }
 
+# The bootstrap admin's portal password: made once (also for a platform bootstrapped before the
+# portal existed), set through the API, kept in bootstrap.env like the tokens.
+admin_password() {
+  if [ -z "${ADMIN_PASSWORD:-}" ]; then
+    local password
+    password=$(random_secret)
+    api PUT "/api/v1/users/$ADMIN_EMAIL/password" "$ADMIN_TOKEN" "{\"password\":\"$password\"}" >/dev/null
+    remember ADMIN_PASSWORD "$password"
+  fi
+}
+
 build_if_needed() {
   local jar missing=0
   for jar in "$GATEWAY_JAR" "$CP_JAR" "$ANALYTICS_JAR" "$SIM_JAR"; do
@@ -247,6 +258,8 @@ TOLLGATE_ORG=$ORG
 TOLLGATE_CONTROL_PLANE_URL=http://127.0.0.1:$CP_PORT
 TOLLGATE_ADMIN_EMAIL=$ADMIN_EMAIL
 TOLLGATE_ADMIN_TOKEN=$ADMIN_TOKEN
+TOLLGATE_ADMIN_PASSWORD=$ADMIN_PASSWORD
+TOLLGATE_PORTAL_URL=http://127.0.0.1:$CP_PORT/
 TOLLGATE_ENDPOINT=http://127.0.0.1:$CP_PORT
 TOLLGATE_TOKEN=$ADMIN_TOKEN
 TOLLGATE_ANALYTICS_URL=http://127.0.0.1:$ANALYTICS_PORT
@@ -289,7 +302,7 @@ cmd_up() {
   require_tool curl curl
   require_tool jq jq
   mkdir -p "$STATE/pids" "$STATE/logs" "$STATE/spool"
-  "$ROOT/scripts/services.sh" redis rabbitmq postgres
+  "$ROOT/scripts/services.sh" redis rabbitmq postgres node
   build_if_needed
   load_secrets
 
@@ -299,6 +312,7 @@ cmd_up() {
     TOLLGATE_DATABASE_URL="$PG_URL" TOLLGATE_DATABASE_SCHEMA="${NAME}_control_plane" \
     TOLLGATE_CONTROL_PLANE_PORT="$CP_PORT" TOLLGATE_BOOTSTRAP_TOKEN="$BOOTSTRAP_TOKEN" \
     TOLLGATE_KEY_PEPPER="$PEPPER" TOLLGATE_REDIS_URL="$REDIS_URL" TOLLGATE_REDIS_PREFIX="$NAME" \
+    TOLLGATE_ANALYTICS_URL="http://127.0.0.1:$ANALYTICS_PORT" TOLLGATE_ANALYTICS_TOKEN="$ANALYTICS_TOKEN" \
     TOLLGATE_LOG_FORMAT=json
   launch analytics "$ANALYTICS_JAR" \
     TOLLGATE_ANALYTICS_PG_URL="$PG_URL" TOLLGATE_ANALYTICS_PG_SCHEMA="${NAME}_analytics" \
@@ -308,6 +322,7 @@ cmd_up() {
     TOLLGATE_LOG_FORMAT=json
   wait_ready control-plane
   bootstrap
+  admin_password
   wait_ready sim-1
   wait_ready sim-2
   # The gateways fetch the control plane's config before they listen, so they start after the bootstrap.
@@ -340,6 +355,7 @@ print_summary() {
 Tollgate platform '$NAME' is up (state in $STATE):
   gateways        http://127.0.0.1:$GATEWAY1_PORT  http://127.0.0.1:$GATEWAY2_PORT  (admin :$GATEWAY1_ADMIN_PORT :$GATEWAY2_ADMIN_PORT)
   control plane   http://127.0.0.1:$CP_PORT   (admin $ADMIN_EMAIL, token in \`scripts/platform.sh env\`)
+  portal          http://127.0.0.1:$CP_PORT/   sign in as $ADMIN_EMAIL with password $ADMIN_PASSWORD
   analytics       http://127.0.0.1:$ANALYTICS_PORT
   vLLM simulators http://127.0.0.1:$SIM1_PORT  http://127.0.0.1:$SIM2_PORT
   logs            $STATE/logs/

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the services that integration tests talk to run on localhost: Redis (6379),
-# RabbitMQ (5672, guest/guest) and PostgreSQL (5432, trust auth, database "test").
+# RabbitMQ (5672, guest/guest) and PostgreSQL (5432, trust auth, database "test"); and the tools
+# the build and tests need (promtool, Node.js for the portal, Chromium for the portal's end-to-end tests).
 # Starts a stopped one; installs a missing one from Debian's packages (needs root, as in CI).
 # Override the ports with TOLLGATE_TEST_REDIS_PORT etc. only if you also point the tests there.
 set -euo pipefail
@@ -71,7 +72,25 @@ ensure_promtool() {
   command -v promtool >/dev/null || { log "promtool still missing after installing prometheus"; return 1; }
 }
 
-for service in "${@:-redis rabbitmq postgres promtool}"; do
+# Tools, not services: the portal's build needs Node 20.19+ and npm (Vite 7); the end-to-end suite
+# drives the OS's Chromium, headless. Debian 13's packages are recent enough.
+ensure_node() {
+  if command -v npm >/dev/null && node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)'; then
+    return 0
+  fi
+  log "installing Node.js and npm (Debian packages nodejs, npm)"
+  install nodejs npm
+  node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)' \
+    || { log "Node $(node --version) is older than 20.19, which the portal's build (Vite 7) needs"; return 1; }
+}
+
+ensure_chromium() {
+  command -v chromium >/dev/null && return 0
+  log "installing chromium (the end-to-end suite's browser)"
+  install chromium
+}
+
+for service in "${@:-redis rabbitmq postgres promtool node chromium}"; do
   for s in $service; do "ensure_$s"; done
 done
 log "ready: $(for p in 6379 5672 5432; do port_open $p && printf '%s ' $p; done)"

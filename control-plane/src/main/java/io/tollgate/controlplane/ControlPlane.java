@@ -12,6 +12,7 @@ import io.tollgate.controlplane.keys.KeyReseeder;
 import io.tollgate.controlplane.observability.ControlPlaneMetrics;
 import io.tollgate.controlplane.observability.Readiness;
 import io.tollgate.controlplane.observability.RequestObserver;
+import io.tollgate.controlplane.portal.Portal;
 import io.tollgate.controlplane.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -72,7 +73,9 @@ public final class ControlPlane {
           reseeder.bind(metrics.registry());
           return marker.writeAtStart()
               .compose(v -> latestConfigVersion(pool, metrics))
-              .compose(v -> ApiServer.start(vertx, pool, settings, redis, keys, metrics, readiness, contracts.snapshots()))
+              .compose(v -> Portal.load(vertx))
+              .compose(portal -> ApiServer.start(vertx, pool, settings, redis, keys, metrics, readiness,
+                  contracts.snapshots(), portal))
               .map(started -> {
                 readiness.check();
                 long timer = vertx.setPeriodic(READINESS_PERIOD_MS, id -> {

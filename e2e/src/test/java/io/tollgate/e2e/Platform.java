@@ -158,6 +158,16 @@ final class Platform implements AutoCloseable {
     return run(command, Map.of(), 60);
   }
 
+  /**
+   * The portal's browser suite (portal/e2e: playwright-core driving the OS's Chromium) against this
+   * platform, given everything {@code platform.sh env} printed.
+   */
+  Result portalSuite(Map<String, String> extraEnv) {
+    Map<String, String> vars = new java.util.HashMap<>(env);
+    vars.putAll(extraEnv);
+    return run(List.of("npm", "--prefix", root.resolve("portal").toString(), "run", "e2e"), vars, 600);
+  }
+
   private Result run(List<String> command, Map<String, String> extraEnv, long timeoutSeconds) {
     try {
       Path out = Files.createTempFile("e2e-out", ".txt");

@@ -7,10 +7,14 @@ import io.tollgate.controlplane.catalog.CatalogResource;
 import io.tollgate.controlplane.observability.ControlPlaneMetrics;
 import io.tollgate.controlplane.observability.Readiness;
 import io.tollgate.controlplane.observability.RequestObserver;
+import io.tollgate.controlplane.portal.Portal;
 import io.tollgate.controlplane.snapshot.ConfigPublisher;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.snapshot.SnapshotStore;
+import io.tollgate.controlplane.session.LoginThrottle;
+import io.tollgate.controlplane.session.Sessions;
 import io.tollgate.controlplane.spend.SpendReader;
+import io.tollgate.controlplane.usage.AnalyticsClient;
 import io.tollgate.controlplane.auth.Caller;
 import io.tollgate.frontdoor.FrontDoor;
 import io.vertx.redis.client.Redis;
@@ -52,11 +56,13 @@ public final class ApiServer {
   private static final String REFUSED = "tollgate.refused";
   /** The largest request body the API reads: a whole org's contents fit many times over. */
   static final int MAX_BODY_BYTES = 1 << 20;
+  /** Sign-in is anonymous: its body (an email and a password) is all an anonymous client may send. */
+  static final int MAX_LOGIN_BODY_BYTES = 8 << 10;
 
-  private final Authenticator authenticator;
+  private final Credentials credentials;
 
-  private ApiServer(Authenticator authenticator) {
-    this.authenticator = authenticator;
+  private ApiServer(Credentials credentials) {
+    this.credentials = credentials;
   }
 
   /** The server and its router (whose routes the OpenAPI test compares with the document). */
@@ -66,8 +72,9 @@ public final class ApiServer {
   /** @param snapshots made off the event loop: it reads and compiles the snapshot schema */
   public static Future<Started> start(Vertx vertx, Pool pool, ControlPlaneSettings settings, Redis redis,
                                       KeyRecordPublisher keyRecords, ControlPlaneMetrics metrics, Readiness readiness,
-                                      SnapshotStore snapshots) {
-    ApiServer api = new ApiServer(new Authenticator(pool, settings.bootstrapToken()));
+                                      SnapshotStore snapshots, Portal portal) {
+    Sessions sessions = new Sessions(pool);
+    ApiServer api = new ApiServer(new Credentials(new Authenticator(pool, settings.bootstrapToken()), sessions));
     ConfigVersions versions = new ConfigVersions(snapshots, new ConfigPublisher(redis, settings.redisPrefix()),
         metrics);
     KeysApi keys = new KeysApi(pool, new KeySecrets(settings.keyPepper()), keyRecords);
@@ -92,9 +99,12 @@ public final class ApiServer {
     // API hold a body (ADR 0002 / 0007, as on the gateway).
     router.route("/api/v1/*").handler(api::authenticateBeforeBody);
     BodyHandler bodies = BodyHandler.create().setBodyLimit(MAX_BODY_BYTES);
+    BodyHandler loginBodies = BodyHandler.create().setBodyLimit(MAX_LOGIN_BODY_BYTES);
     router.route("/api/v1/*").handler(ctx -> {
       if (ctx.get(REFUSED) != null) {
         ctx.next(); // refused: its route answers 401 below without the body being read
+      } else if (Credentials.anonymous(ctx.request())) {
+        loginBodies.handle(ctx);
       } else {
         bodies.handle(ctx);
       }
@@ -110,6 +120,10 @@ public final class ApiServer {
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape())));
 
     router.get("/api/v1/me").handler(api.handle(users::me));
+    SessionApi session = new SessionApi(pool, sessions, new LoginThrottle(redis, settings.redisPrefix()), users);
+    router.post(Credentials.SESSION_PATH).handler(api.handle(session::login));
+    router.delete(Credentials.SESSION_PATH).handler(api.handle(session::logout));
+    router.put("/api/v1/users/:email/password").handler(api.handle(session::setPassword));
     router.post("/api/v1/users").handler(api.handle(users::create));
     router.get("/api/v1/users").handler(api.handle(users::list));
     router.post("/api/v1/users/:email/token").handler(api.handle(users::newToken));
@@ -126,6 +140,10 @@ public final class ApiServer {
     router.put("/api/v1/orgs/:org/budget").handler(api.handle(orgs::setBudget));
     router.delete("/api/v1/orgs/:org/budget").handler(api.handle(orgs::clearBudget));
     router.get("/api/v1/orgs/:org/spend").handler(api.handle(orgs::spend));
+    UsageApi usage = new UsageApi(pool, new AnalyticsClient(vertx, settings.analytics()));
+    router.get("/api/v1/orgs/:org/usage").handler(api.handle(usage::usage));
+    router.get("/api/v1/orgs/:org/reliability").handler(api.handle(usage::reliability));
+    router.get("/api/v1/orgs/:org/usage/export").handler(api.handle(usage::export));
     router.get("/api/v1/orgs/:org/audit").handler(api.handle(audit::org));
     router.get("/api/v1/orgs/:org/members").handler(api.handle(orgs::members));
     router.put("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::putMember));
@@ -163,10 +181,21 @@ public final class ApiServer {
       return snapshots.version(pool, version).map(Reply::ok);
     }));
 
+    // The portal: its page at / (and, below, at its own routes), its hashed files under /assets/.
+    router.get("/").handler(observed(ctx -> page(ctx, portal)));
+    router.get("/assets/*").handler(observed(portal::asset));
+
     // Last: whatever no route served, API or not, in the API's shape (Vert.x would answer an HTML
-    // page, and a 404 where the path is served with other methods).
+    // page, and a 404 where the path is served with other methods) — but a browser asking for a
+    // portal route (a deep link, a reload) gets the portal's page.
     AllowedMethods allowed = new AllowedMethods(router);
-    router.route().last().handler(ctx -> unrouted(ctx, allowed));
+    router.route().last().handler(ctx -> {
+      if (Portal.isPageRequest(ctx.request()) && allowed.on(ctx.request().path()).isEmpty()) {
+        page(ctx, portal);
+      } else {
+        unrouted(ctx, allowed);
+      }
+    });
 
     // Framing, sizes, deadlines and the connection cap are enforced below the router, as on the
     // gateway's public port; its meters go to the registry /metrics serves.
@@ -185,7 +214,8 @@ public final class ApiServer {
       return;
     }
     FrontDoor.closeAfterResponse(ctx.request());
-    send(ctx, new ApiError(413, "the request body is larger than " + MAX_BODY_BYTES + " bytes", List.of()));
+    int limit = Credentials.anonymous(ctx.request()) ? MAX_LOGIN_BODY_BYTES : MAX_BODY_BYTES;
+    send(ctx, new ApiError(413, "the request body is larger than " + limit + " bytes", List.of()));
   }
 
   /**
@@ -208,6 +238,15 @@ public final class ApiServer {
     }
   }
 
+  private static void page(RoutingContext ctx, Portal portal) {
+    if (portal.built()) {
+      portal.page(ctx);
+    } else {
+      send(ctx, new ApiError(404, "the portal is not part of this build of the control plane (build it with the "
+          + "portal module: mvn package)", List.of()));
+    }
+  }
+
   /** A route outside the API, counted under its own template. */
   private static Handler<RoutingContext> observed(Handler<RoutingContext> handler) {
     return ctx -> {
@@ -217,13 +256,17 @@ public final class ApiServer {
   }
 
   /**
-   * Checks the bearer token from the headers while the body waits in the socket (the request is
-   * paused; the body handler after this resumes it). A refused caller's answer is the connection's
-   * last when it declared a body: the body is never read.
+   * Checks the bearer token or session cookie from the headers while the body waits in the socket
+   * (the request is paused; the body handler after this resumes it). A refused caller's answer is
+   * the connection's last when it declared a body: the body is never read. Sign-in has no caller.
    */
   private void authenticateBeforeBody(RoutingContext ctx) {
+    if (Credentials.anonymous(ctx.request())) {
+      ctx.next();
+      return;
+    }
     ctx.request().pause();
-    authenticator.authenticate(ctx.request().getHeader("authorization")).onComplete(result -> {
+    credentials.of(ctx.request()).onComplete(result -> {
       if (result.succeeded()) {
         RequestObserver.actor(ctx, result.result().actor());
         ctx.put(CALLER, result.result());
@@ -272,6 +315,9 @@ public final class ApiServer {
       Future.succeededFuture(caller)
           .compose(authenticated -> operation.apply(new Call(authenticated, id, body(ctx), ctx)))
           .onSuccess(reply -> {
+            if (reply.alreadyAnswered()) {
+              return;
+            }
             ctx.response().setStatusCode(reply.status());
             // A versioned object's version is its ETag: what If-Match sends back with a change.
             String etag = ExpectedVersion.etag(reply.body());

@@ -14,4 +14,13 @@ public record Reply(int status, Object body) {
   public static Reply noContent() {
     return new Reply(204, null);
   }
+
+  /** The operation answered itself (a streamed body): nothing more to send. */
+  public static Reply answered() {
+    return new Reply(0, null);
+  }
+
+  public boolean alreadyAnswered() {
+    return status == 0;
+  }
 }

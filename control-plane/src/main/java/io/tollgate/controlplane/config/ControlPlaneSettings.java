@@ -19,16 +19,24 @@ import java.util.Map;
  * @param adminTokenTtl   how long a user's admin token stays valid after it is issued (ZERO: forever)
  * @param frontDoor       what the API port allows a client before a request reaches the API (deadlines, sizes,
  *                        connections), under the same TOLLGATE_HTTP_* names as the other services
+ * @param analytics       the analytics service the org usage endpoints ask (NONE: they answer 503)
  */
 public record ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken,
                                    String keyPepper, String redisUrl, String redisPrefix, Duration adminTokenTtl,
-                                   FrontDoorSettings frontDoor) {
+                                   FrontDoorSettings frontDoor, AnalyticsLink analytics) {
 
   /** Admin tokens are credentials to the whole platform: they expire unless the operator says otherwise. */
   public static final Duration DEFAULT_ADMIN_TOKEN_TTL = Duration.ofDays(90);
 
   /** Distinct from the gateway's 8080/8081 and the analytics consumer's 8091, so all run on one machine. */
   public static final int DEFAULT_PORT = 8090;
+
+  /** Without the analytics service. */
+  public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
+                              String redisUrl, String redisPrefix, Duration adminTokenTtl, FrontDoorSettings frontDoor) {
+    this(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix, adminTokenTtl, frontDoor,
+        AnalyticsLink.NONE);
+  }
 
   /** With the front door's defaults. */
   public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
@@ -47,7 +55,8 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
         env.getOrDefault("TOLLGATE_REDIS_URL", "redis://127.0.0.1:6379"),
         env.getOrDefault("TOLLGATE_REDIS_PREFIX", "tg"),
         duration(env, "TOLLGATE_ADMIN_TOKEN_TTL", DEFAULT_ADMIN_TOKEN_TTL),
-        frontDoor(env));
+        frontDoor(env),
+        AnalyticsLink.fromEnv(env));
   }
 
   /** The TOLLGATE_HTTP_* variables; defaults and bounds as every service's. */

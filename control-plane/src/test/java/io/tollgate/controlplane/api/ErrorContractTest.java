@@ -45,7 +45,6 @@ class ErrorContractTest {
   void pathsOutsideTheApiGetA404InTheApiShape() throws Exception {
     // Was Vert.x's HTML page "Resource not found".
     error(cp.get("/nothing/here", null), 404);
-    error(cp.get("/", null), 404);
     error(cp.get("/api/v2/orgs", root), 404);
   }
 

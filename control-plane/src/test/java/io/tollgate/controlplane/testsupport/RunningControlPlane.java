@@ -37,13 +37,13 @@ public final class RunningControlPlane implements AutoCloseable {
   private final HttpClient client;
   private final Context context;
 
-  private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor)
-      throws Exception {
+  private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor,
+                              io.tollgate.controlplane.config.AnalyticsLink analytics) throws Exception {
     this.guarded = guarded;
     this.schema = schema;
     Services.requireRedis();
     ControlPlaneSettings settings = new ControlPlaneSettings(Services.PG_URL, schema.name, 0, bootstrapToken, PEPPER,
-        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor);
+        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor, analytics);
     this.plane = await(ControlPlane.start(guarded.vertx(), settings));
     this.client = guarded.vertx().createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(plane.port()));
@@ -65,9 +65,19 @@ public final class RunningControlPlane implements AutoCloseable {
   }
 
   private static RunningControlPlane start(String redisUrl, FrontDoorSettings frontDoor) throws Exception {
+    return start(redisUrl, frontDoor, io.tollgate.controlplane.config.AnalyticsLink.NONE);
+  }
+
+  /** Asking the analytics service at {@code analytics} for org usage. */
+  public static RunningControlPlane start(io.tollgate.controlplane.config.AnalyticsLink analytics) throws Exception {
+    return start(Services.REDIS_URL, FrontDoorSettings.defaults(), analytics);
+  }
+
+  private static RunningControlPlane start(String redisUrl, FrontDoorSettings frontDoor,
+                                           io.tollgate.controlplane.config.AnalyticsLink analytics) throws Exception {
     GuardedVertx guarded = GuardedVertx.create();
     PgSchema schema = PgSchema.create("cp");
-    return new RunningControlPlane(guarded, schema, redisUrl, frontDoor);
+    return new RunningControlPlane(guarded, schema, redisUrl, frontDoor, analytics);
   }
 
   /** A whole answer. */
@@ -97,6 +107,25 @@ public final class RunningControlPlane implements AutoCloseable {
     RequestOptions options = new RequestOptions().setMethod(method).setURI(path)
         .putHeader("authorization", "Bearer " + token).putHeader("content-type", "application/json");
     return send(options, Buffer.buffer(body));
+  }
+
+  /** A whole answer with its headers (cookies, Retry-After). */
+  public record Exchange(int status, String body, io.vertx.core.MultiMap headers) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+  }
+
+  /** Sends {@code options} as given (headers and all) with {@code body} (null: none). */
+  public Exchange exchange(RequestOptions options, JsonObject body) throws Exception {
+    if (body != null) {
+      options.putHeader("content-type", "application/json");
+    }
+    Buffer payload = body == null ? Buffer.buffer() : body.toBuffer();
+    return onContext(() -> client.request(options)
+        .compose(request -> request.send(payload)
+            .compose(response -> response.body().map(b -> new Exchange(response.statusCode(), b.toString(),
+                io.vertx.core.MultiMap.caseInsensitiveMultiMap().addAll(response.headers()))))));
   }
 
   private Reply send(RequestOptions options, Buffer payload) throws Exception {

@@ -1,0 +1,43 @@
+package io.tollgate.controlplane.api;
+
+import io.tollgate.controlplane.auth.Authenticator;
+import io.tollgate.controlplane.auth.Caller;
+import io.tollgate.controlplane.session.Sessions;
+import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Who a request comes from: a bearer token (CLI, automation) if it has an Authorization header,
+ * else the portal's session cookie (with the CSRF check for changes). Signing in is the one
+ * operation asked anonymously.
+ */
+final class Credentials {
+
+  static final String SESSION_PATH = "/api/v1/session";
+
+  private final Authenticator tokens;
+  private final Sessions sessions;
+
+  Credentials(Authenticator tokens, Sessions sessions) {
+    this.tokens = tokens;
+    this.sessions = sessions;
+  }
+
+  /** Signing in: no caller yet. */
+  static boolean anonymous(HttpServerRequest request) {
+    return request.method() == HttpMethod.POST && SESSION_PATH.equals(request.path());
+  }
+
+  Future<Caller> of(HttpServerRequest request) {
+    String authorization = request.getHeader("authorization");
+    Cookie session = request.getCookie(Sessions.COOKIE);
+    if (authorization != null || session == null || session.getValue().isEmpty()) {
+      return tokens.authenticate(authorization);
+    }
+    HttpMethod method = request.method();
+    boolean unsafe = method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS;
+    return sessions.authenticate(session.getValue(), unsafe, request.getHeader(Sessions.CSRF_HEADER));
+  }
+}

@@ -1,0 +1,49 @@
+package io.tollgate.e2e;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The web portal in a real browser against this platform (portal/e2e/portal.e2e.test.ts): a platform
+ * admin signs in, creates a key and sees its secret once, the gateway serves it and its spend, usage
+ * and CSV row show, revoking it makes the gateway refuse it, a budget change and the revocation are in
+ * the audit log; a viewer is offered no key actions and the API refuses them from the browser; a
+ * member sees no budget form or audit log; a wrong password is refused in words; every page passes
+ * axe-core with no serious violation and logs no console error. Set -Dtollgate.portal.screenshots=DIR to keep the
+ * pages' screenshots (docs/portal.md's images).
+ */
+@Order(6)
+@ExtendWith(PlatformExtension.class)
+class PortalE2ETest {
+
+  private static Platform platform;
+
+  @BeforeAll
+  static void platform(Platform started) {
+    platform = started;
+  }
+
+  @Test
+  void thePortalsBrowserSuitePasses() {
+    Map<String, String> extra = new HashMap<>();
+    String chromium = System.getProperty("tollgate.chromium", "/usr/bin/chromium");
+    assertTrue(new java.io.File(chromium).canExecute(),
+        "no Chromium at " + chromium + ": run scripts/services.sh chromium (apt-get install chromium)");
+    extra.put("TOLLGATE_CHROMIUM", chromium);
+    extra.put("NO_COLOR", "1");
+    String screenshots = System.getProperty("tollgate.portal.screenshots");
+    if (screenshots != null && !screenshots.isBlank()) {
+      extra.put("TOLLGATE_PORTAL_SCREENSHOTS", screenshots);
+    }
+    Platform.Result result = platform.portalSuite(extra);
+    assertEquals(0, result.exit(), "npm run e2e (portal/) failed:\n" + result.stdout() + result.stderr());
+  }
+}

@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { accessible, adminApi, completion, eventually, launch, newPage, platform, screenshot, signIn } from "./browser";
+
+const run = Date.now().toString(36);
+const org = `portal-${run}`;
+const display = `Portal test org ${run}`;
+const password = "a long enough portal password";
+const viewer = `viewer-${run}@example.com`;
+const member = `member-${run}@example.com`;
+
+let browser: Browser;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ browser, close } = await launch());
+  await adminApi("POST", "/api/v1/orgs", { name: org, display, budget: { limitUsd: 25, period: "month" } });
+  for (const [email, role] of [[viewer, "viewer"], [member, "member"]]) {
+    await adminApi("POST", "/api/v1/users", { email });
+    await adminApi("PUT", `/api/v1/users/${encodeURIComponent(email)}/password`, { password });
+    await adminApi("PUT", `/api/v1/orgs/${org}/members/${encodeURIComponent(email)}`, { role });
+  }
+});
+
+afterAll(async () => {
+  await close?.();
+});
+
+describe("the portal", () => {
+  it("signs a platform admin in; a key made in it is shown once, serves the gateway, and is refused once revoked", async () => {
+    const { page, errors } = await newPage(browser);
+    await page.goto(platform.portal() + "/");
+    await accessible(page, "sign-in");
+    await screenshot(page, "sign-in");
+    await signIn(page, platform.adminEmail(), platform.adminPassword());
+
+    await page.getByRole("heading", { name: "All organisations" }).waitFor();
+    await page.getByRole("link", { name: display }).waitFor();
+    await accessible(page, "orgs");
+    await screenshot(page, "orgs");
+
+    await page.getByRole("link", { name: display }).click();
+    await page.getByText("of $25.00").waitFor();
+    await accessible(page, "overview");
+
+    await page.getByRole("link", { name: "Keys" }).click();
+    await page.getByLabel("Name").fill("e2e-key");
+    await page.getByLabel("Models").fill(platform.model());
+    await page.getByRole("button", { name: "Create key" }).click();
+    const secret = (await page.getByTestId("secret").textContent())!.trim();
+    expect(secret).toMatch(/^tg-/);
+    await page.getByRole("cell", { name: "e2e-key", exact: true }).waitFor();
+    await accessible(page, "keys with a new secret");
+    await screenshot(page, "keys-secret-once");
+
+    // Shown once: after a reload (a deep link to the keys page) the secret is nowhere on the page.
+    await page.reload();
+    await page.getByRole("cell", { name: "e2e-key", exact: true }).waitFor();
+    expect(await page.content()).not.toContain(secret);
+
+    // The gateway serves it (once the key record reached the gateways' Redis).
+    await eventually("the gateway serves the new key", 20, async () => (await completion(secret)) === 200);
+
+    // Its spend reaches the org's overview (the gateway counts it in Redis; the control plane reads
+    // it), and its usage too (gateway → RabbitMQ → analytics consumer → the control plane's /usage).
+    await page.getByRole("link", { name: "Overview" }).click();
+    await eventually("the completion's spend and usage show on the overview", 60, async () => {
+      await page.reload();
+      await page.getByText(/ of \$25\.00/).waitFor();
+      await page.getByRole("heading", { name: "Reliability, last 24 hours" }).waitFor();
+      await page.getByText(/No requests in the last 24 hours|requests per hour/).first().waitFor();
+      return !(await page.getByText("$0.00 of $25.00").isVisible())
+        && await page.getByRole("cell", { name: platform.model(), exact: true }).count() === 2;
+    });
+    await accessible(page, "overview with usage");
+    // The CSV link serves the org's events, the new key's request among them, with the session's cookie.
+    const href = await page.getByRole("link", { name: /as CSV/ }).getAttribute("href");
+    const csv = await page.context().request.get(platform.portal() + href!);
+    expect(csv.status()).toBe(200);
+    expect(csv.headers()["content-disposition"]).toContain(`usage-${org}.csv`);
+    expect((await csv.text()).split("\r\n").filter((line) => line.includes("e2e-key"))).toHaveLength(1);
+    await screenshot(page, "overview");
+    await page.getByRole("link", { name: "Keys" }).click();
+
+    await page.getByRole("button", { name: "Revoke e2e-key" }).click();
+    await page.getByRole("button", { name: "Revoke e2e-key now" }).click();
+    await page.getByRole("cell", { name: "revoked" }).waitFor();
+    await screenshot(page, "keys");
+    await eventually("the gateway refuses the revoked key", 20, async () => (await completion(secret)) === 401);
+
+    // A budget change, then the org's audit log: the change and the revocation, by this admin.
+    await page.getByRole("link", { name: "Overview" }).click();
+    const limit = page.getByLabel("Budget (USD)");
+    await limit.fill("30");
+    await page.getByRole("button", { name: "Save budget" }).click();
+    await page.getByText("Budget saved.").waitFor();
+    await page.getByText(/ of \$30\.00/).waitFor();
+    await page.getByRole("link", { name: "Audit" }).click();
+    const budgetRow = page.getByRole("row").filter({ hasText: "org.budget" });
+    await budgetRow.first().waitFor();
+    expect(await budgetRow.first().textContent()).toContain(platform.adminEmail());
+    await page.getByRole("row").filter({ hasText: "key.revoke" }).filter({ hasText: "e2e-key" }).waitFor();
+    await accessible(page, "audit");
+    await screenshot(page, "audit");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it("shows a viewer no key actions, and the API refuses them from the browser anyway", async () => {
+    const { page, errors } = await newPage(browser, 390); // a phone's width
+    await signIn(page, viewer, password);
+    await page.getByRole("heading", { name: "Your organisations" }).waitFor();
+    await page.getByRole("link", { name: display }).waitFor();
+    expect(await page.locator("tbody tr").count()).toBe(1); // only their org
+    await page.goto(`${platform.portal()}/orgs/${org}/keys`);
+    await page.getByRole("heading", { name: "Keys" }).waitFor();
+    await page.getByText(/No keys yet|e2e-key/).first().waitFor();
+    expect(await page.getByRole("button", { name: "Create key" }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: /Revoke/ }).count()).toBe(0);
+    // A viewer reads the audit log but may not change the budget.
+    expect(await page.getByRole("link", { name: "Audit" }).count()).toBe(1);
+    await accessible(page, "keys as a viewer, phone width");
+    await screenshot(page, "keys-viewer-phone");
+
+    expect(errors).toEqual([]);
+
+    // The same request the member's button would send, with the session and its CSRF token: 403
+    // (which the browser logs: the only console error allowed here).
+    const status = await page.evaluate(async (path) => {
+      const csrf = document.cookie.split("; ").find((c) => c.startsWith("tollgate_csrf="))!.split("=")[1];
+      const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json",
+        "x-csrf-token": csrf }, body: JSON.stringify({ id: "sneaky" }) });
+      return response.status;
+    }, `/api/v1/orgs/${org}/keys`);
+    expect(status).toBe(403);
+    expect(errors.filter((e) => !e.includes("403"))).toEqual([]);
+  });
+
+  it("offers a member key creation but not the platform's orgs, the budget or the audit log", async () => {
+    const { page, errors } = await newPage(browser);
+    await signIn(page, member, password);
+    await page.getByRole("heading", { name: "Your organisations" }).waitFor();
+    await page.getByRole("link", { name: display }).click();
+    await page.getByText(/ of \$[0-9.]+/).first().waitFor();
+    expect(await page.getByLabel("Budget (USD)").count()).toBe(0);
+    expect(await page.getByRole("link", { name: "Audit" }).count()).toBe(0);
+    await page.getByRole("link", { name: "Keys" }).click();
+    await page.getByRole("button", { name: "Create key" }).waitFor();
+    const orgs = await page.evaluate(async () => (await fetch("/api/v1/orgs")).json());
+    expect((orgs as { name: string }[]).map((o) => o.name)).toEqual([org]);
+    expect(errors).toEqual([]);
+  });
+
+  it("refuses a wrong password in words", async () => {
+    const { page, errors } = await newPage(browser);
+    await page.goto(platform.portal() + "/");
+    await page.getByLabel("Email").fill(member);
+    await page.getByLabel("Password").fill("not the password, clearly");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("alert").filter({ hasText: "Wrong email or password." }).waitFor();
+    // The browser logs the 401 of the refused sign-in itself; nothing else may be an error.
+    expect(errors.filter((e) => !e.includes("401"))).toEqual([]);
+  });
+});

@@ -1,0 +1,75 @@
+import { NavLink, Navigate, Route, Routes, useParams, BrowserRouter } from "react-router-dom";
+import { SessionProvider, useMe, useSession } from "./session";
+import { SignIn } from "./pages/SignIn";
+import { Orgs } from "./pages/Orgs";
+import { Overview } from "./pages/Overview";
+import { Keys } from "./pages/Keys";
+import { Audit } from "./pages/Audit";
+import { Loading, quietButton } from "./components/ui";
+import { may } from "./roles";
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <SessionProvider>
+        <Gate />
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}
+
+function Gate() {
+  const { state } = useSession();
+  if (state.status === "loading") return <main className="p-6"><Loading what="your session" /></main>;
+  if (state.status === "signed-out") return <SignIn notice={state.problem} />;
+  return <Shell />;
+}
+
+function Shell() {
+  const me = useMe();
+  const { signOut } = useSession();
+  return (
+    <>
+      <header className="border-b border-slate-200 bg-white">
+        <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-3 px-4 py-3">
+          <NavLink to="/orgs" className="text-lg font-semibold text-slate-900">Tollgate</NavLink>
+          <div className="flex items-center gap-3 text-sm">
+            <span>{me.actor}{me.platformAdmin && " (platform admin)"}</span>
+            <button type="button" className={quietButton} onClick={() => void signOut()}>Sign out</button>
+          </div>
+        </div>
+      </header>
+      <main className="mx-auto max-w-5xl px-4 py-6">
+        <Routes>
+          <Route path="/" element={<Navigate to="/orgs" replace />} />
+          <Route path="/orgs" element={<Orgs />} />
+          <Route path="/orgs/:org" element={<OrgPage tab="overview" />} />
+          <Route path="/orgs/:org/keys" element={<OrgPage tab="keys" />} />
+          <Route path="/orgs/:org/audit" element={<OrgPage tab="audit" />} />
+          <Route path="*" element={<p>There is no such page. <NavLink className="text-indigo-700 underline" to="/orgs">Back to your organisations</NavLink></p>} />
+        </Routes>
+      </main>
+    </>
+  );
+}
+
+function OrgPage({ tab }: { tab: "overview" | "keys" | "audit" }) {
+  const { org = "" } = useParams();
+  const me = useMe();
+  const tabClass = ({ isActive }: { isActive: boolean }) =>
+    `rounded px-3 py-1.5 text-sm font-medium ${isActive ? "bg-indigo-700 text-white" : "text-slate-800 hover:bg-slate-200"}`;
+  const base = `/orgs/${encodeURIComponent(org)}`;
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">{org}</h1>
+      <nav aria-label="Organisation" className="flex gap-2">
+        <NavLink end to={base} className={tabClass}>Overview</NavLink>
+        {may(me, org, "KEYS_READ") && <NavLink to={`${base}/keys`} className={tabClass}>Keys</NavLink>}
+        {may(me, org, "AUDIT_READ") && <NavLink to={`${base}/audit`} className={tabClass}>Audit</NavLink>}
+      </nav>
+      {tab === "overview" && <Overview org={org} />}
+      {tab === "keys" && <Keys org={org} />}
+      {tab === "audit" && <Audit org={org} />}
+    </div>
+  );
+}

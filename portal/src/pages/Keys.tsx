@@ -1,0 +1,172 @@
+import { useState, type FormEvent } from "react";
+import { api, ApiProblem, type KeyCreate } from "../api/client";
+import type { CreatedKey, Key } from "../api/types";
+import { may } from "../roles";
+import { useMe } from "../session";
+import { useApi } from "../useApi";
+import { button, Card, dangerButton, input, Loading, Problem, quietButton } from "../components/ui";
+
+export function keyState(key: Key, now: Date): "active" | "revoked" | "expired" {
+  if (key.revoked) return "revoked";
+  if (key.expiresAt && new Date(key.expiresAt) <= now) return "expired";
+  return "active";
+}
+
+/** The org's keys: list; create (the secret shown once) and revoke for roles that may. */
+export function Keys({ org }: { org: string }) {
+  const me = useMe();
+  const path = `/api/v1/orgs/${encodeURIComponent(org)}/keys`;
+  const [keys, reload] = useApi<Key[]>(path);
+  const [created, setCreated] = useState<CreatedKey | null>(null);
+  const canWrite = may(me, org, "KEYS_WRITE");
+  return (
+    <div className="space-y-4">
+      {canWrite && <CreateKey path={path} onCreated={(key) => { setCreated(key); reload(); }} />}
+      {created && <SecretOnce created={created} onDone={() => setCreated(null)} />}
+      <Card title="Keys">
+        {keys.status === "loading" && <Loading what="keys" />}
+        {keys.status === "failed" && <Problem message={keys.message} />}
+        {keys.status === "loaded" && keys.data.length === 0 && (
+          <p className="text-slate-700">No keys yet.{canWrite ? " Create one above." : ""}</p>
+        )}
+        {keys.status === "loaded" && keys.data.length > 0 && (
+          <KeyTable keys={keys.data} path={path} canRevoke={canWrite} onRevoked={reload} />
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function CreateKey({ path, onCreated }: { path: string; onCreated: (key: CreatedKey) => void }) {
+  const [id, setId] = useState("");
+  const [models, setModels] = useState("*");
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    const body: KeyCreate = { id: id.trim(), models: models.split(",").map((m) => m.trim()).filter(Boolean) };
+    try {
+      onCreated(await api<CreatedKey>("POST", path, body));
+      setId("");
+    } catch (e) {
+      setProblem(e instanceof ApiProblem ? [e.message, ...e.fields.map((f) => `${f.path}: ${f.reason}`)].join(" — ")
+        : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Card title="Create a key">
+      <form onSubmit={submit} className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end">
+        <div>
+          <label htmlFor="key-id" className="mb-1 block text-sm font-medium">Name</label>
+          <input id="key-id" required pattern="[A-Za-z0-9._\-]{1,64}" className={input} value={id}
+            onChange={(e) => setId(e.target.value)} aria-describedby="key-id-help" />
+          <p id="key-id-help" className="mt-1 text-xs text-slate-600">Letters, digits, . _ - (up to 64)</p>
+        </div>
+        <div>
+          <label htmlFor="key-models" className="mb-1 block text-sm font-medium">Models</label>
+          <input id="key-models" className={input} value={models} onChange={(e) => setModels(e.target.value)}
+            aria-describedby="key-models-help" />
+          <p id="key-models-help" className="mt-1 text-xs text-slate-600">Comma-separated; * for all</p>
+        </div>
+        <button type="submit" className={button + " sm:mb-5"} disabled={busy}>{busy ? "Creating…" : "Create key"}</button>
+      </form>
+      {problem && <div className="mt-3"><Problem message={problem} /></div>}
+    </Card>
+  );
+}
+
+/** The secret, once: it is not stored in clear anywhere, so it cannot be shown again. */
+function SecretOnce({ created, onDone }: { created: CreatedKey; onDone: () => void }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <section aria-labelledby="secret-title" className="rounded-lg border border-amber-400 bg-amber-50 p-4">
+      <h2 id="secret-title" className="font-semibold">Key {created.id} created: copy its secret now</h2>
+      <p className="mt-1 text-sm text-slate-800">It is shown this once; Tollgate keeps only a hash of it.</p>
+      <div className="mt-3 flex flex-wrap items-center gap-2">
+        <code data-testid="secret" className="break-all rounded bg-white px-2 py-1 font-mono text-sm">{created.secret}</code>
+        <button type="button" className={quietButton} onClick={() => {
+          navigator.clipboard?.writeText(created.secret).then(() => setCopied(true), () => setCopied(false));
+        }}>{copied ? "Copied" : "Copy"}</button>
+        <button type="button" className={quietButton} onClick={onDone}>I have stored it</button>
+      </div>
+    </section>
+  );
+}
+
+function KeyTable({ keys, path, canRevoke, onRevoked }:
+  { keys: Key[]; path: string; canRevoke: boolean; onRevoked: () => void }) {
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string>();
+  const now = new Date();
+
+  async function revoke(id: string) {
+    setProblem(undefined);
+    try {
+      await api("POST", `${path}/${encodeURIComponent(id)}/revoke`);
+      setConfirming(null);
+      onRevoked();
+    } catch (e) {
+      setProblem(e instanceof ApiProblem ? e.message : String(e));
+    }
+  }
+
+  return (
+    <>
+      {problem && <Problem message={problem} />}
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Keys table">
+        <table className="w-full text-left text-sm">
+          <thead className="bg-slate-100 text-slate-700">
+            <tr>
+              <th scope="col" className="px-3 py-2">Name</th>
+              <th scope="col" className="px-3 py-2">Prefix</th>
+              <th scope="col" className="px-3 py-2">Models</th>
+              <th scope="col" className="px-3 py-2">Owner</th>
+              <th scope="col" className="px-3 py-2">State</th>
+              {canRevoke && <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>}
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((key) => {
+              const state = keyState(key, now);
+              return (
+                <tr key={key.id} className="border-t border-slate-200">
+                  <td className="px-3 py-2 font-medium">{key.id}</td>
+                  <td className="px-3 py-2 font-mono">{key.prefix}…</td>
+                  <td className="px-3 py-2">{key.models.join(", ")}</td>
+                  <td className="px-3 py-2">{key.owner ?? "—"}</td>
+                  <td className="px-3 py-2">
+                    {state}
+                    {state === "active" && key.expiresAt && ` until ${key.expiresAt.slice(0, 10)}`}
+                  </td>
+                  {canRevoke && (
+                    <td className="px-3 py-2 text-right">
+                      {state === "active" && confirming !== key.id && (
+                        <button type="button" className={quietButton} onClick={() => setConfirming(key.id)}>
+                          Revoke<span className="sr-only"> {key.id}</span>
+                        </button>
+                      )}
+                      {confirming === key.id && (
+                        <span className="inline-flex gap-2">
+                          <button type="button" className={dangerButton} onClick={() => revoke(key.id)}>
+                            Revoke {key.id} now
+                          </button>
+                          <button type="button" className={quietButton} onClick={() => setConfirming(null)}>Cancel</button>
+                        </span>
+                      )}
+                    </td>
+                  )}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
