@@ -34,6 +34,8 @@ RABBITMQ_URL=${TOLLGATE_PLATFORM_RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672
 JAVA_OPTS=${TOLLGATE_PLATFORM_JAVA_OPTS:--Xms32m -Xmx384m -XX:+UseSerialGC}
 READY_TIMEOUT_S=${TOLLGATE_PLATFORM_READY_TIMEOUT_S:-120}
 MODEL=demo-llama
+POOLING_MODEL=demo-rerank
+TRANSCRIPTION_MODEL=demo-whisper
 ORG=demo
 KEY_ID=demo-app
 ADMIN_EMAIL=admin@tollgate.local
@@ -217,6 +219,14 @@ bootstrap() {
     "{\"name\":\"$MODEL\",\"prices\":{\"promptPerMillion\":0.10,\"completionPerMillion\":0.40}}" 409 >/dev/null
   api POST /api/v1/routes "$ADMIN_TOKEN" \
     "{\"model\":\"$MODEL\",\"backends\":[\"sim-1\",\"sim-2\"],\"strategy\":\"least-load\",\"maxAttempts\":2}" 409 >/dev/null
+  api POST /api/v1/models "$ADMIN_TOKEN" \
+    "{\"name\":\"$POOLING_MODEL\",\"prices\":{\"promptPerMillion\":0.02,\"completionPerMillion\":0}}" 409 >/dev/null
+  api POST /api/v1/routes "$ADMIN_TOKEN" \
+    "{\"model\":\"$POOLING_MODEL\",\"backends\":[\"sim-1\",\"sim-2\"],\"strategy\":\"least-load\",\"maxAttempts\":2}" 409 >/dev/null
+  api POST /api/v1/models "$ADMIN_TOKEN" \
+    "{\"name\":\"$TRANSCRIPTION_MODEL\",\"prices\":{\"promptPerMillion\":0.10,\"completionPerMillion\":0.40}}" 409 >/dev/null
+  api POST /api/v1/routes "$ADMIN_TOKEN" \
+    "{\"model\":\"$TRANSCRIPTION_MODEL\",\"backends\":[\"sim-1\",\"sim-2\"],\"strategy\":\"least-load\",\"maxAttempts\":2}" 409 >/dev/null
   api POST /api/v1/orgs "$ADMIN_TOKEN" \
     "{\"name\":\"$ORG\",\"display\":\"Demo org\",\"policy\":\"demo\",\"budget\":{\"limitUsd\":100,\"period\":\"month\"}}" 409 >/dev/null
   remember KEY_SECRET "$(api POST "/api/v1/orgs/$ORG/keys" "$ADMIN_TOKEN" \
@@ -254,6 +264,8 @@ TOLLGATE_GATEWAY_URL=$gw1
 TOLLGATE_GATEWAY_URLS=$gw1,$gw2
 TOLLGATE_API_KEY=$KEY_SECRET
 TOLLGATE_MODEL=$MODEL
+TOLLGATE_POOLING_MODEL=$POOLING_MODEL
+TOLLGATE_TRANSCRIPTION_MODEL=$TRANSCRIPTION_MODEL
 TOLLGATE_ORG=$ORG
 TOLLGATE_CONTROL_PLANE_URL=http://127.0.0.1:$CP_PORT
 TOLLGATE_ADMIN_EMAIL=$ADMIN_EMAIL
@@ -306,8 +318,12 @@ cmd_up() {
   build_if_needed
   load_secrets
 
-  launch sim-1 "$SIM_JAR" -- --port "$SIM1_PORT" --model "$MODEL"
-  launch sim-2 "$SIM_JAR" -- --port "$SIM2_PORT" --model "$MODEL" --seed 43
+  # Each simulator also serves a pooling model (embeddings, rerank, score) and a speech-to-text
+  # model, so that every API the gateway serves can be tried on the platform.
+  launch sim-1 "$SIM_JAR" -- --port "$SIM1_PORT" --model "$MODEL" \
+    --pooling-model "$POOLING_MODEL" --transcription-model "$TRANSCRIPTION_MODEL"
+  launch sim-2 "$SIM_JAR" -- --port "$SIM2_PORT" --model "$MODEL" --seed 43 \
+    --pooling-model "$POOLING_MODEL" --transcription-model "$TRANSCRIPTION_MODEL"
   launch control-plane "$CP_JAR" \
     TOLLGATE_DATABASE_URL="$PG_URL" TOLLGATE_DATABASE_SCHEMA="${NAME}_control_plane" \
     TOLLGATE_CONTROL_PLANE_PORT="$CP_PORT" TOLLGATE_BOOTSTRAP_TOKEN="$BOOTSTRAP_TOKEN" \
