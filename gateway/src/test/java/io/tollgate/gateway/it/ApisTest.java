@@ -149,6 +149,13 @@ class ApisTest {
     assertEquals(429, limited.status(), "one request per minute");
     assertEquals("rate_limit_error", limited.json().getJsonObject("error").getString("type"));
     assertNotNull(limited.header("retry-after"));
+    for (String path : new String[] {"/v1/responses", "/v1/rerank"}) {
+      String body = path.equals("/v1/rerank") ? new JsonObject().put("model", POOLING_MODEL).put("query", "q")
+          .put("documents", new JsonArray().add("d")).encode() : responses(false);
+      Http.Reply openAiLimited = Http.post(bed.client, path, body, SECRET);
+      assertEquals(429, openAiLimited.status(), path);
+      assertEquals("rate_limit_exceeded", openAiLimited.error().getString("code"), path + ": OpenAI's shape off the Messages paths");
+    }
   }
 
   @Test

@@ -92,6 +92,14 @@ class SdkClientsTest {
   }
 
   @Test
+  void openAisSdkCompletesChatAndTheGatewayCountsWhatItWasTold() throws Exception {
+    var completion = openai.chat().completions().create(com.openai.models.chat.completions.ChatCompletionCreateParams
+        .builder().model(MODEL).addUserMessage("hello there").maxCompletionTokens(5L).build());
+    assertFalse(completion.choices().isEmpty());
+    assertEquals(completion.usage().orElseThrow().completionTokens(), eventOf("chat").completionTokens());
+  }
+
+  @Test
   void openAisSdkRetrievesModelsAndGetsNotFoundForOthers() {
     assertEquals(MODEL, openai.models().retrieve(MODEL).id());
     assertThrows(NotFoundException.class, () -> openai.models().retrieve(TestBed.FORBIDDEN_MODEL));
