@@ -169,11 +169,15 @@ public enum Endpoint {
     return generates() && family != Family.AUDIO;
   }
 
+  /** Fixed paths to their endpoint, looked up once per request (values() would copy the array each time). */
+  private static final java.util.Map<String, Endpoint> BY_PATH = java.util.Arrays.stream(values())
+      .filter(endpoint -> !endpoint.addressesStoredResponse())
+      .collect(java.util.stream.Collectors.toUnmodifiableMap(Endpoint::path, endpoint -> endpoint));
+
   public static Endpoint ofPath(String path) {
-    for (Endpoint endpoint : values()) {
-      if (endpoint.path.equals(path)) {
-        return endpoint;
-      }
+    Endpoint fixed = BY_PATH.get(path);
+    if (fixed != null) {
+      return fixed;
     }
     if (storedResponseId(path) != null) {
       return path.endsWith(CANCEL) ? RESPONSE_CANCEL : RESPONSE_GET;
