@@ -215,22 +215,21 @@ bootstrap() {
     '{"name":"demo","limits":{"requestsPerMinute":300,"tokensPerMinute":500000,"maxConcurrentStreams":32}}' 409 >/dev/null
   api POST /api/v1/backends "$ADMIN_TOKEN" "{\"id\":\"sim-1\",\"url\":\"http://127.0.0.1:$SIM1_PORT\"}" 409 >/dev/null
   api POST /api/v1/backends "$ADMIN_TOKEN" "{\"id\":\"sim-2\",\"url\":\"http://127.0.0.1:$SIM2_PORT\"}" 409 >/dev/null
-  api POST /api/v1/models "$ADMIN_TOKEN" \
-    "{\"name\":\"$MODEL\",\"prices\":{\"promptPerMillion\":0.10,\"completionPerMillion\":0.40}}" 409 >/dev/null
-  api POST /api/v1/routes "$ADMIN_TOKEN" \
-    "{\"model\":\"$MODEL\",\"backends\":[\"sim-1\",\"sim-2\"],\"strategy\":\"least-load\",\"maxAttempts\":2}" 409 >/dev/null
-  api POST /api/v1/models "$ADMIN_TOKEN" \
-    "{\"name\":\"$POOLING_MODEL\",\"prices\":{\"promptPerMillion\":0.02,\"completionPerMillion\":0}}" 409 >/dev/null
-  api POST /api/v1/routes "$ADMIN_TOKEN" \
-    "{\"model\":\"$POOLING_MODEL\",\"backends\":[\"sim-1\",\"sim-2\"],\"strategy\":\"least-load\",\"maxAttempts\":2}" 409 >/dev/null
-  api POST /api/v1/models "$ADMIN_TOKEN" \
-    "{\"name\":\"$TRANSCRIPTION_MODEL\",\"prices\":{\"promptPerMillion\":0.10,\"completionPerMillion\":0.40}}" 409 >/dev/null
-  api POST /api/v1/routes "$ADMIN_TOKEN" \
-    "{\"model\":\"$TRANSCRIPTION_MODEL\",\"backends\":[\"sim-1\",\"sim-2\"],\"strategy\":\"least-load\",\"maxAttempts\":2}" 409 >/dev/null
+  model_on_simulators "$MODEL" 0.10 0.40
+  model_on_simulators "$POOLING_MODEL" 0.02 0
+  model_on_simulators "$TRANSCRIPTION_MODEL" 0.10 0.40
   api POST /api/v1/orgs "$ADMIN_TOKEN" \
     "{\"name\":\"$ORG\",\"display\":\"Demo org\",\"policy\":\"demo\",\"budget\":{\"limitUsd\":100,\"period\":\"month\"}}" 409 >/dev/null
   remember KEY_SECRET "$(api POST "/api/v1/orgs/$ORG/keys" "$ADMIN_TOKEN" \
     "{\"id\":\"$KEY_ID\",\"models\":[\"*\"],\"policy\":\"demo\"}" | jq -er .secret)"
+}
+
+# A model with its prices (per million prompt and completion tokens), routed to both simulators.
+model_on_simulators() {
+  api POST /api/v1/models "$ADMIN_TOKEN" \
+    "{\"name\":\"$1\",\"prices\":{\"promptPerMillion\":$2,\"completionPerMillion\":$3}}" 409 >/dev/null
+  api POST /api/v1/routes "$ADMIN_TOKEN" \
+    "{\"model\":\"$1\",\"backends\":[\"sim-1\",\"sim-2\"],\"strategy\":\"least-load\",\"maxAttempts\":2}" 409 >/dev/null
 }
 
 # The bootstrap admin's portal password: made once (also for a platform bootstrapped before the

@@ -5,37 +5,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /** A non-streamed {@code /v1/messages}: one Anthropic message, as vLLM writes it ({@code exclude_none}). */
-final class MessagesCall extends GenerationCall {
+final class MessagesCall extends WholeTextCall {
 
   private final String id;
-  private final StringBuilder text = new StringBuilder();
 
   MessagesCall(GenerationRequest request, HttpServerResponse response, GpuEngine engine, String id) {
     super(request, response, engine);
     this.id = id;
-  }
-
-  @Override
-  protected void begin() {
-  }
-
-  @Override
-  public boolean writable() {
-    return true;
-  }
-
-  @Override
-  public void onWritable(Runnable resume) {
-    resume.run();
-  }
-
-  @Override
-  public void flush() {
-  }
-
-  @Override
-  protected void append(Sequence sequence, String token, boolean last) {
-    text.append(token);
   }
 
   @Override

@@ -9,12 +9,11 @@ import io.vertx.core.json.JsonObject;
  * background request has no HTTP response: it was answered {@code queued} at once, and its progress and
  * result live in the {@link ResponseStore} until a cancel stops it.
  */
-final class ResponsesCall extends GenerationCall {
+final class ResponsesCall extends WholeTextCall {
 
   private final ResponsesRequest responses;
   private final ResponseStore store;
   private final long createdAt;
-  private final StringBuilder text = new StringBuilder();
 
   ResponsesCall(ResponsesRequest responses, HttpServerResponse response, GpuEngine engine, ResponseStore store,
       long createdAt) {
@@ -37,22 +36,8 @@ final class ResponsesCall extends GenerationCall {
   }
 
   @Override
-  public boolean writable() {
-    return true;
-  }
-
-  @Override
-  public void onWritable(Runnable resume) {
-    resume.run();
-  }
-
-  @Override
-  public void flush() {
-  }
-
-  @Override
   protected void append(Sequence sequence, String token, boolean last) {
-    text.append(token);
+    super.append(sequence, token, last);
     if (responses.background() && sequence.generated == 1) {
       store.put(responses.id(), new ResponseStore.Entry(inProgress("in_progress"), responses.conversation(), this));
     }

@@ -9,12 +9,11 @@ import io.vertx.core.json.JsonObject;
  * builds read do: {@code {"text", "usage":{"type":"duration","seconds":⌈audio s⌉}}} (translations carry no
  * usage); {@code verbose_json} adds duration, language and one segment; srt/vtt answer the plain text.
  */
-final class TranscriptionCall extends GenerationCall {
+final class TranscriptionCall extends WholeTextCall {
 
   private final String format;
   private final double seconds;
   private final String language;
-  private final StringBuilder text = new StringBuilder();
 
   TranscriptionCall(GenerationRequest request, HttpServerResponse response, GpuEngine engine, String format,
       double seconds, String language) {
@@ -22,29 +21,6 @@ final class TranscriptionCall extends GenerationCall {
     this.format = format;
     this.seconds = seconds;
     this.language = language;
-  }
-
-  @Override
-  protected void begin() {
-  }
-
-  @Override
-  public boolean writable() {
-    return true;
-  }
-
-  @Override
-  public void onWritable(Runnable resume) {
-    resume.run();
-  }
-
-  @Override
-  public void flush() {
-  }
-
-  @Override
-  protected void append(Sequence sequence, String token, boolean last) {
-    text.append(token);
   }
 
   @Override
