@@ -104,6 +104,8 @@ public final class Gateway {
     RedisLimiter limiter = new RedisLimiter(vertx, redis, redisSettings);
     metrics.monotonic("tollgate.keys.served.stale", "Key lookups answered from the key's last record while Redis"
         + " could not answer (bounded by redis.keyMaxStaleMs)", keys::servedStale);
+    metrics.monotonic("tollgate.keys.lookup.retries", "Key lookups tried a second time with a longer timeout (no"
+        + " record to fall back on after the first failed)", keys::retriedLookups);
     metrics.monotonic("tollgate.keys.unseeded.misses", "Lookups of a known key Redis lacked while the control"
         + " plane's seed marker was absent (Redis emptied, not yet re-seeded)", keys::unseededMisses);
     metrics.gauge("tollgate.limiter.degraded", "1 while Redis is unreachable and the fail policy decides",

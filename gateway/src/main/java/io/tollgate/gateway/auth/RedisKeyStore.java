@@ -46,6 +46,8 @@ public final class RedisKeyStore implements KeyStore {
   /** Short, so a key created a moment ago is usable within it, yet floods of bad keys hit the cache. */
   private static final Duration MISSING_TTL = Duration.ofMillis(500);
   private static final long RESUBSCRIBE_MS = 1_000;
+  /** The second try's timeout, for a lookup with no record to fall back on. */
+  private static final long RETRY_TIMEOUT_MS = 250;
 
   private final Vertx vertx;
   private final Redis redis;
@@ -59,6 +61,7 @@ public final class RedisKeyStore implements KeyStore {
   private final Cache<String, KeyRecord> lastKnown;
   private final java.util.concurrent.atomic.AtomicLong servedStale = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong unseededMisses = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong retriedLookups = new java.util.concurrent.atomic.AtomicLong();
   private volatile RedisConnection subscription;
   private volatile boolean closed;
 
@@ -107,8 +110,24 @@ public final class RedisKeyStore implements KeyStore {
     if (missing.getIfPresent(hash) != null) {
       return Future.succeededFuture(Lookup.UNKNOWN);
     }
+    return lookUp(hash, snapshot, settings.timeoutMs())
+        .recover(failure -> {
+          KeyRecord stale = stale(hash);
+          if (stale != null) {
+            servedStale.incrementAndGet();
+            return Future.succeededFuture(stale.usableAt(wallMillis.getAsLong()));
+          }
+          // No record to fall back on: one more try with a longer wait before answering 503. A
+          // gateway just started (connections being made, code not yet compiled) missed the short
+          // timeout on its first lookups; a Redis that is down fails this one at once as well.
+          retriedLookups.incrementAndGet();
+          return lookUp(hash, snapshot, Math.max(RETRY_TIMEOUT_MS, settings.timeoutMs() * 4));
+        });
+  }
+
+  private Future<Lookup> lookUp(String hash, ConfigSnapshot snapshot, long timeoutMs) {
     return redis.send(Request.cmd(Command.GET).arg(recordKey(settings.keyPrefix(), hash)))
-        .timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS)
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .compose(response -> {
           if (response == null) {
             return absent(hash);
@@ -119,14 +138,6 @@ public final class RedisKeyStore implements KeyStore {
             lastKnown.put(hash, record);
           }
           return Future.succeededFuture(record.usableAt(wallMillis.getAsLong()));
-        })
-        .recover(failure -> {
-          KeyRecord stale = stale(hash);
-          if (stale == null) {
-            return Future.failedFuture(failure);
-          }
-          servedStale.incrementAndGet();
-          return Future.succeededFuture(stale.usableAt(wallMillis.getAsLong()));
         });
   }
 
@@ -160,6 +171,11 @@ public final class RedisKeyStore implements KeyStore {
   /** Lookups answered from a key's last record because Redis could not answer (metrics). */
   public long servedStale() {
     return servedStale.get();
+  }
+
+  /** Lookups tried a second time, with a longer timeout, for want of a record to fall back on. */
+  public long retriedLookups() {
+    return retriedLookups.get();
   }
 
   /** Lookups of a known key that Redis lacked while its seed marker was absent (metrics). */
