@@ -25,13 +25,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Every request gets an answer, and the usage rows match the answered attempts one to one: none twice,
  * none lost.
  *
- * <p>The killed gateway's requests are held to its unconfirmed backlog at the kill (a bound from before
- * the usage write-ahead log, which now replays those events at the restart); GatewayKillNineE2ETest
- * holds ten kills to the strict rule: none lost of the requests answered 10 ms before a kill.
+ * <p>The killed gateway's requests are held to the rule of the usage write-ahead log, which replays
+ * them at the restart: none lost of those answered more than 50 ms before the kill (the bound
+ * GatewayKillNineE2ETest holds over ten kills on this platform; UsageWalCrashTest holds 10 ms in one
+ * process). Those answered in the last 50 ms may be lost, within the unconfirmed backlog at the kill.
  */
 @Order(10)
 @ExtendWith(PlatformExtension.class)
 class ResilienceE2ETest {
+
+  /** Requests answered this close to a kill -9 may lose their usage event (the write-ahead log's window). */
+  private static final long WAL_WINDOW_MS = 50;
 
   private static final long BROKER_OUTAGE_MS = 30_000;
 
@@ -132,13 +136,16 @@ class ResilienceE2ETest {
         }
         String what = attempt.requestId() + " (" + attempt.gatewayUrl() + ", status " + attempt.status() + ", "
             + (attempt.endedAtMillis() - killedAt) + " ms after the kill)";
-        (attempt.gatewayUrl().equals(killed) && attempt.endedAtMillis() <= killedAt ? lostByTheKill : lost).add(what);
+        boolean inTheKillsWindow = attempt.gatewayUrl().equals(killed) && attempt.endedAtMillis() <= killedAt
+            && attempt.endedAtMillis() > killedAt - WAL_WINDOW_MS;
+        (inTheKillsWindow ? lostByTheKill : lost).add(what);
       }
       System.out.printf("resilience: %d answered attempts %s, %d cut and retried, %d usage rows; gateway-2 had %d"
               + " unconfirmed events at its kill -9 (%d may be lost), %d of its requests have no row%n", answered.size(),
           statuses, load.attempts.size() - answered.size(), rows.size(), (long) unconfirmed, mayLose,
           lostByTheKill.size());
-      assertEquals(List.of(), lost, "every request answered by a gateway that was not killed has its usage row");
+      assertEquals(List.of(), lost, "every request has its usage row, but those the killed gateway answered in the "
+          + WAL_WINDOW_MS + " ms before its kill");
       assertTrue(lostByTheKill.size() <= mayLose, "the killed gateway lost more than its unconfirmed backlog ("
           + mayLose + "): " + lostByTheKill);
     }
