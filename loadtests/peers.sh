@@ -28,6 +28,7 @@ CELLS="small,stream"
 TARGETS="direct,nginx,gateway"
 PLATFORM=0
 BASE_JAR=""
+BASE_PLATFORM=0
 PIN=0
 REBUILD=0
 REPORT_DIR=""
@@ -58,6 +59,8 @@ Options:
   --targets LIST      direct, nginx, gateway, platform (default: $TARGETS)
   --baseline-jar JAR  add a second standalone gateway run from JAR (a previous build), configured alike and
                       interleaved with the rest: what a change bought, in the same run
+  --baseline-platform the baseline runs in platform mode (keys in Redis, usage to RabbitMQ, queues of its own),
+                      beside the platform-mode gateway: what a change bought in platform mode (implies --platform)
   --platform          add the platform-mode gateway (Redis $REDIS_URL, RabbitMQ; scripts/services.sh
                       starts them if they are not running)
   --pin               proxies (nginx's workers, the gateways) on the last CPU, the stub and wrk on the others
@@ -84,6 +87,7 @@ while [[ $# -gt 0 ]]; do
     --targets) TARGETS="$2"; shift 2 ;;
     --platform) PLATFORM=1; shift ;;
     --baseline-jar) BASE_JAR="$2"; shift 2 ;;
+    --baseline-platform) BASE_PLATFORM=1; PLATFORM=1; shift ;;
     --pin) PIN=1; shift ;;
     --stub-flush-every) STUB_FLUSH_EVERY="$2"; shift 2 ;;
     --small-tokens) SMALL_TOKENS="$2"; shift 2 ;;
@@ -114,6 +118,7 @@ for t in "${TLIST[@]}"; do
   case "$t" in direct|nginx|gateway) ;; platform) PLATFORM=1 ;; *) die "--targets: '$t' is not direct, nginx, gateway or platform" ;; esac
 done
 if [[ $PLATFORM == 1 ]] && [[ ",$TARGETS," != *,platform,* ]]; then TLIST+=(platform); fi
+if [[ $BASE_PLATFORM == 1 ]] && [[ -z "$BASE_JAR" ]]; then die "--baseline-platform needs --baseline-jar"; fi
 if [[ -n "$BASE_JAR" ]]; then
   [[ -f "$BASE_JAR" ]] || die "--baseline-jar: no file $BASE_JAR"
   TLIST+=(baseline)
@@ -216,7 +221,7 @@ listener_pid() { # PORT: the process listening on it, if ss can tell (for Redis/
 # ------------------------------------------------------------------------------- work dir and cleanup
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/tollgate-peers.XXXXXX")"
 STUB_PID=""; NGINX_PID=""; GW_PID=""; PF_PID=""; BL_PID=""; WRK_PID=""; SAMPLER_PID=""
-REDIS_KEY=""; RABBIT_SET=0
+REDIS_KEY=""; BASE_REDIS_KEY=""; RABBIT_SET=0
 stop_pid() { # PID [signal]: stop one process this script started, wait for it, kill it after 15 s
   local pid="$1" sig="${2:-TERM}"
   alive "$pid" || return 0
@@ -230,9 +235,9 @@ cleanup() {
   # Only what this script started, by pid.
   stop_pid "$WRK_PID"; stop_pid "$SAMPLER_PID"
   stop_pid "$GW_PID"; stop_pid "$BL_PID"; stop_pid "$PF_PID"; stop_pid "$NGINX_PID"; stop_pid "$STUB_PID"
-  if [[ -n "$REDIS_KEY" ]]; then redis-cli -u "$REDIS_URL" DEL "$REDIS_KEY" >/dev/null 2>&1 || true; fi
+  for k in $REDIS_KEY $BASE_REDIS_KEY; do redis-cli -u "$REDIS_URL" DEL "$k" >/dev/null 2>&1 || true; done
   if [[ $RABBIT_SET == 1 ]]; then
-    for q in tollgate.peers.events tollgate.peers.events.dlq; do
+    for q in tollgate.peers.events tollgate.peers.events.dlq tollgate.peers.base.events tollgate.peers.base.events.dlq; do
       as_root rabbitmqctl -q delete_queue "$q" >/dev/null 2>&1 || true
     done
     as_root rabbitmqctl -q clear_policy tollgate-peers-cap >/dev/null 2>&1 || true
@@ -383,15 +388,6 @@ if has_target gateway; then
   wait_for "http://127.0.0.1:$GW_PORT/v1/models" "Authorization: Bearer $API_KEY" \
     || { tail -20 "$WORK/gateway.log" >&2; exit 1; }
 fi
-if has_target baseline; then
-  BL_PORT=$(free_port); BL_ADMIN=$(free_port)
-  gateway_yaml "$WORK/baseline.yaml" "$BL_PORT" "$BL_ADMIN" "$WORK/baseline-usage.jsonl" \
-    "
-    - {id: peers, hash: \"$KEY_HASH\", org: peers, models: [\"*\"], limits: $LIMITS}" ""
-  START_JAR="$BASE_JAR" START_OPTS="$BASELINE_JAVA_OPTS" start_gateway "$WORK/baseline.yaml" "$WORK/baseline.log"; BL_PID=$STARTED
-  wait_for "http://127.0.0.1:$BL_PORT/v1/models" "Authorization: Bearer $API_KEY" \
-    || { tail -20 "$WORK/baseline.log" >&2; exit 1; }
-fi
 if has_target platform; then
   PF_PORT=$(free_port); PF_ADMIN=$(free_port)
   PREFIX="tgpeers-$RANDOM$RANDOM"
@@ -401,7 +397,7 @@ if has_target platform; then
     "{\"id\":\"peers\",\"org\":\"peers\",\"models\":[\"*\"],\"limits\":$LIMITS_JSON}" >/dev/null \
     || die "could not write the key record to Redis at $REDIS_URL"
   # Usage events go to queues of their own, capped so that a long run cannot fill the broker (no consumer).
-  if as_root rabbitmqctl -q set_policy --apply-to queues tollgate-peers-cap '^tollgate\.peers\.events(\.dlq)?$' \
+  if as_root rabbitmqctl -q set_policy --apply-to queues tollgate-peers-cap '^tollgate\.peers\.(base\.)?events(\.dlq)?$' \
       '{"max-length":10000}' >/dev/null 2>&1; then
     RABBIT_SET=1
   else
@@ -419,6 +415,32 @@ rabbitmq:
     TOLLGATE_REDIS_URL="$REDIS_URL" TOLLGATE_RABBITMQ_URL="$RABBITMQ_URL"; PF_PID=$STARTED
   wait_for "http://127.0.0.1:$PF_PORT/v1/models" "Authorization: Bearer $API_KEY" \
     || { tail -20 "$WORK/platform.log" >&2; exit 1; }
+fi
+if has_target baseline; then
+  BL_PORT=$(free_port); BL_ADMIN=$(free_port)
+  if [[ $BASE_PLATFORM == 1 ]]; then
+    # Platform mode, like the platform target but with a prefix, exchange and queue of its own.
+    BASE_REDIS_KEY="$PREFIX-base:key:$KEY_HASH"
+    redis-cli -u "$REDIS_URL" SET "$BASE_REDIS_KEY" \
+      "{\"id\":\"peers\",\"org\":\"peers\",\"models\":[\"*\"],\"limits\":$LIMITS_JSON}" >/dev/null \
+      || die "could not write the baseline's key record to Redis at $REDIS_URL"
+    gateway_yaml "$WORK/baseline.yaml" "$BL_PORT" "$BL_ADMIN" "$WORK/baseline-usage.jsonl" "[]" "redis:
+  url: \${TOLLGATE_REDIS_URL}
+  keyPrefix: $PREFIX-base
+rabbitmq:
+  url: \${TOLLGATE_RABBITMQ_URL}
+  exchange: tollgate.peers.base
+  queue: tollgate.peers.base.events
+  spoolDir: $WORK/baseline-spool"
+  else
+    gateway_yaml "$WORK/baseline.yaml" "$BL_PORT" "$BL_ADMIN" "$WORK/baseline-usage.jsonl" \
+      "
+    - {id: peers, hash: \"$KEY_HASH\", org: peers, models: [\"*\"], limits: $LIMITS}" ""
+  fi
+  START_JAR="$BASE_JAR" START_OPTS="$BASELINE_JAVA_OPTS" start_gateway "$WORK/baseline.yaml" "$WORK/baseline.log" \
+    TOLLGATE_REDIS_URL="$REDIS_URL" TOLLGATE_RABBITMQ_URL="$RABBITMQ_URL"; BL_PID=$STARTED
+  wait_for "http://127.0.0.1:$BL_PORT/v1/models" "Authorization: Bearer $API_KEY" \
+    || { tail -20 "$WORK/baseline.log" >&2; exit 1; }
 fi
 SERVICE_PIDS=()
 for port in 6379 5672; do p=$(listener_pid $port); [[ -n "$p" ]] && SERVICE_PIDS+=("$p"); done
@@ -644,7 +666,7 @@ TARGET_ORDER="${TLIST[*]}"
 tables() { # the per-cell tables and the goals, from results.tsv (medians over rounds)
   awk -F'\t' -v hz="$CLK_TCK" -v targets="$TARGET_ORDER" -v kinds="${KINDS[*]}" -v connsl="${CONNS[*]}" \
       -v small_tokens="$SMALL_TOKENS" -v stream_tokens="$STREAM_TOKENS" -v rounds="$ROUNDS" \
-      -v lnginx="nginx" -v ldirect="direct (stub)" -v lgw="Tollgate standalone" -v lpf="Tollgate platform" -v lbl="Tollgate baseline ($( [[ -n "$BASE_JAR" ]] && echo "jar $BASE_SHA" ))" '
+      -v lnginx="nginx" -v ldirect="direct (stub)" -v lgw="Tollgate standalone" -v lpf="Tollgate platform" -v lbl="Tollgate baseline ($( [[ -n "$BASE_JAR" ]] && echo "jar $BASE_SHA" )$( [[ $BASE_PLATFORM == 1 ]] && echo ", platform mode" ))" '
     function median(list,    v, n, i, j, x) {
       n = split(list, v, " ")
       if (n == 0) return ""
