@@ -164,11 +164,6 @@ public enum Endpoint {
     return family.stream == Stream.CHAT_CHUNKS;
   }
 
-  /** Whether the backend takes a max-tokens field the gateway reserves for (uploads have none the gateway reads). */
-  boolean capsOutput() {
-    return generates() && family != Family.AUDIO;
-  }
-
   /** Fixed paths to their endpoint, looked up once per request (values() would copy the array each time). */
   private static final java.util.Map<String, Endpoint> BY_PATH = java.util.Arrays.stream(values())
       .filter(endpoint -> !endpoint.addressesStoredResponse())
