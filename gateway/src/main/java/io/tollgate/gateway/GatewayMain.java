@@ -203,8 +203,9 @@ public final class GatewayMain implements Callable<Integer> {
         : settings.usageSpoolPath().toAbsolutePath().toString()));
     if (demoSetup != null) {
       System.out.println();
-      System.out.println("Demo: model '" + DemoMode.MODEL + "' on " + demoSetup.simulators().size()
-          + " simulated vLLM servers.");
+      System.out.println("Demo: models '" + DemoMode.MODEL + "' (chat, completions, Responses, Anthropic Messages), '"
+          + DemoMode.POOLING_MODEL + "' (embeddings, rerank, score) and '" + DemoMode.TRANSCRIPTION_MODEL
+          + "' (speech to text) on " + demoSetup.simulators().size() + " simulated vLLM servers.");
       System.out.println("Demo API key (shown once): " + demoSetup.apiKey());
       System.out.println();
       System.out.println("Stream a completion:");
@@ -213,6 +214,16 @@ public final class GatewayMain implements Callable<Integer> {
       System.out.println("    -H 'Content-Type: application/json' \\");
       System.out.println("    -d '{\"model\":\"" + DemoMode.MODEL + "\",\"stream\":true,\"max_tokens\":32,"
           + "\"messages\":[{\"role\":\"user\",\"content\":\"Tell me about toll gates\"}]}'");
+      System.out.println();
+      System.out.println("The same key as an Anthropic client sends it, and a rerank:");
+      System.out.println("  curl " + base + "/v1/messages -H 'x-api-key: " + demoSetup.apiKey() + "' \\");
+      System.out.println("    -H 'anthropic-version: 2023-06-01' -H 'Content-Type: application/json' \\");
+      System.out.println("    -d '{\"model\":\"" + DemoMode.MODEL + "\",\"max_tokens\":32,"
+          + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}'");
+      System.out.println("  curl " + base + "/v1/rerank -H 'Authorization: Bearer " + demoSetup.apiKey() + "' \\");
+      System.out.println("    -H 'Content-Type: application/json' \\");
+      System.out.println("    -d '{\"model\":\"" + DemoMode.POOLING_MODEL
+          + "\",\"query\":\"toll\",\"documents\":[\"a toll gate\",\"a garden gate\"]}'");
       System.out.println();
       System.out.println("Config: curl -H 'Authorization: Bearer " + settings.adminToken() + "' http://localhost:"
           + gateway.adminPort() + "/admin/config");
