@@ -46,6 +46,10 @@ public final class RedisKeyStore implements KeyStore {
   /** Short, so a key created a moment ago is usable within it, yet floods of bad keys hit the cache. */
   private static final Duration MISSING_TTL = Duration.ofMillis(500);
   private static final long RESUBSCRIBE_MS = 1_000;
+  /** How long an answer about the seed marker is trusted for unknown keys. */
+  private static final long SEED_CHECK_NANOS = 1_000_000_000L;
+  /** The control plane's marker of the prefixes it manages (io.tollgate.gateway.config.sync.PlatformMarker). */
+  private static final String PLATFORM_MARKER_SUFFIX = ":platform";
   /** The second try's timeout, for a lookup with no record to fall back on. */
   private static final long RETRY_TIMEOUT_MS = 250;
 
@@ -62,6 +66,8 @@ public final class RedisKeyStore implements KeyStore {
   private final java.util.concurrent.atomic.AtomicLong servedStale = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong unseededMisses = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong retriedLookups = new java.util.concurrent.atomic.AtomicLong();
+  private volatile long seedCheckedAtNanos = System.nanoTime() - SEED_CHECK_NANOS;
+  private volatile boolean unseeded;
   private volatile RedisConnection subscription;
   private volatile boolean closed;
 
@@ -148,8 +154,16 @@ public final class RedisKeyStore implements KeyStore {
    */
   private Future<Lookup> absent(String hash) {
     if (stale(hash) == null) {
-      missing.put(hash, Boolean.TRUE);
-      return Future.succeededFuture(Lookup.UNKNOWN);
+      return unseededPlatform().map(unseeded -> {
+        if (unseeded) {
+          // Redis was emptied and the control plane has not re-seeded it yet: 503 (SDKs retry it),
+          // not a 401 that tells the caller its key is wrong.
+          unseededMisses.incrementAndGet();
+          throw new IllegalStateException("the key store is not seeded");
+        }
+        missing.put(hash, Boolean.TRUE);
+        return Lookup.UNKNOWN;
+      });
     }
     return redis.send(Request.cmd(Command.EXISTS).arg(seededMarker(settings.keyPrefix())))
         .timeout(settings.timeoutMs(), TimeUnit.MILLISECONDS)
@@ -162,6 +176,27 @@ public final class RedisKeyStore implements KeyStore {
           unseededMisses.incrementAndGet();
           return Future.failedFuture(new IllegalStateException("the key store is not seeded"));
         });
+  }
+
+  /**
+   * Whether a control plane manages this prefix (its platform marker is there) but has not seeded
+   * the key records (no seed marker): Redis restarted empty, failed over or was flushed moments ago.
+   * Asked at most once a second, however many unknown keys come; without a control plane (no
+   * platform marker) an absent record is simply an unknown key.
+   */
+  private Future<Boolean> unseededPlatform() {
+    long now = System.nanoTime();
+    if (now - seedCheckedAtNanos < SEED_CHECK_NANOS) {
+      return Future.succeededFuture(unseeded);
+    }
+    seedCheckedAtNanos = now;
+    return redis.send(Request.cmd(Command.EXISTS).arg(seededMarker(settings.keyPrefix())))
+        .compose(seeded -> seeded != null && seeded.toLong() == 1 ? Future.succeededFuture(false)
+            : redis.send(Request.cmd(Command.EXISTS).arg(settings.keyPrefix() + PLATFORM_MARKER_SUFFIX))
+                .map(platform -> platform != null && platform.toLong() == 1))
+        .timeout(settings.timeoutMs() * 2, TimeUnit.MILLISECONDS)
+        .map(answer -> unseeded = answer)
+        .otherwise(failure -> unseeded);
   }
 
   private KeyRecord stale(String hash) {
