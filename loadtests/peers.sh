@@ -373,6 +373,23 @@ snapshot:
   keys: $5
 EOF
 }
+write_key_record() { # REDIS_KEY: the load's key, as the control plane writes it
+  redis-cli -u "$REDIS_URL" SET "$1" \
+    "{\"id\":\"peers\",\"org\":\"peers\",\"models\":[\"*\"],\"limits\":$LIMITS_JSON}" >/dev/null \
+    || die "could not write the key record $1 to Redis at $REDIS_URL"
+}
+platform_sections() { # KEY_PREFIX EXCHANGE SPOOL_DIR: a platform-mode gateway's redis and rabbitmq sections
+  cat <<EOF
+redis:
+  url: \${TOLLGATE_REDIS_URL}
+  keyPrefix: $1
+rabbitmq:
+  url: \${TOLLGATE_RABBITMQ_URL}
+  exchange: $2
+  queue: $2.events
+  spoolDir: $3
+EOF
+}
 # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of JVM options
 start_gateway() { # YAML LOG [ENV=VALUE...]; its pid in STARTED; the jar is START_JAR, else GW_JAR (START_OPTS alike)
   local yaml="$1" logf="$2"; shift 2
@@ -393,9 +410,7 @@ if has_target platform; then
   PREFIX="tgpeers-$RANDOM$RANDOM"
   # The key lives in Redis only (keys in the YAML would be found first), as the control plane writes it.
   REDIS_KEY="$PREFIX:key:$KEY_HASH"
-  redis-cli -u "$REDIS_URL" SET "$REDIS_KEY" \
-    "{\"id\":\"peers\",\"org\":\"peers\",\"models\":[\"*\"],\"limits\":$LIMITS_JSON}" >/dev/null \
-    || die "could not write the key record to Redis at $REDIS_URL"
+  write_key_record "$REDIS_KEY"
   # Usage events go to queues of their own, capped so that a long run cannot fill the broker (no consumer).
   if as_root rabbitmqctl -q set_policy --apply-to queues tollgate-peers-cap '^tollgate\.peers\.(base\.)?events(\.dlq)?$' \
       '{"max-length":10000}' >/dev/null 2>&1; then
@@ -403,14 +418,8 @@ if has_target platform; then
   else
     log "warning: could not cap the usage queues with a RabbitMQ policy (rabbitmqctl); they grow during the run"
   fi
-  gateway_yaml "$WORK/platform.yaml" "$PF_PORT" "$PF_ADMIN" "$WORK/platform-usage.jsonl" "[]" "redis:
-  url: \${TOLLGATE_REDIS_URL}
-  keyPrefix: $PREFIX
-rabbitmq:
-  url: \${TOLLGATE_RABBITMQ_URL}
-  exchange: tollgate.peers
-  queue: tollgate.peers.events
-  spoolDir: $WORK/platform-spool"
+  gateway_yaml "$WORK/platform.yaml" "$PF_PORT" "$PF_ADMIN" "$WORK/platform-usage.jsonl" "[]" \
+    "$(platform_sections "$PREFIX" tollgate.peers "$WORK/platform-spool")"
   start_gateway "$WORK/platform.yaml" "$WORK/platform.log" \
     TOLLGATE_REDIS_URL="$REDIS_URL" TOLLGATE_RABBITMQ_URL="$RABBITMQ_URL"; PF_PID=$STARTED
   wait_for "http://127.0.0.1:$PF_PORT/v1/models" "Authorization: Bearer $API_KEY" \
@@ -421,17 +430,9 @@ if has_target baseline; then
   if [[ $BASE_PLATFORM == 1 ]]; then
     # Platform mode, like the platform target but with a prefix, exchange and queue of its own.
     BASE_REDIS_KEY="$PREFIX-base:key:$KEY_HASH"
-    redis-cli -u "$REDIS_URL" SET "$BASE_REDIS_KEY" \
-      "{\"id\":\"peers\",\"org\":\"peers\",\"models\":[\"*\"],\"limits\":$LIMITS_JSON}" >/dev/null \
-      || die "could not write the baseline's key record to Redis at $REDIS_URL"
-    gateway_yaml "$WORK/baseline.yaml" "$BL_PORT" "$BL_ADMIN" "$WORK/baseline-usage.jsonl" "[]" "redis:
-  url: \${TOLLGATE_REDIS_URL}
-  keyPrefix: $PREFIX-base
-rabbitmq:
-  url: \${TOLLGATE_RABBITMQ_URL}
-  exchange: tollgate.peers.base
-  queue: tollgate.peers.base.events
-  spoolDir: $WORK/baseline-spool"
+    write_key_record "$BASE_REDIS_KEY"
+    gateway_yaml "$WORK/baseline.yaml" "$BL_PORT" "$BL_ADMIN" "$WORK/baseline-usage.jsonl" "[]" \
+      "$(platform_sections "$PREFIX-base" tollgate.peers.base "$WORK/baseline-spool")"
   else
     gateway_yaml "$WORK/baseline.yaml" "$BL_PORT" "$BL_ADMIN" "$WORK/baseline-usage.jsonl" \
       "

@@ -7,6 +7,7 @@ import io.tollgate.gateway.config.BudgetSpec;
 import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.config.LimitSpec;
 import io.tollgate.gateway.config.RedisSettings;
+import io.tollgate.gateway.config.sync.PlatformMarker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -48,8 +49,6 @@ public final class RedisKeyStore implements KeyStore {
   private static final long RESUBSCRIBE_MS = 1_000;
   /** How long an answer about the seed marker is trusted for unknown keys. */
   private static final long SEED_CHECK_NANOS = 1_000_000_000L;
-  /** The control plane's marker of the prefixes it manages (io.tollgate.gateway.config.sync.PlatformMarker). */
-  private static final String PLATFORM_MARKER_SUFFIX = ":platform";
   /** The second try's timeout, for a lookup with no record to fall back on. */
   private static final long RETRY_TIMEOUT_MS = 250;
 
@@ -192,7 +191,7 @@ public final class RedisKeyStore implements KeyStore {
     seedCheckedAtNanos = now;
     return redis.send(Request.cmd(Command.EXISTS).arg(seededMarker(settings.keyPrefix())))
         .compose(seeded -> seeded != null && seeded.toLong() == 1 ? Future.succeededFuture(false)
-            : redis.send(Request.cmd(Command.EXISTS).arg(settings.keyPrefix() + PLATFORM_MARKER_SUFFIX))
+            : redis.send(Request.cmd(Command.EXISTS).arg(PlatformMarker.key(settings.keyPrefix())))
                 .map(platform -> platform != null && platform.toLong() == 1))
         .timeout(settings.timeoutMs() * 2, TimeUnit.MILLISECONDS)
         .map(answer -> unseeded = answer)

@@ -10,7 +10,8 @@ import io.vertx.core.http.HttpServerResponse;
  * {@code Access-Control-Request-Method}) is answered here, before authentication (browsers send
  * preflights without credentials); an actual request from an allowed origin gets the headers that
  * let its script read the answer. Off unless origins are configured: then nothing is added, and
- * browsers keep other origins out as they would without a gateway.
+ * browsers keep other origins out as they would without a gateway. The grant names the origin
+ * itself rather than '*': correct with or without credentials, and cacheable with Vary: Origin.
  */
 final class Cors {
 
@@ -34,7 +35,7 @@ final class Cors {
     response.putHeader("vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers");
     String requestedHeaders = request.getHeader("access-control-request-headers");
     if (settings.allowsOrigin(origin) && settings.allowsMethod(method) && settings.allowsHeaders(requestedHeaders)) {
-      response.putHeader("access-control-allow-origin", allowedOrigin(origin))
+      response.putHeader("access-control-allow-origin", origin)
           .putHeader("access-control-allow-methods", String.join(", ", settings.allowedMethods()))
           .putHeader("access-control-max-age", Long.toString(settings.maxAgeSeconds()));
       if (requestedHeaders != null && !requestedHeaders.isBlank()) {
@@ -59,13 +60,8 @@ final class Cors {
     HttpServerResponse response = request.response();
     response.putHeader("vary", "Origin");
     if (settings.allowsOrigin(origin)) {
-      response.putHeader("access-control-allow-origin", allowedOrigin(origin))
+      response.putHeader("access-control-allow-origin", origin)
           .putHeader("access-control-expose-headers", String.join(", ", settings.exposedHeaders()));
     }
-  }
-
-  /** The origin itself rather than '*': correct with or without credentials, and with Vary: Origin cacheable. */
-  private static String allowedOrigin(String origin) {
-    return origin;
   }
 }

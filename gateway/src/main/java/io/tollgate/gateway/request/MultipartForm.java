@@ -39,50 +39,21 @@ final class MultipartForm {
     return null;
   }
 
-  /**
-   * The form's small text fields by name (file parts left out), or a refusal when the body is not
-   * a well-formed form.
-   */
   /** A text field's value and where it sits in the body (for a splice that renames the model). */
   record Field(String value, int start, int end) {
   }
 
+  /**
+   * The form's small text fields by name (file parts left out), or a refusal when the body is not
+   * a well-formed form closed by its boundary.
+   */
   static Map<String, Field> fields(Buffer body, String boundary, Refusal[] error) {
     byte[] bytes = body.getBytes();
-    byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
-    Map<String, Field> fields = new HashMap<>();
-    int at = indexOf(bytes, delimiter, 0);
-    if (at < 0) {
-      error[0] = Refusal.invalidBody("the multipart body has no part with its boundary");
-      return fields;
+    Head whole = scan(bytes, bytes.length, boundary, false);
+    if (!whole.atEnd()) {
+      error[0] = Refusal.invalidBody("the multipart body is not a form closed by its boundary");
     }
-    while (true) {
-      int lineEnd = at + delimiter.length;
-      if (lineEnd + 2 <= bytes.length && bytes[lineEnd] == '-' && bytes[lineEnd + 1] == '-') {
-        return fields; // the closing delimiter
-      }
-      int headersStart = indexOf(bytes, CRLF, lineEnd);
-      int headersEnd = headersStart < 0 ? -1 : indexOf(bytes, HEADERS_END, headersStart);
-      if (headersEnd < 0) {
-        error[0] = Refusal.invalidBody("a multipart part has no end of its headers");
-        return fields;
-      }
-      String headers = new String(bytes, headersStart + 2, headersEnd - headersStart - 2, StandardCharsets.UTF_8);
-      int contentStart = headersEnd + HEADERS_END.length;
-      int next = indexOf(bytes, delimiter, contentStart);
-      if (next < 0) {
-        error[0] = Refusal.invalidBody("the multipart body is not closed by its boundary");
-        return fields;
-      }
-      String name = parameter(headers, "name");
-      boolean file = parameter(headers, "filename") != null;
-      int contentEnd = next - 2; // the CRLF before the delimiter belongs to it
-      if (name != null && !file && contentEnd >= contentStart && contentEnd - contentStart <= MAX_FIELD_BYTES) {
-        fields.put(name, new Field(new String(bytes, contentStart, contentEnd - contentStart, StandardCharsets.UTF_8),
-            contentStart, contentEnd));
-      }
-      at = next;
-    }
+    return whole.fields();
   }
 
   /**
@@ -95,6 +66,14 @@ final class MultipartForm {
 
   /** Scans the parts in {@code bytes} up to the first file part; {@link Head#MORE} while a field is incomplete. */
   static Head head(byte[] bytes, int length, String boundary) {
+    return scan(bytes, length, boundary, true);
+  }
+
+  /**
+   * The parts in the first {@code length} bytes: text fields collected, file parts skipped (or,
+   * with {@code stopAtFile}, the scan ends at the first); {@link Head#MORE} where a part is incomplete.
+   */
+  private static Head scan(byte[] bytes, int length, String boundary, boolean stopAtFile) {
     byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     Map<String, Field> fields = new HashMap<>();
     int at = indexOf(bytes, length, delimiter, 0);
@@ -104,14 +83,15 @@ final class MultipartForm {
         return Head.MORE;
       }
       if (bytes[lineEnd] == '-' && bytes[lineEnd + 1] == '-') {
-        return new Head(fields, false, true);
+        return new Head(fields, false, true); // the closing delimiter
       }
       int headersEnd = indexOf(bytes, length, HEADERS_END, lineEnd);
       if (headersEnd < 0) {
         return Head.MORE;
       }
       String headers = new String(bytes, lineEnd, headersEnd - lineEnd, StandardCharsets.UTF_8);
-      if (parameter(headers, "filename") != null) {
+      boolean file = parameter(headers, "filename") != null;
+      if (file && stopAtFile) {
         return new Head(fields, true, false);
       }
       int contentStart = headersEnd + HEADERS_END.length;
@@ -120,8 +100,8 @@ final class MultipartForm {
         return Head.MORE;
       }
       String name = parameter(headers, "name");
-      int contentEnd = next - 2;
-      if (name != null && contentEnd >= contentStart && contentEnd - contentStart <= MAX_FIELD_BYTES) {
+      int contentEnd = next - 2; // the CRLF before the delimiter belongs to it
+      if (name != null && !file && contentEnd >= contentStart && contentEnd - contentStart <= MAX_FIELD_BYTES) {
         fields.put(name, new Field(new String(bytes, contentStart, contentEnd - contentStart, StandardCharsets.UTF_8),
             contentStart, contentEnd));
       }
@@ -130,7 +110,6 @@ final class MultipartForm {
     return Head.MORE;
   }
 
-  private static final byte[] CRLF = {'\r', '\n'};
   private static final byte[] HEADERS_END = {'\r', '\n', '\r', '\n'};
 
   /** A Content-Disposition parameter ({@code name="model"}) of a part's headers, or null. */
@@ -148,10 +127,6 @@ final class MultipartForm {
       }
     }
     return null;
-  }
-
-  private static int indexOf(byte[] bytes, byte[] pattern, int from) {
-    return indexOf(bytes, bytes.length, pattern, from);
   }
 
   private static int indexOf(byte[] bytes, int length, byte[] pattern, int from) {

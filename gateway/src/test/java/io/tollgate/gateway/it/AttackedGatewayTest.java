@@ -21,13 +21,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The gateway as its own process with a 256 MB heap (the attack that found the hole), attacked
@@ -39,7 +36,6 @@ class AttackedGatewayTest {
 
   private static final long BODY_DEADLINE_MS = 4_000;
   private static final String CHAT = "/v1/chat/completions";
-  private static final Pattern KEY = Pattern.compile("Demo API key \\(shown once\\): (tg-\\S+)");
 
   private Process gateway;
   private Path log;
@@ -70,18 +66,7 @@ class AttackedGatewayTest {
     builder.environment().put("TOLLGATE_HTTP_HEADER_TIMEOUT_MS", "3000");
     builder.environment().put("TOLLGATE_USAGE_SPOOL", spool.toString());
     gateway = builder.start();
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (key == null && System.currentTimeMillis() < deadline && gateway.isAlive()) {
-      Matcher matcher = KEY.matcher(Files.readString(log));
-      if (matcher.find()) {
-        key = matcher.group(1);
-      } else {
-        Thread.sleep(100);
-      }
-    }
-    if (key == null) {
-      fail("the gateway did not start within 60 s: " + Files.readString(log));
-    }
+    key = DemoKey.await(gateway, log);
     // The front door works on the transport production uses (its handlers sit in Netty's pipeline).
     assertTrue(Files.readString(log).contains("native epoll transport"), Files.readString(log));
   }

@@ -19,12 +19,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * SIGTERM to a real gateway process under load, as a rolling restart sends it: /readyz answers 503
@@ -35,7 +32,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 class GracefulShutdownTest {
 
   private static final long DRAIN_DELAY_MS = 3_000;
-  private static final Pattern KEY = Pattern.compile("Demo API key \\(shown once\\): (tg-\\S+)");
   private static final int STREAMS = 20;
 
   private Process gateway;
@@ -65,18 +61,7 @@ class GracefulShutdownTest {
     builder.environment().put("TOLLGATE_SHUTDOWN_GRACE_MS", "20000");
     builder.environment().put("TOLLGATE_USAGE_SPOOL", spool.toString());
     gateway = builder.start();
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (key == null && System.currentTimeMillis() < deadline && gateway.isAlive()) {
-      Matcher matcher = KEY.matcher(Files.readString(log));
-      if (matcher.find()) {
-        key = matcher.group(1);
-      } else {
-        Thread.sleep(100);
-      }
-    }
-    if (key == null) {
-      fail("the gateway did not start within 60 s: " + Files.readString(log));
-    }
+    key = DemoKey.await(gateway, log);
   }
 
   private HttpRequest chat(String requestId, boolean stream, int maxTokens) {
