@@ -6,8 +6,7 @@ import io.vertx.core.Future;
 /**
  * What this replica holds of one key's limits in Redis (ADR 15): credit taken from the key's and its
  * org's buckets and not yet spent, overruns settled here and not yet charged there, and the stream
- * slots it holds. Every method is called under the lease's monitor; the key's Redis calls go one at a
- * time ({@link #tail}), so what the replica tells Redis it holds is the truth.
+ * slots it holds. Every method and field is used under the lease's monitor.
  */
 final class KeyLease {
 
@@ -43,9 +42,8 @@ final class KeyLease {
   Admission refusal;
   long refusedUntilMicros;
   long refusedShortfallTokens;
-  /** The key's Redis calls, one after another. */
-  Future<?> tail = Future.succeededFuture();
-  boolean topUpQueued;
+  /** The lease call asking for extra credit now on its way (one at a time), else null. */
+  Future<Void> extraCall;
 
   KeyLease(RedisKeys keys, String leaseId, LimitSpec keyLimits, LimitSpec orgLimits) {
     this.keys = keys;
@@ -112,6 +110,8 @@ final class KeyLease {
   void settle(long reservedTokens, long actualTokens) {
     refusal = null; // what it gives back may make room
     long unused = reservedTokens - actualTokens;
+    // Leases are sized by what requests really use, not by what they reserve.
+    tokensSpent = Math.max(0, tokensSpent - unused);
     if (keyLimits.tokensPerMinute() > 0) {
       keyTokens += unused;
       if (keyTokens < 0) {
@@ -160,6 +160,19 @@ final class KeyLease {
         lastAnswer.resetTokensMillis());
   }
 
+  /** The overruns not yet charged, handed to a call (which gives them back with {@link #owe} if it fails). */
+  long[] takeOwed() {
+    long[] owed = {keyTokensOwed, orgTokensOwed};
+    keyTokensOwed = 0;
+    orgTokensOwed = 0;
+    return owed;
+  }
+
+  void owe(long[] owed) {
+    keyTokensOwed += owed[0];
+    orgTokensOwed += owed[1];
+  }
+
   /** A lease call answered: spending is measured afresh from now, and the slots' lease was renewed. */
   void startedCall(long nowMicros, long[] extraTaken) {
     lastCallMicros = nowMicros;
@@ -183,18 +196,16 @@ final class KeyLease {
   }
 
   /**
-   * Whether the lease holds more than it should keep: over twice the credit worth keeping (any, when
-   * none is worth keeping: a key asking per request gives back at once), or overruns not charged
-   * while nothing is kept.
+   * Whether the lease holds more than a replica may hold unused: credit past its cap of the limit
+   * (any credit, for a limit asked per request, so unused tokens and a freed slot go back at once), or
+   * an overrun not charged for such a limit. Below the cap credit stays for the key's next requests.
    */
-  boolean hasSurplus(Keep keep) {
-    return over(keyRequests, keep.requests()) || over(keyTokens, keep.tokens()) || over(orgRequests, keep.requests())
-        || over(orgTokens, keep.tokens()) || over(slotsHeld - slotsInUse, keep.slots())
-        || (keep.tokens() == 0 && (keyTokensOwed > 0 || orgTokensOwed > 0));
-  }
-
-  private static boolean over(long credit, long keep) {
-    return keep == 0 ? credit > 0 : credit > 2 * keep;
+  boolean hasSurplus(LeaseSizing sizing) {
+    long keyTpm = keyLimits.tokensPerMinute();
+    long orgTpm = orgLimits.tokensPerMinute();
+    return keyTokens > sizing.cap(keyTpm) || orgTokens > sizing.cap(orgTpm)
+        || slotsHeld - slotsInUse > sizing.cap(keyLimits.maxConcurrentStreams())
+        || (keyTokensOwed > 0 && sizing.cap(keyTpm) == 0) || (orgTokensOwed > 0 && sizing.cap(orgTpm) == 0);
   }
 
   /** Whether anything is held beyond the slots in use: what an idle key gives back. */
@@ -233,8 +244,9 @@ final class KeyLease {
     orgTokens -= orgSurplusTokens;
     keyTokensOwed = 0;
     orgTokensOwed = 0;
+    long heldBefore = slotsHeld;
     slotsHeld = Math.min(slotsHeld, slotsInUse + (keep == null ? 0 : keep.slots()));
-    return new Release(back, slotsHeld, keyLimits, orgLimits);
+    return new Release(back, heldBefore - slotsHeld, slotsHeld, keyLimits, orgLimits);
   }
 
   /** What one request lacks of each bucket, beyond the credit held. */
@@ -251,10 +263,7 @@ final class KeyLease {
   }
 
   /** What a release gives back, under the limits the credit was taken with. */
-  record Release(long[] returned, long slotsHeldAfter, LimitSpec keyLimits, LimitSpec orgLimits) {
-    boolean changesNothing(long slotsHeldBefore) {
-      return returned[0] == 0 && returned[1] == 0 && returned[2] == 0 && returned[3] == 0
-          && slotsHeldAfter == slotsHeldBefore;
-    }
+  record Release(long[] returned, long slotsReturned, long slotsHeldAfter, LimitSpec keyLimits,
+                 LimitSpec orgLimits) {
   }
 }

@@ -36,6 +36,19 @@ record LeaseSizing(long windowMicros, int replicas) {
     return Math.min(cap, (long) Math.ceil(perWindow));
   }
 
+  /**
+   * Extra tokens, in whole requests of the key's recent average size: credit smaller than a request
+   * serves none and only keeps the tokens from other replicas.
+   */
+  long extraTokens(long limit, long tokensSpent, long requestsSpent, long elapsedMicros) {
+    long extra = extra(limit, tokensSpent, elapsedMicros);
+    if (extra == 0 || requestsSpent <= 0) {
+      return 0;
+    }
+    long perRequest = Math.max(1, (tokensSpent + requestsSpent - 1) / requestsSpent);
+    return extra / perRequest * perRequest;
+  }
+
   /** Spare stream slots to hold beyond those in use: a quarter of the in-use ones, at least one, capped. */
   long extraSlots(long maxStreams, long inUse) {
     long cap = cap(maxStreams);

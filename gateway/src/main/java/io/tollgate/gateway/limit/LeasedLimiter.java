@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -45,8 +44,8 @@ public final class LeasedLimiter implements Limiter {
   /** A lease idle and empty for this long is forgotten. */
   private static final long FORGET_MICROS = TimeUnit.MINUTES.toMicros(1);
   static final long SWEEP_INTERVAL_MS = 250;
-  /** The next call of a key waits for the previous one at most this long (a hung connection). */
-  private static final long TURN_WAIT_MS = 5_000;
+  /** A lease call ahead of need (no request waits for it) gives up after this. */
+  private static final long PREFETCH_TIMEOUT_MS = 1_000;
 
   private final Vertx vertx;
   private final Redis redis;
@@ -120,10 +119,56 @@ public final class LeasedLimiter implements Limiter {
         return Future.succeededFuture(refused);
       }
     }
+    Future<Void> coming;
+    synchronized (lease) {
+      coming = lease.extraCall;
+    }
+    if (coming != null) {
+      // Credit is on its way: refusing now could refuse what it brings. Decide when it is here, or
+      // when Redis's deadline passed without it.
+      Context context = vertx.getOrCreateContext();
+      Promise<Admission> later = Promise.promise();
+      AtomicBoolean waited = new AtomicBoolean();
+      long timer = vertx.setTimer(settings.timeoutMs(), id -> {
+        if (waited.compareAndSet(false, true)) {
+          admitFromRedis(lease, request).onComplete(later);
+        }
+      });
+      coming.onComplete(arrived -> context.runOnContext(v -> {
+        if (waited.compareAndSet(false, true)) {
+          vertx.cancelTimer(timer);
+          admitFromRedis(lease, request).onComplete(later);
+        }
+      }));
+      return later.future();
+    }
+    return admitFromRedis(lease, request);
+  }
+
+  /** Admission for a request the credit here does not cover: from the credit that just came, or Redis. */
+  private Future<Admission> admitFromRedis(KeyLease lease, AdmissionRequest request) {
+    synchronized (lease) {
+      if (lease.covers(request)) {
+        lease.spend(request, clockMicros.getAsLong());
+        localAdmissions.incrementAndGet();
+        prefetchIfLow(lease);
+        return Future.succeededFuture(admitted(lease, request));
+      }
+    }
     if (exact.skipsRedis()) {
       return Future.succeededFuture(exact.withoutRedis(request));
     }
-    return inTurn(lease, done -> leaseFor(lease, request, done));
+    // The deadline runs from here, inside the Redis call.
+    Promise<Admission> answer = Promise.promise();
+    AtomicBoolean decided = new AtomicBoolean();
+    long timer = vertx.setTimer(settings.timeoutMs(), id -> {
+      if (decided.compareAndSet(false, true)) {
+        exact.redisFailed(new TimeoutException("lease call over " + settings.timeoutMs() + " ms"));
+        answer.complete(exact.withoutRedis(request));
+      }
+    });
+    leaseFor(lease, request, answer, decided, timer);
+    return answer.future();
   }
 
   @Override
@@ -138,9 +183,8 @@ public final class LeasedLimiter implements Limiter {
     KeyLease.Release surplus = null;
     synchronized (lease) {
       lease.settle(reservation.reservedTokens(), actualTokens);
-      KeyLease.Keep keep = keep(lease);
-      if (lease.hasSurplus(keep)) {
-        surplus = lease.takeSurplus(keep);
+      if (lease.hasSurplus(sizing)) {
+        surplus = lease.takeSurplus(keep(lease));
       }
     }
     return surplus == null ? Future.succeededFuture() : release(lease, surplus);
@@ -176,46 +220,41 @@ public final class LeasedLimiter implements Limiter {
 
   /**
    * The lease call for a request the credit does not cover: its shortfall, all or nothing, plus the
-   * extra the key's rate asks for. Runs in the key's turn; {@code done} ends the turn when Redis
-   * answered (also after the deadline, so a late answer's credit is kept).
+   * extra the key's rate asks for (one call of a key at a time asks for extra, so concurrent calls do
+   * not each take a slice). A late answer's credit is kept.
    */
-  private Future<Admission> leaseFor(KeyLease lease, AdmissionRequest request, Promise<Void> done) {
+  private void leaseFor(KeyLease lease, AdmissionRequest request, Promise<Admission> answer, AtomicBoolean decided,
+                        long timer) {
     List<String> args;
     long[] owed;
     KeyLease.Shortfall need;
+    boolean withExtra;
+    Promise<Void> extraCall = Promise.promise();
     synchronized (lease) {
-      if (lease.covers(request)) {
-        // A call before this one brought enough.
-        lease.spend(request, clockMicros.getAsLong());
-        localAdmissions.incrementAndGet();
-        done.complete();
-        return Future.succeededFuture(admitted(lease, request));
-      }
       need = lease.shortfall(request);
-      owed = new long[] {lease.keyTokensOwed, lease.orgTokensOwed};
-      lease.keyTokensOwed = 0;
-      lease.orgTokensOwed = 0;
-      args = leaseArgs(lease, need, extras(lease), owed);
-    }
-    Promise<Admission> answer = Promise.promise();
-    AtomicBoolean decided = new AtomicBoolean();
-    long timer = vertx.setTimer(settings.timeoutMs(), id -> {
-      if (decided.compareAndSet(false, true)) {
-        exact.redisFailed(new TimeoutException("lease call over " + settings.timeoutMs() + " ms"));
-        answer.complete(exact.withoutRedis(request));
+      owed = lease.takeOwed();
+      withExtra = lease.extraCall == null;
+      if (withExtra) {
+        lease.extraCall = extraCall.future();
       }
-    });
+      args = leaseArgs(lease, need, withExtra ? extras(lease) : new long[5], owed);
+    }
     leaseCalls.incrementAndGet();
     LEASE.run(redis, lease.keys.forLease(), args).onComplete(result -> {
       vertx.cancelTimer(timer);
       boolean inTime = decided.compareAndSet(false, true);
       Admission admission = null;
       synchronized (lease) {
+        if (withExtra) {
+          lease.extraCall = null;
+        }
         if (result.succeeded()) {
           Response response = result.result();
           lease.credit(taken(response));
           lease.lastAnswer = RedisLimiter.headersOf(response, request);
-          lease.startedCall(clockMicros.getAsLong(), extrasTaken(response, need));
+          if (withExtra) {
+            lease.startedCall(clockMicros.getAsLong(), extrasTaken(response, need));
+          }
           if (inTime) {
             if (response.get(0).toLong() == 1) {
               lease.spend(request, clockMicros.getAsLong());
@@ -229,8 +268,7 @@ public final class LeasedLimiter implements Limiter {
             }
           }
         } else {
-          lease.keyTokensOwed += owed[0];
-          lease.orgTokensOwed += owed[1];
+          lease.owe(owed);
         }
       }
       if (inTime) {
@@ -243,101 +281,66 @@ public final class LeasedLimiter implements Limiter {
           answer.complete(exact.withoutRedis(request));
         }
       }
-      done.complete();
+      extraCall.complete();
     });
-    return answer.future();
   }
 
   /** A lease call with no request waiting: credit running low is topped up ahead of need. */
   private void prefetchIfLow(KeyLease lease) {
-    if (lease.topUpQueued || !lease.runningLow()) {
+    if (lease.extraCall != null || !lease.runningLow()) {
       return;
     }
-    lease.topUpQueued = true;
-    inTurn(lease, done -> {
-      List<String> args;
-      long[] owed;
-      synchronized (lease) {
-        lease.topUpQueued = false;
-        owed = new long[] {lease.keyTokensOwed, lease.orgTokensOwed};
-        lease.keyTokensOwed = 0;
-        lease.orgTokensOwed = 0;
-        args = leaseArgs(lease, KeyLease.Shortfall.NONE, extras(lease), owed);
-      }
-      leaseCalls.incrementAndGet();
-      return LEASE.run(redis, lease.keys.forLease(), args)
-          .timeout(TURN_WAIT_MS, TimeUnit.MILLISECONDS)
-          .onComplete(result -> {
-            synchronized (lease) {
-              if (result.succeeded()) {
-                lease.credit(taken(result.result()));
-                lease.startedCall(clockMicros.getAsLong(), taken(result.result()));
-              } else {
-                lease.keyTokensOwed += owed[0];
-                lease.orgTokensOwed += owed[1];
-              }
+    Promise<Void> extraCall = Promise.promise();
+    lease.extraCall = extraCall.future();
+    long[] owed = lease.takeOwed();
+    List<String> args = leaseArgs(lease, KeyLease.Shortfall.NONE, extras(lease), owed);
+    leaseCalls.incrementAndGet();
+    LEASE.run(redis, lease.keys.forLease(), args)
+        .timeout(PREFETCH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onComplete(result -> {
+          synchronized (lease) {
+            lease.extraCall = null;
+            if (result.succeeded()) {
+              long[] taken = taken(result.result());
+              lease.credit(taken);
+              lease.startedCall(clockMicros.getAsLong(), taken);
+            } else {
+              lease.owe(owed);
             }
-            done.complete();
-          }).mapEmpty();
-    });
+          }
+          extraCall.complete();
+        });
   }
 
-  /** Gives back a surplus (and renews or ends the slot lease), in the key's turn. */
+  /** Gives back a surplus, charges overruns, and renews (or ends) the slots' lease. */
   private Future<Void> release(KeyLease lease, KeyLease.Release release) {
-    return inTurn(lease, done -> {
-      releaseCalls.incrementAndGet();
-      long[] back = release.returned();
-      List<String> args = List.of(
-          Long.toString(exact.now()),
-          Long.toString(release.keyLimits().requestsPerMinute()),
-          Long.toString(release.keyLimits().tokensPerMinute()),
-          Long.toString(release.orgLimits().requestsPerMinute()),
-          Long.toString(release.orgLimits().tokensPerMinute()),
-          Long.toString(back[0]), Long.toString(back[1]), Long.toString(back[2]), Long.toString(back[3]),
-          lease.leaseId,
-          Long.toString(release.slotsHeldAfter()),
-          Long.toString(SLOT_LEASE_MICROS));
-      return RELEASE.run(redis, lease.keys.forRelease(), args)
-          .timeout(Math.max(settings.timeoutMs(), 1_000), TimeUnit.MILLISECONDS)
-          .onComplete(result -> {
-            synchronized (lease) {
-              if (result.succeeded()) {
-                lease.lastRenewMicros = clockMicros.getAsLong();
-              } else {
-                // Overruns are charged at the next call; returned credit is lost until it refills.
-                lease.keyTokensOwed += Math.max(0, -back[1]);
-                lease.orgTokensOwed += Math.max(0, -back[3]);
-              }
+    releaseCalls.incrementAndGet();
+    long[] back = release.returned();
+    List<String> args = List.of(
+        Long.toString(exact.now()),
+        Long.toString(release.keyLimits().requestsPerMinute()),
+        Long.toString(release.keyLimits().tokensPerMinute()),
+        Long.toString(release.orgLimits().requestsPerMinute()),
+        Long.toString(release.orgLimits().tokensPerMinute()),
+        Long.toString(back[0]), Long.toString(back[1]), Long.toString(back[2]), Long.toString(back[3]),
+        lease.leaseId,
+        Long.toString(release.slotsReturned()),
+        Long.toString(release.slotsHeldAfter()),
+        Long.toString(SLOT_LEASE_MICROS));
+    return RELEASE.run(redis, lease.keys.forRelease(), args)
+        .timeout(Math.max(settings.timeoutMs(), 1_000), TimeUnit.MILLISECONDS)
+        .onComplete(result -> {
+          synchronized (lease) {
+            if (result.succeeded()) {
+              lease.lastRenewMicros = clockMicros.getAsLong();
+            } else {
+              // Overruns are charged at the next call; returned credit is lost until it refills.
+              lease.owe(new long[] {Math.max(0, -back[1]), Math.max(0, -back[3])});
             }
-            done.complete();
-          })
-          .<Void>mapEmpty()
-          .otherwise((Void) null);
-    });
-  }
-
-  /**
-   * Runs {@code work} when the key's previous Redis call has answered (or after {@link #TURN_WAIT_MS}),
-   * on the caller's context, so a request's future completes on its own event loop.
-   */
-  private <T> Future<T> inTurn(KeyLease lease, Function<Promise<Void>, Future<T>> work) {
-    Promise<Void> done = Promise.promise();
-    Future<?> previous;
-    synchronized (lease) {
-      previous = lease.tail;
-      lease.tail = done.future();
-    }
-    Context context = vertx.getOrCreateContext();
-    if (previous.isComplete()) {
-      return work.apply(done);
-    }
-    Promise<T> result = Promise.promise();
-    long guard = vertx.setTimer(TURN_WAIT_MS, id -> done.tryComplete());
-    previous.onComplete(ignored -> context.runOnContext(v -> {
-      vertx.cancelTimer(guard);
-      work.apply(done).onComplete(result);
-    }));
-    return result.future();
+          }
+        })
+        .<Void>mapEmpty()
+        .otherwise((Void) null);
   }
 
   /** The process died: no more renewals or releases (tests of a replica killed holding leases). */
@@ -359,7 +362,7 @@ public final class LeasedLimiter implements Limiter {
           release = lease.takeSurplus(null);
         } else if (lease.slotsHeld > 0 && now - lease.lastRenewMicros >= SLOT_LEASE_MICROS / 3) {
           release = lease.takeSurplus(KeyLease.everything());
-        } else if (idle >= FORGET_MICROS && !lease.holdsAnything() && lease.tail.isComplete()) {
+        } else if (idle >= FORGET_MICROS && !lease.holdsAnything() && lease.extraCall == null) {
           leases.remove(name, lease);
         }
       }
@@ -382,9 +385,9 @@ public final class LeasedLimiter implements Limiter {
     long orgTpm = lease.orgLimits.tokensPerMinute();
     return new long[] {
         sizing.extra(keyRpm, lease.requestsSpent, elapsed),
-        sizing.extra(keyTpm, lease.tokensSpent, elapsed),
+        sizing.extraTokens(keyTpm, lease.tokensSpent, lease.requestsSpent, elapsed),
         sizing.extra(orgRpm, lease.requestsSpent, elapsed),
-        sizing.extra(orgTpm, lease.tokensSpent, elapsed),
+        sizing.extraTokens(orgTpm, lease.tokensSpent, lease.requestsSpent, elapsed),
         lease.requestsSpent == 0 ? 0 : sizing.extraSlots(lease.keyLimits.maxConcurrentStreams(), lease.slotsInUse)};
   }
 

@@ -84,7 +84,7 @@ for i, b in ipairs(buckets) do
 end
 
 -- Slots: single requests' slots plus every live lease's weight. This lease's own weight is Redis's
--- when it is live (so concurrent calls of one replica compose), else what the replica says it holds.
+-- when it is live (so a replica's concurrent calls compose), else what the replica says it holds.
 local extra_slots, own = 0, 0
 if max_streams > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
