@@ -472,10 +472,10 @@ target_admin() {
     *) echo "" ;;
   esac
 }
-admissions() { # ADMIN_PORT: "<decided by Redis> <decided otherwise>", from the gateway's limiter counters
+admissions() { # ADMIN_PORT: "<decided by Redis or its leases> <decided otherwise>", from the gateway's limiter counters
   [[ -n "$1" ]] || { echo "0 0"; return; }
   curl -fsS -H "Authorization: Bearer $TOLLGATE_ADMIN_TOKEN" "http://127.0.0.1:$1/metrics" 2>/dev/null \
-    | awk '/^tollgate_limiter_decisions_total/ { if ($0 ~ /decided_by="redis"/) r += $NF; else o += $NF }
+    | awk '/^tollgate_limiter_decisions_total/ { if ($0 ~ /decided_by="(redis|lease)"/) r += $NF; else o += $NF }
            END { printf "%d %d\n", r, o }' || echo "0 0"
 }
 target_label() {
@@ -735,7 +735,7 @@ tables() { # the per-cell tables and the goals, from results.tsv (medians over r
         for (x = 1; x <= nt; x++) { k = kind SUBSEP c SUBSEP T[x]; if ((k in runs) && T[x] != "direct") printf " %s %.1f", T[x], med[k SUBSEP "wr"] }
         printf ".\n"
         k = kind SUBSEP c SUBSEP "platform"
-        if (k in decided) printf "Tollgate platform: %.1f %% of the admissions decided by Redis, %.1f %% failed open to in-process limits (a Redis call over redis.timeoutMs, 50 ms).\n", 100 * viaRedis[k] / decided[k], 100 - 100 * viaRedis[k] / decided[k]
+        if (k in decided) printf "Tollgate platform: %.1f %% of the admissions decided by Redis or from its leases, %.1f %% failed open to in-process limits (a Redis call over redis.timeoutMs, 50 ms).\n", 100 * viaRedis[k] / decided[k], 100 - 100 * viaRedis[k] / decided[k]
       }
       print "\n### Against the goals\n"
       print "| goal | target | measured | verdict |"
