@@ -214,6 +214,11 @@ final class KeyLease {
         || orgTokensOwed > 0 || slotsHeld > slotsInUse;
   }
 
+  /** The credit worth keeping when a surplus goes back: what the last call added beyond its need. */
+  Keep keep() {
+    return new Keep(Math.max(lastExtra[0], lastExtra[2]), Math.max(lastExtra[1], lastExtra[3]), lastExtra[4]);
+  }
+
   /** Keeps all the credit: a release that only charges overruns and renews the slots' lease. */
   static Keep everything() {
     return new Keep(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, Long.MAX_VALUE / 4);

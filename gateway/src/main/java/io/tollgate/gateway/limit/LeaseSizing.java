@@ -54,4 +54,15 @@ record LeaseSizing(long windowMicros, int replicas) {
     long cap = cap(maxStreams);
     return cap == 0 ? 0 : Math.min(cap, Math.max(1, inUse / 4));
   }
+
+  /** The extra to ask of each of a lease's buckets (key requests, key tokens, org requests, org tokens, slots). */
+  long[] extras(KeyLease lease, long nowMicros) {
+    long elapsed = nowMicros - lease.lastCallMicros;
+    return new long[] {
+        extra(lease.keyLimits.requestsPerMinute(), lease.requestsSpent, elapsed),
+        extraTokens(lease.keyLimits.tokensPerMinute(), lease.tokensSpent, lease.requestsSpent, elapsed),
+        extra(lease.orgLimits.requestsPerMinute(), lease.requestsSpent, elapsed),
+        extraTokens(lease.orgLimits.tokensPerMinute(), lease.tokensSpent, lease.requestsSpent, elapsed),
+        lease.requestsSpent == 0 ? 0 : extraSlots(lease.keyLimits.maxConcurrentStreams(), lease.slotsInUse)};
+  }
 }

@@ -35,8 +35,6 @@ import java.util.function.LongSupplier;
  */
 public final class LeasedLimiter implements Limiter {
 
-  private static final LuaScript LEASE = LuaScript.fromResource("lease.lua");
-  private static final LuaScript RELEASE = LuaScript.fromResource("release.lua");
   /** A replica's hold on a key's stream slots lasts this long unless renewed: how soon a dead replica's slots free. */
   static final long SLOT_LEASE_MICROS = TimeUnit.SECONDS.toMicros(10);
   /** Credit of a key unused for this long goes back to Redis. */
@@ -48,7 +46,7 @@ public final class LeasedLimiter implements Limiter {
   private static final long PREFETCH_TIMEOUT_MS = 1_000;
 
   private final Vertx vertx;
-  private final Redis redis;
+  private final LeaseScripts scripts;
   private final RedisSettings settings;
   private final RedisLimiter exact;
   private final LeaseSizing sizing;
@@ -68,7 +66,7 @@ public final class LeasedLimiter implements Limiter {
   public LeasedLimiter(Vertx vertx, Redis redis, RedisSettings settings, RedisLimiter exact, LongSupplier nowMicros,
                        LongSupplier wallMillis) {
     this.vertx = vertx;
-    this.redis = redis;
+    this.scripts = new LeaseScripts(redis, exact::now);
     this.settings = settings;
     this.exact = exact;
     this.sizing = new LeaseSizing(TimeUnit.MILLISECONDS.toMicros(settings.leaseWindowMs()), settings.replicas());
@@ -83,7 +81,7 @@ public final class LeasedLimiter implements Limiter {
   /** Loads the scripts and starts giving back idle credit. */
   public Future<Void> start() {
     sweeper = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());
-    return Future.join(LEASE.load(redis), RELEASE.load(redis)).<Void>mapEmpty().otherwise((Void) null);
+    return scripts.load();
   }
 
   @Override
@@ -184,7 +182,7 @@ public final class LeasedLimiter implements Limiter {
     synchronized (lease) {
       lease.settle(reservation.reservedTokens(), actualTokens);
       if (lease.hasSurplus(sizing)) {
-        surplus = lease.takeSurplus(keep(lease));
+        surplus = lease.takeSurplus(lease.keep());
       }
     }
     return surplus == null ? Future.succeededFuture() : release(lease, surplus);
@@ -225,8 +223,8 @@ public final class LeasedLimiter implements Limiter {
    */
   private void leaseFor(KeyLease lease, AdmissionRequest request, Promise<Admission> answer, AtomicBoolean decided,
                         long timer) {
-    List<String> args;
     long[] owed;
+    long[] extra;
     KeyLease.Shortfall need;
     boolean withExtra;
     Promise<Void> extraCall = Promise.promise();
@@ -237,10 +235,10 @@ public final class LeasedLimiter implements Limiter {
       if (withExtra) {
         lease.extraCall = extraCall.future();
       }
-      args = leaseArgs(lease, need, withExtra ? extras(lease) : new long[5], owed);
+      extra = withExtra ? sizing.extras(lease, clockMicros.getAsLong()) : new long[5];
     }
     leaseCalls.incrementAndGet();
-    LEASE.run(redis, lease.keys.forLease(), args).onComplete(result -> {
+    scripts.lease(lease, need, extra, owed, SLOT_LEASE_MICROS).onComplete(result -> {
       vertx.cancelTimer(timer);
       boolean inTime = decided.compareAndSet(false, true);
       Admission admission = null;
@@ -250,10 +248,10 @@ public final class LeasedLimiter implements Limiter {
         }
         if (result.succeeded()) {
           Response response = result.result();
-          lease.credit(taken(response));
+          lease.credit(LeaseScripts.taken(response));
           lease.lastAnswer = RedisLimiter.headersOf(response, request);
           if (withExtra) {
-            lease.startedCall(clockMicros.getAsLong(), extrasTaken(response, need));
+            lease.startedCall(clockMicros.getAsLong(), LeaseScripts.extrasTaken(response, need));
           }
           if (inTime) {
             if (response.get(0).toLong() == 1) {
@@ -293,15 +291,15 @@ public final class LeasedLimiter implements Limiter {
     Promise<Void> extraCall = Promise.promise();
     lease.extraCall = extraCall.future();
     long[] owed = lease.takeOwed();
-    List<String> args = leaseArgs(lease, KeyLease.Shortfall.NONE, extras(lease), owed);
+    long[] extra = sizing.extras(lease, clockMicros.getAsLong());
     leaseCalls.incrementAndGet();
-    LEASE.run(redis, lease.keys.forLease(), args)
+    scripts.lease(lease, KeyLease.Shortfall.NONE, extra, owed, SLOT_LEASE_MICROS)
         .timeout(PREFETCH_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onComplete(result -> {
           synchronized (lease) {
             lease.extraCall = null;
             if (result.succeeded()) {
-              long[] taken = taken(result.result());
+              long[] taken = LeaseScripts.taken(result.result());
               lease.credit(taken);
               lease.startedCall(clockMicros.getAsLong(), taken);
             } else {
@@ -316,18 +314,7 @@ public final class LeasedLimiter implements Limiter {
   private Future<Void> release(KeyLease lease, KeyLease.Release release) {
     releaseCalls.incrementAndGet();
     long[] back = release.returned();
-    List<String> args = List.of(
-        Long.toString(exact.now()),
-        Long.toString(release.keyLimits().requestsPerMinute()),
-        Long.toString(release.keyLimits().tokensPerMinute()),
-        Long.toString(release.orgLimits().requestsPerMinute()),
-        Long.toString(release.orgLimits().tokensPerMinute()),
-        Long.toString(back[0]), Long.toString(back[1]), Long.toString(back[2]), Long.toString(back[3]),
-        lease.leaseId,
-        Long.toString(release.slotsReturned()),
-        Long.toString(release.slotsHeldAfter()),
-        Long.toString(SLOT_LEASE_MICROS));
-    return RELEASE.run(redis, lease.keys.forRelease(), args)
+    return scripts.release(lease, release, SLOT_LEASE_MICROS)
         .timeout(Math.max(settings.timeoutMs(), 1_000), TimeUnit.MILLISECONDS)
         .onComplete(result -> {
           synchronized (lease) {
@@ -370,59 +357,6 @@ public final class LeasedLimiter implements Limiter {
         release(lease, release);
       }
     });
-  }
-
-  private KeyLease.Keep keep(KeyLease lease) {
-    long[] extra = lease.lastExtra;
-    return new KeyLease.Keep(Math.max(extra[0], extra[2]), Math.max(extra[1], extra[3]), extra[4]);
-  }
-
-  private long[] extras(KeyLease lease) {
-    long elapsed = clockMicros.getAsLong() - lease.lastCallMicros;
-    long keyRpm = lease.keyLimits.requestsPerMinute();
-    long keyTpm = lease.keyLimits.tokensPerMinute();
-    long orgRpm = lease.orgLimits.requestsPerMinute();
-    long orgTpm = lease.orgLimits.tokensPerMinute();
-    return new long[] {
-        sizing.extra(keyRpm, lease.requestsSpent, elapsed),
-        sizing.extraTokens(keyTpm, lease.tokensSpent, lease.requestsSpent, elapsed),
-        sizing.extra(orgRpm, lease.requestsSpent, elapsed),
-        sizing.extraTokens(orgTpm, lease.tokensSpent, lease.requestsSpent, elapsed),
-        lease.requestsSpent == 0 ? 0 : sizing.extraSlots(lease.keyLimits.maxConcurrentStreams(), lease.slotsInUse)};
-  }
-
-  private List<String> leaseArgs(KeyLease lease, KeyLease.Shortfall need, long[] extra, long[] owed) {
-    return List.of(
-        Long.toString(exact.now()),
-        Long.toString(lease.keyLimits.requestsPerMinute()),
-        Long.toString(lease.keyLimits.tokensPerMinute()),
-        Long.toString(lease.orgLimits.requestsPerMinute()),
-        Long.toString(lease.orgLimits.tokensPerMinute()),
-        Long.toString(lease.keyLimits.maxConcurrentStreams()),
-        Long.toString(need.keyRequests()), Long.toString(need.keyTokens()),
-        Long.toString(need.orgRequests()), Long.toString(need.orgTokens()), Long.toString(need.slots()),
-        Long.toString(extra[0]), Long.toString(extra[1]), Long.toString(extra[2]), Long.toString(extra[3]),
-        Long.toString(extra[4]),
-        Long.toString(owed[0]), Long.toString(owed[1]),
-        lease.leaseId,
-        Long.toString(lease.slotsHeld),
-        Long.toString(SLOT_LEASE_MICROS));
-  }
-
-  /** lease.lua's fields 9 to 13: what it took of each bucket and of the slots. */
-  private static long[] taken(Response response) {
-    return new long[] {response.get(8).toLong(), response.get(9).toLong(), response.get(10).toLong(),
-        response.get(11).toLong(), response.get(12).toLong()};
-  }
-
-  /** What a call took beyond the request's need: the extra, which sizes the credit kept. */
-  private static long[] extrasTaken(Response response, KeyLease.Shortfall need) {
-    long[] taken = taken(response);
-    if (response.get(0).toLong() != 1) {
-      return taken;
-    }
-    return new long[] {taken[0] - need.keyRequests(), taken[1] - need.keyTokens(), taken[2] - need.orgRequests(),
-        taken[3] - need.orgTokens(), taken[4] - need.slots()};
   }
 
   private static Admission tooLarge(AdmissionRequest request) {
