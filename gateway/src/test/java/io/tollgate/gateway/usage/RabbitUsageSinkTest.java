@@ -131,6 +131,8 @@ class RabbitUsageSinkTest {
   @Test
   void spoolsWhileTheBrokerIsAwayAndReplaysInOrderOnceItIsBack() throws Exception {
     RabbitUsageSink sink = sink(settings(("amqp://guest:guest@127.0.0.1:" + proxy.port() + "/")));
+    // A JVM's first connection through the relay can miss the 1 s handshake on a busy machine.
+    waitFor(sink::connected, "the sink connects");
     emit(sink, 0, 100);
     await(sink.flush());
     assertEquals(100, sink.metrics().confirmed(), () -> sink.metrics().toString());
