@@ -14,7 +14,7 @@ import java.util.Set;
 final class PlatformSettingsReader {
 
   static final Set<String> REDIS_OPTIONS = Set.of("url", "timeoutMs", "failPolicy", "replicas", "keyPrefix",
-      "keyMaxStaleMs");
+      "keyMaxStaleMs", "leaseWindowMs");
   static final Set<String> RABBITMQ_OPTIONS = Set.of("url", "exchange", "queue", "batchSize", "batchMaxBytes",
       "batchMaxDelayMs", "queueCapacity", "spoolDir", "confirmTimeoutMs", "reconnectMaxDelayMs");
 
@@ -83,7 +83,8 @@ final class PlatformSettingsReader {
         failPolicy,
         (int) fields.number(section, "redis", "replicas", 1, 1, 10_000),
         fields.text(section, "redis", "keyPrefix", RedisSettings.DEFAULT_PREFIX),
-        fields.number(section, "redis", "keyMaxStaleMs", RedisSettings.DEFAULT_KEY_MAX_STALE_MS, 0, 86_400_000));
+        fields.number(section, "redis", "keyMaxStaleMs", RedisSettings.DEFAULT_KEY_MAX_STALE_MS, 0, 86_400_000),
+        fields.number(section, "redis", "leaseWindowMs", RedisSettings.DEFAULT_LEASE_WINDOW_MS, 0, 10_000));
   }
 
   private RabbitSettings rabbitmq(JsonObject document) {

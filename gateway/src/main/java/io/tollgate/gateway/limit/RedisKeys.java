@@ -12,7 +12,7 @@ import java.util.List;
  * the period it was charged to.
  */
 record RedisKeys(String keyRpm, String keyTpm, String orgRpm, String orgTpm, String streams,
-                 String keySpend, String orgSpend, String reservation) {
+                 String keySpend, String orgSpend, String reservation, String slotLeases, String slotWeights) {
 
   static RedisKeys of(String prefix, AdmissionRequest request, String reservationId, Instant now) {
     String tag = "{" + prefix + ":" + request.orgId() + "}";
@@ -25,7 +25,9 @@ record RedisKeys(String keyRpm, String keyTpm, String orgRpm, String orgTpm, Str
         key + ":streams",
         key + ":spend:" + period(request.keyBudget(), now),
         tag + ":o:spend:" + period(request.orgBudget(), now),
-        tag + ":res:" + reservationId);
+        tag + ":res:" + reservationId,
+        key + ":streams:leases",
+        key + ":streams:weights");
   }
 
   private static String period(BudgetSpec budget, Instant now) {
@@ -33,7 +35,17 @@ record RedisKeys(String keyRpm, String keyTpm, String orgRpm, String orgTpm, Str
   }
 
   List<String> forAdmit() {
-    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, streams, keySpend, orgSpend, reservation);
+    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, streams, keySpend, orgSpend, reservation, slotLeases, slotWeights);
+  }
+
+  /** lease.lua's keys. */
+  List<String> forLease() {
+    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, streams, slotLeases, slotWeights);
+  }
+
+  /** release.lua's keys. */
+  List<String> forRelease() {
+    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, slotLeases, slotWeights);
   }
 
   List<String> forSettle() {

@@ -2,7 +2,9 @@
 -- All keys share the org's hash tag, so this runs on Redis Cluster too.
 --
 -- KEYS: 1 key RPM TAT, 2 key TPM TAT, 3 org RPM TAT, 4 org TPM TAT, 5 key stream slots (zset),
---       6 key spend (current period), 7 org spend (current period), 8 reservation record
+--       6 key spend (current period), 7 org spend (current period), 8 reservation record,
+--       9 key slot leases (zset lease id -> expiry), 10 slot lease weights (hash lease id -> slots):
+--       replicas that lease the key's slots (lease.lua) hold them there
 -- ARGV: 1 now in µs (0 = use Redis TIME), 2 key RPM, 3 key TPM, 4 org RPM, 5 org TPM (0 = unlimited),
 --       6 tokens to reserve, 7 max streams (0 = unlimited), 8 stream lease µs, 9 reservation id,
 --       10 worst-case cost in micro-USD, 11 key budget micro-USD (-1 = none), 12 org budget (-1 = none),
@@ -79,7 +81,11 @@ local lease = tonumber(ARGV[8])
 if max_streams > 0 then
   -- Slots are leases: a replica that dies holding one frees it when the lease ends.
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
-  if redis.call('ZCARD', KEYS[5]) >= max_streams then return answer(0, 5, 1000000, max_streams) end
+  local used = redis.call('ZCARD', KEYS[5])
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[9], '(' .. now, '+inf')) do
+    used = used + tonumber(redis.call('HGET', KEYS[10], id) or 0)
+  end
+  if used >= max_streams then return answer(0, 5, 1000000, max_streams) end
 end
 
 -- Everything fits: take it all.
