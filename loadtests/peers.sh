@@ -411,9 +411,10 @@ if has_target platform; then
   # The key lives in Redis only (keys in the YAML would be found first), as the control plane writes it.
   REDIS_KEY="$PREFIX:key:$KEY_HASH"
   write_key_record "$REDIS_KEY"
-  # Usage events go to queues of their own, capped so that a long run cannot fill the broker (no consumer).
+  # Usage events go to queues of their own, capped so that a long run cannot fill the broker (no consumer):
+  # in messages and in bytes, a message holding a batch of events.
   if as_root rabbitmqctl -q set_policy --apply-to queues tollgate-peers-cap '^tollgate\.peers\.(base\.)?events(\.dlq)?$' \
-      '{"max-length":10000}' >/dev/null 2>&1; then
+      '{"max-length":10000,"max-length-bytes":100000000}' >/dev/null 2>&1; then
     RABBIT_SET=1
   else
     log "warning: could not cap the usage queues with a RabbitMQ policy (rabbitmqctl); they grow during the run"

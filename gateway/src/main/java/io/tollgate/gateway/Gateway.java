@@ -154,6 +154,7 @@ public final class Gateway {
     metrics.bindRouting(backends);
     if (usage instanceof io.tollgate.gateway.usage.RabbitUsageSink rabbit) {
       metrics.bindUsage(rabbit::metrics);
+      rabbit.observeMessageSizes(metrics.usageMessageEvents());
     }
     metrics.gauge("tollgate.config.version", "Version of the live config snapshot", config, ConfigHolder::version);
 
