@@ -43,6 +43,7 @@ public final class ApiServer {
     UsageEndpoint usage = new UsageEndpoint(pool, orgs);
     ReliabilityEndpoint reliability = new ReliabilityEndpoint(pool, orgs);
     CsvExport export = new CsvExport(pool, orgs);
+    LastUsedEndpoint lastUsed = new LastUsedEndpoint(pool, orgs);
     StatementEndpoint statements = new StatementEndpoint(pool, orgs, Clock.systemUTC());
 
     Router router = Router.router(vertx);
@@ -56,6 +57,7 @@ public final class ApiServer {
     router.route("/v1/*").handler(new BearerAuth(settings.token()));
     router.get("/v1/orgs/:org/usage").handler(ctx -> run(ctx, usage::handle));
     router.get("/v1/orgs/:org/usage/export").handler(ctx -> run(ctx, export::handle));
+    router.get("/v1/orgs/:org/usage/last-used").handler(ctx -> run(ctx, lastUsed::handle));
     router.get("/v1/orgs/:org/statements/:month").handler(ctx -> run(ctx, statements::handle));
     router.get("/v1/reliability").handler(ctx -> run(ctx, reliability::handle));
     // Last: 405 (with Allow) where the path is served with another method, else 404; read from the

@@ -28,7 +28,7 @@ class OpenApiTest {
   void theFileDescribesTheServedEndpoints() throws Exception {
     Map<String, Object> paths = (Map<String, Object>) document().get("paths");
     assertEquals(new TreeSet<>(List.of("/health", "/ready", "/v1/orgs/{org}/usage", "/v1/orgs/{org}/usage/export",
-        "/v1/orgs/{org}/statements/{month}",
+        "/v1/orgs/{org}/statements/{month}", "/v1/orgs/{org}/usage/last-used",
         "/v1/reliability")), new TreeSet<>(paths.keySet()));
     String text = new String(OpenApiTest.class.getClassLoader()
         .getResourceAsStream("tollgate-config/openapi/analytics.yaml").readAllBytes());
