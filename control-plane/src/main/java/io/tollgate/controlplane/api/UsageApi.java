@@ -45,6 +45,17 @@ final class UsageApi {
   }
 
   /**
+   * GET /api/v1/orgs/{org}/usage/last-used: when each of the org's keys last sent a request (none
+   * listed for an org the analytics service never saw).
+   */
+  Future<Reply> lastUsed(Call call) {
+    String org = call.param("org");
+    return ask(call, org, "/v1/orgs/" + AnalyticsClient.segment(org) + "/usage/last-used", List.of())
+        .map(answer -> answer != null ? answer
+            : Reply.ok(new JsonObject().put("org", org).put("data", new JsonArray())));
+  }
+
+  /**
    * GET /api/v1/orgs/{org}/usage/export?from&to: the org's usage events as CSV, streamed from the
    * analytics service as it sends them (memory stays flat for any range).
    */

@@ -67,6 +67,10 @@ class UsageProxyTest {
           .put("data", new JsonArray().add(new JsonObject().put("bucket", "2026-12-06T10:00:00Z").put("model", "m")
               .put("requests", 3)))
           .put("totals", new JsonObject().put("requests", 3)).encode());
+    } else if (request.path().equals("/v1/orgs/acme/usage/last-used")) {
+      request.response().putHeader("content-type", "application/json").end(new JsonObject().put("org", "acme")
+          .put("data", new JsonArray().add(new JsonObject().put("key_id", "ci")
+              .put("last_used", "2026-12-06T10:00:00.123Z"))).encode());
     } else if (request.path().equals("/v1/reliability") && "acme".equals(request.getParam("org"))) {
       request.response().end(new JsonObject().put("org", "acme").put("data", new JsonArray().add(new JsonObject()
           .put("model", "m").put("requests", 3))).encode());
@@ -112,6 +116,26 @@ class UsageProxyTest {
     Reply reliability = cp.get("/api/v1/orgs/acme/reliability?" + RANGE + "&org=other", member);
     assertEquals(200, reliability.status(), reliability.body());
     assertEquals("acme", ASKED.get(1).getParam("org"));
+  }
+
+  @Test
+  void keysLastUseComesFromTheAnalyticsServiceForThatOrgOnly() throws Exception {
+    String viewer = cp.user(root, "v-" + UUID.randomUUID() + "@example.com", false);
+    String email = cp.get("/api/v1/me", viewer).json().getString("actor");
+    assertEquals(200, cp.put("/api/v1/orgs/acme/members/" + email, root, new JsonObject().put("role", "viewer")).status());
+    Reply lastUsed = cp.get("/api/v1/orgs/acme/usage/last-used?org=other", viewer);
+    assertEquals(200, lastUsed.status(), lastUsed.body());
+    assertEquals("2026-12-06T10:00:00.123Z", lastUsed.json().getJsonArray("data").getJsonObject(0).getString("last_used"));
+    assertEquals("/v1/orgs/acme/usage/last-used", ASKED.get(0).path());
+    assertEquals(null, ASKED.get(0).getParam("org"), "no smuggled parameter");
+    // An org the analytics service never saw has no key used yet; an outsider learns nothing.
+    Reply quiet = cp.get("/api/v1/orgs/quiet/usage/last-used", root);
+    assertEquals(200, quiet.status(), quiet.body());
+    assertTrue(quiet.json().getJsonArray("data").isEmpty());
+    String outsider = cp.user(root, "o-" + UUID.randomUUID() + "@example.com", false);
+    int asked = ASKED.size();
+    assertEquals(404, cp.get("/api/v1/orgs/acme/usage/last-used", outsider).status());
+    assertEquals(asked, ASKED.size());
   }
 
   @Test
