@@ -82,11 +82,38 @@ describe("the portal", () => {
     await screenshot(page, "overview");
     await page.getByRole("link", { name: "Keys" }).click();
 
+    // Its last use: the completion above, minutes ago at most (the analytics service's rows).
+    await page.getByTestId("last-used-e2e-key").getByText(/just now|min ago/).waitFor();
+
+    // Edited: a request limit of its own, shown in the list and sent to the gateways' key record.
+    await page.getByRole("button", { name: "Edit e2e-key" }).click();
+    await page.getByLabel("Requests per minute").fill("600");
+    await page.getByRole("button", { name: "Save key" }).click();
+    await page.getByRole("cell", { name: "600 req/min" }).waitFor();
+    await accessible(page, "keys after an edit");
+
+    // Rotated with an hour's grace: the new secret is shown once, and both secrets work meanwhile.
+    await page.getByRole("button", { name: "Rotate e2e-key" }).click();
+    await page.getByLabel("Old secret stops").selectOption({ label: "in 1 hour" });
+    await accessible(page, "keys, rotation confirmation");
+    await page.getByRole("button", { name: "Rotate e2e-key now" }).click();
+    await page.getByText(/The old secret keeps working until/).waitFor();
+    const rotated = (await page.getByTestId("secret").textContent())!.trim();
+    expect(rotated).toMatch(/^tg-/);
+    expect(rotated).not.toBe(secret);
+    await page.getByText(/old secret until/).waitFor();
+    await screenshot(page, "keys-rotated");
+    await eventually("the gateway serves the rotated key", 20, async () => (await completion(rotated)) === 200);
+    expect(await completion(secret)).toBe(200);
+    await page.getByRole("button", { name: "I have stored it" }).click();
+
     await page.getByRole("button", { name: "Revoke e2e-key" }).click();
     await page.getByRole("button", { name: "Revoke e2e-key now" }).click();
     await page.getByRole("cell", { name: "revoked" }).waitFor();
     await screenshot(page, "keys");
-    await eventually("the gateway refuses the revoked key", 20, async () => (await completion(secret)) === 401);
+    await eventually("the gateway refuses the revoked key", 20, async () => (await completion(rotated)) === 401);
+    await eventually("the gateway refuses the old secret too: its grace ended with the revocation", 20,
+      async () => (await completion(secret)) === 401);
 
     // A budget change, then the org's audit log: the change and the revocation, by this admin.
     await page.getByRole("link", { name: "Overview" }).click();
@@ -100,6 +127,8 @@ describe("the portal", () => {
     await budgetRow.first().waitFor();
     expect(await budgetRow.first().textContent()).toContain(platform.adminEmail());
     await page.getByRole("row").filter({ hasText: "key.revoke" }).filter({ hasText: "e2e-key" }).waitFor();
+    await page.getByRole("row").filter({ hasText: "key.rotate" }).filter({ hasText: "e2e-key" }).waitFor();
+    await page.getByRole("row").filter({ hasText: "key.update" }).filter({ hasText: "e2e-key" }).waitFor();
     await accessible(page, "audit");
     await screenshot(page, "audit");
 
@@ -118,7 +147,7 @@ describe("the portal", () => {
     await page.getByRole("heading", { name: "Keys" }).waitFor();
     await page.getByText(/No keys yet|e2e-key/).first().waitFor();
     expect(await page.getByRole("button", { name: "Create key" }).count()).toBe(0);
-    expect(await page.getByRole("button", { name: /Revoke/ }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: /Revoke|Edit|Rotate/ }).count()).toBe(0);
     // A viewer reads the audit log but may not change the budget.
     expect(await page.getByRole("link", { name: "Audit" }).count()).toBe(1);
     await accessible(page, "keys as a viewer, phone width");
