@@ -8,6 +8,7 @@ const display = `Portal test org ${run}`;
 const password = "a long enough portal password";
 const viewer = `viewer-${run}@example.com`;
 const member = `member-${run}@example.com`;
+const newcomer = `newcomer-${run}@example.com`;
 
 let browser: Browser;
 let close: () => Promise<void>;
@@ -20,6 +21,7 @@ beforeAll(async () => {
     await adminApi("PUT", `/api/v1/users/${encodeURIComponent(email)}/password`, { password });
     await adminApi("PUT", `/api/v1/orgs/${org}/members/${encodeURIComponent(email)}`, { role });
   }
+  await adminApi("POST", "/api/v1/users", { email: newcomer });
 });
 
 afterAll(async () => {
@@ -115,6 +117,24 @@ describe("the portal", () => {
     await eventually("the gateway refuses the old secret too: its grace ended with the revocation", 20,
       async () => (await completion(secret)) === 401);
 
+    // Members: a newcomer added as a viewer, made billing, then removed.
+    await page.getByRole("link", { name: "Members" }).click();
+    await page.getByRole("cell", { name: viewer, exact: true }).waitFor();
+    await page.getByLabel("Email").fill(newcomer);
+    await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+    await page.getByRole("button", { name: "Add member" }).click();
+    await page.getByText(`${newcomer} is now a viewer.`).waitFor();
+    await page.getByLabel(`Role of ${newcomer}`).selectOption("billing");
+    await page.getByRole("button", { name: `Save role of ${newcomer}` }).click();
+    await page.getByRole("button", { name: `Save role of ${newcomer}` }).waitFor({ state: "detached" });
+    const roles = await adminApi("GET", `/api/v1/orgs/${org}/members`) as { email: string; role: string }[];
+    expect(roles.find((m) => m.email === newcomer)?.role).toBe("billing");
+    await accessible(page, "members");
+    await screenshot(page, "members");
+    await page.getByRole("button", { name: `Remove ${newcomer}`, exact: true }).click();
+    await page.getByRole("button", { name: `Remove ${newcomer} now` }).click();
+    await page.getByRole("cell", { name: newcomer, exact: true }).waitFor({ state: "detached" });
+
     // A budget change, then the org's audit log: the change and the revocation, by this admin.
     await page.getByRole("link", { name: "Overview" }).click();
     const limit = page.getByLabel("Budget (USD)");
@@ -129,6 +149,7 @@ describe("the portal", () => {
     await page.getByRole("row").filter({ hasText: "key.revoke" }).filter({ hasText: "e2e-key" }).waitFor();
     await page.getByRole("row").filter({ hasText: "key.rotate" }).filter({ hasText: "e2e-key" }).waitFor();
     await page.getByRole("row").filter({ hasText: "key.update" }).filter({ hasText: "e2e-key" }).waitFor();
+    await page.getByRole("row").filter({ hasText: "member.delete" }).filter({ hasText: newcomer }).waitFor();
     await accessible(page, "audit");
     await screenshot(page, "audit");
 
@@ -148,10 +169,15 @@ describe("the portal", () => {
     await page.getByText(/No keys yet|e2e-key/).first().waitFor();
     expect(await page.getByRole("button", { name: "Create key" }).count()).toBe(0);
     expect(await page.getByRole("button", { name: /Revoke|Edit|Rotate/ }).count()).toBe(0);
-    // A viewer reads the audit log but may not change the budget.
+    // A viewer reads the audit log and the members, but may not change them or the budget.
     expect(await page.getByRole("link", { name: "Audit" }).count()).toBe(1);
     await accessible(page, "keys as a viewer, phone width");
     await screenshot(page, "keys-viewer-phone");
+    await page.getByRole("link", { name: "Members" }).click();
+    await page.getByRole("cell", { name: member, exact: true }).waitFor();
+    expect(await page.getByRole("button").filter({ hasText: /Add member|Remove|Save role/ }).count()).toBe(0);
+    expect(await page.getByRole("combobox").count()).toBe(0);
+    await accessible(page, "members as a viewer, phone width");
 
     expect(errors).toEqual([]);
 

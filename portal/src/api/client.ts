@@ -9,6 +9,7 @@ export type KeyCreate = components["schemas"]["KeyCreate"];
 export type KeyUpdate = components["schemas"]["KeyUpdate"];
 export type Rotate = components["schemas"]["Rotate"];
 export type LastUsed = components["schemas"]["LastUsed"];
+export type Membership = components["schemas"]["Membership"];
 export type Role = NonNullable<Me["roles"][string]>;
 
 /** A refusal or failure, in words: the API's own message when it sent one. */
