@@ -150,6 +150,11 @@ describe("the portal", () => {
     await page.getByRole("row").filter({ hasText: "key.rotate" }).filter({ hasText: "e2e-key" }).waitFor();
     await page.getByRole("row").filter({ hasText: "key.update" }).filter({ hasText: "e2e-key" }).waitFor();
     await page.getByRole("row").filter({ hasText: "member.delete" }).filter({ hasText: newcomer }).waitFor();
+    // Filtered to the member changes: the key's rows go.
+    await page.getByLabel("Action").fill("member.*");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.getByRole("row").filter({ hasText: "key.revoke" }).waitFor({ state: "detached" });
+    await page.getByRole("row").filter({ hasText: "member.put" }).filter({ hasText: newcomer }).first().waitFor();
     await accessible(page, "audit");
     await screenshot(page, "audit");
 
