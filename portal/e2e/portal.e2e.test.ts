@@ -82,6 +82,21 @@ describe("the portal", () => {
     expect(csv.headers()["content-disposition"]).toContain(`usage-${org}.csv`);
     expect((await csv.text()).split("\r\n").filter((line) => line.includes("e2e-key"))).toHaveLength(1);
     await screenshot(page, "overview");
+
+    // The usage explorer: this week by key has the new key's request; per hour over 60 days is refused in words.
+    await page.getByRole("link", { name: "Usage" }).click();
+    await page.getByLabel("By").selectOption("key");
+    const keyRow = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "e2e-key", exact: true }) });
+    await keyRow.waitFor();
+    expect(await keyRow.getByRole("cell").nth(1).textContent()).toBe("1");
+    await accessible(page, "usage explorer");
+    await screenshot(page, "usage");
+    await page.getByLabel("Range").selectOption({ label: "Days of your choice" });
+    await page.getByLabel("First day (UTC)").fill("2026-01-01");
+    await page.getByLabel("Last day (UTC)").fill("2026-03-01");
+    await page.getByLabel("Per").selectOption("hour");
+    await page.getByRole("alert").filter({ hasText: "Per hour covers at most 31 days" }).waitFor();
+
     await page.getByRole("link", { name: "Keys" }).click();
 
     // Its last use: the completion above, minutes ago at most (the analytics service's rows).
@@ -174,8 +189,9 @@ describe("the portal", () => {
     await page.getByText(/No keys yet|e2e-key/).first().waitFor();
     expect(await page.getByRole("button", { name: "Create key" }).count()).toBe(0);
     expect(await page.getByRole("button", { name: /Revoke|Edit|Rotate/ }).count()).toBe(0);
-    // A viewer reads the audit log and the members, but may not change them or the budget.
+    // A viewer reads the audit log, the members and the usage, but may not change them or the budget.
     expect(await page.getByRole("link", { name: "Audit" }).count()).toBe(1);
+    expect(await page.getByRole("link", { name: "Usage" }).count()).toBe(1);
     await accessible(page, "keys as a viewer, phone width");
     await screenshot(page, "keys-viewer-phone");
     await page.getByRole("link", { name: "Members" }).click();
