@@ -97,6 +97,28 @@ describe("the portal", () => {
     await page.getByLabel("Per").selectOption("hour");
     await page.getByRole("alert").filter({ hasText: "Per hour covers at most 31 days" }).waitFor();
 
+    // This month's statement, through the control plane with the session: the page names the key, and
+    // the CSV's total has its request.
+    const month = new Date().toISOString().slice(0, 7);
+    const statementHref = await page.getByRole("link", { name: `Open the printable statement for ${month}` })
+      .getAttribute("href");
+    const statement = await page.context().request.get(platform.portal() + statementHref!);
+    expect(statement.status()).toBe(200);
+    expect(statement.headers()["content-type"]).toContain("text/html");
+    expect(statement.headers()["content-security-policy"]).toContain("default-src 'none'");
+    expect(await statement.text()).toContain("e2e-key");
+    const statementPage = await page.context().newPage();
+    await statementPage.goto(platform.portal() + statementHref!);
+    await statementPage.getByRole("heading", { name: /Usage statement/ }).waitFor();
+    await accessible(statementPage, "the printable statement");
+    await screenshot(statementPage, "statement");
+    await statementPage.close();
+    const csvHref = await page.getByRole("link", { name: `Download the statement for ${month} as CSV` }).getAttribute("href");
+    const statementCsv = (await (await page.context().request.get(platform.portal() + csvHref!)).text()).split("\r\n");
+    expect(statementCsv[0]).toBe("line,month,org_id,key_id,model,requests,errors,prompt_tokens,completion_tokens,"
+      + "cached_tokens,reasoning_tokens,cost_usd");
+    expect(statementCsv.find((line) => line.startsWith("usage,") && line.includes(",e2e-key,"))?.split(",")[5]).toBe("1");
+
     await page.getByRole("link", { name: "Keys" }).click();
 
     // Its last use: the completion above, minutes ago at most (the analytics service's rows).

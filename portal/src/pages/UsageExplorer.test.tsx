@@ -25,7 +25,7 @@ describe("usage explorer", () => {
     await userEvent.selectOptions(screen.getByLabelText("Range"), "Last 24 hours");
     expect(await screen.findByText(/Requests per hour/)).toBeTruthy();
     expect((screen.getByLabelText("Per") as HTMLSelectElement).value).toBe("hour");
-    expect(screen.getByRole("link", { name: /as CSV/ }).getAttribute("href"))
+    expect(screen.getByRole("link", { name: "Download this range's requests as CSV" }).getAttribute("href"))
       .toBe("/api/v1/orgs/acme/usage/export?from=2026-12-05T15:00:00Z&to=2026-12-06T15:00:00Z");
     expect(sent.map((s) => s.path).filter((p) => p.includes("/usage?"))).toEqual([
       "/api/v1/orgs/acme/usage?from=2026-11-30T00:00:00Z&to=2026-12-07T00:00:00Z&granularity=day&group_by=model",
@@ -57,4 +57,19 @@ describe("usage explorer", () => {
     expect(sent.slice(asked).map((s) => s.path)).toContain(
       "/api/v1/orgs/acme/usage?from=2026-12-03T00:00:00Z&to=2026-12-05T00:00:00Z&granularity=hour&group_by=model");
   }, 20_000);
+
+  it("links the chosen month's statement, printable and as CSV", async () => {
+    fakeControlPlane(member("acme", "billing"), (req) => req.path.startsWith("/api/v1/orgs/acme/usage?")
+      ? { status: 200, body: usage("model", []) } : undefined);
+    renderSignedIn(<UsageExplorer org="acme" now={now} />);
+    const page = await screen.findByRole("link", { name: "Open the printable statement for 2026-12" });
+    expect(page.getAttribute("href")).toBe("/api/v1/orgs/acme/statements/2026-12?format=html");
+    expect(page.getAttribute("rel")).toContain("noopener");
+    const month = screen.getByLabelText("Month (UTC)");
+    await userEvent.clear(month);
+    expect(screen.getByText("Choose a month.")).toBeTruthy();
+    await userEvent.type(month, "2026-11");
+    expect(screen.getByRole("link", { name: "Download the statement for 2026-11 as CSV" }).getAttribute("href"))
+      .toBe("/api/v1/orgs/acme/statements/2026-11?format=csv");
+  });
 });

@@ -63,7 +63,36 @@ export function UsageExplorer({ org, now = new Date() }: { org: string; now?: Da
       {"problem" in range
         ? <Problem message={range.problem} />
         : <UsageOf org={org} range={range} groupBy={choice.groupBy} />}
+      <StatementCard org={org} now={now} />
     </div>
+  );
+}
+
+/** Links to the org's monthly statement (UTC): the printable page and the CSV. */
+function StatementCard({ org, now }: { org: string; now: Date }) {
+  const [month, setMonth] = useState(now.toISOString().slice(0, 7));
+  const path = `/api/v1/orgs/${encodeURIComponent(org)}/statements/${month}`;
+  const valid = /^\d{4}-(0[1-9]|1[0-2])$/.test(month);
+  return (
+    <Card title="Monthly statement">
+      <div className="flex flex-wrap items-end gap-3">
+        <div>
+          <label htmlFor="statement-month" className="mb-1 block text-sm font-medium">Month (UTC)</label>
+          <input id="statement-month" type="month" className={input} value={month} onChange={(e) => setMonth(e.target.value)}
+            aria-describedby="statement-month-help" />
+          <p id="statement-month-help" className="mt-1 text-xs text-slate-600">yyyy-mm; the current month is to date</p>
+        </div>
+        {valid ? (
+          <p className="flex flex-wrap gap-4 text-sm sm:mb-5">
+            <a className="font-medium text-indigo-700 underline" href={`${path}?format=html`} target="_blank"
+              rel="noopener noreferrer">Open the printable statement for {month}</a>
+            <a className="font-medium text-indigo-700 underline" download href={`${path}?format=csv`}>
+              Download the statement for {month} as CSV
+            </a>
+          </p>
+        ) : <p className="text-sm text-slate-700 sm:mb-5">Choose a month.</p>}
+      </div>
+    </Card>
   );
 }
 
