@@ -1,6 +1,7 @@
 package io.tollgate.analytics.api;
 
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.time.format.TextStyle;
 import java.util.Locale;
 import java.util.Map;
@@ -47,7 +48,8 @@ final class StatementHtml {
         .append("<p class=\"meta\">Organisation <strong>").append(escape(statement.org())).append("</strong>, ")
         .append(Statement.start(statement.month())).append(" to ").append(Statement.end(statement.month()))
         .append(" (UTC, end excluded)</p>\n<p class=\"meta\">Generated ")
-        .append(DateTimeFormatter.ISO_INSTANT.format(statement.generatedAt())).append("</p>\n");
+        .append(DateTimeFormatter.ISO_INSTANT.format(statement.generatedAt().truncatedTo(ChronoUnit.SECONDS)))
+        .append("</p>\n");
     if (!statement.complete()) {
       html.append("<p class=\"draft\">The month has not ended: this statement covers usage to date.</p>\n");
     }
