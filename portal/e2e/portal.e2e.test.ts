@@ -233,6 +233,14 @@ describe("the portal", () => {
       return response.status;
     }, `/api/v1/orgs/${org}/keys`);
     expect(status).toBe(403);
+    // And the role change the members page does not offer a viewer: 403 too.
+    const roleChange = await page.evaluate(async (path) => {
+      const csrf = document.cookie.split("; ").find((c) => c.startsWith("tollgate_csrf="))!.split("=")[1];
+      const response = await fetch(path, { method: "PUT", headers: { "content-type": "application/json",
+        "x-csrf-token": csrf }, body: JSON.stringify({ role: "owner" }) });
+      return response.status;
+    }, `/api/v1/orgs/${org}/members/${encodeURIComponent(viewer)}`);
+    expect(roleChange).toBe(403);
     expect(errors.filter((e) => !e.includes("403"))).toEqual([]);
   });
 
