@@ -8,6 +8,7 @@ const display = `Portal test org ${run}`;
 const password = "a long enough portal password";
 const viewer = `viewer-${run}@example.com`;
 const member = `member-${run}@example.com`;
+const newcomer = `newcomer-${run}@example.com`;
 
 let browser: Browser;
 let close: () => Promise<void>;
@@ -20,6 +21,7 @@ beforeAll(async () => {
     await adminApi("PUT", `/api/v1/users/${encodeURIComponent(email)}/password`, { password });
     await adminApi("PUT", `/api/v1/orgs/${org}/members/${encodeURIComponent(email)}`, { role });
   }
+  await adminApi("POST", "/api/v1/users", { email: newcomer });
 });
 
 afterAll(async () => {
@@ -80,13 +82,95 @@ describe("the portal", () => {
     expect(csv.headers()["content-disposition"]).toContain(`usage-${org}.csv`);
     expect((await csv.text()).split("\r\n").filter((line) => line.includes("e2e-key"))).toHaveLength(1);
     await screenshot(page, "overview");
+
+    // The usage explorer: this week by key has the new key's request; per hour over 60 days is refused in words.
+    await page.getByRole("link", { name: "Usage" }).click();
+    await page.getByLabel("By").selectOption("key");
+    const keyRow = page.getByRole("row").filter({ has: page.getByRole("cell", { name: "e2e-key", exact: true }) });
+    await keyRow.waitFor();
+    expect(await keyRow.getByRole("cell").nth(1).textContent()).toBe("1");
+    await accessible(page, "usage explorer");
+    await screenshot(page, "usage");
+    await page.getByLabel("Range").selectOption({ label: "Days of your choice" });
+    await page.getByLabel("First day (UTC)").fill("2026-01-01");
+    await page.getByLabel("Last day (UTC)").fill("2026-03-01");
+    await page.getByLabel("Per").selectOption("hour");
+    await page.getByRole("alert").filter({ hasText: "Per hour covers at most 31 days" }).waitFor();
+
+    // This month's statement, through the control plane with the session: the page names the key, and
+    // the CSV's total has its request.
+    const month = new Date().toISOString().slice(0, 7);
+    const statementHref = await page.getByRole("link", { name: `Open the printable statement for ${month}` })
+      .getAttribute("href");
+    const statement = await page.context().request.get(platform.portal() + statementHref!);
+    expect(statement.status()).toBe(200);
+    expect(statement.headers()["content-type"]).toContain("text/html");
+    expect(statement.headers()["content-security-policy"]).toContain("default-src 'none'");
+    expect(await statement.text()).toContain("e2e-key");
+    const statementPage = await page.context().newPage();
+    await statementPage.goto(platform.portal() + statementHref!);
+    await statementPage.getByRole("heading", { name: /Usage statement/ }).waitFor();
+    await accessible(statementPage, "the printable statement");
+    await screenshot(statementPage, "statement");
+    await statementPage.close();
+    const csvHref = await page.getByRole("link", { name: `Download the statement for ${month} as CSV` }).getAttribute("href");
+    const statementCsv = (await (await page.context().request.get(platform.portal() + csvHref!)).text()).split("\r\n");
+    expect(statementCsv[0]).toBe("line,month,org_id,key_id,model,requests,errors,prompt_tokens,completion_tokens,"
+      + "cached_tokens,reasoning_tokens,cost_usd");
+    expect(statementCsv.find((line) => line.startsWith("usage,") && line.includes(",e2e-key,"))?.split(",")[5]).toBe("1");
+
     await page.getByRole("link", { name: "Keys" }).click();
+
+    // Its last use: the completion above, minutes ago at most (the analytics service's rows).
+    await page.getByTestId("last-used-e2e-key").getByText(/just now|min ago/).waitFor();
+
+    // Edited: a request limit of its own, shown in the list and sent to the gateways' key record.
+    await page.getByRole("button", { name: "Edit e2e-key" }).click();
+    await page.getByLabel("Requests per minute").fill("600");
+    await page.getByRole("button", { name: "Save key" }).click();
+    await page.getByRole("cell", { name: "600 req/min" }).waitFor();
+    await accessible(page, "keys after an edit");
+
+    // Rotated with an hour's grace: the new secret is shown once, and both secrets work meanwhile.
+    await page.getByRole("button", { name: "Rotate e2e-key" }).click();
+    await page.getByLabel("Old secret stops").selectOption({ label: "in 1 hour" });
+    await accessible(page, "keys, rotation confirmation");
+    await page.getByRole("button", { name: "Rotate e2e-key now" }).click();
+    await page.getByText(/The old secret keeps working until/).waitFor();
+    const rotated = (await page.getByTestId("secret").textContent())!.trim();
+    expect(rotated).toMatch(/^tg-/);
+    expect(rotated).not.toBe(secret);
+    await page.getByText(/old secret until/).waitFor();
+    await screenshot(page, "keys-rotated");
+    await eventually("the gateway serves the rotated key", 20, async () => (await completion(rotated)) === 200);
+    expect(await completion(secret)).toBe(200);
+    await page.getByRole("button", { name: "I have stored it" }).click();
 
     await page.getByRole("button", { name: "Revoke e2e-key" }).click();
     await page.getByRole("button", { name: "Revoke e2e-key now" }).click();
     await page.getByRole("cell", { name: "revoked" }).waitFor();
     await screenshot(page, "keys");
-    await eventually("the gateway refuses the revoked key", 20, async () => (await completion(secret)) === 401);
+    await eventually("the gateway refuses the revoked key", 20, async () => (await completion(rotated)) === 401);
+    await eventually("the gateway refuses the old secret too: its grace ended with the revocation", 20,
+      async () => (await completion(secret)) === 401);
+
+    // Members: a newcomer added as a viewer, made billing, then removed.
+    await page.getByRole("link", { name: "Members" }).click();
+    await page.getByRole("cell", { name: viewer, exact: true }).waitFor();
+    await page.getByLabel("Email").fill(newcomer);
+    await page.getByLabel("Role", { exact: true }).selectOption("viewer");
+    await page.getByRole("button", { name: "Add member" }).click();
+    await page.getByText(`${newcomer} is now a viewer.`).waitFor();
+    await page.getByLabel(`Role of ${newcomer}`).selectOption("billing");
+    await page.getByRole("button", { name: `Save role of ${newcomer}` }).click();
+    await page.getByRole("button", { name: `Save role of ${newcomer}` }).waitFor({ state: "detached" });
+    const roles = await adminApi("GET", `/api/v1/orgs/${org}/members`) as { email: string; role: string }[];
+    expect(roles.find((m) => m.email === newcomer)?.role).toBe("billing");
+    await accessible(page, "members");
+    await screenshot(page, "members");
+    await page.getByRole("button", { name: `Remove ${newcomer}`, exact: true }).click();
+    await page.getByRole("button", { name: `Remove ${newcomer} now` }).click();
+    await page.getByRole("cell", { name: newcomer, exact: true }).waitFor({ state: "detached" });
 
     // A budget change, then the org's audit log: the change and the revocation, by this admin.
     await page.getByRole("link", { name: "Overview" }).click();
@@ -100,6 +184,14 @@ describe("the portal", () => {
     await budgetRow.first().waitFor();
     expect(await budgetRow.first().textContent()).toContain(platform.adminEmail());
     await page.getByRole("row").filter({ hasText: "key.revoke" }).filter({ hasText: "e2e-key" }).waitFor();
+    await page.getByRole("row").filter({ hasText: "key.rotate" }).filter({ hasText: "e2e-key" }).waitFor();
+    await page.getByRole("row").filter({ hasText: "key.update" }).filter({ hasText: "e2e-key" }).waitFor();
+    await page.getByRole("row").filter({ hasText: "member.delete" }).filter({ hasText: newcomer }).waitFor();
+    // Filtered to the member changes: the key's rows go.
+    await page.getByLabel("Action").fill("member.*");
+    await page.getByRole("button", { name: "Filter" }).click();
+    await page.getByRole("row").filter({ hasText: "key.revoke" }).waitFor({ state: "detached" });
+    await page.getByRole("row").filter({ hasText: "member.put" }).filter({ hasText: newcomer }).first().waitFor();
     await accessible(page, "audit");
     await screenshot(page, "audit");
 
@@ -118,11 +210,17 @@ describe("the portal", () => {
     await page.getByRole("heading", { name: "Keys" }).waitFor();
     await page.getByText(/No keys yet|e2e-key/).first().waitFor();
     expect(await page.getByRole("button", { name: "Create key" }).count()).toBe(0);
-    expect(await page.getByRole("button", { name: /Revoke/ }).count()).toBe(0);
-    // A viewer reads the audit log but may not change the budget.
+    expect(await page.getByRole("button", { name: /Revoke|Edit|Rotate/ }).count()).toBe(0);
+    // A viewer reads the audit log, the members and the usage, but may not change them or the budget.
     expect(await page.getByRole("link", { name: "Audit" }).count()).toBe(1);
+    expect(await page.getByRole("link", { name: "Usage" }).count()).toBe(1);
     await accessible(page, "keys as a viewer, phone width");
     await screenshot(page, "keys-viewer-phone");
+    await page.getByRole("link", { name: "Members" }).click();
+    await page.getByRole("cell", { name: member, exact: true }).waitFor();
+    expect(await page.getByRole("button").filter({ hasText: /Add member|Remove|Save role/ }).count()).toBe(0);
+    expect(await page.getByRole("combobox").count()).toBe(0);
+    await accessible(page, "members as a viewer, phone width");
 
     expect(errors).toEqual([]);
 
@@ -135,6 +233,14 @@ describe("the portal", () => {
       return response.status;
     }, `/api/v1/orgs/${org}/keys`);
     expect(status).toBe(403);
+    // And the role change the members page does not offer a viewer: 403 too.
+    const roleChange = await page.evaluate(async (path) => {
+      const csrf = document.cookie.split("; ").find((c) => c.startsWith("tollgate_csrf="))!.split("=")[1];
+      const response = await fetch(path, { method: "PUT", headers: { "content-type": "application/json",
+        "x-csrf-token": csrf }, body: JSON.stringify({ role: "owner" }) });
+      return response.status;
+    }, `/api/v1/orgs/${org}/members/${encodeURIComponent(viewer)}`);
+    expect(roleChange).toBe(403);
     expect(errors.filter((e) => !e.includes("403"))).toEqual([]);
   });
 

@@ -5,6 +5,8 @@ import { Orgs } from "./pages/Orgs";
 import { Overview } from "./pages/Overview";
 import { Keys } from "./pages/Keys";
 import { Audit } from "./pages/Audit";
+import { Members } from "./pages/Members";
+import { UsageExplorer } from "./pages/UsageExplorer";
 import { Loading, quietButton } from "./components/ui";
 import { may } from "./roles";
 
@@ -45,6 +47,8 @@ function Shell() {
           <Route path="/orgs" element={<Orgs />} />
           <Route path="/orgs/:org" element={<OrgPage tab="overview" />} />
           <Route path="/orgs/:org/keys" element={<OrgPage tab="keys" />} />
+          <Route path="/orgs/:org/usage" element={<OrgPage tab="usage" />} />
+          <Route path="/orgs/:org/members" element={<OrgPage tab="members" />} />
           <Route path="/orgs/:org/audit" element={<OrgPage tab="audit" />} />
           <Route path="*" element={<p>There is no such page. <NavLink className="text-indigo-700 underline" to="/orgs">Back to your organisations</NavLink></p>} />
         </Routes>
@@ -53,7 +57,7 @@ function Shell() {
   );
 }
 
-function OrgPage({ tab }: { tab: "overview" | "keys" | "audit" }) {
+function OrgPage({ tab }: { tab: "overview" | "usage" | "keys" | "members" | "audit" }) {
   const { org = "" } = useParams();
   const me = useMe();
   const tabClass = ({ isActive }: { isActive: boolean }) =>
@@ -62,13 +66,17 @@ function OrgPage({ tab }: { tab: "overview" | "keys" | "audit" }) {
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{org}</h1>
-      <nav aria-label="Organisation" className="flex gap-2">
+      <nav aria-label="Organisation" className="flex flex-wrap gap-2">
         <NavLink end to={base} className={tabClass}>Overview</NavLink>
+        {may(me, org, "SPEND_READ") && <NavLink to={`${base}/usage`} className={tabClass}>Usage</NavLink>}
         {may(me, org, "KEYS_READ") && <NavLink to={`${base}/keys`} className={tabClass}>Keys</NavLink>}
+        {may(me, org, "MEMBERS_READ") && <NavLink to={`${base}/members`} className={tabClass}>Members</NavLink>}
         {may(me, org, "AUDIT_READ") && <NavLink to={`${base}/audit`} className={tabClass}>Audit</NavLink>}
       </nav>
       {tab === "overview" && <Overview org={org} />}
+      {tab === "usage" && <UsageExplorer org={org} />}
       {tab === "keys" && <Keys org={org} />}
+      {tab === "members" && <Members org={org} />}
       {tab === "audit" && <Audit org={org} />}
     </div>
   );

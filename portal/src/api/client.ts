@@ -6,6 +6,10 @@ import type { components } from "./schema";
 export type Me = components["schemas"]["Me"];
 export type Login = components["schemas"]["Login"];
 export type KeyCreate = components["schemas"]["KeyCreate"];
+export type KeyUpdate = components["schemas"]["KeyUpdate"];
+export type Rotate = components["schemas"]["Rotate"];
+export type LastUsed = components["schemas"]["LastUsed"];
+export type Membership = components["schemas"]["Membership"];
 export type Role = NonNullable<Me["roles"][string]>;
 
 /** A refusal or failure, in words: the API's own message when it sent one. */

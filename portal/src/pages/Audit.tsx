@@ -18,17 +18,36 @@ interface AuditPage {
 
 const PAGE = 50;
 
-export function auditPath(org: string, action: string, before: string | null): string {
+/** The filters as typed: action and target exact or a prefix ending in *, actor exact, dates in UTC (empty = any). */
+export interface AuditFilters {
+  action: string;
+  actor: string;
+  target: string;
+  from: string; // yyyy-mm-dd, from 00:00 UTC
+  to: string; // yyyy-mm-dd, that whole day included
+}
+
+export const NO_FILTERS: AuditFilters = { action: "", actor: "", target: "", from: "", to: "" };
+
+export function auditPath(org: string, filters: AuditFilters, before: string | null): string {
   const query = new URLSearchParams({ limit: String(PAGE) });
-  if (action.trim()) query.set("action", action.trim());
+  for (const name of ["action", "actor", "target"] as const) {
+    if (filters[name].trim()) query.set(name, filters[name].trim());
+  }
+  if (filters.from) query.set("since", `${filters.from}T00:00:00Z`);
+  if (filters.to) {
+    const next = new Date(`${filters.to}T00:00:00Z`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    query.set("until", next.toISOString().replace(".000Z", "Z"));
+  }
   if (before) query.set("before", before);
   return `/api/v1/orgs/${encodeURIComponent(org)}/audit?${query}`;
 }
 
-/** The org's audit log, newest first, filtered by action ("key.*" for a prefix), a page at a time. */
+/** The org's audit log, newest first, filtered by action, actor, target and days, a page at a time. */
 export function Audit({ org }: { org: string }) {
-  const [filter, setFilter] = useState("");
-  const [applied, setApplied] = useState("");
+  const [filter, setFilter] = useState<AuditFilters>(NO_FILTERS);
+  const [applied, setApplied] = useState<AuditFilters>(NO_FILTERS);
   const [pages, setPages] = useState<(string | null)[]>([null]); // the "before" of each page seen
   const [page, setPage] = useState<AuditPage | null>(null);
   const [problem, setProblem] = useState<string>();
@@ -48,19 +67,38 @@ export function Audit({ org }: { org: string }) {
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    if (filter.from && filter.to && filter.to < filter.from) {
+      setProblem("The last day is before the first: swap them.");
+      return;
+    }
     setApplied(filter);
     setPages([null]);
   }
 
+  function clear() {
+    setFilter(NO_FILTERS);
+    setApplied(NO_FILTERS);
+    setPages([null]);
+  }
+
+  const field = (name: keyof AuditFilters, label: string, placeholder: string, type = "text") => (
+    <div className={type === "date" ? "" : "grow"}>
+      <label htmlFor={`audit-${name}`} className="mb-1 block text-sm font-medium">{label}</label>
+      <input id={`audit-${name}`} type={type} className={input} placeholder={placeholder} value={filter[name]}
+        onChange={(e) => setFilter((f) => ({ ...f, [name]: e.target.value }))} />
+    </div>
+  );
+
   return (
     <Card title="Audit log">
       <form onSubmit={submit} className="mb-3 flex flex-wrap items-end gap-2">
-        <div className="grow">
-          <label htmlFor="audit-action" className="mb-1 block text-sm font-medium">Action</label>
-          <input id="audit-action" className={input} placeholder="key.* or org.budget" value={filter}
-            onChange={(e) => setFilter(e.target.value)} />
-        </div>
+        {field("action", "Action", "key.* or org.budget")}
+        {field("actor", "Who", "ann@example.com")}
+        {field("target", "Target", "org:acme/key:*")}
+        {field("from", "First day (UTC)", "", "date")}
+        {field("to", "Last day (UTC)", "", "date")}
         <button type="submit" className={button}>Filter</button>
+        <button type="button" className={quietButton} onClick={clear}>Clear</button>
       </form>
       {problem && <Problem message={problem} />}
       {!problem && !page && <Loading what="the audit log" />}

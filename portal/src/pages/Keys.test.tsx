@@ -59,6 +59,7 @@ describe("keys page", () => {
     expect(await screen.findByText("ci")).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Create key" })).toBeNull();
     expect(screen.queryByRole("button", { name: /Revoke/ })).toBeNull();
+    expect(screen.queryByRole("button", { name: /Edit|Rotate/ })).toBeNull();
   });
 
   it("shows the API's refusal in words", async () => {
@@ -71,6 +72,95 @@ describe("keys page", () => {
     await userEvent.type(screen.getByLabelText("Name"), "ci");
     await userEvent.click(screen.getByRole("button", { name: "Create key" }));
     expect((await screen.findByRole("alert")).textContent).toContain("key ci already exists");
+  });
+
+  it("shows when each key was last used, and never for one that was not", async () => {
+    const recent = new Date(Date.now() - 5 * 60_000).toISOString();
+    fakeControlPlane(member("acme", "viewer"), (req) => {
+      if (req.path === "/api/v1/orgs/acme/keys") return { status: 200, body: [key("busy"), key("idle")] };
+      if (req.path === "/api/v1/orgs/acme/usage/last-used") {
+        return { status: 200, body: { org: "acme", data: [{ key_id: "busy", last_used: recent }] } };
+      }
+    });
+    renderSignedIn(<Keys org="acme" />);
+    expect((await screen.findByText("5 min ago")).closest("td")!.dataset.testid).toBe("last-used-busy");
+    expect(screen.getByTestId("last-used-idle").textContent).toBe("never");
+  });
+
+  it("says in words when the last use is not known", async () => {
+    fakeControlPlane(member("acme", "member"), (req) => {
+      if (req.path === "/api/v1/orgs/acme/keys") return { status: 200, body: [key("ci")] };
+      if (req.path === "/api/v1/orgs/acme/usage/last-used") {
+        return { status: 503, body: { error: { status: 503, message: "the analytics service cannot be reached" } } };
+      }
+    });
+    renderSignedIn(<Keys org="acme" />);
+    expect(await screen.findByText(/not known now: the analytics service cannot be reached/)).toBeTruthy();
+    expect(screen.getByTestId("last-used-ci").textContent).toBe("—");
+  });
+
+  it("edits a key's limits and models, sending only the changes with the version read", async () => {
+    let current = key("ci", { models: ["llama"], limits: { requestsPerMinute: 60 }, version: 4 });
+    const sent = fakeControlPlane(member("acme", "member"), (req) => {
+      if (req.path === "/api/v1/orgs/acme/keys" && req.method === "GET") return { status: 200, body: [current] };
+      if (req.path === "/api/v1/orgs/acme/keys/ci" && req.method === "PATCH") {
+        current = { ...current, models: ["llama", "qwen"], limits: { tokensPerMinute: 5000 }, version: 5 };
+        return { status: 200, body: current };
+      }
+    });
+    renderSignedIn(<Keys org="acme" />);
+    await userEvent.click(await screen.findByRole("button", { name: "Edit ci" }));
+    const models = screen.getByLabelText("Allowed models");
+    await userEvent.clear(models);
+    await userEvent.type(models, "llama, qwen");
+    await userEvent.clear(screen.getByLabelText("Requests per minute"));
+    await userEvent.type(screen.getByLabelText("Tokens per minute"), "5000");
+    await userEvent.click(screen.getByRole("button", { name: "Save key" }));
+    expect(await screen.findByText("5,000 tok/min")).toBeTruthy();
+    const patch = sent.find((s) => s.method === "PATCH")!;
+    expect(patch.body).toEqual({ version: 4, models: ["llama", "qwen"],
+      limits: { requestsPerMinute: null, tokensPerMinute: 5000 } });
+    expect(patch.headers["x-csrf-token"]).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Save key" })).toBeNull();
+  });
+
+  it("says a stale edit and a bad limit in words, and sends nothing for the bad one", async () => {
+    const sent = fakeControlPlane(member("acme", "admin"), (req) => {
+      if (req.path === "/api/v1/orgs/acme/keys" && req.method === "GET") return { status: 200, body: [key("ci")] };
+      if (req.method === "PATCH") {
+        return { status: 409, body: { error: { status: 409, message: "version 1 is stale: the key is at version 2" } } };
+      }
+    });
+    renderSignedIn(<Keys org="acme" />);
+    await userEvent.click(await screen.findByRole("button", { name: "Edit ci" }));
+    await userEvent.type(screen.getByLabelText("Concurrent streams"), "many");
+    await userEvent.click(screen.getByRole("button", { name: "Save key" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("Concurrent streams: a whole number, or empty for none.");
+    expect(sent.some((s) => s.method === "PATCH")).toBe(false);
+    await userEvent.clear(screen.getByLabelText("Concurrent streams"));
+    await userEvent.type(screen.getByLabelText("Concurrent streams"), "4");
+    await userEvent.click(screen.getByRole("button", { name: "Save key" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("Someone changed this key meanwhile");
+    expect(screen.getByRole("alert").textContent).toContain("version 1 is stale");
+  });
+
+  it("rotates with the chosen grace and shows the new secret once", async () => {
+    const graceUntil = "2026-12-07T12:00:00Z";
+    const sent = fakeControlPlane(member("acme", "owner"), (req) => {
+      if (req.path === "/api/v1/orgs/acme/keys") return { status: 200, body: [key("ci")] };
+      if (req.path === "/api/v1/orgs/acme/keys/ci/rotate") {
+        return { status: 200, body: { ...key("ci", { graceUntil, version: 2 }), secret: "tg-new-secret" } };
+      }
+    });
+    renderSignedIn(<Keys org="acme" />);
+    await userEvent.click(await screen.findByRole("button", { name: "Rotate ci" }));
+    expect(sent.some((s) => s.path.endsWith("/rotate"))).toBe(false);
+    await userEvent.selectOptions(screen.getByLabelText("Old secret stops"), "in 24 hours");
+    await userEvent.click(screen.getByRole("button", { name: "Rotate ci now" }));
+    expect((await screen.findByTestId("secret")).textContent).toBe("tg-new-secret");
+    expect(screen.getByRole("heading", { name: /rotated: copy its new secret now/ })).toBeTruthy();
+    expect(screen.getByText(/old secret keeps working until 2026-12-07 12:00 UTC/)).toBeTruthy();
+    expect(sent.filter((s) => s.path.endsWith("/rotate")).map((s) => s.body)).toEqual([{ graceSeconds: 86400 }]);
   });
 
   it("tells expired keys from active ones", () => {

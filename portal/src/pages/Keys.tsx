@@ -1,10 +1,13 @@
 import { useState, type FormEvent } from "react";
-import { api, ApiProblem, type KeyCreate } from "../api/client";
+import { api, ApiProblem, type KeyCreate, type LastUsed } from "../api/client";
 import type { CreatedKey, Key } from "../api/types";
 import { may } from "../roles";
 import { useMe } from "../session";
-import { useApi } from "../useApi";
+import { useApi, type Loaded } from "../useApi";
+import { lastUsedText, limitsText } from "../keys";
 import { button, Card, dangerButton, input, Loading, Problem, quietButton } from "../components/ui";
+import { KeyEdit } from "./KeyEdit";
+import { KeyRotate } from "./KeyRotate";
 
 export function keyState(key: Key, now: Date): "active" | "revoked" | "expired" {
   if (key.revoked) return "revoked";
@@ -12,17 +15,27 @@ export function keyState(key: Key, now: Date): "active" | "revoked" | "expired" 
   return "active";
 }
 
-/** The org's keys: list; create (the secret shown once) and revoke for roles that may. */
+/** The org's keys: list with their last use; create (the secret shown once), edit, rotate and revoke for roles that may. */
 export function Keys({ org }: { org: string }) {
   const me = useMe();
   const path = `/api/v1/orgs/${encodeURIComponent(org)}/keys`;
   const [keys, reload] = useApi<Key[]>(path);
-  const [created, setCreated] = useState<CreatedKey | null>(null);
+  const [lastUsed, reloadLastUsed] = useApi<LastUsed>(`/api/v1/orgs/${encodeURIComponent(org)}/usage/last-used`);
+  const [created, setCreated] = useState<{ key: CreatedKey; rotated: boolean } | null>(null);
+  const [editing, setEditing] = useState<Key | null>(null);
   const canWrite = may(me, org, "KEYS_WRITE");
+  const changed = () => {
+    reload();
+    reloadLastUsed();
+  };
   return (
     <div className="space-y-4">
-      {canWrite && <CreateKey path={path} onCreated={(key) => { setCreated(key); reload(); }} />}
-      {created && <SecretOnce created={created} onDone={() => setCreated(null)} />}
+      {canWrite && !editing && <CreateKey path={path} onCreated={(key) => { setCreated({ key, rotated: false }); changed(); }} />}
+      {editing && (
+        <KeyEdit key={editing.id} keyPath={`${path}/${encodeURIComponent(editing.id)}`} current={editing}
+          onSaved={() => { setEditing(null); changed(); }} onCancel={() => setEditing(null)} />
+      )}
+      {created && <SecretOnce created={created.key} rotated={created.rotated} onDone={() => setCreated(null)} />}
       <Card title="Keys">
         {keys.status === "loading" && <Loading what="keys" />}
         {keys.status === "failed" && <Problem message={keys.message} />}
@@ -30,7 +43,9 @@ export function Keys({ org }: { org: string }) {
           <p className="text-slate-700">No keys yet.{canWrite ? " Create one above." : ""}</p>
         )}
         {keys.status === "loaded" && keys.data.length > 0 && (
-          <KeyTable keys={keys.data} path={path} canRevoke={canWrite} onRevoked={reload} />
+          <KeyTable keys={keys.data} path={path} canWrite={canWrite} lastUsed={lastUsed} onChanged={changed}
+            onEdit={(key) => { setCreated(null); setEditing(key); }}
+            onRotated={(key) => { setCreated({ key, rotated: true }); changed(); }} />
         )}
       </Card>
     </div>
@@ -82,12 +97,19 @@ function CreateKey({ path, onCreated }: { path: string; onCreated: (key: Created
 }
 
 /** The secret, once: it is not stored in clear anywhere, so it cannot be shown again. */
-function SecretOnce({ created, onDone }: { created: CreatedKey; onDone: () => void }) {
+function SecretOnce({ created, rotated, onDone }: { created: CreatedKey; rotated: boolean; onDone: () => void }) {
   const [copied, setCopied] = useState(false);
   return (
     <section aria-labelledby="secret-title" className="rounded-lg border border-amber-400 bg-amber-50 p-4">
-      <h2 id="secret-title" className="font-semibold">Key {created.id} created: copy its secret now</h2>
-      <p className="mt-1 text-sm text-slate-800">It is shown this once; Tollgate keeps only a hash of it.</p>
+      <h2 id="secret-title" className="font-semibold">
+        Key {created.id} {rotated ? "rotated: copy its new secret now" : "created: copy its secret now"}
+      </h2>
+      <p className="mt-1 text-sm text-slate-800">
+        It is shown this once; Tollgate keeps only a hash of it.
+        {rotated && (created.graceUntil
+          ? ` The old secret keeps working until ${formatTime(created.graceUntil)}.`
+          : " The old secret no longer works.")}
+      </p>
       <div className="mt-3 flex flex-wrap items-center gap-2">
         <code data-testid="secret" className="break-all rounded bg-white px-2 py-1 font-mono text-sm">{created.secret}</code>
         <button type="button" className={quietButton} onClick={() => {
@@ -99,18 +121,26 @@ function SecretOnce({ created, onDone }: { created: CreatedKey; onDone: () => vo
   );
 }
 
-function KeyTable({ keys, path, canRevoke, onRevoked }:
-  { keys: Key[]; path: string; canRevoke: boolean; onRevoked: () => void }) {
-  const [confirming, setConfirming] = useState<string | null>(null);
+function formatTime(iso: string): string {
+  return new Date(iso).toISOString().slice(0, 16).replace("T", " ") + " UTC";
+}
+
+type Action = { id: string; kind: "revoke" | "rotate" } | null;
+
+function KeyTable({ keys, path, canWrite, lastUsed, onChanged, onEdit, onRotated }:
+  { keys: Key[]; path: string; canWrite: boolean; lastUsed: Loaded<LastUsed>; onChanged: () => void;
+    onEdit: (key: Key) => void; onRotated: (key: CreatedKey) => void }) {
+  const [action, setAction] = useState<Action>(null);
   const [problem, setProblem] = useState<string>();
   const now = new Date();
+  const lastUse = new Map(lastUsed.status === "loaded" ? lastUsed.data.data.map((k) => [k.key_id, k.last_used]) : []);
 
   async function revoke(id: string) {
     setProblem(undefined);
     try {
       await api("POST", `${path}/${encodeURIComponent(id)}/revoke`);
-      setConfirming(null);
-      onRevoked();
+      setAction(null);
+      onChanged();
     } catch (e) {
       setProblem(e instanceof ApiProblem ? e.message : String(e));
     }
@@ -119,6 +149,9 @@ function KeyTable({ keys, path, canRevoke, onRevoked }:
   return (
     <>
       {problem && <Problem message={problem} />}
+      {lastUsed.status === "failed" && (
+        <p className="mb-2 text-sm text-slate-700">When the keys were last used is not known now: {lastUsed.message}</p>
+      )}
       <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Keys table">
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-100 text-slate-700">
@@ -126,38 +159,62 @@ function KeyTable({ keys, path, canRevoke, onRevoked }:
               <th scope="col" className="px-3 py-2">Name</th>
               <th scope="col" className="px-3 py-2">Prefix</th>
               <th scope="col" className="px-3 py-2">Models</th>
+              <th scope="col" className="px-3 py-2">Limits</th>
               <th scope="col" className="px-3 py-2">Owner</th>
               <th scope="col" className="px-3 py-2">State</th>
-              {canRevoke && <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>}
+              <th scope="col" className="px-3 py-2">Last used</th>
+              {canWrite && <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>}
             </tr>
           </thead>
           <tbody>
             {keys.map((key) => {
               const state = keyState(key, now);
+              const used = lastUse.get(key.id);
+              const keyPath = `${path}/${encodeURIComponent(key.id)}`;
               return (
                 <tr key={key.id} className="border-t border-slate-200">
                   <td className="px-3 py-2 font-medium">{key.id}</td>
                   <td className="px-3 py-2 font-mono">{key.prefix}…</td>
                   <td className="px-3 py-2">{key.models.join(", ")}</td>
+                  <td className="px-3 py-2">{limitsText(key)}</td>
                   <td className="px-3 py-2">{key.owner ?? "—"}</td>
                   <td className="px-3 py-2">
                     {state}
                     {state === "active" && key.expiresAt && ` until ${key.expiresAt.slice(0, 10)}`}
+                    {state === "active" && key.graceUntil && new Date(key.graceUntil) > now
+                      && <span className="block text-xs text-slate-600">old secret until {formatTime(key.graceUntil)}</span>}
                   </td>
-                  {canRevoke && (
+                  <td className="px-3 py-2" data-testid={`last-used-${key.id}`}>
+                    {lastUsed.status === "loaded"
+                      ? (used ? <time dateTime={used} title={formatTime(used)}>{lastUsedText(used, now)}</time> : "never")
+                      : "—"}
+                  </td>
+                  {canWrite && (
                     <td className="px-3 py-2 text-right">
-                      {state === "active" && confirming !== key.id && (
-                        <button type="button" className={quietButton} onClick={() => setConfirming(key.id)}>
-                          Revoke<span className="sr-only"> {key.id}</span>
-                        </button>
-                      )}
-                      {confirming === key.id && (
+                      {state === "active" && action?.id !== key.id && (
                         <span className="inline-flex gap-2">
-                          <button type="button" className={dangerButton} onClick={() => revoke(key.id)}>
+                          <button type="button" className={quietButton} onClick={() => onEdit(key)}>
+                            Edit<span className="sr-only"> {key.id}</span>
+                          </button>
+                          <button type="button" className={quietButton} onClick={() => setAction({ id: key.id, kind: "rotate" })}>
+                            Rotate<span className="sr-only"> {key.id}</span>
+                          </button>
+                          <button type="button" className={quietButton} onClick={() => setAction({ id: key.id, kind: "revoke" })}>
+                            Revoke<span className="sr-only"> {key.id}</span>
+                          </button>
+                        </span>
+                      )}
+                      {action?.id === key.id && action.kind === "revoke" && (
+                        <span className="inline-flex gap-2">
+                          <button type="button" className={dangerButton} onClick={() => void revoke(key.id)}>
                             Revoke {key.id} now
                           </button>
-                          <button type="button" className={quietButton} onClick={() => setConfirming(null)}>Cancel</button>
+                          <button type="button" className={quietButton} onClick={() => setAction(null)}>Cancel</button>
                         </span>
+                      )}
+                      {action?.id === key.id && action.kind === "rotate" && (
+                        <KeyRotate keyPath={keyPath} id={key.id} onCancel={() => setAction(null)}
+                          onRotated={(rotated) => { setAction(null); onRotated(rotated); }} />
                       )}
                     </td>
                   )}

@@ -47,10 +47,11 @@ class DashboardsAndAlertsTest {
       "group_right", "and", "or", "unless", "bool", "offset", "inf", "nan", "atan2", "start", "end");
 
   private static final Set<String> DASHBOARDS = Set.of("tollgate-overview.json", "tollgate-models.json",
-      "tollgate-limits.json", "tollgate-backends.json", "tollgate-usage-pipeline.json");
+      "tollgate-limits.json", "tollgate-backends.json", "tollgate-usage-pipeline.json", "tollgate-spend.json");
   private static final Set<String> ALERT_NAMES = Set.of("TollgateHighErrorRate", "TollgateHighTimeToFirstToken",
       "TollgateBackendErrors", "TollgateBackendEjected", "TollgateEventLoopLag", "TollgateRedisFailOpen",
-      "TollgateRedisFailClosed", "TollgateUsageSpoolGrowing", "TollgateUsageEventsDropped");
+      "TollgateRedisFailClosed", "TollgateUsageSpoolGrowing", "TollgateUsageEventsDropped", "TollgateOrgBudgetBurnRate",
+      "TollgateOrgOverBudget", "TollgateAlertDeliveriesFailing");
 
   private static Set<String> exported;
   private static Set<String> histograms;

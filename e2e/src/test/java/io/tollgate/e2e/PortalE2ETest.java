@@ -13,9 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The web portal in a real browser against this platform (portal/e2e/portal.e2e.test.ts): a platform
- * admin signs in, creates a key and sees its secret once, the gateway serves it and its spend, usage
- * and CSV row show, revoking it makes the gateway refuse it, a budget change and the revocation are in
- * the audit log; a viewer is offered no key actions and the API refuses them from the browser; a
+ * admin signs in, creates a key and sees its secret once, the gateway serves it and its spend, usage,
+ * CSV row and last use show, an edit gives it a limit, a rotation with grace leaves both secrets served,
+ * revoking it makes the gateway refuse both, a member is added, changed and removed, and the budget change,
+ * key changes and removal are in the audit log; a viewer is offered no key or member actions and the API
+ * refuses them from the browser; a
  * member sees no budget form or audit log; a wrong password is refused in words; every page passes
  * axe-core with no serious violation and logs no console error. Set -Dtollgate.portal.screenshots=DIR to keep the
  * pages' screenshots (docs/portal.md's images).

@@ -12,6 +12,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -22,9 +23,9 @@ import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
- * The analytics HTTP API (config/openapi/analytics.yaml): usage, reliability and CSV export under
- * {@code /v1}, behind a bearer token; {@code /health} (liveness), {@code /ready} (readiness) and
- * {@code /metrics} open for probes and Prometheus.
+ * The analytics HTTP API (config/openapi/analytics.yaml): usage, reliability, CSV export and monthly
+ * statements under {@code /v1}, behind a bearer token; {@code /health} (liveness), {@code /ready}
+ * (readiness) and {@code /metrics} open for probes and Prometheus.
  */
 public final class ApiServer {
 
@@ -42,6 +43,8 @@ public final class ApiServer {
     UsageEndpoint usage = new UsageEndpoint(pool, orgs);
     ReliabilityEndpoint reliability = new ReliabilityEndpoint(pool, orgs);
     CsvExport export = new CsvExport(pool, orgs);
+    LastUsedEndpoint lastUsed = new LastUsedEndpoint(pool, orgs);
+    StatementEndpoint statements = new StatementEndpoint(pool, orgs, Clock.systemUTC());
 
     Router router = Router.router(vertx);
     router.route().handler(ApiServer::bodiesAreNotRead);
@@ -54,6 +57,8 @@ public final class ApiServer {
     router.route("/v1/*").handler(new BearerAuth(settings.token()));
     router.get("/v1/orgs/:org/usage").handler(ctx -> run(ctx, usage::handle));
     router.get("/v1/orgs/:org/usage/export").handler(ctx -> run(ctx, export::handle));
+    router.get("/v1/orgs/:org/usage/last-used").handler(ctx -> run(ctx, lastUsed::handle));
+    router.get("/v1/orgs/:org/statements/:month").handler(ctx -> run(ctx, statements::handle));
     router.get("/v1/reliability").handler(ctx -> run(ctx, reliability::handle));
     // Last: 405 (with Allow) where the path is served with another method, else 404; read from the
     // routes above, so it cannot drift from them.

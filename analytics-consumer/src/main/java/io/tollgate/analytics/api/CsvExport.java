@@ -2,14 +2,12 @@ package io.tollgate.analytics.api;
 
 import io.tollgate.analytics.store.UsageQueries;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowStream;
 
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
@@ -24,7 +22,6 @@ final class CsvExport {
 
   static final List<String> COLUMNS = UsageQueries.EVENT_COLUMNS;
   private static final int FETCH_ROWS = 500;
-  private static final int CHUNK_BYTES = 32 * 1024;
 
   private final Pool pool;
   private final Orgs orgs;
@@ -44,36 +41,8 @@ final class CsvExport {
               .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
               .putHeader("content-disposition", "attachment; filename=\"usage-" + org.replaceAll("[^A-Za-z0-9._-]", "_")
                   + ".csv\"");
-          return stream(rows, response);
+          return CsvStream.write(rows, response, String.join(",", COLUMNS), CsvExport::appendRow, () -> "");
         }));
-  }
-
-  private static Future<Void> stream(RowStream<Row> rows, HttpServerResponse response) {
-    Promise<Void> done = Promise.promise();
-    Buffer chunk = Buffer.buffer(CHUNK_BYTES + 1024);
-    chunk.appendString(String.join(",", COLUMNS)).appendString("\r\n");
-    Buffer[] pending = {chunk};
-    response.closeHandler(v -> {
-      rows.close();
-      done.tryFail("the client went away during the export");
-    });
-    rows.exceptionHandler(done::tryFail);
-    rows.endHandler(v -> {
-      response.end(pending[0]);
-      done.tryComplete();
-    });
-    rows.handler(row -> {
-      appendRow(pending[0], row);
-      if (pending[0].length() >= CHUNK_BYTES) {
-        response.write(pending[0]);
-        pending[0] = Buffer.buffer(CHUNK_BYTES + 1024);
-        if (response.writeQueueFull()) {
-          rows.pause();
-          response.drainHandler(d -> rows.resume());
-        }
-      }
-    });
-    return done.future();
   }
 
   static void appendRow(Buffer out, Row row) {

@@ -88,6 +88,18 @@ public final class UsageQueries {
         .eventually(() -> tx.rollback().transform(ignored -> connection.close()))));
   }
 
+  /**
+   * Per key of the org: key_id and last_used, the time of its latest request. The hourly rollup
+   * gives each key's last hour (its key starts with org_id); the raw rows of that hour alone give
+   * the instant, so neither scan grows with the org's history of raw rows.
+   */
+  public static Future<RowSet<Row>> lastUsed(SqlClient client, String org) {
+    return client.preparedQuery("SELECT h.key_id, (SELECT max(e.time) FROM usage_events e WHERE e.org_id = $1"
+        + " AND e.key_id = h.key_id AND e.time >= h.last AND e.time < h.last + interval '1 hour') AS last_used"
+        + " FROM (SELECT key_id, max(bucket) AS last FROM usage_hourly WHERE org_id = $1 GROUP BY key_id) h"
+        + " ORDER BY h.key_id").execute(Tuple.of(org));
+  }
+
   /** A round trip to PostgreSQL through the pool the consumer writes with. */
   public static Future<Void> ping(Pool pool) {
     return pool.query("SELECT 1").execute().mapEmpty();

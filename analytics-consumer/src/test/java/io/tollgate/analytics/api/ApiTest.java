@@ -221,6 +221,23 @@ class ApiTest {
   }
 
   @Test
+  void lastUsedIsEachKeysLatestRequest() throws Exception {
+    Map<String, String> expected = new TreeMap<>();
+    for (JsonObject e : select(e -> e.getString("org_id").equals("org-a"))) {
+      expected.merge(e.getString("key_id"), Instant.parse(e.getString("time")).toString(),
+          (a, b) -> Instant.parse(a).isAfter(Instant.parse(b)) ? a : b);
+    }
+    RunningAnalytics.Reply reply = analytics.get("/v1/orgs/org-a/usage/last-used");
+    assertEquals(200, reply.status(), reply.body().toString());
+    JsonArray data = reply.json().getJsonArray("data");
+    Map<String, String> actual = new TreeMap<>();
+    data.forEach(entry -> actual.put(((JsonObject) entry).getString("key_id"), ((JsonObject) entry).getString("last_used")));
+    assertEquals(expected, actual);
+    assertEquals(3, actual.size());
+    assertEquals(404, analytics.get("/v1/orgs/org-nobody/usage/last-used").status());
+  }
+
+  @Test
   void badInputIsRefusedWithAClearStatusAndMessage() throws Exception {
     String usage = "/v1/orgs/org-a/usage?granularity=hour&from=2025-03-01T00:00:00Z&to=2025-03-02T00:00:00Z";
     assertEquals(200, analytics.get(usage).status());

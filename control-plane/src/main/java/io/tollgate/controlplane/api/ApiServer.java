@@ -144,6 +144,8 @@ public final class ApiServer {
     router.get("/api/v1/orgs/:org/usage").handler(api.handle(usage::usage));
     router.get("/api/v1/orgs/:org/reliability").handler(api.handle(usage::reliability));
     router.get("/api/v1/orgs/:org/usage/export").handler(api.handle(usage::export));
+    router.get("/api/v1/orgs/:org/usage/last-used").handler(api.handle(usage::lastUsed));
+    router.get("/api/v1/orgs/:org/statements/:month").handler(api.handle(usage::statement));
     router.get("/api/v1/orgs/:org/audit").handler(api.handle(audit::org));
     router.get("/api/v1/orgs/:org/members").handler(api.handle(orgs::members));
     router.put("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::putMember));

@@ -45,15 +45,51 @@ final class UsageApi {
   }
 
   /**
+   * GET /api/v1/orgs/{org}/usage/last-used: when each of the org's keys last sent a request (none
+   * listed for an org the analytics service never saw).
+   */
+  Future<Reply> lastUsed(Call call) {
+    String org = call.param("org");
+    return ask(call, org, "/v1/orgs/" + AnalyticsClient.segment(org) + "/usage/last-used", List.of())
+        .map(answer -> answer != null ? answer
+            : Reply.ok(new JsonObject().put("org", org).put("data", new JsonArray())));
+  }
+
+  /**
    * GET /api/v1/orgs/{org}/usage/export?from&to: the org's usage events as CSV, streamed from the
    * analytics service as it sends them (memory stays flat for any range).
    */
   Future<Reply> export(Call call) {
     String org = call.param("org");
-    Map<String, String> query = query(call, org, List.of("from", "to"));
+    return streamed(call, org, "/v1/orgs/" + AnalyticsClient.segment(org) + "/usage/export", List.of("from", "to"),
+        "attachment; filename=\"usage-" + org + ".csv\"");
+  }
+
+  /**
+   * GET /api/v1/orgs/{org}/statements/{month}?format: the org's monthly statement as JSON, CSV or the
+   * printable HTML page, passed on as the analytics service sends it (with the page's own
+   * Content-Security-Policy).
+   */
+  Future<Reply> statement(Call call) {
+    String org = call.param("org");
+    return streamed(call, org, "/v1/orgs/" + AnalyticsClient.segment(org) + "/statements/"
+        + AnalyticsClient.segment(call.param("month")), List.of("format"), null);
+  }
+
+  private static final List<String> PASSED_ON = List.of("content-type", "content-disposition",
+      "content-security-policy", "x-content-type-options");
+
+  /**
+   * Streams the analytics service's answer through, with its headers of {@link #PASSED_ON};
+   * its refusals become this API's.
+   *
+   * @param disposition the Content-Disposition to send (null: the analytics service's, if any)
+   */
+  private Future<Reply> streamed(Call call, String org, String path, List<String> names, String disposition) {
+    Map<String, String> query = query(call, org, names);
     HttpServerResponse out = call.context().response();
     return OrgsApi.read(pool, org)
-        .compose(exists -> unreachable(analytics.open("/v1/orgs/" + AnalyticsClient.segment(org) + "/usage/export", query)))
+        .compose(exists -> unreachable(analytics.open(path, query)))
         .compose(response -> {
           if (response.statusCode() != 200) {
             return response.body().map(body -> {
@@ -61,8 +97,16 @@ final class UsageApi {
               return null;
             });
           }
-          out.setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, response.getHeader(HttpHeaders.CONTENT_TYPE))
-              .putHeader("content-disposition", "attachment; filename=\"usage-" + org + ".csv\"");
+          out.setChunked(true);
+          PASSED_ON.forEach(header -> {
+            String value = response.getHeader(header);
+            if (value != null) {
+              out.putHeader(header, value);
+            }
+          });
+          if (disposition != null) {
+            out.putHeader("content-disposition", disposition);
+          }
           // Cut short half-way (the analytics service went away): reset, so that the client sees a
           // failed download rather than a CSV that looks whole.
           return response.pipe().endOnFailure(false).to(out).map(v -> Reply.answered())

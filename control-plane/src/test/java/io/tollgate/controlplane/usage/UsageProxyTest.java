@@ -67,6 +67,20 @@ class UsageProxyTest {
           .put("data", new JsonArray().add(new JsonObject().put("bucket", "2026-12-06T10:00:00Z").put("model", "m")
               .put("requests", 3)))
           .put("totals", new JsonObject().put("requests", 3)).encode());
+    } else if (request.path().equals("/v1/orgs/acme/statements/2026-11")) {
+      // As the real one answers ?format=html: the page with its own headers, in pieces.
+      request.response().setChunked(true).putHeader("content-type", "text/html; charset=utf-8")
+          .putHeader("content-security-policy", "default-src 'none'; style-src 'unsafe-inline'")
+          .putHeader("x-content-type-options", "nosniff").putHeader("x-internal", "not passed on");
+      request.response().write("<!DOCTYPE html><html><body><h1>Usage statement: November 2026</h1>");
+      request.response().end("<p>format=" + request.getParam("format") + "</p></body></html>");
+    } else if (request.path().equals("/v1/orgs/acme/statements/2026-13")) {
+      request.response().setStatusCode(400).end(error("invalid_request_error",
+          "the month must be yyyy-mm (such as 2025-03), got \"2026-13\""));
+    } else if (request.path().equals("/v1/orgs/acme/usage/last-used")) {
+      request.response().putHeader("content-type", "application/json").end(new JsonObject().put("org", "acme")
+          .put("data", new JsonArray().add(new JsonObject().put("key_id", "ci")
+              .put("last_used", "2026-12-06T10:00:00.123Z"))).encode());
     } else if (request.path().equals("/v1/reliability") && "acme".equals(request.getParam("org"))) {
       request.response().end(new JsonObject().put("org", "acme").put("data", new JsonArray().add(new JsonObject()
           .put("model", "m").put("requests", 3))).encode());
@@ -112,6 +126,54 @@ class UsageProxyTest {
     Reply reliability = cp.get("/api/v1/orgs/acme/reliability?" + RANGE + "&org=other", member);
     assertEquals(200, reliability.status(), reliability.body());
     assertEquals("acme", ASKED.get(1).getParam("org"));
+  }
+
+  @Test
+  void keysLastUseComesFromTheAnalyticsServiceForThatOrgOnly() throws Exception {
+    String viewer = cp.user(root, "v-" + UUID.randomUUID() + "@example.com", false);
+    String email = cp.get("/api/v1/me", viewer).json().getString("actor");
+    assertEquals(200, cp.put("/api/v1/orgs/acme/members/" + email, root, new JsonObject().put("role", "viewer")).status());
+    Reply lastUsed = cp.get("/api/v1/orgs/acme/usage/last-used?org=other", viewer);
+    assertEquals(200, lastUsed.status(), lastUsed.body());
+    assertEquals("2026-12-06T10:00:00.123Z", lastUsed.json().getJsonArray("data").getJsonObject(0).getString("last_used"));
+    assertEquals("/v1/orgs/acme/usage/last-used", ASKED.get(0).path());
+    assertEquals(null, ASKED.get(0).getParam("org"), "no smuggled parameter");
+    // An org the analytics service never saw has no key used yet; an outsider learns nothing.
+    Reply quiet = cp.get("/api/v1/orgs/quiet/usage/last-used", root);
+    assertEquals(200, quiet.status(), quiet.body());
+    assertTrue(quiet.json().getJsonArray("data").isEmpty());
+    String outsider = cp.user(root, "o-" + UUID.randomUUID() + "@example.com", false);
+    int asked = ASKED.size();
+    assertEquals(404, cp.get("/api/v1/orgs/acme/usage/last-used", outsider).status());
+    assertEquals(asked, ASKED.size());
+  }
+
+  @Test
+  void aStatementIsPassedOnWithItsOwnHeadersToThoseWhoReadSpend() throws Exception {
+    String billing = cp.user(root, "b-" + UUID.randomUUID() + "@example.com", false);
+    String email = cp.get("/api/v1/me", billing).json().getString("actor");
+    assertEquals(200, cp.put("/api/v1/orgs/acme/members/" + email, root, new JsonObject().put("role", "billing")).status());
+    var options = new io.vertx.core.http.RequestOptions().setMethod(io.vertx.core.http.HttpMethod.GET)
+        .setURI("/api/v1/orgs/acme/statements/2026-11?format=html&org=other").putHeader("authorization", "Bearer " + billing);
+    RunningControlPlane.Exchange page = cp.exchange(options, null);
+    assertEquals(200, page.status(), page.body());
+    assertEquals("text/html; charset=utf-8", page.headers().get("content-type"));
+    assertEquals("default-src 'none'; style-src 'unsafe-inline'", page.headers().get("content-security-policy"));
+    assertEquals("nosniff", page.headers().get("x-content-type-options"));
+    assertEquals(null, page.headers().get("x-internal"));
+    assertTrue(page.body().contains("Usage statement: November 2026") && page.body().contains("format=html"), page.body());
+    assertEquals("/v1/orgs/acme/statements/2026-11", ASKED.get(0).path());
+    assertEquals(null, ASKED.get(0).getParam("org"), "no smuggled parameter");
+    assertTrue(!page.body().contains(TOKEN));
+    // The analytics service's 400 in words; an org it never saw is 404; an outsider is not asked.
+    Reply bad = cp.get("/api/v1/orgs/acme/statements/2026-13", billing);
+    assertEquals(400, bad.status(), bad.body());
+    assertTrue(bad.body().contains("yyyy-mm"), bad.body());
+    assertEquals(404, cp.get("/api/v1/orgs/quiet/statements/2026-11", root).status());
+    String outsider = cp.user(root, "o-" + UUID.randomUUID() + "@example.com", false);
+    int asked = ASKED.size();
+    assertEquals(404, cp.get("/api/v1/orgs/acme/statements/2026-11", outsider).status());
+    assertEquals(asked, ASKED.size());
   }
 
   @Test
