@@ -98,6 +98,21 @@ public final class TestCertificates {
     }
   }
 
+  /** A trust manager that trusts {@code ca} only (for SDKs that take one, e.g. OkHttp's). */
+  public static javax.net.ssl.X509TrustManager trustManager(Issued ca) {
+    try {
+      java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", ca.certificate);
+      javax.net.ssl.TrustManagerFactory factory =
+          javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(trust);
+      return (javax.net.ssl.X509TrustManager) factory.getTrustManagers()[0];
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /**
    * A client-side TLS context that trusts {@code ca} and, when {@code client} is not null, presents
    * it (for raw sockets and JDK clients).
