@@ -1,5 +1,8 @@
 package io.tollgate.frontdoor;
 
+import java.util.List;
+import java.util.Locale;
+
 /**
  * TLS of one port, from PEM files (docs/adr/0014-tls-in-every-service.md). No certificate: the port
  * speaks plain HTTP. With one, it speaks only HTTPS: a plain-HTTP client is not served.
@@ -34,6 +37,41 @@ public record TlsSettings(String certFile, String keyFile, String clientCaFile, 
     if (reloadIntervalMs < 0) {
       throw new IllegalArgumentException("the TLS reload interval must be 0 (never) or positive");
     }
+  }
+
+  /** The option names {@link #read} asks for (as in a service's YAML section). */
+  public static final List<String> OPTIONS = List.of("tlsCertFile", "tlsKeyFile", "tlsClientCaFile", "tlsRequired",
+      "tlsReloadIntervalMs");
+
+  /** One option's value as text, empty when unset. */
+  @FunctionalInterface
+  public interface Source {
+    String text(String option);
+  }
+
+  /**
+   * The settings from a service's own reader of {@link #OPTIONS} (the control plane's environment,
+   * the analytics service's YAML). A bad value or a contradiction throws, its message naming the option.
+   */
+  public static TlsSettings read(Source source) {
+    String required = source.text("tlsRequired").trim().toLowerCase(Locale.ROOT);
+    if (!List.of("", "true", "false").contains(required)) {
+      throw new IllegalArgumentException("tlsRequired must be true or false, got \"" + required + "\"");
+    }
+    String interval = source.text("tlsReloadIntervalMs").trim();
+    long reload;
+    try {
+      reload = interval.isEmpty() ? DEFAULT_RELOAD_INTERVAL_MS : Long.parseLong(interval);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("tlsReloadIntervalMs must be a whole number of ms, got \"" + interval + "\"");
+    }
+    return new TlsSettings(source.text("tlsCertFile"), source.text("tlsKeyFile"), source.text("tlsClientCaFile"),
+        required.equals("true"), reload);
+  }
+
+  /** {@code TOLLGATE_CONTROL_PLANE} and {@code tlsCertFile} → {@code TOLLGATE_CONTROL_PLANE_TLS_CERT_FILE}. */
+  public static String environmentName(String prefix, String option) {
+    return prefix + "_" + option.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase(Locale.ROOT);
   }
 
   /** Plain HTTP. */
