@@ -143,6 +143,20 @@ class TlsChartTest {
   }
 
   @Test
+  void gatewaysFollowAnHttpsControlPlaneTrustingItsCa() {
+    PodSpec pod = pod(render("gateway", Map.of("controlPlane.enabled", true,
+        "controlPlane.url", "https://tollgate-control-plane:8090", "controlPlane.caSecret", "tollgate-control-plane-tls")));
+    Container container = pod.getContainers().get(0);
+    assertEquals("https://tollgate-control-plane:8090", Workloads.env(container, "TOLLGATE_CONTROL_PLANE_URL").getValue());
+    assertEquals("/etc/tollgate-control-plane-ca/ca.crt",
+        Workloads.env(container, "TOLLGATE_CONTROL_PLANE_CA_FILE").getValue());
+    Volume ca = pod.getVolumes().stream().filter(v -> v.getName().equals("control-plane-ca")).findFirst().orElseThrow();
+    assertEquals("tollgate-control-plane-tls", ca.getSecret().getSecretName());
+    assertTrue(container.getVolumeMounts().stream().anyMatch(m -> m.getName().equals("control-plane-ca")
+        && m.getMountPath().equals("/etc/tollgate-control-plane-ca")));
+  }
+
+  @Test
   void theControlPlaneHasAnIngressForItsApiAndPortalWithCertManagerTls() {
     assertTrue(Charts.all(render("control-plane", Map.of()), Ingress.class).isEmpty(), "off by default");
     Map<String, Object> sets = new HashMap<>();
