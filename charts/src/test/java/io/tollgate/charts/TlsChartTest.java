@@ -144,7 +144,7 @@ class TlsChartTest {
 
   @Test
   void gatewaysFollowAnHttpsControlPlaneTrustingItsCa() {
-    PodSpec pod = pod(render("gateway", Map.of("controlPlane.enabled", true,
+    PodSpec pod = pod(render("gateway", Map.of("controlPlane.enabled", true, "secrets.redisUrl", "redis://redis:6379",
         "controlPlane.url", "https://tollgate-control-plane:8090", "controlPlane.caSecret", "tollgate-control-plane-tls")));
     Container container = pod.getContainers().get(0);
     assertEquals("https://tollgate-control-plane:8090", Workloads.env(container, "TOLLGATE_CONTROL_PLANE_URL").getValue());
