@@ -61,3 +61,10 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- fail (printf "rabbitmq.prefetch (%d) must be at least rabbitmq.batchSize (%d): the consumer acknowledges whole batches" (int .Values.rabbitmq.prefetch) (int .Values.rabbitmq.batchSize)) }}
 {{- end }}
 {{- end }}
+
+{{/*
+The Secret (kubernetes.io/tls: tls.crt, tls.key, ca.crt) the pod's TLS files come from.
+*/}}
+{{- define "analytics.tlsSecretName" -}}
+{{- default (printf "%s-tls" (include "analytics.fullname" .)) .Values.tls.secretName }}
+{{- end }}

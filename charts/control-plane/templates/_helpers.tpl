@@ -115,3 +115,10 @@ TOLLGATE_HTTP_MAX_HEADER_BYTES: {{ int64 .Values.frontDoor.maxHeaderBytes | quot
 {{- end }}
 {{- end }}
 {{- end }}
+
+{{/*
+The Secret (kubernetes.io/tls: tls.crt, tls.key, ca.crt) the pod's TLS files come from.
+*/}}
+{{- define "controlPlane.tlsSecretName" -}}
+{{- default (printf "%s-tls" (include "controlPlane.fullname" .)) .Values.tls.secretName }}
+{{- end }}

@@ -155,6 +155,21 @@ rabbitmq:
   spoolDir: {{ printf "%s/spool" .Values.usageSpool.mountPath }}
   confirmTimeoutMs: {{ .Values.config.rabbitmq.confirmTimeoutMs }}
   reconnectMaxDelayMs: {{ .Values.config.rabbitmq.reconnectMaxDelayMs }}
+{{- if or .Values.tls.enabled .Values.tls.backendCaSecret }}
+tls:
+  {{- if .Values.tls.enabled }}
+  certFile: /etc/tollgate-tls/tls.crt
+  keyFile: /etc/tollgate-tls/tls.key
+  required: true
+  reloadIntervalMs: {{ int64 .Values.tls.reloadIntervalMs }}
+  {{- if .Values.tls.adminClientCa }}
+  adminClientCaFile: /etc/tollgate-tls/ca.crt
+  {{- end }}
+  {{- end }}
+  {{- if .Values.tls.backendCaSecret }}
+  backendCaFile: /etc/tollgate-backend-ca/ca.crt
+  {{- end }}
+{{- end }}
 tracing:
   enabled: {{ .Values.config.tracing.enabled | toString | quote }}
   otlpEndpoint: {{ .Values.config.tracing.otlpEndpoint | quote }}
@@ -201,4 +216,11 @@ else the one already in the cluster's Secret. Never generated: only the control 
 {{- fail (printf "controlPlane.token cannot be stored: secrets.existingSecret (%s) replaces this chart's Secret; put the token in it under key %s, or name a Secret holding it in controlPlane.existingSecret" .Values.secrets.existingSecret $cp.tokenKey) }}
 {{- end }}
 {{- end }}
+{{- end }}
+
+{{/*
+The Secret (kubernetes.io/tls: tls.crt, tls.key, ca.crt) the pod's TLS files come from.
+*/}}
+{{- define "gateway.tlsSecretName" -}}
+{{- default (printf "%s-tls" (include "gateway.fullname" .)) .Values.tls.secretName }}
 {{- end }}

@@ -40,7 +40,8 @@ public final class ControlPlaneMain {
     Vertx vertx = Vertx.vertx();
     ControlPlane.start(vertx, settings)
         .onSuccess(plane -> {
-          LOG.info("control plane listening on :" + plane.port() + " (schema " + settings.schema() + ")");
+          LOG.info("control plane listening on " + (settings.tls().enabled() ? "https" : "http") + " :" + plane.port()
+              + " (schema " + settings.schema() + ")");
           Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
               plane.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -15,6 +15,7 @@ import io.vertx.core.net.impl.ConnectionBase;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,8 +43,18 @@ public final class FrontDoor {
   private final FrontDoorMetrics metrics;
   private final Map<EventExecutor, DeadlineSweep> sweeps = new ConcurrentHashMap<>();
   private final long sweepPeriodNanos;
+  /** Null: plain HTTP. */
+  private final ServerTls tls;
 
   public FrontDoor(FrontDoorSettings settings, ErrorBody errors, MeterRegistry registry) {
+    this(settings, errors, registry, null);
+  }
+
+  /**
+   * @param tls HTTPS on this port (its files watched for rotation once a server listens), or null for plain HTTP
+   */
+  public FrontDoor(FrontDoorSettings settings, ErrorBody errors, MeterRegistry registry, ServerTls tls) {
+    this.tls = tls != null && tls.enabled() ? tls : null;
     this.settings = settings;
     this.errors = errors;
     this.metrics = new FrontDoorMetrics(registry, open, settings.maxConnections());
@@ -70,12 +81,18 @@ public final class FrontDoor {
     return open.get();
   }
 
+  /** Whether this port speaks HTTPS. */
+  public boolean tls() {
+    return tls != null;
+  }
+
   /**
-   * Creates a server with these protections around {@code app}; the caller listens. The options'
-   * line and header limits, HTTP/2 and idle timeout are set here and override the caller's.
+   * Creates a server with these protections around {@code app}; the caller listens, then hands the
+   * server to {@link #listening} (for certificate rotation). The options' line and header limits,
+   * HTTP/2, idle timeout and TLS are set here and override the caller's.
    */
   public HttpServer createServer(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> app) {
-    HttpServerOptions guarded = new HttpServerOptions(options)
+    HttpServerOptions guarded = new HttpServerOptions(tls == null ? options : tls.apply(options))
         .setMaxInitialLineLength(settings.maxRequestLineBytes())
         .setMaxHeaderSize(settings.maxHeaderBytes())
         // Clear-text HTTP/2 would bypass the HTTP/1.1 decoder and deadlines below; no client of these
@@ -83,6 +100,11 @@ public final class FrontDoor {
         .setHttp2ClearTextEnabled(false)
         // The deadlines here replace Vert.x's idle timeout, which would also cut a long response.
         .setIdleTimeout(0);
+    if (tls != null && settings.headerTimeoutMs() > 0) {
+      // The header deadline starts once the handshake is done (the connection handler runs then);
+      // a handshake never completed is held to the same deadline here, so a TLS slowloris is bounded too.
+      guarded.setSslHandshakeTimeout(settings.headerTimeoutMs()).setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS);
+    }
     HttpServerOptions decoderOptions = new HttpServerOptions(guarded);
     return vertx.createHttpServer(guarded)
         .connectionHandler(connection -> connected(connection, decoderOptions))
@@ -96,6 +118,13 @@ public final class FrontDoor {
             app.handle(request);
           }
         });
+  }
+
+  /** A server of this front door's listens: its certificate follows the files' rotations from now on. */
+  public void listening(HttpServer server) {
+    if (tls != null) {
+      tls.watch(server);
+    }
   }
 
   /**

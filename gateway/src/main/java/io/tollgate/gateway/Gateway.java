@@ -1,6 +1,7 @@
 package io.tollgate.gateway;
 
 import io.tollgate.frontdoor.FrontDoor;
+import io.tollgate.frontdoor.ServerTls;
 import io.tollgate.gateway.admin.AdminServer;
 import io.tollgate.gateway.auth.Authenticator;
 import io.tollgate.gateway.auth.KeyHasher;
@@ -28,6 +29,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
@@ -159,7 +161,8 @@ public final class Gateway {
     metrics.gauge("tollgate.config.version", "Version of the live config snapshot", config, ConfigHolder::version);
 
     // One front door for every data-plane verticle: its connection count is the port's.
-    FrontDoor frontDoor = new FrontDoor(settings.frontDoor(), ApiError::frontDoorRefusal, metrics.registry());
+    FrontDoor frontDoor = new FrontDoor(settings.frontDoor(), ApiError::frontDoorRefusal, metrics.registry(),
+        ServerTls.of(vertx, settings.tls().dataPlane(), "gateway data plane"));
     int instances = settings.eventLoops() > 0 ? settings.eventLoops() : Runtime.getRuntime().availableProcessors();
     List<DataPlaneVerticle> verticles = new CopyOnWriteArrayList<>();
     List<String> deployments = new ArrayList<>();
@@ -184,7 +187,8 @@ public final class Gateway {
           return Future.succeededFuture(port);
         })
         // Scrapes /metrics and checks /health of every backend: one monitor per process.
-        .compose(port -> backends.startMonitoring(vertx, config.current()).map(id -> {
+        .compose(port -> backends.startMonitoring(vertx, config.current(),
+            settings.tls().backendClient(new HttpClientOptions())).map(id -> {
           deployments.add(id);
           return port;
         }))
@@ -196,9 +200,10 @@ public final class Gateway {
                   .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                   .end(metrics.scrape()));
               lifecycle.markReady();
-              LOG.info(() -> "gateway listening on " + settings.host() + ":" + port + " (" + instances
+              LOG.info(() -> "gateway listening on " + (frontDoor.tls() ? "https://" : "http://") + settings.host()
+                  + ":" + port + " (" + instances
                   + " event loops, " + (vertx.isNativeTransportEnabled() ? "native epoll" : "Java NIO")
-                  + " transport), admin on " + settings.adminHost() + ":" + admin.port()
+                  + " transport), admin on " + (admin.tls() ? "https://" : "http://") + settings.adminHost() + ":" + admin.port()
                   + ", config version " + config.current().version());
               return new Gateway(vertx, services, config, verticles, deployments, admin, port, closePlatform);
             }));

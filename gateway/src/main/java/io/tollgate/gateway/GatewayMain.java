@@ -118,8 +118,7 @@ public final class GatewayMain implements Callable<Integer> {
     if (config.platform().redis() != null && !demo) {
       // A prefix or pepper the control plane does not use would start cleanly and then refuse every key.
       try {
-        PlatformMarker.check(vertx, config.platform().redis(), settings.keyPepper(),
-                syncSettings == null ? null : syncSettings.controlPlaneUrl())
+        PlatformMarker.check(vertx, config.platform().redis(), settings.keyPepper(), syncSettings)
             .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (ExecutionException e) {
         System.err.println("tollgate: cannot start: " + rootMessage(e));

@@ -2,6 +2,7 @@ package io.tollgate.analytics.api;
 
 import io.tollgate.analytics.config.ApiSettings;
 import io.tollgate.frontdoor.FrontDoor;
+import io.tollgate.frontdoor.ServerTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -79,8 +80,11 @@ public final class ApiServer {
 
     // Framing, sizes, deadlines and the connection cap are enforced below the router, as on the
     // gateway's public port; its meters go to the registry /metrics serves.
-    FrontDoor frontDoor = new FrontDoor(settings.frontDoor(), ApiError::frontDoorRefusal, metrics.registry());
+    // HTTPS when api.tlsCertFile (TOLLGATE_ANALYTICS_TLS_CERT_FILE) is set; rotations served without a restart.
+    FrontDoor frontDoor = new FrontDoor(settings.frontDoor(), ApiError::frontDoorRefusal, metrics.registry(),
+        ServerTls.of(vertx, settings.tls(), "analytics API"));
     return frontDoor.createServer(vertx, new HttpServerOptions(), router).listen(settings.port(), settings.host())
+        .onSuccess(frontDoor::listening)
         .map(ApiServer::new);
   }
 

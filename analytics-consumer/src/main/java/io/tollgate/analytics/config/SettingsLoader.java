@@ -1,6 +1,7 @@
 package io.tollgate.analytics.config;
 
 import io.tollgate.frontdoor.FrontDoorSettings;
+import io.tollgate.frontdoor.TlsSettings;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -35,8 +36,9 @@ public final class SettingsLoader {
   private static final Set<String> RABBITMQ = Set.of("url", "exchange", "queue", "prefetch", "batchSize",
       "batchMaxDelayMs", "reconnectDelayMs");
   private static final Set<String> POSTGRES = Set.of("url", "schema", "poolSize");
-  private static final Set<String> API = Stream.concat(Stream.of("host", "port", "token"),
-      FrontDoorSettings.OPTIONS.stream()).collect(Collectors.toUnmodifiableSet());
+  private static final Set<String> API = Stream.of(Stream.of("host", "port", "token"),
+      FrontDoorSettings.OPTIONS.stream(), TlsSettings.OPTIONS.stream()).flatMap(options -> options)
+      .collect(Collectors.toUnmodifiableSet());
 
   private final Map<String, String> env;
   private final List<String> reasons = new ArrayList<>();
@@ -103,11 +105,22 @@ public final class SettingsLoader {
     DatabaseSettings database = new DatabaseSettings(pgUrl, schema,
         (int) number(postgres, "postgres.poolSize", 4, 1, 100));
     ApiSettings apiSettings = new ApiSettings(text(api, "api.host", "0.0.0.0"),
-        (int) number(api, "api.port", DEFAULT_PORT, 0, 65_535), text(api, "api.token", ""), frontDoor(api));
+        (int) number(api, "api.port", DEFAULT_PORT, 0, 65_535), text(api, "api.token", ""), frontDoor(api),
+        tls(api));
     if (!reasons.isEmpty()) {
       throw new SettingsException(reasons);
     }
     return new AnalyticsSettings(broker, database, apiSettings);
+  }
+
+  /** The API port's TLS: its api.tls* options; a contradiction is a reason like any bad value. */
+  private TlsSettings tls(Map<?, ?> api) {
+    try {
+      return TlsSettings.read(option -> text(api, "api." + option, ""));
+    } catch (IllegalArgumentException e) {
+      reasons.add("api.tls: " + e.getMessage());
+      return TlsSettings.off();
+    }
   }
 
   /** The API port's front door: its options under {@code api.}, defaults and bounds as every service's. */

@@ -46,11 +46,17 @@ class SettingsLoaderTest {
         Map.entry("TOLLGATE_HTTP_IDLE_TIMEOUT_MS", "0"),
         Map.entry("TOLLGATE_HTTP_MAX_CONNECTIONS", "50"),
         Map.entry("TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES", "1024"),
-        Map.entry("TOLLGATE_HTTP_MAX_HEADER_BYTES", "4096")));
+        Map.entry("TOLLGATE_HTTP_MAX_HEADER_BYTES", "4096"),
+        Map.entry("TOLLGATE_ANALYTICS_TLS_CERT_FILE", "/tls/tls.crt"),
+        Map.entry("TOLLGATE_ANALYTICS_TLS_KEY_FILE", "/tls/tls.key"),
+        Map.entry("TOLLGATE_ANALYTICS_TLS_CLIENT_CA_FILE", "/tls/machines.crt"),
+        Map.entry("TOLLGATE_ANALYTICS_TLS_REQUIRED", "true"),
+        Map.entry("TOLLGATE_ANALYTICS_TLS_RELOAD_INTERVAL_MS", "2500")));
     assertEquals(new AnalyticsSettings(
         new BrokerSettings("amqps://u:p@mq:5671/prod", "x", "q", 500, 100, 5, 50),
         new DatabaseSettings("postgresql://a:b@db:5433/usage", "usage_v1", 8),
-        new ApiSettings("127.0.0.1", 9999, "s3cret", new FrontDoorSettings(2_000, 3_000, 0, 50, 1_024, 4_096))),
+        new ApiSettings("127.0.0.1", 9999, "s3cret", new FrontDoorSettings(2_000, 3_000, 0, 50, 1_024, 4_096),
+            new io.tollgate.frontdoor.TlsSettings("/tls/tls.crt", "/tls/tls.key", "/tls/machines.crt", true, 2_500))),
         settings);
   }
 
@@ -70,6 +76,13 @@ class SettingsLoaderTest {
     assertTrue(all.contains("postgres.poolSize: must be a whole number, got \"zero\""), all);
     assertTrue(all.contains("api.port: must be between 0 and 65535, got 70000"), all);
     assertTrue(all.contains("extra: unknown section"), all);
+  }
+
+  @Test
+  void contradictoryTlsSettingsAreRefused() {
+    SettingsException refused = assertThrows(SettingsException.class, () -> SettingsLoader.loadDefault(Map.of(
+        "TOLLGATE_ANALYTICS_TLS_REQUIRED", "true")));
+    assertEquals(List.of("api.tls: TLS is required but no certificate and key files are set"), refused.reasons());
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.tollgate.controlplane.spend.SpendReader;
 import io.tollgate.controlplane.usage.AnalyticsClient;
 import io.tollgate.controlplane.auth.Caller;
 import io.tollgate.frontdoor.FrontDoor;
+import io.tollgate.frontdoor.ServerTls;
 import io.vertx.redis.client.Redis;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
 import io.tollgate.controlplane.keys.KeyRecordPublisher;
@@ -201,8 +202,11 @@ public final class ApiServer {
 
     // Framing, sizes, deadlines and the connection cap are enforced below the router, as on the
     // gateway's public port; its meters go to the registry /metrics serves.
-    FrontDoor frontDoor = new FrontDoor(settings.frontDoor(), ApiError::frontDoorRefusal, metrics.registry());
+    // HTTPS when TOLLGATE_CONTROL_PLANE_TLS_CERT_FILE is set; rotated files served without a restart.
+    FrontDoor frontDoor = new FrontDoor(settings.frontDoor(), ApiError::frontDoorRefusal, metrics.registry(),
+        ServerTls.of(vertx, settings.tls(), "control plane"));
     return frontDoor.createServer(vertx, new HttpServerOptions(), router).listen(settings.port())
+        .onSuccess(frontDoor::listening)
         .map(server -> new Started(server, router));
   }
 

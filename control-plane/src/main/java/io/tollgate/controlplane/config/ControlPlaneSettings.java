@@ -1,6 +1,7 @@
 package io.tollgate.controlplane.config;
 
 import io.tollgate.frontdoor.FrontDoorSettings;
+import io.tollgate.frontdoor.TlsSettings;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -20,16 +21,33 @@ import java.util.Map;
  * @param frontDoor       what the API port allows a client before a request reaches the API (deadlines, sizes,
  *                        connections), under the same TOLLGATE_HTTP_* names as the other services
  * @param analytics       the analytics service the org usage endpoints ask (NONE: they answer 503)
+ * @param tls             HTTPS on the API and portal port (TOLLGATE_CONTROL_PLANE_TLS_*), client certificates optional
  */
 public record ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken,
                                    String keyPepper, String redisUrl, String redisPrefix, Duration adminTokenTtl,
-                                   FrontDoorSettings frontDoor, AnalyticsLink analytics) {
+                                   FrontDoorSettings frontDoor, AnalyticsLink analytics, TlsSettings tls) {
 
   /** Admin tokens are credentials to the whole platform: they expire unless the operator says otherwise. */
   public static final Duration DEFAULT_ADMIN_TOKEN_TTL = Duration.ofDays(90);
 
   /** Distinct from the gateway's 8080/8081 and the analytics consumer's 8091, so all run on one machine. */
   public static final int DEFAULT_PORT = 8090;
+
+  /** The environment variables' prefix of the TLS options: TOLLGATE_CONTROL_PLANE_TLS_CERT_FILE… */
+  public static final String TLS_ENVIRONMENT_PREFIX = "TOLLGATE_CONTROL_PLANE";
+
+  /** Plain HTTP. */
+  public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
+                              String redisUrl, String redisPrefix, Duration adminTokenTtl, FrontDoorSettings frontDoor,
+                              AnalyticsLink analytics) {
+    this(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix, adminTokenTtl, frontDoor,
+        analytics, TlsSettings.off());
+  }
+
+  public ControlPlaneSettings withTls(TlsSettings newTls) {
+    return new ControlPlaneSettings(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix,
+        adminTokenTtl, frontDoor, analytics, newTls);
+  }
 
   /** Without the analytics service. */
   public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
@@ -56,7 +74,17 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
         env.getOrDefault("TOLLGATE_REDIS_PREFIX", "tg"),
         duration(env, "TOLLGATE_ADMIN_TOKEN_TTL", DEFAULT_ADMIN_TOKEN_TTL),
         frontDoor(env),
-        AnalyticsLink.fromEnv(env));
+        AnalyticsLink.fromEnv(env),
+        tls(env));
+  }
+
+  /** The TOLLGATE_CONTROL_PLANE_TLS_* variables. */
+  private static TlsSettings tls(Map<String, String> env) {
+    try {
+      return TlsSettings.read(option -> env.getOrDefault(TlsSettings.environmentName(TLS_ENVIRONMENT_PREFIX, option), ""));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("TOLLGATE_CONTROL_PLANE_TLS_*: " + e.getMessage());
+    }
   }
 
   /** The TOLLGATE_HTTP_* variables; defaults and bounds as every service's. */

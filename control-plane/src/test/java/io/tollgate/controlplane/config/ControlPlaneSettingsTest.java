@@ -1,6 +1,7 @@
 package io.tollgate.controlplane.config;
 
 import io.tollgate.frontdoor.FrontDoorSettings;
+import io.tollgate.frontdoor.TlsSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -62,6 +63,23 @@ class ControlPlaneSettingsTest {
     assertRefused("TOLLGATE_CONTROL_PLANE_PORT must be a whole number, got \"80a\"", "TOLLGATE_CONTROL_PLANE_PORT", "80a");
     assertRefused("TOLLGATE_CONTROL_PLANE_PORT must be between 0 and 65535, got 70000",
         "TOLLGATE_CONTROL_PLANE_PORT", "70000");
+  }
+
+  @Test
+  void tlsComesFromTheControlPlaneTlsVariablesAndIsOffWithoutThem() {
+    assertEquals(TlsSettings.off(), fromEnv().tls());
+    assertEquals(new TlsSettings("/tls/tls.crt", "/tls/tls.key", "/tls/clients.crt", true, 30_000), fromEnv(
+        "TOLLGATE_CONTROL_PLANE_TLS_CERT_FILE", "/tls/tls.crt",
+        "TOLLGATE_CONTROL_PLANE_TLS_KEY_FILE", "/tls/tls.key",
+        "TOLLGATE_CONTROL_PLANE_TLS_CLIENT_CA_FILE", "/tls/clients.crt",
+        "TOLLGATE_CONTROL_PLANE_TLS_REQUIRED", "true",
+        "TOLLGATE_CONTROL_PLANE_TLS_RELOAD_INTERVAL_MS", "30000").tls());
+    assertRefused("TOLLGATE_CONTROL_PLANE_TLS_*: TLS is required but no certificate and key files are set",
+        "TOLLGATE_CONTROL_PLANE_TLS_REQUIRED", "true");
+    assertRefused("TOLLGATE_CONTROL_PLANE_TLS_*: a TLS certificate file and key file go together: set both or neither",
+        "TOLLGATE_CONTROL_PLANE_TLS_CERT_FILE", "/tls/tls.crt");
+    assertRefused("TOLLGATE_CONTROL_PLANE_TLS_*: tlsRequired must be true or false, got \"yes\"",
+        "TOLLGATE_CONTROL_PLANE_TLS_REQUIRED", "yes");
   }
 
   private static void assertRefused(String message, String name, String value) {

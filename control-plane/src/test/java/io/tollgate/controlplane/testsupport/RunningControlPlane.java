@@ -39,11 +39,17 @@ public final class RunningControlPlane implements AutoCloseable {
 
   private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor,
                               io.tollgate.controlplane.config.AnalyticsLink analytics) throws Exception {
+    this(guarded, schema, redisUrl, frontDoor, analytics, io.tollgate.frontdoor.TlsSettings.off());
+  }
+
+  private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor,
+                              io.tollgate.controlplane.config.AnalyticsLink analytics,
+                              io.tollgate.frontdoor.TlsSettings tls) throws Exception {
     this.guarded = guarded;
     this.schema = schema;
     Services.requireRedis();
     ControlPlaneSettings settings = new ControlPlaneSettings(Services.PG_URL, schema.name, 0, bootstrapToken, PEPPER,
-        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor, analytics);
+        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor, analytics).withTls(tls);
     this.plane = await(ControlPlane.start(guarded.vertx(), settings));
     this.client = guarded.vertx().createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(plane.port()));
@@ -66,6 +72,16 @@ public final class RunningControlPlane implements AutoCloseable {
 
   private static RunningControlPlane start(String redisUrl, FrontDoorSettings frontDoor) throws Exception {
     return start(redisUrl, frontDoor, io.tollgate.controlplane.config.AnalyticsLink.NONE);
+  }
+
+  /**
+   * Serving HTTPS with {@code tls}, its front door's deadlines {@code frontDoor}; the helpers here
+   * speak plain HTTP, so the caller brings its own TLS clients.
+   */
+  public static RunningControlPlane start(io.tollgate.frontdoor.TlsSettings tls, FrontDoorSettings frontDoor)
+      throws Exception {
+    return new RunningControlPlane(GuardedVertx.create(), PgSchema.create("cp"), Services.REDIS_URL, frontDoor,
+        io.tollgate.controlplane.config.AnalyticsLink.NONE, tls);
   }
 
   /** Asking the analytics service at {@code analytics} for org usage. */

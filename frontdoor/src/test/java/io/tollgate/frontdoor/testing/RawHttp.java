@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -104,11 +106,40 @@ public final class RawHttp {
     return read(socket, startNanos, waitMillis);
   }
 
+  /** Set by {@link #overTls}: this thread's exchanges go over TLS. */
+  private static final ThreadLocal<SSLSocketFactory> TLS = new ThreadLocal<>();
+
+  /** Something a test does with raw connections, e.g. a {@link FrontDoorChecks} check. */
+  @FunctionalInterface
+  public interface Exchanges {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code exchanges} with every connection this thread opens here made over TLS (handshake
+   * done before the first byte is sent), so the same attacks run against an HTTPS port.
+   */
+  public static void overTls(SSLSocketFactory factory, Exchanges exchanges) throws Exception {
+    TLS.set(factory);
+    try {
+      exchanges.run();
+    } finally {
+      TLS.remove();
+    }
+  }
+
   private static Socket connect(int port) throws IOException {
     Socket socket = new Socket();
     socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
     socket.setTcpNoDelay(true);
-    return socket;
+    SSLSocketFactory tls = TLS.get();
+    if (tls == null) {
+      return socket;
+    }
+    SSLSocket secured = (SSLSocket) tls.createSocket(socket, "localhost", port, true);
+    secured.setSoTimeout(5_000);
+    secured.startHandshake();
+    return secured;
   }
 
   private static Reply read(Socket socket, long startNanos, long waitMillis) throws IOException {

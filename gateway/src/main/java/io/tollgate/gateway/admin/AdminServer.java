@@ -1,5 +1,6 @@
 package io.tollgate.gateway.admin;
 
+import io.tollgate.frontdoor.ServerTls;
 import io.tollgate.gateway.config.ConfigHolder;
 import io.tollgate.gateway.config.GatewaySettings;
 import io.vertx.core.Future;
@@ -22,8 +23,10 @@ public final class AdminServer {
   private final HttpServer server;
   private final Router router;
   private final ConfigEndpoint config;
+  private final ServerTls tls;
 
-  private AdminServer(HttpServer server, Router router, ConfigEndpoint config) {
+  private AdminServer(HttpServer server, Router router, ConfigEndpoint config, ServerTls tls) {
+    this.tls = tls;
     this.server = server;
     this.router = router;
     this.config = config;
@@ -55,10 +58,15 @@ public final class AdminServer {
         .handler(config::post);
     addErrorHandlers(router);
 
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions()
+    // HTTPS when the tls section gives the admin port a certificate; client certificates when it gives a CA.
+    ServerTls tls = ServerTls.of(vertx, settings.tls().admin(), "gateway admin");
+    HttpServer server = vertx.createHttpServer(tls.apply(new HttpServerOptions()
         .setHost(settings.adminHost())
-        .setPort(settings.adminPort()));
-    return server.requestHandler(router).listen().map(bound -> new AdminServer(bound, router, config));
+        .setPort(settings.adminPort())));
+    return server.requestHandler(router).listen().map(bound -> {
+      tls.watch(bound);
+      return new AdminServer(bound, router, config, tls);
+    });
   }
 
   /** Answers the router's own failures in the same error shape as the handlers. */
@@ -76,6 +84,11 @@ public final class AdminServer {
         "internal error", AdminErrors.SERVER_ERROR, "internal_error"));
   }
 
+  /** Whether the admin port speaks HTTPS. */
+  public boolean tls() {
+    return tls.enabled();
+  }
+
   /** The bound port (the real one when the settings asked for port 0). */
   public int port() {
     return server.actualPort();
@@ -87,6 +100,7 @@ public final class AdminServer {
   }
 
   public Future<Void> close() {
+    tls.close();
     return server.close();
   }
 }

@@ -22,7 +22,7 @@ public final class ConfigLoader {
   /** The embedded default, packaged from the repository's config/gateway.yaml. */
   public static final String DEFAULT_RESOURCE = "tollgate-config/gateway.yaml";
 
-  private static final Set<String> SECTIONS = Set.of("server", "security", "usage", "redis", "rabbitmq", "tracing", "snapshot",
+  private static final Set<String> SECTIONS = Set.of("server", "security", "usage", "tls", "redis", "rabbitmq", "tracing", "snapshot",
       "cors");
 
   private ConfigLoader() {

@@ -27,6 +27,7 @@ import java.nio.file.Path;
  *                             false: refused with 415
  * @param cors                 cross-origin access for browser apps (off unless origins are listed)
  * @param upstreamApiKey       sent to every backend as {@code Authorization: Bearer} (vLLM's --api-key); empty: none
+ * @param tls                  HTTPS on the data-plane and admin ports, trust in the backends' certificates
  */
 public record GatewaySettings(
     String host,
@@ -44,9 +45,19 @@ public record GatewaySettings(
     long drainDelayMs,
     boolean decompressRequests,
     CorsSettings cors,
-    String upstreamApiKey) {
+    String upstreamApiKey,
+    GatewayTls tls) {
 
   public static final long DEFAULT_DRAIN_DELAY_MS = 5_000;
+
+  /** Settings without TLS (tests and tools that build settings by hand). */
+  public GatewaySettings(String host, int port, String adminHost, int adminPort, String adminToken, String keyPepper,
+                         long maxBodyBytes, long keepAliveIntervalMs, long shutdownGraceMs, Path usageSpoolPath,
+                         int eventLoops, FrontDoorSettings frontDoor, long drainDelayMs, boolean decompressRequests,
+                         CorsSettings cors, String upstreamApiKey) {
+    this(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs,
+        usageSpoolPath, eventLoops, frontDoor, drainDelayMs, decompressRequests, cors, upstreamApiKey, GatewayTls.off());
+  }
 
   /** Settings with the front door's defaults and no drain delay (tests and tools that build settings by hand). */
   public GatewaySettings(String host, int port, String adminHost, int adminPort, String adminToken, String keyPepper,
@@ -68,49 +79,55 @@ public record GatewaySettings(
   public static GatewaySettings defaults() {
     return new GatewaySettings("0.0.0.0", 8080, "127.0.0.1", 8081, "", "change-me",
         1_048_576, 15_000, 30_000, Path.of("var/usage/usage.jsonl"), 0, FrontDoorSettings.defaults(),
-        DEFAULT_DRAIN_DELAY_MS, true, CorsSettings.off(), "");
+        DEFAULT_DRAIN_DELAY_MS, true, CorsSettings.off(), "", GatewayTls.off());
   }
 
   public GatewaySettings withDrainDelayMs(long newDrainDelayMs) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, newDrainDelayMs,
-        decompressRequests, cors, upstreamApiKey);
+        decompressRequests, cors, upstreamApiKey, tls);
   }
 
   /** For the start-up code that generates a token when the config leaves it empty. */
   public GatewaySettings withAdminToken(String newAdminToken) {
     return new GatewaySettings(host, port, adminHost, adminPort, newAdminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
-        decompressRequests, cors, upstreamApiKey);
+        decompressRequests, cors, upstreamApiKey, tls);
   }
 
   public GatewaySettings withPorts(int newPort, int newAdminPort) {
     return new GatewaySettings(host, newPort, adminHost, newAdminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
-        decompressRequests, cors, upstreamApiKey);
+        decompressRequests, cors, upstreamApiKey, tls);
   }
 
   public GatewaySettings withFrontDoor(FrontDoorSettings newFrontDoor) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, newFrontDoor, drainDelayMs,
-        decompressRequests, cors, upstreamApiKey);
+        decompressRequests, cors, upstreamApiKey, tls);
   }
 
   public GatewaySettings withCors(CorsSettings newCors) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
-        decompressRequests, newCors, upstreamApiKey);
+        decompressRequests, newCors, upstreamApiKey, tls);
   }
 
   public GatewaySettings withRequestDecompression(boolean decompress) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
-        decompress, cors, upstreamApiKey);
+        decompress, cors, upstreamApiKey, tls);
   }
 
   public GatewaySettings withUpstreamApiKey(String key) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
-        decompressRequests, cors, key);
+        decompressRequests, cors, key, tls);
+  }
+
+  public GatewaySettings withTls(GatewayTls newTls) {
+    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
+        keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
+        decompressRequests, cors, upstreamApiKey, newTls);
   }
 }

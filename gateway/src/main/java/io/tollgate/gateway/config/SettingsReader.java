@@ -1,6 +1,7 @@
 package io.tollgate.gateway.config;
 
 import io.tollgate.frontdoor.FrontDoorSettings;
+import io.tollgate.frontdoor.TlsSettings;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -24,6 +25,8 @@ final class SettingsReader {
       .collect(Collectors.toUnmodifiableSet());
   private static final Set<String> SECURITY_OPTIONS = Set.of("adminToken", "keyPepper", "upstreamApiKey");
   private static final Set<String> USAGE_OPTIONS = Set.of("spoolPath");
+  private static final Set<String> TLS_OPTIONS = Set.of("certFile", "keyFile", "required", "reloadIntervalMs",
+      "adminCertFile", "adminKeyFile", "adminClientCaFile", "adminRequired", "backendCaFile");
   private static final Set<String> CORS_OPTIONS = Set.of("allowedOrigins", "allowedMethods", "allowedHeaders",
       "exposedHeaders", "maxAgeSeconds");
 
@@ -45,6 +48,7 @@ final class SettingsReader {
     JsonObject security = fields.section(document, "security", SECURITY_OPTIONS);
     JsonObject usage = fields.section(document, "usage", USAGE_OPTIONS);
     JsonObject cors = fields.section(document, "cors", CORS_OPTIONS);
+    JsonObject tls = fields.section(document, "tls", TLS_OPTIONS);
 
     String keyPepper = fields.text(security, "security", "keyPepper", defaults.keyPepper());
     // The default pepper is allowed (standalone first run); start-up warns about it, not here.
@@ -71,7 +75,31 @@ final class SettingsReader {
         fields.number(server, "server", "drainDelayMs", defaults.drainDelayMs(), 0, 600_000),
         fields.flag(server, "server", "requestDecompression", defaults.decompressRequests()),
         cors(cors),
-        fields.text(security, "security", "upstreamApiKey", defaults.upstreamApiKey()).trim());
+        fields.text(security, "security", "upstreamApiKey", defaults.upstreamApiKey()).trim(),
+        tls(tls));
+  }
+
+  private GatewayTls tls(JsonObject tls) {
+    long reload = fields.number(tls, "tls", "reloadIntervalMs", TlsSettings.DEFAULT_RELOAD_INTERVAL_MS, 0, 86_400_000);
+    TlsSettings dataPlane = port(() -> new TlsSettings(fields.text(tls, "tls", "certFile", ""),
+        fields.text(tls, "tls", "keyFile", ""), "", fields.flag(tls, "tls", "required", false), reload), "tls");
+    TlsSettings admin = port(() -> new TlsSettings(fields.text(tls, "tls", "adminCertFile", ""),
+        fields.text(tls, "tls", "adminKeyFile", ""), "", false, reload), "tls.admin*")
+        .orElse(dataPlane);
+    TlsSettings adminWithClients = port(() -> new TlsSettings(admin.certFile(), admin.keyFile(),
+        fields.text(tls, "tls", "adminClientCaFile", ""), admin.required() || fields.flag(tls, "tls", "adminRequired", false),
+        reload), "tls.admin*");
+    return new GatewayTls(dataPlane, adminWithClients, fields.text(tls, "tls", "backendCaFile", ""));
+  }
+
+  /** One port's TLS settings, or off with the reason added when they contradict each other. */
+  private TlsSettings port(java.util.function.Supplier<TlsSettings> read, String where) {
+    try {
+      return read.get();
+    } catch (IllegalArgumentException e) {
+      reasons.add(where + ": " + e.getMessage());
+      return TlsSettings.off();
+    }
   }
 
   private CorsSettings cors(JsonObject cors) {

@@ -34,7 +34,7 @@ public record ApiError(int status, String message, String type, String param, St
       case KEY_STORE_UNAVAILABLE, LIMITER_UNAVAILABLE, NO_HEALTHY_BACKEND, BACKENDS_SATURATED, SHUTTING_DOWN ->
           new ApiError(503, message, "api_error", param, code);
       case UPSTREAM_TIMEOUT -> new ApiError(504, message, "api_error", param, code);
-      case UPSTREAM_ERROR -> new ApiError(502, message, "api_error", param, code);
+      case UPSTREAM_ERROR, BACKEND_CERTIFICATE_REJECTED -> new ApiError(502, message, "api_error", param, code);
       case UPSTREAM_REJECTED -> new ApiError(refusal.upstreamStatus(), message,
           refusal.upstreamStatus() == 429 ? "rate_limit_error" : "invalid_request_error", param, code);
       case INTERNAL -> new ApiError(500, message, "api_error", param, code);

@@ -54,8 +54,9 @@ public final class DataPlaneVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    // https:// backends: their certificates verified against tls.backendCaFile, host names checked.
     client = vertx.createHttpClient(
-        new HttpClientOptions()
+        services.settings().tls().backendClient(new HttpClientOptions())
             .setKeepAlive(true)
             .setTcpNoDelay(true)
             .setReceiveBufferSize(UPSTREAM_RECEIVE_BUFFER)
@@ -82,7 +83,7 @@ public final class DataPlaneVerticle extends VerticleBase {
         .setPort(port)
         .setTcpNoDelay(true)
         .setCompressionSupported(false), this::route);
-    return server.listen();
+    return server.listen().onSuccess(frontDoor::listening);
   }
 
   @Override

@@ -32,6 +32,8 @@ public enum Reason {
   BACKENDS_SATURATED("backend_overloaded"),
   UPSTREAM_TIMEOUT("upstream_timeout"),
   UPSTREAM_ERROR("upstream_error"),
+  /** An https:// backend's certificate did not verify (untrusted CA, wrong host name, expired): a configuration fault. */
+  BACKEND_CERTIFICATE_REJECTED("backend_certificate_rejected"),
   /** The backend refused the request itself (a 4xx it sent): passed on with its status. */
   UPSTREAM_REJECTED("upstream_rejected"),
   SHUTTING_DOWN("shutting_down"),

@@ -139,6 +139,13 @@ public record Refusal(Reason reason, String message, String param, String code, 
     return new Refusal(Reason.UPSTREAM_TIMEOUT, "The model backend timed out (" + what + ").");
   }
 
+  /** The TLS handshake with a backend failed: its certificate is not one this gateway trusts for its name. */
+  public static Refusal backendCertificateRejected(String backend, String detail) {
+    return new Refusal(Reason.BACKEND_CERTIFICATE_REJECTED, "The model backend `" + backend
+        + "` could not be reached securely: its TLS certificate did not verify (" + detail
+        + "). The gateway trusts the CA in tls.backendCaFile and checks the host name of the backend's URL.");
+  }
+
   public static Refusal upstreamFailed(String detail) {
     return new Refusal(Reason.UPSTREAM_ERROR, "The model backend failed: " + detail);
   }

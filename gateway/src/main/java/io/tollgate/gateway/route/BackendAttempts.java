@@ -144,7 +144,22 @@ public final class BackendAttempts {
     if (cause instanceof TimeoutException) {
       return Refusal.upstreamTimeout("idle");
     }
+    javax.net.ssl.SSLException tls = tlsFailure(cause);
+    if (tls != null && backend != null) {
+      return Refusal.backendCertificateRejected(backend.spec().id(), tls.getMessage() == null
+          ? tls.getClass().getSimpleName() : tls.getMessage());
+    }
     return Refusal.upstreamFailed(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+  }
+
+  /** The TLS failure behind a connection failure (Netty may wrap it), or null. */
+  private static javax.net.ssl.SSLException tlsFailure(Throwable cause) {
+    for (Throwable at = cause; at != null; at = at.getCause() == at ? null : at.getCause()) {
+      if (at instanceof javax.net.ssl.SSLException ssl) {
+        return ssl;
+      }
+    }
+    return null;
   }
 
   private void resetUpstream() {

@@ -149,8 +149,16 @@ public final class BackendPool {
    * with its deployment id, which the caller undeploys at shutdown.
    */
   public Future<String> startMonitoring(Vertx vertx, ConfigSnapshot snapshot) {
+    return startMonitoring(vertx, snapshot, new io.vertx.core.http.HttpClientOptions());
+  }
+
+  /**
+   * As {@link #startMonitoring(Vertx, ConfigSnapshot)}, scraping and health-checking {@code https://}
+   * backends with {@code client}'s trust (the data plane's: a backend that fails it is unhealthy).
+   */
+  public Future<String> startMonitoring(Vertx vertx, ConfigSnapshot snapshot, io.vertx.core.http.HttpClientOptions client) {
     install(snapshot);
-    FleetMonitor started = new FleetMonitor(snapshot.routing());
+    FleetMonitor started = new FleetMonitor(snapshot.routing(), client);
     monitor = started;
     watch(snapshot);
     return vertx.deployVerticle(started);

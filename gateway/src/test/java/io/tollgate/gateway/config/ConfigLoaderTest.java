@@ -1,6 +1,7 @@
 package io.tollgate.gateway.config;
 
 import io.tollgate.frontdoor.FrontDoorSettings;
+import io.tollgate.frontdoor.TlsSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -118,6 +119,28 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void tlsSettingsFromTheEnvironmentAndTheirContradictions() throws Exception {
+    assertEquals(GatewayTls.off(), ConfigLoader.loadDefault(Map.of()).settings().tls());
+    GatewayTls tls = ConfigLoader.loadDefault(Map.of(
+        "TOLLGATE_TLS_CERT_FILE", "/tls/tls.crt",
+        "TOLLGATE_TLS_KEY_FILE", "/tls/tls.key",
+        "TOLLGATE_TLS_RELOAD_INTERVAL_MS", "5000",
+        "TOLLGATE_ADMIN_TLS_CLIENT_CA_FILE", "/tls/operators.crt",
+        "TOLLGATE_BACKEND_CA_FILE", "/tls/ca.crt")).settings().tls();
+    assertEquals(new TlsSettings("/tls/tls.crt", "/tls/tls.key", "", false, 5_000), tls.dataPlane());
+    assertEquals(new TlsSettings("/tls/tls.crt", "/tls/tls.key", "/tls/operators.crt", false, 5_000), tls.admin(),
+        "the admin port takes the data plane's certificate unless it has its own");
+    assertEquals("/tls/ca.crt", tls.backendCaFile());
+
+    assertEquals(List.of("tls: a TLS certificate file and key file go together: set both or neither"),
+        reasonsOf("tls: {certFile: /a.crt}\n" + MINIMAL_SNAPSHOT, Map.of()));
+    assertEquals(List.of("tls: TLS is required but no certificate and key files are set"),
+        reasonsOf("tls: {required: true}\n" + MINIMAL_SNAPSHOT, Map.of()));
+    assertEquals(List.of("tls.admin*: client certificates (a client CA file) need TLS: set a certificate and key"),
+        reasonsOf("tls: {adminClientCaFile: /ops.crt}\n" + MINIMAL_SNAPSHOT, Map.of()));
+  }
+
+  @Test
   void embeddedDefaultSnapshotPassesTheValidator() throws Exception {
     try (var in = getClass().getClassLoader().getResourceAsStream(ConfigLoader.DEFAULT_RESOURCE)) {
       JsonObject document = ConfigLoader.readYamlOrJson(new String(in.readAllBytes()));
@@ -209,7 +232,7 @@ class ConfigLoaderTest {
         """, Map.of());
 
     assertEquals(List.of(
-        "extra: unknown section (known: cors, rabbitmq, redis, security, server, snapshot, tracing, usage)",
+        "extra: unknown section (known: cors, rabbitmq, redis, security, server, snapshot, tls, tracing, usage)",
         "server.prot: unknown option (known: adminHost, adminPort, bodyTimeoutMs, drainDelayMs, eventLoops, headerTimeoutMs, host, "
             + "idleTimeoutMs, keepAliveIntervalMs, maxBodyBytes, maxConnections, maxHeaderBytes, maxRequestLineBytes, "
             + "port, requestDecompression, shutdownGraceMs)",

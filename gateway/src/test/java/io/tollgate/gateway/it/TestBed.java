@@ -132,7 +132,15 @@ public final class TestBed implements AutoCloseable {
     GatewaySettings settings() {
       return new GatewaySettings("127.0.0.1", 0, "127.0.0.1", 0, ADMIN_TOKEN, PEPPER,
           maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops, frontDoor, 0,
-          decompressRequests, cors, upstreamApiKey);
+          decompressRequests, cors, upstreamApiKey, tls);
+    }
+
+    private io.tollgate.gateway.config.GatewayTls tls = io.tollgate.gateway.config.GatewayTls.off();
+
+    /** HTTPS on the gateway's ports, trust in the backends' certificates. */
+    public Builder tls(io.tollgate.gateway.config.GatewayTls settings) {
+      this.tls = settings;
+      return this;
     }
 
     private String upstreamApiKey = "";

@@ -38,15 +38,23 @@ public final class FleetMonitor extends VerticleBase {
   private HttpClient client;
   private volatile Context home;
 
+  /** Its own connections' options (TLS trust for https:// backends); the pool and keep-alive are set here. */
+  private final HttpClientOptions clientOptions;
+
   public FleetMonitor(SignalSettings settings) {
+    this(settings, new HttpClientOptions());
+  }
+
+  public FleetMonitor(SignalSettings settings, HttpClientOptions clientOptions) {
     this.settings = settings;
+    this.clientOptions = new HttpClientOptions(clientOptions);
   }
 
   @Override
   public Future<?> start() {
     home = context;
     // Two connections per backend at most (a scrape and a health check), kept alive between scrapes.
-    client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+    client = vertx.createHttpClient(new HttpClientOptions(clientOptions).setKeepAlive(true).setTcpNoDelay(true)
         .setDecompressionSupported(true), new PoolOptions().setHttp1MaxSize(2));
     reconcile();
     return Future.succeededFuture();

@@ -26,8 +26,10 @@ import java.util.List;
  * @param responsesFailedEvent   a Responses stream whose generation fails ends with a {@code response.failed} event (as
  *                               vLLM PRs #40418/#38190 propose) instead of vLLM's cut connection
  * @param apiKey                 vLLM {@code --api-key}: when set, requests other than /health, /ping, /load, /version, /metrics and /sim/* need {@code Authorization: Bearer <key>}; null = open
+ * @param sslCertFile            vLLM {@code --ssl-certfile}: serve HTTPS with this certificate chain (PEM); null = plain HTTP
+ * @param sslKeyFile             vLLM {@code --ssl-keyfile}: its private key (PEM)
  */
-public record SimulatorConfig(String host, int port, List<String> models, int maxModelLen, double prefillMillisPerToken, double interTokenMillis, int maxNumSeqs, long kvCacheCapacityTokens, boolean prefixCaching, long seed, int defaultMaxTokens, int embeddingDimensions, List<String> poolingModels, List<String> transcriptionModels, int maxNumQueuedReqs, long maxNumQueuedTokens, boolean responsesStore, String apiKey, boolean responsesFailedEvent) {
+public record SimulatorConfig(String host, int port, List<String> models, int maxModelLen, double prefillMillisPerToken, double interTokenMillis, int maxNumSeqs, long kvCacheCapacityTokens, boolean prefixCaching, long seed, int defaultMaxTokens, int embeddingDimensions, List<String> poolingModels, List<String> transcriptionModels, int maxNumQueuedReqs, long maxNumQueuedTokens, boolean responsesStore, String apiKey, boolean responsesFailedEvent, String sslCertFile, String sslKeyFile) {
 
   public SimulatorConfig {
     require(host != null && !host.isBlank(), "host must be set");
@@ -52,6 +54,23 @@ public record SimulatorConfig(String host, int port, List<String> models, int ma
     require(maxNumQueuedReqs >= 0, "maxNumQueuedReqs must be >= 0 (0 = off)");
     require(maxNumQueuedTokens >= 0, "maxNumQueuedTokens must be >= 0 (0 = off)");
     require(apiKey == null || !apiKey.isBlank(), "apiKey must not be blank");
+    require((sslCertFile == null) == (sslKeyFile == null), "sslCertFile and sslKeyFile go together");
+  }
+
+  /** Without HTTPS (as before --ssl-certfile existed). */
+  public SimulatorConfig(String host, int port, List<String> models, int maxModelLen, double prefillMillisPerToken,
+                         double interTokenMillis, int maxNumSeqs, long kvCacheCapacityTokens, boolean prefixCaching,
+                         long seed, int defaultMaxTokens, int embeddingDimensions, List<String> poolingModels,
+                         List<String> transcriptionModels, int maxNumQueuedReqs, long maxNumQueuedTokens,
+                         boolean responsesStore, String apiKey, boolean responsesFailedEvent) {
+    this(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens,
+        prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs,
+        maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, null, null);
+  }
+
+  /** HTTPS with this certificate and key (PEM files), as vLLM's --ssl-certfile and --ssl-keyfile. */
+  public SimulatorConfig withTls(String certFile, String keyFile) {
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, certFile, keyFile);
   }
 
   public static SimulatorConfig defaults() {
@@ -108,79 +127,79 @@ public record SimulatorConfig(String host, int port, List<String> models, int ma
   }
 
   public SimulatorConfig withHost(String host) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withPort(int port) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withModels(List<String> models) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withMaxModelLen(int maxModelLen) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withPrefillMillisPerToken(double prefillMillisPerToken) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withInterTokenMillis(double interTokenMillis) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withMaxNumSeqs(int maxNumSeqs) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withKvCacheCapacityTokens(long kvCacheCapacityTokens) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withPrefixCaching(boolean prefixCaching) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withSeed(long seed) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withDefaultMaxTokens(int defaultMaxTokens) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withEmbeddingDimensions(int embeddingDimensions) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withPoolingModels(List<String> poolingModels) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withTranscriptionModels(List<String> transcriptionModels) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withMaxNumQueuedReqs(int maxNumQueuedReqs) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withMaxNumQueuedTokens(long maxNumQueuedTokens) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withResponsesStore(boolean responsesStore) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withApiKey(String apiKey) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   public SimulatorConfig withResponsesFailedEvent(boolean responsesFailedEvent) {
-    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+    return new SimulatorConfig(host, port, models, maxModelLen, prefillMillisPerToken, interTokenMillis, maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions, poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent, sslCertFile, sslKeyFile);
   }
 
   private static void require(boolean ok, String message) {

@@ -100,6 +100,13 @@ public final class SimulatorMain implements Callable<Integer> {
       + "none).")
   String apiKey = DEFAULTS.apiKey();
 
+  @Option(names = "--ssl-certfile", description = "Serve HTTPS with this certificate chain (PEM), as vLLM "
+      + "(default: plain HTTP).")
+  String sslCertFile;
+
+  @Option(names = "--ssl-keyfile", description = "The private key (PEM) of --ssl-certfile, as vLLM.")
+  String sslKeyFile;
+
   @Option(names = "--responses-failed-event", description = "A failed Responses stream ends with a "
       + "response.failed event (vLLM PRs #40418/#38190) instead of a cut connection (default: ${DEFAULT-VALUE}).")
   boolean responsesFailedEvent = DEFAULTS.responsesFailedEvent();
@@ -139,7 +146,8 @@ public final class SimulatorMain implements Callable<Integer> {
     List<String> generation = models.equals(List.of("none")) ? List.of() : models;
     return new SimulatorConfig(host, port, generation, maxModelLen, prefillMillisPerToken, interTokenMillis,
         maxNumSeqs, kvCacheCapacityTokens, prefixCaching, seed, defaultMaxTokens, embeddingDimensions,
-        poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent);
+        poolingModels, transcriptionModels, maxNumQueuedReqs, maxNumQueuedTokens, responsesStore, apiKey, responsesFailedEvent,
+        sslCertFile, sslKeyFile);
   }
 
   SimulatorFaults faults() {

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -153,6 +154,11 @@ final class SimulatorServer extends VerticleBase {
         .setSendBufferSize(SEND_BUFFER_BYTES)
         .setIdleTimeout(0)
         .setHttp2ClearTextEnabled(false);
+    if (config.sslCertFile() != null) {
+      // vLLM's --ssl-certfile/--ssl-keyfile: HTTP/1.1 over TLS, as uvicorn serves it.
+      options.setSsl(true).setUseAlpn(false)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.sslCertFile()).setKeyPath(config.sslKeyFile()));
+    }
     HttpServer created = vertx.createHttpServer(options)
         .connectionHandler(this::track)
         .requestHandler(router);

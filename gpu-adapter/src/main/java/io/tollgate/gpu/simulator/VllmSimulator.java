@@ -33,10 +33,11 @@ public final class VllmSimulator {
     return server.port();
   }
 
-  /** {@code http://127.0.0.1:<port>} (a wildcard bind address is reached through loopback). */
+  /** {@code http://127.0.0.1:<port>}, {@code https://} with TLS (a wildcard bind address is reached through loopback). */
   public String baseUrl() {
     String host = loopbackHost(config.host());
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    return (config.sslCertFile() != null ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host)
+        + ":" + port();
   }
 
   public SimulatorConfig config() {

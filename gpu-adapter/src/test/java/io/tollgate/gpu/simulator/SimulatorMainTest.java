@@ -20,9 +20,10 @@ class SimulatorMainTest {
         "--embedding-dimensions", "4", "--error-rate", "0.5", "--error-status", "503",
         "--stall-before-first-token-ms", "10", "--fail-after-tokens", "3", "--stall-after-tokens", "4",
         "--extra-token-delay-ms", "1.5", "--pooling-model", "p1,p2", "--transcription-model", "w",
-        "--max-num-queued-reqs", "5", "--max-num-queued-tokens", "100", "--no-responses-store", "--api-key", "k", "--responses-failed-event");
+        "--max-num-queued-reqs", "5", "--max-num-queued-tokens", "100", "--no-responses-store", "--api-key", "k", "--responses-failed-event",
+        "--ssl-certfile", "/tls/cert.pem", "--ssl-keyfile", "/tls/key.pem");
     assertEquals(new SimulatorConfig("0.0.0.0", 9001, List.of("a", "b"), 4096, 0.2, 5, 8, 10_000, false, 7, 9, 4,
-        List.of("p1", "p2"), List.of("w"), 5, 100, false, "k", true), main.config());
+        List.of("p1", "p2"), List.of("w"), 5, 100, false, "k", true, "/tls/cert.pem", "/tls/key.pem"), main.config());
     assertEquals(new SimulatorFaults(0.5, 503, 10, 3, 4, 1.5), main.faults());
   }
 

@@ -57,10 +57,9 @@ public final class ConfigSync {
     this.vertx = vertx;
     this.settings = settings;
     this.holder = holder;
-    this.client = vertx.createHttpClient(new HttpClientOptions()
+    this.client = vertx.createHttpClient(settings.clientOptions()
         .setDefaultHost(settings.controlPlaneUrl().getHost())
         .setDefaultPort(port(settings))
-        .setSsl("https".equals(settings.controlPlaneUrl().getScheme()))
         .setConnectTimeout((int) settings.timeoutMs()));
     this.redis = redisSettings == null ? null
         : Redis.createClient(vertx, new RedisOptions().setConnectionString(redisSettings.url()));

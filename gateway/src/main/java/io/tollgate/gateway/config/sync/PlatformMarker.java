@@ -5,7 +5,6 @@ import io.tollgate.gateway.config.SharedEnvironment;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
@@ -78,6 +77,13 @@ public final class PlatformMarker {
    *                        starts, as it always has when the control plane is away.
    */
   public static Future<Void> check(Vertx vertx, RedisSettings redisSettings, String pepper, URI controlPlaneUrl) {
+    return check(vertx, redisSettings, pepper,
+        controlPlaneUrl == null ? null : new ConfigSyncSettings(controlPlaneUrl, "", 0, TIMEOUT_MS));
+  }
+
+  /** As {@link #check(Vertx, RedisSettings, String, URI)}, asking the control plane with its sync settings' TLS trust. */
+  public static Future<Void> check(Vertx vertx, RedisSettings redisSettings, String pepper, ConfigSyncSettings sync) {
+    URI controlPlaneUrl = sync == null ? null : sync.controlPlaneUrl();
     Redis redis = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisSettings.url()));
     String key = key(redisSettings.keyPrefix());
     return redis.send(Request.cmd(Command.GET).arg(key))
@@ -91,7 +97,7 @@ public final class PlatformMarker {
             return Future.<Void>succeededFuture();
           }
           if (read.result() == null && controlPlaneUrl != null) {
-            return answersHealth(vertx, controlPlaneUrl).compose(started -> {
+            return answersHealth(vertx, sync).compose(started -> {
               if (!started) {
                 LOG.warning("no " + key + " in Redis and the control plane at " + controlPlaneUrl + " does not answer"
                     + " yet: starting; if it stays so, check that " + SharedEnvironment.REDIS_PREFIX
@@ -110,9 +116,9 @@ public final class PlatformMarker {
   }
 
   /** Whether the control plane serves (any answer to GET /health within the timeout). */
-  private static Future<Boolean> answersHealth(Vertx vertx, URI controlPlaneUrl) {
-    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT_MS));
-    String base = controlPlaneUrl.toString().replaceAll("/$", "");
+  private static Future<Boolean> answersHealth(Vertx vertx, ConfigSyncSettings sync) {
+    HttpClient client = vertx.createHttpClient(sync.clientOptions().setConnectTimeout((int) TIMEOUT_MS));
+    String base = sync.controlPlaneUrl().toString().replaceAll("/$", "");
     return client.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(base + "/health")
             .setTimeout(TIMEOUT_MS))
         .compose(request -> request.send())

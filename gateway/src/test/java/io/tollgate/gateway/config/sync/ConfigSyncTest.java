@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -135,6 +136,37 @@ class ConfigSyncTest {
       assertEquals(0.0, sampleOf(scrape, "tollgate_config_sync_last_success_timestamp_seconds"), "never succeeded");
     } finally {
       await(onContext(stale::close));
+    }
+  }
+
+  @Test
+  void anHttpsControlPlaneIsFollowedWhenItsCertificateChainsToTheConfiguredCaAndNotOtherwise(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    io.tollgate.frontdoor.testing.TestCertificates.Issued ca = io.tollgate.frontdoor.testing.TestCertificates.ca(dir, "internal-ca");
+    io.tollgate.frontdoor.testing.TestCertificates.Issued cert =
+        io.tollgate.frontdoor.testing.TestCertificates.server(dir, "control-plane", ca);
+    HttpServer https = await(vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setSsl(true)
+        .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(cert.certFile().toString())
+            .setKeyPath(cert.keyFile().toString())))
+        .requestHandler(request -> request.response().putHeader("content-type", "application/json")
+            .end(new JsonObject().put("version", 7).put("snapshot", snapshot("http://10.0.0.7:8000")).encode()))
+        .listen(0, "127.0.0.1"));
+    try {
+      URI url = URI.create("https://localhost:" + https.actualPort());
+      assertEquals(ca.certFile().toString(), ConfigSyncSettings.fromEnv(Map.of("TOLLGATE_CONTROL_PLANE_URL", url.toString(),
+              "TOLLGATE_CONTROL_PLANE_CA_FILE", ca.certFile().toString())).caFile());
+
+      ConfigSync untrusted = await(onContext(() -> ConfigSync.start(vertx,
+          new ConfigSyncSettings(url, "sync-token", 60_000, 2_000), null, holder)));
+      await(onContext(untrusted::close));
+      assertEquals("http://10.0.0.1:8000", liveBackendUrl(), "a control plane whose certificate does not verify is not followed");
+
+      sync = await(onContext(() -> ConfigSync.start(vertx,
+          new ConfigSyncSettings(url, "sync-token", 60_000, 2_000, ca.certFile().toString()), null, holder)));
+      assertEquals(7, sync.appliedVersion());
+      assertEquals("http://10.0.0.7:8000", liveBackendUrl());
+    } finally {
+      await(https.close());
     }
   }
 

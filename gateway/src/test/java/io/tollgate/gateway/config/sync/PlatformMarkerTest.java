@@ -106,7 +106,7 @@ class PlatformMarkerTest {
 
   @Test
   void withoutAControlPlaneNoMarkerIsNeeded() throws Exception {
-    await(PlatformMarker.check(vertx, settings(prefix + "-hand-made"), "any", null));
+    await(PlatformMarker.check(vertx, settings(prefix + "-hand-made"), "any", (java.net.URI) null));
   }
 
   @Test
