@@ -204,9 +204,10 @@ bootstrap() {
       "{\"email\":\"$ADMIN_EMAIL\",\"platformAdmin\":true,\"tokenTtl\":\"0\"}" | jq -er .token)"
   fi
   if [ -z "${READER_TOKEN:-}" ]; then
-    # The gateways' config reader: no role needed; a token that never expires, for a machine that is not production.
+    # The gateways' config reader: no org role, may read snapshots only; a token that never expires, for a
+    # machine that is not production.
     remember READER_TOKEN "$(api POST /api/v1/users "$ADMIN_TOKEN" \
-      "{\"email\":\"$READER_EMAIL\",\"tokenTtl\":\"0\"}" | jq -er .token)"
+      "{\"email\":\"$READER_EMAIL\",\"configReader\":true,\"tokenTtl\":\"0\"}" | jq -er .token)"
   fi
   # 409: made by an earlier, interrupted bootstrap.
   api POST /api/v1/policies "$ADMIN_TOKEN" \

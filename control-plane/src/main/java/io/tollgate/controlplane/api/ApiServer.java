@@ -170,8 +170,12 @@ public final class ApiServer {
       router.patchWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::patch));
       router.deleteWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::delete));
     }
-    router.get("/api/v1/config/snapshots/latest").handler(api.handle(call -> snapshots.latest(pool).map(Reply::ok)));
+    router.get("/api/v1/config/snapshots/latest").handler(api.handle(call -> {
+      call.requireConfigReader();
+      return snapshots.latest(pool).map(Reply::ok);
+    }));
     router.get("/api/v1/config/snapshots/:version").handler(api.handle(call -> {
+      call.requireConfigReader();
       long version;
       try {
         version = Long.parseLong(call.param("version"));

@@ -34,10 +34,15 @@ final class UsersApi {
     if (!(admin instanceof Boolean)) {
       fields.refuse("platformAdmin", "must be a boolean");
     }
+    Object reader = fields.body().getValue("configReader", false);
+    if (!(reader instanceof Boolean)) {
+      fields.refuse("configReader", "must be a boolean");
+    }
     Long ttl = ttlSeconds(call, fields);
     fields.check();
     String token = TokenHash.newToken();
-    return Tx.<JsonObject>audited(pool, tx -> UserStore.create(tx, email, TokenHash.of(token), (Boolean) admin, ttl)
+    return Tx.<JsonObject>audited(pool, tx -> UserStore.create(tx, email, TokenHash.of(token), (Boolean) admin,
+            (Boolean) reader, ttl)
             .map(user -> new Tx.Change<>(user, call.audit("user.create", "user:" + email, null, user))))
         // The token is in the answer only: never in the audit row, never stored in clear.
         .map(user -> Reply.created(user.copy().put("token", token)));
@@ -97,6 +102,7 @@ final class UsersApi {
     JsonObject roles = new JsonObject();
     call.caller().roles().forEach((org, role) -> roles.put(org, role.wire()));
     return Future.succeededFuture(Reply.ok(new JsonObject().put("actor", call.caller().actor())
-        .put("platformAdmin", call.caller().platformAdmin()).put("roles", roles)));
+        .put("platformAdmin", call.caller().platformAdmin()).put("configReader", call.caller().configReader())
+        .put("roles", roles)));
   }
 }

@@ -46,7 +46,7 @@ public final class Authenticator {
       }
       Map<String, Role> roles = new HashMap<>();
       owner.roles().forEach((org, role) -> roles.put(org, Role.fromWire(role)));
-      return Future.succeededFuture(new Caller(owner.email(), owner.platformAdmin(), Map.copyOf(roles)));
+      return Future.succeededFuture(new Caller(owner.email(), owner.platformAdmin(), owner.configReader(), Map.copyOf(roles)));
     });
   }
 

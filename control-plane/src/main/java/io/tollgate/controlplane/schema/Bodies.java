@@ -15,7 +15,7 @@ public final class Bodies {
   public static final Shape ORG = Shape.of("name", Shape.LEAF, "display", Shape.LEAF, "policy", Shape.LEAF,
       "budget", BUDGET);
   public static final Shape MEMBER = Shape.leaves("role");
-  public static final Shape USER = Shape.leaves("email", "platformAdmin", "tokenTtl");
+  public static final Shape USER = Shape.leaves("email", "platformAdmin", "configReader", "tokenTtl");
   public static final Shape TOKEN = Shape.leaves("tokenTtl");
   public static final Shape LOGIN = Shape.leaves("email", "password");
   public static final Shape PASSWORD = Shape.leaves("password", "currentPassword");

@@ -169,13 +169,15 @@ class RoleMatrixTest {
     }
   }
 
-  /** The shared catalogue: anyone signed in reads, only platform admins write. */
+  /** The shared catalogue: anyone signed in reads, only platform admins write; snapshots: platform only. */
   static final class CatalogCases {
     static List<Case> cases() {
       Set<String> everyone = Set.of("outsider", "viewer", "billing", "member", "admin", "owner");
       List<Case> cases = new ArrayList<>();
-      cases.add(new Case("latest config", r -> get("/api/v1/config/snapshots/latest"), everyone, false));
-      cases.add(new Case("config version", r -> get("/api/v1/config/snapshots/1"), everyone, false));
+      // Snapshots hold every org's budgets and limits: platform admins and config readers only
+      // (SnapshotAccessTest has the whole matrix).
+      cases.add(new Case("latest config", r -> get("/api/v1/config/snapshots/latest"), NONE, false));
+      cases.add(new Case("config version", r -> get("/api/v1/config/snapshots/1"), NONE, false));
       for (String kind : List.of("backends", "models", "routes", "policies")) {
         cases.add(new Case("list " + kind, r -> get("/api/v1/" + kind), everyone, false));
         cases.add(new Case("get " + kind, r -> get("/api/v1/" + kind + "/" + FIXTURE.get(kind)), everyone, false));
