@@ -35,7 +35,7 @@ public final class SettingsLoader {
   private static final Set<String> RABBITMQ = Set.of("url", "exchange", "queue", "prefetch", "batchSize",
       "batchMaxDelayMs", "reconnectDelayMs");
   private static final Set<String> POSTGRES = Set.of("url", "schema", "poolSize");
-  private static final Set<String> API = Stream.concat(Stream.of("host", "port", "token"),
+  private static final Set<String> API = Stream.concat(Stream.of("host", "port", "token", "controlPlaneUrl", "identityCacheMs"),
       FrontDoorSettings.OPTIONS.stream()).collect(Collectors.toUnmodifiableSet());
 
   private final Map<String, String> env;
@@ -102,8 +102,13 @@ public final class SettingsLoader {
     }
     DatabaseSettings database = new DatabaseSettings(pgUrl, schema,
         (int) number(postgres, "postgres.poolSize", 4, 1, 100));
+    String controlPlane = text(api, "api.controlPlaneUrl", "");
+    if (!controlPlane.isEmpty() && !controlPlane.startsWith("http://") && !controlPlane.startsWith("https://")) {
+      reasons.add("api.controlPlaneUrl: must start with http:// or https://, got \"" + controlPlane + "\"");
+    }
     ApiSettings apiSettings = new ApiSettings(text(api, "api.host", "0.0.0.0"),
-        (int) number(api, "api.port", DEFAULT_PORT, 0, 65_535), text(api, "api.token", ""), frontDoor(api));
+        (int) number(api, "api.port", DEFAULT_PORT, 0, 65_535), text(api, "api.token", ""), frontDoor(api),
+        controlPlane, number(api, "api.identityCacheMs", ApiSettings.DEFAULT_IDENTITY_CACHE_MS, 0, 3_600_000));
     if (!reasons.isEmpty()) {
       throw new SettingsException(reasons);
     }

@@ -5,6 +5,8 @@ import io.tollgate.controlplane.auth.Authenticator;
 import io.tollgate.controlplane.catalog.CatalogApi;
 import io.tollgate.controlplane.catalog.CatalogResource;
 import io.tollgate.controlplane.observability.ControlPlaneMetrics;
+import io.tollgate.controlplane.oidc.OidcVerifier;
+import io.tollgate.controlplane.oidc.SsoUsers;
 import io.tollgate.controlplane.observability.Readiness;
 import io.tollgate.controlplane.observability.RequestObserver;
 import io.tollgate.controlplane.portal.Portal;
@@ -74,7 +76,10 @@ public final class ApiServer {
                                       KeyRecordPublisher keyRecords, ControlPlaneMetrics metrics, Readiness readiness,
                                       SnapshotStore snapshots, Portal portal) {
     Sessions sessions = new Sessions(pool);
-    ApiServer api = new ApiServer(new Credentials(new Authenticator(pool, settings.bootstrapToken()), sessions));
+    SsoUsers sso = settings.oidc().enabled()
+        ? new SsoUsers(pool, new OidcVerifier(vertx, settings.oidc()), settings.oidc()) : null;
+    ApiServer api = new ApiServer(new Credentials(new Authenticator(pool, settings.bootstrapToken(),
+        sso == null ? null : sso::authenticate), sessions));
     ConfigVersions versions = new ConfigVersions(snapshots, new ConfigPublisher(redis, settings.redisPrefix()),
         metrics);
     KeysApi keys = new KeysApi(pool, new KeySecrets(settings.keyPepper()), keyRecords);
@@ -120,6 +125,7 @@ public final class ApiServer {
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape())));
 
     router.get("/api/v1/me").handler(api.handle(users::me));
+    router.get("/api/v1/me/access").handler(api.handle(users::access));
     SessionApi session = new SessionApi(pool, sessions, new LoginThrottle(redis, settings.redisPrefix()), users);
     router.post(Credentials.SESSION_PATH).handler(api.handle(session::login));
     router.delete(Credentials.SESSION_PATH).handler(api.handle(session::logout));

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Bearer tokens to callers. The bootstrap token from the environment works only until the first
@@ -20,12 +21,25 @@ public final class Authenticator {
 
   private final Pool pool;
   private final String bootstrapToken;
+  /** The identity provider's JWTs to callers (single sign-on); null: off. */
+  private final Function<String, Future<Caller>> jwts;
   /** Once a platform admin exists it never stops existing for our purpose: the bootstrap is over. */
   private volatile boolean bootstrapOver;
 
   public Authenticator(Pool pool, String bootstrapToken) {
+    this(pool, bootstrapToken, null);
+  }
+
+  /** @param jwts the identity provider's JWTs to callers; null: single sign-on is off */
+  public Authenticator(Pool pool, String bootstrapToken, Function<String, Future<Caller>> jwts) {
     this.pool = pool;
     this.bootstrapToken = bootstrapToken;
+    this.jwts = jwts;
+  }
+
+  /** Our own tokens are opaque ("tga-…"); a JWT has three base64url parts, the first a JSON header. */
+  private static boolean isJwt(String token) {
+    return token.startsWith("eyJ") && token.chars().filter(c -> c == '.').count() == 2;
   }
 
   public Future<Caller> authenticate(String authorization) {
@@ -35,6 +49,9 @@ public final class Authenticator {
     String token = authorization.substring("Bearer ".length()).trim();
     if (bootstrapToken != null && !bootstrapToken.isEmpty() && constantTimeEquals(token, bootstrapToken)) {
       return bootstrapCaller();
+    }
+    if (jwts != null && isJwt(token)) {
+      return jwts.apply(token);
     }
     return UserStore.byTokenHash(pool, TokenHash.of(token)).compose(owner -> {
       if (owner == null) {

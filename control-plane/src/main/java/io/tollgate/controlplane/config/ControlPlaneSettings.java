@@ -20,10 +20,24 @@ import java.util.Map;
  * @param frontDoor       what the API port allows a client before a request reaches the API (deadlines, sizes,
  *                        connections), under the same TOLLGATE_HTTP_* names as the other services
  * @param analytics       the analytics service the org usage endpoints ask (NONE: they answer 503)
+ * @param oidc            single sign-on (NONE: only the control plane's own tokens and sessions)
  */
 public record ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken,
                                    String keyPepper, String redisUrl, String redisPrefix, Duration adminTokenTtl,
-                                   FrontDoorSettings frontDoor, AnalyticsLink analytics) {
+                                   FrontDoorSettings frontDoor, AnalyticsLink analytics, OidcSettings oidc) {
+
+  /** Without single sign-on. */
+  public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
+                              String redisUrl, String redisPrefix, Duration adminTokenTtl, FrontDoorSettings frontDoor,
+                              AnalyticsLink analytics) {
+    this(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix, adminTokenTtl, frontDoor,
+        analytics, OidcSettings.NONE);
+  }
+
+  public ControlPlaneSettings withOidc(OidcSettings newOidc) {
+    return new ControlPlaneSettings(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix,
+        adminTokenTtl, frontDoor, analytics, newOidc);
+  }
 
   /** Admin tokens are credentials to the whole platform: they expire unless the operator says otherwise. */
   public static final Duration DEFAULT_ADMIN_TOKEN_TTL = Duration.ofDays(90);
@@ -56,7 +70,8 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
         env.getOrDefault("TOLLGATE_REDIS_PREFIX", "tg"),
         duration(env, "TOLLGATE_ADMIN_TOKEN_TTL", DEFAULT_ADMIN_TOKEN_TTL),
         frontDoor(env),
-        AnalyticsLink.fromEnv(env));
+        AnalyticsLink.fromEnv(env),
+        OidcSettings.fromEnv(env));
   }
 
   /** The TOLLGATE_HTTP_* variables; defaults and bounds as every service's. */

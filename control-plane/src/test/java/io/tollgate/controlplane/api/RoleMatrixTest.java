@@ -78,6 +78,7 @@ class RoleMatrixTest {
     String org = "/api/v1/orgs/" + ORG;
     List<Case> cases = new ArrayList<>();
     cases.add(new Case("me", r -> get("/api/v1/me"), ALL, false));
+    cases.add(new Case("my access", r -> get("/api/v1/me/access"), ALL, false));
     cases.add(new Case("list orgs", r -> get("/api/v1/orgs"), ALL, false));
     cases.add(new Case("get org", r -> get(org), ALL, true));
     cases.add(new Case("update org", r -> new Request(HttpMethod.PUT, org,
