@@ -276,7 +276,7 @@ public final class ApiServer {
       return;
     }
     ctx.request().pause();
-    credentials.of(ctx.request()).onComplete(result -> {
+    credentials.of(ctx.request(), RequestObserver.requestId(ctx)).onComplete(result -> {
       if (result.succeeded()) {
         RequestObserver.actor(ctx, result.result().actor());
         ctx.put(CALLER, result.result());

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Bearer tokens to callers. The bootstrap token from the environment works only until the first
@@ -22,7 +22,7 @@ public final class Authenticator {
   private final Pool pool;
   private final String bootstrapToken;
   /** The identity provider's JWTs to callers (single sign-on); null: off. */
-  private final Function<String, Future<Caller>> jwts;
+  private final BiFunction<String, String, Future<Caller>> jwts;
   /** Once a platform admin exists it never stops existing for our purpose: the bootstrap is over. */
   private volatile boolean bootstrapOver;
 
@@ -30,8 +30,11 @@ public final class Authenticator {
     this(pool, bootstrapToken, null);
   }
 
-  /** @param jwts the identity provider's JWTs to callers; null: single sign-on is off */
-  public Authenticator(Pool pool, String bootstrapToken, Function<String, Future<Caller>> jwts) {
+  /**
+   * @param jwts the identity provider's JWT and the request's id to the caller; null: single
+   *             sign-on is off
+   */
+  public Authenticator(Pool pool, String bootstrapToken, BiFunction<String, String, Future<Caller>> jwts) {
     this.pool = pool;
     this.bootstrapToken = bootstrapToken;
     this.jwts = jwts;
@@ -43,6 +46,10 @@ public final class Authenticator {
   }
 
   public Future<Caller> authenticate(String authorization) {
+    return authenticate(authorization, null);
+  }
+
+  public Future<Caller> authenticate(String authorization, String requestId) {
     if (authorization == null || !authorization.startsWith("Bearer ")) {
       return Future.failedFuture(ApiError.unauthorized("missing bearer token"));
     }
@@ -51,7 +58,7 @@ public final class Authenticator {
       return bootstrapCaller();
     }
     if (jwts != null && isJwt(token)) {
-      return jwts.apply(token);
+      return jwts.apply(token, requestId);
     }
     return UserStore.byTokenHash(pool, TokenHash.of(token)).compose(owner -> {
       if (owner == null) {

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * Callers with the identity provider's JWTs: the token checked ({@link OidcVerifier}), the user
@@ -46,12 +47,14 @@ public final class SsoUsers {
     return verifier;
   }
 
-  public Future<Caller> authenticate(String token) {
-    return verifier.verify(token).compose(this::caller);
+  /** @param requestId recorded in the audit row when the user is provisioned or their roles change */
+  public Future<Caller> authenticate(String token, String requestId) {
+    return verifier.verify(token).compose(claims -> caller(claims, requestId == null
+        ? "sso-" + UUID.randomUUID() : requestId));
   }
 
   /** The caller the verified claims make, after the stored user is brought in line with them. */
-  public Future<Caller> caller(JsonObject claims) {
+  public Future<Caller> caller(JsonObject claims, String requestId) {
     Object emailClaim = claims.getValue(settings.emailClaim());
     if (!(emailClaim instanceof String email) || !email.contains("@")) {
       return Future.failedFuture(ApiError.unauthorized("the identity provider's token carries no email in its \""
@@ -84,7 +87,7 @@ public final class SsoUsers {
         Future<Void> synced = stored.equals(wanted) ? Future.succeededFuture()
             : Tx.audited(pool, tx -> SsoUserStore.sync(tx, email, admin, roles).map(v -> new Tx.Change<Void>(null,
                 new Audit.Entry(email, stored.exists() ? ROLES : PROVISION, "user:" + email,
-                    stored.exists() ? stored.json() : null, wanted.json(), null))));
+                    stored.exists() ? stored.json() : null, wanted.json(), requestId))));
         Map<String, Role> callerRoles = new HashMap<>();
         roles.forEach((org, role) -> callerRoles.put(org, Role.fromWire(role)));
         return synced.map(v -> new Caller(email, admin, false, Map.copyOf(callerRoles)));

@@ -55,7 +55,7 @@ public final class SsoUserStore {
   /** Which of these orgs exist (a mapping may name an org not created yet: it grants nothing then). */
   public static Future<List<String>> existingOrgs(SqlClient client, List<String> orgs) {
     return client.preparedQuery("SELECT name FROM orgs WHERE name = ANY($1) ORDER BY name")
-        .execute(Tuple.of(orgs.toArray(new String[0]))).map(rows -> {
+        .execute(Tuple.tuple().addArrayOfString(orgs.toArray(new String[0]))).map(rows -> {
           List<String> names = new ArrayList<>();
           rows.forEach(row -> names.add(row.getString("name")));
           return names;
@@ -73,7 +73,7 @@ public final class SsoUserStore {
             + "ON CONFLICT (email) DO UPDATE SET platform_admin = EXCLUDED.platform_admin WHERE users.sso")
         .execute(Tuple.of(email, platformAdmin))
         .compose(v -> tx.preparedQuery("DELETE FROM memberships WHERE email = $1 AND NOT (org = ANY($2))")
-            .execute(Tuple.of(email, orgs.toArray(new String[0]))))
+            .execute(Tuple.of(email, (Object) orgs.toArray(new String[0]))))
         .compose(v -> tx.preparedQuery("INSERT INTO memberships (org, email, role) SELECT w.org, $1, w.role "
                 + "FROM unnest($2::text[], $3::text[]) AS w(org, role) WHERE EXISTS (SELECT 1 FROM orgs o WHERE o.name = w.org) "
                 + "ON CONFLICT (org, email) DO UPDATE SET role = EXCLUDED.role")

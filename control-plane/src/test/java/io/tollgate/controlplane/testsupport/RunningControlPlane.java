@@ -38,12 +38,13 @@ public final class RunningControlPlane implements AutoCloseable {
   private final Context context;
 
   private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor,
-                              io.tollgate.controlplane.config.AnalyticsLink analytics) throws Exception {
+                              io.tollgate.controlplane.config.AnalyticsLink analytics,
+                              io.tollgate.controlplane.config.OidcSettings oidc) throws Exception {
     this.guarded = guarded;
     this.schema = schema;
     Services.requireRedis();
     ControlPlaneSettings settings = new ControlPlaneSettings(Services.PG_URL, schema.name, 0, bootstrapToken, PEPPER,
-        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor, analytics);
+        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor, analytics, oidc);
     this.plane = await(ControlPlane.start(guarded.vertx(), settings));
     this.client = guarded.vertx().createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(plane.port()));
@@ -77,7 +78,16 @@ public final class RunningControlPlane implements AutoCloseable {
                                            io.tollgate.controlplane.config.AnalyticsLink analytics) throws Exception {
     GuardedVertx guarded = GuardedVertx.create();
     PgSchema schema = PgSchema.create("cp");
-    return new RunningControlPlane(guarded, schema, redisUrl, frontDoor, analytics);
+    return new RunningControlPlane(guarded, schema, redisUrl, frontDoor, analytics,
+        io.tollgate.controlplane.config.OidcSettings.NONE);
+  }
+
+  /** Accepting the JWTs of the identity provider {@code oidc} describes (single sign-on). */
+  public static RunningControlPlane start(io.tollgate.controlplane.config.OidcSettings oidc) throws Exception {
+    GuardedVertx guarded = GuardedVertx.create();
+    PgSchema schema = PgSchema.create("cp");
+    return new RunningControlPlane(guarded, schema, Services.REDIS_URL, FrontDoorSettings.defaults(),
+        io.tollgate.controlplane.config.AnalyticsLink.NONE, oidc);
   }
 
   /** A whole answer. */
