@@ -6,6 +6,7 @@ import io.tollgate.controlplane.catalog.CatalogApi;
 import io.tollgate.controlplane.catalog.CatalogResource;
 import io.tollgate.controlplane.observability.ControlPlaneMetrics;
 import io.tollgate.controlplane.oidc.OidcVerifier;
+import io.tollgate.controlplane.oidc.PortalLogin;
 import io.tollgate.controlplane.oidc.SsoUsers;
 import io.tollgate.controlplane.observability.Readiness;
 import io.tollgate.controlplane.observability.RequestObserver;
@@ -194,6 +195,14 @@ public final class ApiServer {
     // The portal: its page at / (and, below, at its own routes), its hashed files under /assets/.
     router.get("/").handler(observed(ctx -> page(ctx, portal)));
     router.get("/assets/*").handler(observed(portal::asset));
+    // Single sign-on for the portal (authorization code + PKCE), and whether it is on (its sign-in page asks).
+    router.get("/portal/auth/oidc").handler(observed(ctx -> ctx.json(new JsonObject().put("enabled", sso != null)
+        .put("start", PortalLogin.START))));
+    if (sso != null) {
+      PortalLogin login = new PortalLogin(vertx, settings.oidc(), sso, sessions);
+      router.get(PortalLogin.START).handler(observed(login::start));
+      router.get(PortalLogin.CALLBACK).handler(observed(login::callback));
+    }
 
     // Last: whatever no route served, API or not, in the API's shape (Vert.x would answer an HTML
     // page, and a 404 where the path is served with other methods) — but a browser asking for a

@@ -23,9 +23,19 @@ import java.util.Map;
  * @param jwksMinRefresh the provider's keys are fetched again when a token names a key not among
  *                     them (the provider rotated its keys), at most once per this interval, so that
  *                     tokens with made-up key ids cannot make every request a fetch
+ * @param clientSecret the portal's client secret at the provider (empty: a public client, PKCE only)
+ * @param redirectUri  where the provider sends the portal's sign-in back
+ *                     ({@code https://host/portal/auth/oidc/callback}; empty: from the request's host)
  */
 public record OidcSettings(String issuer, String audience, String emailClaim, String groupsClaim,
-                           Map<String, Grant> mappings, Duration jwksMinRefresh) {
+                           Map<String, Grant> mappings, Duration jwksMinRefresh, String clientSecret,
+                           String redirectUri) {
+
+  /** Without the portal's client secret and with the redirect URI taken from the request. */
+  public OidcSettings(String issuer, String audience, String emailClaim, String groupsClaim,
+                      Map<String, Grant> mappings, Duration jwksMinRefresh) {
+    this(issuer, audience, emailClaim, groupsClaim, mappings, jwksMinRefresh, "", "");
+  }
 
   public static final Duration DEFAULT_JWKS_MIN_REFRESH = Duration.ofSeconds(10);
   public static final OidcSettings NONE = new OidcSettings("", "", "email", "groups", Map.of(),
@@ -64,7 +74,9 @@ public record OidcSettings(String issuer, String audience, String emailClaim, St
     return new OidcSettings(issuer, audience, nonBlank(env, "TOLLGATE_OIDC_EMAIL_CLAIM", "email"),
         nonBlank(env, "TOLLGATE_OIDC_GROUPS_CLAIM", "groups"),
         parseMappings(env.getOrDefault("TOLLGATE_OIDC_ROLE_MAPPINGS", "")),
-        Duration.ofMillis(millis(env, "TOLLGATE_OIDC_JWKS_MIN_REFRESH_MS", DEFAULT_JWKS_MIN_REFRESH.toMillis())));
+        Duration.ofMillis(millis(env, "TOLLGATE_OIDC_JWKS_MIN_REFRESH_MS", DEFAULT_JWKS_MIN_REFRESH.toMillis())),
+        env.getOrDefault("TOLLGATE_OIDC_CLIENT_SECRET", "").trim(),
+        env.getOrDefault("TOLLGATE_OIDC_REDIRECT_URI", "").trim());
   }
 
   /**

@@ -32,7 +32,7 @@ import java.util.logging.Logger;
 public final class OidcVerifier {
 
   private static final Logger LOG = Logger.getLogger(OidcVerifier.class.getName());
-  private static final int TIMEOUT_MS = 5_000;
+  private static final int TIMEOUT_MS = 10_000;
   /** Clock skew allowed between the provider and us, in seconds. */
   private static final int LEEWAY_SECONDS = 30;
 

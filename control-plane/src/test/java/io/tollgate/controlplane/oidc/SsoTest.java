@@ -70,6 +70,9 @@ class SsoTest {
     cp = RunningControlPlane.start(oidc);
     root = cp.user(cp.bootstrapToken, "root@example.com", true);
     assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "team-a")).status());
+    // The first token makes the control plane fetch the provider's discovery document and keys.
+    Reply first = cp.get("/api/v1/me", token("warm-up@corp.example", List.of()));
+    assertEquals(200, first.status(), "the provider could be asked: " + first.body());
   }
 
   @AfterAll
@@ -175,6 +178,14 @@ class SsoTest {
     Reply reply = cp.get("/api/v1/me", token("grace@corp.example", List.of("tollgate-admins")));
     assertEquals(401, reply.status(), reply.body());
     assertTrue(reply.body().contains("local user"), reply.body());
+  }
+
+  @Test
+  void theAnalyticsServiceLearnsWhoseUsageAProviderTokenReads() throws Exception {
+    Reply access = cp.get("/api/v1/me/access", token("heidi@corp.example", List.of("team-a-viewers")));
+    assertEquals(200, access.status(), access.body());
+    assertEquals(new JsonObject().put("actor", "heidi@corp.example").put("allOrgs", false)
+        .put("usageOrgs", new io.vertx.core.json.JsonArray().add("team-a")), access.json());
   }
 
   @Test
