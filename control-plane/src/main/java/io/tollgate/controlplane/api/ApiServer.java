@@ -196,8 +196,10 @@ public final class ApiServer {
     router.get("/").handler(observed(ctx -> page(ctx, portal)));
     router.get("/assets/*").handler(observed(portal::asset));
     // Single sign-on for the portal (authorization code + PKCE), and whether it is on (its sign-in page asks).
-    router.get("/portal/auth/oidc").handler(observed(ctx -> ctx.json(new JsonObject().put("enabled", sso != null)
-        .put("start", PortalLogin.START))));
+    // The portal's sign-in page and tollgate-admin login ask it.
+    JsonObject ssoSettings = sso == null ? new JsonObject().put("enabled", false) : new JsonObject().put("enabled", true)
+        .put("start", PortalLogin.START).put("issuer", settings.oidc().issuer()).put("clientId", settings.oidc().audience());
+    router.get("/portal/auth/oidc").handler(observed(ctx -> ctx.json(ssoSettings)));
     if (sso != null) {
       PortalLogin login = new PortalLogin(vertx, settings.oidc(), sso, sessions);
       router.get(PortalLogin.START).handler(observed(login::start));

@@ -77,7 +77,8 @@ class PortalSsoTest {
 
   @Test
   void signingInThroughTheProviderOpensAPortalSessionWithTheMappedRoles() throws Exception {
-    assertEquals(new JsonObject().put("enabled", true).put("start", PortalLogin.START),
+    assertEquals(new JsonObject().put("enabled", true).put("start", PortalLogin.START)
+            .put("issuer", idp.issuerUrl(ISSUER_ID).toString()).put("clientId", CLIENT),
         new JsonObject(get(base + "/portal/auth/oidc", null).body()));
     HttpResponse<String> start = get(base + PortalLogin.START, null);
     assertEquals(302, start.statusCode(), start.body());
