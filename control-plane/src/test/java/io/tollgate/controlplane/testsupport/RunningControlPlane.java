@@ -156,6 +156,15 @@ public final class RunningControlPlane implements AutoCloseable {
     return call(HttpMethod.PUT, path, token, body);
   }
 
+  /** Creates a config reader (the gateways' user: reads snapshots, nothing else) and returns its token. */
+  public String configReader(String adminToken, String email) throws Exception {
+    Reply reply = post("/api/v1/users", adminToken, new JsonObject().put("email", email).put("configReader", true));
+    if (reply.status() != 201) {
+      throw new AssertionError("config reader " + email + ": " + reply);
+    }
+    return reply.json().getString("token");
+  }
+
   /** Creates a user and returns the token shown once. */
   public String user(String adminToken, String email, boolean platformAdmin) throws Exception {
     Reply reply = post("/api/v1/users", adminToken, new JsonObject().put("email", email).put("platformAdmin", platformAdmin));
