@@ -156,6 +156,12 @@ public final class ApiServer {
     router.put("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::putMember));
     router.delete("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::deleteMember));
 
+    ServiceAccountsApi accounts = new ServiceAccountsApi(pool, settings.adminTokenTtl());
+    router.get("/api/v1/orgs/:org/service-accounts").handler(api.handle(accounts::list));
+    router.post("/api/v1/orgs/:org/service-accounts").handler(api.handle(accounts::create));
+    router.post("/api/v1/orgs/:org/service-accounts/:name/token").handler(api.handle(accounts::rotate));
+    router.delete("/api/v1/orgs/:org/service-accounts/:name").handler(api.handle(accounts::delete));
+
     router.get("/api/v1/orgs/:org/keys").handler(api.handle(keys::list));
     router.post("/api/v1/orgs/:org/keys").handler(api.handle(keys::create));
     router.get("/api/v1/orgs/:org/keys/:id").handler(api.handle(keys::get));

@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.auth;
 
+import io.tollgate.controlplane.store.ServiceAccountStore;
 import io.tollgate.controlplane.store.UserStore;
 import io.tollgate.controlplane.api.ApiError;
 import io.vertx.core.Future;
@@ -18,6 +19,8 @@ import java.util.function.BiFunction;
 public final class Authenticator {
 
   public static final String BOOTSTRAP_ACTOR = "bootstrap";
+  /** Service accounts' tokens ("tgs-…") are told from users' ("tga-…") by their prefix. */
+  public static final String SERVICE_ACCOUNT_TOKEN_PREFIX = "tgs-";
 
   private final Pool pool;
   private final String bootstrapToken;
@@ -59,6 +62,12 @@ public final class Authenticator {
     }
     if (jwts != null && isJwt(token)) {
       return jwts.apply(token, requestId);
+    }
+    if (token.startsWith(SERVICE_ACCOUNT_TOKEN_PREFIX)) {
+      return ServiceAccountStore.byTokenHash(pool, TokenHash.of(token)).compose(owner -> owner == null
+          ? Future.failedFuture(ApiError.unauthorized("unknown or expired service account token"))
+          : Future.succeededFuture(new Caller(Caller.serviceAccount(owner.org(), owner.name()), false, false,
+              Map.of(owner.org(), Role.fromWire(owner.role())))));
     }
     return UserStore.byTokenHash(pool, TokenHash.of(token)).compose(owner -> {
       if (owner == null) {

@@ -14,6 +14,18 @@ public record Caller(String actor, boolean platformAdmin, boolean configReader, 
     this(actor, platformAdmin, false, roles);
   }
 
+  /** How a service account is named as an actor (in the audit log too): service_account:ORG/NAME. */
+  public static final String SERVICE_ACCOUNT = "service_account:";
+
+  public static String serviceAccount(String org, String name) {
+    return SERVICE_ACCOUNT + org + "/" + name;
+  }
+
+  /** A service account, not a user. */
+  public boolean isServiceAccount() {
+    return actor.startsWith(SERVICE_ACCOUNT);
+  }
+
   public boolean mayReadConfig() {
     return platformAdmin || configReader;
   }

@@ -60,6 +60,8 @@ class RoleMatrixTest {
       cp.user(root, "x-" + role + "@example.com", false);
     }
     assertEquals(201, cp.post("/api/v1/orgs/" + ORG + "/keys", root, new JsonObject().put("id", "k0")).status());
+    assertEquals(201, cp.post("/api/v1/orgs/" + ORG + "/service-accounts", root, new JsonObject().put("name", "sa0")
+        .put("role", "viewer")).status());
     assertEquals(201, cp.post("/api/v1/backends", root, new JsonObject().put("id", "b1").put("url", "http://127.0.0.1:1")).status());
     assertEquals(201, cp.post("/api/v1/models", root, new JsonObject().put("name", "m1").put("prices",
         new JsonObject().put("promptPerMillion", 1).put("completionPerMillion", 1))).status());
@@ -98,6 +100,13 @@ class RoleMatrixTest {
     cases.add(new Case("put member", r -> new Request(HttpMethod.PUT, org + "/members/x-" + r + "@example.com",
         new JsonObject().put("role", "viewer")), ADMINS, true));
     cases.add(new Case("delete member", r -> new Request(HttpMethod.DELETE, org + "/members/x-" + r + "@example.com",
+        null), ADMINS, true));
+    cases.add(new Case("list service accounts", r -> get(org + "/service-accounts"), READERS, true));
+    cases.add(new Case("create service account", r -> new Request(HttpMethod.POST, org + "/service-accounts",
+        new JsonObject().put("name", "sa-" + r).put("role", "viewer")), ADMINS, true));
+    cases.add(new Case("new service account token", r -> new Request(HttpMethod.POST, org + "/service-accounts/sa0/token",
+        new JsonObject().put("graceSeconds", 0)), ADMINS, true));
+    cases.add(new Case("delete service account", r -> new Request(HttpMethod.DELETE, org + "/service-accounts/sa-" + r,
         null), ADMINS, true));
     cases.add(new Case("list keys", r -> get(org + "/keys"), READERS, true));
     cases.add(new Case("create key", r -> new Request(HttpMethod.POST, org + "/keys", new JsonObject().put("id", "k-" + r)),
