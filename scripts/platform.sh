@@ -204,9 +204,10 @@ bootstrap() {
       "{\"email\":\"$ADMIN_EMAIL\",\"platformAdmin\":true,\"tokenTtl\":\"0\"}" | jq -er .token)"
   fi
   if [ -z "${READER_TOKEN:-}" ]; then
-    # The gateways' config reader: no role needed; a token that never expires, for a machine that is not production.
+    # The gateways' config reader: no org role, may read snapshots only; a token that never expires, for a
+    # machine that is not production.
     remember READER_TOKEN "$(api POST /api/v1/users "$ADMIN_TOKEN" \
-      "{\"email\":\"$READER_EMAIL\",\"tokenTtl\":\"0\"}" | jq -er .token)"
+      "{\"email\":\"$READER_EMAIL\",\"configReader\":true,\"tokenTtl\":\"0\"}" | jq -er .token)"
   fi
   # 409: made by an earlier, interrupted bootstrap.
   api POST /api/v1/policies "$ADMIN_TOKEN" \
@@ -333,6 +334,7 @@ cmd_up() {
     TOLLGATE_ANALYTICS_PG_URL="$PG_URL" TOLLGATE_ANALYTICS_PG_SCHEMA="${NAME}_analytics" \
     TOLLGATE_ANALYTICS_PORT="$ANALYTICS_PORT" TOLLGATE_ANALYTICS_HOST=127.0.0.1 \
     TOLLGATE_ANALYTICS_TOKEN="$ANALYTICS_TOKEN" TOLLGATE_RABBITMQ_URL="$RABBITMQ_URL" \
+    TOLLGATE_CONTROL_PLANE_URL="http://127.0.0.1:$CP_PORT" \
     TOLLGATE_RABBITMQ_EXCHANGE="tollgate.$NAME.usage" TOLLGATE_RABBITMQ_QUEUE="tollgate.$NAME.usage.events" \
     TOLLGATE_LOG_FORMAT=json
   wait_ready control-plane

@@ -91,6 +91,16 @@ TOLLGATE_HTTP_IDLE_TIMEOUT_MS: {{ int64 .Values.frontDoor.idleTimeoutMs | quote 
 TOLLGATE_HTTP_MAX_CONNECTIONS: {{ int64 .Values.frontDoor.maxConnections | quote }}
 TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES: {{ int64 .Values.frontDoor.maxRequestLineBytes | quote }}
 TOLLGATE_HTTP_MAX_HEADER_BYTES: {{ int64 .Values.frontDoor.maxHeaderBytes | quote }}
+{{- with .Values.oidc }}
+{{- if .issuer }}
+TOLLGATE_OIDC_ISSUER: {{ .issuer | quote }}
+TOLLGATE_OIDC_AUDIENCE: {{ required "oidc.audience is required with oidc.issuer (the client id the provider issues tokens for)" .audience | quote }}
+TOLLGATE_OIDC_EMAIL_CLAIM: {{ .emailClaim | quote }}
+TOLLGATE_OIDC_GROUPS_CLAIM: {{ .groupsClaim | quote }}
+TOLLGATE_OIDC_ROLE_MAPPINGS: {{ join ";" .roleMappings | quote }}
+TOLLGATE_OIDC_JWKS_MIN_REFRESH_MS: {{ int64 .jwksMinRefreshMs | quote }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/* terminationGracePeriodSeconds must cover the preStop sleep and the control plane's own stop. */}}

@@ -48,4 +48,20 @@ describe("sign-in", () => {
     await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
     await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("try again in 840 seconds"));
   });
+
+  it("offers single sign-on when the control plane has it", async () => {
+    fakeControlPlane(null, (req) => req.path === "/portal/auth/oidc"
+      ? { status: 200, body: { enabled: true, start: "/portal/auth/oidc/start" } } : undefined);
+    render(<App />);
+    const link = await screen.findByRole("link", { name: "Sign in with SSO" });
+    expect(link.getAttribute("href")).toBe("/portal/auth/oidc/start");
+  });
+
+  it("shows no single sign-on when the control plane has none", async () => {
+    fakeControlPlane(null, (req) => req.path === "/portal/auth/oidc"
+      ? { status: 200, body: { enabled: false, start: "/portal/auth/oidc/start" } } : undefined);
+    render(<App />);
+    await screen.findByLabelText("Email");
+    await waitFor(() => expect(screen.queryByRole("link", { name: "Sign in with SSO" })).toBeNull());
+  });
 });

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { ApiProblem } from "../api/client";
 import { useSession } from "../session";
 import { button, input, Problem } from "../components/ui";
@@ -9,6 +9,7 @@ export function SignIn({ notice }: { notice?: string }) {
   const [password, setPassword] = useState("");
   const [problem, setProblem] = useState<string | undefined>(notice);
   const [busy, setBusy] = useState(false);
+  const sso = useSingleSignOn();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -40,9 +41,33 @@ export function SignIn({ notice }: { notice?: string }) {
         <button type="submit" className={button + " w-full"} disabled={busy}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
+        {sso && (
+          <a href={sso} className={button + " block w-full text-center"}>Sign in with SSO</a>
+        )}
       </form>
     </main>
   );
+}
+
+/**
+ * Where the identity provider's sign-in starts, when the control plane has single sign-on
+ * (GET /portal/auth/oidc); undefined otherwise, or while it is being asked.
+ */
+function useSingleSignOn(): string | undefined {
+  const [start, setStart] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    fetch("/portal/auth/oidc")
+      .then((response) => (response.ok ? response.json() : undefined))
+      .then((answer: { enabled?: boolean; start?: string } | undefined) => {
+        if (live && answer?.enabled && answer.start) setStart(answer.start);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return start;
 }
 
 /** The API's refusals, said for a person at a sign-in form. */

@@ -73,6 +73,17 @@ class AnalyticsConsumerChartTest {
   }
 
   @Test
+  void callersWithControlPlaneIdentitiesAreAcceptedWhenTheControlPlaneIsNamed() {
+    Container off = consumer(render(List.of(), Map.of()));
+    assertTrue(off.getEnv().stream().noneMatch(e -> e.getName().equals("TOLLGATE_CONTROL_PLANE_URL")),
+        "the shared token only, by default");
+    Container on = consumer(render(List.of(), Map.of("controlPlane.url", "http://tollgate-control-plane:8090",
+        "controlPlane.identityCacheMs", 5_000)));
+    assertEquals("http://tollgate-control-plane:8090", env(on, "TOLLGATE_CONTROL_PLANE_URL").getValue());
+    assertEquals("5000", env(on, "TOLLGATE_ANALYTICS_IDENTITY_CACHE_MS").getValue());
+  }
+
+  @Test
   void anExistingSecretReplacesTheChartsOwn() {
     assertTrue(Charts.all(render(List.of(Charts.exampleValues("analytics-consumer")), Map.of()), Secret.class).isEmpty());
   }

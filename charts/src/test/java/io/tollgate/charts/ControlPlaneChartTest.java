@@ -141,6 +141,23 @@ class ControlPlaneChartTest {
   }
 
   @Test
+  void singleSignOnReachesTheEnvironmentWhenAnIssuerIsSet() {
+    Map<String, String> env = environment(render(Map.of("oidc.issuer", "https://idp.example/realms/corp",
+        "oidc.audience", "tollgate", "oidc.roleMappings[0]", "team-a-owners=team-a:owner",
+        "oidc.roleMappings[1]", "ops=platform-admin")));
+    assertEquals("https://idp.example/realms/corp", env.get("TOLLGATE_OIDC_ISSUER"));
+    assertEquals("tollgate", env.get("TOLLGATE_OIDC_AUDIENCE"));
+    assertEquals("email", env.get("TOLLGATE_OIDC_EMAIL_CLAIM"));
+    assertEquals("groups", env.get("TOLLGATE_OIDC_GROUPS_CLAIM"));
+    assertEquals("team-a-owners=team-a:owner;ops=platform-admin", env.get("TOLLGATE_OIDC_ROLE_MAPPINGS"));
+    assertEquals("10000", env.get("TOLLGATE_OIDC_JWKS_MIN_REFRESH_MS"));
+    assertFalse(environment(render(Map.of())).containsKey("TOLLGATE_OIDC_ISSUER"), "off by default");
+    IllegalStateException noAudience = assertThrows(IllegalStateException.class,
+        () -> render(Map.of("oidc.issuer", "https://idp.example")));
+    assertTrue(noAudience.getMessage().contains("oidc.audience is required"), noAudience.getMessage());
+  }
+
+  @Test
   void theConfigChecksumFollowsThePlainSettingsOnly() {
     String base = checksum(render(Map.of()));
     assertEquals(base, checksum(render(Map.of())), "stable across renders");

@@ -1,6 +1,7 @@
 package io.tollgate.analytics.api;
 
 import io.tollgate.analytics.config.ApiSettings;
+import io.tollgate.analytics.identity.ControlPlaneIdentities;
 import io.tollgate.frontdoor.FrontDoor;
 import io.tollgate.frontdoor.ServerTls;
 import io.vertx.core.Future;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -25,7 +27,8 @@ import java.util.regex.Pattern;
 
 /**
  * The analytics HTTP API (config/openapi/analytics.yaml): usage, reliability, CSV export and monthly
- * statements under {@code /v1}, behind a bearer token; {@code /health} (liveness), {@code /ready}
+ * statements under {@code /v1}, behind a bearer token (the machine token or a control-plane identity,
+ * each query scoped to the orgs the caller may read); {@code /health} (liveness), {@code /ready}
  * (readiness) and {@code /metrics} open for probes and Prometheus.
  */
 public final class ApiServer {
@@ -33,13 +36,18 @@ public final class ApiServer {
   private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
 
   private final HttpServer server;
+  private final ControlPlaneIdentities identities;
 
-  private ApiServer(HttpServer server) {
+  private ApiServer(HttpServer server, ControlPlaneIdentities identities) {
     this.server = server;
+    this.identities = identities;
   }
 
   public static Future<ApiServer> start(Vertx vertx, ApiSettings settings, Pool pool, Supplier<JsonObject> health,
                                         BooleanSupplier consuming, AnalyticsMetrics metrics) {
+    // Without a control plane, only the machine token (api.token) is accepted.
+    ControlPlaneIdentities identities = settings.controlPlaneUrl().isEmpty() ? null
+        : new ControlPlaneIdentities(vertx, settings.controlPlaneUrl(), Duration.ofMillis(settings.identityCacheMs()));
     Orgs orgs = new Orgs(pool);
     UsageEndpoint usage = new UsageEndpoint(pool, orgs);
     ReliabilityEndpoint reliability = new ReliabilityEndpoint(pool, orgs);
@@ -55,7 +63,7 @@ public final class ApiServer {
     // Open like /health, for Prometheus; it carries counts, no tenant data.
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
-    router.route("/v1/*").handler(new BearerAuth(settings.token()));
+    router.route("/v1/*").handler(new Authentication(settings.token(), identities));
     router.get("/v1/orgs/:org/usage").handler(ctx -> run(ctx, usage::handle));
     router.get("/v1/orgs/:org/usage/export").handler(ctx -> run(ctx, export::handle));
     router.get("/v1/orgs/:org/usage/last-used").handler(ctx -> run(ctx, lastUsed::handle));
@@ -85,7 +93,7 @@ public final class ApiServer {
         ServerTls.of(vertx, settings.tls(), "analytics API"));
     return frontDoor.createServer(vertx, new HttpServerOptions(), router).listen(settings.port(), settings.host())
         .onSuccess(frontDoor::listening)
-        .map(ApiServer::new);
+        .map(server -> new ApiServer(server, identities));
   }
 
   /**
@@ -127,6 +135,9 @@ public final class ApiServer {
   }
 
   public Future<Void> close() {
+    if (identities != null) {
+      identities.close();
+    }
     return server.close();
   }
 }

@@ -35,7 +35,7 @@ final class CsvExport {
     String org = ctx.pathParam("org");
     TimeRange range = TimeRange.parse(ctx.queryParams().get("from"), ctx.queryParams().get("to"));
     HttpServerResponse response = ctx.response();
-    return orgs.requireKnown(org).compose(v -> UsageQueries.streamEvents(pool, org, range.fromUtc(), range.toUtc(),
+    return orgs.requireReadable(Authentication.of(ctx), org).compose(v -> UsageQueries.streamEvents(pool, org, range.fromUtc(), range.toUtc(),
         FETCH_ROWS, rows -> {
           response.setChunked(true)
               .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")

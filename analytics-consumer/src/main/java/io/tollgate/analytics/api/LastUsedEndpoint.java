@@ -25,7 +25,7 @@ final class LastUsedEndpoint {
 
   Future<Void> handle(RoutingContext ctx) {
     String org = ctx.pathParam("org");
-    return orgs.requireKnown(org)
+    return orgs.requireReadable(Authentication.of(ctx), org)
         .compose(v -> UsageQueries.lastUsed(pool, org))
         .map(rows -> {
           JsonArray data = new JsonArray();

@@ -10,11 +10,14 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.tollgate.analytics.store.UsageQueries;
 
+import io.tollgate.analytics.identity.Access;
+
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /v1/reliability?from&to[&org]}: per model and backend, requests, errors, error rate,
+ * {@code GET /v1/reliability?from&to[&org]}: over the org, or every org the caller may read, per model and backend, requests, errors, error rate,
  * errors by kind, and TTFT and latency percentiles (p50/p95/p99) from the raw rows.
  */
 final class ReliabilityEndpoint {
@@ -30,9 +33,13 @@ final class ReliabilityEndpoint {
   Future<Void> handle(RoutingContext ctx) {
     TimeRange range = TimeRange.parse(ctx.queryParams().get("from"), ctx.queryParams().get("to"));
     String org = ctx.queryParams().get("org");
-    Future<Void> known = org == null ? Future.succeededFuture() : orgs.requireKnown(org);
+    Access access = Authentication.of(ctx);
+    // Without an org: across every org the caller may read (all of them for the machine token and
+    // platform admins).
+    Future<Void> known = org == null ? Future.succeededFuture() : orgs.requireReadable(access, org);
+    List<String> scope = org == null ? access.scope() : List.of(org);
     return known
-        .compose(v -> UsageQueries.reliability(pool, range.fromUtc(), range.toUtc(), org))
+        .compose(v -> UsageQueries.reliability(pool, range.fromUtc(), range.toUtc(), scope))
         .map(figures -> json(range, org, figures.summary(), figures.kinds()))
         .compose(body -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer()));
   }

@@ -53,7 +53,7 @@ final class StatementEndpoint {
     OffsetDateTime to = Statement.end(month).atOffset(ZoneOffset.UTC);
     HttpServerResponse response = ctx.response();
     if (format.equals("csv")) {
-      return orgs.requireKnown(org).compose(v -> StatementQueries.streamLines(pool, org, from, to, FETCH_ROWS, rows -> {
+      return orgs.requireReadable(Authentication.of(ctx), org).compose(v -> StatementQueries.streamLines(pool, org, from, to, FETCH_ROWS, rows -> {
         response.setChunked(true)
             .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
             .putHeader("content-disposition", "attachment; filename=\"" + fileName(org, month) + ".csv\"");
@@ -65,7 +65,7 @@ final class StatementEndpoint {
         }, () -> csvLine(Buffer.buffer(), "total", month, org, "", "", total[0]).toString());
       }));
     }
-    return orgs.requireKnown(org)
+    return orgs.requireReadable(Authentication.of(ctx), org)
         .compose(v -> StatementQueries.lines(pool, org, from, to))
         .map(rows -> {
           List<Statement.Line> lines = new ArrayList<>();

@@ -35,7 +35,7 @@ final class UsageEndpoint {
       throw ApiError.badRequest("invalid_group_by", "group_by must be model or key, got \"" + groupBy + "\"");
     }
     String field = groupBy.equals("key") ? "key_id" : "model";
-    return orgs.requireKnown(org)
+    return orgs.requireReadable(Authentication.of(ctx), org)
         .compose(v -> UsageQueries.rollup(pool, granularity.table(), groupBy.equals("key"), org, range.fromUtc(),
             range.toUtc()))
         .map(rows -> {

@@ -36,8 +36,8 @@ public final class SettingsLoader {
   private static final Set<String> RABBITMQ = Set.of("url", "exchange", "queue", "prefetch", "batchSize",
       "batchMaxDelayMs", "reconnectDelayMs");
   private static final Set<String> POSTGRES = Set.of("url", "schema", "poolSize");
-  private static final Set<String> API = Stream.of(Stream.of("host", "port", "token"),
-      FrontDoorSettings.OPTIONS.stream(), TlsSettings.OPTIONS.stream()).flatMap(options -> options)
+  private static final Set<String> API = Stream.of(Stream.of("host", "port", "token", "controlPlaneUrl",
+      "identityCacheMs"), FrontDoorSettings.OPTIONS.stream(), TlsSettings.OPTIONS.stream()).flatMap(options -> options)
       .collect(Collectors.toUnmodifiableSet());
 
   private final Map<String, String> env;
@@ -104,8 +104,13 @@ public final class SettingsLoader {
     }
     DatabaseSettings database = new DatabaseSettings(pgUrl, schema,
         (int) number(postgres, "postgres.poolSize", 4, 1, 100));
+    String controlPlane = text(api, "api.controlPlaneUrl", "");
+    if (!controlPlane.isEmpty() && !controlPlane.startsWith("http://") && !controlPlane.startsWith("https://")) {
+      reasons.add("api.controlPlaneUrl: must start with http:// or https://, got \"" + controlPlane + "\"");
+    }
     ApiSettings apiSettings = new ApiSettings(text(api, "api.host", "0.0.0.0"),
         (int) number(api, "api.port", DEFAULT_PORT, 0, 65_535), text(api, "api.token", ""), frontDoor(api),
+        controlPlane, number(api, "api.identityCacheMs", ApiSettings.DEFAULT_IDENTITY_CACHE_MS, 0, 3_600_000),
         tls(api));
     if (!reasons.isEmpty()) {
       throw new SettingsException(reasons);

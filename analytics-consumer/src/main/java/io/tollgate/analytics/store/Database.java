@@ -33,7 +33,9 @@ public final class Database {
           .dataSource(jdbcUrl, options.getUser(), options.getPassword())
           .schemas(settings.schema())
           .createSchemas(true)
-          .locations("classpath:db/migration")
+          // Not db/migration: Flyway scans a location and everything below it on the whole classpath,
+          // and the control plane's migrations are there (its tests run it beside this service).
+          .locations("classpath:db/analytics")
           .load()
           .migrate();
       LOG.info(() -> "usage store " + settings.schema() + ": " + result.migrationsExecuted

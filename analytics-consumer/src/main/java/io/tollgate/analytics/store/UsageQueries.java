@@ -26,7 +26,7 @@ public final class UsageQueries {
   private static final String EVENTS = "SELECT " + String.join(", ", EVENT_COLUMNS)
       + " FROM usage_events WHERE org_id = $1 AND time >= $2 AND time < $3 ORDER BY time, event_id";
   private static final List<String> ROLLUPS = List.of("usage_hourly", "usage_daily");
-  private static final String FILTER = " WHERE time >= $1 AND time < $2 AND ($3::text IS NULL OR org_id = $3)";
+  private static final String FILTER = " WHERE time >= $1 AND time < $2 AND ($3::text[] IS NULL OR org_id = ANY($3))";
   private static final String SUMMARY = "SELECT coalesce(model_requested, '') AS model, backend_id AS backend,"
       + " count(*) AS requests, count(*) FILTER (WHERE status >= 400 OR error_kind IS NOT NULL) AS errors,"
       + " percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY ttft_ms) AS ttft,"
@@ -69,9 +69,10 @@ public final class UsageQueries {
   public record Reliability(RowSet<Row> summary, RowSet<Row> kinds) {
   }
 
-  /** @param org null: every org */
-  public static Future<Reliability> reliability(SqlClient client, OffsetDateTime from, OffsetDateTime to, String org) {
-    Tuple params = Tuple.of(from, to, org);
+  /** @param orgs null: every org */
+  public static Future<Reliability> reliability(SqlClient client, OffsetDateTime from, OffsetDateTime to,
+                                                List<String> orgs) {
+    Tuple params = Tuple.of(from, to, orgs == null ? null : orgs.toArray(new String[0]));
     return client.preparedQuery(SUMMARY).execute(params)
         .compose(summary -> client.preparedQuery(KINDS).execute(params).map(kinds -> new Reliability(summary, kinds)));
   }

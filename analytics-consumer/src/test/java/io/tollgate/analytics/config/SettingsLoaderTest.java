@@ -41,6 +41,8 @@ class SettingsLoaderTest {
         Map.entry("TOLLGATE_ANALYTICS_HOST", "127.0.0.1"),
         Map.entry("TOLLGATE_ANALYTICS_PORT", "9999"),
         Map.entry("TOLLGATE_ANALYTICS_TOKEN", "s3cret"),
+        Map.entry("TOLLGATE_CONTROL_PLANE_URL", "https://cp.example:8090"),
+        Map.entry("TOLLGATE_ANALYTICS_IDENTITY_CACHE_MS", "5000"),
         Map.entry("TOLLGATE_HTTP_HEADER_TIMEOUT_MS", "2000"),
         Map.entry("TOLLGATE_HTTP_BODY_TIMEOUT_MS", "3000"),
         Map.entry("TOLLGATE_HTTP_IDLE_TIMEOUT_MS", "0"),
@@ -56,6 +58,7 @@ class SettingsLoaderTest {
         new BrokerSettings("amqps://u:p@mq:5671/prod", "x", "q", 500, 100, 5, 50),
         new DatabaseSettings("postgresql://a:b@db:5433/usage", "usage_v1", 8),
         new ApiSettings("127.0.0.1", 9999, "s3cret", new FrontDoorSettings(2_000, 3_000, 0, 50, 1_024, 4_096),
+            "https://cp.example:8090", 5_000,
             new io.tollgate.frontdoor.TlsSettings("/tls/tls.crt", "/tls/tls.key", "/tls/machines.crt", true, 2_500))),
         settings);
   }
@@ -65,11 +68,13 @@ class SettingsLoaderTest {
     SettingsException refused = assertThrows(SettingsException.class, () -> SettingsLoader.parse("""
         rabbitmq: {url: "http://x", prefetch: 10, batchSize: 20, colour: red}
         postgres: {schema: "Drop Table", poolSize: zero}
-        api: {port: 70000}
+        api: {port: 70000, controlPlaneUrl: "cp:8090", identityCacheMs: -1}
         extra: {}
         """, Map.of()));
     String all = String.join("\n", refused.reasons());
     assertTrue(all.contains("rabbitmq.url: must start with amqp:// or amqps://"), all);
+    assertTrue(all.contains("api.controlPlaneUrl: must start with http:// or https://, got \"cp:8090\""), all);
+    assertTrue(all.contains("api.identityCacheMs: must be between 0 and 3600000, got -1"), all);
     assertTrue(all.contains("rabbitmq.colour: unknown option"), all);
     assertTrue(all.contains("rabbitmq.batchSize: must not exceed rabbitmq.prefetch (10), got 20"), all);
     assertTrue(all.contains("postgres.schema: must be a lower-case SQL identifier"), all);

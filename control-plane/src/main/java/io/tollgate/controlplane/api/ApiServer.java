@@ -5,6 +5,9 @@ import io.tollgate.controlplane.auth.Authenticator;
 import io.tollgate.controlplane.catalog.CatalogApi;
 import io.tollgate.controlplane.catalog.CatalogResource;
 import io.tollgate.controlplane.observability.ControlPlaneMetrics;
+import io.tollgate.controlplane.oidc.OidcVerifier;
+import io.tollgate.controlplane.oidc.PortalLogin;
+import io.tollgate.controlplane.oidc.SsoUsers;
 import io.tollgate.controlplane.observability.Readiness;
 import io.tollgate.controlplane.observability.RequestObserver;
 import io.tollgate.controlplane.portal.Portal;
@@ -75,7 +78,10 @@ public final class ApiServer {
                                       KeyRecordPublisher keyRecords, ControlPlaneMetrics metrics, Readiness readiness,
                                       SnapshotStore snapshots, Portal portal) {
     Sessions sessions = new Sessions(pool);
-    ApiServer api = new ApiServer(new Credentials(new Authenticator(pool, settings.bootstrapToken()), sessions));
+    SsoUsers sso = settings.oidc().enabled()
+        ? new SsoUsers(pool, new OidcVerifier(vertx, settings.oidc()), settings.oidc()) : null;
+    ApiServer api = new ApiServer(new Credentials(new Authenticator(pool, settings.bootstrapToken(),
+        sso == null ? null : sso::authenticate), sessions));
     ConfigVersions versions = new ConfigVersions(snapshots, new ConfigPublisher(redis, settings.redisPrefix()),
         metrics);
     KeysApi keys = new KeysApi(pool, new KeySecrets(settings.keyPepper()), keyRecords);
@@ -121,6 +127,7 @@ public final class ApiServer {
         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape())));
 
     router.get("/api/v1/me").handler(api.handle(users::me));
+    router.get("/api/v1/me/access").handler(api.handle(users::access));
     SessionApi session = new SessionApi(pool, sessions, new LoginThrottle(redis, settings.redisPrefix()), users);
     router.post(Credentials.SESSION_PATH).handler(api.handle(session::login));
     router.delete(Credentials.SESSION_PATH).handler(api.handle(session::logout));
@@ -152,6 +159,12 @@ public final class ApiServer {
     router.put("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::putMember));
     router.delete("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::deleteMember));
 
+    ServiceAccountsApi accounts = new ServiceAccountsApi(pool, settings.adminTokenTtl());
+    router.get("/api/v1/orgs/:org/service-accounts").handler(api.handle(accounts::list));
+    router.post("/api/v1/orgs/:org/service-accounts").handler(api.handle(accounts::create));
+    router.post("/api/v1/orgs/:org/service-accounts/:name/token").handler(api.handle(accounts::rotate));
+    router.delete("/api/v1/orgs/:org/service-accounts/:name").handler(api.handle(accounts::delete));
+
     router.get("/api/v1/orgs/:org/keys").handler(api.handle(keys::list));
     router.post("/api/v1/orgs/:org/keys").handler(api.handle(keys::create));
     router.get("/api/v1/orgs/:org/keys/:id").handler(api.handle(keys::get));
@@ -173,8 +186,12 @@ public final class ApiServer {
       router.patchWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::patch));
       router.deleteWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::delete));
     }
-    router.get("/api/v1/config/snapshots/latest").handler(api.handle(call -> snapshots.latest(pool).map(Reply::ok)));
+    router.get("/api/v1/config/snapshots/latest").handler(api.handle(call -> {
+      call.requireConfigReader();
+      return snapshots.latest(pool).map(Reply::ok);
+    }));
     router.get("/api/v1/config/snapshots/:version").handler(api.handle(call -> {
+      call.requireConfigReader();
       long version;
       try {
         version = Long.parseLong(call.param("version"));
@@ -187,6 +204,16 @@ public final class ApiServer {
     // The portal: its page at / (and, below, at its own routes), its hashed files under /assets/.
     router.get("/").handler(observed(ctx -> page(ctx, portal)));
     router.get("/assets/*").handler(observed(portal::asset));
+    // Single sign-on for the portal (authorization code + PKCE), and whether it is on (its sign-in page asks).
+    // The portal's sign-in page and tollgate-admin login ask it.
+    JsonObject ssoSettings = sso == null ? new JsonObject().put("enabled", false) : new JsonObject().put("enabled", true)
+        .put("start", PortalLogin.START).put("issuer", settings.oidc().issuer()).put("clientId", settings.oidc().audience());
+    router.get("/portal/auth/oidc").handler(observed(ctx -> ctx.json(ssoSettings)));
+    if (sso != null) {
+      PortalLogin login = new PortalLogin(vertx, settings.oidc(), sso, sessions);
+      router.get(PortalLogin.START).handler(observed(login::start));
+      router.get(PortalLogin.CALLBACK).handler(observed(login::callback));
+    }
 
     // Last: whatever no route served, API or not, in the API's shape (Vert.x would answer an HTML
     // page, and a 404 where the path is served with other methods) — but a browser asking for a
@@ -272,7 +299,7 @@ public final class ApiServer {
       return;
     }
     ctx.request().pause();
-    credentials.of(ctx.request()).onComplete(result -> {
+    credentials.of(ctx.request(), RequestObserver.requestId(ctx)).onComplete(result -> {
       if (result.succeeded()) {
         RequestObserver.actor(ctx, result.result().actor());
         ctx.put(CALLER, result.result());

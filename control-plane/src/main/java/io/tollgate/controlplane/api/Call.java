@@ -40,6 +40,16 @@ public record Call(Caller caller, String requestId, JsonObject body, RoutingCont
     }
   }
 
+  /**
+   * Config snapshots hold every org's budgets, limits and backend URLs: platform admins and config
+   * readers (the gateways) only. 403, not 404: the route is the platform's, not an org's.
+   */
+  public void requireConfigReader() {
+    if (!caller.mayReadConfig()) {
+      throw ApiError.forbidden("only a platform admin or a config reader may read config snapshots");
+    }
+  }
+
   public Audit.Entry audit(String action, String target, JsonObject before, JsonObject after) {
     return new Audit.Entry(caller.actor(), action, target, before, after, requestId);
   }

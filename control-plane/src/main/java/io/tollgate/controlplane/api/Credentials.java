@@ -30,11 +30,12 @@ final class Credentials {
     return request.method() == HttpMethod.POST && SESSION_PATH.equals(request.path());
   }
 
-  Future<Caller> of(HttpServerRequest request) {
+  /** @param requestId the request's id, for the audit row a single sign-on user's first use writes */
+  Future<Caller> of(HttpServerRequest request, String requestId) {
     String authorization = request.getHeader("authorization");
     Cookie session = request.getCookie(Sessions.COOKIE);
     if (authorization != null || session == null || session.getValue().isEmpty()) {
-      return tokens.authenticate(authorization);
+      return tokens.authenticate(authorization, requestId);
     }
     HttpMethod method = request.method();
     boolean unsafe = method != HttpMethod.GET && method != HttpMethod.HEAD && method != HttpMethod.OPTIONS;

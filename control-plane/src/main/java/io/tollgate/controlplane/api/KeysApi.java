@@ -71,7 +71,9 @@ final class KeysApi {
 
   /** Who owns the keys a caller creates: the bootstrap token is nobody, so its keys have none. */
   static String ownerOf(Call call) {
-    return Authenticator.BOOTSTRAP_ACTOR.equals(call.caller().actor()) ? null : call.caller().actor();
+    // Nor is a service account a user: keys have user owners only.
+    return Authenticator.BOOTSTRAP_ACTOR.equals(call.caller().actor()) || call.caller().isServiceAccount() ? null
+        : call.caller().actor();
   }
 
   /** A new secret, shown once by whoever creates the key. */

@@ -8,7 +8,6 @@ import io.tollgate.controlplane.store.SessionStore;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -112,9 +111,7 @@ final class SessionApi {
         .map(v -> Reply.noContent());
   }
 
-  /** Secure, SameSite=Strict, whole site; the session's also HttpOnly. Both end with the session. */
   private static Cookie cookie(String name, String value, boolean httpOnly) {
-    return Cookie.cookie(name, value).setPath("/").setSecure(true).setHttpOnly(httpOnly)
-        .setSameSite(CookieSameSite.STRICT).setMaxAge(Sessions.TTL.toSeconds());
+    return Sessions.cookie(name, value, httpOnly);
   }
 }

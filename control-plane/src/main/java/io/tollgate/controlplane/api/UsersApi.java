@@ -1,15 +1,18 @@
 package io.tollgate.controlplane.api;
 
+import io.tollgate.controlplane.auth.Role;
 import io.tollgate.controlplane.auth.TokenHash;
 import io.tollgate.controlplane.config.ControlPlaneSettings;
 import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.store.Tx;
 import io.tollgate.controlplane.store.UserStore;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 
 import java.time.Duration;
+import java.util.Map;
 
 /** Users and their admin tokens (each shown once, stored as a hash, valid for the configured TTL). */
 final class UsersApi {
@@ -34,10 +37,15 @@ final class UsersApi {
     if (!(admin instanceof Boolean)) {
       fields.refuse("platformAdmin", "must be a boolean");
     }
+    Object reader = fields.body().getValue("configReader", false);
+    if (!(reader instanceof Boolean)) {
+      fields.refuse("configReader", "must be a boolean");
+    }
     Long ttl = ttlSeconds(call, fields);
     fields.check();
     String token = TokenHash.newToken();
-    return Tx.<JsonObject>audited(pool, tx -> UserStore.create(tx, email, TokenHash.of(token), (Boolean) admin, ttl)
+    return Tx.<JsonObject>audited(pool, tx -> UserStore.create(tx, email, TokenHash.of(token), (Boolean) admin,
+            (Boolean) reader, ttl)
             .map(user -> new Tx.Change<>(user, call.audit("user.create", "user:" + email, null, user))))
         // The token is in the answer only: never in the audit row, never stored in clear.
         .map(user -> Reply.created(user.copy().put("token", token)));
@@ -93,10 +101,25 @@ final class UsersApi {
     return UserStore.list(pool).map(Reply::ok);
   }
 
+  /**
+   * Whose usage the caller may read: what the analytics service asks the control plane of a caller
+   * it does not know (ADR 0013), so that the role table lives here only. Every org where the role
+   * reads spend (the usage proxy's permission); {@code allOrgs} for a platform admin.
+   */
+  Future<Reply> access(Call call) {
+    JsonArray orgs = new JsonArray();
+    call.caller().roles().entrySet().stream()
+        .filter(entry -> entry.getValue().may(Role.Permission.SPEND_READ))
+        .map(Map.Entry::getKey).sorted().forEach(orgs::add);
+    return Future.succeededFuture(Reply.ok(new JsonObject().put("actor", call.caller().actor())
+        .put("allOrgs", call.caller().platformAdmin()).put("usageOrgs", orgs)));
+  }
+
   Future<Reply> me(Call call) {
     JsonObject roles = new JsonObject();
     call.caller().roles().forEach((org, role) -> roles.put(org, role.wire()));
     return Future.succeededFuture(Reply.ok(new JsonObject().put("actor", call.caller().actor())
-        .put("platformAdmin", call.caller().platformAdmin()).put("roles", roles)));
+        .put("platformAdmin", call.caller().platformAdmin()).put("configReader", call.caller().configReader())
+        .put("roles", roles)));
   }
 }

@@ -1,5 +1,6 @@
 package io.tollgate.controlplane.auth;
 
+import io.tollgate.controlplane.store.ServiceAccountStore;
 import io.tollgate.controlplane.store.UserStore;
 import io.tollgate.controlplane.api.ApiError;
 import io.vertx.core.Future;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * Bearer tokens to callers. The bootstrap token from the environment works only until the first
@@ -17,24 +19,55 @@ import java.util.Map;
 public final class Authenticator {
 
   public static final String BOOTSTRAP_ACTOR = "bootstrap";
+  /** Service accounts' tokens ("tgs-…") are told from users' ("tga-…") by their prefix. */
+  public static final String SERVICE_ACCOUNT_TOKEN_PREFIX = "tgs-";
 
   private final Pool pool;
   private final String bootstrapToken;
+  /** The identity provider's JWTs to callers (single sign-on); null: off. */
+  private final BiFunction<String, String, Future<Caller>> jwts;
   /** Once a platform admin exists it never stops existing for our purpose: the bootstrap is over. */
   private volatile boolean bootstrapOver;
 
   public Authenticator(Pool pool, String bootstrapToken) {
+    this(pool, bootstrapToken, null);
+  }
+
+  /**
+   * @param jwts the identity provider's JWT and the request's id to the caller; null: single
+   *             sign-on is off
+   */
+  public Authenticator(Pool pool, String bootstrapToken, BiFunction<String, String, Future<Caller>> jwts) {
     this.pool = pool;
     this.bootstrapToken = bootstrapToken;
+    this.jwts = jwts;
+  }
+
+  /** Our own tokens are opaque ("tga-…"); a JWT has three base64url parts, the first a JSON header. */
+  private static boolean isJwt(String token) {
+    return token.startsWith("eyJ") && token.chars().filter(c -> c == '.').count() == 2;
   }
 
   public Future<Caller> authenticate(String authorization) {
+    return authenticate(authorization, null);
+  }
+
+  public Future<Caller> authenticate(String authorization, String requestId) {
     if (authorization == null || !authorization.startsWith("Bearer ")) {
       return Future.failedFuture(ApiError.unauthorized("missing bearer token"));
     }
     String token = authorization.substring("Bearer ".length()).trim();
     if (bootstrapToken != null && !bootstrapToken.isEmpty() && constantTimeEquals(token, bootstrapToken)) {
       return bootstrapCaller();
+    }
+    if (jwts != null && isJwt(token)) {
+      return jwts.apply(token, requestId);
+    }
+    if (token.startsWith(SERVICE_ACCOUNT_TOKEN_PREFIX)) {
+      return ServiceAccountStore.byTokenHash(pool, TokenHash.of(token)).compose(owner -> owner == null
+          ? Future.failedFuture(ApiError.unauthorized("unknown or expired service account token"))
+          : Future.succeededFuture(new Caller(Caller.serviceAccount(owner.org(), owner.name()), false, false,
+              Map.of(owner.org(), Role.fromWire(owner.role())))));
     }
     return UserStore.byTokenHash(pool, TokenHash.of(token)).compose(owner -> {
       if (owner == null) {
@@ -46,7 +79,7 @@ public final class Authenticator {
       }
       Map<String, Role> roles = new HashMap<>();
       owner.roles().forEach((org, role) -> roles.put(org, Role.fromWire(role)));
-      return Future.succeededFuture(new Caller(owner.email(), owner.platformAdmin(), Map.copyOf(roles)));
+      return Future.succeededFuture(new Caller(owner.email(), owner.platformAdmin(), owner.configReader(), Map.copyOf(roles)));
     });
   }
 

@@ -19,9 +19,14 @@ public final class TokenHash {
   }
 
   public static String newToken() {
+    return newToken("tga-");
+  }
+
+  /** A random 256-bit token behind {@code prefix} (tga- users, tgs- service accounts). */
+  public static String newToken(String prefix) {
     byte[] bytes = new byte[32];
     RANDOM.nextBytes(bytes);
-    return "tga-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   public static String of(String token) {

@@ -23,7 +23,8 @@ import java.util.concurrent.Callable;
         "Examples:", "  tollgate-admin orgs create acme --display 'ACME Corp' --policy team",
         "  tollgate-admin keys create acme ci-bot --rpm 60 --models llama -o json",
         "  tollgate-admin apply -f platform.yaml --dry-run"},
-    subcommands = {AdminCli.Me.class, UsersCommand.class, OrgsCommand.class, MembersCommand.class, KeysCommand.class,
+    subcommands = {LoginCommand.class, AdminCli.Me.class, UsersCommand.class, OrgsCommand.class, MembersCommand.class,
+        ServiceAccountsCommand.class, KeysCommand.class,
         CatalogCommand.Backends.class, CatalogCommand.Models.class, CatalogCommand.Routes.class,
         CatalogCommand.Policies.class, AdminCli.Config.class, ApplyCommand.class})
 public final class AdminCli {

@@ -54,16 +54,30 @@ public final class Globals {
     return spec.commandLine().getErr();
   }
 
+  /** The control plane's base URL, ending in '/'. */
+  String endpoint() {
+    Map<String, String> env = AdminCli.environment();
+    String url = first(endpoint, env.get("TOLLGATE_ENDPOINT"), (String) readConfig(env).get("endpoint"),
+        DEFAULT_ENDPOINT);
+    return url.endsWith("/") ? url : url + "/";
+  }
+
+  Path configFile() {
+    return configPath(AdminCli.environment());
+  }
+
+  /** Token from the flag, the environment, the config file, else the cached single sign-on token (refreshed). */
   ApiClient client() {
     Map<String, String> env = AdminCli.environment();
     Map<String, Object> file = readConfig(env);
-    String url = first(endpoint, env.get("TOLLGATE_ENDPOINT"), (String) file.get("endpoint"), DEFAULT_ENDPOINT);
-    String bearer = first(token, env.get("TOLLGATE_TOKEN"), (String) file.get("token"), null);
+    String url = endpoint();
+    String bearer = first(token, env.get("TOLLGATE_TOKEN"), (String) file.get("token"),
+        SsoSession.bearer(SsoSession.path(configPath(env)), url));
     if (bearer == null) {
-      throw new ApiClient.ApiException(ExitCodes.USAGE, "no token: pass --token, set TOLLGATE_TOKEN or put token: in "
-          + configPath(env));
+      throw new ApiClient.ApiException(ExitCodes.USAGE, "no token: pass --token, set TOLLGATE_TOKEN, put token: in "
+          + configPath(env) + " or sign in with tollgate-admin login");
     }
-    return new ApiClient(URI.create(url.endsWith("/") ? url : url + "/"), bearer);
+    return new ApiClient(URI.create(url), bearer);
   }
 
   /** Runs a command against the API; failures become a message on stderr and their exit code. */

@@ -22,11 +22,16 @@ final class UsersCommand {
   }
 
   @Command(name = "create", description = "Creates a user; prints its token once.",
-      footer = {"", "Example:", "  tollgate-admin users create reader@example.com --token-ttl P365D -o json"})
+      footer = {"", "Example:", "  tollgate-admin users create reader@example.com --config-reader --token-ttl P365D -o json"})
   int create(@Mixin Globals g, @Parameters(paramLabel = "EMAIL", description = "The user's email.") String email,
              @Option(names = "--platform-admin", description = "May manage everything.") boolean admin,
+             @Option(names = "--config-reader", description = "May read config snapshots (the gateways' user).")
+             boolean configReader,
              @Option(names = "--token-ttl", paramLabel = "DURATION", description = TOKEN_TTL) String ttl) {
     JsonObject body = new JsonObject().put("email", email).put("platformAdmin", admin);
+    if (configReader) {
+      body.put("configReader", true);
+    }
     AdminCli.putIf(body, "tokenTtl", ttl);
     return g.run(api -> show(g, api.post("api/v1/users", body)));
   }

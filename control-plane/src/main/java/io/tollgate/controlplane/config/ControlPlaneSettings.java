@@ -21,11 +21,26 @@ import java.util.Map;
  * @param frontDoor       what the API port allows a client before a request reaches the API (deadlines, sizes,
  *                        connections), under the same TOLLGATE_HTTP_* names as the other services
  * @param analytics       the analytics service the org usage endpoints ask (NONE: they answer 503)
+ * @param oidc            single sign-on (NONE: only the control plane's own tokens and sessions)
  * @param tls             HTTPS on the API and portal port (TOLLGATE_CONTROL_PLANE_TLS_*), client certificates optional
  */
 public record ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken,
                                    String keyPepper, String redisUrl, String redisPrefix, Duration adminTokenTtl,
-                                   FrontDoorSettings frontDoor, AnalyticsLink analytics, TlsSettings tls) {
+                                   FrontDoorSettings frontDoor, AnalyticsLink analytics, OidcSettings oidc,
+                                   TlsSettings tls) {
+
+  /** Plain HTTP. */
+  public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
+                              String redisUrl, String redisPrefix, Duration adminTokenTtl, FrontDoorSettings frontDoor,
+                              AnalyticsLink analytics, OidcSettings oidc) {
+    this(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix, adminTokenTtl, frontDoor,
+        analytics, oidc, TlsSettings.off());
+  }
+
+  public ControlPlaneSettings withOidc(OidcSettings newOidc) {
+    return new ControlPlaneSettings(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix,
+        adminTokenTtl, frontDoor, analytics, newOidc, tls);
+  }
 
   /** Admin tokens are credentials to the whole platform: they expire unless the operator says otherwise. */
   public static final Duration DEFAULT_ADMIN_TOKEN_TTL = Duration.ofDays(90);
@@ -36,17 +51,17 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
   /** The environment variables' prefix of the TLS options: TOLLGATE_CONTROL_PLANE_TLS_CERT_FILE… */
   public static final String TLS_ENVIRONMENT_PREFIX = "TOLLGATE_CONTROL_PLANE";
 
-  /** Plain HTTP. */
+  /** Plain HTTP, without single sign-on. */
   public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
                               String redisUrl, String redisPrefix, Duration adminTokenTtl, FrontDoorSettings frontDoor,
                               AnalyticsLink analytics) {
     this(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix, adminTokenTtl, frontDoor,
-        analytics, TlsSettings.off());
+        analytics, OidcSettings.NONE, TlsSettings.off());
   }
 
   public ControlPlaneSettings withTls(TlsSettings newTls) {
     return new ControlPlaneSettings(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix,
-        adminTokenTtl, frontDoor, analytics, newTls);
+        adminTokenTtl, frontDoor, analytics, oidc, newTls);
   }
 
   /** Without the analytics service. */
@@ -75,6 +90,7 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
         duration(env, "TOLLGATE_ADMIN_TOKEN_TTL", DEFAULT_ADMIN_TOKEN_TTL),
         frontDoor(env),
         AnalyticsLink.fromEnv(env),
+        OidcSettings.fromEnv(env),
         tls(env));
   }
 

@@ -15,8 +15,10 @@ public final class Bodies {
   public static final Shape ORG = Shape.of("name", Shape.LEAF, "display", Shape.LEAF, "policy", Shape.LEAF,
       "budget", BUDGET);
   public static final Shape MEMBER = Shape.leaves("role");
-  public static final Shape USER = Shape.leaves("email", "platformAdmin", "tokenTtl");
+  public static final Shape USER = Shape.leaves("email", "platformAdmin", "configReader", "tokenTtl");
   public static final Shape TOKEN = Shape.leaves("tokenTtl");
+  public static final Shape SERVICE_ACCOUNT = Shape.leaves("name", "role", "description", "tokenTtl");
+  public static final Shape SERVICE_ACCOUNT_TOKEN = Shape.leaves("graceSeconds", "tokenTtl");
   public static final Shape LOGIN = Shape.leaves("email", "password");
   public static final Shape PASSWORD = Shape.leaves("password", "currentPassword");
   public static final Shape KEY = Shape.of("id", Shape.LEAF, "models", Shape.LEAF, "policy", Shape.LEAF,

@@ -6,6 +6,8 @@ import io.tollgate.controlplane.auth.Role;
 import io.tollgate.controlplane.auth.TokenHash;
 import io.tollgate.controlplane.store.SessionStore;
 import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
 import io.vertx.sqlclient.Pool;
 
 import java.nio.charset.StandardCharsets;
@@ -65,6 +67,12 @@ public final class Sessions {
       owner.roles().forEach((org, role) -> roles.put(org, Role.fromWire(role)));
       return Future.succeededFuture(new Caller(owner.email(), owner.platformAdmin(), Map.copyOf(roles)));
     });
+  }
+
+  /** Secure, SameSite=Strict, whole site; the session's also HttpOnly. Both end with the session. */
+  public static Cookie cookie(String name, String value, boolean httpOnly) {
+    return Cookie.cookie(name, value).setPath("/").setSecure(true).setHttpOnly(httpOnly)
+        .setSameSite(CookieSameSite.STRICT).setMaxAge(TTL.toSeconds());
   }
 
   public Future<Void> end(String id) {

@@ -18,7 +18,7 @@ public final class UserStore {
 
   /** A user as the API shows it: never the token's hash. */
   private static final String USER_JSON = "jsonb_build_object('email', email, 'platformAdmin', platform_admin, "
-      + "'tokenExpiresAt', token_expires_at)";
+      + "'configReader', config_reader, 'tokenExpiresAt', token_expires_at)";
 
   private UserStore() {
   }
@@ -27,12 +27,13 @@ public final class UserStore {
    * Whose token has this hash: the user, whether a platform admin, whether the token expired (by the
    * database's clock, which stamped the expiry, so replicas agree) and their roles by org.
    */
-  public record TokenOwner(String email, boolean platformAdmin, boolean expired, Map<String, String> roles) {
+  public record TokenOwner(String email, boolean platformAdmin, boolean configReader, boolean expired,
+                           Map<String, String> roles) {
   }
 
   /** The owner of the token with this hash; null when no user has it. */
   public static Future<TokenOwner> byTokenHash(SqlClient client, String hash) {
-    return client.preparedQuery("SELECT u.email, u.platform_admin, u.token_expires_at <= now() AS expired, m.org, "
+    return client.preparedQuery("SELECT u.email, u.platform_admin, u.config_reader, u.token_expires_at <= now() AS expired, m.org, "
             + "m.role FROM users u LEFT JOIN memberships m ON m.email = u.email WHERE u.token_hash = $1")
         .execute(Tuple.of(hash))
         .map(rows -> {
@@ -41,17 +42,19 @@ public final class UserStore {
           }
           String email = null;
           boolean admin = false;
+          boolean reader = false;
           boolean expired = false;
           Map<String, String> roles = new HashMap<>();
           for (Row row : rows) {
             email = row.getString("email");
             admin = row.getBoolean("platform_admin");
+            reader = row.getBoolean("config_reader");
             expired = Boolean.TRUE.equals(row.getBoolean("expired"));
             if (row.getString("org") != null) {
               roles.put(row.getString("org"), row.getString("role"));
             }
           }
-          return new TokenOwner(email, admin, expired, Map.copyOf(roles));
+          return new TokenOwner(email, admin, reader, expired, Map.copyOf(roles));
         });
   }
 
@@ -68,10 +71,10 @@ public final class UserStore {
 
   /** @param ttlSeconds the token's lifetime; null: it never expires */
   public static Future<JsonObject> create(SqlConnection tx, String email, String tokenHash, boolean platformAdmin,
-                                          Long ttlSeconds) {
-    return tx.preparedQuery("INSERT INTO users (email, token_hash, platform_admin, token_expires_at) VALUES ($1, $2, $3, "
-            + expiry(4) + ") RETURNING " + USER_JSON + " AS j")
-        .execute(Tuple.of(email, tokenHash, platformAdmin, ttlSeconds))
+                                          boolean configReader, Long ttlSeconds) {
+    return tx.preparedQuery("INSERT INTO users (email, token_hash, platform_admin, config_reader, token_expires_at) "
+            + "VALUES ($1, $2, $3, $4, " + expiry(5) + ") RETURNING " + USER_JSON + " AS j")
+        .execute(Tuple.of(email, tokenHash, platformAdmin, configReader, ttlSeconds))
         .map(rows -> rows.iterator().next().getJsonObject("j"));
   }
 

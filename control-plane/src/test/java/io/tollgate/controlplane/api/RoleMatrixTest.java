@@ -60,6 +60,8 @@ class RoleMatrixTest {
       cp.user(root, "x-" + role + "@example.com", false);
     }
     assertEquals(201, cp.post("/api/v1/orgs/" + ORG + "/keys", root, new JsonObject().put("id", "k0")).status());
+    assertEquals(201, cp.post("/api/v1/orgs/" + ORG + "/service-accounts", root, new JsonObject().put("name", "sa0")
+        .put("role", "viewer")).status());
     assertEquals(201, cp.post("/api/v1/backends", root, new JsonObject().put("id", "b1").put("url", "http://127.0.0.1:1")).status());
     assertEquals(201, cp.post("/api/v1/models", root, new JsonObject().put("name", "m1").put("prices",
         new JsonObject().put("promptPerMillion", 1).put("completionPerMillion", 1))).status());
@@ -78,6 +80,7 @@ class RoleMatrixTest {
     String org = "/api/v1/orgs/" + ORG;
     List<Case> cases = new ArrayList<>();
     cases.add(new Case("me", r -> get("/api/v1/me"), ALL, false));
+    cases.add(new Case("my access", r -> get("/api/v1/me/access"), ALL, false));
     cases.add(new Case("list orgs", r -> get("/api/v1/orgs"), ALL, false));
     cases.add(new Case("get org", r -> get(org), ALL, true));
     cases.add(new Case("update org", r -> new Request(HttpMethod.PUT, org,
@@ -97,6 +100,13 @@ class RoleMatrixTest {
     cases.add(new Case("put member", r -> new Request(HttpMethod.PUT, org + "/members/x-" + r + "@example.com",
         new JsonObject().put("role", "viewer")), ADMINS, true));
     cases.add(new Case("delete member", r -> new Request(HttpMethod.DELETE, org + "/members/x-" + r + "@example.com",
+        null), ADMINS, true));
+    cases.add(new Case("list service accounts", r -> get(org + "/service-accounts"), READERS, true));
+    cases.add(new Case("create service account", r -> new Request(HttpMethod.POST, org + "/service-accounts",
+        new JsonObject().put("name", "sa-" + r).put("role", "viewer")), ADMINS, true));
+    cases.add(new Case("new service account token", r -> new Request(HttpMethod.POST, org + "/service-accounts/sa0/token",
+        new JsonObject().put("graceSeconds", 0)), ADMINS, true));
+    cases.add(new Case("delete service account", r -> new Request(HttpMethod.DELETE, org + "/service-accounts/sa-" + r,
         null), ADMINS, true));
     cases.add(new Case("list keys", r -> get(org + "/keys"), READERS, true));
     cases.add(new Case("create key", r -> new Request(HttpMethod.POST, org + "/keys", new JsonObject().put("id", "k-" + r)),
@@ -169,13 +179,15 @@ class RoleMatrixTest {
     }
   }
 
-  /** The shared catalogue: anyone signed in reads, only platform admins write. */
+  /** The shared catalogue: anyone signed in reads, only platform admins write; snapshots: platform only. */
   static final class CatalogCases {
     static List<Case> cases() {
       Set<String> everyone = Set.of("outsider", "viewer", "billing", "member", "admin", "owner");
       List<Case> cases = new ArrayList<>();
-      cases.add(new Case("latest config", r -> get("/api/v1/config/snapshots/latest"), everyone, false));
-      cases.add(new Case("config version", r -> get("/api/v1/config/snapshots/1"), everyone, false));
+      // Snapshots hold every org's budgets and limits: platform admins and config readers only
+      // (SnapshotAccessTest has the whole matrix).
+      cases.add(new Case("latest config", r -> get("/api/v1/config/snapshots/latest"), NONE, false));
+      cases.add(new Case("config version", r -> get("/api/v1/config/snapshots/1"), NONE, false));
       for (String kind : List.of("backends", "models", "routes", "policies")) {
         cases.add(new Case("list " + kind, r -> get("/api/v1/" + kind), everyone, false));
         cases.add(new Case("get " + kind, r -> get("/api/v1/" + kind + "/" + FIXTURE.get(kind)), everyone, false));

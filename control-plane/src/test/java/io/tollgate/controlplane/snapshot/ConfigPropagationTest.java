@@ -46,7 +46,7 @@ class ConfigPropagationTest {
         io.tollgate.gpu.simulator.SimulatorConfig.defaults().withModels(List.of(GatewayReplicas.MODEL))
             .withInterTokenMillis(5));
     root = cp.user(cp.bootstrapToken, "root@example.com", true);
-    String gatewayToken = cp.user(root, "gateways@example.com", false);
+    String gatewayToken = cp.configReader(root, "gateways@example.com");
     for (int i = 0; i < 2; i++) {
       assertEquals(201, cp.post("/api/v1/backends", root, new JsonObject().put("id", "sim-" + (i + 1))
           .put("url", replicas.simulators.get(i).baseUrl())).status());

@@ -30,7 +30,7 @@ class SpendContractTest {
          GatewayReplicas replicas = GatewayReplicas.start(1, 1, RunningControlPlane.PEPPER, cp.redisPrefix,
              GatewayReplicas.fastSimulator())) {
       String root = cp.user(cp.bootstrapToken, "root@example.com", true);
-      String reader = cp.user(root, "gateways@example.com", false);
+      String reader = cp.configReader(root, "gateways@example.com");
       assertEquals(201, cp.post("/api/v1/backends", root, new JsonObject().put("id", "sim-1")
           .put("url", replicas.simulators.get(0).baseUrl())).status());
       assertEquals(201, cp.post("/api/v1/models", root, new JsonObject().put("name", GatewayReplicas.MODEL)

@@ -38,18 +38,20 @@ public final class RunningControlPlane implements AutoCloseable {
   private final Context context;
 
   private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor,
-                              io.tollgate.controlplane.config.AnalyticsLink analytics) throws Exception {
-    this(guarded, schema, redisUrl, frontDoor, analytics, io.tollgate.frontdoor.TlsSettings.off());
+                              io.tollgate.controlplane.config.AnalyticsLink analytics,
+                              io.tollgate.controlplane.config.OidcSettings oidc) throws Exception {
+    this(guarded, schema, redisUrl, frontDoor, analytics, oidc, io.tollgate.frontdoor.TlsSettings.off());
   }
 
   private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor,
                               io.tollgate.controlplane.config.AnalyticsLink analytics,
+                              io.tollgate.controlplane.config.OidcSettings oidc,
                               io.tollgate.frontdoor.TlsSettings tls) throws Exception {
     this.guarded = guarded;
     this.schema = schema;
     Services.requireRedis();
     ControlPlaneSettings settings = new ControlPlaneSettings(Services.PG_URL, schema.name, 0, bootstrapToken, PEPPER,
-        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor, analytics).withTls(tls);
+        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor, analytics, oidc).withTls(tls);
     this.plane = await(ControlPlane.start(guarded.vertx(), settings));
     this.client = guarded.vertx().createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(plane.port()));
@@ -81,7 +83,7 @@ public final class RunningControlPlane implements AutoCloseable {
   public static RunningControlPlane start(io.tollgate.frontdoor.TlsSettings tls, FrontDoorSettings frontDoor)
       throws Exception {
     return new RunningControlPlane(GuardedVertx.create(), PgSchema.create("cp"), Services.REDIS_URL, frontDoor,
-        io.tollgate.controlplane.config.AnalyticsLink.NONE, tls);
+        io.tollgate.controlplane.config.AnalyticsLink.NONE, io.tollgate.controlplane.config.OidcSettings.NONE, tls);
   }
 
   /** Asking the analytics service at {@code analytics} for org usage. */
@@ -93,7 +95,16 @@ public final class RunningControlPlane implements AutoCloseable {
                                            io.tollgate.controlplane.config.AnalyticsLink analytics) throws Exception {
     GuardedVertx guarded = GuardedVertx.create();
     PgSchema schema = PgSchema.create("cp");
-    return new RunningControlPlane(guarded, schema, redisUrl, frontDoor, analytics);
+    return new RunningControlPlane(guarded, schema, redisUrl, frontDoor, analytics,
+        io.tollgate.controlplane.config.OidcSettings.NONE);
+  }
+
+  /** Accepting the JWTs of the identity provider {@code oidc} describes (single sign-on). */
+  public static RunningControlPlane start(io.tollgate.controlplane.config.OidcSettings oidc) throws Exception {
+    GuardedVertx guarded = GuardedVertx.create();
+    PgSchema schema = PgSchema.create("cp");
+    return new RunningControlPlane(guarded, schema, Services.REDIS_URL, FrontDoorSettings.defaults(),
+        io.tollgate.controlplane.config.AnalyticsLink.NONE, oidc);
   }
 
   /** A whole answer. */
@@ -160,6 +171,15 @@ public final class RunningControlPlane implements AutoCloseable {
 
   public Reply put(String path, String token, JsonObject body) throws Exception {
     return call(HttpMethod.PUT, path, token, body);
+  }
+
+  /** Creates a config reader (the gateways' user: reads snapshots, nothing else) and returns its token. */
+  public String configReader(String adminToken, String email) throws Exception {
+    Reply reply = post("/api/v1/users", adminToken, new JsonObject().put("email", email).put("configReader", true));
+    if (reply.status() != 201) {
+      throw new AssertionError("config reader " + email + ": " + reply);
+    }
+    return reply.json().getString("token");
   }
 
   /** Creates a user and returns the token shown once. */
