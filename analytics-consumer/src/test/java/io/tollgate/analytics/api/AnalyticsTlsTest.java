@@ -67,7 +67,7 @@ class AnalyticsTlsTest {
     broker = TestBroker.create();
     analytics = RunningAnalytics.start(new AnalyticsSettings(broker.settings, store.settings(),
         new ApiSettings("127.0.0.1", 0, RunningAnalytics.TOKEN,
-            FrontDoorSettings.defaults().withTimeouts(DEADLINE, DEADLINE, DEADLINE), tls)));
+            FrontDoorSettings.defaults().withTimeouts(DEADLINE, DEADLINE, DEADLINE)).withTls(tls)));
     return analytics.service.apiPort();
   }
 
