@@ -93,8 +93,10 @@ public final class SnapshotParser {
     if (budget == null) {
       return null;
     }
+    JsonArray alertsAt = budget.getJsonArray("alertsAt");
     return new BudgetSpec(budget.getDouble("limitUsd"),
-        BudgetSpec.Period.valueOf(budget.getString("period", "month").toUpperCase(java.util.Locale.ROOT)));
+        BudgetSpec.Period.valueOf(budget.getString("period", "month").toUpperCase(java.util.Locale.ROOT)),
+        alertsAt == null ? null : alertsAt.stream().map(n -> ((Number) n).intValue()).sorted().toList());
   }
 
   private static Map<String, BackendSpec> backends(JsonArray list) {

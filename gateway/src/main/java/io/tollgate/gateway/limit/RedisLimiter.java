@@ -159,7 +159,11 @@ public final class RedisLimiter implements Limiter {
         Long.toString(request.orgLimits().tokensPerMinute()),
         Long.toString(actualTokens),
         Long.toString(actualCostMicros),
-        reservation.id());
+        reservation.id(),
+        Long.toString(budgetMicros(request.keyBudget())),
+        Long.toString(budgetMicros(request.orgBudget())),
+        alerts(request.keyBudget()),
+        alerts(request.orgBudget()));
     return settleOnce(keys, args).recover(failure -> {
       settleFailures.incrementAndGet();
       if (pending.keep(new PendingSettles.Pending(keys, args, System.nanoTime()))) {
@@ -313,6 +317,10 @@ public final class RedisLimiter implements Limiter {
 
   private static long budgetMicros(BudgetSpec budget) {
     return budget == null ? -1 : budget.limitMicros();
+  }
+
+  private static String alerts(BudgetSpec budget) {
+    return budget == null ? "" : budget.alertsArg();
   }
 
   private static long spendTtl(BudgetSpec budget, Instant now) {
