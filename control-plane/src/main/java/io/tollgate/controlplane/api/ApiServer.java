@@ -72,7 +72,8 @@ public final class ApiServer {
   /** @param snapshots made off the event loop: it reads and compiles the snapshot schema */
   public static Future<Started> start(Vertx vertx, Pool pool, ControlPlaneSettings settings, Redis redis,
                                       KeyRecordPublisher keyRecords, ControlPlaneMetrics metrics, Readiness readiness,
-                                      SnapshotStore snapshots, Portal portal) {
+                                      SnapshotStore snapshots, Portal portal,
+                                      io.tollgate.controlplane.alerts.Senders senders) {
     Sessions sessions = new Sessions(pool);
     ApiServer api = new ApiServer(new Credentials(new Authenticator(pool, settings.bootstrapToken()), sessions));
     ConfigVersions versions = new ConfigVersions(snapshots, new ConfigPublisher(redis, settings.redisPrefix()),
@@ -145,6 +146,12 @@ public final class ApiServer {
     router.get("/api/v1/orgs/:org/reliability").handler(api.handle(usage::reliability));
     router.get("/api/v1/orgs/:org/usage/export").handler(api.handle(usage::export));
     router.get("/api/v1/orgs/:org/audit").handler(api.handle(audit::org));
+    AlertsApi alerts = new AlertsApi(pool, senders);
+    router.get("/api/v1/orgs/:org/alerts").handler(api.handle(alerts::history));
+    router.get("/api/v1/orgs/:org/alerts/channels").handler(api.handle(alerts::listChannels));
+    router.post("/api/v1/orgs/:org/alerts/channels").handler(api.handle(alerts::addChannel));
+    router.delete("/api/v1/orgs/:org/alerts/channels/:id").handler(api.handle(alerts::removeChannel));
+    router.post("/api/v1/orgs/:org/alerts/channels/:id/test").handler(api.handle(alerts::testChannel));
     router.get("/api/v1/orgs/:org/members").handler(api.handle(orgs::members));
     router.put("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::putMember));
     router.delete("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::deleteMember));

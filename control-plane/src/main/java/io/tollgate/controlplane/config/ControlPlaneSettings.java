@@ -20,16 +20,25 @@ import java.util.Map;
  * @param frontDoor       what the API port allows a client before a request reaches the API (deadlines, sizes,
  *                        connections), under the same TOLLGATE_HTTP_* names as the other services
  * @param analytics       the analytics service the org usage endpoints ask (NONE: they answer 503)
+ * @param alerts          budget alerts (polling, delivery, SMTP) and the spend metrics
  */
 public record ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken,
                                    String keyPepper, String redisUrl, String redisPrefix, Duration adminTokenTtl,
-                                   FrontDoorSettings frontDoor, AnalyticsLink analytics) {
+                                   FrontDoorSettings frontDoor, AnalyticsLink analytics, AlertSettings alerts) {
 
   /** Admin tokens are credentials to the whole platform: they expire unless the operator says otherwise. */
   public static final Duration DEFAULT_ADMIN_TOKEN_TTL = Duration.ofDays(90);
 
   /** Distinct from the gateway's 8080/8081 and the analytics consumer's 8091, so all run on one machine. */
   public static final int DEFAULT_PORT = 8090;
+
+  /** With the alerts' defaults (no SMTP server). */
+  public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
+                              String redisUrl, String redisPrefix, Duration adminTokenTtl, FrontDoorSettings frontDoor,
+                              AnalyticsLink analytics) {
+    this(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix, adminTokenTtl, frontDoor,
+        analytics, AlertSettings.defaults());
+  }
 
   /** Without the analytics service. */
   public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
@@ -56,7 +65,33 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
         env.getOrDefault("TOLLGATE_REDIS_PREFIX", "tg"),
         duration(env, "TOLLGATE_ADMIN_TOKEN_TTL", DEFAULT_ADMIN_TOKEN_TTL),
         frontDoor(env),
-        AnalyticsLink.fromEnv(env));
+        AnalyticsLink.fromEnv(env),
+        alerts(env));
+  }
+
+  /** The TOLLGATE_ALERTS_*, TOLLGATE_SMTP_* and TOLLGATE_SPEND_METRICS_TOP_ORGS variables. */
+  private static AlertSettings alerts(Map<String, String> env) {
+    AlertSettings d = AlertSettings.defaults();
+    String startTls = env.getOrDefault("TOLLGATE_SMTP_STARTTLS", "OPTIONAL").trim().toUpperCase(java.util.Locale.ROOT);
+    if (!java.util.List.of("DISABLED", "OPTIONAL", "REQUIRED").contains(startTls)) {
+      throw new IllegalArgumentException("TOLLGATE_SMTP_STARTTLS must be DISABLED, OPTIONAL or REQUIRED, got \""
+          + startTls + "\"");
+    }
+    String host = env.get("TOLLGATE_SMTP_HOST");
+    AlertSettings.Smtp smtp = new AlertSettings.Smtp(host == null || host.isBlank() ? null : host.trim(),
+        (int) number(env, "TOLLGATE_SMTP_PORT", 25, 1, 65_535),
+        env.getOrDefault("TOLLGATE_SMTP_FROM", AlertSettings.Smtp.NONE.from()),
+        env.get("TOLLGATE_SMTP_USERNAME"), env.get("TOLLGATE_SMTP_PASSWORD"), startTls);
+    return new AlertSettings(
+        number(env, "TOLLGATE_ALERTS_POLL_MS", d.pollMillis(), 100, 600_000),
+        number(env, "TOLLGATE_ALERTS_DELIVERY_POLL_MS", d.deliveryPollMillis(), 50, 600_000),
+        number(env, "TOLLGATE_ALERTS_RETRY_BASE_MS", d.retryBaseMillis(), 10, 600_000),
+        (int) number(env, "TOLLGATE_ALERTS_MAX_ATTEMPTS", d.maxAttempts(), 1, 50),
+        Duration.ofMinutes(number(env, "TOLLGATE_ALERTS_SAMPLE_MINUTES", d.sampleInterval().toMinutes(), 1, 1_440)),
+        Duration.ofMinutes(number(env, "TOLLGATE_ALERTS_FORECAST_MIN_WINDOW_MINUTES",
+            d.forecastMinWindow().toMinutes(), 1, 1_440)),
+        smtp,
+        (int) number(env, "TOLLGATE_SPEND_METRICS_TOP_ORGS", d.spendMetricsTopOrgs(), 1, 10_000));
   }
 
   /** The TOLLGATE_HTTP_* variables; defaults and bounds as every service's. */
