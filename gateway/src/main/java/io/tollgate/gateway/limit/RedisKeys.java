@@ -37,7 +37,7 @@ record RedisKeys(String keyRpm, String keyTpm, String orgRpm, String orgTpm, Str
   }
 
   List<String> forAdmit() {
-    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, streams, keySpend, orgSpend, reservation);
+    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, streams, keySpend, orgSpend, reservation, keyAlerts, orgAlerts);
   }
 
   List<String> forSettle() {

@@ -246,7 +246,9 @@ public final class RedisLimiter implements Limiter {
         Long.toString(budgetMicros(request.orgBudget())),
         Long.toString(spendTtl(request.keyBudget(), wall)),
         Long.toString(spendTtl(request.orgBudget(), wall)),
-        Long.toString(RESERVATION_TTL_SECONDS));
+        Long.toString(RESERVATION_TTL_SECONDS),
+        alerts(request.keyBudget()),
+        alerts(request.orgBudget()));
   }
 
   private Admission decision(Response response, AdmissionRequest request, String id, RedisKeys keys) {

@@ -107,6 +107,19 @@ class BudgetAlertMarkersTest {
   }
 
   @Test
+  void aBudgetThatRefusesARequestHasRunOutOnce() throws Exception {
+    BudgetSpec budget = new BudgetSpec(0.001, BudgetSpec.Period.DAY);
+    charge(replicaA, keyRequest(budget, 900), 900);
+    Admission refused = admit(replicaB, keyRequest(budget, 300));
+    assertEquals(false, refused.admitted());
+    assertEquals(marker(1_000, 900), markers(keyAlerts()).get("100"), "what is left no longer covers a request");
+    nowMillis.addAndGet(60_000);
+    assertEquals(false, admit(replicaA, keyRequest(budget, 300)).admitted());
+    assertEquals(marker(1_000, 900).replace(":" + nowMillis.get() * 1_000L, ":" + (nowMillis.get() - 60_000) * 1_000L),
+        markers(keyAlerts()).get("100"), "a second refusal at the same limit marks nothing new");
+  }
+
+  @Test
   void thresholdsAreConfigurablePerBudget() throws Exception {
     BudgetSpec budget = new BudgetSpec(0.001, BudgetSpec.Period.DAY, List.of(25, 90));
     charge(replicaA, keyRequest(budget, 600), 600);
