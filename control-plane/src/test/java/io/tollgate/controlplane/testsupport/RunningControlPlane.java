@@ -39,11 +39,17 @@ public final class RunningControlPlane implements AutoCloseable {
 
   private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor,
                               io.tollgate.controlplane.config.AnalyticsLink analytics) throws Exception {
+    this(guarded, schema, redisUrl, frontDoor, analytics, io.tollgate.controlplane.config.AlertSettings.defaults());
+  }
+
+  private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor,
+                              io.tollgate.controlplane.config.AnalyticsLink analytics,
+                              io.tollgate.controlplane.config.AlertSettings alerts) throws Exception {
     this.guarded = guarded;
     this.schema = schema;
     Services.requireRedis();
     ControlPlaneSettings settings = new ControlPlaneSettings(Services.PG_URL, schema.name, 0, bootstrapToken, PEPPER,
-        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor, analytics);
+        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor, analytics, alerts);
     this.plane = await(ControlPlane.start(guarded.vertx(), settings));
     this.client = guarded.vertx().createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(plane.port()));
@@ -78,6 +84,12 @@ public final class RunningControlPlane implements AutoCloseable {
     GuardedVertx guarded = GuardedVertx.create();
     PgSchema schema = PgSchema.create("cp");
     return new RunningControlPlane(guarded, schema, redisUrl, frontDoor, analytics);
+  }
+
+  /** With these alert settings (fast polls and retries, an SMTP server started by the test). */
+  public static RunningControlPlane start(io.tollgate.controlplane.config.AlertSettings alerts) throws Exception {
+    return new RunningControlPlane(GuardedVertx.create(), PgSchema.create("cp"), Services.REDIS_URL,
+        FrontDoorSettings.defaults(), io.tollgate.controlplane.config.AnalyticsLink.NONE, alerts);
   }
 
   /** A whole answer. */
