@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
         "  tollgate-admin apply -f platform.yaml --dry-run"},
     subcommands = {AdminCli.Me.class, UsersCommand.class, OrgsCommand.class, MembersCommand.class, KeysCommand.class,
         CatalogCommand.Backends.class, CatalogCommand.Models.class, CatalogCommand.Routes.class,
-        CatalogCommand.Policies.class, AdminCli.Config.class, ApplyCommand.class})
+        CatalogCommand.Policies.class, AlertsCommand.class, AdminCli.Config.class, ApplyCommand.class})
 public final class AdminCli {
 
   private static volatile Map<String, String> environment = System.getenv();
