@@ -37,21 +37,39 @@ public final class AlertMetrics {
         .register(registry);
     this.budget = MultiGauge.builder("tollgate.org.budget").baseUnit("usd")
         .description("The org's budget for the current period").register(registry);
+    // Counters exist from the start: increase() misses a series whose first sample is already 1.
+    for (int threshold : Budget.DEFAULT_ALERTS) {
+      alertCounter(Integer.toString(threshold), Alert.THRESHOLD);
+    }
+    alertCounter("none", Alert.FORECAST);
+    for (String type : Channel.TYPES) {
+      for (String result : List.of("delivered", "failed", "abandoned")) {
+        deliveryCounter(type, result);
+      }
+    }
+  }
+
+  private Counter alertCounter(String threshold, String kind) {
+    return alerts.computeIfAbsent(threshold + "|" + kind, k -> Counter.builder("tollgate.budget.alerts")
+        .description("Budget alerts recorded (each once across all control-plane instances)")
+        .tags("threshold", threshold, "kind", kind).register(registry));
+  }
+
+  private Counter deliveryCounter(String channelType, String result) {
+    return deliveries.computeIfAbsent(channelType + "|" + result, k -> Counter.builder("tollgate.alert.deliveries")
+        .description("Alert delivery attempts by channel type and result")
+        .tags("channel_type", channelType, "result", result).register(registry));
   }
 
   /** An alert this instance recorded (another instance's duplicate is not counted). */
   public void alertRecorded(Alert alert) {
     String threshold = Alert.THRESHOLD.equals(alert.kind()) ? Integer.toString(alert.threshold()) : "none";
-    alerts.computeIfAbsent(threshold + "|" + alert.kind(), k -> Counter.builder("tollgate.budget.alerts")
-        .description("Budget alerts recorded (each once across all control-plane instances)")
-        .tags("threshold", threshold, "kind", alert.kind()).register(registry)).increment();
+    alertCounter(threshold, alert.kind()).increment();
   }
 
   /** @param result delivered, failed (to be retried) or abandoned (attempts used up) */
   public void delivery(String channelType, String result) {
-    deliveries.computeIfAbsent(channelType + "|" + result, k -> Counter.builder("tollgate.alert.deliveries")
-        .description("Alert delivery attempts by channel type and result")
-        .tags("channel_type", channelType, "result", result).register(registry)).increment();
+    deliveryCounter(channelType, result).increment();
   }
 
   /** One org's budget and spend in its current period. */
