@@ -89,7 +89,8 @@ public final class SnapshotParser {
     return orgs;
   }
 
-  static BudgetSpec budget(JsonObject budget) {
+  /** A budget object of the snapshot or of a key record (config/schemas); null for none. */
+  public static BudgetSpec budget(JsonObject budget) {
     if (budget == null) {
       return null;
     }
