@@ -411,9 +411,10 @@ if has_target platform; then
   # The key lives in Redis only (keys in the YAML would be found first), as the control plane writes it.
   REDIS_KEY="$PREFIX:key:$KEY_HASH"
   write_key_record "$REDIS_KEY"
-  # Usage events go to queues of their own, capped so that a long run cannot fill the broker (no consumer).
+  # Usage events go to queues of their own, capped so that a long run cannot fill the broker (no consumer):
+  # in messages and in bytes, a message holding a batch of events.
   if as_root rabbitmqctl -q set_policy --apply-to queues tollgate-peers-cap '^tollgate\.peers\.(base\.)?events(\.dlq)?$' \
-      '{"max-length":10000}' >/dev/null 2>&1; then
+      '{"max-length":10000,"max-length-bytes":100000000}' >/dev/null 2>&1; then
     RABBIT_SET=1
   else
     log "warning: could not cap the usage queues with a RabbitMQ policy (rabbitmqctl); they grow during the run"
@@ -445,6 +446,7 @@ if has_target baseline; then
 fi
 SERVICE_PIDS=()
 for port in 6379 5672; do p=$(listener_pid $port); [[ -n "$p" ]] && SERVICE_PIDS+=("$p"); done
+REDIS_PID=$(listener_pid 6379 || true)   # Redis's CPU alone: what admission costs it
 
 target_url() {
   case "$1" in
@@ -472,10 +474,10 @@ target_admin() {
     *) echo "" ;;
   esac
 }
-admissions() { # ADMIN_PORT: "<decided by Redis> <decided otherwise>", from the gateway's limiter counters
+admissions() { # ADMIN_PORT: "<decided by Redis or its leases> <decided otherwise>", from the gateway's limiter counters
   [[ -n "$1" ]] || { echo "0 0"; return; }
   curl -fsS -H "Authorization: Bearer $TOLLGATE_ADMIN_TOKEN" "http://127.0.0.1:$1/metrics" 2>/dev/null \
-    | awk '/^tollgate_limiter_decisions_total/ { if ($0 ~ /decided_by="redis"/) r += $NF; else o += $NF }
+    | awk '/^tollgate_limiter_decisions_total/ { if ($0 ~ /decided_by="(redis|lease)"/) r += $NF; else o += $NF }
            END { printf "%d %d\n", r, o }' || echo "0 0"
 }
 target_label() {
@@ -538,7 +540,7 @@ done
 # -------------------------------------------------------------------------------------------- runs
 RESULTS="$WORK/results.tsv"
 mkfifo "$WORK/pause"
-printf 'round\tkind\tconns\ttarget\trequests\tduration_us\tp50_us\tp99_us\tproxy_ticks\tstub_ticks\twrk_ticks\tservice_ticks\tmachine_ticks\trss_kb\trss_peak_kb\terrors\tadmitted_redis\tadmitted_other\tproxy_read_calls\tproxy_write_calls\n' >"$RESULTS"
+printf 'round\tkind\tconns\ttarget\trequests\tduration_us\tp50_us\tp99_us\tproxy_ticks\tstub_ticks\twrk_ticks\tservice_ticks\tmachine_ticks\trss_kb\trss_peak_kb\terrors\tadmitted_redis\tadmitted_other\tproxy_read_calls\tproxy_write_calls\tredis_ticks\n' >"$RESULTS"
 
 USAGE_TRIMMED=0 # usage events in the standalone spool, counted before each truncation
 trim_logs() { # the gateways' access logs and the usage spool grow by a line per request: keep them short
@@ -578,6 +580,7 @@ measure() { # ROUND TARGET KIND CONNS: one measured run, one row of results.tsv
   local io0 io1
   read -r -a io0 <<<"$(io_calls "${pids[@]}")"
   p0=$(cpu_ticks "${pids[@]}"); s0=$(cpu_ticks "$STUB_PID"); v0=$(cpu_ticks "${SERVICE_PIDS[@]}")
+  local r0 r1; r0=$(cpu_ticks $REDIS_PID)
   m0=$(machine_busy)
   # wrk's CPU: what this shell's waited-for children used (bash's `times`, run here, not in a subshell)
   times >"$WORK/times.0"
@@ -585,6 +588,7 @@ measure() { # ROUND TARGET KIND CONNS: one measured run, one row of results.tsv
   times >"$WORK/times.1"
   m1=$(machine_busy)
   p1=$(cpu_ticks "${pids[@]}"); s1=$(cpu_ticks "$STUB_PID"); v1=$(cpu_ticks "${SERVICE_PIDS[@]}")
+  r1=$(cpu_ticks $REDIS_PID)
   read -r -a io1 <<<"$(io_calls "${pids[@]}")"
   w0=$(times_ticks "$WORK/times.0"); w1=$(times_ticks "$WORK/times.1")
   read -r -a a1 <<<"$(admissions "$(target_admin "$t")")"
@@ -599,10 +603,10 @@ measure() { # ROUND TARGET KIND CONNS: one measured run, one row of results.tsv
   [[ -n "$line" ]] || { log "no figures from wrk:"; cat "$WORK/wrk.out" >&2; exit 1; }
   val() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$line"; }
   local errors=$(( $(val errors_connect) + $(val errors_read) + $(val errors_write) + $(val errors_status) + $(val errors_timeout) ))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" "$conns" "$t" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" "$conns" "$t" \
     "$(val requests)" "$(val duration_us)" "$(val p50_us)" "$(val p99_us)" "$((p1 - p0))" "$((s1 - s0))" \
     "$((w1 - w0))" "$((v1 - v0))" "$((m1 - m0))" "$rss" "$peak" "$errors" \
-    "$((a1[0] - a0[0]))" "$((a1[1] - a0[1]))" "$((io1[0] - io0[0]))" "$((io1[1] - io0[1]))" >>"$RESULTS"
+    "$((a1[0] - a0[0]))" "$((a1[1] - a0[1]))" "$((io1[0] - io0[0]))" "$((io1[1] - io0[1]))" "$((r1 - r0))" >>"$RESULTS"
   awk -v r="$(val requests)" -v d="$(val duration_us)" -v p50="$(val p50_us)" -v p99="$(val p99_us)" \
       -v e="$errors" -v t="$t" -v k="$kind" -v c="$conns" -v rd="$round" 'BEGIN {
     printf "peers.sh: round %d %-6s c=%-3d %-9s %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms%s\n", rd, k, c, t,
@@ -688,6 +692,7 @@ tables() { # the per-cell tables and the goals, from results.tsv (medians over r
       if ($4 != "direct") add(k SUBSEP "cpu", $9 / hz * 1e6 / $5)
       add(k SUBSEP "stub", $10 / hz * 1e6 / $5)
       add(k SUBSEP "svc", $12 / hz * 1e6 / $5)
+      add(k SUBSEP "redis", $21 / hz * 1e6 / $5); add(k SUBSEP "broker", ($12 - $21) / hz * 1e6 / $5)
       add(k SUBSEP "wrk", $11 / hz / secs)
       add(k SUBSEP "rest", ($13 - $9 - $10 - $11 - $12) / hz / secs)
       if ($4 != "direct") { add(k SUBSEP "rss", $14 / 1024); add(k SUBSEP "peak", $15 / 1024) }
@@ -729,13 +734,15 @@ tables() { # the per-cell tables and the goals, from results.tsv (medians over r
         for (x = 1; x <= nt; x++) { k = kind SUBSEP c SUBSEP T[x]; if (k in runs) printf " %s %.2f", T[x], med[k SUBSEP "wrk"] }
         printf " cores; the rest of the machine (other processes, interrupts)"
         for (x = 1; x <= nt; x++) { k = kind SUBSEP c SUBSEP T[x]; if (k in runs) printf " %s %.2f", T[x], med[k SUBSEP "rest"] }
-        printf " cores; Redis + RabbitMQ µs/req"
-        for (x = 1; x <= nt; x++) { k = kind SUBSEP c SUBSEP T[x]; if (k in runs) printf " %s %.1f", T[x], med[k SUBSEP "svc"] }
+        printf " cores; Redis µs/req"
+        for (x = 1; x <= nt; x++) { k = kind SUBSEP c SUBSEP T[x]; if (k in runs) printf " %s %.1f", T[x], med[k SUBSEP "redis"] }
+        printf "; RabbitMQ µs/req"
+        for (x = 1; x <= nt; x++) { k = kind SUBSEP c SUBSEP T[x]; if (k in runs) printf " %s %.1f", T[x], med[k SUBSEP "broker"] }
         printf "; the proxy'"'"'s write()/writev() calls per request (sockets and files; /proc/PID/io syscw, which does not count send())"
         for (x = 1; x <= nt; x++) { k = kind SUBSEP c SUBSEP T[x]; if ((k in runs) && T[x] != "direct") printf " %s %.1f", T[x], med[k SUBSEP "wr"] }
         printf ".\n"
         k = kind SUBSEP c SUBSEP "platform"
-        if (k in decided) printf "Tollgate platform: %.1f %% of the admissions decided by Redis, %.1f %% failed open to in-process limits (a Redis call over redis.timeoutMs, 50 ms).\n", 100 * viaRedis[k] / decided[k], 100 - 100 * viaRedis[k] / decided[k]
+        if (k in decided) printf "Tollgate platform: %.1f %% of the admissions decided by Redis or from its leases, %.1f %% failed open to in-process limits (a Redis call over redis.timeoutMs, 50 ms).\n", 100 * viaRedis[k] / decided[k], 100 - 100 * viaRedis[k] / decided[k]
       }
       print "\n### Against the goals\n"
       print "| goal | target | measured | verdict |"

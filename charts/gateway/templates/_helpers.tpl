@@ -149,6 +149,7 @@ rabbitmq:
   exchange: {{ .Values.config.rabbitmq.exchange | quote }}
   queue: {{ .Values.config.rabbitmq.queue | quote }}
   batchSize: {{ .Values.config.rabbitmq.batchSize }}
+  batchMaxBytes: {{ .Values.config.rabbitmq.batchMaxBytes }}
   batchMaxDelayMs: {{ .Values.config.rabbitmq.batchMaxDelayMs }}
   queueCapacity: {{ .Values.config.rabbitmq.queueCapacity }}
   spoolDir: {{ printf "%s/spool" .Values.usageSpool.mountPath }}

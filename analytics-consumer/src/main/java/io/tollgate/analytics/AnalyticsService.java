@@ -38,9 +38,11 @@ public final class AnalyticsService {
     return Database.migrate(vertx, settings.postgres()).compose(applied -> {
       Pool pool = Database.pool(vertx, settings.postgres());
       UsageConsumer consumer = new UsageConsumer(settings.rabbitmq(), new UsageWriter(pool));
+      io.tollgate.analytics.api.AnalyticsMetrics metrics = new io.tollgate.analytics.api.AnalyticsMetrics(consumer::metrics);
+      consumer.observeMessageSizes(metrics.messageEvents());
       return vertx.deployVerticle(consumer)
           .compose(id -> ApiServer.start(vertx, settings.api(), pool, () -> health(consumer), consumer::consuming,
-              new io.tollgate.analytics.api.AnalyticsMetrics(consumer::metrics))
+              metrics)
               .map(api -> new AnalyticsService(vertx, pool, consumer, id, api)))
           .onFailure(failure -> pool.close());
     });

@@ -13,6 +13,7 @@ import io.tollgate.gateway.route.RedisResponseDirectory;
 import io.tollgate.gateway.route.StoredResponses;
 import io.tollgate.gateway.http.ApiError;
 import io.tollgate.gateway.http.DataPlaneVerticle;
+import io.tollgate.gateway.limit.LeasedLimiter;
 import io.tollgate.gateway.limit.Limiter;
 import io.tollgate.gateway.limit.LocalLimiter;
 import io.tollgate.gateway.limit.RedisLimiter;
@@ -102,6 +103,8 @@ public final class Gateway {
             .setTcpNoDelay(true)));
     RedisKeyStore keys = new RedisKeyStore(vertx, redis, redisSettings, System::currentTimeMillis);
     RedisLimiter limiter = new RedisLimiter(vertx, redis, redisSettings);
+    LeasedLimiter leased = redisSettings.leaseWindowMs() > 0 ? new LeasedLimiter(vertx, redis, redisSettings, limiter)
+        : null;
     metrics.monotonic("tollgate.keys.served.stale", "Key lookups answered from the key's last record while Redis"
         + " could not answer (bounded by redis.keyMaxStaleMs)", keys::servedStale);
     metrics.monotonic("tollgate.keys.lookup.retries", "Key lookups tried a second time with a longer timeout (no"
@@ -121,11 +124,20 @@ public final class Gateway {
     metrics.monotonic("tollgate.limiter.settles.abandoned",
         "Settlements given up (pending store full, or reservation expired): their slots free when their leases end",
         limiter::settlesAbandoned);
+    if (leased != null) {
+      metrics.monotonic("tollgate.limiter.lease.calls", "Lease calls to Redis: credit taken for a key's next"
+          + " requests (ADR 15)", leased::leaseCalls);
+      metrics.monotonic("tollgate.limiter.lease.releases", "Release calls to Redis: idle or surplus credit given"
+          + " back, slot leases renewed", leased::releaseCalls);
+    }
     StoredResponses storedResponses = new StoredResponses(
         new RedisResponseDirectory(redis, redisSettings.keyPrefix(), redisSettings.timeoutMs()));
-    return Future.join(keys.start(), limiter.warmUp(16)).compose(v -> start(vertx, settings, config, usage, limiter,
-        new Authenticator(hasher, keys), metrics, tracer, storedResponses,
-        () -> keys.close().eventually(redis::close)));
+    Limiter admission = leased != null ? leased : limiter;
+    return Future.join(keys.start(), limiter.warmUp(16), leased != null ? leased.start() : Future.succeededFuture())
+        .compose(v -> start(vertx, settings, config, usage, admission, new Authenticator(hasher, keys), metrics,
+            tracer, storedResponses,
+            () -> (leased != null ? leased.close() : Future.<Void>succeededFuture())
+                .eventually(keys::close).eventually(redis::close)));
   }
 
   private static Future<Gateway> start(Vertx vertx, GatewaySettings settings, ConfigHolder config, UsageSink usage,
@@ -142,6 +154,7 @@ public final class Gateway {
     metrics.bindRouting(backends);
     if (usage instanceof io.tollgate.gateway.usage.RabbitUsageSink rabbit) {
       metrics.bindUsage(rabbit::metrics);
+      rabbit.observeMessageSizes(metrics.usageMessageEvents());
     }
     metrics.gauge("tollgate.config.version", "Version of the live config snapshot", config, ConfigHolder::version);
 

@@ -15,8 +15,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * The consumer's Prometheus metrics, served at {@code GET /metrics} (names in config/metrics.md):
- * events by outcome, batches, write retries and broker connects, read from the consumer's counters
- * at scrape time; plus JVM metrics.
+ * events by outcome, messages and events per message, batches, write retries and broker connects,
+ * read from the consumer's counters at scrape time; plus JVM metrics.
  */
 public final class AnalyticsMetrics {
 
@@ -38,6 +38,18 @@ public final class AnalyticsMetrics {
     counter(ingest, "tollgate.analytics.write.retries", "Batch writes retried after a PostgreSQL failure",
         IngestMetrics::writeRetries);
     counter(ingest, "tollgate.analytics.broker.connects", "Connections made to RabbitMQ", IngestMetrics::connects);
+    counter(ingest, "tollgate.analytics.messages", "Messages delivered by RabbitMQ (an event or a batch of them each)",
+        IngestMetrics::messages);
+  }
+
+  /** The histogram of events per message received; its recorder goes to the consumer. */
+  public java.util.function.IntConsumer messageEvents() {
+    io.micrometer.core.instrument.DistributionSummary summary =
+        io.micrometer.core.instrument.DistributionSummary.builder("tollgate.analytics.message.events")
+            .description("Usage events per message delivered by RabbitMQ")
+            .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+            .register(registry);
+    return summary::record;
   }
 
   public String scrape() {

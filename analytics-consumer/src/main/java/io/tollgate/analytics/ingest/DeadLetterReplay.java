@@ -13,7 +13,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Moves dead-lettered usage events back to the usage exchange, where the consumer takes them again
+ * Moves dead-lettered usage messages (single events, the usual case, or whole batches) back to the
+ * usage exchange, where the consumer takes them again
  * (and drops any it already stored, by event id). Only the messages in the dead-letter queue when it
  * starts are moved, so an event that is refused again lands back in the queue and is not looped on.
  * Each message is acknowledged on the dead-letter queue only after the broker confirmed its
@@ -52,7 +53,8 @@ public final class DeadLetterReplay {
         }
         byte[] body = message.getBody();
         if (repair) {
-          byte[] fixed = repaired(body);
+          byte[] fixed = UsageMessages.BATCH_CONTENT_TYPE.equals(message.getProps().getContentType())
+              ? repairedLines(body) : repaired(body);
           if (fixed != body) {
             repaired++;
             body = fixed;
@@ -65,6 +67,26 @@ public final class DeadLetterReplay {
       }
       return new Result(found, replayed, repaired);
     }
+  }
+
+  /** A whole batch (dead-lettered unread, or rejected): each line repaired alone. */
+  private byte[] repairedLines(byte[] body) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(body.length);
+    boolean changed = false;
+    int start = 0;
+    for (int i = 0; i <= body.length; i++) {
+      if (i == body.length || body[i] == '\n') {
+        if (i > start) {
+          byte[] line = java.util.Arrays.copyOfRange(body, start, i);
+          byte[] fixed = repaired(line);
+          changed |= fixed != line;
+          out.writeBytes(fixed);
+          out.write('\n');
+        }
+        start = i + 1;
+      }
+    }
+    return changed ? out.toByteArray() : body;
   }
 
   private byte[] repaired(byte[] body) {
@@ -82,13 +104,17 @@ public final class DeadLetterReplay {
     return body;
   }
 
-  /** The original properties, without the dead-lettering's headers (a new life starts clean). */
+  /**
+   * The original properties, without the dead-lettering's headers (a new life starts clean); a
+   * batch keeps its envelope headers.
+   */
   private static AMQP.BasicProperties properties(AMQP.BasicProperties original) {
     Map<String, Object> headers = new HashMap<>();
     if (original.getHeaders() != null) {
       original.getHeaders().forEach((name, value) -> {
         if (!name.startsWith("x-death") && !name.startsWith("x-first-death") && !name.startsWith("x-last-death")
-            && !name.startsWith("x-tollgate-")) {
+            && (!name.startsWith("x-tollgate-") || name.equals(UsageMessages.EVENTS_HEADER)
+            || name.equals(UsageMessages.VERSION_HEADER))) {
           headers.put(name, value);
         }
       });

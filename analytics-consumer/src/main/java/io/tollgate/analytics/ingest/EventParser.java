@@ -31,7 +31,7 @@ public final class EventParser {
       return new Parsed(record, null);
     }
 
-    static Parsed poison(String reason) {
+    public static Parsed poison(String reason) {
       return new Parsed(null, reason);
     }
   }

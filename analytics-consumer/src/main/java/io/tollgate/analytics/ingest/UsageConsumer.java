@@ -27,9 +27,11 @@ import java.util.logging.Logger;
 
 /**
  * Reads usage events from the quorum queue into PostgreSQL, one batch at a time:
- * parse → dead-letter what can never be stored → one idempotent statement (raw rows and rollups)
- * → acknowledge the batch (ack "multiple" up to its last delivery tag) once that has committed.
- * An event is thus acknowledged only after it is stored, and stored once however often it comes.
+ * unpack and parse → dead-letter what can never be stored, event by event → one idempotent
+ * statement (raw rows and rollups) → acknowledge the batch's messages (ack "multiple" up to its
+ * last delivery tag) once that has committed. A message holds one event or many
+ * ({@link UsageMessages}); a batch is made of whole messages. An event is thus acknowledged only
+ * after it is stored, and stored once however often it comes (the event id decides).
  *
  * <p>Messages are parsed on the AMQP client's delivery thread; all other state lives on this
  * verticle's event loop, and every AMQP call (a blocking client) runs in ordered
@@ -47,19 +49,24 @@ public final class UsageConsumer extends VerticleBase {
   private record Session(Connection connection, Channel channel) {
   }
 
-  /** A message as delivered, already parsed (on the AMQP client's thread, off the event loop). */
-  private record Delivery(Session session, long tag, byte[] body, AMQP.BasicProperties properties,
-                          EventParser.Parsed parsed) {
+  /** A message as delivered, already unpacked and parsed (on the AMQP client's thread, off the event loop). */
+  private record Delivery(Session session, long tag, AMQP.BasicProperties properties,
+                          List<UsageMessages.Event> events) {
   }
 
-  private record Poison(Delivery delivery, String reason) {
+  /** An event that can never be stored, and the message it came in. */
+  private record Poison(Delivery delivery, UsageMessages.Event event, String reason) {
   }
 
   private final BrokerSettings settings;
   private final UsageWriter writer;
   private final ConnectionFactory factory;
   private final ArrayDeque<Delivery> pending = new ArrayDeque<>();
+  private int pendingEvents;
   private final AtomicLong received = new AtomicLong();
+  private final AtomicLong messages = new AtomicLong();
+  // Events per message received, to a histogram once metrics are bound (AnalyticsMetrics).
+  private volatile java.util.function.IntConsumer messageSizes = events -> { };
   private final AtomicLong inserted = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
@@ -100,7 +107,12 @@ public final class UsageConsumer extends VerticleBase {
 
   public IngestMetrics metrics() {
     return new IngestMetrics(received.get(), inserted.get(), duplicates.get(), deadLettered.get(), batches.get(),
-        writeRetries.get(), connects.get());
+        writeRetries.get(), connects.get(), messages.get());
+  }
+
+  /** Receives the event count of every message delivered (on the verticle's event loop). */
+  public void observeMessageSizes(java.util.function.IntConsumer observer) {
+    messageSizes = observer;
   }
 
   /** Whether a session is open now (it may still be setting up its consumer). */
@@ -159,7 +171,8 @@ public final class UsageConsumer extends VerticleBase {
       @Override
       public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
         // Parsing is the CPU-heavy part of ingest: done here, on the client's delivery thread.
-        Delivery delivery = new Delivery(opened, envelope.getDeliveryTag(), body, properties, parser.parse(body));
+        Delivery delivery = new Delivery(opened, envelope.getDeliveryTag(), properties,
+            UsageMessages.unpack(parser, properties, body));
         context.runOnContext(v -> onDelivery(delivery));
       }
 
@@ -185,6 +198,7 @@ public final class UsageConsumer extends VerticleBase {
     session = null;
     consumingSession = null;
     pending.clear(); // unacknowledged: the broker delivers them again
+    pendingEvents = 0;
     closeSession(lost);
     if (!stopping) {
       LOG.warning("usage consumer: connection to RabbitMQ lost (" + (cause != null ? cause.getMessage() : "consumer cancelled")
@@ -213,9 +227,12 @@ public final class UsageConsumer extends VerticleBase {
     if (delivery.session() != session || stopping) {
       return;
     }
-    received.incrementAndGet();
+    messages.incrementAndGet();
+    received.addAndGet(delivery.events().size());
+    messageSizes.accept(delivery.events().size());
     pending.add(delivery);
-    if (pending.size() >= settings.batchSize()) {
+    pendingEvents += delivery.events().size();
+    if (pendingEvents >= settings.batchSize()) {
       writeNext();
     } else if (batchTimer < 0) {
       batchTimer = vertx.setTimer(settings.batchMaxDelayMs(), id -> {
@@ -233,10 +250,16 @@ public final class UsageConsumer extends VerticleBase {
       vertx.cancelTimer(batchTimer);
       batchTimer = -1;
     }
-    List<Delivery> batch = new ArrayList<>(Math.min(pending.size(), settings.batchSize()));
-    while (!pending.isEmpty() && batch.size() < settings.batchSize()) {
-      batch.add(pending.poll());
+    // Whole messages, up to batchSize events (a message bigger than that goes alone).
+    List<Delivery> batch = new ArrayList<>();
+    int events = 0;
+    while (!pending.isEmpty()
+        && (batch.isEmpty() || events + pending.peek().events().size() <= settings.batchSize())) {
+      Delivery next = pending.poll();
+      events += next.events().size();
+      batch.add(next);
     }
+    pendingEvents -= events;
     writing = true;
     inFlight = process(batch).onComplete(done -> {
       writing = false;
@@ -244,7 +267,7 @@ public final class UsageConsumer extends VerticleBase {
         LOG.log(Level.WARNING, "usage consumer: batch of " + batch.size() + " left unacknowledged (" + done.cause()
             + "); the broker delivers it again", done.cause());
       }
-      if (pending.size() >= settings.batchSize()) {
+      if (pendingEvents >= settings.batchSize()) {
         writeNext();
       } else if (!pending.isEmpty() && batchTimer < 0) {
         batchTimer = vertx.setTimer(settings.batchMaxDelayMs(), id -> {
@@ -258,15 +281,18 @@ public final class UsageConsumer extends VerticleBase {
   private Future<Void> process(List<Delivery> batch) {
     Session owner = batch.get(0).session();
     List<UsageRecord> records = new ArrayList<>(batch.size());
-    Map<UsageRecord, Delivery> sources = new HashMap<>();
+    Map<UsageRecord, Poison> sources = new HashMap<>();
     List<Poison> poisons = new ArrayList<>();
     for (Delivery delivery : batch) {
-      EventParser.Parsed parsed = delivery.parsed();
-      if (parsed.record() != null) {
-        records.add(parsed.record());
-        sources.put(parsed.record(), delivery);
-      } else {
-        poisons.add(new Poison(delivery, parsed.reason()));
+      for (UsageMessages.Event event : delivery.events()) {
+        EventParser.Parsed parsed = event.parsed();
+        if (parsed.record() != null) {
+          records.add(parsed.record());
+          // Where the record came from, should PostgreSQL refuse it (the reason is set then).
+          sources.put(parsed.record(), new Poison(delivery, event, null));
+        } else {
+          poisons.add(new Poison(delivery, event, parsed.reason()));
+        }
       }
     }
     long lastTag = batch.get(batch.size() - 1).tag();
@@ -279,7 +305,7 @@ public final class UsageConsumer extends VerticleBase {
   }
 
   /** Writes the records; retries while PostgreSQL is away; isolates a record PostgreSQL refuses. */
-  private Future<Void> store(Session owner, List<UsageRecord> records, Map<UsageRecord, Delivery> sources) {
+  private Future<Void> store(Session owner, List<UsageRecord> records, Map<UsageRecord, Poison> sources) {
     return writer.write(records).transform(result -> {
       if (result.succeeded()) {
         inserted.addAndGet(result.result());
@@ -293,8 +319,8 @@ public final class UsageConsumer extends VerticleBase {
         return storeOneByOne(owner, records, sources);
       }
       if (isDataError(result.cause())) {
-        UsageRecord refused = records.get(0);
-        return deadLetter(owner, List.of(new Poison(sources.get(refused),
+        Poison refused = sources.get(records.get(0));
+        return deadLetter(owner, List.of(new Poison(refused.delivery(), refused.event(),
             "PostgreSQL refused the event: " + result.cause().getMessage())));
       }
       writeRetries.incrementAndGet();
@@ -305,7 +331,7 @@ public final class UsageConsumer extends VerticleBase {
     });
   }
 
-  private Future<Void> storeOneByOne(Session owner, List<UsageRecord> records, Map<UsageRecord, Delivery> sources) {
+  private Future<Void> storeOneByOne(Session owner, List<UsageRecord> records, Map<UsageRecord, Poison> sources) {
     Future<Void> chain = Future.succeededFuture();
     for (UsageRecord record : records) {
       chain = chain.compose(v -> store(owner, List.of(record), sources));
@@ -320,9 +346,12 @@ public final class UsageConsumer extends VerticleBase {
   }
 
   /**
-   * Publishes each poison message to the dead-letter exchange with the reason in headers, with
-   * confirms; it is acknowledged with its batch afterwards. If that publish fails, the message is
-   * rejected instead, and the queue's own dead-lettering moves it (reason "rejected" in x-death).
+   * Publishes each poison event to the dead-letter exchange with the reason in headers, with
+   * confirms: alone, as a single-event message, when it came in a batch (the batch's other events
+   * are stored), else as the message it came in. Its message is acknowledged with its batch
+   * afterwards. If that publish fails, the messages holding poison are rejected instead, and the
+   * queue's own dead-lettering moves them whole (reason "rejected" in x-death; a replay then
+   * offers the batch's stored events again, which the consumer drops by event id).
    */
   private Future<Void> deadLetter(Session owner, List<Poison> poisons) {
     if (poisons.isEmpty()) {
@@ -338,26 +367,32 @@ public final class UsageConsumer extends VerticleBase {
           headers.put("x-tollgate-queue", settings.queue());
           headers.put("x-tollgate-failed-at", failedAt);
           AMQP.BasicProperties original = poison.delivery().properties();
+          if (poison.event().wholeMessage() && original != null && original.getHeaders() != null) {
+            original.getHeaders().forEach(headers::putIfAbsent); // a batch's envelope headers, for a replay
+          }
+          String contentType = !poison.event().wholeMessage() ? UsageMessages.EVENT_CONTENT_TYPE
+              : original != null ? original.getContentType() : null;
           AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
-              .contentType(original != null ? original.getContentType() : null)
+              .contentType(contentType)
               .deliveryMode(2)
               .headers(headers)
               .build();
-          channel.basicPublish(settings.deadLetterExchange(), settings.queue(), properties, poison.delivery().body());
+          channel.basicPublish(settings.deadLetterExchange(), settings.queue(), properties, poison.event().body());
         }
         if (!channel.waitForConfirms(DEAD_LETTER_CONFIRM_MILLIS)) {
           throw new java.io.IOException("dead-letter publish nacked");
         }
       } catch (Exception e) {
         LOG.log(Level.WARNING, "usage consumer: dead-letter publish failed; rejecting instead", e);
-        for (Poison poison : poisons) {
-          channel.basicNack(poison.delivery().tag(), false, false);
+        // Once per message: a batch may hold several poison events.
+        for (long tag : poisons.stream().mapToLong(poison -> poison.delivery().tag()).distinct().toArray()) {
+          channel.basicNack(tag, false, false);
         }
       }
       return null;
     }, true).onSuccess(v -> {
       deadLettered.addAndGet(poisons.size());
-      poisons.forEach(poison -> LOG.warning("usage consumer: message dead-lettered: " + poison.reason()));
+      poisons.forEach(poison -> LOG.warning("usage consumer: event dead-lettered: " + poison.reason()));
     }).mapEmpty();
   }
 

@@ -95,7 +95,7 @@ final class GatewayBed implements AutoCloseable {
         15_000, 5_000, spoolDir.resolve("unused.jsonl"), 2);
     RabbitSettings rabbit = RabbitSettings.defaults(amqpUrl, spoolDir.resolve("spool"))
         .withNames(names.exchange(), names.queue())
-        .withBatching(64, 10, 10_000)
+        .withBatching(64, 0, 10_000) // natural batching, the default
         .withTimeouts(1_000, 200);
     RabbitUsageSink usage = await(RabbitUsageSink.start(vertx, rabbit));
     Gateway gateway = await(Gateway.start(vertx, settings, new ConfigHolder(snapshot), usage));

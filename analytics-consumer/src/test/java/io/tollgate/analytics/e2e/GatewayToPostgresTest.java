@@ -133,6 +133,11 @@ class GatewayToPostgresTest {
     UsageMetrics metrics = bed.usage.metrics();
     assertEquals(n, metrics.confirmed(), metrics::toString);
     assertEquals(0, metrics.spooled());
+    // Many events to a message: 8 requests at a time end close together and travel together.
+    assertTrue(metrics.messages() < n, "batches happened: " + metrics);
+    io.tollgate.analytics.ingest.IngestMetrics ingest = analytics.service.metrics();
+    assertEquals(metrics.messages(), ingest.messages(), "the consumer got the gateway's messages: " + ingest);
+    assertEquals(n, ingest.received(), "and unpacked every event: " + ingest);
     assertEquals(0, broker.messageCount(broker.settings.deadLetterQueue()));
     assertEquals(0, Rollups.differences(store, "usage_hourly", "hour"));
     assertEquals(n, store.queryLong("SELECT sum(requests) FROM " + store.schema + ".usage_daily"));

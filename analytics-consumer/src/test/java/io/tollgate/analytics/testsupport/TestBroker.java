@@ -7,6 +7,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import io.tollgate.analytics.config.BrokerSettings;
 import io.tollgate.analytics.ingest.Topology;
+import io.tollgate.analytics.ingest.UsageMessages;
 import io.tollgate.testsupport.Services;
 
 import java.nio.charset.StandardCharsets;
@@ -56,12 +57,52 @@ public final class TestBroker implements AutoCloseable {
     channel.waitForConfirmsOrDie(10_000);
   }
 
+  /**
+   * Publishes the events as batch messages of {@code perMessage} events each (the last may hold
+   * fewer), as a gateway does: NDJSON with the envelope's headers, one confirm for all.
+   */
+  public int publishBatches(List<String> events, int perMessage) throws Exception {
+    int messages = 0;
+    for (int from = 0; from < events.size(); from += perMessage) {
+      List<String> batch = events.subList(from, Math.min(events.size(), from + perMessage));
+      publishRaw(batch.size(), String.join("\n", batch) + "\n", UsageMessages.VERSION);
+      messages++;
+    }
+    channel.waitForConfirmsOrDie(10_000);
+    return messages;
+  }
+
+  /** One batch message with this body and envelope headers, as is (for malformed batches). */
+  public void publishBatchBody(int declaredEvents, String body, int version) throws Exception {
+    publishRaw(declaredEvents, body, version);
+    channel.waitForConfirmsOrDie(10_000);
+  }
+
+  /** One batch message of these events to another exchange (the dead-letter exchange, say). */
+  public void publishBatchTo(String exchange, List<String> events) throws Exception {
+    channel.basicPublish(exchange, Topology.ROUTING_KEY, batchProperties(events.size(), UsageMessages.VERSION),
+        (String.join("\n", events) + "\n").getBytes(StandardCharsets.UTF_8));
+    channel.waitForConfirmsOrDie(10_000);
+  }
+
+  private static AMQP.BasicProperties batchProperties(int events, int version) {
+    return new AMQP.BasicProperties.Builder()
+        .contentType(UsageMessages.BATCH_CONTENT_TYPE).deliveryMode(2)
+        .headers(java.util.Map.of(UsageMessages.EVENTS_HEADER, events, UsageMessages.VERSION_HEADER, version))
+        .build();
+  }
+
+  private void publishRaw(int events, String body, int version) throws Exception {
+    channel.basicPublish(settings.exchange(), Topology.ROUTING_KEY, batchProperties(events, version),
+        body.getBytes(StandardCharsets.UTF_8));
+  }
+
   public void publish(String body) throws Exception {
     publish(List.of(body));
   }
 
-  /** A message taken from a queue: body and headers. */
-  public record Message(String body, java.util.Map<String, Object> headers) {
+  /** A message taken from a queue: body, headers and content type. */
+  public record Message(String body, java.util.Map<String, Object> headers, String contentType) {
   }
 
   public List<Message> drain(String queue) throws Exception {
@@ -69,7 +110,8 @@ public final class TestBroker implements AutoCloseable {
     GetResponse response;
     while ((response = channel.basicGet(queue, true)) != null) {
       messages.add(new Message(new String(response.getBody(), StandardCharsets.UTF_8),
-          response.getProps().getHeaders() == null ? java.util.Map.of() : response.getProps().getHeaders()));
+          response.getProps().getHeaders() == null ? java.util.Map.of() : response.getProps().getHeaders(),
+          response.getProps().getContentType()));
     }
     return messages;
   }

@@ -9,4 +9,9 @@ package io.tollgate.gateway.config;
  */
 public record LimitSpec(long requestsPerMinute, long tokensPerMinute, int maxConcurrentStreams) {
   public static final LimitSpec UNLIMITED = new LimitSpec(0, 0, 0);
+
+  /** Whether any dimension is limited. */
+  public boolean limitsAnything() {
+    return requestsPerMinute > 0 || tokensPerMinute > 0 || maxConcurrentStreams > 0;
+  }
 }

@@ -14,9 +14,9 @@ import java.util.Set;
 final class PlatformSettingsReader {
 
   static final Set<String> REDIS_OPTIONS = Set.of("url", "timeoutMs", "failPolicy", "replicas", "keyPrefix",
-      "keyMaxStaleMs");
-  static final Set<String> RABBITMQ_OPTIONS = Set.of("url", "exchange", "queue", "batchSize", "batchMaxDelayMs",
-      "queueCapacity", "spoolDir", "confirmTimeoutMs", "reconnectMaxDelayMs");
+      "keyMaxStaleMs", "leaseWindowMs");
+  static final Set<String> RABBITMQ_OPTIONS = Set.of("url", "exchange", "queue", "batchSize", "batchMaxBytes",
+      "batchMaxDelayMs", "queueCapacity", "spoolDir", "confirmTimeoutMs", "reconnectMaxDelayMs");
 
   private final SettingsReader.Fields fields;
 
@@ -83,7 +83,8 @@ final class PlatformSettingsReader {
         failPolicy,
         (int) fields.number(section, "redis", "replicas", 1, 1, 10_000),
         fields.text(section, "redis", "keyPrefix", RedisSettings.DEFAULT_PREFIX),
-        fields.number(section, "redis", "keyMaxStaleMs", RedisSettings.DEFAULT_KEY_MAX_STALE_MS, 0, 86_400_000));
+        fields.number(section, "redis", "keyMaxStaleMs", RedisSettings.DEFAULT_KEY_MAX_STALE_MS, 0, 86_400_000),
+        fields.number(section, "redis", "leaseWindowMs", RedisSettings.DEFAULT_LEASE_WINDOW_MS, 0, 10_000));
   }
 
   private RabbitSettings rabbitmq(JsonObject document) {
@@ -98,8 +99,10 @@ final class PlatformSettingsReader {
     return new RabbitSettings(url,
         fields.text(section, "rabbitmq", "exchange", "tollgate.usage"),
         fields.text(section, "rabbitmq", "queue", "tollgate.usage.events"),
-        (int) fields.number(section, "rabbitmq", "batchSize", 256, 1, 65_536),
-        fields.number(section, "rabbitmq", "batchMaxDelayMs", 50, 1, 60_000),
+        (int) fields.number(section, "rabbitmq", "batchSize", RabbitSettings.DEFAULT_BATCH_SIZE, 1, 65_536),
+        (int) fields.number(section, "rabbitmq", "batchMaxBytes", RabbitSettings.DEFAULT_BATCH_MAX_BYTES, 1_024,
+            64 << 20),
+        fields.number(section, "rabbitmq", "batchMaxDelayMs", 0, 0, 60_000),
         (int) fields.number(section, "rabbitmq", "queueCapacity", 100_000, 1, 10_000_000),
         Path.of(fields.text(section, "rabbitmq", "spoolDir", "var/usage/spool")),
         fields.number(section, "rabbitmq", "confirmTimeoutMs", RabbitSettings.DEFAULT_CONFIRM_TIMEOUT_MS, 100, 600_000),

@@ -12,7 +12,8 @@ import java.util.List;
  * the period it was charged to.
  */
 record RedisKeys(String keyRpm, String keyTpm, String orgRpm, String orgTpm, String streams,
-                 String keySpend, String orgSpend, String reservation, String keyAlerts, String orgAlerts) {
+                 String keySpend, String orgSpend, String reservation, String slotLeases, String slotWeights,
+                 String keyAlerts, String orgAlerts) {
 
   static RedisKeys of(String prefix, AdmissionRequest request, String reservationId, Instant now) {
     String tag = "{" + prefix + ":" + request.orgId() + "}";
@@ -28,6 +29,8 @@ record RedisKeys(String keyRpm, String keyTpm, String orgRpm, String orgTpm, Str
         key + ":spend:" + keyPeriod,
         tag + ":o:spend:" + orgPeriod,
         tag + ":res:" + reservationId,
+        key + ":streams:leases",
+        key + ":streams:weights",
         key + ":alerts:" + keyPeriod,
         tag + ":o:alerts:" + orgPeriod);
   }
@@ -37,7 +40,18 @@ record RedisKeys(String keyRpm, String keyTpm, String orgRpm, String orgTpm, Str
   }
 
   List<String> forAdmit() {
-    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, streams, keySpend, orgSpend, reservation, keyAlerts, orgAlerts);
+    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, streams, keySpend, orgSpend, reservation, slotLeases, slotWeights,
+        keyAlerts, orgAlerts);
+  }
+
+  /** lease.lua's keys. */
+  List<String> forLease() {
+    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, streams, slotLeases, slotWeights);
+  }
+
+  /** release.lua's keys. */
+  List<String> forRelease() {
+    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, slotLeases, slotWeights);
   }
 
   List<String> forSettle() {

@@ -253,17 +253,26 @@ public final class RedisLimiter implements Limiter {
 
   private Admission decision(Response response, AdmissionRequest request, String id, RedisKeys keys) {
     boolean admitted = response.get(0).toLong() == 1;
-    RateLimitHeaders headers = new RateLimitHeaders(
-        request.keyLimits().requestsPerMinute(), response.get(4).toLong(), microsToMillis(response.get(5).toLong()),
-        request.keyLimits().tokensPerMinute(), response.get(6).toLong(), microsToMillis(response.get(7).toLong()));
+    RateLimitHeaders headers = headersOf(response, request);
     if (admitted) {
       return Admission.admit(new Reservation(id, request, request.tokens(), this, keys), headers);
     }
+    return refusal(response, request, headers, Instant.ofEpochMilli(wallMillis.getAsLong()));
+  }
+
+  /** The x-ratelimit figures of an admit.lua or lease.lua answer (fields 5 to 8). */
+  static RateLimitHeaders headersOf(Response response, AdmissionRequest request) {
+    return new RateLimitHeaders(
+        request.keyLimits().requestsPerMinute(), response.get(4).toLong(), microsToMillis(response.get(5).toLong()),
+        request.keyLimits().tokensPerMinute(), response.get(6).toLong(), microsToMillis(response.get(7).toLong()));
+  }
+
+  /** The refusal an admit.lua or lease.lua answer gives: its code, retry-after and the limit that refused. */
+  static Admission refusal(Response response, AdmissionRequest request, RateLimitHeaders headers, Instant now) {
     RefusalReason reason = RefusalReason.ofCode(response.get(1).toInteger());
     if ((reason == RefusalReason.KEY_BUDGET || reason == RefusalReason.ORG_BUDGET) && response.size() > 8) {
       // admit.lua answers a budget refusal with the budget (4th) and the spend so far (9th).
-      return Admission.overBudget(reason, request, response.get(3).toLong(), response.get(8).toLong(), headers,
-          Instant.ofEpochMilli(wallMillis.getAsLong()));
+      return Admission.overBudget(reason, request, response.get(3).toLong(), response.get(8).toLong(), headers, now);
     }
     long retryMicros = response.get(2).toLong();
     long limit = response.get(3).toLong();
@@ -272,7 +281,12 @@ public final class RedisLimiter implements Limiter {
     return Admission.refuse(reason.error(limit, detail), retryMillis, headers);
   }
 
-  private Admission withoutRedis(AdmissionRequest request) {
+  /** While degraded, whether this request skips Redis (it is not the probe of the interval). */
+  boolean skipsRedis() {
+    return degraded.get() && !takeProbe();
+  }
+
+  Admission withoutRedis(AdmissionRequest request) {
     fallbackDecisions.incrementAndGet();
     if (settings.failPolicy() == RedisSettings.FailPolicy.CLOSED) {
       return Admission.refuse(Refusal.limiterUnavailable(), PROBE_INTERVAL_MS, RateLimitHeaders.NONE)
@@ -288,7 +302,7 @@ public final class RedisLimiter implements Limiter {
     return now >= next && nextProbeNanos.compareAndSet(next, now + TimeUnit.MILLISECONDS.toNanos(PROBE_INTERVAL_MS));
   }
 
-  private void redisFailed(Throwable failure) {
+  void redisFailed(Throwable failure) {
     redisFailures.incrementAndGet();
     nextProbeNanos.set(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROBE_INTERVAL_MS));
     if (degraded.compareAndSet(false, true)) {
@@ -299,13 +313,13 @@ public final class RedisLimiter implements Limiter {
     }
   }
 
-  private void redisHealthy() {
+  void redisHealthy() {
     if (degraded.compareAndSet(true, false)) {
       LOG.info("Redis answers again; admission is back on Redis");
     }
   }
 
-  private long now() {
+  long now() {
     return nowMicros == null ? 0 : nowMicros.getAsLong();
   }
 
@@ -336,6 +350,11 @@ public final class RedisLimiter implements Limiter {
   /** Whether admission is currently on the fallback (metrics, tests). */
   public boolean degraded() {
     return degraded.get();
+  }
+
+  /** Counts an admission decided from Redis's answer elsewhere (a lease call). */
+  void countRedisDecision() {
+    redisDecisions.incrementAndGet();
   }
 
   public long redisDecisions() {

@@ -37,6 +37,11 @@ public enum RefusalReason {
     throw new IllegalArgumentException("unknown refusal code " + code);
   }
 
+  /** A refusal by a requests- or tokens-per-minute bucket, which refills at a known time. */
+  public boolean isRate() {
+    return this == KEY_RPM || this == KEY_TPM || this == ORG_RPM || this == ORG_TPM;
+  }
+
   /** Waiting helps for rate limits and streams; not for budgets or a request that can never fit. */
   public boolean retryable() {
     return this != KEY_BUDGET && this != ORG_BUDGET && this != TOO_LARGE;

@@ -199,6 +199,20 @@ public final class GatewayMetrics {
         () -> usage.get().recovered(), "stage", "recovered");
     monotonic("tollgate.usage.wal.syncs", "fsyncs of the usage write-ahead log (one per group of events)",
         () -> usage.get().logSyncs());
+    monotonic("tollgate.usage.messages", "AMQP messages of usage events confirmed by RabbitMQ (one per batch)",
+        () -> usage.get().messages());
+  }
+
+  /**
+   * The histogram of usage events per confirmed AMQP message: how well the publisher batches (the
+   * broker's work is per message). Its recorder goes to {@code RabbitUsageSink#observeMessageSizes}.
+   */
+  public java.util.function.IntConsumer usageMessageEvents() {
+    DistributionSummary summary = DistributionSummary.builder("tollgate.usage.message.events")
+        .description("Usage events per AMQP message confirmed by RabbitMQ")
+        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+        .register(registry);
+    return summary::record;
   }
 
   /** Per-backend rows are re-read at each scrape: the set of backends changes with the config. */

@@ -1,10 +1,8 @@
 package io.tollgate.gateway.usage;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.MessageProperties;
 
 import java.io.IOException;
 import java.util.List;
@@ -16,11 +14,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * nature (the AMQP client is), which is why it never runs on an event loop.
  */
 final class BrokerLink implements AutoCloseable {
-
-  private static final AMQP.BasicProperties PROPERTIES = MessageProperties.PERSISTENT_BASIC.builder()
-      .contentType("application/json")
-      .type("tollgate.usage")
-      .build();
 
   private final ConnectionFactory factory;
   private final UsageTopology topology;
@@ -76,17 +69,17 @@ final class BrokerLink implements AutoCloseable {
   }
 
   /**
-   * Publishes the bodies and waits for the broker to confirm them all. Any failure (nack, a body
-   * returned unroutable, timeout, connection lost) throws, and the caller keeps the batch.
+   * Publishes the events as one message ({@link UsageBatch}) and waits for the broker to confirm it.
+   * Any failure (nack, returned unroutable, timeout, connection lost) throws, and the caller keeps
+   * the events.
    */
-  void publishConfirmed(List<byte[]> bodies) throws IOException, TimeoutException, InterruptedException {
+  void publishConfirmed(List<byte[]> events) throws IOException, TimeoutException, InterruptedException {
     if (!isOpen()) {
       throw new IOException("not connected");
     }
     returned.set(false);
-    for (byte[] body : bodies) {
-      channel.basicPublish(topology.exchange(), UsageTopology.ROUTING_KEY, true, PROPERTIES, body);
-    }
+    channel.basicPublish(topology.exchange(), UsageTopology.ROUTING_KEY, true, UsageBatch.properties(events.size()),
+        UsageBatch.body(events));
     // Not waitForConfirmsOrDie: its close of the channel waits on a broker that may not answer.
     if (!channel.waitForConfirms(confirmTimeoutMillis)) {
       throw new IOException("the broker refused (nacked) events");

@@ -10,7 +10,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 
 /**
- * Platform mode's usage sink: events to RabbitMQ in batches with publisher confirms, never lost.
+ * Platform mode's usage sink: events to RabbitMQ in batches, one message and one publisher confirm
+ * per batch ({@link UsageBatch}), never lost.
  *
  * <p>{@link #emit} (on the request path) only offers the event to a bounded lock-free queue; when
  * the queue is full the event spills to the disk spool's own writer thread instead, so the request
@@ -40,7 +41,7 @@ public final class RabbitUsageSink implements UsageSink {
     this.wal = wal;
     BrokerLink link = new BrokerLink(settings.url(), topology(settings), settings.confirmTimeoutMs());
     this.publisher = new UsagePublisher(buffer, spool, wal, link, counters, settings.batchSize(),
-        settings.batchMaxDelayMs(), settings.reconnectMaxDelayMs());
+        settings.batchMaxBytes(), settings.batchMaxDelayMs(), settings.reconnectMaxDelayMs());
   }
 
   /** The write-ahead log of a spool folder: its own subfolder, under the spool's lock. */
@@ -124,6 +125,11 @@ public final class RabbitUsageSink implements UsageSink {
     return promise.future();
   }
 
+  /** Receives the event count of every message the broker confirms (on the publisher thread). */
+  public void observeMessageSizes(java.util.function.IntConsumer observer) {
+    counters.observeMessageSizes(observer);
+  }
+
   public UsageMetrics metrics() {
     return counters.snapshot(buffer.events() + publisher.inHand() + spool.pendingLines(), wal);
   }
@@ -149,9 +155,8 @@ public final class RabbitUsageSink implements UsageSink {
       if (overflow != null) {
         UsagePublisher.spoolAll(spool, wal, counters, overflow, overflow.stream().map(UsageWal.Entry::body).toList());
       }
-      if (buffer.events() >= settings.batchSize()) {
-        publisher.wake();
-      }
+      // Natural batching: the publisher takes what is ready whenever it is free.
+      publisher.wake();
     }
 
     @Override

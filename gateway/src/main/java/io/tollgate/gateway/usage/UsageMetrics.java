@@ -15,12 +15,9 @@ package io.tollgate.gateway.usage;
  * @param logSyncs  fsyncs of the write-ahead log (each covers a group of events)
  * @param recovered events found in the write-ahead log at start (a run killed before it delivered
  *                  them) and moved to the spool for replay
+ * @param messages  AMQP messages the broker confirmed (each carries a batch of events: {@code confirmed}
+ *                  divided by this is the mean batch)
  */
 public record UsageMetrics(long emitted, long queued, long published, long confirmed, long spooled, long replayed,
-                           long dropped, long backlog, long logged, long logSyncs, long recovered) {
-
-  public UsageMetrics(long emitted, long queued, long published, long confirmed, long spooled, long replayed,
-                      long dropped, long backlog) {
-    this(emitted, queued, published, confirmed, spooled, replayed, dropped, backlog, 0, 0, 0);
-  }
+                           long dropped, long backlog, long logged, long logSyncs, long recovered, long messages) {
 }

@@ -10,8 +10,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The publisher's loop, on its own thread: take batches from the in-memory queue, publish them with
- * confirms, and keep everything that is not confirmed in the disk spool. While the broker is away
+ * The publisher's loop, on its own thread: take batches from the in-memory queue, publish each as
+ * one AMQP message ({@link UsageBatch}) with one confirm, and keep everything that is not confirmed in the disk spool. While the broker is away
  * the queue drains straight into the spool; when it is back, the spool is replayed in order, oldest
  * segment first, before newer events, and each segment is deleted only once all of it is confirmed.
  */
@@ -19,6 +19,7 @@ final class UsagePublisher implements Runnable {
 
   private static final Logger LOG = Logger.getLogger(UsagePublisher.class.getName());
   private static final long FIRST_RETRY_MILLIS = 100;
+  private static final long IDLE_PARK_MILLIS = 100;
 
   /** A flush or close request, ordered behind the events emitted before it. */
   static final class Marker {
@@ -36,11 +37,14 @@ final class UsagePublisher implements Runnable {
   private final BrokerLink link;
   private final UsageCounters counters;
   private final int batchSize;
+  private final long batchMaxBytes;
   private final long batchMaxDelayNanos;
   private final long reconnectMaxDelayMillis;
   private volatile Thread thread;
   // Events taken from the queue and not yet confirmed or spooled: part of the backlog.
   private final java.util.concurrent.atomic.AtomicLong inHand = new java.util.concurrent.atomic.AtomicLong();
+  // An event taken from the queue that did not fit in the message being filled (bytes): in hand.
+  private UsageWal.Entry carried;
 
   private long retryDelayMillis = FIRST_RETRY_MILLIS;
   private long nextConnectAt;
@@ -51,13 +55,14 @@ final class UsagePublisher implements Runnable {
   private int replayedLines;
 
   UsagePublisher(EventBuffer buffer, DiskSpool spool, UsageWal wal, BrokerLink link, UsageCounters counters,
-                 int batchSize, long batchMaxDelayMillis, long reconnectMaxDelayMillis) {
+                 int batchSize, long batchMaxBytes, long batchMaxDelayMillis, long reconnectMaxDelayMillis) {
     this.buffer = buffer;
     this.spool = spool;
     this.wal = wal;
     this.link = link;
     this.counters = counters;
     this.batchSize = batchSize;
+    this.batchMaxBytes = batchMaxBytes;
     this.batchMaxDelayNanos = batchMaxDelayMillis * 1_000_000L;
     this.reconnectMaxDelayMillis = reconnectMaxDelayMillis;
   }
@@ -114,7 +119,7 @@ final class UsagePublisher implements Runnable {
           }
           markers.clear();
         }
-        if (closing && buffer.isEmpty()) {
+        if (closing && buffer.isEmpty() && carried == null) {
           finish(closeRequest);
           return;
         }
@@ -164,21 +169,29 @@ final class UsagePublisher implements Runnable {
   }
 
   /**
-   * Up to a batch of events: returns as soon as a batch is full or a marker is reached, else once
-   * the oldest event waited {@code batchMaxDelay}. Idle, it parks (woken by a full batch, a marker
-   * or the delay), so an idle gateway costs a few wake-ups a second.
+   * The next message's events: what is ready now, up to {@code batchSize} events and
+   * {@code batchMaxBytes} of JSON, returned as soon as the queue is empty ("natural batching": no
+   * added wait, yet while a confirm is awaited the next batch fills). With a positive
+   * {@code batchMaxDelay} a partial batch waits that long for more. Returns early at a marker. Idle,
+   * it parks until the log's writer hands events on (or {@value #IDLE_PARK_MILLIS} ms pass).
    */
   private List<UsageWal.Entry> takeBatch(List<Marker> markers) {
     List<UsageWal.Entry> batch = new ArrayList<>();
+    long bytes = 0;
     long deadline = 0;
     while (batch.size() < batchSize) {
-      Object item = buffer.poll();
+      Object item = nextItem();
       if (item instanceof UsageWal.Entry event) {
-        inHand.incrementAndGet();
+        long size = event.body().length + 1L;
+        if (!batch.isEmpty() && bytes + size > batchMaxBytes) {
+          carried = event; // first of the next message
+          return batch;
+        }
         if (batch.isEmpty()) {
           deadline = System.nanoTime() + batchMaxDelayNanos;
         }
         batch.add(event);
+        bytes += size;
       } else if (item instanceof Marker marker) {
         markers.add(marker);
         return batch;
@@ -186,11 +199,11 @@ final class UsagePublisher implements Runnable {
         if (closing) {
           return batch;
         }
-        long wait = batch.isEmpty() ? batchMaxDelayNanos : deadline - System.nanoTime();
-        if (wait <= 0) {
+        if (!batch.isEmpty() && (batchMaxDelayNanos == 0 || !link.isOpen())) {
           return batch;
         }
-        if (!link.isOpen() && !batch.isEmpty()) {
+        long wait = batch.isEmpty() ? IDLE_PARK_MILLIS * 1_000_000L : deadline - System.nanoTime();
+        if (wait <= 0) {
           return batch;
         }
         LockSupport.parkNanos(this, wait);
@@ -200,6 +213,20 @@ final class UsagePublisher implements Runnable {
       }
     }
     return batch;
+  }
+
+  /** The event a full message left over, else the queue's next item (an event is then in hand). */
+  private Object nextItem() {
+    if (carried != null) {
+      Object item = carried;
+      carried = null;
+      return item;
+    }
+    Object item = buffer.poll();
+    if (item instanceof UsageWal.Entry) {
+      inHand.incrementAndGet();
+    }
+    return item;
   }
 
   /**
@@ -235,11 +262,13 @@ final class UsagePublisher implements Runnable {
     spoolAll(spool, wal, counters, entries, bodies);
   }
 
+  /** The events as one message; true once the broker confirmed it. */
   private boolean publish(List<byte[]> bodies) {
     counters.published.addAndGet(bodies.size());
     try {
       link.publishConfirmed(bodies);
       counters.confirmed.addAndGet(bodies.size());
+      counters.messageConfirmed(bodies.size());
       return true;
     } catch (IOException | TimeoutException | RuntimeException e) {
       brokerUnavailable(e);
@@ -251,7 +280,7 @@ final class UsagePublisher implements Runnable {
     }
   }
 
-  /** Publishes the oldest spool segment in batches; deletes it once all of it is confirmed. */
+  /** Publishes the oldest spool segment, a message per batch; deletes it once all of it is confirmed. */
   private void replayOldestSegment() {
     spool.seal().join();
     DiskSpool.Segment segment;
@@ -266,7 +295,8 @@ final class UsagePublisher implements Runnable {
         replayedLines = 0;
       }
       while (replayedLines < lines.size()) {
-        List<byte[]> chunk = lines.subList(replayedLines, Math.min(lines.size(), replayedLines + batchSize));
+        List<byte[]> chunk = lines.subList(replayedLines,
+            replayedLines + UsageBatch.nextChunk(lines, replayedLines, batchSize, batchMaxBytes));
         if (!publish(chunk)) {
           // Resumed from replayedLines once the broker is back. A batch whose confirm was lost is
           // published again: the consumer drops such repeats by event_id.

@@ -3,7 +3,9 @@
 --
 -- KEYS: 1 key RPM TAT, 2 key TPM TAT, 3 org RPM TAT, 4 org TPM TAT, 5 key stream slots (zset),
 --       6 key spend (current period), 7 org spend (current period), 8 reservation record,
---       9 key alert markers, 10 org alert markers (current period; see settle.lua)
+--       9 key slot leases (zset lease id -> expiry), 10 slot lease weights (hash lease id -> slots):
+--       replicas that lease the key's slots (lease.lua) hold them there,
+--       11 key alert markers, 12 org alert markers (current period; see settle.lua)
 -- ARGV: 1 now in µs (0 = use Redis TIME), 2 key RPM, 3 key TPM, 4 org RPM, 5 org TPM (0 = unlimited),
 --       6 tokens to reserve, 7 max streams (0 = unlimited), 8 stream lease µs, 9 reservation id,
 --       10 worst-case cost in micro-USD, 11 key budget micro-USD (-1 = none), 12 org budget (-1 = none),
@@ -79,8 +81,8 @@ local function exhausted(markers, budget, spent, percents, ttl)
   if marked then redis.call('EXPIRE', markers, ttl) end
 end
 local function over_budget(code, budget, spent)
-  if code == 6 then exhausted(KEYS[9], budget, spent, ARGV[16], ARGV[13])
-  else exhausted(KEYS[10], budget, spent, ARGV[17], ARGV[14]) end
+  if code == 6 then exhausted(KEYS[11], budget, spent, ARGV[16], ARGV[13])
+  else exhausted(KEYS[12], budget, spent, ARGV[17], ARGV[14]) end
   local refused = answer(0, code, -1, budget)
   refused[9] = spent
   return refused
@@ -100,7 +102,11 @@ local lease = tonumber(ARGV[8])
 if max_streams > 0 then
   -- Slots are leases: a replica that dies holding one frees it when the lease ends.
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', now)
-  if redis.call('ZCARD', KEYS[5]) >= max_streams then return answer(0, 5, 1000000, max_streams) end
+  local used = redis.call('ZCARD', KEYS[5])
+  for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[9], '(' .. now, '+inf')) do
+    used = used + tonumber(redis.call('HGET', KEYS[10], id) or 0)
+  end
+  if used >= max_streams then return answer(0, 5, 1000000, max_streams) end
 end
 
 -- Everything fits: take it all.

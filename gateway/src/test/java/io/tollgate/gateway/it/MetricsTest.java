@@ -78,7 +78,10 @@ class MetricsTest {
   @Test
   void theUsageEmittersCountersAreExported() {
     io.tollgate.gateway.metrics.GatewayMetrics metrics = new io.tollgate.gateway.metrics.GatewayMetrics();
-    metrics.bindUsage(() -> new io.tollgate.gateway.usage.UsageMetrics(7, 1, 6, 5, 2, 1, 0, 3));
+    metrics.bindUsage(() -> new io.tollgate.gateway.usage.UsageMetrics(7, 1, 6, 5, 2, 1, 0, 3, 7, 2, 0, 2));
+    java.util.function.IntConsumer messageEvents = metrics.usageMessageEvents();
+    messageEvents.accept(1);
+    messageEvents.accept(4);
     String text = metrics.scrape();
     for (String expected : List.of(
         "tollgate_usage_events_total{stage=\"emitted\"} 7.0",
@@ -87,7 +90,12 @@ class MetricsTest {
         "tollgate_usage_events_total{stage=\"spooled\"} 2.0",
         "tollgate_usage_events_total{stage=\"replayed\"} 1.0",
         "tollgate_usage_events_total{stage=\"dropped\"} 0.0",
-        "tollgate_usage_backlog 3.0")) {
+        "tollgate_usage_backlog 3.0",
+        "tollgate_usage_messages_total 2.0",
+        "tollgate_usage_message_events_count 2",
+        "tollgate_usage_message_events_sum 5.0",
+        "tollgate_usage_message_events_bucket{le=\"2.0\"} 1",
+        "tollgate_usage_message_events_bucket{le=\"4.0\"} 2")) {
       assertTrue(text.contains(expected), "missing " + expected + " in:\n" + text);
     }
   }

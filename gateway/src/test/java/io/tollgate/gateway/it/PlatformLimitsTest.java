@@ -7,6 +7,7 @@ import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.config.LimitSpec;
 import io.tollgate.gateway.config.PlatformSettings;
 import io.tollgate.gateway.config.RedisSettings;
+import io.tollgate.gateway.limit.LeasedLimiter;
 import io.tollgate.gateway.limit.RedisLimiter;
 import io.tollgate.gateway.testsupport.LocalRedis;
 import io.tollgate.gateway.testsupport.RedisMonitor;
@@ -55,8 +56,14 @@ class PlatformLimitsTest {
   }
 
   private void start(int replicas, LimitSpec limits, UnaryOperator<ConfigSnapshot> edit) throws Exception {
+    start(replicas, limits, edit, RedisSettings.DEFAULT_LEASE_WINDOW_MS);
+  }
+
+  private void start(int replicas, LimitSpec limits, UnaryOperator<ConfigSnapshot> edit, long leaseWindowMs)
+      throws Exception {
     String prefix = LocalRedis.newPrefix();
-    RedisSettings settings = LocalRedis.settings(LocalRedis.URL, prefix, RedisSettings.FailPolicy.CLOSED, replicas);
+    RedisSettings settings = LocalRedis.settings(LocalRedis.URL, prefix, RedisSettings.FailPolicy.CLOSED, replicas)
+        .withLeaseWindowMs(leaseWindowMs);
     bed = TestBed.builder().limits(limits).snapshot(edit)
         .simulatorConfig(c -> c.withInterTokenMillis(2))
         .platform(new PlatformSettings(settings, null)).start();
@@ -171,8 +178,33 @@ class PlatformLimitsTest {
   }
 
   @Test
-  void eachRequestCostsExactlyOneEvalshaToAdmitAndOneToSettle() throws Exception {
-    start(1, new LimitSpec(1_000, 1_000_000, 10), s -> s);
+  void withLeasesABusyKeyCostsRedisAFewCallsNotTwoPerRequest() throws Exception {
+    // A window of 2 s: one client sending in turn is slow next to the load leases are for.
+    start(1, new LimitSpec(100_000, 100_000_000, 1_000), s -> s, 2_000);
+    assertEquals(200, Http.post(bed.client, "/v1/chat/completions", Http.chat(3, true), SECRET).status()); // loads scripts
+    RedisMonitor monitor = TestBed.await(RedisMonitor.start(bed.vertx, LocalRedis.URL));
+    int requests = 60;
+    try {
+      for (int i = 0; i < requests; i++) {
+        assertEquals(200, Http.post(bed.client, "/v1/chat/completions", Http.chat(3, i % 2 == 0), SECRET).status());
+      }
+      Thread.sleep(300);
+      List<String> lines = monitor.linesMentioning(redis.prefix()).stream()
+          .filter(line -> !line.contains(" lua] ")).toList();
+      assertTrue(lines.stream().allMatch(line -> RedisMonitor.command(line).equals("EVALSHA")), lines.toString());
+      assertTrue(lines.size() <= requests / 6, "a lease serves many requests: " + lines.size() + " calls for "
+          + requests + " requests (2 each without leases): " + lines);
+    } finally {
+      TestBed.await(monitor.close());
+    }
+    LeasedLimiter limiter = (LeasedLimiter) bed.gateway.services().limiter();
+    assertTrue(limiter.localAdmissions() >= requests * 3 / 4, "admitted from credit: " + limiter.localAdmissions());
+    assertEquals(0, limiter.exact().fallbackDecisions());
+  }
+
+  @Test
+  void withLeasesOffEachRequestCostsExactlyOneEvalshaToAdmitAndOneToSettle() throws Exception {
+    start(1, new LimitSpec(1_000, 1_000_000, 10), s -> s, 0);
     assertEquals(200, Http.post(bed.client, "/v1/chat/completions", Http.chat(3, true), SECRET).status()); // loads scripts
     Thread.sleep(500); // its settle, sent after the response, must not land in the window below
     RedisMonitor monitor = TestBed.await(RedisMonitor.start(bed.vertx, LocalRedis.URL));

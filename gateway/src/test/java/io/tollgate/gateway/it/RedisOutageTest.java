@@ -4,6 +4,8 @@ import io.tollgate.gateway.auth.RedisKeyStore;
 import io.tollgate.gateway.config.LimitSpec;
 import io.tollgate.gateway.config.PlatformSettings;
 import io.tollgate.gateway.config.RedisSettings;
+import io.tollgate.gateway.limit.LeasedLimiter;
+import io.tollgate.gateway.limit.Limiter;
 import io.tollgate.gateway.limit.RedisLimiter;
 import io.tollgate.gateway.testsupport.LocalRedis;
 import io.tollgate.testsupport.TcpRelay;
@@ -60,7 +62,8 @@ class RedisOutageTest {
   }
 
   private RedisLimiter limiter() {
-    return (RedisLimiter) bed.gateway.services().limiter();
+    Limiter limiter = bed.gateway.services().limiter();
+    return limiter instanceof LeasedLimiter leased ? leased.exact() : (RedisLimiter) limiter;
   }
 
   /** Sends a request and asserts it was answered well within the Redis timeout plus work. */

@@ -23,6 +23,8 @@ class RedisKeysTest {
     Set<Integer> slots = new HashSet<>();
     keys.forAdmit().forEach(key -> slots.add(slot(key)));
     keys.forSettle().forEach(key -> slots.add(slot(key)));
+    keys.forLease().forEach(key -> slots.add(slot(key)));
+    keys.forRelease().forEach(key -> slots.add(slot(key)));
     assertEquals(1, slots.size(), keys.toString());
     assertEquals("{tg:acme}:k:key-1:spend:d2026-11-25", keys.keySpend());
     assertEquals("{tg:acme}:o:spend:m2026-11", keys.orgSpend());

@@ -24,6 +24,7 @@ public final class RabbitFixture implements AutoCloseable {
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   public final UsageTopology topology;
+  private final AtomicInteger messages = new AtomicInteger();
   private final Connection connection;
   private final Channel channel;
 
@@ -54,14 +55,44 @@ public final class RabbitFixture implements AutoCloseable {
     return new RabbitFixture(topology, connection, connection.createChannel());
   }
 
-  /** Takes every message now in the queue (acknowledged), bodies in queue order. */
+  /**
+   * Takes every message now in the queue (acknowledged) and returns their events in queue order,
+   * each message checked against the batch envelope (content type, version, event count).
+   */
   public List<String> drain() throws IOException {
     List<String> bodies = new ArrayList<>();
     GetResponse response;
     while ((response = channel.basicGet(topology.queue(), true)) != null) {
-      bodies.add(new String(response.getBody(), java.nio.charset.StandardCharsets.UTF_8));
+      messages.incrementAndGet();
+      bodies.addAll(unpack(response));
     }
     return bodies;
+  }
+
+  private static List<String> unpack(GetResponse response) {
+    var properties = response.getProps();
+    if (!UsageBatch.CONTENT_TYPE.equals(properties.getContentType())) {
+      throw new AssertionError("not a usage batch: content type " + properties.getContentType());
+    }
+    Object version = properties.getHeaders().get(UsageBatch.VERSION_HEADER);
+    if (!Integer.valueOf(UsageBatch.VERSION).equals(version)) {
+      throw new AssertionError("batch version " + version);
+    }
+    String body = new String(response.getBody(), java.nio.charset.StandardCharsets.UTF_8);
+    if (!body.endsWith("\n")) {
+      throw new AssertionError("every event line ends with a newline: " + body);
+    }
+    List<String> events = List.of(body.split("\n"));
+    Object count = properties.getHeaders().get(UsageBatch.EVENTS_HEADER);
+    if (!Integer.valueOf(events.size()).equals(count)) {
+      throw new AssertionError(events.size() + " events in a message whose header says " + count);
+    }
+    return events;
+  }
+
+  /** Messages taken by {@link #drain} so far. */
+  public int messagesDrained() {
+    return messages.get();
   }
 
   /** Waits until the queue holds at least {@code count} messages, then drains it. */

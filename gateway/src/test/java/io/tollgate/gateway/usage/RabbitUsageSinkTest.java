@@ -104,6 +104,10 @@ class RabbitUsageSinkTest {
     for (int i = 0; i < bodies.size(); i++) {
       assertEquals(i, UsageEvents.numberOf(bodies.get(i)), "published in emission order");
     }
+    // Emitted in one go, they travel many to a message (at most batchSize = 50 each), one confirm each.
+    assertEquals(metrics.messages(), rabbit.messagesDrained(), metrics::toString);
+    assertTrue(rabbit.messagesDrained() >= 20 && rabbit.messagesDrained() < 1_000,
+        "1000 events in " + rabbit.messagesDrained() + " messages");
     // The queue is a quorum queue: declaring it classic is refused.
     Channel probe = rabbit.newChannel();
     IOException refused = assertThrows(IOException.class, () -> probe.queueDeclare(rabbit.topology.queue(), true,
@@ -127,6 +131,8 @@ class RabbitUsageSinkTest {
   @Test
   void spoolsWhileTheBrokerIsAwayAndReplaysInOrderOnceItIsBack() throws Exception {
     RabbitUsageSink sink = sink(settings(("amqp://guest:guest@127.0.0.1:" + proxy.port() + "/")));
+    // A JVM's first connection through the relay can miss the 1 s handshake on a busy machine.
+    waitFor(sink::connected, "the sink connects");
     emit(sink, 0, 100);
     await(sink.flush());
     assertEquals(100, sink.metrics().confirmed(), () -> sink.metrics().toString());
@@ -153,6 +159,10 @@ class RabbitUsageSinkTest {
     try (var files = Files.list(spoolDir)) {
       assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".jsonl")), "spool truncated after confirms");
     }
+    // The spool is replayed many events to a message too (batchSize 50: at least 6 messages for 300).
+    long replayMessages = back.messages() - away.messages();
+    assertTrue(replayMessages >= 6 && replayMessages <= 30, "300 spooled events replayed in " + replayMessages
+        + " messages");
     List<String> bodies = rabbit.drainAtLeast(400, 10_000);
     Set<Integer> firstSeen = new LinkedHashSet<>();
     bodies.forEach(body -> firstSeen.add(UsageEvents.numberOf(body)));
@@ -161,6 +171,36 @@ class RabbitUsageSinkTest {
     for (int i = 0; i < order.size(); i++) {
       assertEquals(i, order.get(i), "replayed in the order they were spooled");
     }
+  }
+
+  @Test
+  void aMessageHoldsAtMostBatchMaxBytesOfEvents() throws Exception {
+    RabbitUsageSink sink = sink(settings(RabbitFixture.URL).withBatchMaxBytes(1_024));
+    emit(sink, 0, 200);
+    await(sink.flush());
+    int eventBytes = UsageEventJson.bytes(UsageEvents.numbered(0)).length + 1;
+    assertTrue(eventBytes <= 1_024, "an event fits: " + eventBytes);
+    List<Integer> numbers = new ArrayList<>();
+    int messages = 0;
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (numbers.size() < 200 && System.currentTimeMillis() < deadline) {
+      com.rabbitmq.client.GetResponse message = rabbit.channel().basicGet(rabbit.topology.queue(), true);
+      if (message == null) {
+        Thread.sleep(20);
+        continue;
+      }
+      messages++;
+      assertTrue(message.getBody().length <= 1_024, "a message of " + message.getBody().length + " bytes");
+      for (String line : new String(message.getBody(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        numbers.add(UsageEvents.numberOf(line));
+      }
+    }
+    assertEquals(200, numbers.size());
+    for (int i = 0; i < numbers.size(); i++) {
+      assertEquals(i, numbers.get(i), "in emission order");
+    }
+    assertTrue(messages >= 200 / (1_024 / eventBytes), messages + " messages of at most 1 KiB");
+    assertEquals(messages, sink.metrics().messages());
   }
 
   @Test
