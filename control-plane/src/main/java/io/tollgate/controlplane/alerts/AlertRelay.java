@@ -37,6 +37,8 @@ public final class AlertRelay {
    * may fall between the crossing and midnight).
    */
   static final Duration LATE_MARKERS = Duration.ofMinutes(10);
+  /** Samples older than the longest period (and the rate window before it) are of no more use. */
+  static final Duration SAMPLES_KEPT = Duration.ofDays(35);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -49,6 +51,7 @@ public final class AlertRelay {
   private final Map<String, Long> sampledSlot = new HashMap<>();
   /** Markers this instance recorded already: not sent to PostgreSQL again every poll. */
   private final java.util.Set<String> relayed = new java.util.HashSet<>();
+  private long forgottenSlot = -1;
   private long timer = -1;
 
   public AlertRelay(Vertx vertx, Pool pool, Redis redis, String prefix, AlertSettings settings, AlertMetrics metrics,
@@ -124,6 +127,11 @@ public final class AlertRelay {
       forecasts.add(forecast(budget, periodId, spentMicros, now, periodEnd));
     }
     metrics.orgSpend(orgSpend);
+    long slot = now.toEpochMilli() / settings.sampleInterval().toMillis();
+    if (slot != forgottenSlot) {
+      forgottenSlot = slot;
+      forecasts.add(AlertStore.forgetSamples(pool, now.minus(SAMPLES_KEPT)).map(v -> (Alert) null));
+    }
     return Future.all(forecasts).compose(done -> {
       for (Future<Alert> forecast : forecasts) {
         if (forecast.result() != null) {

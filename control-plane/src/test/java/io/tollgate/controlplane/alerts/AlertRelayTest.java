@@ -171,4 +171,17 @@ class AlertRelayTest {
     assertEquals("2026-11-25T10:30:00Z", forecast.getString("runsOutAt"));
     assertEquals(0, alerts("calm").size(), "a gentle rate lasts the period");
   }
+
+  @Test
+  void samplesOlderThanAnyPeriodAreForgotten() throws Exception {
+    Budget budget = new Budget("acme", "org", "acme", 100_000_000, "day", null);
+    Instant old = MORNING.minus(Duration.ofDays(36));
+    cp.onContext(() -> io.tollgate.controlplane.store.AlertStore.sample(cp.plane.pool(), budget, "d2026-10-20", 1, old,
+        5));
+    assertEquals(1, cp.schema.count("SELECT count(*) FROM $S.spend_samples WHERE period = 'd2026-10-20'"));
+    cp.onContext(relay()::poll);
+    assertEquals(0, cp.schema.count("SELECT count(*) FROM $S.spend_samples WHERE period = 'd2026-10-20'"));
+    assertEquals(1, cp.schema.count("SELECT count(*) FROM $S.spend_samples WHERE period = 'd2026-11-25'"),
+        "this morning's sample stays");
+  }
 }
