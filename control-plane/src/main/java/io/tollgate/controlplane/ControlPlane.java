@@ -1,5 +1,9 @@
 package io.tollgate.controlplane;
 
+import io.tollgate.controlplane.alerts.AlertMetrics;
+import io.tollgate.controlplane.alerts.AlertRelay;
+import io.tollgate.controlplane.alerts.DeliveryWorker;
+import io.tollgate.controlplane.alerts.Senders;
 import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.snapshot.SnapshotStore;
 import io.tollgate.controlplane.spend.SpendKeys;
@@ -43,10 +47,26 @@ public final class ControlPlane {
   private final ControlPlaneMetrics metrics;
   private final long readinessTimer;
   private final KeyReseeder reseeder;
+  private final Alerts alerts;
+
+  /** Budget alerts' moving parts, started with the API and stopped with it. */
+  private record Alerts(AlertRelay relay, DeliveryWorker worker, Senders senders) {
+    void start() {
+      relay.start();
+      worker.start();
+    }
+
+    void stop() {
+      relay.stop();
+      worker.stop();
+      senders.close();
+    }
+  }
 
   private ControlPlane(Vertx vertx, Pool pool, Redis redis, HttpServer server, Router router,
-                       ControlPlaneMetrics metrics, long readinessTimer, KeyReseeder reseeder) {
+                       ControlPlaneMetrics metrics, long readinessTimer, KeyReseeder reseeder, Alerts alerts) {
     this.reseeder = reseeder;
+    this.alerts = alerts;
     this.vertx = vertx;
     this.pool = pool;
     this.redis = redis;
@@ -71,11 +91,16 @@ public final class ControlPlane {
           // PostgreSQL is the keys' truth: Redis is re-seeded by itself when it comes back empty or older.
           KeyReseeder reseeder = new KeyReseeder(vertx, pool, redis, settings.redisPrefix());
           reseeder.bind(metrics.registry());
+          AlertMetrics alertMetrics = new AlertMetrics(metrics.registry(), settings.alerts().spendMetricsTopOrgs());
+          Senders senders = new Senders(vertx, settings.alerts().smtp(), System::currentTimeMillis);
+          Alerts alerts = new Alerts(new AlertRelay(vertx, pool, redis, settings.redisPrefix(), settings.alerts(),
+              alertMetrics, System::currentTimeMillis),
+              new DeliveryWorker(vertx, pool, senders, settings.alerts(), alertMetrics), senders);
           return marker.writeAtStart()
               .compose(v -> latestConfigVersion(pool, metrics))
               .compose(v -> Portal.load(vertx))
               .compose(portal -> ApiServer.start(vertx, pool, settings, redis, keys, metrics, readiness,
-                  contracts.snapshots(), portal))
+                  contracts.snapshots(), portal, senders))
               .map(started -> {
                 readiness.check();
                 long timer = vertx.setPeriodic(READINESS_PERIOD_MS, id -> {
@@ -83,10 +108,12 @@ public final class ControlPlane {
                   marker.write();
                 });
                 reseeder.start();
+                alerts.start();
                 return new ControlPlane(vertx, pool, redis, started.server(), started.router(), metrics, timer,
-                    reseeder);
+                    reseeder, alerts);
               })
               .onFailure(failure -> {
+                senders.close();
                 metrics.close();
                 pool.close();
                 redis.close();
@@ -141,6 +168,15 @@ public final class ControlPlane {
     return pool;
   }
 
+  /** The alert relay (tests drive it with their own clock through a second one). */
+  public AlertRelay alertRelay() {
+    return alerts.relay();
+  }
+
+  public DeliveryWorker deliveryWorker() {
+    return alerts.worker();
+  }
+
   public KeyReseeder reseeder() {
     return reseeder;
   }
@@ -148,6 +184,7 @@ public final class ControlPlane {
   public Future<Void> close() {
     vertx.cancelTimer(readinessTimer);
     reseeder.stop();
+    alerts.stop();
     return server.close().eventually(() -> pool.close()).eventually(() -> {
       redis.close();
       metrics.close();

@@ -76,7 +76,8 @@ public final class ApiServer {
   /** @param snapshots made off the event loop: it reads and compiles the snapshot schema */
   public static Future<Started> start(Vertx vertx, Pool pool, ControlPlaneSettings settings, Redis redis,
                                       KeyRecordPublisher keyRecords, ControlPlaneMetrics metrics, Readiness readiness,
-                                      SnapshotStore snapshots, Portal portal) {
+                                      SnapshotStore snapshots, Portal portal,
+                                      io.tollgate.controlplane.alerts.Senders senders) {
     Sessions sessions = new Sessions(pool);
     SsoUsers sso = settings.oidc().enabled()
         ? new SsoUsers(pool, new OidcVerifier(vertx, settings.oidc()), settings.oidc()) : null;
@@ -155,6 +156,12 @@ public final class ApiServer {
     router.get("/api/v1/orgs/:org/usage/last-used").handler(api.handle(usage::lastUsed));
     router.get("/api/v1/orgs/:org/statements/:month").handler(api.handle(usage::statement));
     router.get("/api/v1/orgs/:org/audit").handler(api.handle(audit::org));
+    AlertsApi alerts = new AlertsApi(pool, senders);
+    router.get("/api/v1/orgs/:org/alerts").handler(api.handle(alerts::history));
+    router.get("/api/v1/orgs/:org/alerts/channels").handler(api.handle(alerts::listChannels));
+    router.post("/api/v1/orgs/:org/alerts/channels").handler(api.handle(alerts::addChannel));
+    router.delete("/api/v1/orgs/:org/alerts/channels/:id").handler(api.handle(alerts::removeChannel));
+    router.post("/api/v1/orgs/:org/alerts/channels/:id/test").handler(api.handle(alerts::testChannel));
     router.get("/api/v1/orgs/:org/members").handler(api.handle(orgs::members));
     router.put("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::putMember));
     router.delete("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::deleteMember));

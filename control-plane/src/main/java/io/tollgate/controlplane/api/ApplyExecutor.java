@@ -92,9 +92,9 @@ final class ApplyExecutor {
     OrgsApi.OrgSettings settings = OrgsApi.settings(new Fields(step.desired())); // checked by the planner
     Future<JsonObject> written = step.current() == null
         ? OrgStore.insert(tx, org, settings.storedDisplay(), settings.policy(), settings.budget().limitUsd(),
-            settings.budget().period())
+            settings.budget().period(), settings.budget().alertsAt())
         : OrgStore.replace(tx, org, settings.storedDisplay(), settings.policy(), settings.budget().limitUsd(),
-            settings.budget().period());
+            settings.budget().period(), settings.budget().alertsAt());
     return written.compose(after -> audit("org." + step.verb(), target, step.current(), after));
   }
 

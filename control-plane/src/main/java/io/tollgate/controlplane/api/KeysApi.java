@@ -235,7 +235,8 @@ final class KeysApi {
         fields.refuse("expiresAt", "must be an ISO-8601 instant, e.g. 2027-01-01T00:00:00Z");
       }
     }
-    return new Settings(models, policy, rpm, tpm, streams, budget.limitUsd(), budget.period(), expiresAt);
+    return new Settings(models, policy, rpm, tpm, streams, budget.limitUsd(), budget.period(), budget.alertsAt(),
+        expiresAt);
   }
 
   /**

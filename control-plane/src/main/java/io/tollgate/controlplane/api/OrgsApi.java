@@ -48,7 +48,7 @@ final class OrgsApi {
     Budget budget = budget(fields, fields.object("budget"));
     fields.check();
     return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> OrgStore.insert(tx, name,
-                display == null ? "" : display, policy, budget.limitUsd(), budget.period())
+                display == null ? "" : display, policy, budget.limitUsd(), budget.period(), budget.alertsAt())
             .map(org -> new Tx.Change<>(org, call.audit("org.create", "org:" + name, null, org))))
         .map(Reply::created);
   }
@@ -109,7 +109,7 @@ final class OrgsApi {
       OrgSettings settings = settings(fields);
       fields.check();
       return OrgStore.replace(tx, org, settings.storedDisplay(), settings.policy(), settings.budget().limitUsd(),
-              settings.budget().period())
+              settings.budget().period(), settings.budget().alertsAt())
           .map(after -> new Tx.Change<>(after, call.audit("org.update", "org:" + org, before, after)));
     })).map(Reply::ok);
   }
@@ -132,7 +132,7 @@ final class OrgsApi {
     Budget budget = budget(fields, fields.body());
     fields.check();
     return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
-        OrgStore.budget(tx, org, budget.limitUsd(), budget.period())
+        OrgStore.budget(tx, org, budget.limitUsd(), budget.period(), budget.alertsAt())
             .map(after -> new Tx.Change<>(after, call.audit("org.budget", "org:" + org, before, after))))).map(Reply::ok);
   }
 
@@ -140,7 +140,7 @@ final class OrgsApi {
     String org = call.param("org");
     call.require(org, Permission.BUDGET_WRITE);
     return versions.<JsonObject>audited(pool, call.caller().actor(), tx -> read(tx, org).compose(before ->
-        OrgStore.budget(tx, org, null, null)
+        OrgStore.budget(tx, org, null, null, null)
             .map(after -> new Tx.Change<>(after, call.audit("org.budget", "org:" + org, before, after))))).map(Reply::ok);
   }
 
@@ -204,7 +204,8 @@ final class OrgsApi {
     return OrgStore.read(client, org);
   }
 
-  record Budget(Double limitUsd, String period) {
+  /** @param alertsAt alert thresholds in percent, ascending; null: the default 50, 80, 100 */
+  record Budget(Double limitUsd, String period, Integer[] alertsAt) {
   }
 
   /** What an org sets: display name (null: none), limit policy, budget. */
@@ -228,11 +229,34 @@ final class OrgsApi {
 
   static Budget budget(Fields fields, JsonObject budget) {
     if (budget == null) {
-      return new Budget(null, null);
+      return new Budget(null, null, null);
     }
     String path = budget == fields.body() ? "$" : "$.budget";
     Double limit = fields.nonNegativeNumber(budget, path, "limitUsd", true);
     String period = fields.oneOf(budget, path, "period", PERIODS, "month");
-    return new Budget(limit, limit == null ? null : period);
+    Integer[] alertsAt = alertsAt(fields, budget, path);
+    return new Budget(limit, limit == null ? null : period, limit == null ? null : alertsAt);
+  }
+
+  /** Budget alert thresholds: 1 to 10 distinct whole percents from 1 to 100, kept ascending. */
+  private static Integer[] alertsAt(Fields fields, JsonObject budget, String path) {
+    Object value = budget.getValue("alertsAt");
+    if (value == null) {
+      return null;
+    }
+    String reason = "must be a list of 1 to 10 distinct whole percents from 1 to 100, e.g. [50, 80, 100]";
+    if (!(value instanceof io.vertx.core.json.JsonArray list) || list.isEmpty() || list.size() > 10) {
+      fields.refusePath(path + ".alertsAt", reason);
+      return null;
+    }
+    java.util.TreeSet<Integer> percents = new java.util.TreeSet<>();
+    for (Object item : list) {
+      if (!(item instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < 1
+          || n.intValue() > 100 || !percents.add(n.intValue())) {
+        fields.refusePath(path + ".alertsAt", reason);
+        return null;
+      }
+    }
+    return percents.toArray(Integer[]::new);
   }
 }

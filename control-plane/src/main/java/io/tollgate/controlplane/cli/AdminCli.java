@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
     subcommands = {LoginCommand.class, AdminCli.Me.class, UsersCommand.class, OrgsCommand.class, MembersCommand.class,
         ServiceAccountsCommand.class, KeysCommand.class,
         CatalogCommand.Backends.class, CatalogCommand.Models.class, CatalogCommand.Routes.class,
-        CatalogCommand.Policies.class, AdminCli.Config.class, ApplyCommand.class})
+        CatalogCommand.Policies.class, AlertsCommand.class, AdminCli.Config.class, ApplyCommand.class})
 public final class AdminCli {
 
   private static volatile Map<String, String> environment = System.getenv();

@@ -23,23 +23,37 @@ import java.util.Map;
  * @param analytics       the analytics service the org usage endpoints ask (NONE: they answer 503)
  * @param oidc            single sign-on (NONE: only the control plane's own tokens and sessions)
  * @param tls             HTTPS on the API and portal port (TOLLGATE_CONTROL_PLANE_TLS_*), client certificates optional
+ * @param alerts          budget alerts (polling, delivery, SMTP) and the spend metrics
  */
 public record ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken,
                                    String keyPepper, String redisUrl, String redisPrefix, Duration adminTokenTtl,
                                    FrontDoorSettings frontDoor, AnalyticsLink analytics, OidcSettings oidc,
-                                   TlsSettings tls) {
+                                   TlsSettings tls, AlertSettings alerts) {
 
-  /** Plain HTTP. */
+  /** Plain HTTP, with the alerts' defaults (no SMTP server). */
   public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
                               String redisUrl, String redisPrefix, Duration adminTokenTtl, FrontDoorSettings frontDoor,
                               AnalyticsLink analytics, OidcSettings oidc) {
     this(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix, adminTokenTtl, frontDoor,
-        analytics, oidc, TlsSettings.off());
+        analytics, oidc, TlsSettings.off(), AlertSettings.defaults());
+  }
+
+  /** Plain HTTP, without single sign-on. */
+  public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
+                              String redisUrl, String redisPrefix, Duration adminTokenTtl, FrontDoorSettings frontDoor,
+                              AnalyticsLink analytics, AlertSettings alerts) {
+    this(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix, adminTokenTtl, frontDoor,
+        analytics, OidcSettings.NONE, TlsSettings.off(), alerts);
   }
 
   public ControlPlaneSettings withOidc(OidcSettings newOidc) {
     return new ControlPlaneSettings(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix,
-        adminTokenTtl, frontDoor, analytics, newOidc, tls);
+        adminTokenTtl, frontDoor, analytics, newOidc, tls, alerts);
+  }
+
+  public ControlPlaneSettings withAlerts(AlertSettings newAlerts) {
+    return new ControlPlaneSettings(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix,
+        adminTokenTtl, frontDoor, analytics, oidc, tls, newAlerts);
   }
 
   /** Admin tokens are credentials to the whole platform: they expire unless the operator says otherwise. */
@@ -51,17 +65,17 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
   /** The environment variables' prefix of the TLS options: TOLLGATE_CONTROL_PLANE_TLS_CERT_FILE… */
   public static final String TLS_ENVIRONMENT_PREFIX = "TOLLGATE_CONTROL_PLANE";
 
-  /** Plain HTTP, without single sign-on. */
+  /** Plain HTTP, without single sign-on, with the alerts' defaults. */
   public ControlPlaneSettings(String databaseUrl, String schema, int port, String bootstrapToken, String keyPepper,
                               String redisUrl, String redisPrefix, Duration adminTokenTtl, FrontDoorSettings frontDoor,
                               AnalyticsLink analytics) {
     this(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix, adminTokenTtl, frontDoor,
-        analytics, OidcSettings.NONE, TlsSettings.off());
+        analytics, OidcSettings.NONE, TlsSettings.off(), AlertSettings.defaults());
   }
 
   public ControlPlaneSettings withTls(TlsSettings newTls) {
     return new ControlPlaneSettings(databaseUrl, schema, port, bootstrapToken, keyPepper, redisUrl, redisPrefix,
-        adminTokenTtl, frontDoor, analytics, oidc, newTls);
+        adminTokenTtl, frontDoor, analytics, oidc, newTls, alerts);
   }
 
   /** Without the analytics service. */
@@ -91,7 +105,8 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
         frontDoor(env),
         AnalyticsLink.fromEnv(env),
         OidcSettings.fromEnv(env),
-        tls(env));
+        tls(env),
+        alerts(env));
   }
 
   /** The TOLLGATE_CONTROL_PLANE_TLS_* variables. */
@@ -101,6 +116,31 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("TOLLGATE_CONTROL_PLANE_TLS_*: " + e.getMessage());
     }
+  }
+
+  /** The TOLLGATE_ALERTS_*, TOLLGATE_SMTP_* and TOLLGATE_SPEND_METRICS_TOP_ORGS variables. */
+  private static AlertSettings alerts(Map<String, String> env) {
+    AlertSettings d = AlertSettings.defaults();
+    String startTls = env.getOrDefault("TOLLGATE_SMTP_STARTTLS", "OPTIONAL").trim().toUpperCase(java.util.Locale.ROOT);
+    if (!java.util.List.of("DISABLED", "OPTIONAL", "REQUIRED").contains(startTls)) {
+      throw new IllegalArgumentException("TOLLGATE_SMTP_STARTTLS must be DISABLED, OPTIONAL or REQUIRED, got \""
+          + startTls + "\"");
+    }
+    String host = env.get("TOLLGATE_SMTP_HOST");
+    AlertSettings.Smtp smtp = new AlertSettings.Smtp(host == null || host.isBlank() ? null : host.trim(),
+        (int) number(env, "TOLLGATE_SMTP_PORT", 25, 1, 65_535),
+        env.getOrDefault("TOLLGATE_SMTP_FROM", AlertSettings.Smtp.NONE.from()),
+        env.get("TOLLGATE_SMTP_USERNAME"), env.get("TOLLGATE_SMTP_PASSWORD"), startTls);
+    return new AlertSettings(
+        number(env, "TOLLGATE_ALERTS_POLL_MS", d.pollMillis(), 100, 600_000),
+        number(env, "TOLLGATE_ALERTS_DELIVERY_POLL_MS", d.deliveryPollMillis(), 50, 600_000),
+        number(env, "TOLLGATE_ALERTS_RETRY_BASE_MS", d.retryBaseMillis(), 10, 600_000),
+        (int) number(env, "TOLLGATE_ALERTS_MAX_ATTEMPTS", d.maxAttempts(), 1, 50),
+        Duration.ofMinutes(number(env, "TOLLGATE_ALERTS_SAMPLE_MINUTES", d.sampleInterval().toMinutes(), 1, 1_440)),
+        Duration.ofMinutes(number(env, "TOLLGATE_ALERTS_FORECAST_MIN_WINDOW_MINUTES",
+            d.forecastMinWindow().toMinutes(), 1, 1_440)),
+        smtp,
+        (int) number(env, "TOLLGATE_SPEND_METRICS_TOP_ORGS", d.spendMetricsTopOrgs(), 1, 10_000));
   }
 
   /** The TOLLGATE_HTTP_* variables; defaults and bounds as every service's. */

@@ -9,7 +9,7 @@ public final class Bodies {
   private Bodies() {
   }
 
-  public static final Shape BUDGET = Shape.leaves("limitUsd", "period");
+  public static final Shape BUDGET = Shape.leaves("limitUsd", "period", "alertsAt");
   public static final Shape LIMITS = Shape.leaves("requestsPerMinute", "tokensPerMinute", "maxConcurrentStreams");
 
   public static final Shape ORG = Shape.of("name", Shape.LEAF, "display", Shape.LEAF, "policy", Shape.LEAF,

@@ -34,8 +34,18 @@ public final class SpendKeys {
     return fill(LAYOUT.getJsonObject("keys").getString("keySpend"), prefix, org, key, periodId(period, now));
   }
 
+  /** The org budget's alert markers (a hash: percent → "limit:spent:at") for the period containing {@code now}. */
+  public static String orgAlerts(String prefix, String org, String period, Instant now) {
+    return fill(LAYOUT.getJsonObject("keys").getString("orgAlerts"), prefix, org, null, periodId(period, now));
+  }
+
+  /** A key budget's alert markers for the period containing {@code now}. */
+  public static String keyAlerts(String prefix, String org, String key, String period, Instant now) {
+    return fill(LAYOUT.getJsonObject("keys").getString("keyAlerts"), prefix, org, key, periodId(period, now));
+  }
+
   /** "d2026-11-25" or "m2026-11" (UTC), from the contract's patterns. */
-  static String periodId(String period, Instant now) {
+  public static String periodId(String period, Instant now) {
     String pattern = LAYOUT.getJsonObject("periods").getString("day".equals(period) ? "day" : "month");
     int open = pattern.indexOf('{');
     String date = DateTimeFormatter.ofPattern(pattern.substring(open + 1, pattern.indexOf('}')))

@@ -29,8 +29,7 @@ public final class KeyStore {
       + "'requestsPerMinute', COALESCE(k.requests_per_minute, p.requests_per_minute), "
       + "'tokensPerMinute', COALESCE(k.tokens_per_minute, p.tokens_per_minute), "
       + "'maxConcurrentStreams', COALESCE(k.max_concurrent_streams, p.max_concurrent_streams))), "
-      + "'budget', CASE WHEN k.budget_usd IS NULL THEN NULL ELSE jsonb_build_object('limitUsd', k.budget_usd::float8, "
-      + "'period', k.budget_period) END, "
+      + "'budget', " + OrgStore.budgetJson("k.") + ", "
       + "'expiresAt', to_char(k.expires_at AT TIME ZONE 'UTC', " + UTC + "), 'revoked', k.revoked, "
       + "'graceUntil', to_char(k.grace_until AT TIME ZONE 'UTC', " + UTC + "), 'version', k.version)";
   private static final String SELECT = "SELECT " + KEY_JSON + " AS j, k.org, k.id, k.key_hash, k.rotated_from_hash "
@@ -45,7 +44,7 @@ public final class KeyStore {
 
   /** What a key sets of its own; null: not set (a limit then comes from the policy). */
   public record Settings(JsonArray models, String policy, Integer rpm, Integer tpm, Integer streams,
-                         Double budgetUsd, String period, OffsetDateTime expiresAt) {
+                         Double budgetUsd, String period, Integer[] alertsAt, OffsetDateTime expiresAt) {
   }
 
   /** One key (locked for update inside a transaction); NotFound if absent. */
@@ -105,11 +104,12 @@ public final class KeyStore {
   public static Future<StoredKey> insert(SqlConnection tx, String org, String id, String owner, String displayPrefix,
                                          String hash, Settings settings) {
     return tx.preparedQuery("INSERT INTO api_keys (id, org, owner, display_prefix, key_hash, models, policy, "
-            + "requests_per_minute, tokens_per_minute, max_concurrent_streams, budget_usd, budget_period, expires_at) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
+            + "requests_per_minute, tokens_per_minute, max_concurrent_streams, budget_usd, budget_period, expires_at, "
+            + "budget_alerts) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)")
         .execute(Tuple.from(OrgStore.values(id, org, owner, displayPrefix, hash,
             settings.models() == null ? new JsonArray().add("*") : settings.models(), settings.policy(), settings.rpm(),
-            settings.tpm(), settings.streams(), settings.budgetUsd(), settings.period(), settings.expiresAt())))
+            settings.tpm(), settings.streams(), settings.budgetUsd(), settings.period(), settings.expiresAt(),
+            settings.alertsAt())))
         .compose(rows -> read(tx, org, id));
   }
 
@@ -123,6 +123,7 @@ public final class KeyStore {
             + "max_concurrent_streams = CASE WHEN $11 THEN $12 ELSE max_concurrent_streams END, "
             + "budget_usd = CASE WHEN $13 THEN $14 ELSE budget_usd END, "
             + "budget_period = CASE WHEN $13 THEN $15 ELSE budget_period END, "
+            + "budget_alerts = CASE WHEN $13 THEN $18 ELSE budget_alerts END, "
             + "expires_at = CASE WHEN $16 THEN $17 ELSE expires_at END, "
             + "version = version + 1 WHERE org = $1 AND id = $2")
         .execute(Tuple.from(OrgStore.values(org, id,
@@ -132,7 +133,7 @@ public final class KeyStore {
             has(body, "tokensPerMinute"), settings.tpm(),
             has(body, "maxConcurrentStreams"), settings.streams(),
             body.containsKey("budget"), settings.budgetUsd(), settings.period(),
-            body.containsKey("expiresAt"), settings.expiresAt())))
+            body.containsKey("expiresAt"), settings.expiresAt(), settings.alertsAt())))
         .compose(rows -> read(tx, org, id));
   }
 

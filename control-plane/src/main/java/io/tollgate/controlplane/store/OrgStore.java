@@ -21,8 +21,17 @@ public final class OrgStore {
 
   /** An org as the API shows it. */
   public static final String ORG_JSON = "jsonb_build_object('name', name, 'display', display, 'policy', policy, "
-      + "'budget', CASE WHEN budget_usd IS NULL THEN NULL ELSE jsonb_build_object('limitUsd', budget_usd::float8, "
-      + "'period', budget_period) END, 'version', version)";
+      + "'budget', " + budgetJson("") + ", 'version', version)";
+
+  /**
+   * A budget as the API, the snapshot and the key records show it, from the columns of the table
+   * aliased {@code alias} ("k." or ""): {limitUsd, period, alertsAt (only when set)}, or null.
+   */
+  public static String budgetJson(String alias) {
+    return "CASE WHEN " + alias + "budget_usd IS NULL THEN NULL ELSE jsonb_build_object('limitUsd', " + alias
+        + "budget_usd::float8, 'period', " + alias + "budget_period) || CASE WHEN " + alias + "budget_alerts IS NULL "
+        + "THEN '{}'::jsonb ELSE jsonb_build_object('alertsAt', to_jsonb(" + alias + "budget_alerts)) END END";
+  }
 
   private OrgStore() {
   }
@@ -55,10 +64,10 @@ public final class OrgStore {
 
   /** @param display "" for none */
   public static Future<JsonObject> insert(SqlConnection tx, String name, String display, String policy, Double limitUsd,
-                                          String period) {
-    return one(tx.preparedQuery("INSERT INTO orgs (name, display, policy, budget_usd, budget_period) "
-            + "VALUES ($1, $2, $3, $4, $5) RETURNING " + ORG_JSON + " AS j")
-        .execute(Tuple.from(values(name, display, policy, limitUsd, period))));
+                                          String period, Integer[] alertsAt) {
+    return one(tx.preparedQuery("INSERT INTO orgs (name, display, policy, budget_usd, budget_period, budget_alerts) "
+            + "VALUES ($1, $2, $3, $4, $5, $6) RETURNING " + ORG_JSON + " AS j")
+        .execute(Tuple.from(values(name, display, policy, limitUsd, period, alertsAt))));
   }
 
   /** Sets the policy, and the display name unless it is null. */
@@ -70,17 +79,18 @@ public final class OrgStore {
 
   /** Sets display name, policy and budget at once. */
   public static Future<JsonObject> replace(SqlConnection tx, String org, String display, String policy, Double limitUsd,
-                                           String period) {
+                                           String period, Integer[] alertsAt) {
     return one(tx.preparedQuery("UPDATE orgs SET display = $2, policy = $3, budget_usd = $4, budget_period = $5, "
-            + "version = version + 1 WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
-        .execute(Tuple.from(values(org, display, policy, limitUsd, period))));
+            + "budget_alerts = $6, version = version + 1 WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
+        .execute(Tuple.from(values(org, display, policy, limitUsd, period, alertsAt))));
   }
 
   /** Sets the budget; nulls remove it. */
-  public static Future<JsonObject> budget(SqlConnection tx, String org, Double limitUsd, String period) {
-    return one(tx.preparedQuery("UPDATE orgs SET budget_usd = $2, budget_period = $3, version = version + 1 "
-            + "WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
-        .execute(Tuple.from(values(org, limitUsd, period))));
+  public static Future<JsonObject> budget(SqlConnection tx, String org, Double limitUsd, String period,
+                                          Integer[] alertsAt) {
+    return one(tx.preparedQuery("UPDATE orgs SET budget_usd = $2, budget_period = $3, budget_alerts = $4, "
+            + "version = version + 1 WHERE name = $1 RETURNING " + ORG_JSON + " AS j")
+        .execute(Tuple.from(values(org, limitUsd, period, alertsAt))));
   }
 
   /** Deletes the org; its keys and memberships go with it (cascade). */

@@ -44,8 +44,7 @@ public final class SnapshotSource {
           return client.query("SELECT jsonb_strip_nulls(jsonb_build_object('id', o.name, "
               + "'limits', CASE WHEN p.name IS NULL THEN NULL ELSE jsonb_strip_nulls(jsonb_build_object("
               + "'requestsPerMinute', p.requests_per_minute, 'tokensPerMinute', p.tokens_per_minute)) END, "
-              + "'budget', CASE WHEN o.budget_usd IS NULL THEN NULL ELSE jsonb_build_object('limitUsd', "
-              + "o.budget_usd::float8, 'period', o.budget_period) END)) AS j "
+              + "'budget', " + OrgStore.budgetJson("o.") + ")) AS j "
               + "FROM orgs o LEFT JOIN limit_policies p ON p.name = o.policy "
               + "WHERE o.policy IS NOT NULL OR o.budget_usd IS NOT NULL ORDER BY o.name").execute();
         })

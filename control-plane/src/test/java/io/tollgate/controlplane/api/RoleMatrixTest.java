@@ -62,6 +62,8 @@ class RoleMatrixTest {
     assertEquals(201, cp.post("/api/v1/orgs/" + ORG + "/keys", root, new JsonObject().put("id", "k0")).status());
     assertEquals(201, cp.post("/api/v1/orgs/" + ORG + "/service-accounts", root, new JsonObject().put("name", "sa0")
         .put("role", "viewer")).status());
+    assertEquals(201, cp.post("/api/v1/orgs/" + ORG + "/alerts/channels", root, new JsonObject().put("id", "c0")
+        .put("type", "slack").put("url", "http://127.0.0.1:1/hook")).status());
     assertEquals(201, cp.post("/api/v1/backends", root, new JsonObject().put("id", "b1").put("url", "http://127.0.0.1:1")).status());
     assertEquals(201, cp.post("/api/v1/models", root, new JsonObject().put("name", "m1").put("prices",
         new JsonObject().put("promptPerMillion", 1).put("completionPerMillion", 1))).status());
@@ -96,6 +98,17 @@ class RoleMatrixTest {
         new JsonObject().put("budget", new JsonObject().put("limitUsd", 90))), Set.of("billing", "admin", "owner"), true));
     cases.add(new Case("spend", r -> get(org + "/spend"), ALL, true));
     cases.add(new Case("audit", r -> get(org + "/audit"), Set.of("viewer", "admin", "owner"), true));
+    // Alerts are about money: whoever sees spend sees them; whoever sets budgets says where they go.
+    Set<String> budgeters = Set.of("billing", "admin", "owner");
+    cases.add(new Case("alert history", r -> get(org + "/alerts"), ALL, true));
+    cases.add(new Case("list alert channels", r -> get(org + "/alerts/channels"), ALL, true));
+    cases.add(new Case("add alert channel", r -> new Request(HttpMethod.POST, org + "/alerts/channels",
+        new JsonObject().put("id", "c-" + r).put("type", "teams").put("url", "https://example.com/" + r)), budgeters,
+        true));
+    cases.add(new Case("test alert channel", r -> new Request(HttpMethod.POST, org + "/alerts/channels/c0/test", null),
+        budgeters, true));
+    cases.add(new Case("remove alert channel", r -> new Request(HttpMethod.DELETE, org + "/alerts/channels/c-" + r,
+        null), budgeters, true));
     cases.add(new Case("members", r -> get(org + "/members"), READERS, true));
     cases.add(new Case("put member", r -> new Request(HttpMethod.PUT, org + "/members/x-" + r + "@example.com",
         new JsonObject().put("role", "viewer")), ADMINS, true));

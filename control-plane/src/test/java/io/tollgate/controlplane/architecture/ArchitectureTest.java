@@ -47,9 +47,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void alertsRunBesideTheApiNotThroughIt() {
+    noClasses().that().resideInAPackage("io.tollgate.controlplane.alerts..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.tollgate.controlplane.api..", "io.vertx.ext.web..")
+        .because("the relay and the delivery worker run on timers, off every request's path (ADR 0012)")
+        .check(classes);
+  }
+
+  @Test
   void onlyTheApiChoosesHttpStatuses() {
     noClasses().that().resideInAnyPackage("io.tollgate.controlplane.store..", "io.tollgate.controlplane.snapshot..",
-            "io.tollgate.controlplane.audit..", "io.tollgate.controlplane.keys..", "io.tollgate.controlplane.schema..")
+            "io.tollgate.controlplane.audit..", "io.tollgate.controlplane.keys..", "io.tollgate.controlplane.schema..",
+            "io.tollgate.controlplane.alerts..")
         .should().dependOnClassesThat().haveFullyQualifiedName("io.tollgate.controlplane.api.ApiError")
         .check(classes);
   }

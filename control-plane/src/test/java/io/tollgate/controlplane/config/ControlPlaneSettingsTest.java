@@ -86,4 +86,25 @@ class ControlPlaneSettingsTest {
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> fromEnv(name, value));
     assertEquals(message, refused.getMessage());
   }
+
+  @Test
+  void alertsHaveDefaultsAndEveryVariableIsRead() {
+    assertEquals(AlertSettings.defaults(), fromEnv().alerts());
+    AlertSettings read = fromEnv("TOLLGATE_ALERTS_POLL_MS", "2000", "TOLLGATE_ALERTS_DELIVERY_POLL_MS", "500",
+        "TOLLGATE_ALERTS_RETRY_BASE_MS", "1000", "TOLLGATE_ALERTS_MAX_ATTEMPTS", "4",
+        "TOLLGATE_ALERTS_SAMPLE_MINUTES", "5", "TOLLGATE_ALERTS_FORECAST_MIN_WINDOW_MINUTES", "30",
+        "TOLLGATE_SMTP_HOST", "smtp.example.com", "TOLLGATE_SMTP_PORT", "587", "TOLLGATE_SMTP_FROM", "tg@example.com",
+        "TOLLGATE_SMTP_USERNAME", "u", "TOLLGATE_SMTP_PASSWORD", "pw", "TOLLGATE_SMTP_STARTTLS", "required",
+        "TOLLGATE_SPEND_METRICS_TOP_ORGS", "20").alerts();
+    assertEquals(new AlertSettings(2_000, 500, 1_000, 4, java.time.Duration.ofMinutes(5),
+        java.time.Duration.ofMinutes(30), new AlertSettings.Smtp("smtp.example.com", 587, "tg@example.com", "u", "pw",
+        "REQUIRED"), 20), read);
+    assertEquals(1_000, read.retryDelayMillis(1));
+    assertEquals(4_000, read.retryDelayMillis(3));
+    assertEquals(-1, read.retryDelayMillis(4), "out of attempts");
+    assertRefused("TOLLGATE_SMTP_STARTTLS must be DISABLED, OPTIONAL or REQUIRED, got \"YES\"",
+        "TOLLGATE_SMTP_STARTTLS", "yes");
+    assertRefused("TOLLGATE_SPEND_METRICS_TOP_ORGS must be between 1 and 10000, got 0",
+        "TOLLGATE_SPEND_METRICS_TOP_ORGS", "0");
+  }
 }

@@ -24,6 +24,10 @@ class SpendKeysContractTest {
           example.getString("period"), at), example.encode());
       assertEquals(example.getString("keySpend"), SpendKeys.key(example.getString("prefix"), example.getString("org"),
           example.getString("key"), example.getString("period"), at), example.encode());
+      assertEquals(example.getString("orgAlerts"), SpendKeys.orgAlerts(example.getString("prefix"),
+          example.getString("org"), example.getString("period"), at), example.encode());
+      assertEquals(example.getString("keyAlerts"), SpendKeys.keyAlerts(example.getString("prefix"),
+          example.getString("org"), example.getString("key"), example.getString("period"), at), example.encode());
       examples++;
     }
     assertTrue(examples >= 3);

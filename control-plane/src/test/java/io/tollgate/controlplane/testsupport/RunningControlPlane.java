@@ -40,18 +40,28 @@ public final class RunningControlPlane implements AutoCloseable {
   private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor,
                               io.tollgate.controlplane.config.AnalyticsLink analytics,
                               io.tollgate.controlplane.config.OidcSettings oidc) throws Exception {
-    this(guarded, schema, redisUrl, frontDoor, analytics, oidc, io.tollgate.frontdoor.TlsSettings.off());
+    this(guarded, schema, redisUrl, frontDoor, analytics, oidc, io.tollgate.frontdoor.TlsSettings.off(),
+        io.tollgate.controlplane.config.AlertSettings.defaults());
+  }
+
+  private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor,
+                              io.tollgate.controlplane.config.AnalyticsLink analytics,
+                              io.tollgate.controlplane.config.AlertSettings alerts) throws Exception {
+    this(guarded, schema, redisUrl, frontDoor, analytics, io.tollgate.controlplane.config.OidcSettings.NONE,
+        io.tollgate.frontdoor.TlsSettings.off(), alerts);
   }
 
   private RunningControlPlane(GuardedVertx guarded, PgSchema schema, String redisUrl, FrontDoorSettings frontDoor,
                               io.tollgate.controlplane.config.AnalyticsLink analytics,
                               io.tollgate.controlplane.config.OidcSettings oidc,
-                              io.tollgate.frontdoor.TlsSettings tls) throws Exception {
+                              io.tollgate.frontdoor.TlsSettings tls,
+                              io.tollgate.controlplane.config.AlertSettings alerts) throws Exception {
     this.guarded = guarded;
     this.schema = schema;
     Services.requireRedis();
     ControlPlaneSettings settings = new ControlPlaneSettings(Services.PG_URL, schema.name, 0, bootstrapToken, PEPPER,
-        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor, analytics, oidc).withTls(tls);
+        redisUrl, redisPrefix, ControlPlaneSettings.DEFAULT_ADMIN_TOKEN_TTL, frontDoor, analytics, oidc).withTls(tls)
+        .withAlerts(alerts);
     this.plane = await(ControlPlane.start(guarded.vertx(), settings));
     this.client = guarded.vertx().createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1")
         .setDefaultPort(plane.port()));
@@ -83,7 +93,8 @@ public final class RunningControlPlane implements AutoCloseable {
   public static RunningControlPlane start(io.tollgate.frontdoor.TlsSettings tls, FrontDoorSettings frontDoor)
       throws Exception {
     return new RunningControlPlane(GuardedVertx.create(), PgSchema.create("cp"), Services.REDIS_URL, frontDoor,
-        io.tollgate.controlplane.config.AnalyticsLink.NONE, io.tollgate.controlplane.config.OidcSettings.NONE, tls);
+        io.tollgate.controlplane.config.AnalyticsLink.NONE, io.tollgate.controlplane.config.OidcSettings.NONE, tls,
+        io.tollgate.controlplane.config.AlertSettings.defaults());
   }
 
   /** Asking the analytics service at {@code analytics} for org usage. */
@@ -105,6 +116,12 @@ public final class RunningControlPlane implements AutoCloseable {
     PgSchema schema = PgSchema.create("cp");
     return new RunningControlPlane(guarded, schema, Services.REDIS_URL, FrontDoorSettings.defaults(),
         io.tollgate.controlplane.config.AnalyticsLink.NONE, oidc);
+  }
+
+  /** With these alert settings (fast polls and retries, an SMTP server started by the test). */
+  public static RunningControlPlane start(io.tollgate.controlplane.config.AlertSettings alerts) throws Exception {
+    return new RunningControlPlane(GuardedVertx.create(), PgSchema.create("cp"), Services.REDIS_URL,
+        FrontDoorSettings.defaults(), io.tollgate.controlplane.config.AnalyticsLink.NONE, alerts);
   }
 
   /** A whole answer. */

@@ -3,7 +3,6 @@ package io.tollgate.gateway.auth;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.tollgate.gateway.config.ApiKeySpec;
-import io.tollgate.gateway.config.BudgetSpec;
 import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.config.LimitSpec;
 import io.tollgate.gateway.config.RedisSettings;
@@ -21,7 +20,6 @@ import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.logging.Logger;
@@ -264,8 +262,7 @@ public final class RedisKeyStore implements KeyStore {
             limits.getLong("requestsPerMinute", defaults.requestsPerMinute()),
             limits.getLong("tokensPerMinute", defaults.tokensPerMinute()),
             limits.getInteger("maxConcurrentStreams", defaults.maxConcurrentStreams())),
-        budget == null ? null : new BudgetSpec(budget.getDouble("limitUsd"),
-            BudgetSpec.Period.valueOf(budget.getString("period", "month").toUpperCase(Locale.ROOT)))), expiry);
+        io.tollgate.gateway.config.SnapshotParser.budget(budget)), expiry);
   }
 
   private Future<Void> subscribe() {

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.util.List;
 
 /**
  * A spend limit over a calendar period (UTC). Costs come from the model's prices; a request whose
@@ -11,8 +12,21 @@ import java.time.ZonedDateTime;
  *
  * @param limitUsd USD per period
  * @param period   day or month, in UTC
+ * @param alertsAt percentages of the limit whose crossing raises a budget alert (ascending, 1..100;
+ *                 the control plane delivers them), {@link #DEFAULT_ALERTS} when not given
  */
-public record BudgetSpec(double limitUsd, Period period) {
+public record BudgetSpec(double limitUsd, Period period, List<Integer> alertsAt) {
+
+  /** Alert thresholds of a budget that names none: half, most, all of it. */
+  public static final List<Integer> DEFAULT_ALERTS = List.of(50, 80, 100);
+
+  public BudgetSpec {
+    alertsAt = alertsAt == null ? DEFAULT_ALERTS : List.copyOf(alertsAt);
+  }
+
+  public BudgetSpec(double limitUsd, Period period) {
+    this(limitUsd, period, DEFAULT_ALERTS);
+  }
 
   /** Budget periods, in UTC. */
   public enum Period {
@@ -42,5 +56,10 @@ public record BudgetSpec(double limitUsd, Period period) {
         ? utc.toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC)
         : utc.toLocalDate().withDayOfMonth(1).plusMonths(1).atStartOfDay(ZoneOffset.UTC);
     return end.toInstant();
+  }
+
+  /** The thresholds as settle.lua reads them: "50,80,100". */
+  public String alertsArg() {
+    return String.join(",", alertsAt.stream().map(String::valueOf).toList());
   }
 }

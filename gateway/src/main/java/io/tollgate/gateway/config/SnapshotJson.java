@@ -99,8 +99,12 @@ public final class SnapshotJson {
   }
 
   private static JsonObject budget(BudgetSpec budget) {
-    return new JsonObject().put("limitUsd", budget.limitUsd())
+    JsonObject json = new JsonObject().put("limitUsd", budget.limitUsd())
         .put("period", budget.period().name().toLowerCase(java.util.Locale.ROOT));
+    if (!budget.alertsAt().equals(BudgetSpec.DEFAULT_ALERTS)) {
+      json.put("alertsAt", new io.vertx.core.json.JsonArray(budget.alertsAt()));
+    }
+    return json;
   }
 
   private static JsonObject route(ModelRoute route) {

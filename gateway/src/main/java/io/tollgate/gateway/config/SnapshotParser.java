@@ -89,12 +89,15 @@ public final class SnapshotParser {
     return orgs;
   }
 
-  static BudgetSpec budget(JsonObject budget) {
+  /** A budget object of the snapshot or of a key record (config/schemas); null for none. */
+  public static BudgetSpec budget(JsonObject budget) {
     if (budget == null) {
       return null;
     }
+    JsonArray alertsAt = budget.getJsonArray("alertsAt");
     return new BudgetSpec(budget.getDouble("limitUsd"),
-        BudgetSpec.Period.valueOf(budget.getString("period", "month").toUpperCase(java.util.Locale.ROOT)));
+        BudgetSpec.Period.valueOf(budget.getString("period", "month").toUpperCase(java.util.Locale.ROOT)),
+        alertsAt == null ? null : alertsAt.stream().map(n -> ((Number) n).intValue()).sorted().toList());
   }
 
   private static Map<String, BackendSpec> backends(JsonArray list) {

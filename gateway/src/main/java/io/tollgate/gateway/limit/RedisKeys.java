@@ -12,22 +12,27 @@ import java.util.List;
  * the period it was charged to.
  */
 record RedisKeys(String keyRpm, String keyTpm, String orgRpm, String orgTpm, String streams,
-                 String keySpend, String orgSpend, String reservation, String slotLeases, String slotWeights) {
+                 String keySpend, String orgSpend, String reservation, String slotLeases, String slotWeights,
+                 String keyAlerts, String orgAlerts) {
 
   static RedisKeys of(String prefix, AdmissionRequest request, String reservationId, Instant now) {
     String tag = "{" + prefix + ":" + request.orgId() + "}";
     String key = tag + ":k:" + request.keyId();
+    String keyPeriod = period(request.keyBudget(), now);
+    String orgPeriod = period(request.orgBudget(), now);
     return new RedisKeys(
         key + ":rpm",
         key + ":tpm",
         tag + ":o:rpm",
         tag + ":o:tpm",
         key + ":streams",
-        key + ":spend:" + period(request.keyBudget(), now),
-        tag + ":o:spend:" + period(request.orgBudget(), now),
+        key + ":spend:" + keyPeriod,
+        tag + ":o:spend:" + orgPeriod,
         tag + ":res:" + reservationId,
         key + ":streams:leases",
-        key + ":streams:weights");
+        key + ":streams:weights",
+        key + ":alerts:" + keyPeriod,
+        tag + ":o:alerts:" + orgPeriod);
   }
 
   private static String period(BudgetSpec budget, Instant now) {
@@ -35,7 +40,8 @@ record RedisKeys(String keyRpm, String keyTpm, String orgRpm, String orgTpm, Str
   }
 
   List<String> forAdmit() {
-    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, streams, keySpend, orgSpend, reservation, slotLeases, slotWeights);
+    return List.of(keyRpm, keyTpm, orgRpm, orgTpm, streams, keySpend, orgSpend, reservation, slotLeases, slotWeights,
+        keyAlerts, orgAlerts);
   }
 
   /** lease.lua's keys. */
@@ -49,6 +55,6 @@ record RedisKeys(String keyRpm, String keyTpm, String orgRpm, String orgTpm, Str
   }
 
   List<String> forSettle() {
-    return List.of(keyTpm, orgTpm, streams, keySpend, orgSpend, reservation);
+    return List.of(keyTpm, orgTpm, streams, keySpend, orgSpend, reservation, keyAlerts, orgAlerts);
   }
 }

@@ -159,7 +159,11 @@ public final class RedisLimiter implements Limiter {
         Long.toString(request.orgLimits().tokensPerMinute()),
         Long.toString(actualTokens),
         Long.toString(actualCostMicros),
-        reservation.id());
+        reservation.id(),
+        Long.toString(budgetMicros(request.keyBudget())),
+        Long.toString(budgetMicros(request.orgBudget())),
+        alerts(request.keyBudget()),
+        alerts(request.orgBudget()));
     return settleOnce(keys, args).recover(failure -> {
       settleFailures.incrementAndGet();
       if (pending.keep(new PendingSettles.Pending(keys, args, System.nanoTime()))) {
@@ -242,7 +246,9 @@ public final class RedisLimiter implements Limiter {
         Long.toString(budgetMicros(request.orgBudget())),
         Long.toString(spendTtl(request.keyBudget(), wall)),
         Long.toString(spendTtl(request.orgBudget(), wall)),
-        Long.toString(RESERVATION_TTL_SECONDS));
+        Long.toString(RESERVATION_TTL_SECONDS),
+        alerts(request.keyBudget()),
+        alerts(request.orgBudget()));
   }
 
   private Admission decision(Response response, AdmissionRequest request, String id, RedisKeys keys) {
@@ -327,6 +333,10 @@ public final class RedisLimiter implements Limiter {
 
   private static long budgetMicros(BudgetSpec budget) {
     return budget == null ? -1 : budget.limitMicros();
+  }
+
+  private static String alerts(BudgetSpec budget) {
+    return budget == null ? "" : budget.alertsArg();
   }
 
   private static long spendTtl(BudgetSpec budget, Instant now) {

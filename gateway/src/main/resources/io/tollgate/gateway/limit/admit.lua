@@ -4,11 +4,13 @@
 -- KEYS: 1 key RPM TAT, 2 key TPM TAT, 3 org RPM TAT, 4 org TPM TAT, 5 key stream slots (zset),
 --       6 key spend (current period), 7 org spend (current period), 8 reservation record,
 --       9 key slot leases (zset lease id -> expiry), 10 slot lease weights (hash lease id -> slots):
---       replicas that lease the key's slots (lease.lua) hold them there
+--       replicas that lease the key's slots (lease.lua) hold them there,
+--       11 key alert markers, 12 org alert markers (current period; see settle.lua)
 -- ARGV: 1 now in µs (0 = use Redis TIME), 2 key RPM, 3 key TPM, 4 org RPM, 5 org TPM (0 = unlimited),
 --       6 tokens to reserve, 7 max streams (0 = unlimited), 8 stream lease µs, 9 reservation id,
 --       10 worst-case cost in micro-USD, 11 key budget micro-USD (-1 = none), 12 org budget (-1 = none),
---       13 key spend TTL s, 14 org spend TTL s, 15 reservation TTL s
+--       13 key spend TTL s, 14 org spend TTL s, 15 reservation TTL s,
+--       16 key alert percents ("50,80,100"), 17 org alert percents
 -- Returns {admitted 0/1, refusal code, retry-after µs (-1 = never), limit that refused,
 --          key RPM remaining, key RPM reset µs, key TPM remaining, key TPM reset µs}
 --
@@ -61,7 +63,26 @@ for i, b in ipairs(buckets) do
 end
 
 -- A budget refusal also answers the spend so far (a 9th field), for the caller's remaining amount.
+-- It is also where a budget runs out in practice (a request reserves its worst case, so settled
+-- spend rarely lands on the limit itself): the thresholds of 100 % and more are marked here, once
+-- per limit, as settle.lua marks them (ADR 0012).
+local function exhausted(markers, budget, spent, percents, ttl)
+  if budget <= 0 then return end
+  local marked = false
+  for pct in string.gmatch(percents, '%d+') do
+    if tonumber(pct) >= 100 then
+      local fired = redis.call('HGET', markers, pct)
+      if (not fired) or tonumber(string.match(fired, '^(%d+)')) ~= budget then
+        redis.call('HSET', markers, pct, string.format('%.0f:%.0f:%.0f', budget, spent, now))
+        marked = true
+      end
+    end
+  end
+  if marked then redis.call('EXPIRE', markers, ttl) end
+end
 local function over_budget(code, budget, spent)
+  if code == 6 then exhausted(KEYS[11], budget, spent, ARGV[16], ARGV[13])
+  else exhausted(KEYS[12], budget, spent, ARGV[17], ARGV[14]) end
   local refused = answer(0, code, -1, budget)
   refused[9] = spent
   return refused

@@ -35,6 +35,8 @@ class SpendKeysContractTest {
       RedisKeys keys = RedisKeys.of(example.getString("prefix"), request, "r", Instant.parse(example.getString("at")));
       assertEquals(example.getString("keySpend"), keys.keySpend(), example.encode());
       assertEquals(example.getString("orgSpend"), keys.orgSpend(), example.encode());
+      assertEquals(example.getString("keyAlerts"), keys.keyAlerts(), example.encode());
+      assertEquals(example.getString("orgAlerts"), keys.orgAlerts(), example.encode());
     }
   }
 }
