@@ -55,7 +55,7 @@ class BudgetAlertsEndToEndTest {
              GatewayReplicas.fastSimulator());
          WebhookReceiver receiver = WebhookReceiver.start(cp.guarded.vertx())) {
       String root = cp.user(cp.bootstrapToken, "root@example.com", true);
-      String reader = cp.user(root, "gateways@example.com", false);
+      String reader = cp.configReader(root, "gateways@example.com");
       assertEquals(201, cp.post("/api/v1/backends", root, new JsonObject().put("id", "sim-1")
           .put("url", replicas.simulators.get(0).baseUrl())).status());
       assertEquals(201, cp.post("/api/v1/models", root, new JsonObject().put("name", GatewayReplicas.MODEL)
