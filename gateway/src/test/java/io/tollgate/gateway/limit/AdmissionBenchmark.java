@@ -85,7 +85,8 @@ public final class AdmissionBenchmark {
     Files.writeString(out, "# Admission benchmark\n\nEach admission: admit + settle, keys in 10 orgs, RPM, TPM and"
         + " streams in play (and a key budget on redis+budget rows); " + SECONDS + " s per row; "
         + Runtime.getRuntime().availableProcessors() + " cores, Redis on localhost. Redis commands and CPU from its"
-        + " INFO (every client's, so run it alone).\n\n" + report);
+        + " INFO (every client's, so run it alone; commands count the scripts' own calls, as total_commands_processed"
+        + " does).\n\n" + report);
     System.out.println("report: " + out.toAbsolutePath());
     LocalRedis.connect(vertx, prefix).cleanUp();
     vertx.close().toCompletionStage().toCompletableFuture().get();
