@@ -10,6 +10,10 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ServerSSLOptions;
 
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -141,6 +145,11 @@ public final class ServerTls {
         return Future.succeededFuture(false);
       }
       ServerSSLOptions options = sslOptions(contents);
+      try {
+        requireKeyOfCertificate((PemKeyCertOptions) options.getKeyCertOptions());
+      } catch (Exception e) {
+        return Future.failedFuture(e);
+      }
       List<Future<Boolean>> updates = new ArrayList<>();
       for (HttpServer server : servers) {
         updates.add(server.updateSSLOptions(options));
@@ -157,6 +166,41 @@ public final class ServerTls {
     }).onFailure(failure -> LOG.warning("TLS: " + port + " could not load " + String.join(", ", files)
         + " (still serving the previous certificate; tried again in " + settings.reloadIntervalMs() + " ms): "
         + failure.getMessage()));
+  }
+
+  /**
+   * Refuses a key that is not the certificate's: a rotation read between the writes of its two files
+   * (new certificate, old key) would otherwise be served, and every handshake would fail on the
+   * signature. The next read, once both files are written, loads.
+   */
+  private void requireKeyOfCertificate(PemKeyCertOptions pem) throws Exception {
+    KeyStore store = pem.loadKeyStore(vertx);
+    javax.net.ssl.X509KeyManager keys = (javax.net.ssl.X509KeyManager) pem.getKeyManagerFactory(vertx).getKeyManagers()[0];
+    for (String alias : java.util.Collections.list(store.aliases())) {
+      PrivateKey key = keys.getPrivateKey(alias);
+      java.security.cert.X509Certificate[] chain = keys.getCertificateChain(alias);
+      if (key == null || chain == null || chain.length == 0) {
+        continue;
+      }
+      PublicKey certified = chain[0].getPublicKey();
+      String algorithm = switch (key.getAlgorithm()) {
+        case "RSA" -> "SHA256withRSA";
+        case "EC" -> "SHA256withECDSA";
+        default -> key.getAlgorithm(); // Ed25519, Ed448
+      };
+      byte[] challenge = "tollgate key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      Signature sign = Signature.getInstance(algorithm);
+      sign.initSign(key);
+      sign.update(challenge);
+      byte[] signature = sign.sign();
+      Signature verify = Signature.getInstance(algorithm);
+      verify.initVerify(certified);
+      verify.update(challenge);
+      if (!verify.verify(signature)) {
+        throw new IllegalStateException("the key in " + settings.keyFile() + " is not the certificate's in "
+            + settings.certFile() + " (a rotation half written?)");
+      }
+    }
   }
 
   private List<String> files() {

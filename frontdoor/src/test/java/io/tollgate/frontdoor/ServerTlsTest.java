@@ -150,6 +150,23 @@ class ServerTlsTest {
   }
 
   @Test
+  void aRotationReadBetweenItsTwoFilesIsNotServedUntilTheKeyFollows() throws Exception {
+    // The renewed certificate written, its key not yet: serving that pair would fail every handshake
+    // on the signature (the bug theFilesAreWatchedWithoutBeingAsked tripped on under load).
+    start(certificates());
+    TestCertificates.Issued renewed = TestCertificates.server(dir, "renewed", ca);
+    java.nio.file.Files.copy(renewed.certFile(), served.certFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertTrue(tls.reload().toCompletionStage().toCompletableFuture().handle((loaded, failure) -> failure != null)
+        .get(10, TimeUnit.SECONDS), "a key that is not the certificate's fails the reload");
+    SSLContext client = TestCertificates.clientContext(ca, null);
+    assertEquals(served.serial(), serialServed(client), "the previous pair is still served, and handshakes work");
+
+    java.nio.file.Files.copy(renewed.keyFile(), served.keyFile(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertTrue(tls.reload().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertEquals(renewed.serial(), serialServed(client));
+  }
+
+  @Test
   void mutualTlsRefusesAClientWithoutACertificateOrWithAStrangersAndServesOneTheCaSigned() throws Exception {
     TlsSettings settings = certificates();
     TestCertificates.Issued clientCa = TestCertificates.ca(dir, "client-ca");
