@@ -105,6 +105,7 @@ public final class LeasedLimiter implements Limiter {
         release(lease, lease.takeSurplus(null));
         lease.keyLimits = request.keyLimits();
         lease.orgLimits = request.orgLimits();
+        lease.refusal = null;
       }
       if (lease.covers(request)) {
         lease.spend(request, clockMicros.getAsLong());

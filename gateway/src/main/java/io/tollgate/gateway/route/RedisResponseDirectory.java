@@ -1,6 +1,7 @@
 package io.tollgate.gateway.route;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -20,11 +21,20 @@ public final class RedisResponseDirectory implements StoredResponses.Directory {
 
   private static final Logger LOG = Logger.getLogger(RedisResponseDirectory.class.getName());
 
+  /**
+   * A response created on another replica an instant ago may not be in Redis yet (its replica shares
+   * it once the answer is written, and its client may ask again at once, elsewhere): a miss is asked
+   * again once, this much later, before it counts as unknown.
+   */
+  static final long MISS_RETRY_MS = 100;
+
+  private final Vertx vertx;
   private final Redis redis;
   private final String prefix;
   private final long timeoutMs;
 
-  public RedisResponseDirectory(Redis redis, String keyPrefix, long timeoutMs) {
+  public RedisResponseDirectory(Vertx vertx, Redis redis, String keyPrefix, long timeoutMs) {
+    this.vertx = vertx;
     this.redis = redis;
     this.prefix = keyPrefix + ":response:";
     // A lookup is one GET on a miss; give it more room than an admission, it is not on every request.
@@ -43,6 +53,11 @@ public final class RedisResponseDirectory implements StoredResponses.Directory {
 
   @Override
   public Future<StoredResponses.Owner> get(String responseId) {
+    return getOnce(responseId).compose(owner -> owner != null ? Future.succeededFuture(owner)
+        : vertx.timer(MISS_RETRY_MS).compose(v -> getOnce(responseId)));
+  }
+
+  private Future<StoredResponses.Owner> getOnce(String responseId) {
     return redis.send(Request.cmd(Command.GET).arg(prefix + responseId))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(response -> {
