@@ -35,4 +35,16 @@ public record AdmissionRequest(
   public static AdmissionRequest ofKey(String keyId, LimitSpec limits, long tokens) {
     return new AdmissionRequest(keyId, "-", limits, LimitSpec.UNLIMITED, tokens, 0, null, null);
   }
+
+  /**
+   * The tokens-per-minute limit this request can never fit in (its reservation is larger than the
+   * whole limit), key's first, or 0 when it fits both. The limits are passed in: a replica's share
+   * under fail-open, or the whole limits.
+   */
+  public long tokenLimitExceeded(long keyTpm, long orgTpm) {
+    if (keyTpm > 0 && tokens > keyTpm) {
+      return keyTpm;
+    }
+    return orgTpm > 0 && tokens > orgTpm ? orgTpm : 0;
+  }
 }

@@ -225,8 +225,7 @@ final class KeyLease {
   }
 
   boolean holdsAnything() {
-    return keyRequests > 0 || keyTokens > 0 || orgRequests > 0 || orgTokens > 0 || keyTokensOwed > 0
-        || orgTokensOwed > 0 || slotsHeld > 0;
+    return holdsSurplus() || slotsHeld > 0;
   }
 
   /**

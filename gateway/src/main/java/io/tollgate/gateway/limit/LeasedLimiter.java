@@ -99,6 +99,7 @@ public final class LeasedLimiter implements Limiter {
           new Reservation(Ids.uuidV7(), request, request.tokens(), this), RateLimitHeaders.NONE).decidedBy("lease"));
     }
     KeyLease lease = leaseOf(request);
+    Future<Void> coming;
     synchronized (lease) {
       if (!lease.limitsAre(request.keyLimits(), request.orgLimits())) {
         // Credit taken under other limits means other amounts: all of it goes back, under those.
@@ -108,18 +109,12 @@ public final class LeasedLimiter implements Limiter {
         lease.refusal = null;
       }
       if (lease.covers(request)) {
-        lease.spend(request, clockMicros.getAsLong());
-        localAdmissions.incrementAndGet();
-        prefetchIfLow(lease);
-        return Future.succeededFuture(admitted(lease, request));
+        return Future.succeededFuture(spendCredit(lease, request));
       }
       Admission refused = lease.cachedRefusal(lease.shortfall(request), clockMicros.getAsLong());
       if (refused != null) {
         return Future.succeededFuture(refused);
       }
-    }
-    Future<Void> coming;
-    synchronized (lease) {
       coming = lease.extraCall;
     }
     if (coming != null) {
@@ -148,10 +143,7 @@ public final class LeasedLimiter implements Limiter {
   private Future<Admission> admitFromRedis(KeyLease lease, AdmissionRequest request) {
     synchronized (lease) {
       if (lease.covers(request)) {
-        lease.spend(request, clockMicros.getAsLong());
-        localAdmissions.incrementAndGet();
-        prefetchIfLow(lease);
-        return Future.succeededFuture(admitted(lease, request));
+        return Future.succeededFuture(spendCredit(lease, request));
       }
     }
     if (exact.skipsRedis()) {
@@ -210,6 +202,14 @@ public final class LeasedLimiter implements Limiter {
       RedisKeys keys = RedisKeys.of(settings.keyPrefix(), request, "-", Instant.ofEpochMilli(wallMillis.getAsLong()));
       return new KeyLease(keys, replicaId + ":" + Ids.uuidV7(), request.keyLimits(), request.orgLimits());
     });
+  }
+
+  /** Admits from the credit held (which covers the request), topping it up ahead if it runs low. Under the lease's monitor. */
+  private Admission spendCredit(KeyLease lease, AdmissionRequest request) {
+    lease.spend(request, clockMicros.getAsLong());
+    localAdmissions.incrementAndGet();
+    prefetchIfLow(lease);
+    return admitted(lease, request);
   }
 
   private Admission admitted(KeyLease lease, AdmissionRequest request) {
@@ -361,10 +361,8 @@ public final class LeasedLimiter implements Limiter {
   }
 
   private static Admission tooLarge(AdmissionRequest request) {
-    long keyTpm = request.keyLimits().tokensPerMinute();
-    long orgTpm = request.orgLimits().tokensPerMinute();
-    long limit = keyTpm > 0 && request.tokens() > keyTpm ? keyTpm
-        : orgTpm > 0 && request.tokens() > orgTpm ? orgTpm : 0;
+    long limit = request.tokenLimitExceeded(request.keyLimits().tokensPerMinute(),
+        request.orgLimits().tokensPerMinute());
     if (limit == 0) {
       return null;
     }

@@ -71,9 +71,9 @@ public final class LocalLimiter implements Limiter {
     long orgTpm = shareOf(orgLimits.tokensPerMinute());
     long tokens = request.tokens();
 
-    if ((keyTpm > 0 && tokens > keyTpm) || (orgTpm > 0 && tokens > orgTpm)) {
-      long limit = keyTpm > 0 && tokens > keyTpm ? keyTpm : orgTpm;
-      return Admission.refuse(RefusalReason.TOO_LARGE.error(limit, tokens), -1, headers(key, request, now));
+    long tooLargeFor = request.tokenLimitExceeded(keyTpm, orgTpm);
+    if (tooLargeFor > 0) {
+      return Admission.refuse(RefusalReason.TOO_LARGE.error(tooLargeFor, tokens), -1, headers(key, request, now));
     }
     Undo undo = new Undo();
     RefusalReason refused = null;
