@@ -29,6 +29,9 @@ TARGETS="direct,nginx,gateway"
 PLATFORM=0
 BASE_JAR=""
 BASE_PLATFORM=0
+DRAIN=1
+PLATFORM_SET=()
+BASELINE_SET=()
 PIN=0
 REBUILD=0
 REPORT_DIR=""
@@ -63,6 +66,11 @@ Options:
                       beside the platform-mode gateway: what a change bought in platform mode (implies --platform)
   --platform          add the platform-mode gateway (Redis $REDIS_URL, RabbitMQ; scripts/services.sh
                       starts them if they are not running)
+  --no-drain          leave the platform gateways' usage queues without a consumer (default: peers-drain takes
+                      and acknowledges their messages as the analytics consumer would, so the broker runs in its
+                      steady state; its CPU is reported apart)
+  --platform-set S.K=V  a setting of the platform gateway's redis or rabbitmq section (repeatable), e.g.
+                      rabbitmq.batchMaxDelayMs=5; --baseline-set S.K=V alike for the platform-mode baseline
   --pin               proxies (nginx's workers, the gateways) on the last CPU, the stub and wrk on the others
                       (taskset); nginx then gets 1 worker and the gateways 1 event loop
   --stub-flush-every N  the stub flushes a stream every N events (default: 1, each event alone, as vLLM)
@@ -88,6 +96,9 @@ while [[ $# -gt 0 ]]; do
     --platform) PLATFORM=1; shift ;;
     --baseline-jar) BASE_JAR="$2"; shift 2 ;;
     --baseline-platform) BASE_PLATFORM=1; PLATFORM=1; shift ;;
+    --no-drain) DRAIN=0; shift ;;
+    --platform-set) PLATFORM_SET+=("$2"); shift 2 ;;
+    --baseline-set) BASELINE_SET+=("$2"); shift 2 ;;
     --pin) PIN=1; shift ;;
     --stub-flush-every) STUB_FLUSH_EVERY="$2"; shift 2 ;;
     --small-tokens) SMALL_TOKENS="$2"; shift 2 ;;
@@ -165,8 +176,8 @@ if [[ $REBUILD == 1 || ! -f $GW_JAR ]]; then
   log "building the gateway jar"
   mvn -B -q -o -ntp -DskipTests package -pl gateway -am
 fi
-has_stub() { # an older load-test jar has no stub
-  ! command -v unzip >/dev/null || unzip -l "$LT_JAR" io/tollgate/loadtest/peers/UpstreamStub.class >/dev/null 2>&1
+has_stub() { # an older load-test jar has no stub or queue drain
+  ! command -v unzip >/dev/null || unzip -l "$LT_JAR" io/tollgate/loadtest/peers/QueueDrain.class >/dev/null 2>&1
 }
 if [[ $REBUILD == 1 || ! -f $LT_JAR ]] || ! has_stub; then
   log "building the load-test jar (the upstream stub)"
@@ -220,7 +231,7 @@ listener_pid() { # PORT: the process listening on it, if ss can tell (for Redis/
 
 # ------------------------------------------------------------------------------- work dir and cleanup
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/tollgate-peers.XXXXXX")"
-STUB_PID=""; NGINX_PID=""; GW_PID=""; PF_PID=""; BL_PID=""; WRK_PID=""; SAMPLER_PID=""
+STUB_PID=""; DRAIN_PID=""; NGINX_PID=""; GW_PID=""; PF_PID=""; BL_PID=""; WRK_PID=""; SAMPLER_PID=""
 REDIS_KEY=""; BASE_REDIS_KEY=""; RABBIT_SET=0
 stop_pid() { # PID [signal]: stop one process this script started, wait for it, kill it after 15 s
   local pid="$1" sig="${2:-TERM}"
@@ -234,7 +245,7 @@ cleanup() {
   trap - EXIT INT TERM
   # Only what this script started, by pid.
   stop_pid "$WRK_PID"; stop_pid "$SAMPLER_PID"
-  stop_pid "$GW_PID"; stop_pid "$BL_PID"; stop_pid "$PF_PID"; stop_pid "$NGINX_PID"; stop_pid "$STUB_PID"
+  stop_pid "$GW_PID"; stop_pid "$BL_PID"; stop_pid "$PF_PID"; stop_pid "$DRAIN_PID"; stop_pid "$NGINX_PID"; stop_pid "$STUB_PID"
   for k in $REDIS_KEY $BASE_REDIS_KEY; do redis-cli -u "$REDIS_URL" DEL "$k" >/dev/null 2>&1 || true; done
   if [[ $RABBIT_SET == 1 ]]; then
     for q in tollgate.peers.events tollgate.peers.events.dlq tollgate.peers.base.events tollgate.peers.base.events.dlq; do
@@ -378,17 +389,26 @@ write_key_record() { # REDIS_KEY: the load's key, as the control plane writes it
     "{\"id\":\"peers\",\"org\":\"peers\",\"models\":[\"*\"],\"limits\":$LIMITS_JSON}" >/dev/null \
     || die "could not write the key record $1 to Redis at $REDIS_URL"
 }
-platform_sections() { # KEY_PREFIX EXCHANGE SPOOL_DIR: a platform-mode gateway's redis and rabbitmq sections
-  cat <<EOF
-redis:
-  url: \${TOLLGATE_REDIS_URL}
-  keyPrefix: $1
-rabbitmq:
-  url: \${TOLLGATE_RABBITMQ_URL}
-  exchange: $2
-  queue: $2.events
-  spoolDir: $3
-EOF
+platform_sections() { # KEY_PREFIX EXCHANGE SPOOL_DIR [SECTION.KEY=VALUE...]: a platform-mode gateway's redis and rabbitmq sections
+  local prefix="$1" exchange="$2" spool="$3"; shift 3
+  echo "redis:"
+  echo "  url: \${TOLLGATE_REDIS_URL}"
+  echo "  keyPrefix: $prefix"
+  section_sets redis "$@"
+  echo "rabbitmq:"
+  echo "  url: \${TOLLGATE_RABBITMQ_URL}"
+  echo "  exchange: $exchange"
+  echo "  queue: $exchange.events"
+  echo "  spoolDir: $spool"
+  section_sets rabbitmq "$@"
+}
+section_sets() { # SECTION [SECTION.KEY=VALUE...]: the settings given for SECTION, as its YAML lines
+  local section="$1" set; shift
+  for set in "$@"; do
+    [[ "$set" =~ ^(redis|rabbitmq)\.([A-Za-z]+)=(.+)$ ]] || die "--platform-set/--baseline-set: SECTION.KEY=VALUE with SECTION redis or rabbitmq, not '$set'"
+    [[ "${BASH_REMATCH[1]}" == "$section" ]] && echo "  ${BASH_REMATCH[2]}: ${BASH_REMATCH[3]}"
+  done
+  return 0
 }
 # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of JVM options
 start_gateway() { # YAML LOG [ENV=VALUE...]; its pid in STARTED; the jar is START_JAR, else GW_JAR (START_OPTS alike)
@@ -420,7 +440,7 @@ if has_target platform; then
     log "warning: could not cap the usage queues with a RabbitMQ policy (rabbitmqctl); they grow during the run"
   fi
   gateway_yaml "$WORK/platform.yaml" "$PF_PORT" "$PF_ADMIN" "$WORK/platform-usage.jsonl" "[]" \
-    "$(platform_sections "$PREFIX" tollgate.peers "$WORK/platform-spool")"
+    "$(platform_sections "$PREFIX" tollgate.peers "$WORK/platform-spool" "${PLATFORM_SET[@]}")"
   start_gateway "$WORK/platform.yaml" "$WORK/platform.log" \
     TOLLGATE_REDIS_URL="$REDIS_URL" TOLLGATE_RABBITMQ_URL="$RABBITMQ_URL"; PF_PID=$STARTED
   wait_for "http://127.0.0.1:$PF_PORT/v1/models" "Authorization: Bearer $API_KEY" \
@@ -433,7 +453,7 @@ if has_target baseline; then
     BASE_REDIS_KEY="$PREFIX-base:key:$KEY_HASH"
     write_key_record "$BASE_REDIS_KEY"
     gateway_yaml "$WORK/baseline.yaml" "$BL_PORT" "$BL_ADMIN" "$WORK/baseline-usage.jsonl" "[]" \
-      "$(platform_sections "$PREFIX-base" tollgate.peers.base "$WORK/baseline-spool")"
+      "$(platform_sections "$PREFIX-base" tollgate.peers.base "$WORK/baseline-spool" "${BASELINE_SET[@]}")"
   else
     gateway_yaml "$WORK/baseline.yaml" "$BL_PORT" "$BL_ADMIN" "$WORK/baseline-usage.jsonl" \
       "
@@ -443,6 +463,16 @@ if has_target baseline; then
     TOLLGATE_REDIS_URL="$REDIS_URL" TOLLGATE_RABBITMQ_URL="$RABBITMQ_URL"; BL_PID=$STARTED
   wait_for "http://127.0.0.1:$BL_PORT/v1/models" "Authorization: Bearer $API_KEY" \
     || { tail -20 "$WORK/baseline.log" >&2; exit 1; }
+fi
+DRAIN_PID=""
+if [[ $DRAIN == 1 ]] && has_target platform; then
+  # The queues exist once the gateways are up (they declare them); consumed as the analytics consumer would.
+  queues=tollgate.peers.events; [[ $BASE_PLATFORM == 1 ]] && queues+=,tollgate.peers.base.events
+  "${LOAD_PIN[@]}" java -Xms64m -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$LT_JAR" peers-drain \
+    --url "$RABBITMQ_URL" --queue "$queues" >"$WORK/drain.log" 2>&1 &
+  DRAIN_PID=$!
+  for _ in $(seq 1 100); do grep -q consuming "$WORK/drain.log" 2>/dev/null && break; sleep 0.1; done
+  grep -q consuming "$WORK/drain.log" || { cat "$WORK/drain.log" >&2; die "peers-drain did not start"; }
 fi
 SERVICE_PIDS=()
 for port in 6379 5672; do p=$(listener_pid $port); [[ -n "$p" ]] && SERVICE_PIDS+=("$p"); done
@@ -540,7 +570,7 @@ done
 # -------------------------------------------------------------------------------------------- runs
 RESULTS="$WORK/results.tsv"
 mkfifo "$WORK/pause"
-printf 'round\tkind\tconns\ttarget\trequests\tduration_us\tp50_us\tp99_us\tproxy_ticks\tstub_ticks\twrk_ticks\tservice_ticks\tmachine_ticks\trss_kb\trss_peak_kb\terrors\tadmitted_redis\tadmitted_other\tproxy_read_calls\tproxy_write_calls\tredis_ticks\n' >"$RESULTS"
+printf 'round\tkind\tconns\ttarget\trequests\tduration_us\tp50_us\tp99_us\tproxy_ticks\tstub_ticks\twrk_ticks\tservice_ticks\tmachine_ticks\trss_kb\trss_peak_kb\terrors\tadmitted_redis\tadmitted_other\tproxy_read_calls\tproxy_write_calls\tredis_ticks\tdrain_ticks\n' >"$RESULTS"
 
 USAGE_TRIMMED=0 # usage events in the standalone spool, counted before each truncation
 trim_logs() { # the gateways' access logs and the usage spool grow by a line per request: keep them short
@@ -580,7 +610,7 @@ measure() { # ROUND TARGET KIND CONNS: one measured run, one row of results.tsv
   local io0 io1
   read -r -a io0 <<<"$(io_calls "${pids[@]}")"
   p0=$(cpu_ticks "${pids[@]}"); s0=$(cpu_ticks "$STUB_PID"); v0=$(cpu_ticks "${SERVICE_PIDS[@]}")
-  local r0 r1; r0=$(cpu_ticks $REDIS_PID)
+  local r0 r1 d0 d1; r0=$(cpu_ticks $REDIS_PID); d0=$(cpu_ticks $DRAIN_PID)
   m0=$(machine_busy)
   # wrk's CPU: what this shell's waited-for children used (bash's `times`, run here, not in a subshell)
   times >"$WORK/times.0"
@@ -588,7 +618,7 @@ measure() { # ROUND TARGET KIND CONNS: one measured run, one row of results.tsv
   times >"$WORK/times.1"
   m1=$(machine_busy)
   p1=$(cpu_ticks "${pids[@]}"); s1=$(cpu_ticks "$STUB_PID"); v1=$(cpu_ticks "${SERVICE_PIDS[@]}")
-  r1=$(cpu_ticks $REDIS_PID)
+  r1=$(cpu_ticks $REDIS_PID); d1=$(cpu_ticks $DRAIN_PID)
   read -r -a io1 <<<"$(io_calls "${pids[@]}")"
   w0=$(times_ticks "$WORK/times.0"); w1=$(times_ticks "$WORK/times.1")
   read -r -a a1 <<<"$(admissions "$(target_admin "$t")")"
@@ -603,10 +633,10 @@ measure() { # ROUND TARGET KIND CONNS: one measured run, one row of results.tsv
   [[ -n "$line" ]] || { log "no figures from wrk:"; cat "$WORK/wrk.out" >&2; exit 1; }
   val() { sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$line"; }
   local errors=$(( $(val errors_connect) + $(val errors_read) + $(val errors_write) + $(val errors_status) + $(val errors_timeout) ))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" "$conns" "$t" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$kind" "$conns" "$t" \
     "$(val requests)" "$(val duration_us)" "$(val p50_us)" "$(val p99_us)" "$((p1 - p0))" "$((s1 - s0))" \
     "$((w1 - w0))" "$((v1 - v0))" "$((m1 - m0))" "$rss" "$peak" "$errors" \
-    "$((a1[0] - a0[0]))" "$((a1[1] - a0[1]))" "$((io1[0] - io0[0]))" "$((io1[1] - io0[1]))" "$((r1 - r0))" >>"$RESULTS"
+    "$((a1[0] - a0[0]))" "$((a1[1] - a0[1]))" "$((io1[0] - io0[0]))" "$((io1[1] - io0[1]))" "$((r1 - r0))" "$((d1 - d0))" >>"$RESULTS"
   awk -v r="$(val requests)" -v d="$(val duration_us)" -v p50="$(val p50_us)" -v p99="$(val p99_us)" \
       -v e="$errors" -v t="$t" -v k="$kind" -v c="$conns" -v rd="$round" 'BEGIN {
     printf "peers.sh: round %d %-6s c=%-3d %-9s %9.0f req/s  p50 %7.3f ms  p99 %7.3f ms%s\n", rd, k, c, t,
@@ -669,7 +699,7 @@ for f in gateway.yaml platform.yaml; do [[ -f "$WORK/$f" ]] && cp "$WORK/$f" "$R
 
 TARGET_ORDER="${TLIST[*]}"
 tables() { # the per-cell tables and the goals, from results.tsv (medians over rounds)
-  awk -F'\t' -v hz="$CLK_TCK" -v targets="$TARGET_ORDER" -v kinds="${KINDS[*]}" -v connsl="${CONNS[*]}" \
+  awk -F'\t' -v hz="$CLK_TCK" -v DRAINED="${DRAIN_PID:+1}" -v targets="$TARGET_ORDER" -v kinds="${KINDS[*]}" -v connsl="${CONNS[*]}" \
       -v small_tokens="$SMALL_TOKENS" -v stream_tokens="$STREAM_TOKENS" -v rounds="$ROUNDS" \
       -v lnginx="nginx" -v ldirect="direct (stub)" -v lgw="Tollgate standalone" -v lpf="Tollgate platform" -v lbl="Tollgate baseline ($( [[ -n "$BASE_JAR" ]] && echo "jar $BASE_SHA" )$( [[ $BASE_PLATFORM == 1 ]] && echo ", platform mode" ))" '
     function median(list,    v, n, i, j, x) {
@@ -694,7 +724,8 @@ tables() { # the per-cell tables and the goals, from results.tsv (medians over r
       add(k SUBSEP "svc", $12 / hz * 1e6 / $5)
       add(k SUBSEP "redis", $21 / hz * 1e6 / $5); add(k SUBSEP "broker", ($12 - $21) / hz * 1e6 / $5)
       add(k SUBSEP "wrk", $11 / hz / secs)
-      add(k SUBSEP "rest", ($13 - $9 - $10 - $11 - $12) / hz / secs)
+      add(k SUBSEP "rest", ($13 - $9 - $10 - $11 - $12 - $22) / hz / secs)
+      add(k SUBSEP "drain", $22 / hz * 1e6 / $5)
       if ($4 != "direct") { add(k SUBSEP "rss", $14 / 1024); add(k SUBSEP "peak", $15 / 1024) }
       errs[k] += $16; runs[k]++
       if ($17 + $18 > 0) { viaRedis[k] += $17; decided[k] += $17 + $18 }
@@ -738,6 +769,10 @@ tables() { # the per-cell tables and the goals, from results.tsv (medians over r
         for (x = 1; x <= nt; x++) { k = kind SUBSEP c SUBSEP T[x]; if (k in runs) printf " %s %.1f", T[x], med[k SUBSEP "redis"] }
         printf "; RabbitMQ µs/req"
         for (x = 1; x <= nt; x++) { k = kind SUBSEP c SUBSEP T[x]; if (k in runs) printf " %s %.1f", T[x], med[k SUBSEP "broker"] }
+        if (DRAINED) {
+          printf "; the usage queues'"'"' consumer (peers-drain) µs/req"
+          for (x = 1; x <= nt; x++) { k = kind SUBSEP c SUBSEP T[x]; if (k in runs) printf " %s %.1f", T[x], med[k SUBSEP "drain"] }
+        }
         printf "; the proxy'"'"'s write()/writev() calls per request (sockets and files; /proc/PID/io syscw, which does not count send())"
         for (x = 1; x <= nt; x++) { k = kind SUBSEP c SUBSEP T[x]; if ((k in runs) && T[x] != "direct") printf " %s %.1f", T[x], med[k SUBSEP "wr"] }
         printf ".\n"

@@ -133,7 +133,7 @@ public final class Gateway {
           + " back, slot leases renewed", leased::releaseCalls);
     }
     StoredResponses storedResponses = new StoredResponses(
-        new RedisResponseDirectory(vertx, redis, redisSettings.keyPrefix(), redisSettings.timeoutMs()));
+        new RedisResponseDirectory(redis, redisSettings.keyPrefix(), redisSettings.timeoutMs()));
     Limiter admission = leased != null ? leased : limiter;
     return Future.join(keys.start(), limiter.warmUp(16), leased != null ? leased.start() : Future.succeededFuture())
         .compose(v -> start(vertx, settings, config, usage, admission, new Authenticator(hasher, keys), metrics,

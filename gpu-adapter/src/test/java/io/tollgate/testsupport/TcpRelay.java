@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *   <li>{@link #stopListening()}: the same, and the port refuses connections (a closed port);</li>
  *   <li>{@link #blackhole(boolean)}: connections stay open but no byte passes (a partition, a hung
  *       service: requests vanish, answers never come);</li>
+ *   <li>{@link #delay(long)}: every byte passes, this much later, in order (a slow link);</li>
  *   <li>{@link #restore()}: relays again, on the same port.</li>
  * </ul>
  */
@@ -32,6 +33,7 @@ public final class TcpRelay {
   private volatile int port;
   private volatile boolean cut;
   private volatile boolean blackhole;
+  private volatile long delayMillis;
 
   private TcpRelay(Vertx vertx, String targetHost, int targetPort) {
     this.vertx = vertx;
@@ -75,16 +77,8 @@ public final class TcpRelay {
       NetSocket upstream = connected.result();
       NetSocket[] pair = {downstream, upstream};
       pairs.add(pair);
-      downstream.handler(data -> {
-        if (!blackhole) {
-          upstream.write(data);
-        }
-      });
-      upstream.handler(data -> {
-        if (!blackhole) {
-          downstream.write(data);
-        }
-      });
+      downstream.handler(data -> relay(data, upstream));
+      upstream.handler(data -> relay(data, downstream));
       downstream.closeHandler(v -> {
         pairs.remove(pair);
         upstream.close();
@@ -95,6 +89,24 @@ public final class TcpRelay {
       });
       downstream.resume();
     });
+  }
+
+  private void relay(io.vertx.core.buffer.Buffer data, NetSocket to) {
+    if (blackhole) {
+      return;
+    }
+    long delay = delayMillis;
+    if (delay <= 0) {
+      to.write(data);
+    } else {
+      // Timers of one delay fire in the order they were set: the bytes keep their order.
+      vertx.setTimer(delay, id -> to.write(data));
+    }
+  }
+
+  /** Holds every byte this long, both ways, from now on (0: none); order is kept. */
+  public void delay(long millis) {
+    delayMillis = millis;
   }
 
   /** Closes every relayed connection and closes new ones at once, until {@link #restore()}. */

@@ -102,7 +102,7 @@ final class PlatformSettingsReader {
         (int) fields.number(section, "rabbitmq", "batchSize", RabbitSettings.DEFAULT_BATCH_SIZE, 1, 65_536),
         (int) fields.number(section, "rabbitmq", "batchMaxBytes", RabbitSettings.DEFAULT_BATCH_MAX_BYTES, 1_024,
             64 << 20),
-        fields.number(section, "rabbitmq", "batchMaxDelayMs", 0, 0, 60_000),
+        fields.number(section, "rabbitmq", "batchMaxDelayMs", RabbitSettings.DEFAULT_BATCH_MAX_DELAY_MS, 0, 60_000),
         (int) fields.number(section, "rabbitmq", "queueCapacity", 100_000, 1, 10_000_000),
         Path.of(fields.text(section, "rabbitmq", "spoolDir", "var/usage/spool")),
         fields.number(section, "rabbitmq", "confirmTimeoutMs", RabbitSettings.DEFAULT_CONFIRM_TIMEOUT_MS, 100, 600_000),

@@ -45,21 +45,22 @@ final class Forward implements Stage {
         exchange.span, exchange.request, backendSelected, exchange.writer::started, upstreamAuthorization);
     exchange.relay = new ResponseRelay(attempts, exchange.writer, exchange.completion, watchdog,
         services.metrics(), exchange.span, exchange.startNanos, services.settings().keepAliveIntervalMs());
-    services.lifecycle().requestStarted(); // ended by the accounting, which sees the relay
-    Future<Outcome> outcome = exchange.relay.start();
     if (exchange.endpoint.family() == Endpoint.Family.RESPONSES) {
-      // Whatever the ending (a background response goes on without its client), the backend that
-      // created the response is the one that holds it.
-      outcome.onComplete(done -> rememberStoredResponse(exchange));
+      // The backend that created the response is the one that holds it, whatever the ending (a
+      // background response goes on without its client). Shared before the client can know the id,
+      // so that a follow-up sent at once through another replica finds it.
+      exchange.relay.tellAnswerIdTo(id -> rememberStoredResponse(exchange, id));
     }
-    return outcome;
+    services.lifecycle().requestStarted(); // ended by the accounting, which sees the relay
+    return exchange.relay.start();
   }
 
-  private void rememberStoredResponse(Exchange exchange) {
+  private Future<Void> rememberStoredResponse(Exchange exchange, String responseId) {
     var backend = exchange.relay.attempts().backend();
-    if (backend != null) {
-      services.backends().storedResponses().remember(exchange.relay.answerId(), new StoredResponses.Owner(
-          backend.spec().id(), exchange.completion.model(), exchange.key.org()));
+    if (backend == null) {
+      return Future.succeededFuture();
     }
+    return services.backends().storedResponses().remember(responseId, new StoredResponses.Owner(
+        backend.spec().id(), exchange.completion.model(), exchange.key.org()));
   }
 }

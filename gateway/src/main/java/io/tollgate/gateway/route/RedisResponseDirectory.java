@@ -1,7 +1,6 @@
 package io.tollgate.gateway.route;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -21,20 +20,11 @@ public final class RedisResponseDirectory implements StoredResponses.Directory {
 
   private static final Logger LOG = Logger.getLogger(RedisResponseDirectory.class.getName());
 
-  /**
-   * A response created on another replica an instant ago may not be in Redis yet (its replica shares
-   * it once the answer is written, and its client may ask again at once, elsewhere): a miss is asked
-   * again once, this much later, before it counts as unknown.
-   */
-  static final long MISS_RETRY_MS = 100;
-
-  private final Vertx vertx;
   private final Redis redis;
   private final String prefix;
   private final long timeoutMs;
 
-  public RedisResponseDirectory(Vertx vertx, Redis redis, String keyPrefix, long timeoutMs) {
-    this.vertx = vertx;
+  public RedisResponseDirectory(Redis redis, String keyPrefix, long timeoutMs) {
     this.redis = redis;
     this.prefix = keyPrefix + ":response:";
     // A lookup is one GET on a miss; give it more room than an admission, it is not on every request.
@@ -45,7 +35,9 @@ public final class RedisResponseDirectory implements StoredResponses.Directory {
   public Future<Void> put(String responseId, StoredResponses.Owner owner, Duration keptFor) {
     String value = new JsonObject().put("backend", owner.backendId()).put("model", owner.model())
         .put("org", owner.org()).encode();
+    // Bounded: a whole answer waits for this before it is written.
     return redis.send(Request.cmd(Command.SET).arg(prefix + responseId).arg(value).arg("EX").arg(keptFor.toSeconds()))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .onFailure(e -> LOG.log(Level.WARNING, "could not share the backend of stored response " + responseId
             + " (a follow-up on another replica will get 404): " + e.getMessage()));
@@ -53,11 +45,6 @@ public final class RedisResponseDirectory implements StoredResponses.Directory {
 
   @Override
   public Future<StoredResponses.Owner> get(String responseId) {
-    return getOnce(responseId).compose(owner -> owner != null ? Future.succeededFuture(owner)
-        : vertx.timer(MISS_RETRY_MS).compose(v -> getOnce(responseId)));
-  }
-
-  private Future<StoredResponses.Owner> getOnce(String responseId) {
     return redis.send(Request.cmd(Command.GET).arg(prefix + responseId))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(response -> {

@@ -59,13 +59,14 @@ public final class StoredResponses {
     this.shared = shared;
   }
 
-  public void remember(String responseId, Owner owner) {
+  /** Completes once the replicas' directory has it (or could not take it: a follow-up elsewhere then gets 404). */
+  public Future<Void> remember(String responseId, Owner owner) {
     if (responseId == null || responseId.isEmpty() || responseId.length() > MAX_ID_LENGTH
         || owner.backendId() == null) {
-      return;
+      return Future.succeededFuture();
     }
     owners.put(responseId, owner);
-    shared.put(responseId, owner, KEPT_FOR);
+    return shared.put(responseId, owner, KEPT_FOR);
   }
 
   /**

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Forwards one admitted request's answer from a backend to the client: streams SSE events as they
@@ -54,6 +55,9 @@ public final class ResponseRelay {
   private long lastClientWriteNanos;
   private JsonObject usage;
   private String wholeAnswerId;
+  /** Told the answer's id as soon as it is known; a whole answer waits for what it returns. Null: nobody asks. */
+  private Function<String, Future<Void>> answerIdListener;
+  private boolean answerIdTold;
   private String streamErrorCode;
   /** The model's inter-token gap timer, looked up once per stream rather than once per token. */
   private Timer tokenGaps;
@@ -70,6 +74,16 @@ public final class ResponseRelay {
     this.startNanos = startNanos;
     this.keepAliveMillis = keepAliveMillis;
     this.lastClientWriteNanos = startNanos;
+  }
+
+  /**
+   * Has {@code listener} told the answer's id as soon as the backend names it: before a whole answer
+   * is written (which waits for the returned future, failed or not), or when a stream opens its
+   * response (not waited for: the event is written to the backend's connection first, so anything the
+   * listener sends is on its way before the client can read the id). Set before {@link #start}.
+   */
+  public void tellAnswerIdTo(Function<String, Future<Void>> listener) {
+    this.answerIdListener = listener;
   }
 
   public Future<Outcome> start() {
@@ -179,10 +193,22 @@ public final class ResponseRelay {
       UsageField.Found found = UsageField.read(body.result());
       usage = found.usage();
       wholeAnswerId = found.id();
-      writer.sendWhole(response.getHeader(HttpHeaders.CONTENT_TYPE), body.result(), backendId(),
-          attempts.route().name());
-      finish(Outcome.COMPLETED);
+      if (answerIdListener == null || wholeAnswerId == null) {
+        sendWhole(response, body.result());
+        return;
+      }
+      answerIdTold = true;
+      answerIdListener.apply(wholeAnswerId).onComplete(told -> {
+        if (!finished) {
+          sendWhole(response, body.result());
+        }
+      });
     });
+  }
+
+  private void sendWhole(HttpClientResponse response, Buffer body) {
+    writer.sendWhole(response.getHeader(HttpHeaders.CONTENT_TYPE), body, backendId(), attempts.route().name());
+    finish(Outcome.COMPLETED);
   }
 
   // ---- streaming ---------------------------------------------------------------------------
@@ -218,6 +244,9 @@ public final class ResponseRelay {
     lastUpstreamDataNanos = now;
     int tokensBefore = forwarder.tokenChunks();
     Buffer out = forwarder.process(chunk);
+    if (answerIdListener != null && !answerIdTold) {
+      tellStreamAnswerId();
+    }
     if (forwarder.tokenChunks() > tokensBefore) {
       if (firstTokenNanos < 0) {
         firstTokenNanos = now;
@@ -244,6 +273,14 @@ public final class ResponseRelay {
     }
     if (forwarder.pendingBytes() > MAX_EVENT_BYTES) {
       onUpstreamFailure(new IllegalStateException("upstream SSE event over " + MAX_EVENT_BYTES + " bytes"));
+    }
+  }
+
+  private void tellStreamAnswerId() {
+    String id = answerId();
+    if (id != null) {
+      answerIdTold = true;
+      answerIdListener.apply(id);
     }
   }
 

@@ -75,7 +75,12 @@ public final class TestBed implements AutoCloseable {
 
   /** Starts one more replica with the same config and platform services, sharing the usage sink. */
   public Gateway addReplica() throws Exception {
-    Gateway replica = await(Gateway.start(vertx, builder.settings(), builder.platform, new ConfigHolder(snapshot), usage));
+    return addReplica(builder.platform);
+  }
+
+  /** Starts one more replica with the same config and these platform services (e.g. through a relay). */
+  public Gateway addReplica(io.tollgate.gateway.config.PlatformSettings platform) throws Exception {
+    Gateway replica = await(Gateway.start(vertx, builder.settings(), platform, new ConfigHolder(snapshot), usage));
     gateways.add(replica);
     return replica;
   }
