@@ -82,6 +82,10 @@ public final class DataPlaneVerticle extends VerticleBase {
         .setHost(services.settings().host())
         .setPort(port)
         .setTcpNoDelay(true)
+        // Every write to a client happens on its connection's event loop (this verticle's: its
+        // upstream client, timers and Redis callbacks run there too), so Vert.x may skip the
+        // outbound message queue it keeps for writes from other threads.
+        .setStrictThreadMode(true)
         .setCompressionSupported(false), this::route);
     return server.listen().onSuccess(frontDoor::listening);
   }
