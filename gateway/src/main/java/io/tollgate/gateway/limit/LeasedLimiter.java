@@ -53,7 +53,7 @@ public final class LeasedLimiter implements Limiter {
   private final LongSupplier clockMicros;
   private final LongSupplier wallMillis;
   private final String replicaId = Ids.uuidV7();
-  private final Map<String, KeyLease> leases = new ConcurrentHashMap<>();
+  private final Map<LeaseKey, KeyLease> leases = new ConcurrentHashMap<>();
   private final AtomicLong leaseCalls = new AtomicLong();
   private final AtomicLong releaseCalls = new AtomicLong();
   private final AtomicLong localAdmissions = new AtomicLong();
@@ -197,8 +197,17 @@ public final class LeasedLimiter implements Limiter {
     return Future.join(releases).<Void>mapEmpty().otherwise((Void) null);
   }
 
+  /**
+   * A key's lease, by its org and id: the key record's own strings, whose hashes are cached, so the
+   * lookup of every admission allocates no string and hashes no characters.
+   */
+  private record LeaseKey(String orgId, String keyId) {
+  }
+
   private KeyLease leaseOf(AdmissionRequest request) {
-    return leases.computeIfAbsent(request.orgId() + '\u0000' + request.keyId(), ignored -> {
+    LeaseKey key = new LeaseKey(request.orgId(), request.keyId());
+    KeyLease known = leases.get(key);
+    return known != null ? known : leases.computeIfAbsent(key, ignored -> {
       RedisKeys keys = RedisKeys.of(settings.keyPrefix(), request, "-", Instant.ofEpochMilli(wallMillis.getAsLong()));
       return new KeyLease(keys, replicaId + ":" + Ids.uuidV7(), request.keyLimits(), request.orgLimits());
     });
