@@ -39,7 +39,8 @@ SMALL_TOKENS=8
 STREAM_TOKENS=64
 STUB_FLUSH_EVERY=1
 WRK_THREADS=2
-GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m}"
+# The Helm chart's collector and young generation (charts/gateway: -XX:+UseParallelGC -Xmn64m), with a fixed heap.
+GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC -Xmn64m}"
 BASELINE_JAVA_OPTS="${BASELINE_JAVA_OPTS:-$GATEWAY_JAVA_OPTS}"
 REDIS_URL="${TOLLGATE_REDIS_URL:-redis://127.0.0.1:6379}"
 RABBITMQ_URL="${TOLLGATE_RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}"
@@ -78,7 +79,7 @@ Options:
   --wrk-threads N     wrk threads (default: $WRK_THREADS)
   --report-dir DIR    where summary.md goes (default: loadtests/reports/<timestamp>-peers)
   --rebuild           rebuild the gateway and load-test jars even if they exist
-Environment: GATEWAY_JAVA_OPTS (default "-Xms512m -Xmx512m") for the gateways' JVMs, BASELINE_JAVA_OPTS for the
+Environment: GATEWAY_JAVA_OPTS (default "-Xms512m -Xmx512m -XX:+UseParallelGC -Xmn64m", the chart's collector) for the gateways' JVMs, BASELINE_JAVA_OPTS for the
 baseline's (default: the same; with --baseline-jar of the same jar, two JVM settings side by side); TOLLGATE_REDIS_URL and
 TOLLGATE_RABBITMQ_URL for --platform. Needs wrk, nginx, curl (wrk and nginx are installed from the OS packages
 when missing, as root or with sudo -n).
