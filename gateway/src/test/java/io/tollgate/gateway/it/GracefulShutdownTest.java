@@ -127,7 +127,9 @@ class GracefulShutdownTest {
       Thread.sleep(100);
     }
     assertEquals(List.of(), List.copyOf(refused), "no connection refused during the drain delay");
-    assertTrue(during >= 10, "requests were sent during the drain: " + during);
+    // About 20 on a quiet machine; a busy one (several suites on 2 cores) managed 5. Three still show
+    // new connections served through the drain rather than a window that passed unused.
+    assertTrue(during >= 3, "requests were sent during the drain: " + during);
 
     for (int i = 0; i < STREAMS; i++) {
       HttpResponse<String> stream = streams.get(i).get(30, TimeUnit.SECONDS);
