@@ -32,6 +32,20 @@ class JsonLogFormatterTest {
   }
 
   @Test
+  void eachLineStandsAloneAlthoughTheFormatterReusesItsBuffer() {
+    JsonLogFormatter formatter = new JsonLogFormatter();
+    LogRecord failed = new LogRecord(Level.SEVERE, "publisher failed");
+    failed.setThrown(new IllegalStateException("x".repeat(40_000)));
+    String first = formatter.format(failed);
+    assertTrue(new JsonObject(first).getString("error").endsWith("x".repeat(40_000)), "the long line whole");
+    LogRecord next = new LogRecord(Level.INFO, "next");
+    String second = formatter.format(next);
+    assertEquals("next", new JsonObject(second).getString("msg"));
+    assertEquals(second.length() - 1, second.indexOf('\n'), "nothing of the line before it: " + second);
+    assertEquals(second, formatter.format(next), "the same record, the same line");
+  }
+
+  @Test
   void fieldsVisitedInPlaceOfAMapAreWrittenWithTheirTypes() {
     LogRecord record = new LogRecord(Level.INFO, "request");
     record.setLoggerName("tollgate.access");
