@@ -1,0 +1,46 @@
+import { useApi } from "../useApi";
+import { Card, Loading, Problem } from "../components/ui";
+import { PlatformPage, Table, td } from "./Platform";
+import { canaryText, percentText, shares, strategyText } from "./routes";
+import type { Route } from "./types";
+
+/** Each model's route: its backends with their weights and shares, the strategy, canary and fallback. */
+export function RoutesPage() {
+  const [routes] = useApi<Route[]>("/api/v1/routes");
+  return (
+    <PlatformPage title="Routes">
+      <p className="text-sm text-slate-700">Shares are before health and load: an ejected or saturated backend's share
+        goes to the others, and a canary that does worse than the stable side rolls itself back to 0 %.</p>
+      {routes.status === "loading" && <Loading what="routes" />}
+      {routes.status === "failed" && <Problem message={routes.message} />}
+      {routes.status === "loaded" && routes.data.length === 0 && (
+        <p className="text-slate-700">No routes yet: no model is served. Add one with tollgate-admin routes create, or an apply file.</p>
+      )}
+      {routes.status === "loaded" && routes.data.map((route) => (
+        <Card key={route.model} title={route.model}>
+          <dl className="mb-3 grid gap-x-4 gap-y-1 text-sm sm:grid-cols-[auto_1fr]">
+            <dt className="font-medium">Strategy</dt><dd>{strategyText(route)}</dd>
+            <dt className="font-medium">Canary</dt><dd>{canaryText(route)}</dd>
+            <dt className="font-medium">Fallback</dt><dd>{route.fallback ?? "none"}</dd>
+            <dt className="font-medium">Version</dt><dd>{route.version}</dd>
+          </dl>
+          <Table label={`Backends of ${route.model}`} head={["Backend", "Weight", "Share"]}>
+            {shares(route).map((share) => (
+              <tr key={share.backend} className="border-t border-slate-200">
+                <td className={td}>{share.backend}{share.canary && " (canary)"}</td>
+                <td className={td}>{share.canary ? "—" : share.weight === 0 ? "0 (drained)" : share.weight}</td>
+                <td className={td}>
+                  <span className="inline-flex items-center gap-2">
+                    <span aria-hidden="true" className="inline-block h-2 rounded bg-indigo-600"
+                      style={{ width: `${Math.max(share.percent, 0.5)}px` }} />
+                    {percentText(share.percent)}
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </Table>
+        </Card>
+      ))}
+    </PlatformPage>
+  );
+}

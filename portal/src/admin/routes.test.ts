@@ -1,0 +1,23 @@
+import { describe, expect, it } from "vitest";
+import { canaryText, percentText, shares, strategyText } from "./routes";
+
+describe("route shares", () => {
+  it("splits by weight, 1 for a backend not named, 0 drained", () => {
+    const route = { model: "m", backends: ["a", "b", "c"], weights: { a: 3, c: 0 }, version: 1 };
+    expect(shares(route).map((s) => [s.backend, s.weight, s.percent])).toEqual([["a", 3, 75], ["b", 1, 25], ["c", 0, 0]]);
+    expect(strategyText(route)).toBe("least-load (default)");
+    expect(canaryText(route)).toBe("none");
+  });
+
+  it("takes a canary's percentage off the stable side", () => {
+    const route = { model: "m", backends: ["a", "b"], canary: { backends: ["new"], weight: 10 }, version: 2,
+      strategy: "prefix-affinity" as const };
+    expect(shares(route).map((s) => [s.backend, s.percent, s.canary])).toEqual([["a", 45, false], ["b", 45, false], ["new", 10, true]]);
+    expect(canaryText(route)).toBe("10 % to backends new");
+    expect(strategyText(route)).toBe("prefix-affinity");
+    const toModel = { model: "m", backends: ["a"], canary: { model: "m-v2", weight: 5 }, version: 1 };
+    expect(shares(toModel).map((s) => s.percent)).toEqual([95]);
+    expect(canaryText(toModel)).toBe("5 % to model m-v2");
+    expect(percentText(100 / 3)).toBe("33.3 %");
+  });
+});
