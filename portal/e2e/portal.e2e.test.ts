@@ -336,7 +336,7 @@ describe("the portal", () => {
         await accessible(phone.page, `${heading}, phone width`);
         expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       }
-      await screenshot(phone.page, "platform-backends-phone");
+      await screenshot(phone.page, "platform-config-phone");
       expect(phone.errors).toEqual([]);
     } finally {
       await adminApi("DELETE", `/api/v1/routes/${model}`);

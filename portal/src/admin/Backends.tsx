@@ -17,6 +17,10 @@ const TONE = {
 
 /** The catalogue's backends and their live load, as the gateways last reported it. */
 export function Backends() {
+  return <PlatformPage title="Backends and their load"><BackendsBody /></PlatformPage>;
+}
+
+function BackendsBody() {
   const [backends, reloadBackends] = useApi<CatalogBackend[]>("/api/v1/backends");
   const [gateways, reloadGateways] = useApi<GatewayReport[]>("/api/v1/gateways");
   useEffect(() => {
@@ -28,7 +32,7 @@ export function Backends() {
   }, [reloadBackends, reloadGateways]);
 
   return (
-    <PlatformPage title="Backends and their load">
+    <>
       <p className="text-sm text-slate-700">Queue and KV cache are the backend's own figures (the freshest a gateway
         scraped); health and ejections are each gateway's judgement. Refreshed every {REFRESH_MS / 1000} seconds.</p>
       {backends.status === "loading" && <Loading what="backends" />}
@@ -59,7 +63,7 @@ export function Backends() {
           </Table>
         </>
       )}
-    </PlatformPage>
+    </>
   );
 }
 

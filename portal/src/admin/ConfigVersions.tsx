@@ -9,11 +9,15 @@ import type { ConfigVersion, GatewayReport, StoredVersion } from "./types";
 
 /** The config versions, a diff between any two, and the version each gateway runs. */
 export function ConfigVersions() {
+  return <PlatformPage title="Config versions"><ConfigVersionsBody /></PlatformPage>;
+}
+
+function ConfigVersionsBody() {
   const [versions] = useApi<ConfigVersion[]>("/api/v1/config/versions");
   const [gateways] = useApi<GatewayReport[]>("/api/v1/gateways");
   const latest = versions.status === "loaded" && versions.data.length > 0 ? versions.data[0].version : undefined;
   return (
-    <PlatformPage title="Config versions">
+    <>
       <Card title="Gateways">
         {gateways.status === "loading" && <Loading what="the gateways" />}
         {gateways.status === "failed" && <Problem message={gateways.message} />}
@@ -53,7 +57,7 @@ export function ConfigVersions() {
           </Table>
         </Card>
       )}
-    </PlatformPage>
+    </>
   );
 }
 

@@ -7,13 +7,17 @@ import type { Model, Route } from "./types";
 
 /** The catalogue's models, their prices per million tokens of each kind, and the backends that serve them. */
 export function Models() {
+  return <PlatformPage title="Models and prices"><ModelsBody /></PlatformPage>;
+}
+
+function ModelsBody() {
   const [models, reload] = useApi<Model[]>("/api/v1/models");
   const [routes] = useApi<Route[]>("/api/v1/routes");
   const [editing, setEditing] = useState<string | null>(null);
   const [notice, setNotice] = useState<string>();
   const routeOf = (name: string) => routes.status === "loaded" ? routes.data.find((r) => r.model === name) : undefined;
   return (
-    <PlatformPage title="Models and prices">
+    <>
       <p className="text-sm text-slate-700">Prices are in US dollars per million tokens. A change makes a new config
         version, which the gateways apply within seconds; requests already running keep their prices.</p>
       {notice && <p role="status" className="rounded border border-green-300 bg-green-50 p-3 text-green-900">{notice}</p>}
@@ -44,7 +48,7 @@ export function Models() {
           ))}
         </Table>
       )}
-    </PlatformPage>
+    </>
   );
 }
 

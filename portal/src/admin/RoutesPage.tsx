@@ -6,9 +6,13 @@ import type { Route } from "./types";
 
 /** Each model's route: its backends with their weights and shares, the strategy, canary and fallback. */
 export function RoutesPage() {
+  return <PlatformPage title="Routes"><RoutesPageBody /></PlatformPage>;
+}
+
+function RoutesPageBody() {
   const [routes] = useApi<Route[]>("/api/v1/routes");
   return (
-    <PlatformPage title="Routes">
+    <>
       <p className="text-sm text-slate-700">Shares are before health and load: an ejected or saturated backend's share
         goes to the others, and a canary that does worse than the stable side rolls itself back to 0 %.</p>
       {routes.status === "loading" && <Loading what="routes" />}
@@ -41,6 +45,6 @@ export function RoutesPage() {
           </Table>
         </Card>
       ))}
-    </PlatformPage>
+    </>
   );
 }

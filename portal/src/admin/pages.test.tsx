@@ -159,6 +159,6 @@ describe("platform admin pages", () => {
     expect(await screen.findByText("This page is for platform admins.", { exact: false })).toBeTruthy();
     expect(screen.queryByRole("navigation", { name: "Platform" })).toBeNull();
     expect(screen.queryByText("New organisation")).toBeNull();
-    expect(sent.some((s) => s.path === "/api/v1/models")).toBe(true); // asked, but nothing shown: the API decides
+    expect(sent.some((s) => s.path === "/api/v1/models")).toBe(false); // not even asked
   });
 });
