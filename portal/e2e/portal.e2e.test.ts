@@ -283,6 +283,8 @@ describe("the portal", () => {
       await screenshot(page, "platform-models");
       const saved = await adminApi("GET", `/api/v1/models/${model}`) as { prices: { completionPerMillion: number } };
       expect(saved.prices.completionPerMillion).toBe(0.9);
+      const edited = await latestVersion();
+      expect(edited).toBeGreaterThan(beforeEdit);
 
       // Backends: the live load the gateways report after each config poll.
       await nav.getByRole("link", { name: "Backends" }).click();
@@ -302,12 +304,19 @@ describe("the portal", () => {
       await route.getByRole("cell", { name: backends.length > 1 ? "90 %" : "100 %" }).waitFor();
       if (backends.length > 1) await page.getByText(`10 % to backends ${backends[1]}`).waitFor();
       await accessible(page, "routes");
+      // Its weights edited in the form: the canary's share (or, alone, its backend's weight).
+      await page.getByRole("button", { name: `Edit weights of ${model}` }).click();
+      if (backends.length > 1) await page.getByLabel("Canary, percent").fill("25");
+      else await page.getByLabel(`Weight of ${backends[0]}`).fill("2");
+      await accessible(page, "a route's weights being edited");
+      await page.getByRole("button", { name: "Save weights" }).click();
+      await page.getByRole("status").filter({ hasText: `New weights for ${model} saved.` }).waitFor();
+      if (backends.length > 1) await page.getByText(`25 % to backends ${backends[1]}`).waitFor();
+      else await route.getByRole("cell", { name: "2", exact: true }).waitFor();
       await screenshot(page, "platform-routes");
 
       // Config versions: the latest against the one before is the price change; the gateways run the latest.
       await nav.getByRole("link", { name: "Config versions" }).click();
-      const edited = await latestVersion();
-      expect(edited).toBeGreaterThan(beforeEdit);
       await page.getByRole("heading", { name: "Compare two versions" }).waitFor();
       await eventually("a gateway runs the latest version", 30, async () => {
         await page.reload();

@@ -1,20 +1,25 @@
+import { useState } from "react";
 import { useApi } from "../useApi";
-import { Card, Loading, Problem } from "../components/ui";
+import { Card, Loading, Problem, quietButton } from "../components/ui";
 import { PlatformPage, Table, td } from "./Platform";
+import { RouteWeights } from "./RouteWeights";
 import { canaryText, percentText, shares, strategyText } from "./routes";
 import type { Route } from "./types";
 
-/** Each model's route: its backends with their weights and shares, the strategy, canary and fallback. */
+/** Each model's route: its backends with their weights and shares (editable), the strategy, canary and fallback. */
 export function RoutesPage() {
   return <PlatformPage title="Routes"><RoutesPageBody /></PlatformPage>;
 }
 
 function RoutesPageBody() {
-  const [routes] = useApi<Route[]>("/api/v1/routes");
+  const [routes, reload] = useApi<Route[]>("/api/v1/routes");
+  const [editing, setEditing] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string>();
   return (
     <>
       <p className="text-sm text-slate-700">Shares are before health and load: an ejected or saturated backend's share
         goes to the others, and a canary that does worse than the stable side rolls itself back to 0 %.</p>
+      {notice && <p role="status" className="rounded border border-green-300 bg-green-50 p-3 text-green-900">{notice}</p>}
       {routes.status === "loading" && <Loading what="routes" />}
       {routes.status === "failed" && <Problem message={routes.message} />}
       {routes.status === "loaded" && routes.data.length === 0 && (
@@ -43,6 +48,18 @@ function RoutesPageBody() {
               </tr>
             ))}
           </Table>
+          <div className="mt-3">
+            {editing === route.model ? (
+              <RouteWeights route={route} onDone={(saved) => {
+                setEditing(null);
+                if (saved) setNotice(`New weights for ${route.model} saved.`);
+                reload();
+              }} />
+            ) : (
+              <button type="button" className={quietButton} aria-label={`Edit weights of ${route.model}`}
+                onClick={() => { setNotice(undefined); setEditing(route.model); }}>Edit weights</button>
+            )}
+          </div>
         </Card>
       ))}
     </>

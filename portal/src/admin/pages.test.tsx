@@ -88,16 +88,39 @@ describe("platform admin pages", () => {
     expect((await screen.findByRole("alert")).textContent).toBe("the database is unavailable");
   });
 
-  it("shows routes with weights, shares and canaries", async () => {
-    fakeControlPlane(admin, (req) => req.path === "/api/v1/routes" ? { status: 200, body: [
-      { model: "qwen", backends: ["a", "b"], weights: { a: 3 }, canary: { backends: ["c"], weight: 20 }, fallback: "llama",
-        strategy: "prefix-affinity", version: 5 }] } : undefined);
+  it("shows routes with weights, shares and canaries, and edits them with the version read", async () => {
+    let route = { model: "qwen", backends: ["a", "b"], weights: { a: 3 } as Record<string, number>,
+      canary: { backends: ["c"], weight: 20 }, fallback: "llama", strategy: "prefix-affinity", version: 5 };
+    const sent = fakeControlPlane(admin, (req) => {
+      if (req.path === "/api/v1/routes") return { status: 200, body: [route] };
+      if (req.method === "PATCH" && req.path === "/api/v1/routes/qwen") {
+        const patch = req.body as { weights?: Record<string, number>; canary?: { weight: number } };
+        route = { ...route, weights: { ...route.weights, ...patch.weights },
+          canary: { ...route.canary, ...patch.canary }, version: route.version + 1 };
+        return { status: 200, body: route };
+      }
+    });
     renderSignedIn(<RoutesPage />);
     const table = await screen.findByRole("region", { name: "Backends of qwen" });
     const rows = [...table.querySelectorAll("tbody tr")].map((tr) => [...tr.querySelectorAll("td")].map((td) => td.textContent));
     expect(rows).toEqual([["a", "3", "60 %"], ["b", "1", "20 %"], ["c (canary)", "—", "20 %"]]);
     expect(screen.getByText("20 % to backends c")).toBeTruthy();
     expect(screen.getByText("prefix-affinity")).toBeTruthy();
+
+    await userEvent.click(screen.getByRole("button", { name: "Edit weights of qwen" }));
+    await userEvent.clear(screen.getByLabelText("Weight of b"));
+    await userEvent.type(screen.getByLabelText("Weight of b"), "x");
+    await userEvent.click(screen.getByRole("button", { name: "Save weights" }));
+    expect(screen.getByRole("alert").textContent).toBe("The weight of b is a whole number from 0 to 1000 (0 drains it).");
+    await userEvent.clear(screen.getByLabelText("Weight of b"));
+    await userEvent.type(screen.getByLabelText("Weight of b"), "0");
+    await userEvent.clear(screen.getByLabelText("Canary, percent"));
+    await userEvent.type(screen.getByLabelText("Canary, percent"), "50");
+    await userEvent.click(screen.getByRole("button", { name: "Save weights" }));
+    expect((await screen.findByRole("status")).textContent).toBe("New weights for qwen saved.");
+    expect(await screen.findByText("0 (drained)")).toBeTruthy();
+    expect(sent.filter((s) => s.method === "PATCH").map((s) => s.body)).toEqual(
+      [{ version: 5, weights: { b: 0 }, canary: { weight: 50 } }]);
   });
 
   it("lists versions, diffs the latest two and any chosen pair, and shows the version each gateway runs", async () => {

@@ -36,3 +36,50 @@ export function canaryText(route: Route): string {
   const target = canary.model ? `model ${canary.model}` : `backends ${(canary.backends ?? []).join(", ")}`;
   return `${canary.weight} % to ${target}`;
 }
+
+/** The weights form: each stable backend's weight and the canary's percentage, as typed. */
+export interface WeightForm {
+  weights: Record<string, string>;
+  canaryWeight: string;
+}
+
+export function weightFormOf(route: Route): WeightForm {
+  return {
+    weights: Object.fromEntries(route.backends.map((b) => [b, String(route.weights?.[b] ?? 1)])),
+    canaryWeight: route.canary ? String(route.canary.weight) : "",
+  };
+}
+
+export type WeightPatch = { version: number; weights?: Record<string, number>; canary?: { weight: number } };
+
+/**
+ * A merge patch of what changed, with the version read; or what is wrong, in words. Weights are
+ * whole numbers 0–1000 with one at least above 0; a canary's weight is a percentage 0–100.
+ */
+export function weightChanges(route: Route, form: WeightForm): { patch: WeightPatch } | { problem: string } {
+  const weights: Record<string, number> = {};
+  for (const backend of route.backends) {
+    const text = form.weights[backend]?.trim() ?? "";
+    const weight = Number(text);
+    if (text === "" || !Number.isInteger(weight) || weight < 0 || weight > 1000) {
+      return { problem: `The weight of ${backend} is a whole number from 0 to 1000 (0 drains it).` };
+    }
+    weights[backend] = weight;
+  }
+  if (Object.values(weights).every((w) => w === 0)) {
+    return { problem: "At least one backend keeps a weight above 0: the route would serve nothing." };
+  }
+  const patch: WeightPatch = { version: route.version };
+  const changed = Object.fromEntries(Object.entries(weights).filter(([b, w]) => w !== (route.weights?.[b] ?? 1)));
+  if (Object.keys(changed).length > 0) patch.weights = changed;
+  if (route.canary) {
+    const text = form.canaryWeight.trim();
+    const weight = Number(text);
+    if (text === "" || !Number.isInteger(weight) || weight < 0 || weight > 100) {
+      return { problem: "The canary's weight is a whole percentage from 0 to 100." };
+    }
+    if (weight !== route.canary.weight) patch.canary = { weight };
+  }
+  if (!patch.weights && !patch.canary) return { problem: "Nothing changed." };
+  return { patch };
+}
