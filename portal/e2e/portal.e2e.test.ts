@@ -273,11 +273,16 @@ describe("the portal", () => {
       const row = page.getByRole("row").filter({ hasText: model });
       await row.getByText(backends[0]).waitFor();
       await accessible(page, "models and prices");
-      await page.getByRole("button", { name: `Edit prices of ${model}` }).click();
-      await page.getByLabel("Output, USD per 1M tokens").fill("0.9");
+      // By keyboard: Enter on the row's button opens the form with the focus in it; Tab, type, Enter saves.
+      await page.getByRole("button", { name: `Edit prices of ${model}` }).focus();
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id ?? "")).toMatch(/-prompt$/);
       await accessible(page, "a model's prices being edited");
       const beforeEdit = await latestVersion();
-      await page.getByRole("button", { name: "Save prices" }).click();
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("ControlOrMeta+A");
+      await page.keyboard.type("0.9");
+      await page.keyboard.press("Enter");
       await page.getByRole("status").filter({ hasText: `New prices for ${model} saved.` }).waitFor();
       await row.getByText("$0.90").waitFor();
       await screenshot(page, "platform-models");
