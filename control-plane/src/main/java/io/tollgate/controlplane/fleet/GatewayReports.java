@@ -15,7 +15,9 @@ import io.vertx.redis.client.Response;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -86,21 +88,19 @@ public final class GatewayReports {
     long now = System.currentTimeMillis();
     List<JsonObject> reports = new ArrayList<>();
     List<String> forgotten = new ArrayList<>();
-    for (String instance : all.getKeys()) {
-      JsonObject report;
+    entries(all).forEach((instance, value) -> {
       try {
-        report = new JsonObject(all.get(instance).toString());
+        JsonObject report = new JsonObject(value);
+        long ageMs = now - Instant.parse(report.getString("reportedAt")).toEpochMilli();
+        if (ageMs > FORGET_AFTER_MS) {
+          forgotten.add(instance);
+        } else {
+          reports.add(report.put("ageMs", Math.max(0, ageMs)));
+        }
       } catch (RuntimeException unreadable) {
-        forgotten.add(instance);
-        continue;
+        forgotten.add(instance); // not written by this class: nothing to show
       }
-      long ageMs = now - Instant.parse(report.getString("reportedAt")).toEpochMilli();
-      if (ageMs > FORGET_AFTER_MS) {
-        forgotten.add(instance);
-      } else {
-        reports.add(report.put("ageMs", Math.max(0, ageMs)));
-      }
-    }
+    });
     reports.sort(Comparator.comparing(report -> report.getString("instance")));
     JsonArray answer = new JsonArray(new ArrayList<>(reports));
     if (forgotten.isEmpty()) {
@@ -109,5 +109,21 @@ public final class GatewayReports {
     Request forget = Request.cmd(Command.HDEL).arg(key);
     forgotten.forEach(forget::arg);
     return redis.send(forget).map(answer);
+  }
+
+  /** HGETALL's answer: a map in RESP3, a flat field/value array in RESP2. */
+  private static Map<String, String> entries(Response hash) {
+    Map<String, String> entries = new LinkedHashMap<>();
+    if (hash == null || hash.size() == 0) {
+      return entries;
+    }
+    if (hash.getKeys() != null && !hash.getKeys().isEmpty()) {
+      hash.getKeys().forEach(field -> entries.put(field, hash.get(field).toString()));
+    } else {
+      for (int i = 0; i + 1 < hash.size(); i += 2) {
+        entries.put(hash.get(i).toString(), hash.get(i + 1).toString());
+      }
+    }
+    return entries;
   }
 }

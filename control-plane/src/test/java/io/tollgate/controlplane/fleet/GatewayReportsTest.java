@@ -5,6 +5,8 @@ import io.tollgate.controlplane.testsupport.RunningControlPlane.Reply;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,6 +84,18 @@ class GatewayReportsTest {
     assertEquals(0.42, b1.getJsonObject("metrics").getDouble("kvCacheUsage"));
     assertEquals("ejected", a.getJsonArray("backends").getJsonObject(1).getJsonObject("ejection").getString("phase"));
     assertEquals(4, gateways.getJsonObject(1).getLong("configVersion"));
+  }
+
+  @Test
+  void aGatewayGoneForADayIsForgottenAndSoIsWhatCannotBeRead() throws Exception {
+    String old = new JsonObject().put("instance", "gone:8080").put("configVersion", 1)
+        .put("reportedAt", Instant.now().minusSeconds(25 * 3600).toString()).put("backends", new JsonArray()).encode();
+    cp.redis(Request.cmd(Command.HSET).arg(cp.redisPrefix + ":gateways").arg("gone:8080").arg(old)
+        .arg("garbled:8080").arg("{not json"));
+    String listed = cp.get("/api/v1/gateways", root).body();
+    assertFalse(listed.contains("gone:8080") || listed.contains("garbled:8080"), listed);
+    long left = cp.redis(Request.cmd(Command.HEXISTS).arg(cp.redisPrefix + ":gateways").arg("gone:8080")).toLong();
+    assertEquals(0L, left, "the old report is deleted, not only hidden");
   }
 
   @Test
