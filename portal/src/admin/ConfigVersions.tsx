@@ -118,10 +118,10 @@ function HunkView({ hunk }: { hunk: Hunk }) {
       <p className="bg-slate-100 px-2 py-1 text-slate-700">Line {hunk.oldStart} (was), {hunk.newStart} (now)</p>
       <pre className="m-0">
         {hunk.lines.map((line, i) => (
-          <div key={i} className={`whitespace-pre px-2 ${LINE[line.kind]}`}>
+          <span key={i} className={`block whitespace-pre px-2 ${LINE[line.kind]}`}>
             <span aria-hidden="true" className="select-none">{MARK[line.kind]} </span>
             {line.kind !== "same" && <span className="sr-only">{line.kind}: </span>}{line.text}
-          </div>
+          </span>
         ))}
       </pre>
     </div>
