@@ -244,6 +244,120 @@ describe("the portal", () => {
     expect(errors.filter((e) => !e.includes("403"))).toEqual([]);
   });
 
+  it("walks a platform admin through orgs, models and prices, backends, routes and config versions", async () => {
+    const { page, errors } = await newPage(browser);
+    // A model of this run's own, on the platform's backends, so that nothing else's prices change.
+    const model = `portal-model-${run}`;
+    const backends = (await adminApi("GET", "/api/v1/backends") as { id: string }[]).map((b) => b.id);
+    expect(backends.length).toBeGreaterThan(0);
+    const latestVersion = async () =>
+      (await adminApi("GET", "/api/v1/config/versions?limit=1") as { version: number }[])[0].version;
+    const beforeModel = await latestVersion();
+    await adminApi("POST", "/api/v1/models", { name: model, prices: { promptPerMillion: 0.1, completionPerMillion: 0.4 } });
+    await adminApi("POST", "/api/v1/routes", backends.length > 1
+      ? { model, backends: [backends[0]], canary: { backends: [backends[1]], weight: 10 } }
+      : { model, backends: [backends[0]] });
+    try {
+      await signIn(page, platform.adminEmail(), platform.adminPassword());
+      const nav = page.getByRole("navigation", { name: "Platform" });
+
+      // Orgs: spend against budget at a glance (the first test changed this org's budget), and a new org from the form.
+      await page.getByRole("row").filter({ hasText: display }).getByText(/^\$[\d.,]+ of \$[\d.,]+ this (month|day) \(\d+ %\)$/).waitFor();
+      await page.getByLabel("Name", { exact: true }).fill(`portal-new-${run}`);
+      await page.getByLabel("Monthly budget (USD)").fill("40");
+      await page.getByRole("button", { name: "Create organisation" }).click();
+      await page.getByRole("row").filter({ hasText: `portal-new-${run}` }).getByText("$0.00 of $40.00 this month (0 %)").waitFor();
+
+      // Models and prices: this run's model, served by its backends; its output price changed in the form.
+      await nav.getByRole("link", { name: "Models and prices" }).click();
+      const row = page.getByRole("row").filter({ hasText: model });
+      await row.getByText(backends[0]).waitFor();
+      await accessible(page, "models and prices");
+      // By keyboard: Enter on the row's button opens the form with the focus in it; Tab, type, Enter saves.
+      await page.getByRole("button", { name: `Edit prices of ${model}` }).focus();
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id ?? "")).toMatch(/-prompt$/);
+      await accessible(page, "a model's prices being edited");
+      const beforeEdit = await latestVersion();
+      await page.keyboard.press("Tab");
+      await page.keyboard.press("ControlOrMeta+A");
+      await page.keyboard.type("0.9");
+      await page.keyboard.press("Enter");
+      await page.getByRole("status").filter({ hasText: `New prices for ${model} saved.` }).waitFor();
+      await row.getByText("$0.90").waitFor();
+      await screenshot(page, "platform-models");
+      const saved = await adminApi("GET", `/api/v1/models/${model}`) as { prices: { completionPerMillion: number } };
+      expect(saved.prices.completionPerMillion).toBe(0.9);
+      const edited = await latestVersion();
+      expect(edited).toBeGreaterThan(beforeEdit);
+
+      // Backends: the live load the gateways report after each config poll.
+      await nav.getByRole("link", { name: "Backends" }).click();
+      await page.getByRole("heading", { name: "Backends and their load" }).waitFor();
+      // (The page asks again every 5 s; a gateway reports after each config poll.)
+      await eventually("a gateway's report of the backends", 30, async () => {
+        const health = page.getByRole("row").filter({ hasText: backends[0] }).first().getByRole("cell").nth(1);
+        return !(await health.textContent() ?? "no gateway").includes("no gateway")
+          && await page.getByText(/^From \d+ gateways?\./).isVisible();
+      });
+      await accessible(page, "backends");
+      await screenshot(page, "platform-backends");
+
+      // Routes: this run's route, its backend's share and the canary's.
+      await nav.getByRole("link", { name: "Routes" }).click();
+      const route = page.getByRole("region", { name: `Backends of ${model}` });
+      await route.getByRole("cell", { name: backends.length > 1 ? "90 %" : "100 %" }).waitFor();
+      if (backends.length > 1) await page.getByText(`10 % to backends ${backends[1]}`).waitFor();
+      await accessible(page, "routes");
+      // Its weights edited in the form: the canary's share (or, alone, its backend's weight).
+      await page.getByRole("button", { name: `Edit weights of ${model}` }).click();
+      if (backends.length > 1) await page.getByLabel("Canary, percent").fill("25");
+      else await page.getByLabel(`Weight of ${backends[0]}`).fill("2");
+      await accessible(page, "a route's weights being edited");
+      await page.getByRole("button", { name: "Save weights" }).click();
+      await page.getByRole("status").filter({ hasText: `New weights for ${model} saved.` }).waitFor();
+      if (backends.length > 1) await page.getByText(`25 % to backends ${backends[1]}`).waitFor();
+      else await route.getByRole("cell", { name: "2", exact: true }).waitFor();
+      await screenshot(page, "platform-routes");
+
+      // Config versions: the latest against the one before is the price change; the gateways run the latest.
+      await nav.getByRole("link", { name: "Config versions" }).click();
+      await page.getByRole("heading", { name: "Compare two versions" }).waitFor();
+      await eventually("a gateway runs the latest version", 30, async () => {
+        await page.reload();
+        await page.getByRole("region", { name: "Gateways" }).waitFor();
+        return await page.getByText(/\(latest\)/).count() > 0;
+      });
+      await page.getByLabel("From version").selectOption(String(beforeEdit));
+      await page.getByLabel("To version").selectOption(String(edited));
+      await page.getByText(`From ${beforeEdit} to ${edited}: 1 line removed, 1 added.`).waitFor();
+      await page.getByText('"completionPerMillion": 0.9').waitFor();
+      await accessible(page, "config versions");
+      await screenshot(page, "platform-config");
+      // Any two: the version before the model existed against the latest holds the whole new model.
+      await page.getByLabel("From version").selectOption(String(beforeModel));
+      await page.getByText(new RegExp(`^From ${beforeModel} to ${edited}: \\d+ lines? removed, \\d+ added\\.$`)).waitFor();
+      await page.getByText(`"name": "${model}"`).first().waitFor();
+      expect(errors).toEqual([]);
+
+      // At a phone's width: the tables scroll sideways within the page, and stay accessible.
+      const phone = await newPage(browser, 390);
+      await signIn(phone.page, platform.adminEmail(), platform.adminPassword());
+      for (const [path, heading] of [["/platform/backends", "Backends and their load"], ["/platform/config", "Config versions"]]) {
+        await phone.page.goto(platform.portal() + path);
+        await phone.page.getByRole("heading", { name: heading, exact: true }).waitFor();
+        await phone.page.getByRole("table").first().waitFor();
+        await accessible(phone.page, `${heading}, phone width`);
+        expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      }
+      await screenshot(phone.page, "platform-config-phone");
+      expect(phone.errors).toEqual([]);
+    } finally {
+      await adminApi("DELETE", `/api/v1/routes/${model}`);
+      await adminApi("DELETE", `/api/v1/models/${model}`);
+    }
+  });
+
   it("offers a member key creation but not the platform's orgs, the budget or the audit log", async () => {
     const { page, errors } = await newPage(browser);
     await signIn(page, member, password);
@@ -256,7 +370,15 @@ describe("the portal", () => {
     await page.getByRole("button", { name: "Create key" }).waitFor();
     const orgs = await page.evaluate(async () => (await fetch("/api/v1/orgs")).json());
     expect((orgs as { name: string }[]).map((o) => o.name)).toEqual([org]);
-    expect(errors).toEqual([]);
+    // The platform's pages are not offered; at their address, a sentence; their API refuses.
+    expect(await page.getByRole("navigation", { name: "Platform" }).count()).toBe(0);
+    await page.goto(platform.portal() + "/platform/backends");
+    await page.getByText("This page is for platform admins.").waitFor();
+    expect(await page.getByRole("table").count()).toBe(0);
+    const refused = await page.evaluate(async () => Promise.all(["/api/v1/gateways", "/api/v1/config/versions"]
+      .map(async (path) => (await fetch(path)).status)));
+    expect(refused).toEqual([403, 403]);
+    expect(errors.filter((e) => !e.includes("403"))).toEqual([]);
   });
 
   it("refuses a wrong password in words", async () => {

@@ -9,6 +9,11 @@ import { Members } from "./pages/Members";
 import { UsageExplorer } from "./pages/UsageExplorer";
 import { Loading, quietButton } from "./components/ui";
 import { may } from "./roles";
+import { PlatformNav } from "./admin/Platform";
+import { Models } from "./admin/Models";
+import { Backends } from "./admin/Backends";
+import { RoutesPage } from "./admin/RoutesPage";
+import { ConfigVersions } from "./admin/ConfigVersions";
 
 export function App() {
   return (
@@ -40,6 +45,7 @@ function Shell() {
             <button type="button" className={quietButton} onClick={() => void signOut()}>Sign out</button>
           </div>
         </div>
+        <PlatformNav />
       </header>
       <main className="mx-auto max-w-5xl px-4 py-6">
         <Routes>
@@ -50,6 +56,10 @@ function Shell() {
           <Route path="/orgs/:org/usage" element={<OrgPage tab="usage" />} />
           <Route path="/orgs/:org/members" element={<OrgPage tab="members" />} />
           <Route path="/orgs/:org/audit" element={<OrgPage tab="audit" />} />
+          <Route path="/platform/models" element={<Models />} />
+          <Route path="/platform/backends" element={<Backends />} />
+          <Route path="/platform/routes" element={<RoutesPage />} />
+          <Route path="/platform/config" element={<ConfigVersions />} />
           <Route path="*" element={<p>There is no such page. <NavLink className="text-indigo-700 underline" to="/orgs">Back to your organisations</NavLink></p>} />
         </Routes>
       </main>

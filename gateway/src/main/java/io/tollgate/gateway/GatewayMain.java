@@ -156,6 +156,9 @@ public final class GatewayMain implements Callable<Integer> {
           .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       if (sync != null) {
         gateway.services().metrics().bindConfigSync(sync);
+        Gateway started = gateway;
+        sync.reportAs(instanceName(System.getenv(), started.port()),
+            () -> started.services().backends().status(started.config().current()).getJsonArray("backends"));
       }
     } catch (Exception e) {
       System.err.println("tollgate: failed to start: " + rootMessage(e));
@@ -184,6 +187,26 @@ public final class GatewayMain implements Callable<Integer> {
     }, "tollgate-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * This instance's name in the control plane's list of gateways: TOLLGATE_INSTANCE, else the host's
+   * name (the pod's, in Kubernetes) and the data-plane port, which tells apart gateways on one host.
+   */
+  static String instanceName(java.util.Map<String, String> env, int port) {
+    String named = env.getOrDefault("TOLLGATE_INSTANCE", "").trim();
+    if (!named.isEmpty()) {
+      return named;
+    }
+    String host = env.getOrDefault("HOSTNAME", "").trim();
+    if (host.isEmpty()) {
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "gateway";
+      }
+    }
+    return host.replaceAll("[^A-Za-z0-9._-]", "-") + ":" + port;
   }
 
   private void printBanner(Gateway gateway, GatewaySettings settings, PlatformSettings platform, boolean generatedToken,

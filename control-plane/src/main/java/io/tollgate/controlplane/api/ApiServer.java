@@ -11,6 +11,7 @@ import io.tollgate.controlplane.oidc.SsoUsers;
 import io.tollgate.controlplane.observability.Readiness;
 import io.tollgate.controlplane.observability.RequestObserver;
 import io.tollgate.controlplane.portal.Portal;
+import io.tollgate.controlplane.fleet.GatewayReports;
 import io.tollgate.controlplane.snapshot.ConfigPublisher;
 import io.tollgate.controlplane.snapshot.ConfigVersions;
 import io.tollgate.controlplane.snapshot.SnapshotStore;
@@ -193,20 +194,14 @@ public final class ApiServer {
       router.patchWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::patch));
       router.deleteWithRegex(base + "/(?<id>.+)").handler(api.handle(catalog::delete));
     }
-    router.get("/api/v1/config/snapshots/latest").handler(api.handle(call -> {
-      call.requireConfigReader();
-      return snapshots.latest(pool).map(Reply::ok);
-    }));
-    router.get("/api/v1/config/snapshots/:version").handler(api.handle(call -> {
-      call.requireConfigReader();
-      long version;
-      try {
-        version = Long.parseLong(call.param("version"));
-      } catch (NumberFormatException e) {
-        throw ApiError.badRequest("version must be a number");
-      }
-      return snapshots.version(pool, version).map(Reply::ok);
-    }));
+    ConfigApi config = new ConfigApi(pool, snapshots);
+    router.get("/api/v1/config/snapshots/latest").handler(api.handle(config::latest));
+    router.get("/api/v1/config/snapshots/:version").handler(api.handle(config::version));
+    router.get("/api/v1/config/versions").handler(api.handle(config::list));
+    // What each gateway instance runs and sees of its backends (docs/adr/0018-gateways-report-their-view.md).
+    GatewayReports gateways = new GatewayReports(redis, settings.redisPrefix());
+    router.get("/api/v1/gateways").handler(api.handle(gateways::list));
+    router.put("/api/v1/gateways/:instance").handler(api.handle(gateways::report));
 
     // The portal: its page at / (and, below, at its own routes), its hashed files under /assets/.
     router.get("/").handler(observed(ctx -> page(ctx, portal)));

@@ -1,6 +1,7 @@
 package io.tollgate.controlplane.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
@@ -47,6 +48,19 @@ public final class ConfigVersionStore {
     return client.preparedQuery("SELECT " + ENTRY + " FROM config_versions WHERE version = $1").execute(Tuple.of(version))
         .compose(rows -> rows.size() == 0 ? Future.failedFuture(new StoreError.NotFound("config version " + version))
             : Future.succeededFuture(rows.iterator().next().getJsonObject("j")));
+  }
+
+  /** {"version", "createdAt", "createdBy"} of up to {@code limit} versions, newest first, older than {@code before}. */
+  public static Future<JsonArray> list(SqlClient client, long before, int limit) {
+    return client.preparedQuery("SELECT jsonb_build_object('version', version, 'createdAt', "
+            + "to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), 'createdBy', created_by) AS j "
+            + "FROM config_versions WHERE version < $1 ORDER BY version DESC LIMIT $2")
+        .execute(Tuple.of(before, limit))
+        .map(rows -> {
+          JsonArray versions = new JsonArray();
+          rows.forEach(row -> versions.add(row.getJsonObject("j")));
+          return versions;
+        });
   }
 
   /** The latest version's number; 0 before the first. */

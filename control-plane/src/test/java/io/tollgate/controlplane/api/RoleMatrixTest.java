@@ -201,6 +201,11 @@ class RoleMatrixTest {
       // (SnapshotAccessTest has the whole matrix).
       cases.add(new Case("latest config", r -> get("/api/v1/config/snapshots/latest"), NONE, false));
       cases.add(new Case("config version", r -> get("/api/v1/config/snapshots/1"), NONE, false));
+      cases.add(new Case("config versions", r -> get("/api/v1/config/versions"), NONE, false));
+      // What the gateways run and see of the backends: platform admins read, gateways report.
+      cases.add(new Case("gateways", r -> get("/api/v1/gateways"), NONE, false));
+      cases.add(new Case("gateway report", r -> new Request(HttpMethod.PUT, "/api/v1/gateways/gw-" + r,
+          new JsonObject().put("configVersion", 1).put("backends", new io.vertx.core.json.JsonArray())), NONE, false));
       for (String kind : List.of("backends", "models", "routes", "policies")) {
         cases.add(new Case("list " + kind, r -> get("/api/v1/" + kind), everyone, false));
         cases.add(new Case("get " + kind, r -> get("/api/v1/" + kind + "/" + FIXTURE.get(kind)), everyone, false));

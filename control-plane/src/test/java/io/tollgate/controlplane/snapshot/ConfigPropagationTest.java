@@ -120,6 +120,31 @@ class ConfigPropagationTest {
     assertTrue(finished.endNanos() > changed, "the stream was still running when the change landed");
   }
 
+  /** The platform admin's view of the fleet (GET /api/v1/gateways) is what each replica reported. */
+  @Test
+  void eachReplicaReportsTheVersionItRunsAndItsViewOfTheBackends() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      Gateway gateway = replicas.gateways.get(i);
+      syncs.get(i).reportAs("replica-" + i + ":8080",
+          () -> gateway.services().backends().status(gateway.config().current()).getJsonArray("backends"));
+    }
+    long deadline = System.currentTimeMillis() + 5_000;
+    JsonArray fleet;
+    do {
+      fleet = cp.get("/api/v1/gateways", root).array();
+    } while (fleet.size() < 2 && System.currentTimeMillis() < deadline);
+    assertEquals(2, fleet.size(), fleet.encode());
+    for (int i = 0; i < 2; i++) {
+      JsonObject report = fleet.getJsonObject(i);
+      assertEquals("replica-" + i + ":8080", report.getString("instance"));
+      assertEquals(syncs.get(i).appliedVersion(), report.getLong("configVersion"));
+      JsonObject backend = report.getJsonArray("backends").getJsonObject(0);
+      assertTrue(backend.getString("id").startsWith("sim-"), report.encode());
+      assertTrue(backend.containsKey("healthy") && backend.containsKey("ejection") && backend.containsKey("metrics"),
+          report.encode());
+    }
+  }
+
   @Test
   void anInvalidConfigIsRefusedByTheControlPlaneAndNoGatewayChanges() throws Exception {
     long before = latestVersion();

@@ -218,6 +218,16 @@ public final class RunningControlPlane implements AutoCloseable {
     return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
+  /** Sends one Redis command (keys under this run's prefix are deleted at close). */
+  public io.vertx.redis.client.Response redis(io.vertx.redis.client.Request request) throws Exception {
+    io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(guarded.vertx(), REDIS_URL_OPTIONS());
+    try {
+      return await(redis.send(request));
+    } finally {
+      redis.close();
+    }
+  }
+
   /** Sets a Redis string (keys under this run's prefix are deleted at close). */
   public void redisSet(String key, String value) throws Exception {
     io.vertx.redis.client.Redis redis = io.vertx.redis.client.Redis.createClient(guarded.vertx(), REDIS_URL_OPTIONS());

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -17,6 +18,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -48,6 +50,10 @@ public final class ConfigSync {
   private volatile boolean closed;
   private volatile RedisConnection subscription;
   private long pollTimer = -1;
+  /** This instance's report to the control plane (GET /api/v1/gateways), once {@link #reportAs} is called. */
+  private volatile String instance;
+  private volatile Supplier<JsonArray> backendView;
+  private volatile boolean reportFailing;
   /** Health, for metrics and alerts: a gateway that silently stops following is a config outage. */
   private final AtomicLong fetchFailures = new AtomicLong();
   private final AtomicLong refusals = new AtomicLong();
@@ -79,8 +85,53 @@ public final class ConfigSync {
       sync.scheduleResubscribe();
       return Future.succeededFuture();
     });
-    sync.pollTimer = vertx.setPeriodic(settings.pollIntervalMs(), id -> sync.fetchLatest());
+    sync.pollTimer = vertx.setPeriodic(settings.pollIntervalMs(), id -> sync.fetchLatest().onComplete(done -> sync.report()));
     return subscribed.compose(v -> sync.fetchLatest()).map(sync);
+  }
+
+  /**
+   * From now on, after each poll, tells the control plane this instance's config version and its view
+   * of the backends (docs/adr/0018-gateways-report-their-view.md); once at once. A report that fails
+   * is logged once per episode and changes nothing here: it is the platform admin's view, not the
+   * gateway's config.
+   *
+   * @param instance    a name unique in the fleet (host:port; the pod's name in Kubernetes)
+   * @param backendView the backends part of GET /admin/routing
+   */
+  public void reportAs(String instance, Supplier<JsonArray> backendView) {
+    this.instance = instance;
+    this.backendView = backendView;
+    vertx.runOnContext(v -> report());
+  }
+
+  Future<Void> report() {
+    String name = instance;
+    Supplier<JsonArray> view = backendView;
+    if (closed || name == null || view == null) {
+      return Future.succeededFuture();
+    }
+    JsonObject body = new JsonObject().put("configVersion", appliedVersion).put("backends", view.get());
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT)
+        .setURI(basePath() + "/api/v1/gateways/" + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8))
+        .putHeader("authorization", "Bearer " + settings.token())
+        .putHeader("content-type", "application/json")
+        .setTimeout(settings.timeoutMs());
+    return client.request(options)
+        .compose(request -> request.send(body.toBuffer()).compose(response -> response.body().map(answer -> {
+          if (response.statusCode() != 204) {
+            throw new IllegalStateException("control plane answered " + response.statusCode() + ": " + answer);
+          }
+          return (Void) null;
+        })))
+        .onSuccess(v -> reportFailing = false)
+        .recover(failure -> {
+          if (!reportFailing) {
+            reportFailing = true;
+            LOG.warning("cannot report this gateway's view to " + settings.controlPlaneUrl() + " (" + failure
+                + "); the platform admin's list shows its last report's age meanwhile");
+          }
+          return Future.succeededFuture();
+        });
   }
 
   /** The control plane's version this gateway runs (0 before the first). */
