@@ -114,17 +114,6 @@ public final class KeyStore {
         .map(rows -> rows.iterator().next().getLong("v"));
   }
 
-  /**
-   * A digest of every key's gateway-visible state (hashes, version, revocation): it changes with
-   * any key change, so a Redis whose seed marker holds another digest is older than PostgreSQL.
-   */
-  public static Future<String> fingerprint(SqlClient client) {
-    return client.query("SELECT count(*) || ':' || COALESCE(md5(string_agg(key_hash || ':' || "
-            + "COALESCE(rotated_from_hash, '') || ':' || version || ':' || revoked, ',' ORDER BY key_hash)), '') AS f "
-            + "FROM api_keys").execute()
-        .map(rows -> rows.iterator().next().getString("f"));
-  }
-
   /** The keys naming a policy, whose records carry its limits. */
   public static Future<List<StoredKey>> withPolicy(SqlClient client, String policy) {
     return client.preparedQuery(SELECT + "WHERE k.policy = $1").execute(Tuple.of(policy)).map(KeyStore::storedAll);
