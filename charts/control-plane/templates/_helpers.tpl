@@ -101,6 +101,29 @@ TOLLGATE_OIDC_ROLE_MAPPINGS: {{ join ";" .roleMappings | quote }}
 TOLLGATE_OIDC_JWKS_MIN_REFRESH_MS: {{ int64 .jwksMinRefreshMs | quote }}
 {{- end }}
 {{- end }}
+{{- with .Values.alerts }}
+TOLLGATE_ALERTS_POLL_MS: {{ int64 .pollMs | quote }}
+TOLLGATE_ALERTS_DELIVERY_POLL_MS: {{ int64 .deliveryPollMs | quote }}
+TOLLGATE_ALERTS_RETRY_BASE_MS: {{ int64 .retryBaseMs | quote }}
+TOLLGATE_ALERTS_MAX_ATTEMPTS: {{ int64 .maxAttempts | quote }}
+TOLLGATE_ALERTS_SAMPLE_MINUTES: {{ int64 .sampleMinutes | quote }}
+TOLLGATE_ALERTS_FORECAST_MIN_WINDOW_MINUTES: {{ int64 .forecastMinWindowMinutes | quote }}
+TOLLGATE_SPEND_METRICS_TOP_ORGS: {{ int64 .spendMetricsTopOrgs | quote }}
+TOLLGATE_ALERTS_WEBHOOK_HOSTS: {{ join "," .webhooks.allowedHosts | quote }}
+TOLLGATE_ALERTS_WEBHOOK_PRIVATE_NETWORKS: {{ join "," .webhooks.privateNetworks | quote }}
+{{- end }}
+{{- with .Values.smtp }}
+{{- if .host }}
+TOLLGATE_SMTP_HOST: {{ .host | quote }}
+TOLLGATE_SMTP_PORT: {{ int64 .port | quote }}
+TOLLGATE_SMTP_FROM: {{ .from | quote }}
+TOLLGATE_SMTP_STARTTLS: {{ .startTls | quote }}
+TOLLGATE_SMTP_IMPLICIT_TLS: {{ .implicitTls | toString | quote }}
+{{- if .username }}
+TOLLGATE_SMTP_USERNAME: {{ .username | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{/* terminationGracePeriodSeconds must cover the preStop sleep and the control plane's own stop. */}}
@@ -115,6 +138,12 @@ TOLLGATE_OIDC_JWKS_MIN_REFRESH_MS: {{ int64 .jwksMinRefreshMs | quote }}
 
 {{/* Combinations the schema cannot express. */}}
 {{- define "controlPlane.validate" -}}
+{{- if and .Values.smtp.passwordSecret.name (not .Values.smtp.host) }}
+{{- fail "smtp.passwordSecret is set but smtp.host is empty: without a host there is no SMTP server to log in to" }}
+{{- end }}
+{{- if and .Values.smtp.passwordSecret.name (not .Values.smtp.username) }}
+{{- fail "smtp.passwordSecret needs smtp.username: the control plane logs in only with a user name" }}
+{{- end }}
 {{- if and .Values.gatewaySecret.name (or .Values.secrets.keyPepper .Values.secrets.redisUrl) }}
 {{- fail (printf "secrets.keyPepper and secrets.redisUrl are read from the gateways' Secret %s (gatewaySecret.name); set gatewaySecret.name to \"\" to give them here instead" (include "controlPlane.gatewaySecretName" .)) }}
 {{- end }}

@@ -125,7 +125,13 @@ class ControlPlaneChartTest {
         Map.entry("TOLLGATE_ADMIN_TOKEN_TTL", "P90D"), Map.entry("TOLLGATE_LOG_FORMAT", "json"),
         Map.entry("TOLLGATE_HTTP_HEADER_TIMEOUT_MS", "10000"), Map.entry("TOLLGATE_HTTP_BODY_TIMEOUT_MS", "30000"),
         Map.entry("TOLLGATE_HTTP_IDLE_TIMEOUT_MS", "60000"), Map.entry("TOLLGATE_HTTP_MAX_CONNECTIONS", "20000"),
-        Map.entry("TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES", "8192"), Map.entry("TOLLGATE_HTTP_MAX_HEADER_BYTES", "16384")),
+        Map.entry("TOLLGATE_HTTP_MAX_REQUEST_LINE_BYTES", "8192"), Map.entry("TOLLGATE_HTTP_MAX_HEADER_BYTES", "16384"),
+        // Budget alerts (AlertsChartTest covers their SMTP server and egress rules).
+        Map.entry("TOLLGATE_ALERTS_POLL_MS", "5000"), Map.entry("TOLLGATE_ALERTS_DELIVERY_POLL_MS", "1000"),
+        Map.entry("TOLLGATE_ALERTS_RETRY_BASE_MS", "2000"), Map.entry("TOLLGATE_ALERTS_MAX_ATTEMPTS", "8"),
+        Map.entry("TOLLGATE_ALERTS_SAMPLE_MINUTES", "10"), Map.entry("TOLLGATE_ALERTS_FORECAST_MIN_WINDOW_MINUTES", "60"),
+        Map.entry("TOLLGATE_SPEND_METRICS_TOP_ORGS", "50"), Map.entry("TOLLGATE_ALERTS_WEBHOOK_HOSTS", ""),
+        Map.entry("TOLLGATE_ALERTS_WEBHOOK_PRIVATE_NETWORKS", "")),
         environment(defaults));
     assertEquals("45000", environment(render(Map.of("frontDoor.idleTimeoutMs", 45_000)))
         .get("TOLLGATE_HTTP_IDLE_TIMEOUT_MS"), "the front door's settings reach the environment");

@@ -94,6 +94,9 @@ class ControlPlaneWiringTest {
     assertEquals(Duration.ofDays(90), settings.adminTokenTtl());
     assertTrue(settings.databaseUrl().startsWith("postgresql://"), settings.databaseUrl());
     assertEquals("/ready", container.getReadinessProbe().getHttpGet().getPath());
+    assertEquals(List.of("hooks.slack.com"), settings.alerts().webhooks().hosts(), "webhook egress as the values say");
+    assertEquals("smtp-relay.mail.svc.cluster.local", settings.alerts().smtp().host());
+    assertEquals("REQUIRED", settings.alerts().smtp().startTls());
   }
 
   @Test

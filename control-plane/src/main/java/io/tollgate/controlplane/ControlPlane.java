@@ -4,6 +4,7 @@ import io.tollgate.controlplane.alerts.AlertMetrics;
 import io.tollgate.controlplane.alerts.AlertRelay;
 import io.tollgate.controlplane.alerts.DeliveryWorker;
 import io.tollgate.controlplane.alerts.Senders;
+import io.tollgate.controlplane.alerts.WebhookEgress;
 import io.tollgate.controlplane.schema.Bodies;
 import io.tollgate.controlplane.snapshot.SnapshotStore;
 import io.tollgate.controlplane.spend.SpendKeys;
@@ -92,7 +93,8 @@ public final class ControlPlane {
           KeyReseeder reseeder = new KeyReseeder(vertx, pool, redis, settings.redisPrefix());
           reseeder.bind(metrics.registry());
           AlertMetrics alertMetrics = new AlertMetrics(metrics.registry(), settings.alerts().spendMetricsTopOrgs());
-          Senders senders = new Senders(vertx, settings.alerts().smtp(), System::currentTimeMillis);
+          Senders senders = new Senders(vertx, settings.alerts().smtp(),
+              new WebhookEgress(settings.alerts().webhooks()), System::currentTimeMillis);
           Alerts alerts = new Alerts(new AlertRelay(vertx, pool, redis, settings.redisPrefix(), settings.alerts(),
               alertMetrics, System::currentTimeMillis),
               new DeliveryWorker(vertx, pool, senders, settings.alerts(), alertMetrics), senders);

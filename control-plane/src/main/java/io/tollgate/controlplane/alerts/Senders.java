@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
@@ -32,8 +33,17 @@ public final class Senders implements AutoCloseable {
   private final MailClient mail;
   private final AlertSettings.Smtp smtp;
   private final LongSupplier wallMillis;
+  private final Vertx vertx;
+  private final WebhookEgress egress;
 
+  /** With the default webhook egress (public addresses only). */
   public Senders(Vertx vertx, AlertSettings.Smtp smtp, LongSupplier wallMillis) {
+    this(vertx, smtp, new WebhookEgress(AlertSettings.Webhooks.PUBLIC_ONLY), wallMillis);
+  }
+
+  public Senders(Vertx vertx, AlertSettings.Smtp smtp, WebhookEgress egress, LongSupplier wallMillis) {
+    this.vertx = vertx;
+    this.egress = egress;
     this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) TIMEOUT_MS));
     this.smtp = smtp;
     this.wallMillis = wallMillis;
@@ -43,7 +53,7 @@ public final class Senders implements AutoCloseable {
 
   private static MailConfig mailConfig(AlertSettings.Smtp smtp) {
     MailConfig config = new MailConfig().setHostname(smtp.host()).setPort(smtp.port())
-        .setStarttls(StartTLSOptions.valueOf(smtp.startTls().toUpperCase(Locale.ROOT)));
+        .setStarttls(StartTLSOptions.valueOf(smtp.startTls().toUpperCase(Locale.ROOT))).setSsl(smtp.ssl());
     if (smtp.username() != null && !smtp.username().isBlank()) {
       config.setUsername(smtp.username()).setPassword(smtp.password());
     }
@@ -65,16 +75,45 @@ public final class Senders implements AutoCloseable {
     };
   }
 
+  /** Where webhooks may be posted; the API checks a new channel's URL with it too. */
+  public WebhookEgress egress() {
+    return egress;
+  }
+
+  /**
+   * Checks a new channel's URL against the egress rules: fails with {@link WebhookEgress.Refused}
+   * for a host or a resolved address not allowed. A name that does not resolve now passes (it is
+   * checked again at each delivery, and the delivery fails with the resolver's answer).
+   */
+  public Future<Void> checkWebhook(URI url) {
+    return egress.resolve(vertx, url).<Void>mapEmpty()
+        .recover(failure -> WebhookEgress.unresolved(failure) ? Future.succeededFuture() : Future.failedFuture(failure));
+  }
+
+  /**
+   * Checks the URL's host and resolved addresses now (a name may have been re-pointed since the
+   * channel was added), then posts to the address that was checked, the URL's host in the Host
+   * header and TLS's server name. Redirects are not followed (the client's default).
+   */
   private Future<Void> post(Channel channel, JsonObject payload) {
-    String body = payload.encode();
-    RequestOptions options;
+    URI url;
     try {
-      options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(URI.create(channel.target()).toString())
-          .setTimeout(TIMEOUT_MS).putHeader("content-type", "application/json")
-          .putHeader("user-agent", "Tollgate-Alerts");
+      url = URI.create(channel.target());
     } catch (RuntimeException e) {
       return Future.failedFuture(new DeliveryFailure("bad webhook URL: " + e.getMessage()));
     }
+    int port = url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+    return egress.resolve(vertx, url).recover(failure -> Future.failedFuture(new DeliveryFailure(
+            failure instanceof WebhookEgress.Refused ? "refused: " + failure.getMessage() : describe(failure))))
+        .compose(address -> post(channel, url, SocketAddress.inetSocketAddress(port, address.getHostAddress()),
+            payload));
+  }
+
+  private Future<Void> post(Channel channel, URI url, SocketAddress server, JsonObject payload) {
+    String body = payload.encode();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url.toString())
+        .setServer(server).setTimeout(TIMEOUT_MS).putHeader("content-type", "application/json")
+        .putHeader("user-agent", "Tollgate-Alerts");
     if (channel.secret() != null) {
       long timestamp = wallMillis.getAsLong() / 1_000;
       options.putHeader(Signature.TIMESTAMP_HEADER, Long.toString(timestamp))

@@ -3,10 +3,12 @@ package io.tollgate.controlplane.api;
 import io.tollgate.controlplane.alerts.Channel;
 import io.tollgate.controlplane.alerts.Notice;
 import io.tollgate.controlplane.alerts.Senders;
+import io.tollgate.controlplane.alerts.WebhookEgress;
 import io.tollgate.controlplane.auth.Role.Permission;
 import io.tollgate.controlplane.schema.Shape;
 import io.tollgate.controlplane.store.AlertChannelStore;
 import io.tollgate.controlplane.store.AlertStore;
+import io.tollgate.controlplane.store.Problem;
 import io.tollgate.controlplane.store.Tx;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -18,6 +20,7 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -65,6 +68,11 @@ final class AlertsApi {
       target = fields.string("url", true);
       if (target != null && !webUrl(target)) {
         fields.refuse("url", "must be an absolute http(s) URL");
+      } else if (target != null) {
+        String refusal = senders.egress().refuseHost(URI.create(target));
+        if (refusal != null) {
+          fields.refuse("url", refusal);
+        }
       }
       if (fields.body().containsKey("email")) {
         fields.refuse("email", "is for email channels; a " + type + " channel has a url");
@@ -74,10 +82,14 @@ final class AlertsApi {
     // The generic webhook is signed; its key is shown in this answer only.
     String secret = "webhook".equals(type) ? newSecret() : null;
     Channel channel = new Channel(org, id, type, target, secret);
-    return Tx.<JsonObject>audited(pool, tx -> OrgsApi.read(tx, org)
+    // The addresses the URL's host resolves to must be ones the control plane may post to (SSRF).
+    Future<Void> allowed = channel.email() ? Future.succeededFuture() : senders.checkWebhook(URI.create(target))
+        .recover(failure -> Future.failedFuture(failure instanceof WebhookEgress.Refused
+            ? ApiError.invalid(List.of(new Problem("$.url", failure.getMessage()))) : failure));
+    return allowed.compose(checked -> Tx.<JsonObject>audited(pool, tx -> OrgsApi.read(tx, org)
             .compose(o -> AlertChannelStore.insert(tx, channel))
             .map(created -> new Tx.Change<>(shown(created), call.audit("alert.channel.create",
-                target(org, id), null, shown(created)))))
+                target(org, id), null, shown(created))))))
         .map(created -> Reply.created(secret == null ? created : created.copy().put("secret", secret)));
   }
 

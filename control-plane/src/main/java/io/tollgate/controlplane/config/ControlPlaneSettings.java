@@ -5,6 +5,7 @@ import io.tollgate.frontdoor.TlsSettings;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -130,7 +131,21 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
     AlertSettings.Smtp smtp = new AlertSettings.Smtp(host == null || host.isBlank() ? null : host.trim(),
         (int) number(env, "TOLLGATE_SMTP_PORT", 25, 1, 65_535),
         env.getOrDefault("TOLLGATE_SMTP_FROM", AlertSettings.Smtp.NONE.from()),
-        env.get("TOLLGATE_SMTP_USERNAME"), env.get("TOLLGATE_SMTP_PASSWORD"), startTls);
+        env.get("TOLLGATE_SMTP_USERNAME"), env.get("TOLLGATE_SMTP_PASSWORD"), startTls,
+        flag(env, "TOLLGATE_SMTP_IMPLICIT_TLS"));
+    AlertSettings.Webhooks webhooks = new AlertSettings.Webhooks(list(env, "TOLLGATE_ALERTS_WEBHOOK_HOSTS"),
+        list(env, "TOLLGATE_ALERTS_WEBHOOK_PRIVATE_NETWORKS"));
+    try {
+      io.tollgate.controlplane.alerts.WebhookEgress.validate(new AlertSettings.Webhooks(webhooks.hosts(), List.of()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("TOLLGATE_ALERTS_WEBHOOK_HOSTS: " + e.getMessage());
+    }
+    try {
+      io.tollgate.controlplane.alerts.WebhookEgress.validate(new AlertSettings.Webhooks(List.of(),
+          webhooks.privateNetworks()));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("TOLLGATE_ALERTS_WEBHOOK_PRIVATE_NETWORKS: " + e.getMessage());
+    }
     return new AlertSettings(
         number(env, "TOLLGATE_ALERTS_POLL_MS", d.pollMillis(), 100, 600_000),
         number(env, "TOLLGATE_ALERTS_DELIVERY_POLL_MS", d.deliveryPollMillis(), 50, 600_000),
@@ -140,7 +155,29 @@ public record ControlPlaneSettings(String databaseUrl, String schema, int port, 
         Duration.ofMinutes(number(env, "TOLLGATE_ALERTS_FORECAST_MIN_WINDOW_MINUTES",
             d.forecastMinWindow().toMinutes(), 1, 1_440)),
         smtp,
-        (int) number(env, "TOLLGATE_SPEND_METRICS_TOP_ORGS", d.spendMetricsTopOrgs(), 1, 10_000));
+        (int) number(env, "TOLLGATE_SPEND_METRICS_TOP_ORGS", d.spendMetricsTopOrgs(), 1, 10_000),
+        webhooks);
+  }
+
+  /** A comma-separated list; unset or blank: empty. */
+  private static List<String> list(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+  }
+
+  /** true or false; unset or blank: false. */
+  private static boolean flag(Map<String, String> env, String name) {
+    String value = env.getOrDefault(name, "").trim();
+    if (value.isEmpty() || value.equalsIgnoreCase("false")) {
+      return false;
+    }
+    if (value.equalsIgnoreCase("true")) {
+      return true;
+    }
+    throw new IllegalArgumentException(name + " must be true or false, got \"" + value + "\"");
   }
 
   /** The TOLLGATE_HTTP_* variables; defaults and bounds as every service's. */

@@ -21,17 +21,25 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
- * PostgreSQL holds the keys; the gateways' Redis is a copy this keeps whole, by itself. Every few
- * seconds it compares a digest of the keys in PostgreSQL with the seed marker
- * {@code <prefix>:keys:seeded} in Redis. A missing marker (Redis restarted without persistence, a
- * failover to a fresh replica, a flush) or another digest (an older replica, a write that was lost)
- * re-seeds every key record, then sets the marker to the digest. A Redis that does not answer is
+ * PostgreSQL holds the keys; the gateways' Redis is a copy this keeps whole, by itself. Every key
+ * change (a key written, its policy changed, a key deleted) moves a version in PostgreSQL
+ * (V7__key_change_versions.sql), and Redis's seed marker {@code <prefix>:keys:seeded} holds the
+ * version Redis was last brought up to. Every {@link #CHECK_PERIOD_MS} ms:
+ * <ul>
+ *   <li>marker missing (Redis restarted without persistence, a failover to a fresh replica, a
+ *       flush), not a version (written by an older release), or ahead of PostgreSQL (another
+ *       database): every key record is written again;</li>
+ *   <li>marker older (a failover to a replica that lagged, a restored dump, a write that was lost,
+ *       or simply keys changed through the API since): the records of the keys changed since are
+ *       written again, stale live ones included, and the deleted keys' records removed;</li>
+ * </ul>
+ * then the marker is set to the version read before the keys were. A Redis that does not answer is
  * tried again at the next check: the re-seed comes within one period of its return.
  *
- * <p>A re-seed never undoes a newer write made meanwhile through the API: a live key's record is
- * written only where Redis has none ({@code SET NX}); a revoked one always (a revocation is final).
- * So a stale record of a live key in an older replica (its limits, its expiry) is corrected by the
- * key's next change, not by the re-seed; a missing or revoked one is restored at once.
+ * <p>A re-seed never undoes a newer write made meanwhile through the API: it reads the keys it
+ * writes {@code FOR SHARE} in a transaction held until its writes are done, so an API change of
+ * one of them (which locks the row, publishes to Redis, then commits) waits for it, or it waits
+ * for the change and writes the changed record.
  */
 public final class KeyReseeder {
 
@@ -64,9 +72,9 @@ public final class KeyReseeder {
 
   public void bind(MeterRegistry registry) {
     FunctionCounter.builder("tollgate.control.plane.key.reseeds", reseeds, AtomicLong::get)
-        .description("Full re-seeds of the gateways' key records in Redis (marker missing or older)").register(registry);
+        .description("Re-seeds of the gateways' key records in Redis (marker missing, or older than PostgreSQL's key version)").register(registry);
     FunctionCounter.builder("tollgate.control.plane.key.reseed.records", recordsWritten, AtomicLong::get)
-        .description("Key records a re-seed wrote (missing in Redis, or revoked)").register(registry);
+        .description("Key records a re-seed wrote or removed").register(registry);
     FunctionCounter.builder("tollgate.control.plane.key.reseed.failures", failures, AtomicLong::get)
         .description("Checks or re-seeds that failed (Redis or PostgreSQL unavailable)").register(registry);
   }
@@ -93,11 +101,17 @@ public final class KeyReseeder {
     if (!running.compareAndSet(false, true)) {
       return Future.succeededFuture();
     }
-    return KeyStore.fingerprint(pool)
-        .compose(digest -> redis.send(Request.cmd(Command.GET).arg(marker(prefix)))
-            .compose(seen -> seen != null && digest.equals(seen.toString())
-                ? Future.<Void>succeededFuture()
-                : reseed(digest, seen == null ? "missing" : "older")))
+    return KeyStore.changeVersion(pool)
+        .compose(version -> redis.send(Request.cmd(Command.GET).arg(marker(prefix)))
+            .compose(seen -> {
+              long seeded = seededVersion(seen);
+              if (seeded == version) {
+                return Future.<Void>succeededFuture();
+              }
+              String why = seen == null ? "missing" : seeded < 0 ? "not a version" : seeded > version
+                  ? "ahead of PostgreSQL" : "older";
+              return reseed(seeded < 0 || seeded > version ? -1 : seeded, why);
+            }))
         .onSuccess(v -> {
           if (failing) {
             failing = false;
@@ -118,23 +132,44 @@ public final class KeyReseeder {
         });
   }
 
-  private Future<Void> reseed(String digest, String why) {
-    return KeyStore.everyStored(pool).compose(keys -> {
-      List<Request> writes = new ArrayList<>();
-      for (StoredKey key : keys) {
-        for (Map.Entry<String, JsonObject> record : KeyRecords.forGateways(key).entrySet()) {
-          Request set = Request.cmd(Command.SET).arg(prefix + ":key:" + record.getKey()).arg(record.getValue().encode());
-          writes.add(record.getValue().getBoolean("revoked", false) ? set : set.arg("NX"));
-        }
-      }
-      return writeAll(writes, 0, 0).compose(written -> {
-        reseeds.incrementAndGet();
-        recordsWritten.addAndGet(written);
-        LOG.info(() -> "key records in Redis re-seeded from PostgreSQL (marker " + why + "): " + keys.size()
-            + " key(s), " + written + " record(s) written");
-        return redis.send(Request.cmd(Command.SET).arg(marker(prefix)).arg(digest)).<Void>mapEmpty();
-      });
-    });
+  /** The version a marker holds; -1 for none or one that is not a version (an older release's digest). */
+  static long seededVersion(Response marker) {
+    if (marker == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(marker.toString());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * The records of the keys changed after {@code since} (all for -1) written, the deleted ones'
+   * removed, then the marker set to the version read first: a change made meanwhile is above it
+   * and caught up at the next check.
+   */
+  private Future<Void> reseed(long since, String why) {
+    return pool.withTransaction(tx -> KeyStore.changeVersion(tx).compose(version -> KeyStore.changedSince(tx, since)
+        .compose(keys -> KeyStore.deletedSince(tx, since).compose(deleted -> {
+          List<Request> writes = new ArrayList<>();
+          for (StoredKey key : keys) {
+            for (Map.Entry<String, JsonObject> record : KeyRecords.forGateways(key).entrySet()) {
+              writes.add(Request.cmd(Command.SET).arg(prefix + ":key:" + record.getKey()).arg(record.getValue().encode()));
+            }
+          }
+          for (String hash : deleted) {
+            writes.add(Request.cmd(Command.DEL).arg(prefix + ":key:" + hash));
+          }
+          return writeAll(writes, 0, 0).compose(written -> {
+            reseeds.incrementAndGet();
+            recordsWritten.addAndGet(written);
+            LOG.info(() -> "key records in Redis re-seeded from PostgreSQL (marker " + why + (since < 0 ? ", every key"
+                : ", keys changed after version " + since) + "): " + keys.size() + " key(s), " + deleted.size()
+                + " deleted, " + written + " record(s) written; now at version " + version);
+            return redis.send(Request.cmd(Command.SET).arg(marker(prefix)).arg(Long.toString(version))).<Void>mapEmpty();
+          });
+        }))));
   }
 
   /** In batches of {@value #BATCH} (one round trip each); counts the SETs that wrote. */

@@ -85,14 +85,33 @@ public final class KeyStore {
   }
 
   /**
-   * A digest of every key's gateway-visible state (hashes, version, revocation): it changes with
-   * any key change, so a Redis whose seed marker holds another digest is older than PostgreSQL.
+   * The keys changed after version {@code since} (every key for -1), locked against changes until
+   * the transaction ends (FOR SHARE): a key re-seeded into Redis cannot be changed, and published
+   * by the API, between this read and the re-seed's write of it.
    */
-  public static Future<String> fingerprint(SqlClient client) {
-    return client.query("SELECT count(*) || ':' || COALESCE(md5(string_agg(key_hash || ':' || "
-            + "COALESCE(rotated_from_hash, '') || ':' || version || ':' || revoked, ',' ORDER BY key_hash)), '') AS f "
-            + "FROM api_keys").execute()
-        .map(rows -> rows.iterator().next().getString("f"));
+  public static Future<List<StoredKey>> changedSince(SqlConnection tx, long since) {
+    return tx.preparedQuery(SELECT + "WHERE k.changed > $1 ORDER BY k.changed FOR SHARE OF k")
+        .execute(Tuple.of(since)).map(KeyStore::storedAll);
+  }
+
+  /** The hashes of keys deleted after version {@code since} (every one for -1). */
+  public static Future<List<String>> deletedSince(SqlClient client, long since) {
+    return client.preparedQuery("SELECT key_hash FROM api_key_tombstones WHERE changed > $1").execute(Tuple.of(since))
+        .map(rows -> {
+          List<String> hashes = new java.util.ArrayList<>();
+          rows.forEach(row -> hashes.add(row.getString(0)));
+          return hashes;
+        });
+  }
+
+  /**
+   * The key version PostgreSQL holds: the highest change (key written, policy changed, key
+   * deleted) this transaction sees; 0 before any key.
+   */
+  public static Future<Long> changeVersion(SqlClient client) {
+    return client.query("SELECT GREATEST((SELECT COALESCE(max(changed), 0) FROM api_keys), "
+            + "(SELECT COALESCE(max(changed), 0) FROM api_key_tombstones)) AS v").execute()
+        .map(rows -> rows.iterator().next().getLong("v"));
   }
 
   /** The keys naming a policy, whose records carry its limits. */

@@ -29,7 +29,7 @@ class AlertChannelsApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    cp = RunningControlPlane.start(AlertSettings.defaults());
+    cp = RunningControlPlane.start(AlertSettings.defaults().withWebhooks(WebhookReceiver.LOOPBACK_ALLOWED));
     root = cp.user(cp.bootstrapToken, "root@example.com", true);
     assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "acme")).status());
   }

@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BudgetAlertsEndToEndTest {
 
   private static final AlertSettings FAST = new AlertSettings(100, 50, 50, 6, Duration.ofMinutes(10),
-      Duration.ofHours(1), AlertSettings.Smtp.NONE, 50);
+      Duration.ofHours(1), AlertSettings.Smtp.NONE, 50, WebhookReceiver.LOOPBACK_ALLOWED);
 
   @Test
   void aKeyCrossingItsThresholdsOnTwoReplicasIsAnnouncedOncePerThresholdOnEveryChannel() throws Exception {

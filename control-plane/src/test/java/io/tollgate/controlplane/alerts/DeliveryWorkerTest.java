@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class DeliveryWorkerTest {
 
   private static final AlertSettings SETTINGS = new AlertSettings(600_000, 600_000, 10, 2, Duration.ofMinutes(10),
-      Duration.ofHours(1), AlertSettings.Smtp.NONE, 50);
+      Duration.ofHours(1), AlertSettings.Smtp.NONE, 50, WebhookReceiver.LOOPBACK_ALLOWED);
 
   private RunningControlPlane cp;
   private WebhookReceiver receiver;
@@ -53,7 +53,8 @@ class DeliveryWorkerTest {
 
   private DeliveryWorker worker() {
     return new DeliveryWorker(cp.guarded.vertx(), cp.plane.pool(),
-        new Senders(cp.guarded.vertx(), AlertSettings.Smtp.NONE, System::currentTimeMillis), SETTINGS,
+        new Senders(cp.guarded.vertx(), AlertSettings.Smtp.NONE,
+            new WebhookEgress(SETTINGS.webhooks()), System::currentTimeMillis), SETTINGS,
         new AlertMetrics(new SimpleMeterRegistry(), 50));
   }
 

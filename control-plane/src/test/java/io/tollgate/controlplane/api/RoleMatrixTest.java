@@ -63,7 +63,7 @@ class RoleMatrixTest {
     assertEquals(201, cp.post("/api/v1/orgs/" + ORG + "/service-accounts", root, new JsonObject().put("name", "sa0")
         .put("role", "viewer")).status());
     assertEquals(201, cp.post("/api/v1/orgs/" + ORG + "/alerts/channels", root, new JsonObject().put("id", "c0")
-        .put("type", "slack").put("url", "http://127.0.0.1:1/hook")).status());
+        .put("type", "slack").put("url", "https://hooks.acme.test/hook")).status());
     assertEquals(201, cp.post("/api/v1/backends", root, new JsonObject().put("id", "b1").put("url", "http://127.0.0.1:1")).status());
     assertEquals(201, cp.post("/api/v1/models", root, new JsonObject().put("name", "m1").put("prices",
         new JsonObject().put("promptPerMillion", 1).put("completionPerMillion", 1))).status());

@@ -29,7 +29,7 @@ class CliAlertsTest {
   @BeforeAll
   static void setUp() throws Exception {
     cp = RunningControlPlane.start(new AlertSettings(600_000, 600_000, 10, 1, java.time.Duration.ofMinutes(10),
-        java.time.Duration.ofHours(1), AlertSettings.Smtp.NONE, 50));
+        java.time.Duration.ofHours(1), AlertSettings.Smtp.NONE, 50, WebhookReceiver.LOOPBACK_ALLOWED));
     String root = cp.user(cp.bootstrapToken, "root@example.com", true);
     AdminCli.environment(Map.of());
     cli = new CliRunner(cp, root);
@@ -54,6 +54,11 @@ class CliAlertsTest {
     CliRunner.Result both = cli.run("alerts", "channels", "add", "acme", "x", "--type", "slack", "--url", "https://a.test",
         "--email", "a@b.test");
     assertEquals(2, both.code(), "a URL or an address, not both");
+    CliRunner.Result metadata = cli.run("alerts", "channels", "add", "acme", "meta", "--type", "webhook", "--url",
+        "http://169.254.169.254/latest/meta-data/");
+    assertEquals(ExitCodes.INVALID, metadata.code(), "the cloud metadata service is never a webhook");
+    assertTrue((metadata.out() + metadata.err()).contains("169.254.169.254 is a link-local (cloud metadata) address"),
+        metadata.out() + metadata.err());
 
     CliRunner.Result list = cli.run("alerts", "channels", "list", "acme");
     assertEquals(0, list.code(), list.err());

@@ -107,4 +107,20 @@ class ControlPlaneSettingsTest {
     assertRefused("TOLLGATE_SPEND_METRICS_TOP_ORGS must be between 1 and 10000, got 0",
         "TOLLGATE_SPEND_METRICS_TOP_ORGS", "0");
   }
+
+  @Test
+  void webhookEgressAndImplicitTlsAreRead() {
+    assertEquals(AlertSettings.Webhooks.PUBLIC_ONLY, fromEnv().alerts().webhooks(), "public addresses, any host");
+    AlertSettings read = fromEnv("TOLLGATE_ALERTS_WEBHOOK_HOSTS", " hooks.slack.com, *.webhook.office.com ,",
+        "TOLLGATE_ALERTS_WEBHOOK_PRIVATE_NETWORKS", "10.20.0.0/16,fd00::/8", "TOLLGATE_SMTP_HOST", "smtp.example.com",
+        "TOLLGATE_SMTP_PORT", "465", "TOLLGATE_SMTP_IMPLICIT_TLS", "true").alerts();
+    assertEquals(new AlertSettings.Webhooks(java.util.List.of("hooks.slack.com", "*.webhook.office.com"),
+        java.util.List.of("10.20.0.0/16", "fd00::/8")), read.webhooks());
+    assertEquals(true, read.smtp().ssl());
+    assertRefused("TOLLGATE_ALERTS_WEBHOOK_HOSTS: \"https://hooks.slack.com\" is not a host name, an address or "
+        + "*.domain", "TOLLGATE_ALERTS_WEBHOOK_HOSTS", "https://hooks.slack.com");
+    assertRefused("TOLLGATE_ALERTS_WEBHOOK_PRIVATE_NETWORKS: \"10.0.0.0/40\": the prefix length must be 0 to 32",
+        "TOLLGATE_ALERTS_WEBHOOK_PRIVATE_NETWORKS", "10.0.0.0/40");
+    assertRefused("TOLLGATE_SMTP_IMPLICIT_TLS must be true or false, got \"yes\"", "TOLLGATE_SMTP_IMPLICIT_TLS", "yes");
+  }
 }

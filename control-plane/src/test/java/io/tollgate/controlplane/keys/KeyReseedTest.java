@@ -131,4 +131,77 @@ class KeyReseedTest {
       assertTrue(cp.plane.reseeder().reseeds() >= 3, "seeded at start, after the restart and after the flush");
     }
   }
+
+  /** The marker once it holds PostgreSQL's key version (the check after a change caught up). */
+  private String settledMarker(RunningControlPlane cp) throws Exception {
+    String version = cp.onContext(() -> io.tollgate.controlplane.store.KeyStore.changeVersion(cp.plane.pool()))
+        .toString();
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (!version.equals(command("GET", KeyReseeder.marker(cp.redisPrefix)))) {
+      assertTrue(System.currentTimeMillis() < deadline, "the marker did not reach version " + version + ": "
+          + command("GET", KeyReseeder.marker(cp.redisPrefix)));
+      Thread.sleep(50);
+    }
+    return version;
+  }
+
+  @Test
+  void aReplicaThatLaggedHasItsStaleLiveRecordsCaughtUpWithinSeconds() throws Exception {
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    startRedis();
+    try (RunningControlPlane cp = RunningControlPlane.start("redis://127.0.0.1:" + port)) {
+      String root = cp.user(cp.bootstrapToken, "root@example.com", true);
+      assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "acme")).status());
+      assertEquals(201, cp.post("/api/v1/orgs", root, new JsonObject().put("name", "leaving")).status());
+      String revoked = cp.post("/api/v1/orgs/acme/keys", root, new JsonObject().put("id", "revoked")).json()
+          .getString("secret");
+      String limited = cp.post("/api/v1/orgs/acme/keys", root, new JsonObject().put("id", "limited")
+          .put("limits", new JsonObject().put("requestsPerMinute", 100))).json().getString("secret");
+      String deleted = cp.post("/api/v1/orgs/leaving/keys", root, new JsonObject().put("id", "k")).json()
+          .getString("secret");
+      String untouched = cp.post("/api/v1/orgs/acme/keys", root, new JsonObject().put("id", "untouched")).json()
+          .getString("secret");
+      // The state a replica holds when it stops receiving writes here: records and marker.
+      String lagged = settledMarker(cp);
+      String revokedThen = record(cp, revoked);
+      String limitedThen = record(cp, limited);
+      String deletedThen = record(cp, deleted);
+      assertEquals(100, new JsonObject(limitedThen).getJsonObject("limits").getInteger("requestsPerMinute"));
+
+      // Changes the primary takes and the replica never gets.
+      assertEquals(200, cp.post("/api/v1/orgs/acme/keys/revoked/revoke", root, new JsonObject()).status());
+      assertEquals(200, cp.call(io.vertx.core.http.HttpMethod.PATCH, "/api/v1/orgs/acme/keys/limited", root,
+          new JsonObject().put("limits", new JsonObject().put("requestsPerMinute", 5))).status());
+      assertEquals(204, cp.call(io.vertx.core.http.HttpMethod.DELETE, "/api/v1/orgs/leaving", root, null).status());
+      String current = settledMarker(cp);
+      assertTrue(Long.parseLong(current) > Long.parseLong(lagged), "every change moved the version");
+
+      // Failover to the replica: the older records (a live revoked key, old limits, a deleted org's
+      // key) and the older marker, none of them missing.
+      assertEquals("+OK", command("SET", cp.redisPrefix + ":key:" + new KeySecrets(RunningControlPlane.PEPPER)
+          .hash(revoked), revokedThen));
+      assertEquals("+OK", command("SET", cp.redisPrefix + ":key:" + new KeySecrets(RunningControlPlane.PEPPER)
+          .hash(limited), limitedThen));
+      assertEquals("+OK", command("SET", cp.redisPrefix + ":key:" + new KeySecrets(RunningControlPlane.PEPPER)
+          .hash(deleted), deletedThen));
+      assertEquals("+OK", command("SET", KeyReseeder.marker(cp.redisPrefix), lagged));
+      long reseedsBefore = cp.plane.reseeder().reseeds();
+
+      long start = System.currentTimeMillis();
+      while (!(new JsonObject(record(cp, revoked)).getBoolean("revoked")
+          && new JsonObject(record(cp, limited)).getJsonObject("limits").getInteger("requestsPerMinute") == 5
+          && "$-1".equals(record(cp, deleted)))) {
+        assertTrue(System.currentTimeMillis() - start < 5_000, "the lagging replica's stale records not caught up"
+            + " within 5 s: " + record(cp, revoked) + " " + record(cp, limited) + " " + record(cp, deleted));
+        Thread.sleep(50);
+      }
+      System.out.println("key catch-up after a lagging replica: " + (System.currentTimeMillis() - start) + " ms");
+      assertEquals(current, settledMarker(cp), "the marker is PostgreSQL's version again");
+      assertTrue(cp.plane.reseeder().reseeds() > reseedsBefore);
+      assertTrue(record(cp, untouched).startsWith("{") && !new JsonObject(record(cp, untouched)).getBoolean("revoked"),
+          "a key that did not change is left as it was");
+    }
+  }
 }

@@ -29,6 +29,13 @@ public final class WebhookReceiver implements AutoCloseable {
     this.server = server;
   }
 
+  /**
+   * The webhook egress that lets alerts reach a receiver of this machine: loopback is refused by
+   * default (SSRF), so tests allow it explicitly as an operator would allow an internal network.
+   */
+  public static final io.tollgate.controlplane.config.AlertSettings.Webhooks LOOPBACK_ALLOWED =
+      new io.tollgate.controlplane.config.AlertSettings.Webhooks(List.of(), List.of("127.0.0.0/8"));
+
   public static WebhookReceiver start(Vertx vertx) throws Exception {
     WebhookReceiver[] holder = new WebhookReceiver[1];
     HttpServer server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {

@@ -37,6 +37,12 @@ import java.util.logging.Logger;
  * one fsync for every batch written meanwhile (group commit), so a node's loss costs at most the
  * last few milliseconds and a slow disk never delays the writes. Segments roll at a size or an age;
  * a segment is deleted when its every event is done.
+ *
+ * <p>The writer thread does nothing but write(): the next segment's file is created ahead of time,
+ * and done segments deleted, by the syncer's thread. A file's creation or deletion waits for the
+ * file system's journal, which an fsync in progress holds; on the writer they held back the
+ * write() of the events queued meanwhile, past the 10 ms a kill -9 is allowed to lose, at each
+ * roll (once a second).
  */
 final class UsageWal {
 
@@ -81,9 +87,12 @@ final class UsageWal {
   private record Close(CompletableFuture<Void> done) {
   }
 
+  /** A segment file created ahead of its use, off the writer's thread. */
+  private record Prepared(long sequence, Path path, FileOutputStream file) {
+  }
+
   private final Path dir;
   private final long segmentBytes;
-  private final boolean fsync;
   private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
   private final Map<Long, Segment> segments = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<Long> maybeDone = new ConcurrentLinkedQueue<>();
@@ -97,12 +106,15 @@ final class UsageWal {
   private final AtomicLong recovered = new AtomicLong();
   private final AtomicLong unencodable = new AtomicLong();
   private final Thread writer;
-  private final WalSyncer syncer = new WalSyncer(syncs);
+  private final WalSyncer syncer;
+  private final java.util.concurrent.atomic.AtomicReference<Prepared> prepared =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  // Taken by the syncer (preparing) and, when nothing is prepared, by the writer.
+  private final AtomicLong nextSequence = new AtomicLong(1);
   private Handoff handoff;
   private volatile boolean closed;
 
   // Owned by the writer thread.
-  private long nextSequence = 1;
   private long currentSequence;
   private Segment current;
   private FileOutputStream file;
@@ -113,9 +125,9 @@ final class UsageWal {
   private UsageWal(Path dir, long segmentBytes, boolean fsync) {
     this.dir = dir;
     this.segmentBytes = segmentBytes;
-    this.fsync = fsync;
     this.writer = new Thread(this::run, "tollgate-usage-wal");
     this.writer.setDaemon(true);
+    this.syncer = new WalSyncer(syncs, fsync, this::maintain);
   }
 
   /**
@@ -157,7 +169,7 @@ final class UsageWal {
             + " cleanly; moved to the spool for replay (the consumer drops those it already has)");
       }
       wal.recovered.set(recovered);
-      wal.nextSequence = found.isEmpty() ? 1 : found.lastKey() + 1;
+      wal.nextSequence.set(found.isEmpty() ? 1 : found.lastKey() + 1);
       return wal;
     } catch (IOException e) {
       throw new UncheckedIOException("usage write-ahead log folder " + dir + " is not usable", e);
@@ -182,9 +194,7 @@ final class UsageWal {
   void start(Handoff next) {
     this.handoff = next;
     writer.start();
-    if (fsync) {
-      syncer.start();
-    }
+    syncer.start();
   }
 
   /** On the request path: queues the event; never blocks, never touches the disk. */
@@ -274,6 +284,7 @@ final class UsageWal {
           if (item instanceof Close close) {
             closeFile();
             syncer.stop().join();
+            discardPrepared();
             deleteDone();
             close.done().complete(null);
             return;
@@ -282,7 +293,6 @@ final class UsageWal {
         }
         commit(batch);
         rollIfOld();
-        deleteDone();
         pacing.pause(wrote, inbox::isEmpty);
       } catch (IOException | RuntimeException e) {
         // The events in hand stay in the batch and are written again to a new segment.
@@ -330,11 +340,14 @@ final class UsageWal {
 
   private Entry write(byte[] body) throws IOException {
     if (out == null) {
-      currentSequence = nextSequence++;
-      Path path = dir.resolve(String.format("%s%020d%s", PREFIX, currentSequence, SUFFIX));
-      file = new FileOutputStream(path.toFile(), true);
+      Prepared next = prepared.getAndSet(null);
+      if (next == null) {
+        next = create(); // the syncer has not prepared one yet (the first segment, or a burst of rolls)
+      }
+      currentSequence = next.sequence();
+      file = next.file();
       out = new BufferedOutputStream(file, 64 * 1024);
-      current = new Segment(path);
+      current = new Segment(next.path());
       segments.put(currentSequence, current);
       currentBytes = 0;
       currentOpenedAt = System.nanoTime();
@@ -366,6 +379,38 @@ final class UsageWal {
     }
   }
 
+  private Prepared create() throws IOException {
+    long sequence = nextSequence.getAndIncrement();
+    Path path = dir.resolve(String.format("%s%020d%s", PREFIX, sequence, SUFFIX));
+    return new Prepared(sequence, path, new FileOutputStream(path.toFile(), true));
+  }
+
+  /** The syncer's thread, each round: the next segment ready for the writer, done segments deleted. */
+  private void maintain() {
+    if (prepared.get() == null && !closed) {
+      try {
+        prepared.set(create());
+      } catch (IOException e) {
+        LOG.log(Level.WARNING, "usage write-ahead log " + dir + ": cannot create the next segment; the writer will"
+            + " try", e);
+      }
+    }
+    deleteDone();
+  }
+
+  /** At close: the segment prepared and never written to goes. */
+  private void discardPrepared() {
+    Prepared unused = prepared.getAndSet(null);
+    if (unused != null) {
+      try {
+        unused.file().close();
+        Files.deleteIfExists(unused.path());
+      } catch (IOException e) {
+        LOG.log(Level.FINE, "usage write-ahead log: an unused segment stays (empty; dropped at the next start)", e);
+      }
+    }
+  }
+
   private void rollIfOld() throws IOException {
     if (current != null && System.nanoTime() - currentOpenedAt >= ROLL_NANOS) {
       closeFile();
@@ -382,11 +427,7 @@ final class UsageWal {
       return;
     }
     out.flush();
-    if (fsync) {
-      syncer.closeLater(file);
-    } else {
-      out.close();
-    }
+    syncer.closeLater(file); // fsynced (when the log fsyncs) and closed there
     current.sealed = true;
     maybeDone.add(currentSequence);
     out = null;

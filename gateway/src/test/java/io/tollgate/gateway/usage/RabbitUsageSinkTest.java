@@ -120,9 +120,10 @@ class RabbitUsageSinkTest {
     waitFor(() -> walFiles() == 0, "the write-ahead log's segments are deleted once their events are confirmed");
   }
 
+  /** Segments holding events; the one empty segment the log keeps ready for its writer is not counted. */
   private long walFiles() {
     try (var files = Files.list(spoolDir.resolve("wal"))) {
-      return files.count();
+      return files.filter(f -> f.toFile().length() > 0).count();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
