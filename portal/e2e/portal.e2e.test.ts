@@ -345,6 +345,20 @@ describe("the portal", () => {
       await page.getByRole("button", { name: "Send a test to finance" }).click();
       await page.getByText("Test message delivered.").waitFor();
       expect((await mails(finance)).length).toBe(1);
+
+      // A key whose budget alerts at 1 %: one completion crosses it at the gateway, the control plane
+      // relays the crossing, emails the channel, and the history shows it with the delivery.
+      const key = await adminApi("POST", `/api/v1/orgs/${org}/keys`, { id: "alerting", models: [platform.model()],
+        budget: { limitUsd: 0.0001, period: "month", alertsAt: [1] } }) as { secret: string };
+      await eventually("the gateway serves the alerting key", 20, async () => (await completion(key.secret)) === 200);
+      await eventually("the key's alert is in the history, delivered by email", 60, async () => {
+        await page.reload();
+        await page.getByRole("heading", { name: "Alert history" }).waitFor();
+        await page.getByText(/No alerts yet|passed 1 %/).first().waitFor();
+        return await page.getByText("Key alerting passed 1 % of its budget", { exact: false }).isVisible()
+          && await page.getByText(/finance: delivered/).isVisible();
+      });
+      expect((await mails(finance)).some((m) => m.subject.includes("alerting"))).toBe(true);
     } else {
       await page.getByLabel("Name").fill("finance");
       await page.getByLabel("Type").selectOption("slack");

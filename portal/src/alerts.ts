@@ -1,4 +1,5 @@
 // Budget alerts as the history answers them (Alert.toJson with its deliveries, ADR 0012), in words.
+import { usd } from "./forecast";
 
 export interface Attempt {
   attempt: number;
@@ -45,7 +46,6 @@ export interface Channel {
   createdAt: string;
 }
 
-const usd = (n: number) => `$${n.toFixed(2)}`;
 
 /** "2026-12-07 14:05 UTC" */
 export function when(iso: string | null): string {

@@ -74,6 +74,9 @@ describe("alerts in words", () => {
       .toBe("At the last 24 hours' rate, key app's budget runs out on 2026-12-20 08:00 UTC, before the period ends "
         + "(2027-01-01 00:00 UTC); $8.13 of $10.00 spent.");
     expect(when("2026-12-07T14:05:09Z")).toBe("2026-12-07 14:05 UTC");
+    // A tiny budget's figures are not rounded away.
+    expect(describeAlert({ ...alert, limitUsd: 0.0001, spentUsd: 0.000004 }))
+      .toBe("Key app passed 80 % of its budget: $0.000004 of $0.0001 spent.");
   });
 
   it("says how each delivery went, with the reason of a failure", () => {
