@@ -54,6 +54,16 @@ export function when(iso: string | null): string {
   return Number.isNaN(date.getTime()) ? iso : date.toISOString().substring(0, 16).replace("T", " ") + " UTC";
 }
 
+/**
+ * A budget period's id (config/schemas/redis-spend.json: d{yyyy-MM-dd}, m{yyyy-MM}) in words:
+ * "the day 2026-12-07", "the month 2026-12"; anything else as it is.
+ */
+export function periodText(period: string): string {
+  if (/^d\d{4}-\d{2}-\d{2}$/.test(period)) return `the day ${period.substring(1)}`;
+  if (/^m\d{4}-\d{2}$/.test(period)) return `the month ${period.substring(1)}`;
+  return period;
+}
+
 /** Whose budget: "the organisation" or "key app". */
 export function budgetOf(alert: Pick<BudgetAlert, "scope" | "key">): string {
   return alert.scope === "org" ? "the organisation" : `key ${alert.key}`;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { expiresIn, inviteToken } from "./api/invites";
 import { mayGrant } from "./roles";
 import { effectiveLimit, limitText, sourceText, type Policy } from "./limits";
-import { deliveryText, describe as describeAlert, when, type BudgetAlert } from "./alerts";
+import { deliveryText, describe as describeAlert, periodText, when, type BudgetAlert } from "./alerts";
 import type { Me } from "./api/client";
 
 describe("invitation links", () => {
@@ -63,7 +63,7 @@ describe("limits", () => {
 });
 
 describe("alerts in words", () => {
-  const alert: BudgetAlert = { id: 7, org: "acme", kind: "threshold", scope: "key", key: "app", period: "2026-12",
+  const alert: BudgetAlert = { id: 7, org: "acme", kind: "threshold", scope: "key", key: "app", period: "m2026-12",
     thresholdPercent: 80, limitUsd: 10, spentUsd: 8.125, at: "2026-12-07T14:05:09Z", runsOutAt: null,
     periodEnd: "2027-01-01T00:00:00Z", deliveries: [] };
 
@@ -74,6 +74,9 @@ describe("alerts in words", () => {
       .toBe("At the last 24 hours' rate, key app's budget runs out on 2026-12-20 08:00 UTC, before the period ends "
         + "(2027-01-01 00:00 UTC); $8.13 of $10.00 spent.");
     expect(when("2026-12-07T14:05:09Z")).toBe("2026-12-07 14:05 UTC");
+    expect(periodText("m2026-12")).toBe("the month 2026-12");
+    expect(periodText("d2026-12-07")).toBe("the day 2026-12-07");
+    expect(periodText("2026-W49")).toBe("2026-W49");
     // A tiny budget's figures are not rounded away.
     expect(describeAlert({ ...alert, limitUsd: 0.0001, spentUsd: 0.000004 }))
       .toBe("Key app passed 80 % of its budget: $0.000004 of $0.0001 spent.");

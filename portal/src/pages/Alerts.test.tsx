@@ -5,7 +5,7 @@ import { Alerts } from "./Alerts";
 import type { BudgetAlert, Channel } from "../alerts";
 import { fakeControlPlane, member, renderSignedIn } from "../testing";
 
-const ALERT: BudgetAlert = { id: 9, org: "acme", kind: "threshold", scope: "org", key: null, period: "2026-12",
+const ALERT: BudgetAlert = { id: 9, org: "acme", kind: "threshold", scope: "org", key: null, period: "m2026-12",
   thresholdPercent: 80, limitUsd: 100, spentUsd: 81, at: "2026-12-07T14:05:00Z", runsOutAt: null,
   periodEnd: "2027-01-01T00:00:00Z", deliveries: [
     { channel: "finance", status: "delivered", attempts: 1, lastError: null, deliveredAt: "2026-12-07T14:05:02Z", tries: [] },
@@ -25,6 +25,7 @@ describe("alerts page", () => {
     expect(await screen.findByText("The organisation passed 80 % of its budget: $81.00 of $100.00 spent.")).toBeTruthy();
     const deliveries = screen.getByRole("list", { name: "Deliveries of alert 9" });
     expect(deliveries.textContent).toContain("finance: delivered 2026-12-07 14:05 UTC");
+    expect(screen.getByText(/threshold 80 % · the month 2026-12/)).toBeTruthy();
     expect(deliveries.textContent).toContain("siem: failed after 8 attempts: HTTP 500 from the webhook: down");
     expect(await screen.findByRole("cell", { name: "finance" })).toBeTruthy();
     // A viewer reads; adding, testing and removing are for those who set budgets.

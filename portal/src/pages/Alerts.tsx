@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { api, ApiProblem } from "../api/client";
-import { deliveryText, describe, targetField, when, type AlertPage, type Channel } from "../alerts";
+import { deliveryText, describe, periodText, targetField, when, type AlertPage, type Channel } from "../alerts";
 import { may } from "../roles";
 import { useMe } from "../session";
 import { useApi } from "../useApi";
@@ -65,7 +65,7 @@ function History({ base }: { base: string }) {
             <li key={alert.id} className="rounded border border-slate-200 p-3 text-sm">
               <p className="font-medium">{describe(alert)}</p>
               <p className="text-xs text-slate-600">
-                {when(alert.at)} · {alert.kind === "forecast" ? "forecast" : `threshold ${alert.thresholdPercent} %`} · period {alert.period}
+                {when(alert.at)} · {alert.kind === "forecast" ? "forecast" : `threshold ${alert.thresholdPercent} %`} · {periodText(alert.period)}
               </p>
               {alert.deliveries.length === 0
                 ? <p className="mt-1 text-slate-700">Sent nowhere: the organisation had no channel.</p>
