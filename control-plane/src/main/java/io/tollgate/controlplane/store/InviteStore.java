@@ -10,7 +10,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.time.OffsetDateTime;
 
-/** Org invitations (migration V7): by org and email for their admins, by token hash for the invitee. */
+/** Org invitations (migration V8): by org and email for their admins, by token hash for the invitee. */
 public final class InviteStore {
 
   private static final String UTC = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
