@@ -21,7 +21,9 @@
 # replicas, data/admin), + 90 (control plane), + 91 (analytics). Each can also be set alone:
 # TOLLGATE_PLATFORM_{SIM1,SIM2,GATEWAY1,GATEWAY1_ADMIN,GATEWAY2,GATEWAY2_ADMIN,CONTROL_PLANE,ANALYTICS}_PORT.
 # TOLLGATE_PLATFORM_{PG,REDIS,RABBITMQ}_URL point the services elsewhere (the end-to-end suite puts a
-# relay in front of RabbitMQ that way).
+# relay in front of RabbitMQ that way). TOLLGATE_PLATFORM_SMTP_PORT (and _HOST, default 127.0.0.1) gives
+# the control plane an SMTP server without TLS, for invitations and email alerts (the end-to-end suite
+# starts GreenMail there); without it, inviting by email is refused in words.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -324,7 +326,12 @@ cmd_up() {
     --pooling-model "$POOLING_MODEL" --transcription-model "$TRANSCRIPTION_MODEL"
   launch sim-2 "$SIM_JAR" -- --port "$SIM2_PORT" --model "$MODEL" --seed 43 \
     --pooling-model "$POOLING_MODEL" --transcription-model "$TRANSCRIPTION_MODEL"
-  launch control-plane "$CP_JAR" \
+  local smtp=()
+  if [ -n "${TOLLGATE_PLATFORM_SMTP_PORT:-}" ]; then
+    smtp=(TOLLGATE_SMTP_HOST="${TOLLGATE_PLATFORM_SMTP_HOST:-127.0.0.1}" TOLLGATE_SMTP_PORT="$TOLLGATE_PLATFORM_SMTP_PORT"
+      TOLLGATE_SMTP_STARTTLS=DISABLED TOLLGATE_SMTP_FROM="tollgate@${NAME//_/-}.local")
+  fi
+  launch control-plane "$CP_JAR" "${smtp[@]}" \
     TOLLGATE_DATABASE_URL="$PG_URL" TOLLGATE_DATABASE_SCHEMA="${NAME}_control_plane" \
     TOLLGATE_CONTROL_PLANE_PORT="$CP_PORT" TOLLGATE_BOOTSTRAP_TOKEN="$BOOTSTRAP_TOKEN" \
     TOLLGATE_KEY_PEPPER="$PEPPER" TOLLGATE_REDIS_URL="$REDIS_URL" TOLLGATE_REDIS_PREFIX="$NAME" \

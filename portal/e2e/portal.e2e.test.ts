@@ -9,6 +9,16 @@ const password = "a long enough portal password";
 const viewer = `viewer-${run}@example.com`;
 const member = `member-${run}@example.com`;
 const newcomer = `newcomer-${run}@example.com`;
+const invitee = `invitee-${run}@example.com`;
+const finance = `finance-${run}@example.com`;
+// The platform's SMTP server as the Java suite runs it (e2e's Mailbox over GreenMail); by hand, without
+// one, the tests that read email are skipped.
+const mailbox = process.env.TOLLGATE_E2E_MAILBOX_URL;
+
+/** The emails {@code to} received so far, oldest first. */
+async function mails(to: string): Promise<{ subject: string; body: string }[]> {
+  return await (await fetch(`${mailbox}/messages?to=${encodeURIComponent(to)}`)).json() as { subject: string; body: string }[];
+}
 
 let browser: Browser;
 let close: () => Promise<void>;
@@ -157,7 +167,7 @@ describe("the portal", () => {
     // Members: a newcomer added as a viewer, made billing, then removed.
     await page.getByRole("link", { name: "Members" }).click();
     await page.getByRole("cell", { name: viewer, exact: true }).waitFor();
-    await page.getByLabel("Email").fill(newcomer);
+    await page.getByLabel("Email", { exact: true }).fill(newcomer);
     await page.getByLabel("Role", { exact: true }).selectOption("viewer");
     await page.getByRole("button", { name: "Add member" }).click();
     await page.getByText(`${newcomer} is now a viewer.`).waitFor();
@@ -378,6 +388,141 @@ describe("the portal", () => {
     const refused = await page.evaluate(async () => Promise.all(["/api/v1/gateways", "/api/v1/config/versions"]
       .map(async (path) => (await fetch(path)).status)));
     expect(refused).toEqual([403, 403]);
+    expect(errors.filter((e) => !e.includes("403"))).toEqual([]);
+  });
+
+  it.runIf(mailbox)("invites someone by email; the link lets them choose a password and join, once", async () => {
+    const { page, errors } = await newPage(browser);
+    await signIn(page, platform.adminEmail(), platform.adminPassword());
+    await page.goto(`${platform.portal()}/orgs/${org}/members`);
+    await page.getByText("No pending invitations.").waitFor();
+    await page.getByLabel("Invitee's email").fill(invitee);
+    await page.getByLabel("Invited role").selectOption("member");
+    await page.getByRole("button", { name: "Send invitation" }).click();
+    await page.getByText(`Invitation sent to ${invitee}`).waitFor();
+    await page.getByRole("cell", { name: invitee, exact: true }).waitFor();
+    await accessible(page, "members with a pending invitation");
+    await screenshot(page, "invites");
+
+    let link = "";
+    await eventually("the invitation email arrives", 30, async () => {
+      const found = (await mails(invitee)).map((m) => /(https?:\/\/\S+\/invite#tgi-[A-Za-z0-9_-]+)/.exec(m.body)?.[1]);
+      link = found.find((l) => l !== undefined) ?? "";
+      return link !== "";
+    });
+    // The link is the portal's own address, as the inviter reached it.
+    expect(link.startsWith(platform.portal() + "/invite#")).toBe(true);
+
+    // The invitee, in a browser of their own: no session, no user yet.
+    const invited = await newPage(browser, 390);
+    await invited.page.goto(link);
+    await invited.page.getByRole("heading", { name: `You are invited to ${org}` }).waitFor();
+    await accessible(invited.page, "an invitation, phone width");
+    await screenshot(invited.page, "invite-accept");
+    await invited.page.getByLabel("Password", { exact: true }).fill(password);
+    await invited.page.getByLabel("The same password again").fill(password);
+    await invited.page.getByRole("button", { name: `Join ${org}` }).click();
+    await invited.page.getByRole("heading", { name: org, level: 1 }).waitFor();
+    await invited.page.getByText(invitee).first().waitFor();
+    expect(invited.errors).toEqual([]);
+    const roles = await adminApi("GET", `/api/v1/orgs/${org}/members`) as { email: string; role: string }[];
+    expect(roles.find((m) => m.email === invitee)?.role).toBe("member");
+
+    // Used once: the same link again is refused in words.
+    const again = await newPage(browser);
+    await again.page.goto(link);
+    await again.page.getByRole("alert").filter({ hasText: "already used" }).waitFor();
+    // The browser logs the refused lookup (410) itself; nothing else may be an error.
+    expect(again.errors.filter((e) => !e.includes("410"))).toEqual([]);
+
+    await page.reload();
+    await page.getByRole("cell", { name: invitee, exact: true }).first().waitFor();
+    await page.getByText("No pending invitations.").waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it("shows the limits and the alerts; an admin chooses the org's policy and adds, tests and removes a channel", async () => {
+    const { page, errors } = await newPage(browser);
+    await signIn(page, platform.adminEmail(), platform.adminPassword());
+    await page.goto(`${platform.portal()}/orgs/${org}/limits`);
+    await page.getByText("All keys together: no policy").waitFor();
+    await page.getByLabel("The default policy").waitFor();
+    await page.getByLabel("Policy for all keys together").selectOption("demo");
+    await page.getByRole("button", { name: "Save policy" }).click();
+    await page.getByText("The organisation now follows policy demo.").waitFor();
+    await page.getByLabel("Policy demo").waitFor();
+    expect((await adminApi("GET", `/api/v1/orgs/${org}`) as { policy: string }).policy).toBe("demo");
+    await accessible(page, "limits");
+    await screenshot(page, "limits");
+
+    await page.getByRole("link", { name: "Alerts" }).click();
+    await page.getByRole("heading", { name: "Alert history" }).waitFor();
+    await page.getByText(/No alerts yet|passed \d+ %|runs out/).first().waitFor();
+    if (mailbox) {
+      await page.getByLabel("Name").fill("finance");
+      await page.getByLabel("Type").selectOption("email");
+      await page.getByLabel("Email address").fill(finance);
+      await page.getByRole("button", { name: "Add channel" }).click();
+      await page.getByText("Channel finance added.").waitFor();
+      await page.getByRole("button", { name: "Send a test to finance" }).click();
+      await page.getByText("Test message delivered.").waitFor();
+      expect((await mails(finance)).length).toBe(1);
+
+      // A key whose budget alerts at 1 %: one completion crosses it at the gateway, the control plane
+      // relays the crossing, emails the channel, and the history shows it with the delivery.
+      const key = await adminApi("POST", `/api/v1/orgs/${org}/keys`, { id: "alerting", models: [platform.model()],
+        budget: { limitUsd: 0.0001, period: "month", alertsAt: [1] } }) as { secret: string };
+      await eventually("the gateway serves the alerting key", 20, async () => (await completion(key.secret)) === 200);
+      await eventually("the key's alert is in the history, delivered by email", 60, async () => {
+        await page.reload();
+        await page.getByRole("heading", { name: "Alert history" }).waitFor();
+        await page.getByText(/No alerts yet|passed 1 %/).first().waitFor();
+        return await page.getByText("Key alerting passed 1 % of its budget", { exact: false }).isVisible()
+          && await page.getByText(/finance: delivered/).isVisible();
+      });
+      expect((await mails(finance)).some((m) => m.subject.includes("alerting"))).toBe(true);
+    } else {
+      await page.getByLabel("Name").fill("finance");
+      await page.getByLabel("Type").selectOption("slack");
+      await page.getByLabel("Webhook URL").fill("https://hooks.slack.com/services/T000/B000/XXXX");
+      await page.getByRole("button", { name: "Add channel" }).click();
+      await page.getByText("Channel finance added.").waitFor();
+    }
+    await accessible(page, "alerts");
+    await screenshot(page, "alerts");
+    await page.getByRole("button", { name: "Remove channel finance" }).click();
+    await page.getByRole("button", { name: "Remove finance now" }).click();
+    await page.getByText("No channels: alerts are recorded here but sent nowhere.").waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it("shows a member the limits and the alerts without their changes, and the API refuses them anyway", async () => {
+    const { page, errors } = await newPage(browser, 390);
+    await signIn(page, member, password);
+    await page.goto(`${platform.portal()}/orgs/${org}/limits`);
+    await page.getByRole("heading", { name: "The organisation's limits" }).waitFor();
+    await page.getByRole("heading", { name: "Each key's limits" }).waitFor();
+    expect(await page.getByRole("button", { name: "Save policy" }).count()).toBe(0);
+    await accessible(page, "limits as a member, phone width");
+    await page.getByRole("link", { name: "Alerts" }).click();
+    await page.getByRole("heading", { name: "Alert history" }).waitFor();
+    await page.getByRole("heading", { name: "Channels" }).waitFor();
+    expect(await page.getByRole("button", { name: "Add channel" }).count()).toBe(0);
+    await accessible(page, "alerts as a member, phone width");
+    await page.getByRole("link", { name: "Members" }).click();
+    await page.getByRole("heading", { name: "Pending invitations" }).waitFor();
+    expect(await page.getByRole("button", { name: "Send invitation" }).count()).toBe(0);
+    expect(errors).toEqual([]);
+
+    const refused = await page.evaluate(async (orgPath) => {
+      const csrf = document.cookie.split("; ").find((c) => c.startsWith("tollgate_csrf="))!.split("=")[1];
+      const send = async (method: string, path: string, body: unknown) => (await fetch(path, { method,
+        headers: { "content-type": "application/json", "x-csrf-token": csrf }, body: JSON.stringify(body) })).status;
+      return [await send("PATCH", orgPath, { policy: "default" }),
+        await send("POST", `${orgPath}/alerts/channels`, { id: "sneaky", type: "slack", url: "https://hooks.slack.com/x" }),
+        await send("POST", `${orgPath}/invites`, { email: "friend@example.com", role: "viewer" })];
+    }, `/api/v1/orgs/${org}`);
+    expect(refused).toEqual([403, 403, 403]);
     expect(errors.filter((e) => !e.includes("403"))).toEqual([]);
   });
 

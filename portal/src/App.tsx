@@ -1,4 +1,4 @@
-import { NavLink, Navigate, Route, Routes, useParams, BrowserRouter } from "react-router-dom";
+import { NavLink, Navigate, Route, Routes, useLocation, useParams, BrowserRouter } from "react-router-dom";
 import { SessionProvider, useMe, useSession } from "./session";
 import { SignIn } from "./pages/SignIn";
 import { Orgs } from "./pages/Orgs";
@@ -7,6 +7,9 @@ import { Keys } from "./pages/Keys";
 import { Audit } from "./pages/Audit";
 import { Members } from "./pages/Members";
 import { UsageExplorer } from "./pages/UsageExplorer";
+import { AcceptInvite } from "./pages/AcceptInvite";
+import { Limits } from "./pages/Limits";
+import { Alerts } from "./pages/Alerts";
 import { Loading, quietButton } from "./components/ui";
 import { may } from "./roles";
 import { PlatformNav } from "./admin/Platform";
@@ -27,6 +30,8 @@ export function App() {
 
 function Gate() {
   const { state } = useSession();
+  // An invitation's link is opened signed out (the invitee has no user yet), or by anyone on this browser.
+  if (useLocation().pathname === "/invite") return <AcceptInvite />;
   if (state.status === "loading") return <main className="p-6"><Loading what="your session" /></main>;
   if (state.status === "signed-out") return <SignIn notice={state.problem} />;
   return <Shell />;
@@ -56,6 +61,8 @@ function Shell() {
           <Route path="/orgs/:org/usage" element={<OrgPage tab="usage" />} />
           <Route path="/orgs/:org/members" element={<OrgPage tab="members" />} />
           <Route path="/orgs/:org/audit" element={<OrgPage tab="audit" />} />
+          <Route path="/orgs/:org/limits" element={<OrgPage tab="limits" />} />
+          <Route path="/orgs/:org/alerts" element={<OrgPage tab="alerts" />} />
           <Route path="/platform/models" element={<Models />} />
           <Route path="/platform/backends" element={<Backends />} />
           <Route path="/platform/routes" element={<RoutesPage />} />
@@ -67,7 +74,7 @@ function Shell() {
   );
 }
 
-function OrgPage({ tab }: { tab: "overview" | "usage" | "keys" | "members" | "audit" }) {
+function OrgPage({ tab }: { tab: "overview" | "usage" | "keys" | "members" | "audit" | "limits" | "alerts" }) {
   const { org = "" } = useParams();
   const me = useMe();
   const tabClass = ({ isActive }: { isActive: boolean }) =>
@@ -82,12 +89,16 @@ function OrgPage({ tab }: { tab: "overview" | "usage" | "keys" | "members" | "au
         {may(me, org, "KEYS_READ") && <NavLink to={`${base}/keys`} className={tabClass}>Keys</NavLink>}
         {may(me, org, "MEMBERS_READ") && <NavLink to={`${base}/members`} className={tabClass}>Members</NavLink>}
         {may(me, org, "AUDIT_READ") && <NavLink to={`${base}/audit`} className={tabClass}>Audit</NavLink>}
+        <NavLink to={`${base}/limits`} className={tabClass}>Limits</NavLink>
+        {may(me, org, "SPEND_READ") && <NavLink to={`${base}/alerts`} className={tabClass}>Alerts</NavLink>}
       </nav>
       {tab === "overview" && <Overview org={org} />}
       {tab === "usage" && <UsageExplorer org={org} />}
       {tab === "keys" && <Keys org={org} />}
       {tab === "members" && <Members org={org} />}
       {tab === "audit" && <Audit org={org} />}
+      {tab === "limits" && <Limits org={org} />}
+      {tab === "alerts" && <Alerts org={org} />}
     </div>
   );
 }

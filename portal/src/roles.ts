@@ -23,3 +23,14 @@ export function may(me: Me, org: string, permission: Permission): boolean {
   const role = me.roles[org];
   return role !== undefined && BY_ROLE[role].includes(permission);
 }
+
+/**
+ * Whether the signed-in user may give {@code granted} in {@code org} (or change or remove someone who
+ * has it): nobody hands out a power their own role lacks, so an admin makes no owner (as the API's
+ * Call.requireMayGrant). Platform admins may grant any role.
+ */
+export function mayGrant(me: Me, org: string, granted: Role): boolean {
+  if (me.platformAdmin) return true;
+  const role = me.roles[org];
+  return role !== undefined && BY_ROLE[granted].every((p) => BY_ROLE[role].includes(p));
+}

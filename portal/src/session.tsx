@@ -10,6 +10,8 @@ interface SessionContext {
   state: State;
   signIn(login: Login): Promise<void>;
   signOut(): Promise<void>;
+  /** Signed in by another way than the form (an accepted invitation answers as sign-in does). */
+  adopt(me: Me): void;
 }
 
 const Context = createContext<SessionContext | null>(null);
@@ -43,7 +45,9 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  return <Context.Provider value={{ state, signIn, signOut }}>{children}</Context.Provider>;
+  const adopt = useCallback((me: Me) => setState({ status: "signed-in", me }), []);
+
+  return <Context.Provider value={{ state, signIn, signOut, adopt }}>{children}</Context.Provider>;
 }
 
 export function useSession(): SessionContext {

@@ -9,6 +9,7 @@ describe("members page", () => {
     let members: Member[] = [{ email: "admin@example.com", role: "admin" }, { email: "bo@example.com", role: "viewer" }];
     const sent = fakeControlPlane(member("acme", "admin"), (req) => {
       if (req.path === "/api/v1/orgs/acme/members") return { status: 200, body: members };
+      if (req.path === "/api/v1/orgs/acme/invites") return { status: 200, body: [] };
       const email = decodeURIComponent(req.path.substring("/api/v1/orgs/acme/members/".length));
       if (req.method === "PUT") {
         const role = (req.body as { role: Member["role"] }).role;
@@ -53,6 +54,7 @@ describe("members page", () => {
   it("says in words why a member could not be added", async () => {
     fakeControlPlane(member("acme", "owner"), (req) => {
       if (req.method === "GET" && req.path === "/api/v1/orgs/acme/members") return { status: 200, body: [] };
+      if (req.method === "GET" && req.path === "/api/v1/orgs/acme/invites") return { status: 200, body: [] };
       if (req.method === "PUT") {
         return { status: 422, body: { error: { status: 422,
           message: "no user zed@example.com: create it first (tollgate-admin users create zed@example.com)" } } };
@@ -68,11 +70,15 @@ describe("members page", () => {
   it("shows a viewer the roles but offers no changes", async () => {
     fakeControlPlane(member("acme", "viewer"), (req) => req.path === "/api/v1/orgs/acme/members"
       ? { status: 200, body: [{ email: "viewer@example.com", role: "viewer" }, { email: "o@example.com", role: "owner" }] }
-      : undefined);
+      : req.path === "/api/v1/orgs/acme/invites"
+        ? { status: 200, body: [{ org: "acme", email: "new@example.com", role: "member", invitedBy: "someone@example.com",
+            createdAt: "2026-12-01T00:00:00Z", expiresAt: "2099-12-08T00:00:00Z", expired: false }] }
+        : undefined);
     renderSignedIn(<Members org="acme" />);
     const row = (await screen.findByRole("cell", { name: "o@example.com" })).closest("tr")!;
     expect(within(row).getByRole("cell", { name: "owner" })).toBeTruthy();
     expect(screen.getByText("viewer@example.com (you)")).toBeTruthy();
+    expect(await screen.findByRole("cell", { name: "new@example.com" })).toBeTruthy();
     expect(screen.queryByRole("button")).toBeNull();
     expect(screen.queryByLabelText("Email")).toBeNull();
     expect(screen.queryByRole("combobox")).toBeNull();

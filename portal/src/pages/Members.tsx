@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { api, ApiProblem, type Membership, type Role } from "../api/client";
-import { may } from "../roles";
+import { may, mayGrant } from "../roles";
+import { Invites } from "./Invites";
 import { useMe } from "../session";
 import { useApi } from "../useApi";
 import { button, Card, dangerButton, input, Loading, Problem, quietButton } from "../components/ui";
@@ -12,7 +13,7 @@ export interface Member {
 
 export const ROLES: Role[] = ["owner", "admin", "member", "viewer", "billing"];
 
-const DESCRIPTIONS: Record<Role, string> = {
+export const DESCRIPTIONS: Record<Role, string> = {
   owner: "everything, deleting the org included",
   admin: "everything but deleting the org",
   member: "keys (their own and others'), usage and spend",
@@ -32,28 +33,32 @@ export function Members({ org }: { org: string }) {
   const canWrite = may(me, org, "MEMBERS_WRITE");
   return (
     <div className="space-y-4">
-      {canWrite && <AddMember path={path} onAdded={reload} />}
+      {canWrite && <AddMember path={path} roles={ROLES.filter((r) => mayGrant(me, org, r))} onAdded={reload} />}
       <Card title="Members">
         {members.status === "loading" && <Loading what="members" />}
         {members.status === "failed" && <Problem message={members.message} />}
         {members.status === "loaded" && members.data.length === 0 && <p className="text-slate-700">No members yet.</p>}
         {members.status === "loaded" && members.data.length > 0 && (
-          <MemberTable members={members.data} path={path} canWrite={canWrite} self={me.actor} onChanged={reload} />
+          <MemberTable members={members.data} path={path} canWrite={canWrite} self={me.actor} onChanged={reload}
+            grantable={ROLES.filter((r) => mayGrant(me, org, r))} />
         )}
       </Card>
+      <Invites org={org} />
     </div>
   );
 }
 
-function RoleSelect({ id, value, onChange, label }: { id: string; value: Role; onChange: (role: Role) => void; label?: string }) {
+/** A choice among {@code roles}: those the signed-in user may give in the org (an admin makes no owner). */
+function RoleSelect({ id, value, onChange, label, roles }:
+  { id: string; value: Role; onChange: (role: Role) => void; label?: string; roles: Role[] }) {
   return (
     <select id={id} aria-label={label} className={input} value={value} onChange={(e) => onChange(e.target.value as Role)}>
-      {ROLES.map((role) => <option key={role} value={role}>{role}</option>)}
+      {roles.map((role) => <option key={role} value={role}>{role}</option>)}
     </select>
   );
 }
 
-function AddMember({ path, onAdded }: { path: string; onAdded: () => void }) {
+function AddMember({ path, roles, onAdded }: { path: string; roles: Role[]; onAdded: () => void }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<Role>("member");
   const [problem, setProblem] = useState<string>();
@@ -89,7 +94,7 @@ function AddMember({ path, onAdded }: { path: string; onAdded: () => void }) {
         </div>
         <div>
           <label htmlFor="member-role" className="mb-1 block text-sm font-medium">Role</label>
-          <RoleSelect id="member-role" value={role} onChange={setRole} />
+          <RoleSelect id="member-role" value={role} onChange={setRole} roles={roles} />
           <p className="mt-1 text-xs text-slate-600">{DESCRIPTIONS[role]}</p>
         </div>
         <button type="submit" className={button + " sm:mb-5"} disabled={busy}>{busy ? "Adding…" : "Add member"}</button>
@@ -100,8 +105,8 @@ function AddMember({ path, onAdded }: { path: string; onAdded: () => void }) {
   );
 }
 
-function MemberTable({ members, path, canWrite, self, onChanged }:
-  { members: Member[]; path: string; canWrite: boolean; self: string; onChanged: () => void }) {
+function MemberTable({ members, path, canWrite, self, onChanged, grantable }:
+  { members: Member[]; path: string; canWrite: boolean; self: string; onChanged: () => void; grantable: Role[] }) {
   const [roles, setRoles] = useState<Record<string, Role>>({});
   const [removing, setRemoving] = useState<string | null>(null);
   const [problem, setProblem] = useState<string>();
@@ -133,16 +138,19 @@ function MemberTable({ members, path, canWrite, self, onChanged }:
           <tbody>
             {members.map((m) => {
               const chosen = roles[m.email] ?? m.role;
+              // Someone whose role has powers the user's lacks (an owner, for an admin) is not theirs to change.
+              const changeable = canWrite && grantable.includes(m.role);
               return (
                 <tr key={m.email} className="border-t border-slate-200">
                   <td className="px-3 py-2 font-medium">{m.email}{m.email === self && " (you)"}</td>
                   <td className="px-3 py-2">
-                    {canWrite
-                      ? <RoleSelect id={`role-${m.email}`} label={`Role of ${m.email}`} value={chosen}
+                    {changeable
+                      ? <RoleSelect id={`role-${m.email}`} label={`Role of ${m.email}`} value={chosen} roles={grantable}
                           onChange={(role) => setRoles((r) => ({ ...r, [m.email]: role }))} />
                       : m.role}
                   </td>
-                  {canWrite && (
+                  {canWrite && !changeable && <td className="px-3 py-2" />}
+                  {changeable && (
                     <td className="px-3 py-2 text-right">
                       <span className="inline-flex flex-wrap justify-end gap-2">
                         {chosen !== m.role && (

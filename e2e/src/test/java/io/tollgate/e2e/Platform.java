@@ -36,6 +36,8 @@ final class Platform implements AutoCloseable {
   final int portBase;
   private final Vertx vertx;
   final TcpRelay rabbitRelay;
+  /** The control plane's SMTP server, whose mail the portal suite reads (invitations). */
+  private Mailbox mailbox;
   private Map<String, String> env = Map.of();
 
   private Platform(Path root, Path state, String name, int portBase, Vertx vertx, TcpRelay rabbitRelay) {
@@ -57,6 +59,7 @@ final class Platform implements AutoCloseable {
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     Platform platform = new Platform(root, state, name, freePortBase(), vertx, relay);
     try {
+      platform.mailbox = Mailbox.start(vertx);
       platform.up();
       platform.requireServices();
     } catch (Throwable e) {
@@ -119,6 +122,9 @@ final class Platform implements AutoCloseable {
     vars.put("TOLLGATE_PLATFORM_PG_URL", Services.PG_URL);
     vars.put("TOLLGATE_PLATFORM_REDIS_URL", Services.REDIS_URL);
     vars.put("TOLLGATE_PLATFORM_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:" + rabbitRelay.port() + "/");
+    if (mailbox != null) {
+      vars.put("TOLLGATE_PLATFORM_SMTP_PORT", Integer.toString(mailbox.smtpPort()));
+    }
     return vars;
   }
 
@@ -164,6 +170,9 @@ final class Platform implements AutoCloseable {
    */
   Result portalSuite(Map<String, String> extraEnv) {
     Map<String, String> vars = new java.util.HashMap<>(env);
+    if (mailbox != null) {
+      vars.put("TOLLGATE_E2E_MAILBOX_URL", mailbox.url());
+    }
     vars.putAll(extraEnv);
     return run(List.of("npm", "--prefix", root.resolve("portal").toString(), "run", "e2e"), vars, 600);
   }
@@ -312,6 +321,13 @@ final class Platform implements AutoCloseable {
       deleteExchanges();
     } finally {
       rabbitRelay.close();
+      if (mailbox != null) {
+        try {
+          mailbox.close();
+        } catch (Exception e) {
+          System.err.println("the mailbox did not close: " + e);
+        }
+      }
       vertx.close();
     }
   }

@@ -18,7 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * revoking it makes the gateway refuse both, a member is added, changed and removed, and the budget change,
  * key changes and removal are in the audit log; a viewer is offered no key or member actions and the API
  * refuses them from the browser; a
- * member sees no budget form or audit log; a wrong password is refused in words; every page passes
+ * member sees no budget form or audit log; someone invited by email (the link read from the platform's
+ * SMTP server, {@link Mailbox}) joins once; the org's limit policy is chosen and an alert channel added,
+ * tested and removed, none of which a member is offered or allowed; a wrong password is refused in words; every page passes
  * axe-core with no serious violation and logs no console error. Set -Dtollgate.portal.screenshots=DIR to keep the
  * pages' screenshots (docs/portal.md's images).
  */

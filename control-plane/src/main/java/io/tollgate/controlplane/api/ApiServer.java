@@ -163,6 +163,13 @@ public final class ApiServer {
     router.post("/api/v1/orgs/:org/alerts/channels").handler(api.handle(alerts::addChannel));
     router.delete("/api/v1/orgs/:org/alerts/channels/:id").handler(api.handle(alerts::removeChannel));
     router.post("/api/v1/orgs/:org/alerts/channels/:id/test").handler(api.handle(alerts::testChannel));
+    InvitesApi invites = new InvitesApi(pool, new io.tollgate.controlplane.invites.InviteMailer(vertx,
+        settings.alerts().smtp()), session);
+    router.get("/api/v1/orgs/:org/invites").handler(api.handle(invites::list));
+    router.post("/api/v1/orgs/:org/invites").handler(api.handle(invites::invite));
+    router.delete("/api/v1/orgs/:org/invites/:email").handler(api.handle(invites::revoke));
+    router.post(Credentials.INVITE_LOOKUP_PATH).handler(api.handle(invites::lookup));
+    router.post(Credentials.INVITE_ACCEPT_PATH).handler(api.handle(invites::accept));
     router.get("/api/v1/orgs/:org/members").handler(api.handle(orgs::members));
     router.put("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::putMember));
     router.delete("/api/v1/orgs/:org/members/:email").handler(api.handle(orgs::deleteMember));

@@ -34,6 +34,25 @@ public record Call(Caller caller, String requestId, JsonObject body, RoutingCont
     }
   }
 
+  /**
+   * Nobody hands out more than they hold: the role given (or taken away) in {@code org} must have no
+   * power the caller's own role lacks. An admin may not make an owner (who may delete the org), nor
+   * change or remove one. Platform admins may grant any role.
+   */
+  public void requireMayGrant(String org, Role granted) {
+    if (caller.platformAdmin() || granted == null) {
+      return;
+    }
+    Role own = caller.roleIn(org);
+    if (own == null) {
+      throw ApiError.notFound("org " + org);
+    }
+    if (!own.covers(granted)) {
+      throw ApiError.forbidden("role " + own.wire() + " may not grant or change role " + granted.wire()
+          + ": it can do what " + own.wire() + " cannot");
+    }
+  }
+
   public void requirePlatformAdmin() {
     if (!caller.platformAdmin()) {
       throw ApiError.forbidden("only a platform admin may do this");

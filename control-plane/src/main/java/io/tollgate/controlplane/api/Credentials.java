@@ -16,6 +16,9 @@ import io.vertx.core.http.HttpServerRequest;
 final class Credentials {
 
   static final String SESSION_PATH = "/api/v1/session";
+  /** An invitee has no credentials yet: the link's token in the body is theirs. */
+  static final String INVITE_LOOKUP_PATH = "/api/v1/invites/lookup";
+  static final String INVITE_ACCEPT_PATH = "/api/v1/invites/accept";
 
   private final Authenticator tokens;
   private final Sessions sessions;
@@ -25,9 +28,13 @@ final class Credentials {
     this.sessions = sessions;
   }
 
-  /** Signing in: no caller yet. */
+  /** Signing in, and an invitee opening their invitation: no caller yet. */
   static boolean anonymous(HttpServerRequest request) {
-    return request.method() == HttpMethod.POST && SESSION_PATH.equals(request.path());
+    if (request.method() != HttpMethod.POST) {
+      return false;
+    }
+    String path = request.path();
+    return SESSION_PATH.equals(path) || INVITE_LOOKUP_PATH.equals(path) || INVITE_ACCEPT_PATH.equals(path);
   }
 
   /** @param requestId the request's id, for the audit row a single sign-on user's first use writes */

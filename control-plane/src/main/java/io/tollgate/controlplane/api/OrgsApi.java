@@ -172,6 +172,7 @@ final class OrgsApi {
       fields.refuse("role", "is required, one of " + ROLES);
     }
     fields.check();
+    call.requireMayGrant(org, Role.fromWire(role));
     return Tx.<JsonObject>audited(pool, tx -> read(tx, org).compose(o -> UserStore.exists(tx, email)).compose(user -> {
           if (!user) {
             // Only users may be members; the path names the user, so there is no field to point at.
@@ -179,11 +180,14 @@ final class OrgsApi {
                 List.of());
           }
           return OrgStore.member(tx, org, email);
-        }).compose(before -> OrgStore.putMember(tx, org, email, role)
-            .map(v -> {
-              JsonObject after = new JsonObject().put("email", email).put("role", role);
-              return new Tx.Change<>(after, call.audit("member.put", "org:" + org + "/member:" + email, before, after));
-            }))).map(Reply::ok);
+        }).compose(before -> {
+          // Changing someone's role takes theirs away: an admin may not demote an owner either.
+          call.requireMayGrant(org, before == null ? null : Role.fromWire(before.getString("role")));
+          return OrgStore.putMember(tx, org, email, role).map(v -> {
+            JsonObject after = new JsonObject().put("email", email).put("role", role);
+            return new Tx.Change<>(after, call.audit("member.put", "org:" + org + "/member:" + email, before, after));
+          });
+        })).map(Reply::ok);
   }
 
   Future<Reply> deleteMember(Call call) {
@@ -194,6 +198,7 @@ final class OrgsApi {
       if (before == null) {
         return Future.failedFuture(ApiError.notFound("member " + email));
       }
+      call.requireMayGrant(org, Role.fromWire(before.getString("role")));
       return OrgStore.deleteMember(tx, org, email)
           .map(v -> new Tx.Change<Void>(null, call.audit("member.delete", "org:" + org + "/member:" + email,
               before, null)));

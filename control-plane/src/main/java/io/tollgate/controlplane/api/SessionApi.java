@@ -58,7 +58,8 @@ final class SessionApi {
             : throttle.failed(email, address).compose(v -> Future.failedFuture(ApiError.unauthorized(WRONG))));
   }
 
-  private Future<Reply> startSession(Call call, String email) {
+  /** Starts a session for {@code email}: the cookies, and /me's answer with the CSRF token (sign-in, an accepted invite). */
+  Future<Reply> startSession(Call call, String email) {
     return sessions.start(email).compose(started -> {
       HttpServerResponse response = call.context().response();
       response.addCookie(cookie(Sessions.COOKIE, started.id(), true));

@@ -25,6 +25,11 @@ public enum Role {
     return permissions.contains(permission);
   }
 
+  /** Whether this role may do everything {@code other} may (who may grant {@code other}). */
+  public boolean covers(Role other) {
+    return permissions.containsAll(other.permissions);
+  }
+
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }
