@@ -51,7 +51,8 @@ public final class Senders implements AutoCloseable {
         + ":" + smtp.port()) : null;
   }
 
-  private static MailConfig mailConfig(AlertSettings.Smtp smtp) {
+  /** The SMTP server's client settings, for alerts and invitations alike (STARTTLS or implicit TLS, login). */
+  public static MailConfig mailConfig(AlertSettings.Smtp smtp) {
     MailConfig config = new MailConfig().setHostname(smtp.host()).setPort(smtp.port())
         .setStarttls(StartTLSOptions.valueOf(smtp.startTls().toUpperCase(Locale.ROOT))).setSsl(smtp.ssl());
     if (smtp.username() != null && !smtp.username().isBlank()) {

@@ -1,14 +1,12 @@
 package io.tollgate.controlplane.invites;
 
+import io.tollgate.controlplane.alerts.Senders;
 import io.tollgate.controlplane.config.AlertSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mail.MailClient;
-import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
-import io.vertx.ext.mail.StartTLSOptions;
 
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,17 +22,8 @@ public final class InviteMailer {
 
   public InviteMailer(Vertx vertx, AlertSettings.Smtp smtp) {
     this.from = smtp.from();
-    this.mail = smtp.configured() ? MailClient.createShared(vertx, config(smtp), "tollgate-invites-" + smtp.host()
+    this.mail = smtp.configured() ? MailClient.createShared(vertx, Senders.mailConfig(smtp), "tollgate-invites-" + smtp.host()
         + ":" + smtp.port()) : null;
-  }
-
-  private static MailConfig config(AlertSettings.Smtp smtp) {
-    MailConfig config = new MailConfig().setHostname(smtp.host()).setPort(smtp.port())
-        .setStarttls(StartTLSOptions.valueOf(smtp.startTls().toUpperCase(Locale.ROOT)));
-    if (smtp.username() != null && !smtp.username().isBlank()) {
-      config.setUsername(smtp.username()).setPassword(smtp.password());
-    }
-    return config;
   }
 
   /** Whether invitations can be sent (an SMTP server is configured). */
