@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lastDay, perModel, percent, requestsPerHour, type Usage } from "./usage";
+import { errorKinds, lastDay, perModel, percent, requestsPerHour, type Usage } from "./usage";
 
 const row = (bucket: string, model: string, requests: number, errors = 0) => ({ bucket, model, requests, errors,
   prompt_tokens: 10 * requests, completion_tokens: 5 * requests, cached_tokens: 0, cost_usd: 0.001 * requests });
@@ -30,5 +30,11 @@ describe("usage", () => {
   it("gives error rates without dividing by zero", () => {
     expect(percent(0, 0)).toBe("0%");
     expect(percent(1, 3)).toBe("33.3%");
+  });
+  it("names a row's error kinds, most frequent first, or none", () => {
+    expect(errorKinds({ timeout: 2, rate_limited: 5, upstream_error: 2 })).toBe("rate_limited 5, timeout 2, upstream_error 2");
+    expect(errorKinds({ timeout: 0 })).toBe("none");
+    expect(errorKinds({})).toBe("none");
+    expect(errorKinds(undefined)).toBe("none");
   });
 });

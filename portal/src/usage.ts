@@ -56,6 +56,16 @@ export function percent(part: number, whole: number): string {
   return whole === 0 ? "0%" : `${((part / whole) * 100).toFixed(part === 0 ? 0 : 1)}%`;
 }
 
+/** The error kinds of a reliability row, most frequent first, in words: "timeout 2, rate_limited 1" or "none". */
+export function errorKinds(byKind: Record<string, number> | null | undefined): string {
+  const kinds = Object.entries(byKind ?? {}).filter(([, count]) => count > 0);
+  if (kinds.length === 0) {
+    return "none";
+  }
+  kinds.sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return kinds.map(([kind, count]) => `${kind} ${count}`).join(", ");
+}
+
 export function ms(value: number | null | undefined): string {
   return value === null || value === undefined ? "—" : `${Math.round(value)} ms`;
 }

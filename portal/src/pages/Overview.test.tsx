@@ -48,6 +48,7 @@ describe("overview", () => {
     expect(await screen.findAllByText("5.0%")).toHaveLength(2); // the day's figure and the model's row
     expect(screen.getAllByText("600")).toHaveLength(2); // tokens: the day's and the model's
     expect(screen.getByText("120 ms / 810 ms")).toBeTruthy();
+    expect(screen.getByText("timeout 2")).toBeTruthy();
     expect(screen.getByRole("img", { name: `Requests per hour: ${hour.slice(11, 16)} UTC 40` })).toBeTruthy();
     const csv = screen.getByRole("link", { name: /as CSV/ }).getAttribute("href")!;
     expect(csv).toMatch(/^\/api\/v1\/orgs\/acme\/usage\/export\?from=.*:00:00Z&to=.*:00:00Z$/);

@@ -2,7 +2,7 @@ import { useMemo } from "react";
 import { useApi } from "../useApi";
 import { Card, Loading, Problem } from "../components/ui";
 import { usd } from "../forecast";
-import { lastDay, ms, percent, perModel, requestsPerHour, type ReliabilityRow, type Usage } from "../usage";
+import { errorKinds, lastDay, ms, percent, perModel, requestsPerHour, type ReliabilityRow, type Usage } from "../usage";
 
 /** Requests, errors, tokens and cost of the last 24 hours, per hour and per model. */
 export function UsageCard({ org, now = new Date() }: { org: string; now?: Date }) {
@@ -112,6 +112,7 @@ export function ReliabilityCard({ org, now = new Date() }: { org: string; now?: 
                 <th scope="col" className="px-3 py-2">Backend</th>
                 <th scope="col" className="px-3 py-2">Requests</th>
                 <th scope="col" className="px-3 py-2">Error rate</th>
+                <th scope="col" className="px-3 py-2">Errors by kind</th>
                 <th scope="col" className="px-3 py-2">TTFT p50 / p99</th>
                 <th scope="col" className="px-3 py-2">Latency p50 / p99</th>
               </tr>
@@ -123,6 +124,7 @@ export function ReliabilityCard({ org, now = new Date() }: { org: string; now?: 
                   <td className="px-3 py-2">{r.backend ?? "none reached"}</td>
                   <td className="px-3 py-2">{r.requests}</td>
                   <td className="px-3 py-2">{percent(r.errors, r.requests)}</td>
+                  <td className="px-3 py-2">{errorKinds(r.errors_by_kind)}</td>
                   <td className="px-3 py-2">{ms(r.ttft_ms.p50)} / {ms(r.ttft_ms.p99)}</td>
                   <td className="px-3 py-2">{ms(r.latency_ms.p50)} / {ms(r.latency_ms.p99)}</td>
                 </tr>
