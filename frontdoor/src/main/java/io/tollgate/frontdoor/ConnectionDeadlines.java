@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -24,7 +26,7 @@ import io.netty.util.ReferenceCountUtil;
  *   <li>responding: no deadline here (the service's own timeouts apply, e.g. to a stream).</li>
  * </ul>
  */
-final class ConnectionDeadlines extends ChannelDuplexHandler {
+final class ConnectionDeadlines extends ChannelDuplexHandler implements DeadlineSweep.Watched {
 
   /** Where a channel keeps its instance, for {@link FrontDoor#closeAfterResponse}. */
   static final AttributeKey<ConnectionDeadlines> KEY = AttributeKey.valueOf("tollgate.frontDoor.deadlines");
@@ -59,8 +61,19 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
   private boolean closing;
   /** The last response is out and the output shut: reading and dropping until the client goes. */
   private boolean lingering;
+  /**
+   * The first request was decoded before this handler and the strict decoder were installed (a
+   * plain port with h2c on: Vert.x installs its own decoder and calls the service's connection
+   * handler only at the first request). Its framing cannot be told from a smuggling attempt if
+   * chunked, so a chunked first request is the connection's last (RFC 9112 §6.3).
+   */
+  private boolean firstRequestUnscreened;
+  /** This request's body is the last thing read from the connection. */
+  private boolean lastRequest;
 
-  ConnectionDeadlines(FrontDoorSettings settings, DeadlineSweep sweep, FrontDoorMetrics metrics, ErrorBody errors) {
+  ConnectionDeadlines(FrontDoorSettings settings, DeadlineSweep sweep, FrontDoorMetrics metrics, ErrorBody errors,
+                      boolean firstRequestUnscreened) {
+    this.firstRequestUnscreened = firstRequestUnscreened;
     this.settings = settings;
     this.sweep = sweep;
     this.metrics = metrics;
@@ -95,9 +108,18 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
       }
       return;
     }
-    if (msg instanceof HttpRequest) {
+    if (msg instanceof HttpRequest request) {
+      if (firstRequestUnscreened) {
+        firstRequestUnscreened = false;
+        lastRequest = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+      }
       inFlight++;
       bodyPending = !(msg instanceof LastHttpContent);
+      if (lastRequest && !bodyPending) {
+        super.channelRead(context, msg);
+        closeAfterResponse();
+        return;
+      }
       if (inFlight == 1) {
         responseStarted = false;
       }
@@ -109,6 +131,11 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
       }
     } else if (msg instanceof LastHttpContent && bodyPending) {
       bodyPending = false;
+      if (lastRequest) {
+        super.channelRead(context, msg);
+        closeAfterResponse();
+        return;
+      }
       if (inFlight == 0) {
         awaitRequest();
       } else {
@@ -123,8 +150,11 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
     boolean informational = msg instanceof HttpResponse response
         && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
     if (!informational) {
-      if (msg instanceof HttpResponse) {
+      if (msg instanceof HttpResponse response) {
         responseStarted = true;
+        if (closing) {
+          response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
       }
       if (msg instanceof LastHttpContent && inFlight > 0) {
         responseEnded();
@@ -201,12 +231,14 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
     onExpiry = reason;
   }
 
-  boolean expired(long now) {
+  @Override
+  public boolean expired(long now) {
     return deadline != NONE && now - deadline >= 0;
   }
 
   /** Closes the connection; a body that timed out first gets a 408 if nothing was answered yet. */
-  void expire() {
+  @Override
+  public void expire() {
     deadline = NONE;
     if (lingering) {
       ctx.close(); // the linger is over: not a refusal of the front door's, so not counted

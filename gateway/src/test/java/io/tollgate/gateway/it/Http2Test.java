@@ -1,0 +1,227 @@
+package io.tollgate.gateway.it;
+
+import io.tollgate.frontdoor.Http2Policy;
+import io.tollgate.frontdoor.TlsSettings;
+import io.tollgate.frontdoor.testing.TestCertificates;
+import io.tollgate.gateway.config.GatewayTls;
+import io.tollgate.gateway.config.LimitSpec;
+import io.tollgate.gateway.usage.UsageEvent;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static io.tollgate.gateway.it.TestBed.SECRET;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * HTTP/2 through the gateway with real clients: the JDK's client (h2 over TLS by ALPN, h2c by
+ * Upgrade) and Vert.x's (h2c with prior knowledge). A request that completes is accounted as
+ * completed; a stream the client resets is aborted at the backend and accounted as a disconnect.
+ */
+class Http2Test {
+
+  @TempDir
+  Path dir;
+  private TestBed bed;
+  private HttpClient h2c;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (h2c != null) {
+      h2c.close();
+    }
+    if (bed != null) {
+      bed.close();
+    }
+  }
+
+  private TestBed.Builder clearText() {
+    return TestBed.builder().simulators(1).simulatorConfig(c -> c.withInterTokenMillis(2))
+        .http2(Http2Policy.defaults().withClearText(true));
+  }
+
+  /** Vert.x's client speaking h2c with prior knowledge (no Upgrade): every request on one connection. */
+  private HttpClient priorKnowledge() {
+    h2c = bed.vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(bed.gateway.port()));
+    Http.bind(h2c, bed.vertx.getOrCreateContext());
+    return h2c;
+  }
+
+  private static Http.Reply post(HttpClient client, String body) throws Exception {
+    return Http.onContext(client, () -> client.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
+            .putHeader("authorization", "Bearer " + SECRET))
+        .compose(request -> request.send(body).compose(response -> {
+          if (response.version() != HttpVersion.HTTP_2) {
+            return Future.failedFuture("answered over " + response.version());
+          }
+          return response.body().map(b -> new Http.Reply(response.statusCode(), response.headers(), b));
+        })));
+  }
+
+  private static void assertCompleted(UsageEvent event) {
+    assertEquals(200, event.status(), event.toString());
+    assertNull(event.errorKind(), event.toString());
+    assertFalse(event.clientDisconnected(), "a completed HTTP/2 request is not a disconnect: " + event);
+    assertTrue(event.completionTokens() > 0, event.toString());
+  }
+
+  @Test
+  void wholeAndStreamedAnswersOverPriorKnowledgeH2cAreAccountedAsCompleted() throws Exception {
+    bed = clearText().start();
+    HttpClient client = priorKnowledge();
+    Http.Reply whole = post(client, Http.chat(4, false));
+    assertEquals(200, whole.status(), whole.body().toString());
+    assertTrue(whole.json().getJsonArray("choices").size() > 0);
+    Http.Reply streamed = post(client, Http.chat(4, true));
+    assertEquals(200, streamed.status());
+    assertTrue(streamed.tokenEvents() > 0, streamed.body().toString());
+    assertTrue(streamed.body().toString().contains("[DONE]"));
+    List<UsageEvent> events = bed.usage.awaitEvents(2, 5_000);
+    events.forEach(Http2Test::assertCompleted);
+    String metrics = Http.get(bed.adminClient(), "/metrics", TestBed.ADMIN_TOKEN).body().toString();
+    assertFalse(metrics.lines().anyMatch(line -> line.startsWith("tollgate_requests_total")
+        && line.contains("client_disconnected")), "no disconnect counted: " + metrics.lines()
+        .filter(line -> line.startsWith("tollgate_requests_total")).collect(Collectors.joining("\n")));
+  }
+
+  @Test
+  void manyConcurrentStreamsOnOneConnectionAreEachAccountedOnce() throws Exception {
+    bed = clearText().start();
+    HttpClient client = priorKnowledge();
+    int streams = 40;
+    List<Future<Http.Reply>> replies = new ArrayList<>();
+    Http.onContext(client, () -> {
+      for (int i = 0; i < streams; i++) {
+        String body = Http.chat(3, i % 2 == 0);
+        replies.add(client.request(new RequestOptions().setMethod(HttpMethod.POST).setURI("/v1/chat/completions")
+                .putHeader("content-type", "application/json").putHeader("authorization", "Bearer " + SECRET))
+            .compose(request -> request.send(body))
+            .compose(response -> response.body().map(b -> new Http.Reply(response.statusCode(), response.headers(), b))));
+      }
+      return Future.all(replies);
+    });
+    for (Future<Http.Reply> reply : replies) {
+      assertEquals(200, reply.result().status());
+    }
+    List<UsageEvent> events = bed.usage.awaitEvents(streams, 10_000);
+    assertEquals(streams, events.size());
+    events.forEach(Http2Test::assertCompleted);
+    Set<String> ids = events.stream().map(UsageEvent::requestId).collect(Collectors.toSet());
+    assertEquals(streams, ids.size(), "one event per stream");
+    String metrics = Http.get(bed.adminClient(), "/metrics", TestBed.ADMIN_TOKEN).body().toString();
+    assertTrue(metrics.lines().anyMatch(line -> line.startsWith("tollgate_http_connections_open") && line.endsWith(" 1.0")),
+        "all on one connection: " + metrics.lines().filter(line -> line.startsWith("tollgate_http_connections_open"))
+            .collect(Collectors.joining("\n")));
+  }
+
+  @Test
+  void aStreamTheClientResetsIsAbortedAtTheBackendAndAccountedAsADisconnect() throws Exception {
+    bed = TestBed.builder().simulators(1).simulatorConfig(c -> c.withInterTokenMillis(20))
+        .http2(Http2Policy.defaults().withClearText(true)).start();
+    HttpClient client = priorKnowledge();
+    Http.onContext(client, () -> client.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
+            .putHeader("authorization", "Bearer " + SECRET))
+        .compose(request -> request.send(Http.chat(500, true)).compose(response -> {
+          io.vertx.core.Promise<Void> firstBytes = io.vertx.core.Promise.promise();
+          response.handler(chunk -> {
+            if (firstBytes.tryComplete()) {
+              request.reset(); // RST_STREAM(CANCEL), the connection stays
+            }
+          });
+          return firstBytes.future();
+        })));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (bed.sim(1).stats().aborted() < 1 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(1, bed.sim(1).stats().aborted(), "the backend's request was aborted");
+    UsageEvent event = bed.usage.awaitEvents(1, 5_000).get(0);
+    assertEquals("client_disconnected", event.errorKind());
+    assertTrue(event.clientDisconnected());
+    // The connection survives its stream's reset: the next request on it completes.
+    assertEquals(200, post(client, Http.chat(2, false)).status());
+    assertCompleted(bed.usage.awaitEvents(2, 5_000).get(1));
+  }
+
+  @Test
+  void theJdkClientUpgradesToH2cAndIsAccountedAsCompleted() throws Exception {
+    bed = clearText().start();
+    java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_2).build();
+    {
+      URI uri = URI.create("http://127.0.0.1:" + bed.gateway.port() + "/v1/chat/completions");
+      // The upgrade happens on the connection's first request (one without a body, as the JDK sends it).
+      HttpResponse<String> health = jdk.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+          + bed.gateway.port() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, health.statusCode());
+      assertEquals(java.net.http.HttpClient.Version.HTTP_2, health.version(), "upgraded");
+      for (boolean stream : new boolean[] {false, true}) {
+        HttpResponse<String> reply = jdk.send(HttpRequest.newBuilder(uri).header("authorization", "Bearer " + SECRET)
+            .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Http.chat(4, stream)))
+            .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, reply.statusCode(), reply.body());
+        assertEquals(java.net.http.HttpClient.Version.HTTP_2, reply.version());
+      }
+    }
+    bed.usage.awaitEvents(2, 5_000).forEach(Http2Test::assertCompleted);
+  }
+
+  @Test
+  void theJdkClientNegotiatesH2OverTlsAndLimitsRefuseInOpenAisShape() throws Exception {
+    TestCertificates.Issued ca = TestCertificates.ca(dir, "ca");
+    TestCertificates.Issued server = TestCertificates.server(dir, "gateway", ca);
+    TlsSettings tls = TlsSettings.of(server.certFile().toString(), server.keyFile().toString())
+        .withReloadIntervalMs(3_600_000);
+    bed = TestBed.builder().simulators(1).simulatorConfig(c -> c.withInterTokenMillis(2))
+        .limits(new LimitSpec(2, 0, 0))
+        .tls(new GatewayTls(tls, TlsSettings.off(), "")).start();
+    java.net.http.HttpClient jdk = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_2).sslContext(TestCertificates.clientContext(ca, null)).build();
+    {
+      URI uri = URI.create("https://localhost:" + bed.gateway.port() + "/v1/chat/completions");
+      List<HttpResponse<String>> replies = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        replies.add(jdk.send(HttpRequest.newBuilder(uri).header("authorization", "Bearer " + SECRET)
+            .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Http.chat(4, i == 1)))
+            .build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      for (HttpResponse<String> reply : replies) {
+        assertEquals(java.net.http.HttpClient.Version.HTTP_2, reply.version(), "ALPN chose h2");
+      }
+      assertEquals(200, replies.get(0).statusCode(), replies.get(0).body());
+      assertEquals(200, replies.get(1).statusCode(), replies.get(1).body());
+      assertEquals(429, replies.get(2).statusCode(), replies.get(2).body());
+      JsonObject error = new JsonObject(replies.get(2).body()).getJsonObject("error");
+      assertEquals("rate_limit_exceeded", error.getString("code"), error.encode());
+      assertTrue(replies.get(2).headers().firstValue("retry-after").isPresent());
+    }
+    List<UsageEvent> events = bed.usage.awaitEvents(3, 5_000);
+    assertCompleted(events.get(0));
+    assertCompleted(events.get(1));
+    assertEquals(429, events.get(2).status());
+  }
+}
