@@ -70,10 +70,21 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Deadline
   private boolean firstRequestUnscreened;
   /** This request's body is the last thing read from the connection. */
   private boolean lastRequest;
+  /**
+   * What to do once the first request has been read whole (install the strict decoder), or null.
+   * Not before: the decoder that read its head holds the state of its body.
+   */
+  private Runnable afterFirstRequest;
 
+  /**
+   * @param afterFirstRequest null when this handler is installed before any byte is read; else the
+   *                          first request was decoded already (see {@link #firstRequestUnscreened})
+   *                          and this runs once it has been read whole
+   */
   ConnectionDeadlines(FrontDoorSettings settings, DeadlineSweep sweep, FrontDoorMetrics metrics, ErrorBody errors,
-                      boolean firstRequestUnscreened) {
-    this.firstRequestUnscreened = firstRequestUnscreened;
+                      Runnable afterFirstRequest) {
+    this.firstRequestUnscreened = afterFirstRequest != null;
+    this.afterFirstRequest = afterFirstRequest;
     this.settings = settings;
     this.sweep = sweep;
     this.metrics = metrics;
@@ -111,15 +122,11 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Deadline
     if (msg instanceof HttpRequest request) {
       if (firstRequestUnscreened) {
         firstRequestUnscreened = false;
+        // (a chunked request is always followed by its body's parts: the close is decided at its end)
         lastRequest = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
       }
       inFlight++;
       bodyPending = !(msg instanceof LastHttpContent);
-      if (lastRequest && !bodyPending) {
-        super.channelRead(context, msg);
-        closeAfterResponse();
-        return;
-      }
       if (inFlight == 1) {
         responseStarted = false;
       }
@@ -132,8 +139,8 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Deadline
     } else if (msg instanceof LastHttpContent && bodyPending) {
       bodyPending = false;
       if (lastRequest) {
+        closeAfterResponse(); // before the service sees the end, as its answer may be written at once
         super.channelRead(context, msg);
-        closeAfterResponse();
         return;
       }
       if (inFlight == 0) {
@@ -143,6 +150,11 @@ final class ConnectionDeadlines extends ChannelDuplexHandler implements Deadline
       }
     }
     super.channelRead(context, msg);
+    if (afterFirstRequest != null && msg instanceof LastHttpContent && !closing) {
+      Runnable then = afterFirstRequest;
+      afterFirstRequest = null;
+      then.run();
+    }
   }
 
   @Override

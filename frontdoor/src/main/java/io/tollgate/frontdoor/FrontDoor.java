@@ -244,10 +244,15 @@ public final class FrontDoor {
       connection.close();
       return;
     }
-    boolean firstRequestUnscreened = pipeline.get(VERTX_H2C_UPGRADE) != null;
-    pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(decoderOptions));
+    Runnable strictDecoder = () -> pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(decoderOptions));
+    // With h2c on, Vert.x calls this at the first request, whose head its own decoder has read and
+    // whose body it is still reading: the strict decoder takes over once that request is whole.
+    boolean firstRequestRead = pipeline.get(VERTX_H2C_UPGRADE) != null;
+    if (!firstRequestRead) {
+      strictDecoder.run();
+    }
     pipeline.addBefore(VERTX_HANDLER, "frontDoorScreen", new RequestScreen(settings, metrics, errors));
     pipeline.addBefore(VERTX_HANDLER, "frontDoorDeadlines",
-        new ConnectionDeadlines(settings, sweep, metrics, errors, firstRequestUnscreened));
+        new ConnectionDeadlines(settings, sweep, metrics, errors, firstRequestRead ? strictDecoder : null));
   }
 }
