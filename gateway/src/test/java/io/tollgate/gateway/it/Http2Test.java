@@ -224,4 +224,43 @@ class Http2Test {
     assertCompleted(events.get(1));
     assertEquals(429, events.get(2).status());
   }
+
+  /**
+   * OkHttp (the OpenAI Java SDK's default client) offers h2 by ALPN: a TLS gateway now serves the
+   * SDK over HTTP/2, and a streamed completion through it is accounted as completed.
+   */
+  @Test
+  void theOpenAiSdksOkHttpSpeaksH2OverTlsAndItsStreamIsAccountedAsCompleted() throws Exception {
+    TestCertificates.Issued ca = TestCertificates.ca(dir, "ca");
+    TestCertificates.Issued server = TestCertificates.server(dir, "gateway", ca);
+    bed = TestBed.builder().simulators(1).simulatorConfig(c -> c.withInterTokenMillis(2))
+        .tls(new GatewayTls(TlsSettings.of(server.certFile().toString(), server.keyFile().toString())
+            .withReloadIntervalMs(3_600_000), TlsSettings.off(), "")).start();
+    String base = "https://localhost:" + bed.gateway.port();
+    okhttp3.OkHttpClient okHttp = new okhttp3.OkHttpClient.Builder()
+        .sslSocketFactory(TestCertificates.clientContext(ca, null).getSocketFactory(), TestCertificates.trustManager(ca))
+        .build();
+    try (okhttp3.Response health = okHttp.newCall(new okhttp3.Request.Builder().url(base + "/healthz").build()).execute()) {
+      assertEquals(200, health.code());
+      assertEquals(okhttp3.Protocol.HTTP_2, health.protocol(), "OkHttp negotiated h2");
+    } finally {
+      okHttp.dispatcher().executorService().shutdown();
+      okHttp.connectionPool().evictAll();
+    }
+    com.openai.client.OpenAIClient openai = com.openai.client.okhttp.OpenAIOkHttpClient.builder()
+        .baseUrl(base + "/v1").apiKey(SECRET).maxRetries(0)
+        .sslSocketFactory(TestCertificates.clientContext(ca, null).getSocketFactory())
+        .trustManager(TestCertificates.trustManager(ca))
+        .build();
+    StringBuilder text = new StringBuilder();
+    try (var stream = openai.chat().completions().createStreaming(
+        com.openai.models.chat.completions.ChatCompletionCreateParams.builder()
+            .model(TestBed.MODEL).addUserMessage("hello over h2").maxCompletionTokens(8L).build())) {
+      stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> choice.delta().content().ifPresent(text::append)));
+    } finally {
+      openai.close();
+    }
+    assertTrue(text.length() > 0, "streamed text");
+    assertCompleted(bed.usage.awaitEvents(1, 5_000).get(0));
+  }
 }
