@@ -263,4 +263,66 @@ class Http2Test {
     assertTrue(text.length() > 0, "streamed text");
     assertCompleted(bed.usage.awaitEvents(1, 5_000).get(0));
   }
+
+  /**
+   * A reader that stops reading an SSE stream over HTTP/2 stops receiving WINDOW_UPDATEs for it:
+   * the stream's flow-control window fills, the gateway's response queue reports full, and the
+   * gateway pauses the backend instead of buffering the stream.
+   */
+  @Test
+  void aSlowHttp2ReaderPausesTheBackendThroughFlowControl() throws Exception {
+    bed = TestBed.builder().simulators(1).simulatorConfig(c -> c.withInterTokenMillis(0.05).withMaxModelLen(100_000))
+        .http2(Http2Policy.defaults().withClearText(true)).start();
+    // The reader on a Vert.x of its own: catching up on a paused 50,000-token stream takes its
+    // event loop seconds on this machine, which is the test client's business, not the gateway's.
+    io.vertx.core.Vertx readerVertx = io.vertx.core.Vertx.vertx();
+    HttpClient client = readerVertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false).setDefaultHost("127.0.0.1").setDefaultPort(bed.gateway.port()));
+    Http.bind(client, readerVertx.getOrCreateContext());
+    try {
+      readSlowly(client);
+    } finally {
+      readerVertx.close();
+    }
+  }
+
+  private void readSlowly(HttpClient client) throws Exception {
+    java.util.concurrent.atomic.AtomicLong bytesRead = new java.util.concurrent.atomic.AtomicLong();
+    java.util.concurrent.atomic.AtomicReference<io.vertx.core.http.HttpClientResponse> stream =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    io.vertx.core.Promise<Void> ended = io.vertx.core.Promise.promise();
+    Http.onContext(client, () -> client.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
+            .putHeader("authorization", "Bearer " + SECRET))
+        .compose(request -> request.send(Http.chat(50_000, true)))
+        .map(response -> {
+          response.handler(chunk -> bytesRead.addAndGet(chunk.length()));
+          response.endHandler(v -> ended.tryComplete());
+          stream.set(response);
+          return null;
+        }));
+    waitFor("first bytes", 5_000, () -> bytesRead.get() > 0);
+    stream.get().pause();
+    waitFor("the simulator to pause the stream", 10_000, () -> bed.sim(1).stats().pausedStreams() >= 1);
+    var paused = bed.sim(1).stats();
+    assertEquals(0, paused.completed(), "the stream is paused, not finished");
+    assertTrue(paused.generationTokens() < 20_000, "generation stopped far short of 50,000 tokens: "
+        + paused.generationTokens());
+    stream.get().resume();
+    ended.future().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    UsageEvent event = bed.usage.awaitEvents(1, 10_000).get(0);
+    assertCompleted(event);
+    assertEquals(50_000, event.completionTokens());
+  }
+
+  private static void waitFor(String what, long timeoutMillis, java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
 }
