@@ -350,4 +350,68 @@ class Http2FrontDoorTest {
       assertTrue(reply.elapsedMillis() <= DEADLINE + SLACK, reply.toString());
     }
   }
+
+  // ---- HTTP/2 as h1-to-h2 downgrades must not forward it -----------------------------------
+
+  /** The frames' types and (for RST_STREAM and GOAWAY) error codes the server sent back, as "type:code". */
+  private List<String> rawH2(String[][] headers) throws Exception {
+    java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
+    for (String[] header : headers) {
+      block.write(0x00); // literal header field without indexing, new name, no Huffman coding
+      block.write(header[0].length());
+      block.write(header[0].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      block.write(header[1].length());
+      block.write(header[1].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    out.write(new byte[] {0, 0, 0, 0x4, 0, 0, 0, 0, 0}); // SETTINGS, empty
+    byte[] fields = block.toByteArray();
+    out.write(new byte[] {0, (byte) (fields.length >> 8), (byte) fields.length, 0x1, 0x5, 0, 0, 0, 1}); // HEADERS, END_STREAM|END_HEADERS, stream 1
+    out.write(fields);
+    List<String> frames = new ArrayList<>();
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(out.toByteArray());
+      java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+      try {
+        while (true) {
+          int length = (in.readUnsignedByte() << 16) | in.readUnsignedShort();
+          int type = in.readUnsignedByte();
+          in.readUnsignedByte();
+          int stream = in.readInt() & 0x7fffffff;
+          byte[] payload = in.readNBytes(length);
+          if (type == 0x3) {
+            frames.add("RST_STREAM:" + java.nio.ByteBuffer.wrap(payload).getInt());
+          } else if (type == 0x7) {
+            frames.add("GOAWAY:" + java.nio.ByteBuffer.wrap(payload, 4, 4).getInt());
+          } else if (type == 0x1 && stream == 1) {
+            frames.add("HEADERS");
+          }
+          if (type == 0x3 || type == 0x7 || (type == 0x0 && stream == 1)) {
+            break;
+          }
+        }
+      } catch (java.io.EOFException | java.net.SocketTimeoutException end) {
+        // what came is what we have
+      }
+    }
+    return frames;
+  }
+
+  @Test
+  void connectionSpecificHeadersAreRefusedAndAnHonestRawRequestIsServed() throws Exception {
+    start(h2c());
+    String[][] honest = {{":method", "GET"}, {":scheme", "http"}, {":path", "/health"}, {":authority", "x"}};
+    assertEquals(List.of("HEADERS"), rawH2(honest), "the raw client itself is sound");
+    for (String[] forbidden : new String[][] {{"connection", "keep-alive"}, {"transfer-encoding", "chunked"},
+        {"keep-alive", "timeout=5"}, {"upgrade", "h2c"}, {"te", "gzip"}}) {
+      String[][] headers = java.util.Arrays.copyOf(honest, honest.length + 1);
+      headers[honest.length] = forbidden;
+      List<String> frames = rawH2(headers);
+      assertFalse(frames.contains("HEADERS"), forbidden[0] + " must not be served: " + frames);
+      assertTrue(frames.contains("RST_STREAM:1") || frames.contains("GOAWAY:1"),
+          forbidden[0] + ": refused as a PROTOCOL_ERROR: " + frames);
+    }
+  }
 }
