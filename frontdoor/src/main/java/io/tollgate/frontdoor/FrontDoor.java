@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -235,7 +236,8 @@ public final class FrontDoor {
     }
     DeadlineSweep sweep = sweeps.computeIfAbsent(channel.eventLoop(), loop -> new DeadlineSweep(loop, sweepPeriodNanos));
     if (pipeline.get(VERTX_HANDLER) instanceof Http2ConnectionHandler h2) {
-      new Http2Deadlines(settings, sweep, metrics, errors, h2, pipeline.context(h2)).start();
+      new Http2Deadlines(settings, sweep, metrics, errors, h2, pipeline.context(h2),
+          connection instanceof Http2FrameListener streams ? streams : null).start();
       return;
     }
     if (pipeline.get(DECODER) == null || pipeline.get(VERTX_HANDLER) == null) {

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AttributeKey;
@@ -42,6 +43,8 @@ final class Http2Deadlines implements Http2Connection.Listener, DeadlineSweep.Wa
   private final ErrorBody errors;
   private final Http2ConnectionHandler handler;
   private final ChannelHandlerContext ctx;
+  /** Vert.x's connection, told of a stream cut here as of a reset (null: not told). */
+  private final Http2FrameListener service;
   /** Stream id → when its body must be complete. */
   private final Map<Integer, Long> bodyDeadlines = new HashMap<>();
   /** Stream id → when the front door cut it at its body deadline. */
@@ -50,7 +53,8 @@ final class Http2Deadlines implements Http2Connection.Listener, DeadlineSweep.Wa
   private CloseReason onExpiry;
 
   Http2Deadlines(FrontDoorSettings settings, DeadlineSweep sweep, FrontDoorMetrics metrics, ErrorBody errors,
-                 Http2ConnectionHandler handler, ChannelHandlerContext ctx) {
+                 Http2ConnectionHandler handler, ChannelHandlerContext ctx, Http2FrameListener service) {
+    this.service = service;
     this.settings = settings;
     this.sweep = sweep;
     this.metrics = metrics;
@@ -180,6 +184,17 @@ final class Http2Deadlines implements Http2Connection.Listener, DeadlineSweep.Wa
       handler.encoder().writeData(ctx, id, Unpooled.wrappedBuffer(body.getBytes()), 0, true, ctx.newPromise());
       // Out before the reset, which would drop what flow control still holds.
       handler.flush(ctx);
+    }
+    if (service != null) {
+      // A stream reset here closes quietly on Vert.x's side (only a reset received fails the
+      // request), and a service still reading the body would wait forever: tell it as if the client
+      // had reset the stream, while Vert.x still knows the stream. Its own answer, if it tries one,
+      // is refused by Netty (the stream is over).
+      try {
+        service.onRstStreamRead(ctx, id, Http2Error.NO_ERROR.code());
+      } catch (Http2Exception e) {
+        // Vert.x's listener throws nothing here; the stream is reset below all the same
+      }
     }
     handler.resetStream(ctx, id, Http2Error.NO_ERROR.code(), ctx.newPromise());
     handler.flush(ctx);

@@ -315,6 +315,79 @@ class Http2Test {
     assertEquals(50_000, event.completionTokens());
   }
 
+  @Test
+  void aClientThatDropsItsConnectionMidStreamAbortsTheBackend() throws Exception {
+    bed = TestBed.builder().simulators(1).simulatorConfig(c -> c.withInterTokenMillis(20))
+        .http2(Http2Policy.defaults().withClearText(true)).start();
+    HttpClient client = priorKnowledge();
+    Http.onContext(client, () -> client.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
+            .putHeader("authorization", "Bearer " + SECRET))
+        .compose(request -> request.send(Http.chat(500, true)).compose(response -> {
+          io.vertx.core.Promise<Void> firstBytes = io.vertx.core.Promise.promise();
+          response.handler(chunk -> {
+            if (firstBytes.tryComplete()) {
+              request.connection().close(); // the whole connection goes, not just the stream
+            }
+          });
+          return firstBytes.future();
+        })));
+    waitFor("the backend's request aborted", 5_000, () -> bed.sim(1).stats().aborted() >= 1);
+    UsageEvent event = bed.usage.awaitEvents(1, 5_000).get(0);
+    assertEquals("client_disconnected", event.errorKind());
+    assertTrue(event.clientDisconnected());
+  }
+
+  /**
+   * Refusals that end an HTTP/1.1 connection (a key refused before its body, a body over the
+   * limit) end only their stream on HTTP/2: answered in OpenAI's shape, and the connection's next
+   * request is served.
+   */
+  @Test
+  void refusalsBeforeTheBodyEndTheirStreamNotTheConnection() throws Exception {
+    bed = clearText().start();
+    HttpClient client = priorKnowledge();
+    Http.Reply unauthenticated = Http.onContext(client, () -> client.request(new RequestOptions()
+            .setMethod(HttpMethod.POST).setURI("/v1/chat/completions").putHeader("content-type", "application/json")
+            .putHeader("authorization", "Bearer not-a-key"))
+        .compose(request -> request.send(Http.chat(4, false)))
+        .compose(response -> response.body().map(b -> new Http.Reply(response.statusCode(), response.headers(), b))));
+    assertEquals(401, unauthenticated.status());
+    assertEquals("invalid_api_key", unauthenticated.error().getString("code"));
+    assertNull(unauthenticated.headers().get("connection"), "no connection-specific header on HTTP/2");
+
+    String tooLarge = new JsonObject(Http.chat(4, false)).put("padding", "x".repeat(100 * 1024)).encode();
+    Http.Reply refused = post(client, tooLarge);
+    assertEquals(413, refused.status(), refused.body().toString());
+    assertEquals("request_too_large", refused.error().getString("code"));
+
+    assertEquals(200, post(client, Http.chat(2, false)).status(), "the same connection serves on");
+    String metrics = Http.get(bed.adminClient(), "/metrics", TestBed.ADMIN_TOKEN).body().toString();
+    assertTrue(metrics.lines().anyMatch(line -> line.startsWith("tollgate_http_connections_open") && line.endsWith(" 1.0")),
+        "one connection throughout");
+  }
+
+  @Test
+  void aStreamWhoseBodyMissesTheDeadlineGets408AndIsRecorded() throws Exception {
+    bed = TestBed.builder().simulators(1).http2(Http2Policy.defaults().withClearText(true))
+        .frontDoor(io.tollgate.frontdoor.FrontDoorSettings.defaults().withTimeouts(10_000, 1_000, 10_000)).start();
+    HttpClient client = priorKnowledge();
+    Http.Reply timedOut = Http.onContext(client, () -> client.request(new RequestOptions().setMethod(HttpMethod.POST)
+            .setURI("/v1/chat/completions").putHeader("content-type", "application/json")
+            .putHeader("authorization", "Bearer " + SECRET).putHeader("content-length", "5000"))
+        .compose(request -> {
+          request.write("{\"model\":"); // and never the rest
+          return request.response();
+        })
+        .compose(response -> response.body().map(b -> new Http.Reply(response.statusCode(), response.headers(), b))));
+    assertEquals(408, timedOut.status(), timedOut.body().toString());
+    assertEquals("request_timeout", timedOut.error().getString("code"));
+    UsageEvent event = bed.usage.awaitEvents(1, 5_000).get(0);
+    assertEquals(408, event.status());
+    assertEquals("request_timeout", event.errorKind());
+    assertEquals(200, post(client, Http.chat(2, false)).status(), "the connection's other streams go on");
+  }
+
   private static void waitFor(String what, long timeoutMillis, java.util.function.BooleanSupplier condition)
       throws InterruptedException {
     long deadline = System.currentTimeMillis() + timeoutMillis;
