@@ -36,7 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link Http2Deadlines}: per connection for headers and idleness, per stream for bodies);</li>
  *   <li>a cap on open connections.</li>
  * </ul>
- * Every refusal is in the service's own error shape and closes the connection. One instance serves
+ * Every refusal is in the service's own error shape and closes the connection (on HTTP/2, a refusal
+ * of one stream ends that stream; ADR 18). One instance serves
  * every event loop of a port (its connection count is the port's).
  */
 public final class FrontDoor {
@@ -169,7 +170,8 @@ public final class FrontDoor {
    * Makes the response being written to this request the connection's last: nothing more is read
    * from it (an unread body, a pipelined request) and it closes once the response is out. For
    * services that answer before reading a body they will not read, e.g. a 401 from the headers.
-   * The response says so ({@code Connection: close}).
+   * The response says so ({@code Connection: close}). On HTTP/2 only the request's stream ends: a
+   * body still arriving is refused with RST_STREAM(NO_ERROR) once the answer is out.
    */
   public static void closeAfterResponse(HttpServerRequest request) {
     if (request.version() == HttpVersion.HTTP_2) {
