@@ -358,17 +358,28 @@ class Http2FrontDoorTest {
     java.io.ByteArrayOutputStream block = new java.io.ByteArrayOutputStream();
     for (String[] header : headers) {
       block.write(0x00); // literal header field without indexing, new name, no Huffman coding
-      block.write(header[0].length());
+      hpackLength(block, header[0].length());
       block.write(header[0].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      block.write(header[1].length());
+      hpackLength(block, header[1].length());
       block.write(header[1].getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
     java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
     out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     out.write(new byte[] {0, 0, 0, 0x4, 0, 0, 0, 0, 0}); // SETTINGS, empty
     byte[] fields = block.toByteArray();
-    out.write(new byte[] {0, (byte) (fields.length >> 8), (byte) fields.length, 0x1, 0x5, 0, 0, 0, 1}); // HEADERS, END_STREAM|END_HEADERS, stream 1
-    out.write(fields);
+    // HEADERS (END_STREAM), then CONTINUATIONs, in frames of at most the default 16 KiB; END_HEADERS on the last.
+    for (int from = 0; from < fields.length || from == 0; from += 16_384) {
+      int length = Math.min(16_384, fields.length - from);
+      boolean last = from + length >= fields.length;
+      int type = from == 0 ? 0x1 : 0x9;
+      int flags = (from == 0 ? 0x1 : 0) | (last ? 0x4 : 0);
+      out.write(new byte[] {(byte) (length >> 16), (byte) (length >> 8), (byte) length, (byte) type, (byte) flags,
+          0, 0, 0, 1});
+      out.write(fields, from, length);
+      if (last) {
+        break;
+      }
+    }
     List<String> frames = new ArrayList<>();
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
       socket.setSoTimeout(10_000);
@@ -386,7 +397,10 @@ class Http2FrontDoorTest {
           } else if (type == 0x7) {
             frames.add("GOAWAY:" + java.nio.ByteBuffer.wrap(payload, 4, 4).getInt());
           } else if (type == 0x1 && stream == 1) {
-            frames.add("HEADERS");
+            // HPACK's static table: 0x88 is :status 200; 431 is a literal (indexed name 8, "431").
+            boolean literal431 = payload.length >= 5 && new String(payload, java.nio.charset.StandardCharsets.US_ASCII)
+                .contains("431");
+            frames.add(literal431 ? "HEADERS:431" : "HEADERS");
           }
           if (type == 0x3 || type == 0x7 || (type == 0x0 && stream == 1)) {
             break;
@@ -397,6 +411,31 @@ class Http2FrontDoorTest {
       }
     }
     return frames;
+  }
+
+  /** An HPACK string length: a 7-bit prefix, then 7 bits a byte (RFC 7541 §5.1). */
+  private static void hpackLength(java.io.ByteArrayOutputStream out, int length) {
+    if (length < 127) {
+      out.write(length);
+      return;
+    }
+    out.write(127);
+    int rest = length - 127;
+    while (rest >= 128) {
+      out.write((rest & 0x7f) | 0x80);
+      rest >>= 7;
+    }
+    out.write(rest);
+  }
+
+  @Test
+  void aHeaderListOverTheLimitGets431OnItsStream() throws Exception {
+    start(h2c());
+    String[][] big = {{":method", "GET"}, {":scheme", "http"}, {":path", "/health"}, {":authority", "x"},
+        {"x-big", "b".repeat(FrontDoorSettings.defaults().maxHeaderBytes() + 1_000)}};
+    // A client that honours the advertised SETTINGS_MAX_HEADER_LIST_SIZE would not send this; a raw one does.
+    List<String> frames = rawH2(big);
+    assertTrue(frames.contains("HEADERS:431"), "answered 431 on its stream: " + frames);
   }
 
   @Test
