@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>a cap on open connections.</li>
  * </ul>
  * Every refusal is in the service's own error shape and closes the connection (on HTTP/2, a refusal
- * of one stream ends that stream; ADR 18). One instance serves
+ * of one stream ends that stream; ADR 21). One instance serves
  * every event loop of a port (its connection count is the port's).
  */
 public final class FrontDoor {
@@ -124,7 +124,7 @@ public final class FrontDoor {
         .setMaxInitialLineLength(settings.maxRequestLineBytes())
         .setMaxHeaderSize(settings.maxHeaderBytes())
         // Clear-text HTTP/2 only when asked for: Vert.x then reads a plain connection's first
-        // request before the connection handler can install the front door (ADR 18).
+        // request before the connection handler can install the front door (ADR 21).
         .setHttp2ClearTextEnabled(tls == null && http2.clearText())
         .setInitialSettings(new Http2Settings(options.getInitialSettings())
             .setMaxConcurrentStreams(http2.maxConcurrentStreams())

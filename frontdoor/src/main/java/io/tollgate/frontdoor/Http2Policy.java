@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Whether a public port speaks HTTP/2, and the limits an HTTP/2 connection gets on top of the
- * front door's (docs/adr/0018-http2-at-the-front-door.md).
+ * front door's (docs/adr/0021-http2-at-the-front-door.md).
  *
  * @param overTls              h2 negotiated by ALPN on a TLS port (clients that offer only http/1.1 keep it)
  * @param clearText            h2c on a plain port: prior knowledge and the HTTP/1.1 {@code Upgrade: h2c}; off by

@@ -81,7 +81,7 @@ public final class ServerTls {
    * The options with this port's TLS, unchanged when TLS is off; client certificates required when
    * a client CA is set.
    *
-   * @param http2 ALPN offers h2 before http/1.1 (the front door guards both, ADR 18); else HTTP/1.1 only
+   * @param http2 ALPN offers h2 before http/1.1 (the front door guards both, ADR 21); else HTTP/1.1 only
    */
   public HttpServerOptions apply(HttpServerOptions options, boolean http2) {
     if (!enabled()) {

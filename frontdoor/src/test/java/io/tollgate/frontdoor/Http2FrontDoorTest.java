@@ -317,7 +317,7 @@ class Http2FrontDoorTest {
     for (Map.Entry<String, String> attempt : checks().smugglingAttempts().entrySet()) {
       for (String first : new String[] {"", "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"}) {
         RawHttp.Reply reply = RawHttp.exchange(port, first + attempt.getValue(), 3_000);
-        // A chunked first request is read by Vert.x's own decoder (ADR 18): answered (or cut, if
+        // A chunked first request is read by Vert.x's own decoder (ADR 21): answered (or cut, if
         // its chunks do not parse), then the connection closes (RFC 9112 §6.3); anything else is
         // refused with 400 as without h2c. Never more than one answer for the attempt.
         int most = first.isEmpty() ? 1 : 2;

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * closes as its response ends, and Vert.x Web reports that close to end handlers as a failure
  * ("Connection closed") when it comes first: the observer took every such request for one whose
  * client went away, and logged and counted 499. (The API port offers HTTP/2 over TLS only, by
- * ALPN, ADR 18; this serves the observer over a plain HTTP/2-capable server, as any service of ours could.)
+ * ALPN, ADR 21; this serves the observer over a plain HTTP/2-capable server, as any service of ours could.)
  */
 class RequestObserverHttp2Test {
 
