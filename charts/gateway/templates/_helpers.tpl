@@ -133,6 +133,11 @@ server:
   maxConnections: {{ int64 .Values.server.maxConnections }}
   maxRequestLineBytes: {{ int64 .Values.server.maxRequestLineBytes }}
   maxHeaderBytes: {{ int64 .Values.server.maxHeaderBytes }}
+  http2: {{ .Values.server.http2 }}
+  http2ClearText: {{ .Values.server.http2ClearText }}
+  http2MaxConcurrentStreams: {{ int64 .Values.server.http2MaxConcurrentStreams }}
+  http2MaxResetsPerWindow: {{ int64 .Values.server.http2MaxResetsPerWindow }}
+  http2ResetWindowSeconds: {{ int64 .Values.server.http2ResetWindowSeconds }}
 security:
   adminToken: ${TOLLGATE_ADMIN_TOKEN}
   keyPepper: ${TOLLGATE_KEY_PEPPER}

@@ -52,6 +52,17 @@ class GatewayConfigAcceptedTest {
     assertEquals("http://otel:4318/v1/traces", config.tracing().otlpEndpoint());
   }
 
+  @org.junit.jupiter.api.Test
+  void http2SettingsReachTheGateway() throws IOException {
+    assertEquals(io.tollgate.frontdoor.Http2Policy.defaults(),
+        load(Charts.parse(Charts.template("gateway", List.of(), Map.of())), "http2-defaults").settings().http2());
+    Path values = Charts.module().resolve("target/http2.yaml");
+    Files.writeString(values, "server:\n  http2: false\n  http2ClearText: true\n  http2MaxConcurrentStreams: 32\n"
+        + "  http2MaxResetsPerWindow: 50\n  http2ResetWindowSeconds: 10\n");
+    GatewayConfig config = load(Charts.parse(Charts.template("gateway", List.of(values), Map.of())), "http2");
+    assertEquals(new io.tollgate.frontdoor.Http2Policy(false, true, 32, 50, 10), config.settings().http2());
+  }
+
   private static GatewayConfig load(List<HasMetadata> objects, String label) throws IOException {
     String text = Charts.named(objects, ConfigMap.class, "tollgate-gateway").getData().get("gateway.yaml");
     Path file = Charts.module().resolve("target/rendered-config/" + label.replaceAll("[^A-Za-z0-9.-]", "_") + ".yaml");

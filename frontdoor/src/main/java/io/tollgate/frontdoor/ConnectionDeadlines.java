@@ -5,6 +5,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
@@ -24,7 +26,7 @@ import io.netty.util.ReferenceCountUtil;
  *   <li>responding: no deadline here (the service's own timeouts apply, e.g. to a stream).</li>
  * </ul>
  */
-final class ConnectionDeadlines extends ChannelDuplexHandler {
+final class ConnectionDeadlines extends ChannelDuplexHandler implements DeadlineSweep.Watched {
 
   /** Where a channel keeps its instance, for {@link FrontDoor#closeAfterResponse}. */
   static final AttributeKey<ConnectionDeadlines> KEY = AttributeKey.valueOf("tollgate.frontDoor.deadlines");
@@ -59,8 +61,30 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
   private boolean closing;
   /** The last response is out and the output shut: reading and dropping until the client goes. */
   private boolean lingering;
+  /**
+   * The first request was decoded before this handler and the strict decoder were installed (a
+   * plain port with h2c on: Vert.x installs its own decoder and calls the service's connection
+   * handler only at the first request). Its framing cannot be told from a smuggling attempt if
+   * chunked, so a chunked first request is the connection's last (RFC 9112 §6.3).
+   */
+  private boolean firstRequestUnscreened;
+  /** This request's body is the last thing read from the connection. */
+  private boolean lastRequest;
+  /**
+   * What to do once the first request has been read whole (install the strict decoder), or null.
+   * Not before: the decoder that read its head holds the state of its body.
+   */
+  private Runnable afterFirstRequest;
 
-  ConnectionDeadlines(FrontDoorSettings settings, DeadlineSweep sweep, FrontDoorMetrics metrics, ErrorBody errors) {
+  /**
+   * @param afterFirstRequest null when this handler is installed before any byte is read; else the
+   *                          first request was decoded already (see {@link #firstRequestUnscreened})
+   *                          and this runs once it has been read whole
+   */
+  ConnectionDeadlines(FrontDoorSettings settings, DeadlineSweep sweep, FrontDoorMetrics metrics, ErrorBody errors,
+                      Runnable afterFirstRequest) {
+    this.firstRequestUnscreened = afterFirstRequest != null;
+    this.afterFirstRequest = afterFirstRequest;
     this.settings = settings;
     this.sweep = sweep;
     this.metrics = metrics;
@@ -95,7 +119,12 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
       }
       return;
     }
-    if (msg instanceof HttpRequest) {
+    if (msg instanceof HttpRequest request) {
+      if (firstRequestUnscreened) {
+        firstRequestUnscreened = false;
+        // (a chunked request is always followed by its body's parts: the close is decided at its end)
+        lastRequest = request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+      }
       inFlight++;
       bodyPending = !(msg instanceof LastHttpContent);
       if (inFlight == 1) {
@@ -109,6 +138,11 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
       }
     } else if (msg instanceof LastHttpContent && bodyPending) {
       bodyPending = false;
+      if (lastRequest) {
+        closeAfterResponse(); // before the service sees the end, as its answer may be written at once
+        super.channelRead(context, msg);
+        return;
+      }
       if (inFlight == 0) {
         awaitRequest();
       } else {
@@ -116,6 +150,11 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
       }
     }
     super.channelRead(context, msg);
+    if (afterFirstRequest != null && msg instanceof LastHttpContent && !closing) {
+      Runnable then = afterFirstRequest;
+      afterFirstRequest = null;
+      then.run();
+    }
   }
 
   @Override
@@ -123,8 +162,11 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
     boolean informational = msg instanceof HttpResponse response
         && response.status().codeClass() == HttpStatusClass.INFORMATIONAL;
     if (!informational) {
-      if (msg instanceof HttpResponse) {
+      if (msg instanceof HttpResponse response) {
         responseStarted = true;
+        if (closing) {
+          response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
       }
       if (msg instanceof LastHttpContent && inFlight > 0) {
         responseEnded();
@@ -201,12 +243,14 @@ final class ConnectionDeadlines extends ChannelDuplexHandler {
     onExpiry = reason;
   }
 
-  boolean expired(long now) {
+  @Override
+  public boolean expired(long now) {
     return deadline != NONE && now - deadline >= 0;
   }
 
   /** Closes the connection; a body that timed out first gets a 408 if nothing was answered yet. */
-  void expire() {
+  @Override
+  public void expire() {
     deadline = NONE;
     if (lingering) {
       ctx.close(); // the linger is over: not a refusal of the front door's, so not counted

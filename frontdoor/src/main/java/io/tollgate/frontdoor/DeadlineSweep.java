@@ -17,9 +17,16 @@ import java.util.concurrent.TimeUnit;
  */
 final class DeadlineSweep {
 
+  /** A connection's deadlines, HTTP/1.1's or HTTP/2's. */
+  interface Watched {
+    boolean expired(long now);
+
+    void expire();
+  }
+
   private final EventExecutor loop;
   private final long periodNanos;
-  private final Set<ConnectionDeadlines> connections = new LinkedHashSet<>();
+  private final Set<Watched> connections = new LinkedHashSet<>();
   private ScheduledFuture<?> task;
   private long now = System.nanoTime();
 
@@ -33,7 +40,7 @@ final class DeadlineSweep {
     return now;
   }
 
-  void add(ConnectionDeadlines connection) {
+  void add(Watched connection) {
     now = System.nanoTime();
     connections.add(connection);
     if (task == null) {
@@ -41,7 +48,7 @@ final class DeadlineSweep {
     }
   }
 
-  void remove(ConnectionDeadlines connection) {
+  void remove(Watched connection) {
     connections.remove(connection);
     if (connections.isEmpty() && task != null) {
       task.cancel(false);
@@ -51,8 +58,8 @@ final class DeadlineSweep {
 
   private void sweep() {
     now = System.nanoTime();
-    List<ConnectionDeadlines> expired = null;
-    for (ConnectionDeadlines connection : connections) {
+    List<Watched> expired = null;
+    for (Watched connection : connections) {
       if (connection.expired(now)) {
         if (expired == null) {
           expired = new ArrayList<>();
@@ -62,7 +69,7 @@ final class DeadlineSweep {
     }
     if (expired != null) {
       // Expiring closes channels, which removes them from the set: not while iterating it.
-      expired.forEach(ConnectionDeadlines::expire);
+      expired.forEach(Watched::expire);
     }
   }
 }

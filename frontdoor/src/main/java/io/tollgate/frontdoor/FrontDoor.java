@@ -3,6 +3,9 @@ package io.tollgate.frontdoor;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -11,6 +14,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.Http2Settings;
 import io.vertx.core.net.impl.ConnectionBase;
 
 import java.util.Map;
@@ -22,20 +27,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What every public port enforces before a request reaches the service, shared by the gateway, the
  * control plane and the analytics service (docs/adr/0007-front-door.md):
  * <ul>
- *   <li>HTTP/1.1 only, with a bounded request line (414) and headers (431);</li>
+ *   <li>HTTP/1.1 with a bounded request line (414) and headers (431), and HTTP/2 as its {@link Http2Policy}
+ *       allows, with bounded header lists (431), streams per connection and resets (rapid reset);</li>
  *   <li>ambiguous framing (Content-Length with Transfer-Encoding, or a Transfer-Encoding other than
  *       {@code chunked}) refused with 400 and the connection closed, so no request hidden behind a
  *       body is ever answered;</li>
- *   <li>header, body and idle deadlines on every connection ({@link ConnectionDeadlines});</li>
+ *   <li>header, body and idle deadlines on every connection ({@link ConnectionDeadlines}; on HTTP/2,
+ *       {@link Http2Deadlines}: per connection for headers and idleness, per stream for bodies);</li>
  *   <li>a cap on open connections.</li>
  * </ul>
- * Every refusal is in the service's own error shape and closes the connection. One instance serves
+ * Every refusal is in the service's own error shape and closes the connection (on HTTP/2, a refusal
+ * of one stream ends that stream; ADR 21). One instance serves
  * every event loop of a port (its connection count is the port's).
  */
 public final class FrontDoor {
 
   private static final String DECODER = "httpDecoder";
   private static final String VERTX_HANDLER = "handler";
+  /** Vert.x's idle handler, there only until the connection handler runs (see createServer). */
+  private static final String VERTX_IDLE = "idle";
+  /** Vert.x's h2c upgrade handler: present while a plain port's first HTTP/1.1 request is dispatched. */
+  private static final String VERTX_H2C_UPGRADE = "h2c";
 
   private final FrontDoorSettings settings;
   private final ErrorBody errors;
@@ -45,6 +57,7 @@ public final class FrontDoor {
   private final long sweepPeriodNanos;
   /** Null: plain HTTP. */
   private final ServerTls tls;
+  private final Http2Policy http2;
 
   public FrontDoor(FrontDoorSettings settings, ErrorBody errors, MeterRegistry registry) {
     this(settings, errors, registry, null);
@@ -54,7 +67,17 @@ public final class FrontDoor {
    * @param tls HTTPS on this port (its files watched for rotation once a server listens), or null for plain HTTP
    */
   public FrontDoor(FrontDoorSettings settings, ErrorBody errors, MeterRegistry registry, ServerTls tls) {
+    this(settings, errors, registry, tls, Http2Policy.defaults());
+  }
+
+  /**
+   * @param tls   HTTPS on this port, or null for plain HTTP
+   * @param http2 whether (and with which limits) the port speaks HTTP/2
+   */
+  public FrontDoor(FrontDoorSettings settings, ErrorBody errors, MeterRegistry registry, ServerTls tls,
+                   Http2Policy http2) {
     this.tls = tls != null && tls.enabled() ? tls : null;
+    this.http2 = http2;
     this.settings = settings;
     this.errors = errors;
     this.metrics = new FrontDoorMetrics(registry, open, settings.maxConnections());
@@ -81,6 +104,10 @@ public final class FrontDoor {
     return open.get();
   }
 
+  public Http2Policy http2() {
+    return http2;
+  }
+
   /** Whether this port speaks HTTPS. */
   public boolean tls() {
     return tls != null;
@@ -92,14 +119,26 @@ public final class FrontDoor {
    * HTTP/2, idle timeout and TLS are set here and override the caller's.
    */
   public HttpServer createServer(Vertx vertx, HttpServerOptions options, Handler<HttpServerRequest> app) {
-    HttpServerOptions guarded = new HttpServerOptions(tls == null ? options : tls.apply(options))
+    boolean h2 = tls != null ? http2.overTls() : http2.clearText();
+    HttpServerOptions guarded = new HttpServerOptions(tls == null ? options : tls.apply(options, http2.overTls()))
         .setMaxInitialLineLength(settings.maxRequestLineBytes())
         .setMaxHeaderSize(settings.maxHeaderBytes())
-        // Clear-text HTTP/2 would bypass the HTTP/1.1 decoder and deadlines below; no client of these
-        // APIs needs it (vLLM itself speaks HTTP/1.1 only).
-        .setHttp2ClearTextEnabled(false)
-        // The deadlines here replace Vert.x's idle timeout, which would also cut a long response.
-        .setIdleTimeout(0);
+        // Clear-text HTTP/2 only when asked for: Vert.x then reads a plain connection's first
+        // request before the connection handler can install the front door (ADR 21).
+        .setHttp2ClearTextEnabled(tls == null && http2.clearText())
+        .setInitialSettings(new Http2Settings(options.getInitialSettings())
+            .setMaxConcurrentStreams(http2.maxConcurrentStreams())
+            // A larger header list is answered 431 by Netty (far larger: GOAWAY), as HTTP/1.1's headers are.
+            .setMaxHeaderListSize(settings.maxHeaderBytes()))
+        .setHttp2RstFloodMaxRstFramePerWindow(http2.maxResetsPerWindow())
+        .setHttp2RstFloodWindowDuration(http2.resetWindowSeconds())
+        .setHttp2RstFloodWindowDurationTimeUnit(TimeUnit.SECONDS)
+        // The deadlines here replace Vert.x's idle timeout, which would also cut a long response. Until
+        // the connection handler runs (HTTP/2: after the client's SETTINGS; h2c on: at the first
+        // request), Vert.x's idle handler holds a silent connection to the header deadline; the
+        // connection handler then removes it.
+        .setIdleTimeout(h2 ? (int) Math.min(Integer.MAX_VALUE, settings.headerTimeoutMs()) : 0)
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
     if (tls != null && settings.headerTimeoutMs() > 0) {
       // The header deadline starts once the handshake is done (the connection handler runs then);
       // a handshake never completed is held to the same deadline here, so a TLS slowloris is bounded too.
@@ -131,9 +170,20 @@ public final class FrontDoor {
    * Makes the response being written to this request the connection's last: nothing more is read
    * from it (an unread body, a pipelined request) and it closes once the response is out. For
    * services that answer before reading a body they will not read, e.g. a 401 from the headers.
-   * The response says so ({@code Connection: close}).
+   * The response says so ({@code Connection: close}). On HTTP/2 only the request's stream ends: a
+   * body still arriving is refused with RST_STREAM(NO_ERROR) once the answer is out.
    */
   public static void closeAfterResponse(HttpServerRequest request) {
+    if (request.version() == HttpVersion.HTTP_2) {
+      // One stream of many: the connection stays. A body still arriving is refused with
+      // RST_STREAM(NO_ERROR) once the answer is out (RFC 9113 §8.1); Connection is not an HTTP/2 header.
+      request.response().endHandler(v -> {
+        if (!request.isEnded()) {
+          request.response().reset(Http2Error.NO_ERROR.code());
+        }
+      });
+      return;
+    }
     request.response().putHeader(HttpHeaders.CONNECTION, "close");
     ConnectionDeadlines connection = deadlinesOf(request);
     if (connection != null) {
@@ -158,6 +208,11 @@ public final class FrontDoor {
    * deadline (it answered 408 itself), as opposed to the client going away.
    */
   public static boolean bodyTimedOut(HttpServerRequest request) {
+    if (request.version() == HttpVersion.HTTP_2) {
+      Http2Deadlines streams = request.connection() instanceof ConnectionBase base
+          ? base.channel().attr(Http2Deadlines.KEY).get() : null;
+      return streams != null && streams.timedOut(request.streamId());
+    }
     ConnectionDeadlines connection = deadlinesOf(request);
     return connection != null && connection.closedFor() == CloseReason.BODY_TIMEOUT;
   }
@@ -178,15 +233,30 @@ public final class FrontDoor {
       return;
     }
     ChannelPipeline pipeline = channel.pipeline();
+    if (pipeline.get(VERTX_IDLE) != null) {
+      pipeline.remove(VERTX_IDLE);
+    }
+    DeadlineSweep sweep = sweeps.computeIfAbsent(channel.eventLoop(), loop -> new DeadlineSweep(loop, sweepPeriodNanos));
+    if (pipeline.get(VERTX_HANDLER) instanceof Http2ConnectionHandler h2) {
+      new Http2Deadlines(settings, sweep, metrics, errors, h2, pipeline.context(h2),
+          connection instanceof Http2FrameListener streams ? streams : null).start();
+      return;
+    }
     if (pipeline.get(DECODER) == null || pipeline.get(VERTX_HANDLER) == null) {
       // Not an HTTP/1.x pipeline as Vert.x builds it: refuse rather than serve it unguarded.
       metrics.closed(CloseReason.MALFORMED);
       connection.close();
       return;
     }
-    pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(decoderOptions));
-    DeadlineSweep sweep = sweeps.computeIfAbsent(channel.eventLoop(), loop -> new DeadlineSweep(loop, sweepPeriodNanos));
+    Runnable strictDecoder = () -> pipeline.replace(DECODER, DECODER, new StrictRequestDecoder(decoderOptions));
+    // With h2c on, Vert.x calls this at the first request, whose head its own decoder has read and
+    // whose body it is still reading: the strict decoder takes over once that request is whole.
+    boolean firstRequestRead = pipeline.get(VERTX_H2C_UPGRADE) != null;
+    if (!firstRequestRead) {
+      strictDecoder.run();
+    }
     pipeline.addBefore(VERTX_HANDLER, "frontDoorScreen", new RequestScreen(settings, metrics, errors));
-    pipeline.addBefore(VERTX_HANDLER, "frontDoorDeadlines", new ConnectionDeadlines(settings, sweep, metrics, errors));
+    pipeline.addBefore(VERTX_HANDLER, "frontDoorDeadlines",
+        new ConnectionDeadlines(settings, sweep, metrics, errors, firstRequestRead ? strictDecoder : null));
   }
 }

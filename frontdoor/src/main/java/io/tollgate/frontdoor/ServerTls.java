@@ -43,6 +43,8 @@ public final class ServerTls {
   /** The newest read of the files (complete when none is running). */
   private volatile Future<Boolean> reading = Future.succeededFuture(false);
   private long timer = -1;
+  /** ALPN offers h2 (set by {@link #apply}, kept by rotations). */
+  private volatile boolean http2;
 
   private ServerTls(Vertx vertx, TlsSettings settings, String port) {
     this.vertx = vertx;
@@ -70,17 +72,25 @@ public final class ServerTls {
     return reloads.get();
   }
 
-  /**
-   * The options with this port's TLS, unchanged when TLS is off. HTTP/1.1 only (no ALPN, so no
-   * HTTP/2 that would bypass the front door), client certificates required when a client CA is set.
-   */
+  /** The options with this port's TLS for HTTP/1.1 only (no ALPN). */
   public HttpServerOptions apply(HttpServerOptions options) {
+    return apply(options, false);
+  }
+
+  /**
+   * The options with this port's TLS, unchanged when TLS is off; client certificates required when
+   * a client CA is set.
+   *
+   * @param http2 ALPN offers h2 before http/1.1 (the front door guards both, ADR 21); else HTTP/1.1 only
+   */
+  public HttpServerOptions apply(HttpServerOptions options, boolean http2) {
     if (!enabled()) {
       return options;
     }
+    this.http2 = http2;
     HttpServerOptions tls = new HttpServerOptions(options)
         .setSsl(true)
-        .setUseAlpn(false)
+        .setUseAlpn(http2)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(settings.certFile()).setKeyPath(settings.keyFile()));
     if (settings.clientCertificatesRequired()) {
       tls.setTrustOptions(new PemTrustOptions().addCertPath(settings.clientCaFile()))
@@ -213,7 +223,7 @@ public final class ServerTls {
 
   private ServerSSLOptions sslOptions(List<Buffer> contents) {
     ServerSSLOptions options = new ServerSSLOptions()
-        .setUseAlpn(false)
+        .setUseAlpn(http2)
         .setKeyCertOptions(new PemKeyCertOptions().setCertValue(contents.get(0)).setKeyValue(contents.get(1)));
     if (settings.clientCertificatesRequired()) {
       options.setTrustOptions(new PemTrustOptions().addCertValue(contents.get(2))).setClientAuth(ClientAuth.REQUIRED);

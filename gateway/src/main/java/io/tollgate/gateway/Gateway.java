@@ -162,7 +162,7 @@ public final class Gateway {
 
     // One front door for every data-plane verticle: its connection count is the port's.
     FrontDoor frontDoor = new FrontDoor(settings.frontDoor(), ApiError::frontDoorRefusal, metrics.registry(),
-        ServerTls.of(vertx, settings.tls().dataPlane(), "gateway data plane"));
+        ServerTls.of(vertx, settings.tls().dataPlane(), "gateway data plane"), settings.http2());
     int instances = settings.eventLoops() > 0 ? settings.eventLoops() : Runtime.getRuntime().availableProcessors();
     List<DataPlaneVerticle> verticles = new CopyOnWriteArrayList<>();
     List<String> deployments = new ArrayList<>();

@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The observer records the status that was sent, over HTTP/2 as over HTTP/1.1. An HTTP/2 stream
  * closes as its response ends, and Vert.x Web reports that close to end handlers as a failure
  * ("Connection closed") when it comes first: the observer took every such request for one whose
- * client went away, and logged and counted 499. (The API port itself speaks HTTP/1.1 only; this
- * serves the observer over a plain HTTP/2-capable server, as any service of ours could.)
+ * client went away, and logged and counted 499. (The API port offers HTTP/2 over TLS only, by
+ * ALPN, ADR 21; this serves the observer over a plain HTTP/2-capable server, as any service of ours could.)
  */
 class RequestObserverHttp2Test {
 

@@ -1,6 +1,7 @@
 package io.tollgate.gateway.config;
 
 import io.tollgate.frontdoor.FrontDoorSettings;
+import io.tollgate.frontdoor.Http2Policy;
 
 import java.nio.file.Path;
 
@@ -28,6 +29,7 @@ import java.nio.file.Path;
  * @param cors                 cross-origin access for browser apps (off unless origins are listed)
  * @param upstreamApiKey       sent to every backend as {@code Authorization: Bearer} (vLLM's --api-key); empty: none
  * @param tls                  HTTPS on the data-plane and admin ports, trust in the backends' certificates
+ * @param http2                HTTP/2 on the data plane: h2 over TLS (on by default), h2c (off), stream and reset limits
  */
 public record GatewaySettings(
     String host,
@@ -46,9 +48,20 @@ public record GatewaySettings(
     boolean decompressRequests,
     CorsSettings cors,
     String upstreamApiKey,
-    GatewayTls tls) {
+    GatewayTls tls,
+    Http2Policy http2) {
 
   public static final long DEFAULT_DRAIN_DELAY_MS = 5_000;
+
+  /** Settings with the default HTTP/2 policy (tests and tools that build settings by hand). */
+  public GatewaySettings(String host, int port, String adminHost, int adminPort, String adminToken, String keyPepper,
+                         long maxBodyBytes, long keepAliveIntervalMs, long shutdownGraceMs, Path usageSpoolPath,
+                         int eventLoops, FrontDoorSettings frontDoor, long drainDelayMs, boolean decompressRequests,
+                         CorsSettings cors, String upstreamApiKey, GatewayTls tls) {
+    this(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes, keepAliveIntervalMs, shutdownGraceMs,
+        usageSpoolPath, eventLoops, frontDoor, drainDelayMs, decompressRequests, cors, upstreamApiKey, tls,
+        Http2Policy.defaults());
+  }
 
   /** Settings without TLS (tests and tools that build settings by hand). */
   public GatewaySettings(String host, int port, String adminHost, int adminPort, String adminToken, String keyPepper,
@@ -79,55 +92,61 @@ public record GatewaySettings(
   public static GatewaySettings defaults() {
     return new GatewaySettings("0.0.0.0", 8080, "127.0.0.1", 8081, "", "change-me",
         1_048_576, 15_000, 30_000, Path.of("var/usage/usage.jsonl"), 0, FrontDoorSettings.defaults(),
-        DEFAULT_DRAIN_DELAY_MS, true, CorsSettings.off(), "", GatewayTls.off());
+        DEFAULT_DRAIN_DELAY_MS, true, CorsSettings.off(), "", GatewayTls.off(), Http2Policy.defaults());
   }
 
   public GatewaySettings withDrainDelayMs(long newDrainDelayMs) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, newDrainDelayMs,
-        decompressRequests, cors, upstreamApiKey, tls);
+        decompressRequests, cors, upstreamApiKey, tls, http2);
   }
 
   /** For the start-up code that generates a token when the config leaves it empty. */
   public GatewaySettings withAdminToken(String newAdminToken) {
     return new GatewaySettings(host, port, adminHost, adminPort, newAdminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
-        decompressRequests, cors, upstreamApiKey, tls);
+        decompressRequests, cors, upstreamApiKey, tls, http2);
   }
 
   public GatewaySettings withPorts(int newPort, int newAdminPort) {
     return new GatewaySettings(host, newPort, adminHost, newAdminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
-        decompressRequests, cors, upstreamApiKey, tls);
+        decompressRequests, cors, upstreamApiKey, tls, http2);
   }
 
   public GatewaySettings withFrontDoor(FrontDoorSettings newFrontDoor) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, newFrontDoor, drainDelayMs,
-        decompressRequests, cors, upstreamApiKey, tls);
+        decompressRequests, cors, upstreamApiKey, tls, http2);
   }
 
   public GatewaySettings withCors(CorsSettings newCors) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
-        decompressRequests, newCors, upstreamApiKey, tls);
+        decompressRequests, newCors, upstreamApiKey, tls, http2);
   }
 
   public GatewaySettings withRequestDecompression(boolean decompress) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
-        decompress, cors, upstreamApiKey, tls);
+        decompress, cors, upstreamApiKey, tls, http2);
   }
 
   public GatewaySettings withUpstreamApiKey(String key) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
-        decompressRequests, cors, key, tls);
+        decompressRequests, cors, key, tls, http2);
   }
 
   public GatewaySettings withTls(GatewayTls newTls) {
     return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
         keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
-        decompressRequests, cors, upstreamApiKey, newTls);
+        decompressRequests, cors, upstreamApiKey, newTls, http2);
+  }
+
+  public GatewaySettings withHttp2(Http2Policy newHttp2) {
+    return new GatewaySettings(host, port, adminHost, adminPort, adminToken, keyPepper, maxBodyBytes,
+        keepAliveIntervalMs, shutdownGraceMs, usageSpoolPath, eventLoops, frontDoor, drainDelayMs,
+        decompressRequests, cors, upstreamApiKey, tls, newHttp2);
   }
 }

@@ -1,6 +1,7 @@
 package io.tollgate.gateway.config;
 
 import io.tollgate.frontdoor.FrontDoorSettings;
+import io.tollgate.frontdoor.Http2Policy;
 import io.tollgate.frontdoor.TlsSettings;
 import io.vertx.core.json.JsonObject;
 
@@ -21,7 +22,8 @@ final class SettingsReader {
   private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
   private static final Set<String> SERVER_OPTIONS = Stream.concat(Stream.of("host", "port", "adminHost", "adminPort",
       "maxBodyBytes", "keepAliveIntervalMs", "shutdownGraceMs", "drainDelayMs", "eventLoops", "requestDecompression"),
-      FrontDoorSettings.OPTIONS.stream())
+      Stream.concat(FrontDoorSettings.OPTIONS.stream(), Stream.concat(Http2Policy.FLAGS.stream(),
+          Http2Policy.NUMBERS.stream())))
       .collect(Collectors.toUnmodifiableSet());
   private static final Set<String> SECURITY_OPTIONS = Set.of("adminToken", "keyPepper", "upstreamApiKey");
   private static final Set<String> USAGE_OPTIONS = Set.of("spoolPath");
@@ -76,7 +78,18 @@ final class SettingsReader {
         fields.flag(server, "server", "requestDecompression", defaults.decompressRequests()),
         cors(cors),
         fields.text(security, "security", "upstreamApiKey", defaults.upstreamApiKey()).trim(),
-        tls(tls));
+        tls(tls),
+        http2(server));
+  }
+
+  private Http2Policy http2(JsonObject server) {
+    try {
+      return Http2Policy.read((option, fallback) -> fields.flag(server, "server", option, fallback),
+          (option, fallback, min, max) -> fields.number(server, "server", option, fallback, min, max));
+    } catch (IllegalArgumentException e) {
+      reasons.add("server.http2*: " + e.getMessage());
+      return Http2Policy.defaults();
+    }
   }
 
   private GatewayTls tls(JsonObject tls) {

@@ -8,6 +8,7 @@ import io.tollgate.gateway.request.BoundedBody;
 import io.tollgate.gateway.request.UploadBody;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -75,8 +76,9 @@ final class ReadBody implements Stage {
       exchange.closeAfterReply = true;
       return Refusal.bodyTooLarge(tooLarge.limit());
     }
-    if (cause instanceof HttpClosedException) {
-      // The front door cut it at the body deadline (and answered 408), or the client left.
+    if (cause instanceof HttpClosedException || cause instanceof StreamResetException) {
+      // The front door cut it at the body deadline (and answered 408), or the client left (HTTP/2:
+      // reset its stream).
       return FrontDoor.bodyTimedOut(exchange.request)
           ? Refusal.bodyTimeout(settings.frontDoor().bodyTimeoutMs()) : Refusal.clientClosed();
     }

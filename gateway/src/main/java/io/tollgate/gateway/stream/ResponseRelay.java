@@ -340,7 +340,10 @@ public final class ResponseRelay {
   // ---- endings -----------------------------------------------------------------------------
 
   private void onClientGone() {
-    if (finished) {
+    // An HTTP/2 stream closes as soon as both sides ended, which for a whole answer is within its
+    // response.end(), before the relay has finished: an ended response is a delivered one. (On
+    // HTTP/1.1 the close handler runs only when the connection closes.)
+    if (finished || writer.response().ended()) {
       return;
     }
     clientGone = true;

@@ -1,6 +1,7 @@
 package io.tollgate.gateway.config;
 
 import io.tollgate.frontdoor.FrontDoorSettings;
+import io.tollgate.frontdoor.Http2Policy;
 import io.tollgate.frontdoor.TlsSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -103,6 +104,24 @@ class ConfigLoaderTest {
         "server.maxConnections: must be between 1 and 10000000, got 0",
         "server.maxRequestLineBytes: must be between 256 and 1048576, got 10",
         "server.maxHeaderBytes: must be an integer, got \"lots\""), reasons);
+  }
+
+  @Test
+  void http2SettingsFromTheEnvironmentAndTheirBounds() throws Exception {
+    assertEquals(Http2Policy.defaults(), ConfigLoader.loadDefault(Map.of()).settings().http2());
+    GatewaySettings settings = ConfigLoader.loadDefault(Map.of(
+        "TOLLGATE_HTTP2", "false",
+        "TOLLGATE_HTTP2_CLEAR_TEXT", "true",
+        "TOLLGATE_HTTP2_MAX_CONCURRENT_STREAMS", "32",
+        "TOLLGATE_HTTP2_MAX_RESETS_PER_WINDOW", "50",
+        "TOLLGATE_HTTP2_RESET_WINDOW_SECONDS", "10")).settings();
+    assertEquals(new Http2Policy(false, true, 32, 50, 10), settings.http2());
+
+    List<String> reasons = reasonsOf("server: {http2: \"yes\", http2MaxConcurrentStreams: 0}\n" + MINIMAL_SNAPSHOT,
+        Map.of());
+    assertEquals(List.of(
+        "server.http2: must be true or false, got \"yes\"",
+        "server.http2MaxConcurrentStreams: must be between 1 and 10000, got 0"), reasons);
   }
 
   @Test
@@ -234,6 +253,7 @@ class ConfigLoaderTest {
     assertEquals(List.of(
         "extra: unknown section (known: cors, rabbitmq, redis, security, server, snapshot, tls, tracing, usage)",
         "server.prot: unknown option (known: adminHost, adminPort, bodyTimeoutMs, drainDelayMs, eventLoops, headerTimeoutMs, host, "
+            + "http2, http2ClearText, http2MaxConcurrentStreams, http2MaxResetsPerWindow, http2ResetWindowSeconds, "
             + "idleTimeoutMs, keepAliveIntervalMs, maxBodyBytes, maxConnections, maxHeaderBytes, maxRequestLineBytes, "
             + "port, requestDecompression, shutdownGraceMs)",
         "security.keyPepper: must not be empty (set TOLLGATE_KEY_PEPPER)",

@@ -137,7 +137,15 @@ public final class TestBed implements AutoCloseable {
     GatewaySettings settings() {
       return new GatewaySettings("127.0.0.1", 0, "127.0.0.1", 0, ADMIN_TOKEN, PEPPER,
           maxBodyBytes, keepAliveMillis, 5_000, Path.of("target/unused-usage.jsonl"), eventLoops, frontDoor, 0,
-          decompressRequests, cors, upstreamApiKey, tls);
+          decompressRequests, cors, upstreamApiKey, tls, http2);
+    }
+
+    private io.tollgate.frontdoor.Http2Policy http2 = io.tollgate.frontdoor.Http2Policy.defaults();
+
+    /** Whether (and how) the data plane speaks HTTP/2. */
+    public Builder http2(io.tollgate.frontdoor.Http2Policy policy) {
+      this.http2 = policy;
+      return this;
     }
 
     private io.tollgate.gateway.config.GatewayTls tls = io.tollgate.gateway.config.GatewayTls.off();
