@@ -54,7 +54,8 @@ final class RequestScreen extends ChannelInboundHandlerAdapter {
         refused = true;
         CloseReason reason = reason(request.decoderResult());
         metrics.closed(reason);
-        Refusal.send(ctx, status(reason), errors.render(status(reason), code(reason), problem));
+        // The client may still be sending the oversized or malformed head: it reads the refusal.
+        Refusal.send(ctx, status(reason), errors.render(status(reason), code(reason), problem), true);
         return;
       }
     }
