@@ -33,3 +33,25 @@ export const quietButton =
 export const input =
   "w-full rounded border border-slate-400 px-2 py-1.5 text-sm focus:border-indigo-600 focus:outline-none " +
   "focus:ring-1 focus:ring-indigo-600";
+
+/**
+ * A table that scrolls sideways at a phone's width, reachable by keyboard and named for screen
+ * readers; its headings are the columns' (false or null: a column the viewer does not get, e.g. the
+ * actions a role may not take).
+ */
+export function DataTable({ label, headings, children }:
+  { label: string; headings: (ReactNode | false | null | undefined)[]; children: ReactNode }) {
+  return (
+    <div className="overflow-x-auto" tabIndex={0} role="region" aria-label={label}>
+      <table className="w-full text-left text-sm">
+        <thead className="bg-slate-100 text-slate-700">
+          <tr>
+            {headings.filter((heading) => heading !== false && heading !== null && heading !== undefined)
+              .map((heading, i) => <th key={i} scope="col" className="px-3 py-2">{heading}</th>)}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -4,7 +4,7 @@ import { deliveryText, describe, periodText, targetField, when, type AlertPage, 
 import { may } from "../roles";
 import { useMe } from "../session";
 import { useApi } from "../useApi";
-import { button, Card, dangerButton, input, Loading, Problem, quietButton } from "../components/ui";
+import { button, Card, dangerButton, input, Loading, Problem, quietButton, DataTable } from "../components/ui";
 
 const PAGE = 20;
 const TYPES: { type: Channel["type"]; label: string; hint: string }[] = [
@@ -127,50 +127,38 @@ function ChannelTable({ base, channels, canManage, onChanged }:
   return (
     <>
       {problem && <Problem message={problem} />}
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Channels table">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">Channel</th>
-              <th scope="col" className="px-3 py-2">Type</th>
-              <th scope="col" className="px-3 py-2">Sends to</th>
-              {canManage && <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>}
-            </tr>
-          </thead>
-          <tbody>
-            {channels.map((c) => (
-              <tr key={c.id} className="border-t border-slate-200 align-top">
-                <td className="px-3 py-2 font-medium">{c.id}</td>
-                <td className="px-3 py-2">{c.type}{c.signed && " (signed)"}</td>
-                <td className="px-3 py-2 break-all">
-                  {c.target}
-                  {results[c.id] && <p role="status" className="mt-1 text-xs text-slate-700">{results[c.id]}</p>}
-                </td>
-                {canManage && (
-                  <td className="px-3 py-2 text-right">
-                    <span className="inline-flex flex-wrap justify-end gap-2">
-                      <button type="button" className={quietButton} onClick={() => void test(c.id)}>
-                        Send a test<span className="sr-only"> to {c.id}</span>
-                      </button>
-                      {removing !== c.id && (
-                        <button type="button" className={quietButton} onClick={() => setRemoving(c.id)}>
-                          Remove<span className="sr-only"> channel {c.id}</span>
-                        </button>
-                      )}
-                      {removing === c.id && (
-                        <>
-                          <button type="button" className={dangerButton} onClick={() => void remove(c.id)}>Remove {c.id} now</button>
-                          <button type="button" className={quietButton} onClick={() => setRemoving(null)}>Cancel</button>
-                        </>
-                      )}
-                    </span>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable label="Channels table" headings={["Channel", "Type", "Sends to", canManage && <span className="sr-only">Actions</span>]}>
+        {channels.map((c) => (
+          <tr key={c.id} className="border-t border-slate-200 align-top">
+            <td className="px-3 py-2 font-medium">{c.id}</td>
+            <td className="px-3 py-2">{c.type}{c.signed && " (signed)"}</td>
+            <td className="px-3 py-2 break-all">
+              {c.target}
+              {results[c.id] && <p role="status" className="mt-1 text-xs text-slate-700">{results[c.id]}</p>}
+            </td>
+            {canManage && (
+              <td className="px-3 py-2 text-right">
+                <span className="inline-flex flex-wrap justify-end gap-2">
+                  <button type="button" className={quietButton} onClick={() => void test(c.id)}>
+                    Send a test<span className="sr-only"> to {c.id}</span>
+                  </button>
+                  {removing !== c.id && (
+                    <button type="button" className={quietButton} onClick={() => setRemoving(c.id)}>
+                      Remove<span className="sr-only"> channel {c.id}</span>
+                    </button>
+                  )}
+                  {removing === c.id && (
+                    <>
+                      <button type="button" className={dangerButton} onClick={() => void remove(c.id)}>Remove {c.id} now</button>
+                      <button type="button" className={quietButton} onClick={() => setRemoving(null)}>Cancel</button>
+                    </>
+                  )}
+                </span>
+              </td>
+            )}
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { api, ApiProblem } from "../api/client";
-import { button, Card, input, Loading, Problem, quietButton } from "../components/ui";
+import { button, Card, input, Loading, Problem, quietButton, DataTable } from "../components/ui";
 
 export interface AuditEntry {
   id: number;
@@ -104,28 +104,16 @@ export function Audit({ org }: { org: string }) {
       {!problem && !page && <Loading what="the audit log" />}
       {page && page.entries.length === 0 && <p className="text-slate-700">No entries.</p>}
       {page && page.entries.length > 0 && (
-        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Audit entries">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-100 text-slate-700">
-              <tr>
-                <th scope="col" className="px-3 py-2">When (UTC)</th>
-                <th scope="col" className="px-3 py-2">Who</th>
-                <th scope="col" className="px-3 py-2">Action</th>
-                <th scope="col" className="px-3 py-2">Target</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.entries.map((entry) => (
-                <tr key={entry.id} className="border-t border-slate-200">
-                  <td className="px-3 py-2 whitespace-nowrap">{entry.at.replace("T", " ").slice(0, 19)}</td>
-                  <td className="px-3 py-2">{entry.actor}</td>
-                  <td className="px-3 py-2 font-mono">{entry.action}</td>
-                  <td className="px-3 py-2 font-mono">{entry.target}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Audit entries" headings={["When (UTC)", "Who", "Action", "Target"]}>
+          {page.entries.map((entry) => (
+            <tr key={entry.id} className="border-t border-slate-200">
+              <td className="px-3 py-2 whitespace-nowrap">{entry.at.replace("T", " ").slice(0, 19)}</td>
+              <td className="px-3 py-2">{entry.actor}</td>
+              <td className="px-3 py-2 font-mono">{entry.action}</td>
+              <td className="px-3 py-2 font-mono">{entry.target}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
       <div className="mt-3 flex gap-2">
         {pages.length > 1 && (

@@ -4,7 +4,7 @@ import { expiresIn, invites, type Invitation } from "../api/invites";
 import { may, mayGrant } from "../roles";
 import { useMe } from "../session";
 import { useApi } from "../useApi";
-import { button, Card, dangerButton, input, Loading, Problem, quietButton } from "../components/ui";
+import { button, Card, dangerButton, input, Loading, Problem, quietButton, DataTable } from "../components/ui";
 import { DESCRIPTIONS, ROLES } from "./Members";
 
 function problemOf(e: unknown): string {
@@ -108,48 +108,35 @@ function PendingTable({ org, invitations, canWrite, now, onChanged }:
   return (
     <>
       {problem && <Problem message={problem} />}
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Pending invitations table">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">Email</th>
-              <th scope="col" className="px-3 py-2">Role</th>
-              <th scope="col" className="px-3 py-2">Invited by</th>
-              <th scope="col" className="px-3 py-2">Link works</th>
-              {canWrite && <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>}
-            </tr>
-          </thead>
-          <tbody>
-            {invitations.map((invite) => (
-              <tr key={invite.email} className="border-t border-slate-200">
-                <td className="px-3 py-2 font-medium">{invite.email}</td>
-                <td className="px-3 py-2">{invite.role}</td>
-                <td className="px-3 py-2">{invite.invitedBy}</td>
-                <td className="px-3 py-2">
-                  {invite.expired ? "expired: invite again for a new link" : `until ${invite.expiresAt.substring(0, 16).replace("T", " ")} UTC (${expiresIn(invite.expiresAt, now)})`}
-                </td>
-                {canWrite && (
-                  <td className="px-3 py-2 text-right">
-                    {mayGrant(me, org, invite.role) && revoking !== invite.email && (
-                      <button type="button" className={quietButton} onClick={() => setRevoking(invite.email)}>
-                        Revoke<span className="sr-only"> the invitation of {invite.email}</span>
-                      </button>
-                    )}
-                    {revoking === invite.email && (
-                      <span className="inline-flex flex-wrap justify-end gap-2">
-                        <button type="button" className={dangerButton} onClick={() => void revoke(invite.email)}>
-                          Revoke {invite.email}'s invitation now
-                        </button>
-                        <button type="button" className={quietButton} onClick={() => setRevoking(null)}>Cancel</button>
-                      </span>
-                    )}
-                  </td>
+      <DataTable label="Pending invitations table" headings={["Email", "Role", "Invited by", "Link works", canWrite && <span className="sr-only">Actions</span>]}>
+        {invitations.map((invite) => (
+          <tr key={invite.email} className="border-t border-slate-200">
+            <td className="px-3 py-2 font-medium">{invite.email}</td>
+            <td className="px-3 py-2">{invite.role}</td>
+            <td className="px-3 py-2">{invite.invitedBy}</td>
+            <td className="px-3 py-2">
+              {invite.expired ? "expired: invite again for a new link" : `until ${invite.expiresAt.substring(0, 16).replace("T", " ")} UTC (${expiresIn(invite.expiresAt, now)})`}
+            </td>
+            {canWrite && (
+              <td className="px-3 py-2 text-right">
+                {mayGrant(me, org, invite.role) && revoking !== invite.email && (
+                  <button type="button" className={quietButton} onClick={() => setRevoking(invite.email)}>
+                    Revoke<span className="sr-only"> the invitation of {invite.email}</span>
+                  </button>
                 )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                {revoking === invite.email && (
+                  <span className="inline-flex flex-wrap justify-end gap-2">
+                    <button type="button" className={dangerButton} onClick={() => void revoke(invite.email)}>
+                      Revoke {invite.email}'s invitation now
+                    </button>
+                    <button type="button" className={quietButton} onClick={() => setRevoking(null)}>Cancel</button>
+                  </span>
+                )}
+              </td>
+            )}
+          </tr>
+        ))}
+      </DataTable>
     </>
   );
 }

@@ -5,7 +5,7 @@ import { may } from "../roles";
 import { useMe } from "../session";
 import { useApi, type Loaded } from "../useApi";
 import { lastUsedText, limitsText } from "../keys";
-import { button, Card, dangerButton, input, Loading, Problem, quietButton } from "../components/ui";
+import { button, Card, dangerButton, input, Loading, Problem, quietButton, DataTable } from "../components/ui";
 import { KeyEdit } from "./KeyEdit";
 import { KeyRotate } from "./KeyRotate";
 
@@ -152,78 +152,62 @@ function KeyTable({ keys, path, canWrite, lastUsed, onChanged, onEdit, onRotated
       {lastUsed.status === "failed" && (
         <p className="mb-2 text-sm text-slate-700">When the keys were last used is not known now: {lastUsed.message}</p>
       )}
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Keys table">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">Name</th>
-              <th scope="col" className="px-3 py-2">Prefix</th>
-              <th scope="col" className="px-3 py-2">Models</th>
-              <th scope="col" className="px-3 py-2">Limits</th>
-              <th scope="col" className="px-3 py-2">Owner</th>
-              <th scope="col" className="px-3 py-2">State</th>
-              <th scope="col" className="px-3 py-2">Last used</th>
-              {canWrite && <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>}
-            </tr>
-          </thead>
-          <tbody>
-            {keys.map((key) => {
-              const state = keyState(key, now);
-              const used = lastUse.get(key.id);
-              const keyPath = `${path}/${encodeURIComponent(key.id)}`;
-              return (
-                <tr key={key.id} className="border-t border-slate-200">
-                  <td className="px-3 py-2 font-medium">{key.id}</td>
-                  <td className="px-3 py-2 font-mono">{key.prefix}…</td>
-                  <td className="px-3 py-2">{key.models.join(", ")}</td>
-                  <td className="px-3 py-2">{limitsText(key)}</td>
-                  <td className="px-3 py-2">{key.owner ?? "—"}</td>
-                  <td className="px-3 py-2">
-                    {state}
-                    {state === "active" && key.expiresAt && ` until ${key.expiresAt.slice(0, 10)}`}
-                    {state === "active" && key.graceUntil && new Date(key.graceUntil) > now
-                      && <span className="block text-xs text-slate-600">old secret until {formatTime(key.graceUntil)}</span>}
-                  </td>
-                  <td className="px-3 py-2" data-testid={`last-used-${key.id}`}>
-                    {lastUsed.status === "loaded"
-                      ? (used ? <time dateTime={used} title={formatTime(used)}>{lastUsedText(used, now)}</time> : "never")
-                      : "—"}
-                  </td>
-                  {canWrite && (
-                    <td className="px-3 py-2 text-right">
-                      {state === "active" && action?.id !== key.id && (
-                        <span className="inline-flex gap-2">
-                          <button type="button" className={quietButton} onClick={() => onEdit(key)}>
-                            Edit<span className="sr-only"> {key.id}</span>
-                          </button>
-                          <button type="button" className={quietButton} onClick={() => setAction({ id: key.id, kind: "rotate" })}>
-                            Rotate<span className="sr-only"> {key.id}</span>
-                          </button>
-                          <button type="button" className={quietButton} onClick={() => setAction({ id: key.id, kind: "revoke" })}>
-                            Revoke<span className="sr-only"> {key.id}</span>
-                          </button>
-                        </span>
-                      )}
-                      {action?.id === key.id && action.kind === "revoke" && (
-                        <span className="inline-flex gap-2">
-                          <button type="button" className={dangerButton} onClick={() => void revoke(key.id)}>
-                            Revoke {key.id} now
-                          </button>
-                          <button type="button" className={quietButton} onClick={() => setAction(null)}>Cancel</button>
-                        </span>
-                      )}
-                      {action?.id === key.id && action.kind === "rotate" && (
-                        <KeyRotate keyPath={keyPath} id={key.id} onCancel={() => setAction(null)}
-                          onRotated={(rotated) => { setAction(null); onRotated(rotated); }} />
-                      )}
-                    </td>
+      <DataTable label="Keys table" headings={["Name", "Prefix", "Models", "Limits", "Owner", "State", "Last used", canWrite && <span className="sr-only">Actions</span>]}>
+        {keys.map((key) => {
+          const state = keyState(key, now);
+          const used = lastUse.get(key.id);
+          const keyPath = `${path}/${encodeURIComponent(key.id)}`;
+          return (
+            <tr key={key.id} className="border-t border-slate-200">
+              <td className="px-3 py-2 font-medium">{key.id}</td>
+              <td className="px-3 py-2 font-mono">{key.prefix}…</td>
+              <td className="px-3 py-2">{key.models.join(", ")}</td>
+              <td className="px-3 py-2">{limitsText(key)}</td>
+              <td className="px-3 py-2">{key.owner ?? "—"}</td>
+              <td className="px-3 py-2">
+                {state}
+                {state === "active" && key.expiresAt && ` until ${key.expiresAt.slice(0, 10)}`}
+                {state === "active" && key.graceUntil && new Date(key.graceUntil) > now
+                  && <span className="block text-xs text-slate-600">old secret until {formatTime(key.graceUntil)}</span>}
+              </td>
+              <td className="px-3 py-2" data-testid={`last-used-${key.id}`}>
+                {lastUsed.status === "loaded"
+                  ? (used ? <time dateTime={used} title={formatTime(used)}>{lastUsedText(used, now)}</time> : "never")
+                  : "—"}
+              </td>
+              {canWrite && (
+                <td className="px-3 py-2 text-right">
+                  {state === "active" && action?.id !== key.id && (
+                    <span className="inline-flex gap-2">
+                      <button type="button" className={quietButton} onClick={() => onEdit(key)}>
+                        Edit<span className="sr-only"> {key.id}</span>
+                      </button>
+                      <button type="button" className={quietButton} onClick={() => setAction({ id: key.id, kind: "rotate" })}>
+                        Rotate<span className="sr-only"> {key.id}</span>
+                      </button>
+                      <button type="button" className={quietButton} onClick={() => setAction({ id: key.id, kind: "revoke" })}>
+                        Revoke<span className="sr-only"> {key.id}</span>
+                      </button>
+                    </span>
                   )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+                  {action?.id === key.id && action.kind === "revoke" && (
+                    <span className="inline-flex gap-2">
+                      <button type="button" className={dangerButton} onClick={() => void revoke(key.id)}>
+                        Revoke {key.id} now
+                      </button>
+                      <button type="button" className={quietButton} onClick={() => setAction(null)}>Cancel</button>
+                    </span>
+                  )}
+                  {action?.id === key.id && action.kind === "rotate" && (
+                    <KeyRotate keyPath={keyPath} id={key.id} onCancel={() => setAction(null)}
+                      onRotated={(rotated) => { setAction(null); onRotated(rotated); }} />
+                  )}
+                </td>
+              )}
+            </tr>
+          );
+        })}
+      </DataTable>
     </>
   );
 }

@@ -5,7 +5,7 @@ import { effectiveLimit, LIMIT_FIELDS, limitText, sourceText, type Policy } from
 import { may } from "../roles";
 import { useMe } from "../session";
 import { useApi } from "../useApi";
-import { button, Card, input, Loading, Problem } from "../components/ui";
+import { button, Card, input, Loading, Problem, DataTable } from "../components/ui";
 
 /**
  * The org's limit policies: the policy that limits the org as a whole, the platform's default every
@@ -136,31 +136,21 @@ function KeyLimits({ org, policies }: { org: string; policies: Policy[] }) {
       {keys.status === "failed" && <Problem message={keys.message} />}
       {keys.status === "loaded" && live.length === 0 && <p className="text-slate-700">No keys yet.</p>}
       {live.length > 0 && (
-        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Key limits table">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-100 text-slate-700">
-              <tr>
-                <th scope="col" className="px-3 py-2">Key</th>
-                {LIMIT_FIELDS.map(({ field, label }) => <th key={field} scope="col" className="px-3 py-2">{label}</th>)}
-              </tr>
-            </thead>
-            <tbody>
-              {live.map((key) => (
-                <tr key={key.id} className="border-t border-slate-200">
-                  <td className="px-3 py-2 font-medium">{key.id}</td>
-                  {LIMIT_FIELDS.map(({ field }) => {
-                    const effective = effectiveLimit(key, field, policies);
-                    return (
-                      <td key={field} className="px-3 py-2">
-                        {limitText(effective.value)} <span className="text-xs text-slate-600">({sourceText(effective)})</span>
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Key limits table" headings={["Key", ...LIMIT_FIELDS.map(({ label }) => label)]}>
+          {live.map((key) => (
+            <tr key={key.id} className="border-t border-slate-200">
+              <td className="px-3 py-2 font-medium">{key.id}</td>
+              {LIMIT_FIELDS.map(({ field }) => {
+                const effective = effectiveLimit(key, field, policies);
+                return (
+                  <td key={field} className="px-3 py-2">
+                    {limitText(effective.value)} <span className="text-xs text-slate-600">({sourceText(effective)})</span>
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Card>
   );

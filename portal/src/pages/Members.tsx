@@ -4,7 +4,7 @@ import { may, mayGrant } from "../roles";
 import { Invites } from "./Invites";
 import { useMe } from "../session";
 import { useApi } from "../useApi";
-import { button, Card, dangerButton, input, Loading, Problem, quietButton } from "../components/ui";
+import { button, Card, dangerButton, input, Loading, Problem, quietButton, DataTable } from "../components/ui";
 
 export interface Member {
   email: string;
@@ -126,60 +126,49 @@ function MemberTable({ members, path, canWrite, self, onChanged, grantable }:
   return (
     <>
       {problem && <Problem message={problem} />}
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Members table">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">Email</th>
-              <th scope="col" className="px-3 py-2">Role</th>
-              {canWrite && <th scope="col" className="px-3 py-2"><span className="sr-only">Actions</span></th>}
+      <DataTable label="Members table" headings={["Email", "Role", canWrite && <span className="sr-only">Actions</span>]}>
+        {members.map((m) => {
+          const chosen = roles[m.email] ?? m.role;
+          // Someone whose role has powers the user's lacks (an owner, for an admin) is not theirs to change.
+          const changeable = canWrite && grantable.includes(m.role);
+          return (
+            <tr key={m.email} className="border-t border-slate-200">
+              <td className="px-3 py-2 font-medium">{m.email}{m.email === self && " (you)"}</td>
+              <td className="px-3 py-2">
+                {changeable
+                  ? <RoleSelect id={`role-${m.email}`} label={`Role of ${m.email}`} value={chosen} roles={grantable}
+                      onChange={(role) => setRoles((r) => ({ ...r, [m.email]: role }))} />
+                  : m.role}
+              </td>
+              {canWrite && !changeable && <td className="px-3 py-2" />}
+              {changeable && (
+                <td className="px-3 py-2 text-right">
+                  <span className="inline-flex flex-wrap justify-end gap-2">
+                    {chosen !== m.role && (
+                      <button type="button" className={button} onClick={() => void change("PUT", m.email, { role: chosen })}>
+                        Save role<span className="sr-only"> of {m.email}</span>
+                      </button>
+                    )}
+                    {removing !== m.email && (
+                      <button type="button" className={quietButton} onClick={() => setRemoving(m.email)}>
+                        Remove<span className="sr-only"> {m.email}</span>
+                      </button>
+                    )}
+                    {removing === m.email && (
+                      <>
+                        <button type="button" className={dangerButton} onClick={() => void change("DELETE", m.email)}>
+                          Remove {m.email} now
+                        </button>
+                        <button type="button" className={quietButton} onClick={() => setRemoving(null)}>Cancel</button>
+                      </>
+                    )}
+                  </span>
+                </td>
+              )}
             </tr>
-          </thead>
-          <tbody>
-            {members.map((m) => {
-              const chosen = roles[m.email] ?? m.role;
-              // Someone whose role has powers the user's lacks (an owner, for an admin) is not theirs to change.
-              const changeable = canWrite && grantable.includes(m.role);
-              return (
-                <tr key={m.email} className="border-t border-slate-200">
-                  <td className="px-3 py-2 font-medium">{m.email}{m.email === self && " (you)"}</td>
-                  <td className="px-3 py-2">
-                    {changeable
-                      ? <RoleSelect id={`role-${m.email}`} label={`Role of ${m.email}`} value={chosen} roles={grantable}
-                          onChange={(role) => setRoles((r) => ({ ...r, [m.email]: role }))} />
-                      : m.role}
-                  </td>
-                  {canWrite && !changeable && <td className="px-3 py-2" />}
-                  {changeable && (
-                    <td className="px-3 py-2 text-right">
-                      <span className="inline-flex flex-wrap justify-end gap-2">
-                        {chosen !== m.role && (
-                          <button type="button" className={button} onClick={() => void change("PUT", m.email, { role: chosen })}>
-                            Save role<span className="sr-only"> of {m.email}</span>
-                          </button>
-                        )}
-                        {removing !== m.email && (
-                          <button type="button" className={quietButton} onClick={() => setRemoving(m.email)}>
-                            Remove<span className="sr-only"> {m.email}</span>
-                          </button>
-                        )}
-                        {removing === m.email && (
-                          <>
-                            <button type="button" className={dangerButton} onClick={() => void change("DELETE", m.email)}>
-                              Remove {m.email} now
-                            </button>
-                            <button type="button" className={quietButton} onClick={() => setRemoving(null)}>Cancel</button>
-                          </>
-                        )}
-                      </span>
-                    </td>
-                  )}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </DataTable>
     </>
   );
 }

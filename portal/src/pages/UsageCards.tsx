@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import { useApi } from "../useApi";
-import { Card, Loading, Problem } from "../components/ui";
+import { Card, Loading, Problem, DataTable } from "../components/ui";
 import { usd } from "../forecast";
 import { errorKinds, lastDay, ms, percent, perModel, requestsPerHour, type ReliabilityRow, type Usage } from "../usage";
 
@@ -54,30 +54,17 @@ function UsageFigures({ usage, hours }: { usage: Usage; hours: string[] }) {
           <span>{series[0].hour.slice(11, 16)} UTC</span><span>requests per hour</span><span>now</span>
         </figcaption>
       </figure>
-      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Usage per model">
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-100 text-slate-700">
-            <tr>
-              <th scope="col" className="px-3 py-2">Model</th>
-              <th scope="col" className="px-3 py-2">Requests</th>
-              <th scope="col" className="px-3 py-2">Errors</th>
-              <th scope="col" className="px-3 py-2">Tokens</th>
-              <th scope="col" className="px-3 py-2">Cost</th>
-            </tr>
-          </thead>
-          <tbody>
-            {perModel(usage).map((m) => (
-              <tr key={m.model} className="border-t border-slate-200">
-                <td className="px-3 py-2 font-medium">{m.model || "(none)"}</td>
-                <td className="px-3 py-2">{m.requests}</td>
-                <td className="px-3 py-2">{m.errors} ({percent(m.errors, m.requests)})</td>
-                <td className="px-3 py-2">{m.tokens}</td>
-                <td className="px-3 py-2">{usd(m.cost)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable label="Usage per model" headings={["Model", "Requests", "Errors", "Tokens", "Cost"]}>
+        {perModel(usage).map((m) => (
+          <tr key={m.model} className="border-t border-slate-200">
+            <td className="px-3 py-2 font-medium">{m.model || "(none)"}</td>
+            <td className="px-3 py-2">{m.requests}</td>
+            <td className="px-3 py-2">{m.errors} ({percent(m.errors, m.requests)})</td>
+            <td className="px-3 py-2">{m.tokens}</td>
+            <td className="px-3 py-2">{usd(m.cost)}</td>
+          </tr>
+        ))}
+      </DataTable>
     </div>
   );
 }
@@ -104,34 +91,19 @@ export function ReliabilityCard({ org, now = new Date() }: { org: string; now?: 
         <p className="text-slate-700">No requests in the last 24 hours.</p>
       )}
       {reliability.status === "loaded" && reliability.data.data.length > 0 && (
-        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Reliability per model and backend">
-          <table className="w-full text-left text-sm">
-            <thead className="bg-slate-100 text-slate-700">
-              <tr>
-                <th scope="col" className="px-3 py-2">Model</th>
-                <th scope="col" className="px-3 py-2">Backend</th>
-                <th scope="col" className="px-3 py-2">Requests</th>
-                <th scope="col" className="px-3 py-2">Error rate</th>
-                <th scope="col" className="px-3 py-2">Errors by kind</th>
-                <th scope="col" className="px-3 py-2">TTFT p50 / p99</th>
-                <th scope="col" className="px-3 py-2">Latency p50 / p99</th>
-              </tr>
-            </thead>
-            <tbody>
-              {reliability.data.data.map((r) => (
-                <tr key={`${r.model}/${r.backend}`} className="border-t border-slate-200">
-                  <td className="px-3 py-2 font-medium">{r.model || "(none)"}</td>
-                  <td className="px-3 py-2">{r.backend ?? "none reached"}</td>
-                  <td className="px-3 py-2">{r.requests}</td>
-                  <td className="px-3 py-2">{percent(r.errors, r.requests)}</td>
-                  <td className="px-3 py-2">{errorKinds(r.errors_by_kind)}</td>
-                  <td className="px-3 py-2">{ms(r.ttft_ms.p50)} / {ms(r.ttft_ms.p99)}</td>
-                  <td className="px-3 py-2">{ms(r.latency_ms.p50)} / {ms(r.latency_ms.p99)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label="Reliability per model and backend" headings={["Model", "Backend", "Requests", "Error rate", "Errors by kind", "TTFT p50 / p99", "Latency p50 / p99"]}>
+          {reliability.data.data.map((r) => (
+            <tr key={`${r.model}/${r.backend}`} className="border-t border-slate-200">
+              <td className="px-3 py-2 font-medium">{r.model || "(none)"}</td>
+              <td className="px-3 py-2">{r.backend ?? "none reached"}</td>
+              <td className="px-3 py-2">{r.requests}</td>
+              <td className="px-3 py-2">{percent(r.errors, r.requests)}</td>
+              <td className="px-3 py-2">{errorKinds(r.errors_by_kind)}</td>
+              <td className="px-3 py-2">{ms(r.ttft_ms.p50)} / {ms(r.ttft_ms.p99)}</td>
+              <td className="px-3 py-2">{ms(r.latency_ms.p50)} / {ms(r.latency_ms.p99)}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </Card>
   );
