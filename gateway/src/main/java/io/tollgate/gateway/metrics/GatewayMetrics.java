@@ -43,8 +43,8 @@ public final class GatewayMetrics {
       0.25, 1);
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ConcurrentHashMap<RequestLabels, Counter> requests = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ModelMeters> models = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, RequestCounters> requestCounters = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> admissions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> backendSelections = new ConcurrentHashMap<>();
   private final Timer redisAdmission;
@@ -91,8 +91,8 @@ public final class GatewayMetrics {
   /** One request ended (any ending), with what it used. */
   public void requestFinished(String model, String endpoint, int status, String errorKind,
                               long ttftNanos, long durationNanos, long promptTokens, long completionTokens) {
+    counter(new RequestLabels(model, endpoint, status, errorKind == null ? "none" : errorKind)).increment();
     ModelMeters meters = model(model);
-    meters.requests.counter(endpoint, status, errorKind == null ? "none" : errorKind).increment();
     meters.duration.record(durationNanos, TimeUnit.NANOSECONDS);
     if (ttftNanos >= 0) {
       meters.ttft.record(ttftNanos, TimeUnit.NANOSECONDS);
@@ -107,7 +107,7 @@ public final class GatewayMetrics {
 
   /** A request refused before it reached a backend (bad input, key, model, limits). */
   public void requestRejected(String model, String endpoint, int status, String errorKind) {
-    requestCounters(model == null ? "none" : model).counter(endpoint, status, errorKind).increment();
+    counter(new RequestLabels(model == null ? "none" : model, endpoint, status, errorKind)).increment();
   }
 
   /**
@@ -231,56 +231,33 @@ public final class GatewayMetrics {
     backendAvailable.register(available, true);
   }
 
-  private ModelMeters model(String model) {
-    ModelMeters meters = models.get(model);
-    return meters != null ? meters : models.computeIfAbsent(model, m -> new ModelMeters(registry, m,
-        requestCounters(m)));
-  }
-
-  private RequestCounters requestCounters(String model) {
-    RequestCounters counters = requestCounters.get(model);
-    return counters != null ? counters : requestCounters.computeIfAbsent(model, m -> new RequestCounters(registry, m));
-  }
-
-  /**
-   * A request's labels besides its model. Endpoints and error kinds are the gateway's own constants,
-   * whose hashes are cached: the per-request lookup hashes no request-made string (the model's is
-   * hashed once, to find its meters).
-   */
-  private record RequestLabels(String endpoint, int status, String errorKind) {
-  }
-
-  /** One model's request counters, by endpoint, status and error kind. */
-  private static final class RequestCounters {
-    private final MeterRegistry registry;
-    private final String model;
-    private final ConcurrentHashMap<RequestLabels, Counter> counters = new ConcurrentHashMap<>();
-
-    RequestCounters(MeterRegistry registry, String model) {
-      this.registry = registry;
-      this.model = model;
-    }
-
-    Counter counter(String endpoint, int status, String errorKind) {
-      RequestLabels labels = new RequestLabels(endpoint, status, errorKind);
-      Counter counter = counters.get(labels);
-      return counter != null ? counter : counters.computeIfAbsent(labels, l -> Counter.builder("tollgate.requests")
+  private Counter counter(RequestLabels labels) {
+    Counter counter = requests.get(labels);
+    if (counter == null) {
+      counter = requests.computeIfAbsent(labels, l -> Counter.builder("tollgate.requests")
           .description("Requests by model, endpoint, HTTP status and error kind")
-          .tag("model", model).tag("endpoint", l.endpoint()).tag("status", Integer.toString(l.status()))
+          .tag("model", l.model()).tag("endpoint", l.endpoint()).tag("status", Integer.toString(l.status()))
           .tag("error_kind", l.errorKind()).register(registry));
     }
+    return counter;
+  }
+
+  private ModelMeters model(String model) {
+    ModelMeters meters = models.get(model);
+    return meters != null ? meters : models.computeIfAbsent(model, m -> new ModelMeters(registry, m));
+  }
+
+  private record RequestLabels(String model, String endpoint, int status, String errorKind) {
   }
 
   private static final class ModelMeters {
-    final RequestCounters requests;
     final Timer ttft;
     final Timer itl;
     final Timer duration;
     final Counter promptTokens;
     final Counter completionTokens;
 
-    ModelMeters(MeterRegistry registry, String model, RequestCounters requests) {
-      this.requests = requests;
+    ModelMeters(MeterRegistry registry, String model) {
       ttft = Timer.builder("tollgate.time.to.first.token")
           .description("From request arrival to the first token sent to the client")
           .tag("model", model).serviceLevelObjectives(TTFT_BUCKETS).register(registry);
