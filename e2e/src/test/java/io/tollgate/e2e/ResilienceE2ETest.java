@@ -6,6 +6,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -144,10 +148,45 @@ class ResilienceE2ETest {
               + " unconfirmed events at its kill -9 (%d may be lost), %d of its requests have no row%n", answered.size(),
           statuses, load.attempts.size() - answered.size(), rows.size(), (long) unconfirmed, mayLose,
           lostByTheKill.size());
+      if (!lost.isEmpty() || lostByTheKill.size() > mayLose) {
+        explain(lost);
+      }
       assertEquals(List.of(), lost, "every request has its usage row, but those the killed gateway answered in the "
           + WAL_WINDOW_MS + " ms before its kill");
       assertTrue(lostByTheKill.size() <= mayLose, "the killed gateway lost more than its unconfirmed backlog ("
           + mayLose + "): " + lostByTheKill);
+    }
+  }
+
+  /**
+   * What the processes said of the requests without a row, printed before the test fails: every log
+   * line naming one of them, the lines logged at WARNING or above, and the consumer's ingest counters
+   * (an event dead-lettered, or dropped as a duplicate, shows there).
+   */
+  private static void explain(List<String> lost) throws IOException {
+    List<String> ids = lost.stream().map(what -> what.substring(0, what.indexOf(' '))).toList();
+    try (Stream<Path> logs = Files.list(platform.state.resolve("logs"))) {
+      for (Path log : logs.sorted().toList()) {
+        List<String> lines = Files.readAllLines(log);
+        System.out.println("--- " + log.getFileName() + " (" + lines.size() + " lines): the lost requests, and warnings");
+        lines.stream()
+            .filter(line -> ids.stream().anyMatch(line::contains) || line.contains("WARN") || line.contains("SEVERE")
+                || line.contains("ERROR") || line.contains("Exception"))
+            .limit(200)
+            .forEach(System.out::println);
+      }
+    }
+    for (String line : Http.get(platform.analyticsUrl() + "/metrics", null).body().split("\\n")) {
+      if (line.startsWith("tollgate_analytics_events_total") || line.contains("dead_letter")) {
+        System.out.println("analytics: " + line);
+      }
+    }
+    for (String admin : platform.gatewayAdminUrls()) {
+      for (String line : Http.get(admin + "/metrics", null).body().split("\\n")) {
+        if (line.startsWith("tollgate_usage_")) {
+          System.out.println(admin + ": " + line);
+        }
+      }
     }
   }
 

@@ -82,9 +82,10 @@ public final class DataPlaneVerticle extends VerticleBase {
         .setHost(services.settings().host())
         .setPort(port)
         .setTcpNoDelay(true)
-        // Not Vert.x's strict thread mode (writes skip the outbound queue, a foreign thread's write
-        // throws): measured cheaper, but a request that waits for another's lease call continues on
-        // that call's event loop, and its answer would then be refused (session 7's note).
+        // Every write to a client happens on its connection's event loop (a continuation that a
+        // Redis reply completed elsewhere is brought back by ClientWriter.onItsLoop), so Vert.x may
+        // skip the outbound message queue it keeps for writes from other threads.
+        .setStrictThreadMode(true)
         .setCompressionSupported(false), this::route);
     return server.listen().onSuccess(frontDoor::listening);
   }

@@ -72,7 +72,7 @@ public final class RequestPipeline {
       }
       if (!outcome.isComplete()) {
         int next = i + 1;
-        outcome.onComplete(done -> {
+        exchange.writer.onItsLoop(outcome, done -> {
           Outcome result = outcomeOf(done.succeeded() ? done.result() : null, done.cause());
           if (result.proceeds()) {
             runFrom(next, exchange);
@@ -112,7 +112,7 @@ public final class RequestPipeline {
       return;
     }
     services.lifecycle().requestStarted();
-    settled.timeout(SETTLE_WAIT_MS, TimeUnit.MILLISECONDS).onComplete(v -> {
+    exchange.writer.onItsLoop(settled.timeout(SETTLE_WAIT_MS, TimeUnit.MILLISECONDS), v -> {
       responder.respond(exchange, outcome);
       services.lifecycle().requestEnded();
     });

@@ -1,6 +1,9 @@
 package io.tollgate.gateway.stream;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -29,6 +32,7 @@ public final class ClientWriter {
   /** Headers every answer carries (the rate-limit figures), known only once the request is admitted. */
   private final Consumer<MultiMap> rateLimits;
   private final Context context;
+  private final Thread loop;
   /** Client bytes of the current event-loop batch, not yet written (see write). */
   private Buffer batch;
   /** The batch is a buffer of ours (not an upstream slice) and may be appended to. */
@@ -41,6 +45,24 @@ public final class ClientWriter {
     this.response = response;
     this.rateLimits = rateLimits;
     this.context = Vertx.currentContext();
+    this.loop = Thread.currentThread();
+  }
+
+  /**
+   * Hands the future's result to {@code then} on this client's event loop. A future a Redis call
+   * completes (a key lookup, an admission, a lease top-up another request started, a stored
+   * response's id) may complete on another loop; the server runs in Vert.x's strict thread mode,
+   * where a write from a thread other than the connection's throws, and the exchange is confined to
+   * its loop. On the loop already, {@code then} runs at once.
+   */
+  public <T> void onItsLoop(Future<T> future, Handler<AsyncResult<T>> then) {
+    future.onComplete(result -> {
+      if (Thread.currentThread() == loop) {
+        then.handle(result);
+      } else {
+        context.runOnContext(v -> then.handle(result));
+      }
+    });
   }
 
   public HttpServerResponse response() {

@@ -198,7 +198,7 @@ public final class ResponseRelay {
         return;
       }
       answerIdTold = true;
-      answerIdListener.apply(wholeAnswerId).onComplete(told -> {
+      writer.onItsLoop(answerIdListener.apply(wholeAnswerId), told -> {
         if (!finished) {
           sendWhole(response, body.result());
         }
