@@ -4,6 +4,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -21,6 +23,20 @@ class UsageFieldTest {
         + "\"usage\":" + usage.encode() + ",\"id\":\"resp_1\"}"));
     assertEquals(usage, nested.usage(), "only the top-level usage counts");
     assertEquals("resp_1", nested.id(), "and the top-level id (a Responses output item has its own)");
+  }
+
+  @Test
+  void theUsageObjectIsReadWholeWhateverItHolds() {
+    // Built in the pass that finds it: every JSON type, nesting, big and fractional numbers.
+    String usage = "{\"prompt_tokens\":12,\"cost\":0.000125,\"big\":12345678901234,\"cached\":true,"
+        + "\"missing\":null,\"details\":{\"audio\":{\"seconds\":1.5,\"ids\":[1,\"a\",[false],{\"n\":null}]}},"
+        + "\"list\":[]}";
+    UsageField.Found found = UsageField.read(Buffer.buffer("{\"usage\":" + usage + ",\"id\":\"c\"}"));
+    assertEquals(new JsonObject(usage), found.usage());
+    assertEquals(12345678901234L, found.usage().getLong("big"));
+    assertEquals(0.000125, found.usage().getDouble("cost"));
+    assertEquals(List.of(), found.usage().getJsonArray("list").getList());
+    assertEquals("c", found.id());
   }
 
   @Test
