@@ -56,11 +56,23 @@ final class UsageFields {
     return bounded.charAt(0) == '/' ? bounded : "/" + bounded;
   }
 
-  private static final java.util.regex.Pattern FAMILY = java.util.regex.Pattern.compile("[a-z_]{1,32}");
+  private static final int FAMILY_MAX = 32;
 
-  /** An endpoint family as the schema bounds it (lower-case letters and '_', at most 32), else null. */
+  /**
+   * An endpoint family as the schema bounds it ({@code [a-z_]{1,32}}), else null. A loop, not a
+   * regular expression: it runs for every event, and the matcher showed in the request path's profile.
+   */
   static String family(String value) {
-    return value != null && FAMILY.matcher(value).matches() ? value : null;
+    if (value == null || value.isEmpty() || value.length() > FAMILY_MAX) {
+      return null;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 'a' || c > 'z') && c != '_') {
+        return null;
+      }
+    }
+    return value;
   }
 
   static long count(long value) {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -84,6 +86,17 @@ class UsageEventPropertyTest {
       OutputUnit result = validator.validate(new JsonObject(emitted));
       int index = i;
       assertTrue(result.getValid(), () -> "seed " + seed + ", case " + index + ": " + result.getErrors() + "\n" + emitted);
+    }
+  }
+
+  @Test
+  void anEndpointFamilyIsKeptOnlyWhenTheSchemasPatternHoldsIt() {
+    // [a-z_]{1,32}
+    for (String kept : List.of("chat", "chat_completions", "a", "_", "z".repeat(32))) {
+      assertEquals(kept, UsageFields.family(kept), kept);
+    }
+    for (String dropped : Arrays.asList(null, "", "Chat", "chat-2", "chat ", "z".repeat(33), "é", "a\u0000")) {
+      assertEquals(null, UsageFields.family(dropped), String.valueOf(dropped));
     }
   }
 
