@@ -112,9 +112,20 @@ public final class GatewayMain implements Callable<Integer> {
       return 2;
     }
 
-    // Netty's native epoll transport where the platform has it (Linux x86-64: bundled), Java NIO
-    // elsewhere; the log line of the start says which.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    // io_uring where the kernel and the container allow it, else Netty's native epoll, else Java
+    // NIO (TOLLGATE_TRANSPORT); the log line of the start says which.
+    Vertx vertx;
+    try {
+      NetworkTransport transport = NetworkTransport.fromEnv(System.getenv());
+      if (transport == NetworkTransport.IO_URING) {
+        System.err.println("tollgate: WARNING: TOLLGATE_TRANSPORT=io_uring is experimental: on this Vert.x and Netty"
+            + " it closed connections under concurrency in the gateway's tests (docs/configuration.md)");
+      }
+      vertx = transport.create(new VertxOptions());
+    } catch (IllegalArgumentException e) {
+      System.err.println("tollgate: cannot start: " + e.getMessage());
+      return 2;
+    }
     if (config.platform().redis() != null && !demo) {
       // A prefix or pepper the control plane does not use would start cleanly and then refuse every key.
       try {

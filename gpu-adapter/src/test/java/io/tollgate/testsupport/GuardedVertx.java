@@ -38,12 +38,20 @@ public final class GuardedVertx {
   }
 
   public static GuardedVertx create() {
-    VertxOptions options = new VertxOptions()
+    return new GuardedVertx(Vertx.vertx(options()));
+  }
+
+  /** On a transport of the caller's choice (the one production picks, for the gateway's suite). */
+  public static GuardedVertx create(io.vertx.core.transport.Transport transport) {
+    return new GuardedVertx(Vertx.builder().with(options()).withTransport(transport).build());
+  }
+
+  private static VertxOptions options() {
+    return new VertxOptions()
         .setBlockedThreadCheckInterval(100)
         .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
         .setMaxEventLoopExecuteTime(MAX_EVENT_LOOP_MILLIS)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS);
-    return new GuardedVertx(Vertx.vertx(options));
   }
 
   public Vertx vertx() {

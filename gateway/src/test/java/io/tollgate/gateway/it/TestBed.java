@@ -241,7 +241,9 @@ public final class TestBed implements AutoCloseable {
     }
 
     public TestBed start() throws Exception {
-      GuardedVertx guarded = GuardedVertx.create();
+      // The transport the gateway's main picks on this machine (native epoll on Linux): the front
+      // door's handlers and the relays run in its pipeline.
+      GuardedVertx guarded = GuardedVertx.create(io.tollgate.gateway.NetworkTransport.AUTO.resolve());
       Vertx vertx = guarded.vertx();
       if (platformFactory != null) {
         platform = platformFactory.create(vertx);

@@ -1,0 +1,72 @@
+package io.tollgate.gateway;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.transport.Transport;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The network transport the gateway's Vert.x runs on ({@code TOLLGATE_TRANSPORT}): {@code auto}
+ * (Netty's native epoll where it loads, else Java NIO), {@code epoll}, {@code nio}, or
+ * {@code io_uring}, experimental. With io_uring an event loop hands the kernel its reads and writes
+ * in batches where epoll makes a system call for each, and on loopback most of a proxied request's
+ * CPU is in those calls: measured, 29 % less CPU per small request at 64 connections
+ * (loadtests/README.md, session 8). It is not the default because on this Vert.x and Netty (5.0.7,
+ * 4.2.9) the gateway's own suite run on it had connections closed under concurrency ("Connection was
+ * closed" in a dozen tests); it needs Linux 5.10 or later, and Docker's default seccomp profile
+ * refuses it.
+ */
+public enum NetworkTransport {
+  AUTO, IO_URING, EPOLL, NIO;
+
+  static final String ENV = "TOLLGATE_TRANSPORT";
+
+  /** From the environment; an unknown value is refused, naming the variable. */
+  static NetworkTransport fromEnv(Map<String, String> env) {
+    String value = env.getOrDefault(ENV, "auto").trim().toLowerCase(Locale.ROOT);
+    return switch (value) {
+      case "", "auto" -> AUTO;
+      case "io_uring", "io-uring", "iouring" -> IO_URING;
+      case "epoll" -> EPOLL;
+      case "nio" -> NIO;
+      default -> throw new IllegalArgumentException(ENV + " must be auto, io_uring, epoll or nio, not '" + value + "'");
+    };
+  }
+
+  /**
+   * The transport this choice means on this machine. A named native transport that cannot be used
+   * is refused with the reason the kernel or the JVM gave (no silent fallback: an operator who asked
+   * for io_uring wants to know that they do not have it).
+   */
+  public Transport resolve() {
+    return switch (this) {
+      case AUTO -> Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO;
+      case IO_URING -> available(Transport.IO_URING, "io_uring");
+      case EPOLL -> available(Transport.EPOLL, "epoll");
+      case NIO -> Transport.NIO;
+    };
+  }
+
+  Vertx create(VertxOptions options) {
+    return Vertx.builder().with(options).withTransport(resolve()).build();
+  }
+
+  /** What a running Vert.x uses, for the start line: io_uring, epoll or Java NIO. */
+  static String nameOf(Vertx vertx) {
+    String implementation = ((VertxInternal) vertx).transport().getClass().getSimpleName();
+    return implementation.startsWith("IoUring") ? "io_uring"
+        : implementation.startsWith("Epoll") ? "epoll" : "Java NIO";
+  }
+
+  private static Transport available(Transport transport, String name) {
+    if (!transport.available()) {
+      Throwable cause = transport.unavailabilityCause();
+      throw new IllegalArgumentException(ENV + "=" + name + " but " + name + " is not available here: "
+          + (cause == null ? "unknown reason" : cause.getMessage()));
+    }
+    return transport;
+  }
+}

@@ -1,0 +1,53 @@
+package io.tollgate.gateway;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NetworkTransportTest {
+
+  @Test
+  void theEnvironmentNamesTheTransportAndAnUnknownOneIsRefusedNamingTheVariable() {
+    assertEquals(NetworkTransport.AUTO, NetworkTransport.fromEnv(Map.of()));
+    assertEquals(NetworkTransport.AUTO, NetworkTransport.fromEnv(Map.of("TOLLGATE_TRANSPORT", " Auto ")));
+    assertEquals(NetworkTransport.IO_URING, NetworkTransport.fromEnv(Map.of("TOLLGATE_TRANSPORT", "io_uring")));
+    assertEquals(NetworkTransport.EPOLL, NetworkTransport.fromEnv(Map.of("TOLLGATE_TRANSPORT", "EPOLL")));
+    assertEquals(NetworkTransport.NIO, NetworkTransport.fromEnv(Map.of("TOLLGATE_TRANSPORT", "nio")));
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> NetworkTransport.fromEnv(Map.of("TOLLGATE_TRANSPORT", "kqueue")));
+    assertTrue(refused.getMessage().contains("TOLLGATE_TRANSPORT"), refused.getMessage());
+  }
+
+  @Test
+  void autoIsNativeEpollOnLinuxAndTheStartLineSaysWhichTransportRuns() throws Exception {
+    // The suite runs on Linux x86-64, where the bundled epoll library loads.
+    assertTrue(Transport.EPOLL.available(), "epoll: " + Transport.EPOLL.unavailabilityCause());
+    assertEquals(Transport.EPOLL, NetworkTransport.AUTO.resolve());
+    for (NetworkTransport choice : new NetworkTransport[] {NetworkTransport.AUTO, NetworkTransport.NIO}) {
+      Vertx vertx = choice.create(new VertxOptions());
+      try {
+        assertEquals(choice == NetworkTransport.NIO ? "Java NIO" : "epoll", NetworkTransport.nameOf(vertx));
+      } finally {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void aNamedTransportThisMachineCannotUseIsRefusedWithTheReason() {
+    if (Transport.IO_URING.available()) {
+      assertEquals(Transport.IO_URING, NetworkTransport.IO_URING.resolve());
+    } else {
+      IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, NetworkTransport.IO_URING::resolve);
+      assertTrue(refused.getMessage().contains("io_uring is not available here"), refused.getMessage());
+    }
+  }
+}
