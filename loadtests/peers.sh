@@ -42,6 +42,10 @@ WRK_THREADS=2
 # The Helm chart's collector and young generation (charts/gateway: -XX:+UseParallelGC -Xmn64m), with a fixed heap.
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC -Xmn64m}"
 BASELINE_JAVA_OPTS="${BASELINE_JAVA_OPTS:-$GATEWAY_JAVA_OPTS}"
+# VAR=VALUE words added to the gateways' environment (GATEWAY_ENV: standalone and platform; BASELINE_ENV: the
+# baseline), e.g. BASELINE_ENV=TOLLGATE_TRANSPORT=io_uring with --baseline-jar of the same jar.
+read -r -a GATEWAY_ENV_WORDS <<<"${GATEWAY_ENV:-}"
+read -r -a BASELINE_ENV_WORDS <<<"${BASELINE_ENV:-}"
 REDIS_URL="${TOLLGATE_REDIS_URL:-redis://127.0.0.1:6379}"
 RABBITMQ_URL="${TOLLGATE_RABBITMQ_URL:-amqp://guest:guest@127.0.0.1:5672/}"
 
@@ -80,7 +84,8 @@ Options:
   --report-dir DIR    where summary.md goes (default: loadtests/reports/<timestamp>-peers)
   --rebuild           rebuild the gateway and load-test jars even if they exist
 Environment: GATEWAY_JAVA_OPTS (default "-Xms512m -Xmx512m -XX:+UseParallelGC -Xmn64m", the chart's collector) for the gateways' JVMs, BASELINE_JAVA_OPTS for the
-baseline's (default: the same; with --baseline-jar of the same jar, two JVM settings side by side); TOLLGATE_REDIS_URL and
+baseline's (default: the same; with --baseline-jar of the same jar, two JVM settings side by side); GATEWAY_ENV and
+BASELINE_ENV, VAR=VALUE words for their environments (e.g. BASELINE_ENV=TOLLGATE_TRANSPORT=io_uring); TOLLGATE_REDIS_URL and
 TOLLGATE_RABBITMQ_URL for --platform. Needs wrk, nginx, curl (wrk and nginx are installed from the OS packages
 when missing, as root or with sudo -n).
 EOF
@@ -422,7 +427,7 @@ if has_target gateway; then
   gateway_yaml "$WORK/gateway.yaml" "$GW_PORT" "$GW_ADMIN" "$WORK/usage.jsonl" \
     "
     - {id: peers, hash: \"$KEY_HASH\", org: peers, models: [\"*\"], limits: $LIMITS}" ""
-  start_gateway "$WORK/gateway.yaml" "$WORK/gateway.log"; GW_PID=$STARTED
+  start_gateway "$WORK/gateway.yaml" "$WORK/gateway.log" "${GATEWAY_ENV_WORDS[@]}"; GW_PID=$STARTED
   wait_for "http://127.0.0.1:$GW_PORT/v1/models" "Authorization: Bearer $API_KEY" \
     || { tail -20 "$WORK/gateway.log" >&2; exit 1; }
 fi
@@ -443,7 +448,7 @@ if has_target platform; then
   gateway_yaml "$WORK/platform.yaml" "$PF_PORT" "$PF_ADMIN" "$WORK/platform-usage.jsonl" "[]" \
     "$(platform_sections "$PREFIX" tollgate.peers "$WORK/platform-spool" "${PLATFORM_SET[@]}")"
   start_gateway "$WORK/platform.yaml" "$WORK/platform.log" \
-    TOLLGATE_REDIS_URL="$REDIS_URL" TOLLGATE_RABBITMQ_URL="$RABBITMQ_URL"; PF_PID=$STARTED
+    TOLLGATE_REDIS_URL="$REDIS_URL" TOLLGATE_RABBITMQ_URL="$RABBITMQ_URL" "${GATEWAY_ENV_WORDS[@]}"; PF_PID=$STARTED
   wait_for "http://127.0.0.1:$PF_PORT/v1/models" "Authorization: Bearer $API_KEY" \
     || { tail -20 "$WORK/platform.log" >&2; exit 1; }
 fi
@@ -461,7 +466,7 @@ if has_target baseline; then
     - {id: peers, hash: \"$KEY_HASH\", org: peers, models: [\"*\"], limits: $LIMITS}" ""
   fi
   START_JAR="$BASE_JAR" START_OPTS="$BASELINE_JAVA_OPTS" start_gateway "$WORK/baseline.yaml" "$WORK/baseline.log" \
-    TOLLGATE_REDIS_URL="$REDIS_URL" TOLLGATE_RABBITMQ_URL="$RABBITMQ_URL"; BL_PID=$STARTED
+    TOLLGATE_REDIS_URL="$REDIS_URL" TOLLGATE_RABBITMQ_URL="$RABBITMQ_URL" "${BASELINE_ENV_WORDS[@]}"; BL_PID=$STARTED
   wait_for "http://127.0.0.1:$BL_PORT/v1/models" "Authorization: Bearer $API_KEY" \
     || { tail -20 "$WORK/baseline.log" >&2; exit 1; }
 fi
@@ -827,7 +832,7 @@ TABLES="$(tables)"
   echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r); load average $LOAD_BEFORE before, $LOAD_AFTER after (the run's own processes count in it: see \"the rest of the machine\" under each table for other work)"
   echo "- $(java -version 2>&1 | head -1); $(nginx -v 2>&1 | head -1 || echo 'nginx: not used'); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "- Gateway jar: built $GW_BUILT, sha256 $GW_SHA…; git HEAD $GIT_HEAD; $( (( GW_DIRTY > 0 )) && echo "**$GW_DIRTY uncommitted file(s)** under gateway/, gpu-adapter/, logging/, frontdoor/ at the start (a jar built from the working tree may hold them)" || echo "no uncommitted changes under gateway/, gpu-adapter/, logging/, frontdoor/ at the start")"
-  echo "- Stub: \`peers-stub\` (Netty, $( [[ $PIN == 1 ]] && echo "1 CPU" || echo "$CPUS event loops"), flush every $STUB_FLUSH_EVERY event); nginx: $PROXY_CPUS worker(s), proxy_buffering off, keep-alive pool of 128; Tollgate: $PROXY_CPUS event loop(s), $GATEWAY_JAVA_OPTS, limits on (far above the load)$( has_target baseline && echo "; baseline: jar $BASE_SHA, $BASELINE_JAVA_OPTS"), usage to $( has_target platform && echo "a spool file (standalone) and RabbitMQ (platform)" || echo "a spool file")$( [[ $PIN == 1 ]] && echo "; --pin: proxies on CPU $((CPUS - 1)), stub and wrk on 0-$((CPUS - 2))")"
+  echo "- Stub: \`peers-stub\` (Netty, $( [[ $PIN == 1 ]] && echo "1 CPU" || echo "$CPUS event loops"), flush every $STUB_FLUSH_EVERY event); nginx: $PROXY_CPUS worker(s), proxy_buffering off, keep-alive pool of 128; Tollgate: $PROXY_CPUS event loop(s), $GATEWAY_JAVA_OPTS, limits on (far above the load)${GATEWAY_ENV:+, env $GATEWAY_ENV}$( has_target baseline && echo "; baseline: jar $BASE_SHA, $BASELINE_JAVA_OPTS${BASELINE_ENV:+, env $BASELINE_ENV}"), usage to $( has_target platform && echo "a spool file (standalone) and RabbitMQ (platform)" || echo "a spool file")$( [[ $PIN == 1 ]] && echo "; --pin: proxies on CPU $((CPUS - 1)), stub and wrk on 0-$((CPUS - 2))")"
   echo
   echo "$TABLES"
   echo

@@ -117,10 +117,6 @@ public final class GatewayMain implements Callable<Integer> {
     Vertx vertx;
     try {
       NetworkTransport transport = NetworkTransport.fromEnv(System.getenv());
-      if (transport == NetworkTransport.IO_URING) {
-        System.err.println("tollgate: WARNING: TOLLGATE_TRANSPORT=io_uring is experimental: on this Vert.x and Netty"
-            + " it closed connections under concurrency in the gateway's tests (docs/configuration.md)");
-      }
       vertx = transport.create(new VertxOptions());
     } catch (IllegalArgumentException e) {
       System.err.println("tollgate: cannot start: " + e.getMessage());

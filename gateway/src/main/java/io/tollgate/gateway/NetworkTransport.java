@@ -11,13 +11,13 @@ import java.util.Map;
 /**
  * The network transport the gateway's Vert.x runs on ({@code TOLLGATE_TRANSPORT}): {@code auto}
  * (Netty's native epoll where it loads, else Java NIO), {@code epoll}, {@code nio}, or
- * {@code io_uring}, experimental. With io_uring an event loop hands the kernel its reads and writes
- * in batches where epoll makes a system call for each, and on loopback most of a proxied request's
- * CPU is in those calls: measured, 29 % less CPU per small request at 64 connections
- * (loadtests/README.md, session 8). It is not the default because on this Vert.x and Netty (5.0.7,
- * 4.2.9) the gateway's own suite run on it had connections closed under concurrency ("Connection was
- * closed" in a dozen tests); it needs Linux 5.10 or later, and Docker's default seccomp profile
- * refuses it.
+ * {@code io_uring}, opt-in. With io_uring an event loop hands the kernel its reads and writes in
+ * batches where epoll makes a system call for each; on loopback most of a proxied request's CPU is
+ * in those calls. Measured beside epoll (loadtests/README.md, session 8) it saved 13–23 % of the CPU
+ * per request at 64 connections and cost 6–14 % more at 8, so it is not the default. On Netty
+ * 4.2.9 (the Vert.x 5.0.7 BOM's) it closed connections under concurrency; on 4.2.18, which the build
+ * takes, the gateway's suite passes on it ({@code -Dtollgate.test.transport=io_uring}). It needs
+ * Linux 5.10 or later, and Docker's default seccomp profile refuses it.
  */
 public enum NetworkTransport {
   AUTO, IO_URING, EPOLL, NIO;
@@ -25,7 +25,7 @@ public enum NetworkTransport {
   static final String ENV = "TOLLGATE_TRANSPORT";
 
   /** From the environment; an unknown value is refused, naming the variable. */
-  static NetworkTransport fromEnv(Map<String, String> env) {
+  public static NetworkTransport fromEnv(Map<String, String> env) {
     String value = env.getOrDefault(ENV, "auto").trim().toLowerCase(Locale.ROOT);
     return switch (value) {
       case "", "auto" -> AUTO;
