@@ -72,7 +72,10 @@ public final class RabbitUsageSink implements UsageSink {
         });
   }
 
-  /** On the request path: to the write-ahead log's queue (lock-free); its writer hands it on. */
+  /**
+   * On the request path: to the write-ahead log, written at the end of this event-loop turn (at once
+   * on another thread), then handed to the publisher.
+   */
   @Override
   public void emit(UsageEvent event) {
     counters.emitted.increment();
@@ -125,6 +128,11 @@ public final class RabbitUsageSink implements UsageSink {
     return promise.future();
   }
 
+  /** Receives each write-ahead log write's duration in ns (on the thread that wrote: an event loop, mostly). */
+  public void observeLogWrites(java.util.function.LongConsumer observer) {
+    wal.observeWrites(observer);
+  }
+
   /** Receives the event count of every message the broker confirms (on the publisher thread). */
   public void observeMessageSizes(java.util.function.IntConsumer observer) {
     counters.observeMessageSizes(observer);
@@ -135,8 +143,9 @@ public final class RabbitUsageSink implements UsageSink {
   }
 
   /**
-   * On the log's writer thread, after each group commit: entries into the publisher's bounded queue,
-   * what does not fit to the spool (the log keeps them until the spool synced them).
+   * On the thread that wrote them to the log (an event loop, at the end of its turn, mostly): entries
+   * into the publisher's bounded lock-free queue, what does not fit to the spool's writer thread (the
+   * log keeps them until the spool synced them). Never blocks.
    */
   private final class ToPublisher implements UsageWal.Handoff {
     @Override
