@@ -192,8 +192,8 @@ final class WalLane {
         current = segments.use(next);
       }
       segment = current;
-      long started = System.nanoTime();
       ByteBuffer out = buffer();
+      long started = System.nanoTime();
       for (byte[] body : pending) {
         int offset = 0;
         while (offset < body.length) {
