@@ -30,16 +30,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * none lost.
  *
  * <p>The killed gateway's requests are held to the rule of the usage write-ahead log, which replays
- * them at the restart: none lost of those answered more than 50 ms before the kill (the bound
- * GatewayKillNineE2ETest holds over ten kills on this platform; UsageWalCrashTest holds 10 ms in one
- * process). Those answered in the last 50 ms may be lost, within the unconfirmed backlog at the kill.
+ * them at the restart: none lost of those answered more than 10 ms before the kill (the bound
+ * GatewayKillNineE2ETest holds over ten kills on this platform, and UsageWalCrashTest in one
+ * process). Those answered in the last 10 ms may be lost, within the unconfirmed backlog at the kill.
  */
 @Order(10)
 @ExtendWith(PlatformExtension.class)
 class ResilienceE2ETest {
 
-  /** Requests answered this close to a kill -9 may lose their usage event (the write-ahead log's window). */
-  private static final long WAL_WINDOW_MS = 50;
+  /**
+   * Requests answered this close to a kill -9 may lose their usage event (the write-ahead log's
+   * window: the event loop writes a turn's events at the end of the turn that sent the answers).
+   */
+  private static final long WAL_WINDOW_MS = 10;
 
   private static final long BROKER_OUTAGE_MS = 30_000;
 
