@@ -75,15 +75,20 @@ class GatewayKillNineE2ETest {
       Analytics analytics = Analytics.of(platform);
       long billable = answered.stream().filter(a -> !unbillable(a)).count();
       long[] last = {-1};
-      Await.until(Duration.ofSeconds(90), () -> {
-        long now = analytics.totals(tenant.org).requests();
-        boolean settled = now == last[0] && now >= billable - inTheWindow(answered, killed, kills);
-        last[0] = now;
-        if (!settled) {
-          Await.sleep(1_000);
-        }
-        return settled;
-      }, () -> "usage rows " + last[0] + ", billable answered attempts " + billable);
+      AssertionError unsettled = null;
+      try {
+        Await.until(Duration.ofSeconds(90), () -> {
+          long now = analytics.totals(tenant.org).requests();
+          boolean settled = now == last[0] && now >= billable - inTheWindow(answered, killed, kills);
+          last[0] = now;
+          if (!settled) {
+            Await.sleep(1_000);
+          }
+          return settled;
+        }, () -> "usage rows " + last[0] + ", billable answered attempts " + billable);
+      } catch (AssertionError e) {
+        unsettled = e; // the rows missing are named below, before the test fails
+      }
 
       Map<String, Integer> rowsPerRequest = new HashMap<>();
       analytics.export(tenant.org).forEach(row -> rowsPerRequest.merge(row.get("request_id"), 1, Integer::sum));
@@ -111,10 +116,16 @@ class GatewayKillNineE2ETest {
               + " %d usage rows, %d lost, %d lost within %d ms before a kill, %d doubled, %d key_store_unavailable%n",
           ROUNDS, answered.size(), ofTheKilled, load.attempts.size() - answered.size(), rowsPerRequest.size(),
           lost.size(), lostJustBefore, SAFE_BEFORE_KILL_MS, doubled.size(), keyStoreUnavailable);
+      if (!lost.isEmpty()) {
+        ResilienceE2ETest.explain(platform, lost);
+      }
       assertEquals(List.of(), List.copyOf(load.unanswered), "every request gets an answer from some replica");
       assertEquals(List.of(), doubled, "no request counted twice");
       assertEquals(List.of(), lost, "every request answered more than " + SAFE_BEFORE_KILL_MS
           + " ms before a kill -9 has its usage row");
+      if (unsettled != null) {
+        throw unsettled;
+      }
       // A restarted gateway's first lookups wait for Redis a second time instead of answering 503.
       assertEquals(0, keyStoreUnavailable, "no key_store_unavailable from a gateway just restarted");
     }

@@ -152,7 +152,7 @@ class ResilienceE2ETest {
           statuses, load.attempts.size() - answered.size(), rows.size(), (long) unconfirmed, mayLose,
           lostByTheKill.size());
       if (!lost.isEmpty() || lostByTheKill.size() > mayLose) {
-        explain(lost);
+        explain(platform, lost);
       }
       assertEquals(List.of(), lost, "every request has its usage row, but those the killed gateway answered in the "
           + WAL_WINDOW_MS + " ms before its kill");
@@ -166,7 +166,7 @@ class ResilienceE2ETest {
    * line naming one of them, the lines logged at WARNING or above, and the consumer's ingest counters
    * (an event dead-lettered, or dropped as a duplicate, shows there).
    */
-  private static void explain(List<String> lost) throws IOException {
+  static void explain(Platform platform, List<String> lost) throws IOException {
     List<String> ids = lost.stream().map(what -> what.substring(0, what.indexOf(' '))).toList();
     try (Stream<Path> logs = Files.list(platform.state.resolve("logs"))) {
       for (Path log : logs.sorted().toList()) {

@@ -165,7 +165,7 @@ public final class RabbitUsageSink implements UsageSink {
         UsagePublisher.spoolAll(spool, wal, counters, overflow, overflow.stream().map(UsageWal.Entry::body).toList());
       }
       // Natural batching: the publisher takes what is ready whenever it is free.
-      publisher.wake();
+      publisher.offered();
     }
 
     @Override
