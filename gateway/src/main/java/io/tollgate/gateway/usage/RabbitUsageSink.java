@@ -65,6 +65,7 @@ public final class RabbitUsageSink implements UsageSink {
         })
         .map(sink -> {
           sink.wal.start(sink.new ToPublisher());
+          sink.wal.laneForEachLoop(vertx);
           sink.publisher.start();
           LOG.info(() -> "usage events to RabbitMQ exchange " + settings.exchange() + ", queue " + settings.queue()
               + "; spool " + settings.spoolDir().toAbsolutePath());

@@ -103,14 +103,20 @@ final class UsageWal {
       return true;
     }
     if (Context.isOnEventLoopThread()) {
-      WalLane lane = loopLane.get();
-      if (lane == null) {
-        lane = lane(Thread.currentThread().getName());
-        loopLane.set(lane);
-      }
-      return lane.appendThisTurn(body);
+      return loopLane().appendThisTurn(body);
     }
     return shared.appendNow(body);
+  }
+
+  /**
+   * Makes the lanes of the Vert.x instance's event loops now, on each loop, so that the syncer
+   * prepares their first segments before their first events (else each loop's first write creates
+   * its file itself).
+   */
+  void laneForEachLoop(io.vertx.core.Vertx vertx) {
+    for (io.netty.util.concurrent.EventExecutor loop : ((io.vertx.core.internal.VertxInternal) vertx).eventLoopGroup()) {
+      loop.execute(this::loopLane);
+    }
   }
 
   /** A marker handed on after every event appended before it (each lane's kept events written first). */
@@ -193,6 +199,16 @@ final class UsageWal {
 
   void handOn(List<Entry> entries) {
     handoff.entries(entries);
+  }
+
+  /** This event loop's lane, made at its first use. */
+  private WalLane loopLane() {
+    WalLane lane = loopLane.get();
+    if (lane == null) {
+      lane = lane(Thread.currentThread().getName());
+      loopLane.set(lane);
+    }
+    return lane;
   }
 
   private WalLane lane(String name) {

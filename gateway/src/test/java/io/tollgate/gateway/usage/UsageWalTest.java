@@ -144,6 +144,29 @@ class UsageWalTest {
   }
 
   @Test
+  void withEachLoopsLaneMadeAtStartNoLoopCreatesASegmentFileItself() throws Exception {
+    wal.laneForEachLoop(guarded.vertx());
+    int loops = 0;
+    for (var loop : ((io.vertx.core.internal.VertxInternal) guarded.vertx()).eventLoopGroup()) {
+      loops++;
+    }
+    long deadline = System.currentTimeMillis() + 5_000;
+    while (filesInTheLog() < loops + 1 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(5); // the syncer's round prepares a segment per lane (the loops' and the shared one)
+    }
+    assertEquals(loops + 1, filesInTheLog(), "a segment prepared for each lane");
+    CompletableFuture<Void> written = new CompletableFuture<>();
+    Context context = ((io.vertx.core.internal.VertxInternal) guarded.vertx()).createEventLoopContext();
+    context.runOnContext(v -> {
+      wal.append(UsageEvents.numbered(1));
+      context.runOnContext(w -> written.complete(null));
+    });
+    written.get(10, TimeUnit.SECONDS);
+    assertEquals(1, wal.written());
+    assertEquals(0, wal.unprepared(), "the loop wrote to the segment the syncer prepared");
+  }
+
+  @Test
   void anotherThreadsEventIsWrittenAtOnce() throws Exception {
     assertTrue(wal.append(UsageEvents.numbered(7)));
     assertEquals(1, wal.written());
