@@ -13,9 +13,11 @@ import java.util.logging.Logger;
  * Platform mode's usage sink: events to RabbitMQ in batches, one message and one publisher confirm
  * per batch ({@link UsageBatch}), never lost.
  *
- * <p>{@link #emit} (on the request path) only offers the event to a bounded lock-free queue; when
- * the queue is full the event spills to the disk spool's own writer thread instead, so the request
- * path never blocks, never touches the disk and never drops. A publisher thread publishes batches,
+ * <p>{@link #emit} (on the request path) encodes the event and keeps it for the write-ahead log's
+ * one write at the end of the event loop's turn ({@link UsageWal}: the only disk work on a loop, a
+ * page-cache write, never an fsync); then it goes to a bounded lock-free queue, and when that is full
+ * to the disk spool's own writer thread, so the request path never waits for the broker or a disk
+ * sync and never drops. A publisher thread publishes batches,
  * spools what the broker does not confirm, and replays the spool in order when the broker is back.
  * See docs/analytics.md and docs/adr/0005-usage-publisher-on-a-dedicated-thread.md.
  */

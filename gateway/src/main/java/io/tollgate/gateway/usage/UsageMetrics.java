@@ -18,8 +18,7 @@ package io.tollgate.gateway.usage;
  * @param messages  AMQP messages the broker confirmed (each carries a batch of events: {@code confirmed}
  *                  divided by this is the mean batch)
  * @param logUnprepared write-ahead log segments an event loop created itself because the syncer had
- *                  none ready for it (each lane's first, then only a burst of rolls): file creations
- *                  on a loop
+ *                  none ready for it (a burst of rolls): file creations on a loop
  */
 public record UsageMetrics(long emitted, long queued, long published, long confirmed, long spooled, long replayed,
                            long dropped, long backlog, long logged, long logSyncs, long recovered, long messages,

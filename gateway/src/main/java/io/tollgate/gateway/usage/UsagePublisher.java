@@ -191,7 +191,7 @@ final class UsagePublisher implements Runnable {
    * {@code batchMaxBytes} of JSON, returned as soon as the queue is empty ("natural batching": no
    * added wait, yet while a confirm is awaited the next batch fills). With a positive
    * {@code batchMaxDelay} a partial batch waits that long for more. Returns early at a marker. Idle,
-   * it parks until the log's writer hands events on (or {@value #IDLE_PARK_MILLIS} ms pass).
+   * it parks until the log's lanes hand events on (or {@value #IDLE_PARK_MILLIS} ms pass).
    */
   private List<UsageWal.Entry> takeBatch(List<Marker> markers) {
     List<UsageWal.Entry> batch = new ArrayList<>();
