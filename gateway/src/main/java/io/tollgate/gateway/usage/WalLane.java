@@ -40,8 +40,11 @@ final class WalLane {
    * turn never came (its Vert.x closed).
    */
   private static final long STALE_NANOS = 10_000_000L;
-  /** The write buffer's size: a bigger turn is written in several write() calls. */
-  private static final int BUFFER_BYTES = 256 * 1024;
+  /**
+   * The write buffer's size (direct memory, per lane): a turn's events are a few KB (a hundred
+   * events is about 60 KB); a bigger turn is written in several write() calls.
+   */
+  private static final int BUFFER_BYTES = 64 * 1024;
 
   private final String name;
   private final UsageWal wal;
@@ -186,7 +189,7 @@ final class WalLane {
       if (current == null) {
         WalSegments.Prepared next = prepared.getAndSet(null);
         if (next == null) {
-          next = segments.create(); // a burst of rolls, or the lane's first write
+          next = segments.create(); // a burst of rolls, or a loop of a Vert.x the sink was not started on
           wal.unpreparedSegment();
         }
         current = segments.use(next);
