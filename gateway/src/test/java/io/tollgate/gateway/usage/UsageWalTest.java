@@ -167,6 +167,23 @@ class UsageWalTest {
   }
 
   @Test
+  void aTurnBiggerThanTheWriteBufferIsWrittenWholeAndInOrder() throws Exception {
+    int events = 400; // about 240 KB: several buffers' worth
+    Context context = guarded.vertx().getOrCreateContext();
+    CompletableFuture<Long> written = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      for (int i = 0; i < events; i++) {
+        wal.append(UsageEvents.numbered(i));
+      }
+      context.runOnContext(w -> written.complete(wal.written()));
+    });
+    assertEquals(events, written.get(10, TimeUnit.SECONDS), "written by the end of the turn");
+    List<Integer> expected = java.util.stream.IntStream.range(0, events).boxed().toList();
+    assertEquals(expected, numbersInTheLog());
+    assertEquals(expected, handed, "handed on in the order appended");
+  }
+
+  @Test
   void anotherThreadsEventIsWrittenAtOnce() throws Exception {
     assertTrue(wal.append(UsageEvents.numbered(7)));
     assertEquals(1, wal.written());
