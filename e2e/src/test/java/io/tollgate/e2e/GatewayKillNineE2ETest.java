@@ -18,9 +18,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * kill -9 of a gateway at random moments under load, ten rounds (each time brought back by
- * {@code scripts/platform.sh up}): every request a gateway answered more than 50 ms before it was
+ * {@code scripts/platform.sh up}): every request a gateway answered more than 10 ms before it was
  * killed has its usage row in PostgreSQL once the restarted gateway replayed its write-ahead log, and
- * no request has two.
+ * no request has two. It prints what the log's writes on the gateways' event loops took
+ * ({@code tollgate_usage_wal_write_seconds}: the killed gateway's, scraped before each kill).
  */
 @Order(11)
 @ExtendWith(PlatformExtension.class)
@@ -28,12 +29,12 @@ class GatewayKillNineE2ETest {
 
   private static final int ROUNDS = 10;
   /**
-   * The goal is 10 ms, and UsageWalCrashTest holds the log to it; here, on two cores running the
-   * whole platform, the event of a request the client saw end 11 ms before a kill was once lost (a
-   * pause of the gateway's JVM between the answer and the log's write), so the platform is held to
-   * 50 ms, and the losses within those 50 ms are printed.
+   * The goal of issue 21. A writer thread, as the log had, was sometimes not scheduled for more than
+   * 10 ms after the answer on two cores running the whole platform (this was 50 ms then); the event
+   * loop now writes the events of a turn at its end, in the turn that sent the answers. The losses
+   * within these 10 ms are printed.
    */
-  private static final long SAFE_BEFORE_KILL_MS = 50;
+  private static final long SAFE_BEFORE_KILL_MS = 10;
 
   private static Platform platform;
 
@@ -52,32 +53,42 @@ class GatewayKillNineE2ETest {
       platform.awaitGatewaysOnLatestConfig();
       String killed = platform.gatewayUrls().get(1);
       List<Long> kills = new ArrayList<>();
+      List<long[]> walWrites = new ArrayList<>();
+      String killedAdmin = platform.gatewayAdminUrls().get(1);
       Load load = new Load(platform.gatewayUrls(), key, platform.model(), 4);
       try {
         for (int round = 0; round < ROUNDS; round++) {
           Await.sleep(700 + random.nextInt(1_500));
+          walWrites.add(Platform.usageWalWrites(killedAdmin));
           kills.add(platform.kill9("gateway-2"));
           platform.up();
         }
         Await.sleep(2_000);
+        walWrites.add(Platform.usageWalWrites(platform.gatewayAdminUrls().get(0)));
       } finally {
         load.close();
       }
+      printWalWrites(walWrites);
 
       List<Load.Attempt> answered = load.answered();
       assertTrue(answered.size() > 100, "the load ran: " + answered.size() + " answered attempts");
       Analytics analytics = Analytics.of(platform);
       long billable = answered.stream().filter(a -> !unbillable(a)).count();
       long[] last = {-1};
-      Await.until(Duration.ofSeconds(90), () -> {
-        long now = analytics.totals(tenant.org).requests();
-        boolean settled = now == last[0] && now >= billable - inTheWindow(answered, killed, kills);
-        last[0] = now;
-        if (!settled) {
-          Await.sleep(1_000);
-        }
-        return settled;
-      }, () -> "usage rows " + last[0] + ", billable answered attempts " + billable);
+      AssertionError unsettled = null;
+      try {
+        Await.until(Duration.ofSeconds(90), () -> {
+          long now = analytics.totals(tenant.org).requests();
+          boolean settled = now == last[0] && now >= billable - inTheWindow(answered, killed, kills);
+          last[0] = now;
+          if (!settled) {
+            Await.sleep(1_000);
+          }
+          return settled;
+        }, () -> "usage rows " + last[0] + ", billable answered attempts " + billable);
+      } catch (AssertionError e) {
+        unsettled = e; // the rows missing are named below, before the test fails
+      }
 
       Map<String, Integer> rowsPerRequest = new HashMap<>();
       analytics.export(tenant.org).forEach(row -> rowsPerRequest.merge(row.get("request_id"), 1, Integer::sum));
@@ -105,13 +116,34 @@ class GatewayKillNineE2ETest {
               + " %d usage rows, %d lost, %d lost within %d ms before a kill, %d doubled, %d key_store_unavailable%n",
           ROUNDS, answered.size(), ofTheKilled, load.attempts.size() - answered.size(), rowsPerRequest.size(),
           lost.size(), lostJustBefore, SAFE_BEFORE_KILL_MS, doubled.size(), keyStoreUnavailable);
+      if (!lost.isEmpty()) {
+        ResilienceE2ETest.explain(platform, lost);
+      }
       assertEquals(List.of(), List.copyOf(load.unanswered), "every request gets an answer from some replica");
       assertEquals(List.of(), doubled, "no request counted twice");
       assertEquals(List.of(), lost, "every request answered more than " + SAFE_BEFORE_KILL_MS
           + " ms before a kill -9 has its usage row");
+      if (unsettled != null) {
+        throw unsettled;
+      }
       // A restarted gateway's first lookups wait for Redis a second time instead of answering 503.
       assertEquals(0, keyStoreUnavailable, "no key_store_unavailable from a gateway just restarted");
     }
+  }
+
+  /** The killed gateway's figures before each kill, then the other gateway's for the whole run. */
+  private static void printWalWrites(List<long[]> walWrites) {
+    long max = 0;
+    long p99 = 0;
+    for (int i = 0; i < walWrites.size(); i++) {
+      long[] w = walWrites.get(i);
+      System.out.printf("usage wal writes on the loops, %s: %d writes, max %.1f µs, p99 %.1f µs%n",
+          i < walWrites.size() - 1 ? "gateway-2 before kill " + (i + 1) : "gateway-1 (whole run)", w[0], w[1] / 1e3,
+          w[2] / 1e3);
+      max = Math.max(max, w[1]);
+      p99 = Math.max(p99, w[2]);
+    }
+    System.out.printf("usage wal writes on the loops: max %.1f µs, highest p99 %.1f µs%n", max / 1e3, p99 / 1e3);
   }
 
   /** Answered by the killed gateway within SAFE_BEFORE_KILL_MS before one of its kills: the window allowed to lose. */

@@ -281,6 +281,26 @@ final class Platform implements AutoCloseable {
     }
   }
 
+  /**
+   * What a gateway's usage write-ahead log writes on its event loops took so far (its
+   * tollgate_usage_wal_write_seconds timer): {count, max ns, p99 ns}; -1 for what it does not export.
+   */
+  static long[] usageWalWrites(String adminUrl) {
+    long[] figures = {-1, -1, -1};
+    Http.Reply metrics = Http.get(adminUrl + "/metrics", null);
+    for (String line : metrics.body().split("\n")) {
+      String value = line.substring(line.lastIndexOf(' ') + 1).trim();
+      if (line.startsWith("tollgate_usage_wal_write_seconds_count ")) {
+        figures[0] = (long) Double.parseDouble(value);
+      } else if (line.startsWith("tollgate_usage_wal_write_seconds_max ")) {
+        figures[1] = (long) (Double.parseDouble(value) * 1e9);
+      } else if (line.startsWith("tollgate_usage_wal_write_seconds{quantile=\"0.99\"} ")) {
+        figures[2] = (long) (Double.parseDouble(value) * 1e9);
+      }
+    }
+    return figures;
+  }
+
   private static long configVersion(String adminUrl) {
     Http.Reply metrics = Http.get(adminUrl + "/metrics", null);
     for (String line : metrics.body().split("\n")) {

@@ -157,6 +157,7 @@ public final class Gateway {
     if (usage instanceof io.tollgate.gateway.usage.RabbitUsageSink rabbit) {
       metrics.bindUsage(rabbit::metrics);
       rabbit.observeMessageSizes(metrics.usageMessageEvents());
+      rabbit.observeLogWrites(metrics.usageWalWrites());
     }
     metrics.gauge("tollgate.config.version", "Version of the live config snapshot", config, ConfigHolder::version);
 

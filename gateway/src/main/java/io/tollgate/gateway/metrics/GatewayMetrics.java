@@ -201,6 +201,21 @@ public final class GatewayMetrics {
         () -> usage.get().logSyncs());
     monotonic("tollgate.usage.messages", "AMQP messages of usage events confirmed by RabbitMQ (one per batch)",
         () -> usage.get().messages());
+    monotonic("tollgate.usage.wal.unprepared.segments", "Usage write-ahead log segments an event loop had to create"
+        + " itself (none prepared by the syncer)", () -> usage.get().logUnprepared());
+  }
+
+  /**
+   * The duration of each write() of the usage write-ahead log: on an event loop, once per turn that
+   * emitted events (docs/adr/0017). A page-cache write, but it can wait for the file system's journal:
+   * its max and p99 say what the loops pay. Its recorder goes to {@code RabbitUsageSink#observeLogWrites}.
+   */
+  public java.util.function.LongConsumer usageWalWrites() {
+    Timer timer = Timer.builder("tollgate.usage.wal.write")
+        .description("Duration of a write() of the usage write-ahead log (on an event loop, once per turn)")
+        .publishPercentiles(0.5, 0.99, 0.999) // a summary: Prometheus drops client quantiles once there are buckets
+        .register(registry);
+    return nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /**

@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The bounded in-memory queue between the write-ahead log's writer and the publisher: lock-free
+ * The bounded in-memory queue between the write-ahead log's lanes and the publisher: lock-free
  * offers, one consumer. Besides events it carries markers (flush requests) that do not count
  * against the capacity, so a flush is ordered after every event emitted before it.
  */

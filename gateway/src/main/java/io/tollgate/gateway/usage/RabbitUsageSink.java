@@ -13,9 +13,11 @@ import java.util.logging.Logger;
  * Platform mode's usage sink: events to RabbitMQ in batches, one message and one publisher confirm
  * per batch ({@link UsageBatch}), never lost.
  *
- * <p>{@link #emit} (on the request path) only offers the event to a bounded lock-free queue; when
- * the queue is full the event spills to the disk spool's own writer thread instead, so the request
- * path never blocks, never touches the disk and never drops. A publisher thread publishes batches,
+ * <p>{@link #emit} (on the request path) encodes the event and keeps it for the write-ahead log's
+ * one write at the end of the event loop's turn ({@link UsageWal}: the only disk work on a loop, a
+ * page-cache write, never an fsync); then it goes to a bounded lock-free queue, and when that is full
+ * to the disk spool's own writer thread, so the request path never waits for the broker or a disk
+ * sync and never drops. A publisher thread publishes batches,
  * spools what the broker does not confirm, and replays the spool in order when the broker is back.
  * See docs/analytics.md and docs/adr/0005-usage-publisher-on-a-dedicated-thread.md.
  */
@@ -65,6 +67,7 @@ public final class RabbitUsageSink implements UsageSink {
         })
         .map(sink -> {
           sink.wal.start(sink.new ToPublisher());
+          sink.wal.laneForEachLoop(vertx);
           sink.publisher.start();
           LOG.info(() -> "usage events to RabbitMQ exchange " + settings.exchange() + ", queue " + settings.queue()
               + "; spool " + settings.spoolDir().toAbsolutePath());
@@ -72,7 +75,10 @@ public final class RabbitUsageSink implements UsageSink {
         });
   }
 
-  /** On the request path: to the write-ahead log's queue (lock-free); its writer hands it on. */
+  /**
+   * On the request path: to the write-ahead log, written at the end of this event-loop turn (at once
+   * on another thread), then handed to the publisher.
+   */
   @Override
   public void emit(UsageEvent event) {
     counters.emitted.increment();
@@ -125,6 +131,11 @@ public final class RabbitUsageSink implements UsageSink {
     return promise.future();
   }
 
+  /** Receives each write-ahead log write's duration in ns (on the thread that wrote: an event loop, mostly). */
+  public void observeLogWrites(java.util.function.LongConsumer observer) {
+    wal.observeWrites(observer);
+  }
+
   /** Receives the event count of every message the broker confirms (on the publisher thread). */
   public void observeMessageSizes(java.util.function.IntConsumer observer) {
     counters.observeMessageSizes(observer);
@@ -135,8 +146,9 @@ public final class RabbitUsageSink implements UsageSink {
   }
 
   /**
-   * On the log's writer thread, after each group commit: entries into the publisher's bounded queue,
-   * what does not fit to the spool (the log keeps them until the spool synced them).
+   * On the thread that wrote them to the log (an event loop, at the end of its turn, mostly): entries
+   * into the publisher's bounded lock-free queue, what does not fit to the spool's writer thread (the
+   * log keeps them until the spool synced them). Never blocks.
    */
   private final class ToPublisher implements UsageWal.Handoff {
     @Override
@@ -156,7 +168,7 @@ public final class RabbitUsageSink implements UsageSink {
         UsagePublisher.spoolAll(spool, wal, counters, overflow, overflow.stream().map(UsageWal.Entry::body).toList());
       }
       // Natural batching: the publisher takes what is ready whenever it is free.
-      publisher.wake();
+      publisher.offered();
     }
 
     @Override

@@ -30,6 +30,6 @@ final class UsageCounters {
   UsageMetrics snapshot(long backlog, UsageWal wal) {
     return new UsageMetrics(emitted.sum(), queued.sum(), published.get(), confirmed.get(), spooled.get(),
         replayed.get(), dropped.get() + wal.unencodable(), backlog, wal.written(), wal.syncs(), wal.recovered(),
-        messages.get());
+        messages.get(), wal.unprepared());
   }
 }

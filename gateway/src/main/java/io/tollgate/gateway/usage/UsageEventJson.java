@@ -11,9 +11,9 @@ import java.io.UncheckedIOException;
 /**
  * A usage event's JSON (config/schemas/usage-event.json), written field by field with Jackson's
  * streaming generator: the same document as {@link UsageEvent#toJson()} (fields, order, nulls),
- * without building a tree first. Every request makes one, on the usage writer thread, which shares
- * the machine's cores with the event loops: in the profile, the tree and its encoding were most of
- * that thread's time.
+ * without building a tree first. Every request makes one, on the event loop that emits it (the
+ * write-ahead log writes it in that turn): in an earlier profile of the log's writer thread, the tree
+ * and its encoding were most of that thread's time.
  */
 public final class UsageEventJson {
 

@@ -17,7 +17,10 @@ package io.tollgate.gateway.usage;
  *                  them) and moved to the spool for replay
  * @param messages  AMQP messages the broker confirmed (each carries a batch of events: {@code confirmed}
  *                  divided by this is the mean batch)
+ * @param logUnprepared write-ahead log segments an event loop created itself because the syncer had
+ *                  none ready for it (a burst of rolls): file creations on a loop
  */
 public record UsageMetrics(long emitted, long queued, long published, long confirmed, long spooled, long replayed,
-                           long dropped, long backlog, long logged, long logSyncs, long recovered, long messages) {
+                           long dropped, long backlog, long logged, long logSyncs, long recovered, long messages,
+                           long logUnprepared) {
 }

@@ -41,6 +41,12 @@ final class UsagePublisher implements Runnable {
   private final long batchMaxDelayNanos;
   private final long reconnectMaxDelayMillis;
   private volatile Thread thread;
+  /**
+   * Queued events at which {@link #offered} wakes the publisher: 1 while it waits for a batch's first,
+   * what fills its batch while it lingers, never while it works. Set before the publisher checks the
+   * queue and parks, read by producers after they queued: one of the two sees the other.
+   */
+  private volatile int wakeAt = Integer.MAX_VALUE;
   // Events taken from the queue and not yet confirmed or spooled: part of the backlog.
   private final java.util.concurrent.atomic.AtomicLong inHand = new java.util.concurrent.atomic.AtomicLong();
   // An event taken from the queue that did not fit in the message being filled (bytes): in hand.
@@ -75,10 +81,22 @@ final class UsagePublisher implements Runnable {
     return started;
   }
 
+  /** A marker was queued: the publisher takes it now. */
   void wake() {
     Thread current = thread;
     if (current != null) {
       LockSupport.unpark(current);
+    }
+  }
+
+  /**
+   * Events were queued (on an event loop, mostly, once per turn): the publisher is woken only when
+   * they are what it waits for (the first of a batch, or enough to fill the one it lingers on), so a
+   * loop does not pay a wake-up (a futex call) per turn for a publisher that would park again.
+   */
+  void offered() {
+    if (buffer.events() >= wakeAt) {
+      wake();
     }
   }
 
@@ -173,7 +191,7 @@ final class UsagePublisher implements Runnable {
    * {@code batchMaxBytes} of JSON, returned as soon as the queue is empty ("natural batching": no
    * added wait, yet while a confirm is awaited the next batch fills). With a positive
    * {@code batchMaxDelay} a partial batch waits that long for more. Returns early at a marker. Idle,
-   * it parks until the log's writer hands events on (or {@value #IDLE_PARK_MILLIS} ms pass).
+   * it parks until the log's lanes hand events on (or {@value #IDLE_PARK_MILLIS} ms pass).
    */
   private List<UsageWal.Entry> takeBatch(List<Marker> markers) {
     List<UsageWal.Entry> batch = new ArrayList<>();
@@ -206,7 +224,11 @@ final class UsagePublisher implements Runnable {
         if (wait <= 0) {
           return batch;
         }
-        LockSupport.parkNanos(this, wait);
+        wakeAt = batch.isEmpty() ? 1 : batchSize - batch.size();
+        if (buffer.events() < wakeAt) {
+          LockSupport.parkNanos(this, wait);
+        }
+        wakeAt = Integer.MAX_VALUE;
         if (batch.isEmpty() && buffer.isEmpty()) {
           return batch;
         }

@@ -1,6 +1,5 @@
 package io.tollgate.gateway.usage;
 
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
@@ -12,16 +11,15 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The write-ahead log's group commit: one thread that fsyncs the segment last written to, once for
- * every batch written since its previous fsync, then waits {@value #PAUSE_NANOS} ns; and that
- * syncs and closes the segments the writer rolled away from. The writer
- * never waits for it: a slow disk delays only the fsync, never the next write (which is what a
- * kill -9 needs); a node's loss costs what was written since the last fsync, about ten
- * milliseconds. Events reach the publisher after their fsync, so this pause also sets how many a
- * publish carries: every 2 ms made twice the broker's work per event in platform mode.
+ * The write-ahead log's group commit and file work, on one thread of its own: every
+ * {@value #PAUSE_NANOS} ns a round ({@link UsageWal}'s: each lane's segment written since the last
+ * round fsynced, idle segments sealed, the next segment of each lane created ahead of its use, done
+ * segments deleted), then the segments the lanes sealed fsynced one last time and closed.
  *
- * <p>Each round it also runs the log's maintenance (the next segment created, done ones deleted):
- * file system work that waits for the journal, kept off the writer's thread.
+ * <p>The event loops that write the log never wait for this thread: a slow disk delays only the
+ * fsync, never the next write() (which is what a kill -9 needs); a node's loss costs what was
+ * written since the last fsync, about ten milliseconds. File creation and deletion wait for the file
+ * system's journal, which an fsync in progress holds: that is why they are here and not on a loop.
  */
 final class WalSyncer {
 
@@ -30,21 +28,20 @@ final class WalSyncer {
 
   private final Thread thread = new Thread(this::run, "tollgate-usage-wal-sync");
   private final AtomicLong syncs;
-  private volatile FileChannel unsynced;
-  private final ConcurrentLinkedQueue<FileOutputStream> toClose = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<FileChannel> toClose = new ConcurrentLinkedQueue<>();
   private final CompletableFuture<Void> finished = new CompletableFuture<>();
   private volatile boolean stopped;
   private final boolean fsync;
-  private final Runnable maintenance;
+  private final Runnable round;
 
   /**
-   * @param fsync       false: segments are closed without fsync (tests)
-   * @param maintenance run each round, on this thread
+   * @param fsync false: nothing is fsynced (tests)
+   * @param round run each round, on this thread
    */
-  WalSyncer(AtomicLong syncs, boolean fsync, Runnable maintenance) {
+  WalSyncer(AtomicLong syncs, boolean fsync, Runnable round) {
     this.syncs = syncs;
     this.fsync = fsync;
-    this.maintenance = maintenance;
+    this.round = round;
     thread.setDaemon(true);
   }
 
@@ -52,17 +49,12 @@ final class WalSyncer {
     thread.start();
   }
 
-  /** The writer wrote to this segment: fsync it at the next round. */
-  void written(FileChannel segment) {
-    unsynced = segment;
-  }
-
-  /** A segment the writer rolled away from: fsynced one last time, then closed, here. */
-  void closeLater(FileOutputStream segment) {
+  /** A segment a lane sealed: fsynced one last time, then closed, on this thread. Any thread, never blocks. */
+  void closeLater(FileChannel segment) {
     toClose.add(segment);
   }
 
-  /** Completes once every segment handed over is synced and closed. */
+  /** Completes, on this thread, once every segment handed over is synced and closed. */
   CompletableFuture<Void> stop() {
     stopped = true;
     LockSupport.unpark(thread);
@@ -75,17 +67,12 @@ final class WalSyncer {
 
   private void run() {
     while (!stopped) {
-      FileChannel channel = unsynced;
-      if (channel != null) {
-        unsynced = null;
-        force(channel);
-      }
-      closeAll();
       try {
-        maintenance.run();
+        round.run();
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "usage write-ahead log: maintenance failed; retrying", e);
       }
+      closeAll();
       LockSupport.parkNanos(PAUSE_NANOS);
     }
     closeAll();
@@ -93,9 +80,9 @@ final class WalSyncer {
   }
 
   private void closeAll() {
-    FileOutputStream segment;
+    FileChannel segment;
     while ((segment = toClose.poll()) != null) {
-      force(segment.getChannel());
+      force(segment);
       try {
         segment.close();
       } catch (IOException e) {
@@ -104,7 +91,8 @@ final class WalSyncer {
     }
   }
 
-  private void force(FileChannel channel) {
+  /** fdatasync: the bytes and the file size needed to read them back (not the times). Never on a loop. */
+  void force(FileChannel channel) {
     if (!fsync) {
       return;
     }

@@ -78,10 +78,13 @@ class MetricsTest {
   @Test
   void theUsageEmittersCountersAreExported() {
     io.tollgate.gateway.metrics.GatewayMetrics metrics = new io.tollgate.gateway.metrics.GatewayMetrics();
-    metrics.bindUsage(() -> new io.tollgate.gateway.usage.UsageMetrics(7, 1, 6, 5, 2, 1, 0, 3, 7, 2, 0, 2));
+    metrics.bindUsage(() -> new io.tollgate.gateway.usage.UsageMetrics(7, 1, 6, 5, 2, 1, 0, 3, 7, 2, 0, 2, 1));
     java.util.function.IntConsumer messageEvents = metrics.usageMessageEvents();
     messageEvents.accept(1);
     messageEvents.accept(4);
+    java.util.function.LongConsumer walWrites = metrics.usageWalWrites();
+    walWrites.accept(20_000);
+    walWrites.accept(3_000_000);
     String text = metrics.scrape();
     for (String expected : List.of(
         "tollgate_usage_events_total{stage=\"emitted\"} 7.0",
@@ -95,7 +98,12 @@ class MetricsTest {
         "tollgate_usage_message_events_count 2",
         "tollgate_usage_message_events_sum 5.0",
         "tollgate_usage_message_events_bucket{le=\"2.0\"} 1",
-        "tollgate_usage_message_events_bucket{le=\"4.0\"} 2")) {
+        "tollgate_usage_message_events_bucket{le=\"4.0\"} 2",
+        "tollgate_usage_wal_unprepared_segments_total 1.0",
+        "tollgate_usage_wal_write_seconds_count 2",
+        "tollgate_usage_wal_write_seconds_max 0.003",
+        "tollgate_usage_wal_write_seconds{quantile=\"0.5\"}",
+        "tollgate_usage_wal_write_seconds{quantile=\"0.99\"}")) {
       assertTrue(text.contains(expected), "missing " + expected + " in:\n" + text);
     }
   }

@@ -49,6 +49,8 @@ class UsageWalCrashTest {
       List<Integer> window = new ArrayList<>();
       long recovered = 0;
       int emittedInAll = 0;
+      long writeMaxNanos = 0;
+      long writeP99Nanos = 0;
       for (int round = 0; round < ROUNDS; round++) {
         int first = round * 1_000_000;
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -56,7 +58,8 @@ class UsageWalCrashTest {
             spoolDir.toString(), RabbitFixture.URL, rabbit.topology.exchange(), rabbit.topology.queue(),
             Integer.toString(first)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         long[] recoveredByChild = {-1};
-        Thread reader = new Thread(() -> read(child, readAtNanos, recoveredByChild));
+        long[] writes = new long[4];
+        Thread reader = new Thread(() -> read(child, readAtNanos, recoveredByChild, writes));
         reader.start();
         long startDeadline = System.currentTimeMillis() + 30_000;
         while (readAtNanos.keySet().stream().noneMatch(n -> n >= first) && System.currentTimeMillis() < startDeadline) {
@@ -71,8 +74,11 @@ class UsageWalCrashTest {
         assertTrue(child.waitFor(10, TimeUnit.SECONDS), "the child died");
         reader.join(5_000);
         recovered += Math.max(0, recoveredByChild[0]);
-        System.out.printf("round %d: the child recovered %d; its log holds %s at the kill%n", round,
-            recoveredByChild[0], logged(spoolDir.resolve("wal"), first));
+        System.out.printf("round %d: the child recovered %d; its log holds %s at the kill; its %d writes on the"
+                + " loop took at most %.1f µs, p99 %.1f µs, %d over 1 ms%n", round, recoveredByChild[0],
+            logged(spoolDir.resolve("wal"), first), writes[0], writes[1] / 1e3, writes[2] / 1e3, writes[3]);
+        writeMaxNanos = Math.max(writeMaxNanos, writes[1]);
+        writeP99Nanos = Math.max(writeP99Nanos, writes[2]);
         for (Map.Entry<Integer, Long> read : readAtNanos.entrySet()) {
           if (read.getKey() >= first && read.getKey() < first + 1_000_000) {
             emittedInAll++;
@@ -115,6 +121,8 @@ class UsageWalCrashTest {
       }
       long repeats = copies.values().stream().mapToLong(c -> c - 1).sum();
       long windowLost = window.stream().filter(n -> !copies.containsKey(n)).count();
+      System.out.printf("wal crash: the log's writes on the event loop took at most %.1f µs (the highest p99 of a"
+          + " round: %.1f µs)%n", writeMaxNanos / 1e3, writeP99Nanos / 1e3);
       System.out.printf("wal crash: %d rounds, %d events emitted, %d required (emitted 10 ms before a kill), %d in"
               + " the queue (%d repeats, dropped by the consumer by event id), %d recovered from the logs; lost in the"
               + " last 10 ms before a kill: %d of %d%n", ROUNDS, emittedInAll, required.size(), copies.size(), repeats,
@@ -143,13 +151,18 @@ class UsageWalCrashTest {
     return count + " event(s) of the round, the highest " + highest;
   }
 
-  private static void read(Process child, Map<Integer, Long> readAtNanos, long[] recovered) {
+  private static void read(Process child, Map<Integer, Long> readAtNanos, long[] recovered, long[] writes) {
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(),
         StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
         if (line.startsWith("e ")) {
           readAtNanos.put(Integer.parseInt(line.substring(2)), System.nanoTime());
+        } else if (line.startsWith("w ")) {
+          String[] parts = line.split(" ");
+          for (int i = 0; i < 4; i++) {
+            writes[i] = Long.parseLong(parts[i + 1]);
+          }
         } else if (line.startsWith("recovered ")) {
           recovered[0] = Long.parseLong(line.substring("recovered ".length()));
         }
