@@ -191,8 +191,8 @@ class UsageWalTest {
     assertEquals(List.of(7), handed);
   }
 
-  @Test
-  void afterCloseAppendsAreRefusedAndEventsNotDoneStayForTheNextStart() throws Exception {
+  /** Event 1 appended on an event loop, event 2 on this thread, then a marker. */
+  private void oneOnALoopOneHereThenAMarker() throws Exception {
     CompletableFuture<Void> appended = new CompletableFuture<>();
     guarded.vertx().runOnContext(v -> {
       wal.append(UsageEvents.numbered(1));
@@ -201,6 +201,11 @@ class UsageWalTest {
     appended.get(10, TimeUnit.SECONDS);
     wal.append(UsageEvents.numbered(2));
     wal.mark("flush");
+  }
+
+  @Test
+  void afterCloseAppendsAreRefusedAndEventsNotDoneStayForTheNextStart() throws Exception {
+    oneOnALoopOneHereThenAMarker();
     assertEquals(List.of(1, 2, "flush"), handed.stream().sorted((a, b) -> a instanceof String ? 1
         : b instanceof String ? -1 : Integer.compare((Integer) a, (Integer) b)).toList());
     wal.close().get(10, TimeUnit.SECONDS);
@@ -210,14 +215,7 @@ class UsageWalTest {
 
   @Test
   void atCloseTheSegmentsWhoseEventsAreDoneAreDeletedAndNoneIsLeftPrepared() throws Exception {
-    CompletableFuture<Void> appended = new CompletableFuture<>();
-    guarded.vertx().runOnContext(v -> {
-      wal.append(UsageEvents.numbered(1));
-      appended.complete(null);
-    });
-    appended.get(10, TimeUnit.SECONDS);
-    wal.append(UsageEvents.numbered(2));
-    wal.mark("flush");
+    oneOnALoopOneHereThenAMarker();
     long deadline = System.currentTimeMillis() + 5_000;
     while (filesInTheLog() < 3 && System.currentTimeMillis() < deadline) {
       Thread.sleep(5); // the syncer prepares each lane's next segment
