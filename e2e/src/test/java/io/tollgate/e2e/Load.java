@@ -81,13 +81,32 @@ final class Load implements AutoCloseable {
       // event, then [DONE]); a body cut short means the gateway died under it.
       boolean whole = !stream || response.statusCode() != 200 || response.body().contains("data: [DONE]");
       return new Attempt(requestId, gateway, stream, System.currentTimeMillis(), response.statusCode(), whole,
-          !whole ? "stream cut before [DONE]" : response.statusCode() == 200 ? "" : errorCode(response.body()));
+          !whole ? "stream cut before [DONE]" : response.statusCode() == 200 ? oddities(requestId, stream, response)
+              : errorCode(response.body()));
     } catch (IOException e) {
       return new Attempt(requestId, gateway, stream, System.currentTimeMillis(), 0, false, e.toString());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Attempt(requestId, gateway, stream, System.currentTimeMillis(), 0, false, "interrupted");
     }
+  }
+
+  /**
+   * What is odd about a 200, for the report of a request without a usage row (one early whole answer
+   * in a few runs had none, and no access-log line either): the request id the gateway echoed when it
+   * is not ours, a whole answer without usage (and the backend it names). Empty when nothing is.
+   */
+  private static String oddities(String requestId, boolean stream, HttpResponse<String> response) {
+    String echoed = response.headers().firstValue("x-request-id").orElse("(none)");
+    List<String> odd = new ArrayList<>();
+    if (!requestId.equals(echoed)) {
+      odd.add("x-request-id came back as " + echoed);
+    }
+    if (!stream && !response.body().contains("\"usage\"")) {
+      odd.add("no usage in the body (" + response.body().length() + " bytes, backend "
+          + response.headers().firstValue("x-tollgate-backend").orElse("(none)") + ")");
+    }
+    return String.join("; ", odd);
   }
 
   /** OpenAI's error.code of an error answer, or its body when it is not one. */

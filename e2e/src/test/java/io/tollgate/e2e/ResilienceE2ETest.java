@@ -168,17 +168,36 @@ class ResilienceE2ETest {
    */
   static void explain(Platform platform, List<String> lost) throws IOException {
     List<String> ids = lost.stream().map(what -> what.substring(0, what.indexOf(' '))).toList();
-    try (Stream<Path> logs = Files.list(platform.state.resolve("logs"))) {
+    // The requests sent just before and after each lost one (Load numbers them): whether their
+    // access-log lines are there says whether the gateway logged around it at all.
+    List<String> neighbours = new ArrayList<>();
+    for (String id : ids) {
+      java.util.regex.Matcher numbered = java.util.regex.Pattern.compile("^(.*-)(\\d+)(-a\\d+)$").matcher(id);
+      if (numbered.matches()) {
+        int n = Integer.parseInt(numbered.group(2));
+        for (int i = Math.max(0, n - 4); i <= n + 4; i++) {
+          neighbours.add("\"" + numbered.group(1) + i + "-a");
+        }
+      }
+    }
+    Path logsDir = platform.state.resolve("logs");
+    // The platform's state goes with it at the end: the logs are kept where the build leaves its reports.
+    Path kept = Path.of("target", "failed-platform-logs-" + System.currentTimeMillis());
+    Files.createDirectories(kept);
+    try (Stream<Path> logs = Files.list(logsDir)) {
       for (Path log : logs.sorted().toList()) {
+        Files.copy(log, kept.resolve(log.getFileName()));
         List<String> lines = Files.readAllLines(log);
-        System.out.println("--- " + log.getFileName() + " (" + lines.size() + " lines): the lost requests, and warnings");
+        System.out.println("--- " + log.getFileName() + " (" + lines.size() + " lines): the lost requests, the ones"
+            + " sent around them, and warnings");
         lines.stream()
-            .filter(line -> ids.stream().anyMatch(line::contains) || line.contains("WARN") || line.contains("SEVERE")
-                || line.contains("ERROR") || line.contains("Exception"))
-            .limit(200)
+            .filter(line -> ids.stream().anyMatch(line::contains) || neighbours.stream().anyMatch(line::contains)
+                || line.contains("WARN") || line.contains("SEVERE") || line.contains("ERROR") || line.contains("Exception"))
+            .limit(300)
             .forEach(System.out::println);
       }
     }
+    System.out.println("(the platform's logs are kept in " + kept.toAbsolutePath() + ")");
     for (String line : Http.get(platform.analyticsUrl() + "/metrics", null).body().split("\\n")) {
       if (line.startsWith("tollgate_analytics_events_total") || line.contains("dead_letter")) {
         System.out.println("analytics: " + line);
