@@ -112,8 +112,8 @@ public final class GatewayMain implements Callable<Integer> {
       return 2;
     }
 
-    // io_uring where the kernel and the container allow it, else Netty's native epoll, else Java
-    // NIO (TOLLGATE_TRANSPORT); the log line of the start says which.
+    // Netty's native epoll where it loads (Linux x86-64: bundled), else Java NIO; io_uring or another
+    // when TOLLGATE_TRANSPORT names it. The log line of the start says which.
     Vertx vertx;
     try {
       NetworkTransport transport = NetworkTransport.fromEnv(System.getenv());
