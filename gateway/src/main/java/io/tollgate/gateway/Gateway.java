@@ -204,7 +204,7 @@ public final class Gateway {
               LOG.info(() -> "gateway listening on " + (frontDoor.tls() ? "https://" : "http://") + settings.host()
                   + ":" + port + " (" + instances
                   + " event loops, " + NetworkTransport.nameOf(vertx)
-                  + " transport), admin on " + (admin.tls() ? "https://" : "http://") + settings.adminHost() + ":" + admin.port()
+                  + " transport, " + NettyBuffers.inUse() + " buffers), admin on " + (admin.tls() ? "https://" : "http://") + settings.adminHost() + ":" + admin.port()
                   + ", config version " + config.current().version());
               return new Gateway(vertx, services, config, verticles, deployments, admin, port, closePlatform);
             }));

@@ -58,6 +58,8 @@ public final class GatewayMain implements Callable<Integer> {
   Integer adminPort;
 
   public static void main(String[] args) {
+    // Before any Netty class loads, which reads it once: the pooled buffer allocator (NettyBuffers says why).
+    NettyBuffers.choose(System.getProperties());
     // Before anything logs: the access log of the requests answered while draining must not be
     // cut off by the JDK's own logging shutdown (issue 21).
     Logging.installDrainAwareManager();

@@ -3,17 +3,34 @@ package io.tollgate.gateway.auth;
 import io.tollgate.gateway.config.ApiKeySpec;
 import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.outcome.Refusal;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
+
+import java.time.Duration;
 
 /**
  * Authenticates a request from its {@code Authorization: Bearer} header (or the {@code api-key}
  * header Azure-style clients send) against a {@link KeyStore}. The lookup is by keyed hash, so the
  * secret is never stored or compared.
+ *
+ * <p>The keyed hash of a secret that named a key is remembered for a while (bounded), so that a
+ * client's every request does not pay the HMAC again (~1 µs, 0.8 % of an event loop's time on small
+ * requests). Secrets that name no key are not remembered: a flood of made-up keys cannot push the
+ * real ones out. The cache holds secrets in memory, as every request's headers do for its duration;
+ * it is never written anywhere, and revocation still works, since the lookup by hash runs every time.
  */
 public final class Authenticator {
 
+  /** Clients in active use per gateway; past it the least used are hashed again. */
+  private static final int REMEMBERED_SECRETS = 10_000;
+
   private final KeyHasher hasher;
   private final KeyStore store;
+  private final Cache<String, String> hashes = Caffeine.newBuilder()
+      .maximumSize(REMEMBERED_SECRETS)
+      .expireAfterAccess(Duration.ofMinutes(10))
+      .build();
 
   public Authenticator(KeyHasher hasher, KeyStore store) {
     this.hasher = hasher;
@@ -33,12 +50,20 @@ public final class Authenticator {
     if (secret == null) {
       return Future.succeededFuture(new Result(null, Refusal.missingKey()));
     }
-    return store.find(hasher.hash(secret), snapshot)
-        .map(lookup -> switch (lookup.state()) {
-          case USABLE -> new Result(lookup.key(), null);
-          case EXPIRED -> new Result(null, Refusal.keyExpired());
-          case REVOKED -> new Result(null, Refusal.keyRevoked());
-          case UNKNOWN -> new Result(null, Refusal.invalidKey());
+    String known = hashes.getIfPresent(secret);
+    String hash = known != null ? known : hasher.hash(secret);
+    String presented = secret;
+    return store.find(hash, snapshot)
+        .map(lookup -> {
+          if (known == null && lookup.state() != KeyStore.Lookup.State.UNKNOWN) {
+            hashes.put(presented, hash);
+          }
+          return switch (lookup.state()) {
+            case USABLE -> new Result(lookup.key(), null);
+            case EXPIRED -> new Result(null, Refusal.keyExpired());
+            case REVOKED -> new Result(null, Refusal.keyRevoked());
+            case UNKNOWN -> new Result(null, Refusal.invalidKey());
+          };
         })
         .otherwise(failure -> new Result(null, Refusal.keyStoreUnavailable()));
   }
@@ -53,6 +78,12 @@ public final class Authenticator {
       return token.isEmpty() ? null : token;
     }
     return null;
+  }
+
+  /** Secrets whose hash is remembered (for tests). */
+  long rememberedSecrets() {
+    hashes.cleanUp();
+    return hashes.estimatedSize();
   }
 
   /** Exactly one of key and error is set. */
