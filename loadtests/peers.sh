@@ -39,6 +39,7 @@ SMALL_TOKENS=8
 STREAM_TOKENS=64
 STUB_FLUSH_EVERY=1
 WRK_THREADS=2
+NGINX_ACCESS_LOG=0
 # The Helm chart's collector and young generation (charts/gateway: -XX:+UseParallelGC -Xmn64m), with a fixed heap.
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC -Xmn64m}"
 BASELINE_JAVA_OPTS="${BASELINE_JAVA_OPTS:-$GATEWAY_JAVA_OPTS}"
@@ -79,6 +80,8 @@ Options:
   --pin               proxies (nginx's workers, the gateways) on the last CPU, the stub and wrk on the others
                       (taskset); nginx then gets 1 worker and the gateways 1 event loop
   --stub-flush-every N  the stub flushes a stream every N events (default: 1, each event alone, as vLLM)
+  --nginx-access-log  nginx writes an access log as the gateway does (a JSON line per request, buffered 64 KB,
+                      flushed at least every second); default: access_log off, nginx's cheapest setting
   --small-tokens N    max_tokens of the small cell (default: $SMALL_TOKENS); --stream-tokens N (default: $STREAM_TOKENS)
   --wrk-threads N     wrk threads (default: $WRK_THREADS)
   --report-dir DIR    where summary.md goes (default: loadtests/reports/<timestamp>-peers)
@@ -107,6 +110,7 @@ while [[ $# -gt 0 ]]; do
     --baseline-set) BASELINE_SET+=("$2"); shift 2 ;;
     --pin) PIN=1; shift ;;
     --stub-flush-every) STUB_FLUSH_EVERY="$2"; shift 2 ;;
+    --nginx-access-log) NGINX_ACCESS_LOG=1; shift ;;
     --small-tokens) SMALL_TOKENS="$2"; shift 2 ;;
     --stream-tokens) STREAM_TOKENS="$2"; shift 2 ;;
     --wrk-threads) WRK_THREADS="$2"; shift 2 ;;
@@ -312,7 +316,13 @@ events {
   worker_connections 16384;
 }
 http {
-  access_log off;
+$( if [[ $NGINX_ACCESS_LOG == 1 ]]; then
+  echo '  # --nginx-access-log: a JSON line per request, as the gateway writes, through a 64 KB buffer.'
+  echo "  log_format tollgate escape=json '{\"time\":\"\$time_iso8601\",\"request_id\":\"\$request_id\",\"method\":\"\$request_method\",\"path\":\"\$uri\",\"status\":\$status,\"bytes\":\$body_bytes_sent,\"duration_ms\":\$request_time,\"upstream\":\"\$upstream_addr\"}';"
+  echo "  access_log $ND/access.log tollgate buffer=64k flush=1s;"
+else
+  echo '  access_log off;'
+fi )
   client_body_temp_path $ND/client_body;
   proxy_temp_path $ND/proxy;
   fastcgi_temp_path $ND/fastcgi;
@@ -581,7 +591,7 @@ printf 'round\tkind\tconns\ttarget\trequests\tduration_us\tp50_us\tp99_us\tproxy
 USAGE_TRIMMED=0 # usage events in the standalone spool, counted before each truncation
 trim_logs() { # the gateways' access logs and the usage spool grow by a line per request: keep them short
   local f
-  for f in "$WORK/gateway.log" "$WORK/platform.log" "$WORK/usage.jsonl" "$WORK/platform-usage.jsonl"; do
+  for f in "$WORK/gateway.log" "$WORK/platform.log" "$WORK/usage.jsonl" "$WORK/platform-usage.jsonl" "$WORK/nginx/access.log"; do
     if [[ -f "$f" ]] && (( $(stat -c %s "$f") > 20000000 )); then
       [[ "$f" == "$WORK/usage.jsonl" ]] && USAGE_TRIMMED=$(( USAGE_TRIMMED + $(wc -l <"$f") ))
       [[ "$f" == *.log ]] && { grep -v '"logger":"tollgate.access"' "$f" | tail -200 >>"$f.kept" || true; }
@@ -832,7 +842,7 @@ TABLES="$(tables)"
   echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r); load average $LOAD_BEFORE before, $LOAD_AFTER after (the run's own processes count in it: see \"the rest of the machine\" under each table for other work)"
   echo "- $(java -version 2>&1 | head -1); $(nginx -v 2>&1 | head -1 || echo 'nginx: not used'); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "- Gateway jar: built $GW_BUILT, sha256 $GW_SHA…; git HEAD $GIT_HEAD; $( (( GW_DIRTY > 0 )) && echo "**$GW_DIRTY uncommitted file(s)** under gateway/, gpu-adapter/, logging/, frontdoor/ at the start (a jar built from the working tree may hold them)" || echo "no uncommitted changes under gateway/, gpu-adapter/, logging/, frontdoor/ at the start")"
-  echo "- Stub: \`peers-stub\` (Netty, $( [[ $PIN == 1 ]] && echo "1 CPU" || echo "$CPUS event loops"), flush every $STUB_FLUSH_EVERY event); nginx: $PROXY_CPUS worker(s), proxy_buffering off, keep-alive pool of 128; Tollgate: $PROXY_CPUS event loop(s), $GATEWAY_JAVA_OPTS, limits on (far above the load)${GATEWAY_ENV:+, env $GATEWAY_ENV}$( has_target baseline && echo "; baseline: jar $BASE_SHA, $BASELINE_JAVA_OPTS${BASELINE_ENV:+, env $BASELINE_ENV}"), usage to $( has_target platform && echo "a spool file (standalone) and RabbitMQ (platform)" || echo "a spool file")$( [[ $PIN == 1 ]] && echo "; --pin: proxies on CPU $((CPUS - 1)), stub and wrk on 0-$((CPUS - 2))")"
+  echo "- Stub: \`peers-stub\` (Netty, $( [[ $PIN == 1 ]] && echo "1 CPU" || echo "$CPUS event loops"), flush every $STUB_FLUSH_EVERY event); nginx: $PROXY_CPUS worker(s), proxy_buffering off, keep-alive pool of 128, $( [[ $NGINX_ACCESS_LOG == 1 ]] && echo "an access log (JSON lines, 64 KB buffer)" || echo "access_log off"); Tollgate: $PROXY_CPUS event loop(s), $GATEWAY_JAVA_OPTS, limits on (far above the load)${GATEWAY_ENV:+, env $GATEWAY_ENV}$( has_target baseline && echo "; baseline: jar $BASE_SHA, $BASELINE_JAVA_OPTS${BASELINE_ENV:+, env $BASELINE_ENV}"), usage to $( has_target platform && echo "a spool file (standalone) and RabbitMQ (platform)" || echo "a spool file")$( [[ $PIN == 1 ]] && echo "; --pin: proxies on CPU $((CPUS - 1)), stub and wrk on 0-$((CPUS - 2))")"
   echo
   echo "$TABLES"
   echo

@@ -11,12 +11,12 @@ import java.util.Properties;
  * arenas), unless the operator names another with {@code -Dio.netty.allocator.type}.
  *
  * <p>Why not Netty 4.2's default, the adaptive allocator: it treats a heap of 512 MiB or less as low
- * memory (the Helm chart's heap is 512 MiB), and then keeps one magazine per size class shared by
- * every thread and pools no buffer over 16 KiB. The event loops contend for it, and a socket read
+ * memory (as loadtests/peers.sh and small deployments run), and then keeps one magazine per size
+ * class shared by every thread and pools no buffer over 16 KiB. The event loops contend for it, and a socket read
  * that finds it busy gets a fresh direct buffer (a {@code DirectByteBuffer}, its cleaner, and the
  * memory zeroed): async-profiler put the read buffers' allocation at 5.9 % of the event loops' time
  * on small requests, 4.5 % of it that fallback. The pooled allocator's thread caches serve an event
- * loop without contention (loadtests/README.md, session 9, has the side-by-side figures).
+ * loop without contention, whatever the heap (docs/adr/0022-io-uring-and-pooled-buffers-by-default.md).
  */
 public final class NettyBuffers {
 
