@@ -13,13 +13,13 @@ import java.util.Map;
  * (io_uring where the kernel allows it, else Netty's native epoll, else Java NIO), {@code io_uring},
  * {@code epoll} or {@code nio}. With io_uring an event loop hands the kernel its reads and writes in
  * batches where epoll makes a system call for each; on loopback most of a proxied request's CPU is
- * in those calls. Measured beside epoll, both on pooled buffers (loadtests/README.md, session 9), it
- * cut the CPU per small request by 36 % at 64 connections (0.48x to 0.70x nginx's rate) and cost 2 %
- * per small request and 8 % per stream at 8 connections, where the machine has CPU to spare: the
- * CPU it saves is under load, where it counts, so {@code auto} takes it. It needs Linux 5.10 or later
- * and is refused by Docker's and containerd's default seccomp profiles; there {@code auto} falls back
- * to epoll (the start line says which runs). On Netty 4.2.9 (the Vert.x 5.0.7 BOM's) it closed
- * connections under concurrency; the build takes 4.2.18, on which the suites run on it.
+ * in those calls. Measured beside epoll, both on pooled buffers (docs/adr/0022), it cut the CPU per
+ * small request by 15-36 % at 64 connections and cost 2-5 % more at 8, where the machine has CPU to
+ * spare: it saves under load, where it counts, so {@code auto} takes it, with receive buffers from a
+ * ring per event loop ({@link IoUringWithBufferRing}). It needs Linux 5.10 or later and is refused by
+ * Docker's and containerd's default seccomp profiles; there {@code auto} falls back to epoll (the
+ * start line says which runs). On Netty 4.2.9 (the Vert.x 5.0.7 BOM's) it closed connections under
+ * concurrency; the build takes 4.2.18, on which the suites run on it.
  */
 public enum NetworkTransport {
   AUTO, IO_URING, EPOLL, NIO;
@@ -45,9 +45,9 @@ public enum NetworkTransport {
    */
   public Transport resolve() {
     return switch (this) {
-      case AUTO -> Transport.IO_URING.available() ? Transport.IO_URING
+      case AUTO -> Transport.IO_URING.available() ? IoUringWithBufferRing.transport()
           : Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO;
-      case IO_URING -> available(Transport.IO_URING, "io_uring");
+      case IO_URING -> available(IoUringWithBufferRing.transport(), "io_uring");
       case EPOLL -> available(Transport.EPOLL, "epoll");
       case NIO -> Transport.NIO;
     };
