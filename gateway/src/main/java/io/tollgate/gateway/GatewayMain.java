@@ -114,8 +114,8 @@ public final class GatewayMain implements Callable<Integer> {
       return 2;
     }
 
-    // io_uring where the kernel and the seccomp profile allow it, else Netty's native epoll (bundled for
-    // Linux x86-64), else Java NIO; or what TOLLGATE_TRANSPORT names. The log line of the start says which.
+    // Netty's native epoll where it loads (Linux x86-64: bundled), else Java NIO; io_uring or another
+    // when TOLLGATE_TRANSPORT names it. The log line of the start says which.
     Vertx vertx;
     try {
       NetworkTransport transport = NetworkTransport.fromEnv(System.getenv());

@@ -10,16 +10,15 @@ import java.util.Map;
 
 /**
  * The network transport the gateway's Vert.x runs on ({@code TOLLGATE_TRANSPORT}): {@code auto}
- * (io_uring where the kernel allows it, else Netty's native epoll, else Java NIO), {@code io_uring},
- * {@code epoll} or {@code nio}. With io_uring an event loop hands the kernel its reads and writes in
- * batches where epoll makes a system call for each; on loopback most of a proxied request's CPU is
- * in those calls. Measured beside epoll, both on pooled buffers (docs/adr/0022), it cut the CPU per
- * small request by 15-36 % at 64 connections and cost 2-5 % more at 8, where the machine has CPU to
- * spare: it saves under load, where it counts, so {@code auto} takes it, with receive buffers from a
- * ring per event loop ({@link IoUringWithBufferRing}). It needs Linux 5.10 or later and is refused by
- * Docker's and containerd's default seccomp profiles; there {@code auto} falls back to epoll (the
- * start line says which runs). On Netty 4.2.9 (the Vert.x 5.0.7 BOM's) it closed connections under
- * concurrency; the build takes 4.2.18, on which the suites run on it.
+ * (Netty's native epoll where it loads, else Java NIO), {@code epoll}, {@code nio}, or
+ * {@code io_uring}, opt-in, with receive buffers from a ring per event loop
+ * ({@link IoUringWithBufferRing}). With io_uring an event loop hands the kernel its reads and writes
+ * in batches where epoll makes a system call for each. Measured beside epoll (docs/adr/0022) it cut
+ * the CPU per small request by 15-36 % at 64 connections, but cost 2-14 % more at 8 and ~50 MB more
+ * RSS under load (past the 256 MB the gateway is held to), so it is not the default. It needs Linux
+ * 5.10 or later (the ring 5.19) and is refused by Docker's and containerd's default seccomp profiles.
+ * On Netty 4.2.9 (the Vert.x 5.0.7 BOM's) it closed connections under concurrency; on 4.2.18, which
+ * the build takes, the gateway's suite passes on it ({@code -Dtollgate.test.transport=io_uring}).
  */
 public enum NetworkTransport {
   AUTO, IO_URING, EPOLL, NIO;
@@ -45,8 +44,7 @@ public enum NetworkTransport {
    */
   public Transport resolve() {
     return switch (this) {
-      case AUTO -> Transport.IO_URING.available() ? IoUringWithBufferRing.transport()
-          : Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO;
+      case AUTO -> Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO;
       case IO_URING -> available(IoUringWithBufferRing.transport(), "io_uring");
       case EPOLL -> available(Transport.EPOLL, "epoll");
       case NIO -> Transport.NIO;

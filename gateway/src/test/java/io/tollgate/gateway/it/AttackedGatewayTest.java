@@ -72,7 +72,7 @@ class AttackedGatewayTest {
     // its low-memory adaptive allocator, so the RSS bounds below hold for the allocator production runs.
     // The start's log line goes through the asynchronous log writer, which on a busy machine can
     // trail the banner that printed the key.
-    String transport = "io_uring transport, pooled buffers";
+    String transport = "epoll transport, pooled buffers";
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (!Files.readString(log).contains(transport) && System.nanoTime() < deadline) {
       Thread.sleep(50);

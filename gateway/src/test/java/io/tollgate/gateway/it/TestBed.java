@@ -241,9 +241,9 @@ public final class TestBed implements AutoCloseable {
     }
 
     public TestBed start() throws Exception {
-      // The transport the gateway's main picks on this machine (io_uring where the kernel allows it,
-      // else epoll): the front door's handlers and the relays run in its pipeline.
-      // -Dtollgate.test.transport=epoll runs the suite on another (as TOLLGATE_TRANSPORT names them).
+      // The transport the gateway's main picks on this machine (native epoll on Linux): the front
+      // door's handlers and the relays run in its pipeline. -Dtollgate.test.transport=io_uring runs
+      // the suite on another (as TOLLGATE_TRANSPORT names them).
       GuardedVertx guarded = GuardedVertx.create(io.tollgate.gateway.NetworkTransport.fromEnv(
           java.util.Map.of("TOLLGATE_TRANSPORT", System.getProperty("tollgate.test.transport", "auto"))).resolve());
       Vertx vertx = guarded.vertx();
