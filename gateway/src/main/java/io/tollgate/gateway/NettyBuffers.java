@@ -14,8 +14,8 @@ import java.util.Properties;
  * memory (as loadtests/peers.sh and small deployments run), and then keeps one magazine per size
  * class shared by every thread and pools no buffer over 16 KiB. The event loops contend for it, and
  * a socket read that finds it busy gets a fresh direct buffer (a {@code DirectByteBuffer}, its
- * cleaner, and the memory zeroed): async-profiler put the read buffers' allocation at 5.9 % of the
- * event loops' time on small requests, 4.5 % of it that fallback; with the pooled allocator's thread
+ * cleaner, and the memory zeroed): async-profiler put the read buffers' allocation at 6.3 % of the
+ * event loops' time on small requests, 5.1 % of it that fallback; with the pooled allocator's thread
  * caches, 0.75 %, whatever the heap (docs/adr/0022-io-uring-and-pooled-buffers-by-default.md).
  */
 public final class NettyBuffers {
