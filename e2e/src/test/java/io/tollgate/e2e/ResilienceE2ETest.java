@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -51,6 +53,9 @@ class ResilienceE2ETest {
   private static final long READ_AFTER_KILL_MS = 200;
 
   private static final long BROKER_OUTAGE_MS = 30_000;
+
+  /** Load's request ids: a prefix, the request's number, the attempt ({@code …-85-a1}). */
+  private static final Pattern NUMBERED_ID = Pattern.compile("^(.*-)(\\d+)(-a\\d+)$");
 
   private static Platform platform;
 
@@ -181,7 +186,7 @@ class ResilienceE2ETest {
     // access-log lines are there says whether the gateway logged around it at all.
     List<String> neighbours = new ArrayList<>();
     for (String id : ids) {
-      java.util.regex.Matcher numbered = java.util.regex.Pattern.compile("^(.*-)(\\d+)(-a\\d+)$").matcher(id);
+      Matcher numbered = NUMBERED_ID.matcher(id);
       if (numbered.matches()) {
         int n = Integer.parseInt(numbered.group(2));
         for (int i = Math.max(0, n - 4); i <= n + 4; i++) {

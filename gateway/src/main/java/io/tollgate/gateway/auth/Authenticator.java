@@ -46,20 +46,16 @@ public final class Authenticator {
 
   /** The key record, or an {@link Refusal} (401 unknown, expired or revoked; 503 when the key store cannot answer). */
   public Future<Result> authenticate(String authorizationHeader, String apiKeyHeader, ConfigSnapshot snapshot) {
-    String secret = bearer(authorizationHeader);
-    if (secret == null) {
-      secret = apiKeyHeader == null || apiKeyHeader.isBlank() ? null : apiKeyHeader.trim();
-    }
+    String secret = secret(authorizationHeader, apiKeyHeader);
     if (secret == null) {
       return Future.succeededFuture(new Result(null, Refusal.missingKey()));
     }
     String known = hashes.getIfPresent(secret);
     String hash = known != null ? known : hasher.hash(secret);
-    String presented = secret;
     return store.find(hash, snapshot)
         .map(lookup -> {
           if (known == null && lookup.state() != KeyStore.Lookup.State.UNKNOWN) {
-            hashes.put(presented, hash);
+            hashes.put(secret, hash);
           }
           return switch (lookup.state()) {
             case USABLE -> new Result(lookup.key(), null);
@@ -69,6 +65,15 @@ public final class Authenticator {
           };
         })
         .otherwise(failure -> new Result(null, Refusal.keyStoreUnavailable()));
+  }
+
+  /** The bearer token, else the {@code api-key} header's value; null when neither carries one. */
+  private static String secret(String authorizationHeader, String apiKeyHeader) {
+    String bearer = bearer(authorizationHeader);
+    if (bearer != null) {
+      return bearer;
+    }
+    return apiKeyHeader == null || apiKeyHeader.isBlank() ? null : apiKeyHeader.trim();
   }
 
   private static String bearer(String header) {
