@@ -5,10 +5,10 @@ import io.tollgate.gateway.pipeline.GatewayServices;
 import io.tollgate.gateway.outcome.Refusal;
 import io.tollgate.gateway.pipeline.RequestPipeline;
 import io.tollgate.gateway.request.Endpoint;
+import io.tollgate.gateway.upstream.UpstreamClient;
 import io.tollgate.gateway.stream.StreamWatchdog;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -39,7 +39,7 @@ public final class DataPlaneVerticle extends VerticleBase {
   private final FrontDoor frontDoor;
   private final int port;
   private HttpServer server;
-  private HttpClient client;
+  private UpstreamClient client;
   private final StreamWatchdog watchdog = new StreamWatchdog();
   private RequestPipeline pipeline;
   private ModelsEndpoint models;
@@ -55,14 +55,15 @@ public final class DataPlaneVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     // https:// backends: their certificates verified against tls.backendCaFile, host names checked.
-    client = vertx.createHttpClient(
+    client = new UpstreamClient(vertx, vertx.createHttpClient(
         services.settings().tls().backendClient(new HttpClientOptions())
             .setKeepAlive(true)
             .setTcpNoDelay(true)
             .setReceiveBufferSize(UPSTREAM_RECEIVE_BUFFER)
             .setDecompressionSupported(false)
             .setMaxInitialLineLength(16 * 1024),
-        new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL_SIZE).setMaxWaitQueueSize(-1));
+        new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL_SIZE).setMaxWaitQueueSize(-1)),
+        UPSTREAM_RECEIVE_BUFFER, UPSTREAM_POOL_SIZE);
     pipeline = new RequestPipeline(services, client, watchdog, new HttpResponder());
     models = new ModelsEndpoint(services.authenticator(), services.snapshots());
     cors = new Cors(services.settings().cors());
@@ -75,6 +76,7 @@ public final class DataPlaneVerticle extends VerticleBase {
       services.metrics().eventLoopLag(Math.max(0, now - due[0]));
       due[0] = now + periodNanos;
       watchdog.tick(now);
+      client.expireIdle(now);
     });
     // The front door refuses bad framing and oversized heads and keeps the header, body and idle
     // deadlines before anything here runs (docs/adr/0007-front-door.md).

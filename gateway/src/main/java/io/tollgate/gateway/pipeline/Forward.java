@@ -8,7 +8,7 @@ import io.tollgate.gateway.request.Endpoint;
 import io.tollgate.gateway.stream.ResponseRelay;
 import io.tollgate.gateway.stream.StreamWatchdog;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpClient;
+import io.tollgate.gateway.upstream.UpstreamClient;
 
 import java.util.function.Consumer;
 
@@ -20,12 +20,12 @@ import java.util.function.Consumer;
 final class Forward implements Stage {
 
   private final GatewayServices services;
-  private final HttpClient client;
+  private final UpstreamClient client;
   private final StreamWatchdog watchdog;
   private final Consumer<String> backendSelected;
   private final String upstreamAuthorization;
 
-  Forward(GatewayServices services, HttpClient client, StreamWatchdog watchdog) {
+  Forward(GatewayServices services, UpstreamClient client, StreamWatchdog watchdog) {
     this.services = services;
     this.client = client;
     this.watchdog = watchdog;

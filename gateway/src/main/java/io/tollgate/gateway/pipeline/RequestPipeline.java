@@ -6,7 +6,7 @@ import io.tollgate.gateway.outcome.Refusal;
 import io.tollgate.gateway.request.Endpoint;
 import io.tollgate.gateway.stream.StreamWatchdog;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpClient;
+import io.tollgate.gateway.upstream.UpstreamClient;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.List;
@@ -30,7 +30,7 @@ public final class RequestPipeline {
   private final Accounting accounting;
   private final Responder responder;
 
-  public RequestPipeline(GatewayServices services, HttpClient client, StreamWatchdog watchdog, Responder responder) {
+  public RequestPipeline(GatewayServices services, UpstreamClient client, StreamWatchdog watchdog, Responder responder) {
     this.services = services;
     this.stages = stages(services, client, watchdog);
     this.accounting = new Accounting(services);
@@ -38,7 +38,7 @@ public final class RequestPipeline {
   }
 
   /** The request path, in order. */
-  private static List<Stage> stages(GatewayServices services, HttpClient client, StreamWatchdog watchdog) {
+  private static List<Stage> stages(GatewayServices services, UpstreamClient client, StreamWatchdog watchdog) {
     return List.of(
         new Accept(services.lifecycle()),             // the API's method, and not while draining
         new Authenticate(services.authenticator()),   // the key, from the headers; the body still unread

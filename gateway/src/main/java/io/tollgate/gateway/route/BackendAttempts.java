@@ -5,19 +5,19 @@ import io.tollgate.gateway.config.ModelRoute;
 import io.tollgate.gateway.outcome.Refusal;
 import io.tollgate.gateway.request.BoundedBody;
 import io.tollgate.gateway.request.CompletionRequest;
-import io.tollgate.gateway.request.PrefixedStream;
 import io.tollgate.gateway.trace.RequestSpan;
+import io.tollgate.gateway.upstream.UpstreamCall;
+import io.tollgate.gateway.upstream.UpstreamClient;
+import io.tollgate.gateway.upstream.UpstreamRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.streams.ReadStream;
 
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
@@ -35,11 +35,15 @@ import java.util.function.Consumer;
 public final class BackendAttempts {
 
   /** A backend's 200 response, or why there is none. Exactly one is set. */
-  public record Attempt(HttpClientResponse response, Refusal refusal) {
+  public record Attempt(UpstreamCall response, Refusal refusal) {
   }
 
+  private static final AsciiString EVENT_STREAM = AsciiString.cached("text/event-stream");
+  private static final AsciiString JSON = AsciiString.cached("application/json");
+  private static final AsciiString REQUEST_ID = AsciiString.cached("x-request-id");
+
   private final RequestRoute routing;
-  private final HttpClient client;
+  private final UpstreamClient client;
   private final CompletionRequest completion;
   private final String requestId;
   private final RequestSpan span;
@@ -55,16 +59,14 @@ public final class BackendAttempts {
   private Buffer upstreamBody;
   private BackendState backend;
   private boolean backendReleased;
-  private HttpClientRequest upstreamRequest;
+  private UpstreamCall upstreamCall;
   private Refusal lastFailure;
   private Promise<Attempt> pending;
   private boolean cancelled;
   /** An upload's body has been streamed to a backend: it cannot be sent again. */
   private boolean bodyStreamed;
-  /** Why streaming an upload to the backend failed (past the limit, client gone), or null. */
-  private Throwable uploadFailure;
 
-  public BackendAttempts(RequestRoute routing, HttpClient client, CompletionRequest completion, String requestId,
+  public BackendAttempts(RequestRoute routing, UpstreamClient client, CompletionRequest completion, String requestId,
                          RequestSpan span, HttpServerRequest clientRequest, Consumer<String> backendSelected,
                          BooleanSupplier answerStarted, String upstreamAuthorization) {
     this.upstreamAuthorization = upstreamAuthorization;
@@ -163,8 +165,8 @@ public final class BackendAttempts {
   }
 
   private void resetUpstream() {
-    if (upstreamRequest != null) {
-      upstreamRequest.reset();
+    if (upstreamCall != null) {
+      upstreamCall.reset();
     }
   }
 
@@ -188,68 +190,47 @@ public final class BackendAttempts {
     backendSelected.accept(chosen.spec().id());
     span.backend(chosen.spec().id());
     BackendSpec spec = chosen.spec();
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.valueOf(completion.endpoint().method()))
-        .setHost(spec.host())
-        .setPort(spec.port())
-        .setSsl(spec.ssl())
-        .setURI(spec.basePath() + completion.upstreamPath())
-        .setConnectTimeout(route.timeouts().connectMs())
-        .putHeader(HttpHeaders.CONTENT_TYPE, completion.contentType())
-        .putHeader(HttpHeaders.ACCEPT, completion.stream() ? "text/event-stream" : "application/json")
-        .putHeader("x-request-id", requestId);
+    HttpHeaders headers = UpstreamRequest.newHeaders()
+        .set(HttpHeaderNames.CONTENT_TYPE, completion.contentType())
+        .set(HttpHeaderNames.ACCEPT, completion.stream() ? EVENT_STREAM : JSON)
+        .set(REQUEST_ID, requestId);
     if (upstreamAuthorization != null) {
       // vLLM checks only Bearer (never x-api-key); the client's own credentials never go upstream.
-      options.putHeader(HttpHeaders.AUTHORIZATION, upstreamAuthorization);
+      headers.set(HttpHeaderNames.AUTHORIZATION, upstreamAuthorization);
     }
-    span.propagate(clientRequest, options);
-    client.request(options)
-        .compose(upstream -> {
-          upstreamRequest = upstream;
-          if (cancelled) {
-            upstream.reset();
-            return Future.failedFuture("cancelled");
-          }
-          if (completion.uploadRest() == null) {
-            return upstream.send(upstreamBody);
-          }
-          // An upload's file streams from the client's socket: it can be sent once, so no retry after this.
-          bodyStreamed = true;
-          String declared = clientRequest.getHeader(HttpHeaders.CONTENT_LENGTH);
-          if (declared != null) {
-            long length = Long.parseLong(declared.trim()) - completion.rawBody().length() + upstreamBody.length();
-            upstream.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(length));
-          } else {
-            upstream.setChunked(true);
-          }
-          // Not send(stream): a pipe whose source fails would end the request, and the backend would
-          // answer a truncated upload. Past the limit (or the client gone), the upstream is reset.
-          new PrefixedStream(upstreamBody, completion.uploadRest()).pipe().endOnFailure(false).to(upstream)
-              .onFailure(cause -> {
-                uploadFailure = cause;
-                upstream.reset(0, cause);
-              });
-          return upstream.response();
-        })
-        .onComplete(result -> onResponse(chosen, result));
+    span.propagate(clientRequest, headers::set);
+    ReadStream<Buffer> uploadRest = completion.uploadRest();
+    long uploadLength = -1;
+    if (uploadRest != null) {
+      // An upload's file streams from the client's socket: it can be sent once, so no retry after this.
+      bodyStreamed = true;
+      String declared = clientRequest.getHeader(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH);
+      if (declared != null) {
+        uploadLength = Long.parseLong(declared.trim()) - completion.rawBody().length() + upstreamBody.length();
+      }
+    }
+    upstreamCall = client.send(new UpstreamRequest(completion.endpoint().method(), spec.host(), spec.port(),
+        spec.ssl(), spec.basePath() + completion.upstreamPath(), route.timeouts().connectMs(), headers, upstreamBody,
+        uploadRest, uploadLength));
+    UpstreamCall call = upstreamCall;
+    call.head().onComplete(result -> onResponse(chosen, call, result));
   }
 
-  private void onResponse(BackendState attemptBackend, AsyncResult<HttpClientResponse> result) {
+  private void onResponse(BackendState attemptBackend, UpstreamCall call, AsyncResult<UpstreamCall> result) {
     if (attemptBackend != backend || cancelled) {
       // A late answer from an attempt already given up on.
-      if (result.succeeded()) {
-        result.result().request().reset();
-      }
+      call.reset();
       return;
     }
     if (result.failed()) {
+      Throwable uploadFailure = call.uploadFailure();
       release(uploadFailure == null);
       lastFailure = classify(uploadFailure != null ? uploadFailure : result.cause());
       retryOrRefuse();
       return;
     }
-    HttpClientResponse upstream = result.result();
-    int status = upstream.statusCode();
+    UpstreamCall upstream = result.result();
+    int status = upstream.status();
     boolean atCapacity = status == 503;
     if (atCapacity) {
       // vLLM's queue caps (--max-num-queued-reqs/-tokens) refuse with 503 before any byte: load, not a fault.
@@ -259,7 +240,7 @@ public final class BackendAttempts {
       release(!atCapacity);
       lastFailure = atCapacity ? Refusal.backendsSaturated(completion.model())
           : Refusal.upstreamFailed("backend " + attemptBackend.spec().id() + " answered " + status);
-      upstream.request().reset();
+      upstream.reset();
       tryNextBackend();
       return;
     }

@@ -7,11 +7,11 @@ import io.tollgate.gateway.request.CompletionRequest;
 import io.tollgate.gateway.route.BackendAttempts;
 import io.tollgate.gateway.route.BackendState;
 import io.tollgate.gateway.trace.RequestSpan;
+import io.tollgate.gateway.upstream.UpstreamCall;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 
@@ -43,7 +43,7 @@ public final class ResponseRelay {
   private final long keepAliveMillis;
   private final Promise<Outcome> ending = Promise.promise();
 
-  private HttpClientResponse upstream;
+  private UpstreamCall upstream;
   private SseForwarder forwarder;
   private boolean upstreamPaused;
   private boolean finished;
@@ -149,7 +149,7 @@ public final class ResponseRelay {
     attempts.next().onSuccess(attempt -> {
       if (finished) {
         if (attempt.response() != null) {
-          attempt.response().request().reset();
+          attempt.response().reset();
         }
       } else if (attempt.refusal() != null) {
         finish(Outcome.refused(attempt.refusal()));
@@ -179,7 +179,7 @@ public final class ResponseRelay {
 
   // ---- a whole response --------------------------------------------------------------------
 
-  private void readWhole(HttpClientResponse response) {
+  private void readWhole(UpstreamCall response) {
     response.body().onComplete(body -> {
       if (finished) {
         return;
@@ -206,14 +206,14 @@ public final class ResponseRelay {
     });
   }
 
-  private void sendWhole(HttpClientResponse response, Buffer body) {
-    writer.sendWhole(response.getHeader(HttpHeaders.CONTENT_TYPE), body, backendId(), attempts.route().name());
+  private void sendWhole(UpstreamCall response, Buffer body) {
+    writer.sendWhole(response.header(HttpHeaders.CONTENT_TYPE), body, backendId(), attempts.route().name());
     finish(Outcome.COMPLETED);
   }
 
   // ---- streaming ---------------------------------------------------------------------------
 
-  private void startStreaming(HttpClientResponse response) {
+  private void startStreaming(UpstreamCall response) {
     upstream = response;
     forwarder = new SseForwarder(StreamEvents.of(completion.endpoint(), !completion.clientWantsUsage()));
     lastUpstreamDataNanos = System.nanoTime();

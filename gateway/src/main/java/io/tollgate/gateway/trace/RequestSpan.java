@@ -7,7 +7,8 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.RequestOptions;
+
+import java.util.function.BiConsumer;
 
 /**
  * The trace of one gateway request: a server span named as the OpenTelemetry GenAI conventions
@@ -32,7 +33,10 @@ public final class RequestSpan {
   static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("tollgate.request_id");
   static final AttributeKey<Boolean> STREAM = AttributeKey.booleanKey("tollgate.stream");
 
-  private static final TextMapSetter<RequestOptions> UPSTREAM = (options, name, value) -> options.putHeader(name, value);
+  private static final TextMapSetter<BiConsumer<String, String>> UPSTREAM = BiConsumer::accept;
+
+  /** Without tracing of its own, the gateway passes the client's trace context on unchanged. */
+  private static final String[] PASSED_ON = {"traceparent", "tracestate"};
 
   private final Span span;
   private final Context context;
@@ -99,15 +103,15 @@ public final class RequestSpan {
   }
 
   /** Puts the trace context on the upstream request (W3C traceparent), so vLLM's spans join it. */
-  public void propagate(HttpServerRequest client, RequestOptions upstream) {
+  public void propagate(HttpServerRequest client, BiConsumer<String, String> upstreamHeader) {
     if (span != null) {
-      propagator.inject(context, upstream, UPSTREAM);
+      propagator.inject(context, upstreamHeader, UPSTREAM);
       return;
     }
-    for (String header : new String[] {"traceparent", "tracestate"}) {
+    for (String header : PASSED_ON) {
       String value = client.getHeader(header);
       if (value != null) {
-        upstream.putHeader(header, value);
+        upstreamHeader.accept(header, value);
       }
     }
   }

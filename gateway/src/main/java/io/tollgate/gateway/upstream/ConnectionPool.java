@@ -1,0 +1,160 @@
+package io.tollgate.gateway.upstream;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.resolver.AddressResolverGroup;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One event loop's keep-alive connections to the backends, plain HTTP/1.1: each request takes the
+ * most recently freed connection to its backend (the warmest; the others may idle out), or opens
+ * one. Owned by one loop and used only there, so it takes no locks, unlike a client shared by
+ * every loop.
+ */
+final class ConnectionPool {
+
+  /** An address's state: its idle connections (last freed last) and how many are open. */
+  static final class Backend {
+    private final String host;
+    private final int port;
+    private final String hostHeader;
+    private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
+    private int open;
+
+    private Backend(String host, int port) {
+      this.host = host;
+      this.port = port;
+      this.hostHeader = port == 80 ? host : host + ":" + port;
+    }
+
+    String hostHeader() {
+      return hostHeader;
+    }
+  }
+
+  /** The longest line of a response's head: a backend's status line or header. */
+  private static final int MAX_INITIAL_LINE = 16 * 1024;
+  /** A body piece at most this large per decoded message (fewer, larger pieces for whole answers). */
+  private static final int MAX_CHUNK = 64 * 1024;
+
+  private final EventLoop loop;
+  private final ChannelFactory<? extends Channel> channels;
+  private final AddressResolverGroup<InetSocketAddress> resolver;
+  private final int receiveBuffer;
+  private final int maxPerBackend;
+  private final Map<String, Map<Integer, Backend>> backends = new HashMap<>();
+  private boolean closed;
+
+  ConnectionPool(EventLoop loop, ChannelFactory<? extends Channel> channels,
+                 AddressResolverGroup<InetSocketAddress> resolver, int receiveBuffer, int maxPerBackend) {
+    this.loop = loop;
+    this.channels = channels;
+    this.resolver = resolver;
+    this.receiveBuffer = receiveBuffer;
+    this.maxPerBackend = maxPerBackend;
+  }
+
+  /** Sends the call's request on a free connection to its backend, or on a new one. */
+  void send(NettyCall call, UpstreamRequest request) {
+    Backend backend = backends.computeIfAbsent(request.host(), host -> new HashMap<>(4))
+        .computeIfAbsent(request.port(), port -> new Backend(request.host(), port));
+    UpstreamConnection free;
+    while ((free = backend.idle.pollLast()) != null) {
+      if (free.channel().isActive()) {
+        if (!call.attach(free)) {
+          backend.idle.addLast(free);
+        }
+        return;
+      }
+    }
+    if (closed || backend.open >= maxPerBackend) {
+      call.failed(new ConnectException("no connection to " + backend.hostHeader + ": "
+          + (closed ? "the gateway is stopping" : maxPerBackend + " are open on this event loop")));
+      return;
+    }
+    connect(backend, call, (int) Math.min(Integer.MAX_VALUE, request.connectTimeoutMs()));
+  }
+
+  private void connect(Backend backend, NettyCall call, int connectTimeoutMs) {
+    UpstreamConnection connection = new UpstreamConnection(this, backend);
+    backend.open++;
+    ChannelFuture connecting = new Bootstrap()
+        .group(loop)
+        .channelFactory(channels)
+        .resolver(resolver) // Vert.x's asynchronous resolver: a DNS lookup must not block the loop
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.SO_RCVBUF, receiveBuffer)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
+        .handler(new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel channel) {
+            channel.pipeline().addLast(
+                new HttpClientCodec(new HttpDecoderConfig()
+                    .setMaxInitialLineLength(MAX_INITIAL_LINE)
+                    .setMaxChunkSize(MAX_CHUNK), false, false),
+                connection);
+          }
+        })
+        .connect(InetSocketAddress.createUnresolved(backend.host, backend.port));
+    connecting.addListener(done -> {
+      if (!done.isSuccess()) {
+        backend.open--;
+        call.failed(done.cause());
+      } else if (!call.attach(connection)) {
+        // Given up while connecting: the fresh connection serves the next call instead.
+        connection.released(true);
+      }
+    });
+  }
+
+  /** A connection whose response was read whole waits here for the next call to its backend. */
+  void idle(UpstreamConnection connection) {
+    if (closed) {
+      connection.close();
+    } else {
+      connection.backend().idle.addLast(connection);
+    }
+  }
+
+  /** A connection closed (the backend's keep-alive ran out, or a call was reset). */
+  void closed(UpstreamConnection connection) {
+    Backend backend = connection.backend();
+    backend.open--;
+    backend.idle.remove(connection);
+  }
+
+  /** Closes the connections idle since before {@code oldestNanos}, oldest first (the front of each queue). */
+  void expireIdle(long oldestNanos) {
+    for (Map<Integer, Backend> byPort : backends.values()) {
+      for (Backend backend : byPort.values()) {
+        UpstreamConnection first;
+        while ((first = backend.idle.peekFirst()) != null && first.idleSinceNanos() - oldestNanos < 0) {
+          backend.idle.pollFirst();
+          first.close();
+        }
+      }
+    }
+  }
+
+  /** Closes the idle connections and refuses new ones; calls in flight finish on theirs. */
+  void close() {
+    closed = true;
+    List<UpstreamConnection> idle = new ArrayList<>();
+    backends.values().forEach(byPort -> byPort.values().forEach(backend -> idle.addAll(backend.idle)));
+    idle.forEach(UpstreamConnection::close);
+  }
+}
