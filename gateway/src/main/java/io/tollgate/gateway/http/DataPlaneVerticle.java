@@ -15,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -55,15 +54,14 @@ public final class DataPlaneVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     // https:// backends: their certificates verified against tls.backendCaFile, host names checked.
-    client = new UpstreamClient(vertx, vertx.createHttpClient(
+    client = new UpstreamClient(vertx, 
         services.settings().tls().backendClient(new HttpClientOptions())
             .setKeepAlive(true)
             .setTcpNoDelay(true)
             .setReceiveBufferSize(UPSTREAM_RECEIVE_BUFFER)
             .setDecompressionSupported(false)
             .setMaxInitialLineLength(16 * 1024),
-        new PoolOptions().setHttp1MaxSize(UPSTREAM_POOL_SIZE).setMaxWaitQueueSize(-1)),
-        UPSTREAM_RECEIVE_BUFFER, UPSTREAM_POOL_SIZE);
+        UPSTREAM_POOL_SIZE);
     pipeline = new RequestPipeline(services, client, watchdog, new HttpResponder());
     models = new ModelsEndpoint(services.authenticator(), services.snapshots());
     cors = new Cors(services.settings().cors());

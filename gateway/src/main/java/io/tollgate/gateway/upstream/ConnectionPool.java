@@ -5,11 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.resolver.AddressResolverGroup;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.spi.transport.Transport;
 
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -46,25 +47,26 @@ final class ConnectionPool {
     }
   }
 
-  /** The longest line of a response's head: a backend's status line or header. */
-  private static final int MAX_INITIAL_LINE = 16 * 1024;
-  /** A body piece at most this large per decoded message (fewer, larger pieces for whole answers). */
-  private static final int MAX_CHUNK = 64 * 1024;
-
   private final EventLoop loop;
+  private final Transport transport;
   private final ChannelFactory<? extends Channel> channels;
   private final AddressResolverGroup<InetSocketAddress> resolver;
-  private final int receiveBuffer;
+  private final HttpClientOptions options;
   private final int maxPerBackend;
   private final Map<String, Map<Integer, Backend>> backends = new HashMap<>();
   private boolean closed;
 
-  ConnectionPool(EventLoop loop, ChannelFactory<? extends Channel> channels,
-                 AddressResolverGroup<InetSocketAddress> resolver, int receiveBuffer, int maxPerBackend) {
+  /**
+   * @param options the socket options, applied by the transport as Vert.x's own client applies them
+   *                (TCP_NODELAY; a fixed receive buffer, and reads of that size), and the head's limits
+   */
+  ConnectionPool(EventLoop loop, Transport transport, AddressResolverGroup<InetSocketAddress> resolver,
+                 HttpClientOptions options, int maxPerBackend) {
     this.loop = loop;
-    this.channels = channels;
+    this.transport = transport;
+    this.channels = transport.channelFactory(false);
     this.resolver = resolver;
-    this.receiveBuffer = receiveBuffer;
+    this.options = options;
     this.maxPerBackend = maxPerBackend;
   }
 
@@ -92,20 +94,20 @@ final class ConnectionPool {
   private void connect(Backend backend, NettyCall call, int connectTimeoutMs) {
     UpstreamConnection connection = new UpstreamConnection(this, backend);
     backend.open++;
-    ChannelFuture connecting = new Bootstrap()
+    Bootstrap bootstrap = new Bootstrap()
         .group(loop)
         .channelFactory(channels)
-        .resolver(resolver) // Vert.x's asynchronous resolver: a DNS lookup must not block the loop
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.SO_RCVBUF, receiveBuffer)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
+        .resolver(resolver); // Vert.x's asynchronous resolver: a DNS lookup must not block the loop
+    transport.configure(options, connectTimeoutMs, false, bootstrap);
+    ChannelFuture connecting = bootstrap
         .handler(new ChannelInitializer<>() {
           @Override
           protected void initChannel(Channel channel) {
             channel.pipeline().addLast(
                 new HttpClientCodec(new HttpDecoderConfig()
-                    .setMaxInitialLineLength(MAX_INITIAL_LINE)
-                    .setMaxChunkSize(MAX_CHUNK), false, false),
+                    .setMaxInitialLineLength(options.getMaxInitialLineLength())
+                    .setMaxHeaderSize(options.getMaxHeaderSize())
+                    .setMaxChunkSize(options.getMaxChunkSize()), false, false),
                 connection);
           }
         })

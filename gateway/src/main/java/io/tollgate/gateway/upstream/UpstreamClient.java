@@ -4,6 +4,8 @@ import io.netty.channel.EventLoop;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 
@@ -26,17 +28,17 @@ public final class UpstreamClient {
   private final HttpClient vertxClient;
 
   /**
-   * @param vertxClient for https backends and uploads
-   * @param receiveBuffer each connection's socket receive buffer (SO_RCVBUF), in bytes
-   * @param maxPerBackend the connections one event loop may hold open to one backend
+   * @param options both clients' options: TLS trust, socket options (the receive buffer), head limits
+   * @param maxPerBackend the connections one event loop may hold open to one backend (both clients)
    */
-  public UpstreamClient(Vertx vertx, HttpClient vertxClient, int receiveBuffer, int maxPerBackend) {
+  public UpstreamClient(Vertx vertx, HttpClientOptions options, int maxPerBackend) {
     ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
     VertxInternal internal = (VertxInternal) vertx;
     EventLoop loop = context.nettyEventLoop();
-    this.pool = new ConnectionPool(loop, internal.transport().channelFactory(false),
-        internal.nameResolver().nettyAddressResolverGroup(), receiveBuffer, maxPerBackend);
-    this.vertxClient = vertxClient;
+    this.pool = new ConnectionPool(loop, internal.transport(), internal.nameResolver().nettyAddressResolverGroup(),
+        options, maxPerBackend);
+    this.vertxClient = vertx.createHttpClient(options,
+        new PoolOptions().setHttp1MaxSize(maxPerBackend).setMaxWaitQueueSize(-1));
   }
 
   /** Sends the request; the call's {@link UpstreamCall#head} completes with the backend's answer. */

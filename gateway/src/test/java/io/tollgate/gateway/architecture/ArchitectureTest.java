@@ -47,7 +47,7 @@ class ArchitectureTest {
     noClasses()
         .that().resideInAnyPackage(ROOT + ".auth..", ROOT + ".limit..", ROOT + ".route..", ROOT + ".stream..",
             ROOT + ".usage..", ROOT + ".request..", ROOT + ".trace..", ROOT + ".metrics..", ROOT + ".logging..",
-            ROOT + ".config..", ROOT + ".outcome..", ROOT + ".ids..")
+            ROOT + ".config..", ROOT + ".outcome..", ROOT + ".ids..", ROOT + ".upstream..")
         .should().dependOnClassesThat().resideInAPackage(ROOT + ".pipeline..")
         .because("the pipeline composes the capabilities; a capability that calls back into it hides the order of stages")
         .check(classes);
