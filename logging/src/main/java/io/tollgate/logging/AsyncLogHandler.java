@@ -23,9 +23,21 @@ public final class AsyncLogHandler extends Handler {
 
   private static final int CAPACITY = 65_536;
   private static final int BUFFER_BYTES = 64 * 1024;
+  private static final int MAX_KEPT_BYTES = 16 * 1024;
 
   /** The thread that logged, for the formatter: by the time a record is written, it is the writer's. */
   private static final ThreadLocal<String> ORIGIN = new ThreadLocal<>();
+
+  /** A line's bytes; {@code writeTo} hands its array to the stream without a copy. */
+  private static final class LineBuffer extends java.io.ByteArrayOutputStream {
+    LineBuffer() {
+      super(512);
+    }
+
+    void writeTo(PrintStream out) {
+      out.write(buf, 0, count);
+    }
+  }
 
   /** A record and the name of the thread that logged it. */
   private record Pending(LogRecord record, String thread) {
@@ -39,6 +51,8 @@ public final class AsyncLogHandler extends Handler {
   private final Thread writer;
   private volatile boolean closed;
   private final WriterPacing pacing = new WriterPacing();
+  /** The writer thread's line, reused. */
+  private LineBuffer line = new LineBuffer();
 
   /**
    * @param out where lines go (the process's stderr). Written through a buffer of its own: stderr's
@@ -94,6 +108,20 @@ public final class AsyncLogHandler extends Handler {
     writer.interrupt();
   }
 
+  /** One record's line: a JSON formatter's bytes go straight into the buffer, another's text is encoded. */
+  private void write(LogRecord record) {
+    if (getFormatter() instanceof JsonLogFormatter json) {
+      line.reset();
+      json.formatTo(record, line); // whole before any byte is written: a record that fails leaves no half line
+      line.writeTo(out);
+      if (line.size() > MAX_KEPT_BYTES) {
+        line = new LineBuffer(); // a stack trace's buffer is not kept for every later line
+      }
+    } else {
+      out.print(getFormatter().format(record));
+    }
+  }
+
   /** Writes what has come and flushes once a round, paced by {@link WriterPacing}. */
   private void drain() {
     List<Pending> batch = new ArrayList<>(1_024);
@@ -109,7 +137,7 @@ public final class AsyncLogHandler extends Handler {
       for (Pending pending : batch) {
         ORIGIN.set(pending.thread());
         try {
-          out.print(getFormatter().format(pending.record()));
+          write(pending.record());
         } catch (RuntimeException e) {
           dropped.incrementAndGet(); // a record that cannot be formatted must not stop the writer
         } finally {

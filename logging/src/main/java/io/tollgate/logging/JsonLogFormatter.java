@@ -1,16 +1,18 @@
 package io.tollgate.logging;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
@@ -26,6 +28,7 @@ public final class JsonLogFormatter extends Formatter {
       .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
       .build();
   private static final String NEWLINE = System.lineSeparator();
+  private static final byte[] NEWLINE_BYTES = NEWLINE.getBytes(StandardCharsets.UTF_8);
   /**
    * Each formatting thread's line buffer, reused: a new one per line, grown to the line's length and
    * copied once more into the String, was a tenth of the gateway's allocations under load.
@@ -38,24 +41,7 @@ public final class JsonLogFormatter extends Formatter {
     StringWriter out = LINE.get();
     out.getBuffer().setLength(0);
     try (JsonGenerator json = JSON.createGenerator(out)) {
-      json.writeStartObject();
-      json.writeStringField("ts", Instant.ofEpochMilli(record.getMillis()).toString());
-      json.writeStringField("level", record.getLevel().getName());
-      json.writeStringField("logger", record.getLoggerName());
-      json.writeStringField("thread", AsyncLogHandler.originThread());
-      LogFields fields = LogFields.of(record.getParameters());
-      // Structured records carry fields, not message arguments.
-      json.writeStringField("msg", fields != null ? record.getMessage() : super.formatMessage(record));
-      if (fields != null) {
-        fields.forEach((name, value) -> write(json, name, value));
-      }
-      if (record.getThrown() != null) {
-        StringWriter trace = new StringWriter();
-        record.getThrown().printStackTrace(new PrintWriter(trace));
-        json.writeStringField("error", record.getThrown().toString());
-        json.writeStringField("stack", trace.toString());
-      }
-      json.writeEndObject();
+      writeObject(record, json);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -64,6 +50,40 @@ public final class JsonLogFormatter extends Formatter {
       LINE.remove(); // a stack trace's buffer is not kept for every later line
     }
     return line;
+  }
+
+  /**
+   * The record's line, newline included, as UTF-8 appended to {@code line}: what
+   * {@link AsyncLogHandler} writes, with no String built and encoded again in between.
+   */
+  public void formatTo(LogRecord record, ByteArrayOutputStream line) {
+    try (JsonGenerator json = JSON.createGenerator(line, JsonEncoding.UTF8)) {
+      writeObject(record, json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    line.writeBytes(NEWLINE_BYTES);
+  }
+
+  private void writeObject(LogRecord record, JsonGenerator json) throws IOException {
+    json.writeStartObject();
+    json.writeStringField("ts", IsoInstants.ofEpochMilli(record.getMillis()));
+    json.writeStringField("level", record.getLevel().getName());
+    json.writeStringField("logger", record.getLoggerName());
+    json.writeStringField("thread", AsyncLogHandler.originThread());
+    LogFields fields = LogFields.of(record.getParameters());
+    // Structured records carry fields, not message arguments.
+    json.writeStringField("msg", fields != null ? record.getMessage() : super.formatMessage(record));
+    if (fields != null) {
+      fields.forEach((name, value) -> write(json, name, value));
+    }
+    if (record.getThrown() != null) {
+      StringWriter trace = new StringWriter();
+      record.getThrown().printStackTrace(new PrintWriter(trace));
+      json.writeStringField("error", record.getThrown().toString());
+      json.writeStringField("stack", trace.toString());
+    }
+    json.writeEndObject();
   }
 
   private static void write(JsonGenerator json, String name, Object value) {

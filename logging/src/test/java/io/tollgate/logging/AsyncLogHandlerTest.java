@@ -55,4 +55,39 @@ class AsyncLogHandlerTest {
     // writer took; one write per line (500) is what stderr's own stream does.
     assertTrue(fd.writes.get() < lines / 10, fd.writes.get() + " writes for " + lines + " lines");
   }
+
+  @Test
+  void aJsonLineIsWhatTheFormatterWritesAndAFailingRecordLeavesNoHalfLine() {
+    CountingStream fd = new CountingStream();
+    JsonLogFormatter formatter = new JsonLogFormatter();
+    AsyncLogHandler handler = new AsyncLogHandler(formatter, new PrintStream(fd, true, StandardCharsets.UTF_8));
+    LogRecord access = new LogRecord(Level.INFO, "request");
+    access.setLoggerName("tollgate.access");
+    access.setParameters(new Object[] {(LogFields) field -> {
+      field.accept("model", "naïve-日本");
+      field.accept("latency_ms", 12.5);
+      field.accept("status", 200);
+    }});
+    LogRecord broken = new LogRecord(Level.INFO, "request");
+    broken.setLoggerName("tollgate.access");
+    broken.setParameters(new Object[] {(LogFields) field -> {
+      field.accept("model", "half");
+      throw new IllegalStateException("a field that cannot be read");
+    }});
+    LogRecord failed = new LogRecord(Level.WARNING, "backend failed");
+    failed.setLoggerName("tollgate.gateway");
+    failed.setThrown(new java.io.IOException("connection reset"));
+    handler.publish(access);
+    handler.publish(broken);
+    handler.publish(failed);
+    handler.flush();
+    handler.close();
+
+    String expected = formatter.format(access) + formatter.format(failed);
+    // The thread and time are the same in both: formatted on the writer for the record's own millis
+    // and origin, here the test's thread.
+    assertEquals(expected.replaceAll("\"thread\":\"[^\"]*\"", ""),
+        fd.bytes.toString(StandardCharsets.UTF_8).replaceAll("\"thread\":\"[^\"]*\"", ""));
+    assertEquals(1, handler.dropped());
+  }
 }

@@ -1,5 +1,6 @@
 package io.tollgate.gateway.usage;
 
+import io.tollgate.logging.IsoInstants;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -46,7 +47,7 @@ public final class UsageEventJson {
   static void write(UsageEvent event, JsonGenerator json) throws IOException {
     json.writeStartObject();
     json.writeStringField("event_id", event.eventId());
-    json.writeStringField("time", event.time().toString());
+    json.writeStringField("time", IsoInstants.format(event.time()));
     json.writeStringField("request_id", event.requestId());
     json.writeStringField("org_id", event.orgId());
     json.writeStringField("key_id", event.keyId());
