@@ -24,6 +24,7 @@ public final class UpstreamClient {
   /** An idle connection is closed after this long (Vert.x's client's default keep-alive timeout). */
   public static final long KEEP_ALIVE_NANOS = TimeUnit.SECONDS.toNanos(60);
 
+  private final EventLoop loop;
   private final ConnectionPool pool;
   private final HttpClient vertxClient;
 
@@ -34,7 +35,7 @@ public final class UpstreamClient {
   public UpstreamClient(Vertx vertx, HttpClientOptions options, int maxPerBackend) {
     ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
     VertxInternal internal = (VertxInternal) vertx;
-    EventLoop loop = context.nettyEventLoop();
+    this.loop = context.nettyEventLoop();
     this.pool = new ConnectionPool(loop, internal.transport(), internal.nameResolver().nettyAddressResolverGroup(),
         options, maxPerBackend);
     this.vertxClient = vertx.createHttpClient(options,
@@ -47,7 +48,12 @@ public final class UpstreamClient {
       return VertxCall.send(vertxClient, request);
     }
     NettyCall call = new NettyCall(request);
-    pool.send(call, request);
+    if (loop.inEventLoop()) {
+      pool.send(call, request);
+    } else {
+      // The pool belongs to its loop; the pipeline brings requests back to it, this keeps it so if one did not.
+      loop.execute(() -> pool.send(call, request));
+    }
     return call;
   }
 
