@@ -3,7 +3,9 @@ package io.tollgate.gateway.stream;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -27,7 +29,7 @@ final class UsageField {
 
   /** The top-level usage object and id; nulls when the body has none or is not JSON. */
   static Found read(Buffer body) {
-    try (JsonParser parser = JSON.createParser(body.getBytes())) {
+    try (JsonParser parser = parser(body)) {
       if (parser.nextToken() != JsonToken.START_OBJECT) {
         return Found.NOTHING;
       }
@@ -52,6 +54,15 @@ final class UsageField {
     } catch (IOException | RuntimeException e) {
       return Found.NOTHING;
     }
+  }
+
+  /** A parser over the body's own bytes where it has an array (a copy of every answer showed in the allocations). */
+  private static JsonParser parser(Buffer body) throws IOException {
+    ByteBuf bytes = ((BufferInternal) body).getByteBuf();
+    if (bytes.hasArray()) {
+      return JSON.createParser(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+    }
+    return JSON.createParser(body.getBytes());
   }
 
   /** The object the parser is at the start of, up to its end. */

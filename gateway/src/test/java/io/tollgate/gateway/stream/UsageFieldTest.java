@@ -46,4 +46,16 @@ class UsageFieldTest {
     assertNull(UsageField.read(Buffer.buffer("not json")).usage());
     assertNull(UsageField.read(Buffer.buffer("")).id());
   }
+
+  @Test
+  void readsABodyThatIsPartOfALargerBufferOrOffTheHeap() {
+    String answer = "{\"id\":\"cmpl-2\",\"usage\":{\"prompt_tokens\":3}}";
+    Buffer around = Buffer.buffer("garbage{" + answer + "}tail");
+    Buffer slice = around.slice(8, 8 + answer.length()); // read straight from the array: its offset counts
+    assertEquals("cmpl-2", UsageField.read(slice).id());
+    assertEquals(3, UsageField.read(slice).usage().getInteger("prompt_tokens"));
+    Buffer direct = io.vertx.core.internal.buffer.BufferInternal.buffer(
+        io.netty.buffer.Unpooled.directBuffer().writeBytes(answer.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertEquals("cmpl-2", UsageField.read(direct).id());
+  }
 }
