@@ -63,8 +63,6 @@ public final class BackendAttempts {
   private Refusal lastFailure;
   private Promise<Attempt> pending;
   private boolean cancelled;
-  /** An upload's body has been streamed to a backend: it cannot be sent again. */
-  private boolean bodyStreamed;
 
   public BackendAttempts(RequestRoute routing, UpstreamClient client, CompletionRequest completion, String requestId,
                          RequestSpan span, HttpServerRequest clientRequest, Consumer<String> backendSelected,
@@ -115,7 +113,9 @@ public final class BackendAttempts {
   }
 
   public boolean mayRetry() {
-    return !cancelled && !bodyStreamed && !answerStarted.getAsBoolean() && routing.mayRetry();
+    // An upload whose file began to stream from the client's socket cannot be sent again.
+    boolean uploadSent = upstreamCall != null && upstreamCall.uploadStarted();
+    return !cancelled && !uploadSent && !answerStarted.getAsBoolean() && routing.mayRetry();
   }
 
   /** Frees the current backend's slot (once), counting the attempt as failed or not. */
@@ -202,8 +202,6 @@ public final class BackendAttempts {
     ReadStream<Buffer> uploadRest = completion.uploadRest();
     long uploadLength = -1;
     if (uploadRest != null) {
-      // An upload's file streams from the client's socket: it can be sent once, so no retry after this.
-      bodyStreamed = true;
       String declared = clientRequest.getHeader(io.vertx.core.http.HttpHeaders.CONTENT_LENGTH);
       if (declared != null) {
         uploadLength = Long.parseLong(declared.trim()) - completion.rawBody().length() + upstreamBody.length();

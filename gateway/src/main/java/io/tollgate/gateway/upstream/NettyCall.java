@@ -71,6 +71,7 @@ final class NettyCall implements UpstreamCall {
     ByteBuf content = request.body() == null ? Unpooled.EMPTY_BUFFER : ((BufferInternal) request.body()).getByteBuf();
     FullHttpRequest message = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
         request.uri(), content, request.headers(), EmptyHttpHeaders.INSTANCE);
+    // Set on every attempt (the attempts share the headers; another backend, or another body for a fallback model).
     message.headers()
         .set(HttpHeaderNames.HOST, to.hostHeader())
         .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());

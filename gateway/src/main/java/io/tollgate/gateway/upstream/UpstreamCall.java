@@ -42,6 +42,14 @@ public interface UpstreamCall {
   /** Gives the call up: no further events; the connection is closed unless the response was already read. */
   void reset();
 
+  /**
+   * Whether the client's upload began to stream to the backend: it comes from the client's socket and
+   * cannot be sent again, so no other backend may be tried after this (a refused connection still may).
+   */
+  default boolean uploadStarted() {
+    return false;
+  }
+
   /** Why streaming the client's upload to the backend failed (past the limit, client gone), or null. */
   default Throwable uploadFailure() {
     return null;

@@ -1,5 +1,6 @@
 package io.tollgate.gateway.upstream;
 
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.tollgate.gateway.request.PrefixedStream;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -25,6 +26,7 @@ final class VertxCall implements UpstreamCall {
   private HttpClientRequest request;
   private HttpClientResponse response;
   private boolean reset;
+  private boolean uploadStarted;
   private Throwable uploadFailure;
 
   private VertxCall() {
@@ -41,7 +43,12 @@ final class VertxCall implements UpstreamCall {
         .setConnectTimeout(upstream.connectTimeoutMs());
     for (Map.Entry<CharSequence, CharSequence> header : (Iterable<Map.Entry<CharSequence, CharSequence>>)
         upstream.headers()::iteratorCharSequence) {
-      options.putHeader(header.getKey(), header.getValue());
+      // Host and length are the client's to set for this backend and body: an earlier attempt on a
+      // Netty connection (NettyCall) left its own in the headers the attempts share.
+      if (!HttpHeaderNames.HOST.contentEqualsIgnoreCase(header.getKey())
+          && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(header.getKey())) {
+        options.putHeader(header.getKey(), header.getValue());
+      }
     }
     client.request(options)
         .compose(sending -> {
@@ -53,6 +60,7 @@ final class VertxCall implements UpstreamCall {
           if (!upstream.streamsUpload()) {
             return sending.send(upstream.body());
           }
+          call.uploadStarted = true;
           if (upstream.uploadLength() >= 0) {
             sending.putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(upstream.uploadLength()));
           } else {
@@ -137,6 +145,11 @@ final class VertxCall implements UpstreamCall {
     if (request != null) {
       request.reset();
     }
+  }
+
+  @Override
+  public boolean uploadStarted() {
+    return uploadStarted;
   }
 
   @Override

@@ -342,6 +342,20 @@ class ApisTest {
   }
 
   @Test
+  void anUploadWhoseBackendRefusesTheConnectionIsSentToAnotherWhole() throws Exception {
+    // Its file streams from the client's socket once the connection is there; until then nothing of it
+    // was read, and a backend that refuses the connection is no reason to refuse the upload.
+    bed = TestBed.builder().start();
+    TestBed.await(bed.sim(1).close());
+    for (int sent = 0; sent < 20 && bed.gateway.services().backends().retriesAllowed() == 0; sent++) {
+      Http.Reply reply = sendUpload(upload(TestBed.TRANSCRIPTION_MODEL, false, 16_000));
+      assertEquals(200, reply.status(), reply.body().toString());
+      assertEquals("sim-2", reply.header("x-tollgate-backend"));
+    }
+    assertTrue(bed.gateway.services().backends().retriesAllowed() >= 1, "some upload was offered to sim-1 first");
+  }
+
+  @Test
   void anUploadWhoseFileComesFirstIsReadWholeAndOneOverTheLimitIsRefusedOnItsWay() throws Exception {
     bed = TestBed.builder().start();
     String boundary = "tollgate-test-boundary";

@@ -209,6 +209,27 @@ class UpstreamClientTest {
     assertEquals(2, connections.get(), "a new connection after the idle one was closed");
   }
 
+  @Test
+  void anUploadGoesThroughVertxsClientWithItsOwnHostAndLengthAndItsWholeBody() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    int port = httpBackend(request -> request.body().onSuccess(body -> {
+      seen.add("host=" + request.getHeader("host") + " length=" + request.getHeader("content-length") + " body=" + body);
+      request.response().end("ok");
+    }));
+    // As an earlier attempt on a Netty connection leaves the shared headers: another backend's host, another length.
+    io.netty.handler.codec.http.HttpHeaders headers = UpstreamRequest.newHeaders()
+        .set("content-type", "multipart/form-data; boundary=b").set("host", "elsewhere:1").set("content-length", "999");
+    UpstreamRequest upload = new UpstreamRequest("POST", "127.0.0.1", port, false, "/v1/audio/transcriptions", 2_000,
+        headers, Buffer.buffer("head;"), new OneBuffer(Buffer.buffer("rest")), 9);
+    UpstreamCall call = onLoop(() -> client.send(upload));
+    CompletableFuture<String> body = new CompletableFuture<>();
+    loop.runOnContext(v -> call.head().compose(UpstreamCall::body)
+        .onSuccess(b -> body.complete(b.toString())).onFailure(body::completeExceptionally));
+    assertEquals("ok", body.get(10, TimeUnit.SECONDS));
+    assertTrue(call.uploadStarted(), "no other backend may be tried once the file began to stream");
+    assertEquals(List.of("host=127.0.0.1:" + port + " length=9 body=head;rest"), seen);
+  }
+
   // ---- helpers ------------------------------------------------------------------------------------
 
   private static UpstreamRequest post(int port, String body) {
@@ -261,5 +282,64 @@ class UpstreamClientTest {
       handler.accept(socket);
     });
     return rawBackend.listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS).actualPort();
+  }
+
+  /** The rest of an upload: one buffer, then the end, as the client's socket would give them. */
+  private static final class OneBuffer implements io.vertx.core.streams.ReadStream<Buffer> {
+    private final Buffer only;
+    private io.vertx.core.Handler<Buffer> handler;
+    private io.vertx.core.Handler<Void> endHandler;
+    private boolean paused;
+    private boolean done;
+
+    OneBuffer(Buffer only) {
+      this.only = only;
+    }
+
+    @Override
+    public OneBuffer exceptionHandler(io.vertx.core.Handler<Throwable> handler) {
+      return this;
+    }
+
+    @Override
+    public OneBuffer handler(io.vertx.core.Handler<Buffer> handler) {
+      this.handler = handler;
+      emit();
+      return this;
+    }
+
+    @Override
+    public OneBuffer pause() {
+      paused = true;
+      return this;
+    }
+
+    @Override
+    public OneBuffer resume() {
+      paused = false;
+      emit();
+      return this;
+    }
+
+    @Override
+    public OneBuffer fetch(long amount) {
+      return resume();
+    }
+
+    @Override
+    public OneBuffer endHandler(io.vertx.core.Handler<Void> endHandler) {
+      this.endHandler = endHandler;
+      return this;
+    }
+
+    private void emit() {
+      if (!done && !paused && handler != null) {
+        done = true;
+        handler.handle(only);
+        if (endHandler != null) {
+          endHandler.handle(null);
+        }
+      }
+    }
   }
 }
