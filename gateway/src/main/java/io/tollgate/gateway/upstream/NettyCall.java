@@ -250,11 +250,9 @@ final class NettyCall implements UpstreamCall {
       if (failure != null && exceptionHandler != null) {
         over = true;
         exceptionHandler.handle(failure);
-      } else if (lastRead && handler != null) {
-        over = true;
-        if (endHandler != null) {
-          endHandler.handle(null);
-        }
+      } else if (lastRead && handler != null && endHandler != null) {
+        over = true; // told once both listen: a response read whole before its listeners came still ends
+        endHandler.handle(null);
       }
     } finally {
       delivering = false;

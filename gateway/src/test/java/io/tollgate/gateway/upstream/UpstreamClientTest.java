@@ -132,6 +132,21 @@ class UpstreamClientTest {
   }
 
   @Test
+  void aResponseReadWholeBeforeAnyoneListenedIsDeliveredAndEnded() throws Exception {
+    int port = httpBackend(request -> request.response().setChunked(true).write("one;").onSuccess(v ->
+        request.response().end("two;")));
+    StringBuffer got = new StringBuffer();
+    CompletableFuture<String> ended = new CompletableFuture<>();
+    UpstreamCall call = onLoop(() -> client.send(post(port, "{}")));
+    loop.runOnContext(v -> call.head().onSuccess(head -> vertx.setTimer(300, id -> {
+      head.handler(got::append); // by now the whole response was read and the connection freed
+      head.exceptionHandler(ended::completeExceptionally);
+      head.endHandler(end -> ended.complete(got.toString()));
+    })));
+    assertEquals("one;two;", ended.get(10, TimeUnit.SECONDS));
+  }
+
+  @Test
   void aResetMidResponseClosesTheConnectionAndStopsEvents() throws Exception {
     CompletableFuture<Void> backendSawClose = new CompletableFuture<>();
     int port = httpBackend(request -> {
