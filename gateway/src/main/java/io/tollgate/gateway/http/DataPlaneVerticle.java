@@ -23,7 +23,7 @@ import io.vertx.core.json.JsonObject;
  */
 public final class DataPlaneVerticle extends VerticleBase {
 
-  /** Concurrent upstream connections per event loop; each HTTP/1.1 stream holds one. */
+  /** Upstream connections one event loop may hold open to one backend; each HTTP/1.1 request in flight holds one. */
   private static final int UPSTREAM_POOL_SIZE = 8_192;
   /**
    * Fixed socket receive buffer for upstream connections. Linux would autotune it up to
