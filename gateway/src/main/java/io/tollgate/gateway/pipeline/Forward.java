@@ -7,8 +7,8 @@ import io.tollgate.gateway.route.StoredResponses;
 import io.tollgate.gateway.request.Endpoint;
 import io.tollgate.gateway.stream.ResponseRelay;
 import io.tollgate.gateway.stream.StreamWatchdog;
-import io.vertx.core.Future;
 import io.tollgate.gateway.upstream.UpstreamClient;
+import io.vertx.core.Future;
 
 import java.util.function.Consumer;
 

@@ -5,8 +5,8 @@ import io.tollgate.gateway.outcome.Outcome;
 import io.tollgate.gateway.outcome.Refusal;
 import io.tollgate.gateway.request.Endpoint;
 import io.tollgate.gateway.stream.StreamWatchdog;
-import io.vertx.core.Future;
 import io.tollgate.gateway.upstream.UpstreamClient;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 
 import java.util.List;

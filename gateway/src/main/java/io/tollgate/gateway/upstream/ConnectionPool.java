@@ -55,6 +55,11 @@ final class ConnectionPool {
   private final int maxPerBackend;
   private final Map<String, Map<Integer, Backend>> backends = new HashMap<>();
   private boolean closed;
+  /**
+   * When the last sweep ran: a freed connection is stamped with it rather than with a clock read per
+   * request, so it may be closed up to one sweep period early; against a 60 s keep-alive, nothing.
+   */
+  private long sweptAtNanos = System.nanoTime();
 
   /**
    * @param options the socket options, applied by the transport as Vert.x's own client applies them
@@ -72,8 +77,7 @@ final class ConnectionPool {
 
   /** Sends the call's request on a free connection to its backend, or on a new one. */
   void send(NettyCall call, UpstreamRequest request) {
-    Backend backend = backends.computeIfAbsent(request.host(), host -> new HashMap<>(4))
-        .computeIfAbsent(request.port(), port -> new Backend(request.host(), port));
+    Backend backend = backend(request.host(), request.port());
     UpstreamConnection free;
     while ((free = backend.idle.pollLast()) != null) {
       if (free.channel().isActive()) {
@@ -89,6 +93,16 @@ final class ConnectionPool {
       return;
     }
     connect(backend, call, (int) Math.min(Integer.MAX_VALUE, request.connectTimeoutMs()));
+  }
+
+  private Backend backend(String host, int port) {
+    Map<Integer, Backend> byPort = backends.computeIfAbsent(host, name -> new HashMap<>(4));
+    Backend backend = byPort.get(port);
+    if (backend == null) {
+      backend = new Backend(host, port);
+      byPort.put(port, backend);
+    }
+    return backend;
   }
 
   private void connect(Backend backend, NettyCall call, int connectTimeoutMs) {
@@ -128,6 +142,7 @@ final class ConnectionPool {
     if (closed) {
       connection.close();
     } else {
+      connection.idleSince(sweptAtNanos);
       connection.backend().idle.addLast(connection);
     }
   }
@@ -139,12 +154,14 @@ final class ConnectionPool {
     backend.idle.remove(connection);
   }
 
-  /** Closes the connections idle since before {@code oldestNanos}, oldest first (the front of each queue). */
-  void expireIdle(long oldestNanos) {
+  /** Closes the connections idle for longer than {@code keepAliveNanos}, oldest first (the front of each queue). */
+  void expireIdle(long nowNanos, long keepAliveNanos) {
+    sweptAtNanos = nowNanos;
+    long oldest = nowNanos - keepAliveNanos;
     for (Map<Integer, Backend> byPort : backends.values()) {
       for (Backend backend : byPort.values()) {
         UpstreamConnection first;
-        while ((first = backend.idle.peekFirst()) != null && first.idleSinceNanos() - oldestNanos < 0) {
+        while ((first = backend.idle.peekFirst()) != null && first.idleSinceNanos() - oldest < 0) {
           backend.idle.pollFirst();
           first.close();
         }

@@ -46,7 +46,6 @@ final class NettyCall implements UpstreamCall {
   private boolean lastRead;
   /** Reset, failed, or its end delivered: no further events. */
   private boolean over;
-  private boolean reset;
   private boolean paused;
   private boolean delivering;
   private Throwable failure;
@@ -63,15 +62,15 @@ final class NettyCall implements UpstreamCall {
 
   /** The pool found or opened a connection: the request goes out on it. Returns false when nobody wants it any more. */
   boolean attach(UpstreamConnection to) {
-    if (reset) {
-      return false;
+    if (over) {
+      return false; // reset (or failed) while the pool was finding it a connection
     }
     connection = to;
     to.call(this);
     ByteBuf content = request.body() == null ? Unpooled.EMPTY_BUFFER : ((BufferInternal) request.body()).getByteBuf();
     FullHttpRequest message = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.valueOf(request.method()),
         request.uri(), content, request.headers(), EmptyHttpHeaders.INSTANCE);
-    // Set on every attempt (the attempts share the headers; another backend, or another body for a fallback model).
+    // The sending client's to set, as Vert.x's does for VertxCall (UpstreamRequest's headers hold neither).
     message.headers()
         .set(HttpHeaderNames.HOST, to.hostHeader())
         .setInt(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes());
@@ -97,7 +96,7 @@ final class NettyCall implements UpstreamCall {
         }
       }
       if (message instanceof HttpContent piece) {
-        if (!skippingInformational && !reset && piece.content().isReadable()) {
+        if (!skippingInformational && !over && piece.content().isReadable()) {
           held.add(copy(piece.content()));
         }
         if (message instanceof LastHttpContent) {
@@ -198,7 +197,6 @@ final class NettyCall implements UpstreamCall {
     if (over) {
       return;
     }
-    reset = true;
     over = true;
     held.clear();
     if (connection != null) {
@@ -273,7 +271,11 @@ final class NettyCall implements UpstreamCall {
     }
   }
 
-  /** A heap copy of a piece: Netty's pooled buffer goes back to its pool at once. */
+  /**
+   * A heap copy of a piece: Netty's pooled buffer goes back to its pool at once. Not Vert.x's
+   * {@code BufferInternal.safeBuffer}, which copies only from the allocators it knows and would hand
+   * io_uring's buffer-ring memory on uncopied and unreleased.
+   */
   private static Buffer copy(ByteBuf content) {
     int length = content.readableBytes();
     ByteBuf heap = VertxByteBufAllocator.DEFAULT.heapBuffer(length, length);

@@ -59,7 +59,7 @@ public final class UpstreamClient {
 
   /** Closes connections idle for longer than {@link #KEEP_ALIVE_NANOS}; called now and then by the loop. */
   public void expireIdle(long nowNanos) {
-    pool.expireIdle(nowNanos - KEEP_ALIVE_NANOS);
+    pool.expireIdle(nowNanos, KEEP_ALIVE_NANOS);
   }
 
   public Future<Void> close() {

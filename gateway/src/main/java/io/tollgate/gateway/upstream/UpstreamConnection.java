@@ -45,10 +45,13 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     return idleSinceNanos;
   }
 
+  void idleSince(long nanos) {
+    this.idleSinceNanos = nanos;
+  }
+
   /** Its call read the whole response: back to the pool, or closed when the backend will not keep it. */
   void released(boolean keepAlive) {
     if (keepAlive && channel.isActive()) {
-      idleSinceNanos = System.nanoTime();
       pool.idle(this);
     } else {
       close();

@@ -9,6 +9,8 @@ import io.vertx.core.streams.ReadStream;
  * What to send to a backend: where, the head, and a body that is either whole ({@code body}) or a
  * prefix followed by the rest of the client's upload, streamed ({@code uploadRest}, sent once).
  *
+ * @param headers      the head the gateway builds; {@code Host} and {@code Content-Length} are set by
+ *                     whichever client sends it, for its backend and body, whatever these say
  * @param uploadLength the streamed body's length in bytes, or -1 to send it chunked
  */
 public record UpstreamRequest(String method, String host, int port, boolean ssl, String uri, long connectTimeoutMs,

@@ -43,8 +43,7 @@ final class VertxCall implements UpstreamCall {
         .setConnectTimeout(upstream.connectTimeoutMs());
     for (Map.Entry<CharSequence, CharSequence> header : (Iterable<Map.Entry<CharSequence, CharSequence>>)
         upstream.headers()::iteratorCharSequence) {
-      // Host and length are the client's to set for this backend and body: an earlier attempt on a
-      // Netty connection (NettyCall) left its own in the headers the attempts share.
+      // Host and length are the sending client's to set for this backend and body, never the request's.
       if (!HttpHeaderNames.HOST.contentEqualsIgnoreCase(header.getKey())
           && !HttpHeaderNames.CONTENT_LENGTH.contentEqualsIgnoreCase(header.getKey())) {
         options.putHeader(header.getKey(), header.getValue());

@@ -231,7 +231,7 @@ class UpstreamClientTest {
       seen.add("host=" + request.getHeader("host") + " length=" + request.getHeader("content-length") + " body=" + body);
       request.response().end("ok");
     }));
-    // As an earlier attempt on a Netty connection leaves the shared headers: another backend's host, another length.
+    // Host and length are the sending client's to set, whatever the request's headers say.
     io.netty.handler.codec.http.HttpHeaders headers = UpstreamRequest.newHeaders()
         .set("content-type", "multipart/form-data; boundary=b").set("host", "elsewhere:1").set("content-length", "999");
     UpstreamRequest upload = new UpstreamRequest("POST", "127.0.0.1", port, false, "/v1/audio/transcriptions", 2_000,
