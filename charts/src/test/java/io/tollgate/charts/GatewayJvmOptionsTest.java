@@ -1,0 +1,71 @@
+package io.tollgate.charts;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static io.tollgate.charts.Workloads.container;
+import static io.tollgate.charts.Workloads.env;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The gateway chart's JVM options, as a JVM of this build reads them: a pod whose options a JVM refuses
+ * never starts, and the collector's settings are what holds RSS under load (docs/adr/0010-gateway-gc.md).
+ */
+class GatewayJvmOptionsTest {
+
+  @Test
+  void theChartsJvmOptionsStartAJvmWithTheParallelCollectorAndFixedSurvivorSpaces() throws Exception {
+    List<HasMetadata> objects = Charts.parse(Charts.template("gateway", List.of(), Map.of()));
+    String options = env(container(Charts.one(objects, Deployment.class).getSpec().getTemplate(), "gateway"),
+        "JAVA_TOOL_OPTIONS").getValue();
+
+    // A 1 GiB pod's limit stands in for the container's; the flags as the final values the JVM took.
+    Map<String, String> flags = finalFlags(options, "-XX:MaxRAM=1g");
+
+    assertEquals("true", flags.get("UseParallelGC"), options);
+    assertEquals("false", flags.get("UseAdaptiveSizePolicy"),
+        "the adaptive policy shrinks the survivor spaces until in-flight objects are promoted: " + options);
+    assertEquals("6", flags.get("SurvivorRatio"), options);
+    assertEquals(String.valueOf(64L << 20), flags.get("NewSize"), "the young generation: " + options);
+    assertEquals("true", flags.get("ExitOnOutOfMemoryError"), options);
+    long maxHeap = Long.parseLong(flags.get("MaxHeapSize"));
+    assertTrue(maxHeap > (600L << 20) && maxHeap <= (720L << 20),
+        "70 % of the pod's memory (rounded up to the heap's alignment): " + maxHeap);
+  }
+
+  private static Map<String, String> finalFlags(String toolOptions, String... extra) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(Arrays.asList(extra));
+    command.add("-XX:+PrintFlagsFinal");
+    command.add("-version");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    // As the container passes them: through the environment, which a JVM that refuses one refuses to start with.
+    builder.environment().put("JAVA_TOOL_OPTIONS", toolOptions);
+    Process java = builder.start();
+    String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(java.waitFor(60, TimeUnit.SECONDS), "java -version did not end");
+    assertEquals(0, java.exitValue(), "a JVM refused the chart's options " + toolOptions + ":\n" + out);
+    Map<String, String> flags = new HashMap<>();
+    for (String line : out.split("\n")) {
+      // "     bool UseParallelGC                            = true                                      {product} {command line}"
+      String[] words = line.trim().split("\\s+");
+      if (words.length >= 4 && "=".equals(words[2])) {
+        flags.put(words[1], words[3]);
+      }
+    }
+    return flags;
+  }
+}
