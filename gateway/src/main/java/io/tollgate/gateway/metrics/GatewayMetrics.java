@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,7 +43,8 @@ public final class GatewayMetrics {
   private static final Duration[] REDIS_BUCKETS = durations(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1,
       0.25, 1);
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+      new PrometheusRegistry(), CoarseWallClock.INSTANCE);
   private final ConcurrentHashMap<RequestLabels, Counter> requests = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ModelMeters> models = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> admissions = new ConcurrentHashMap<>();

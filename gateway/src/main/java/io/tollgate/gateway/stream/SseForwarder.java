@@ -1,6 +1,8 @@
 package io.tollgate.gateway.stream;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -20,9 +22,9 @@ public final class SseForwarder {
 
   private final StreamEvents events;
   /**
-   * The bytes being scanned, copied once per upstream buffer: scanning a byte[] is several times
-   * cheaper than Buffer.getByte per byte (bounds and reference-count checks on each call), and this
-   * scan was the gateway's largest Java CPU cost per streamed token.
+   * The bytes being scanned when the buffer's own array cannot be (see {@link #bytesOf}): scanning a
+   * byte[] is several times cheaper than Buffer.getByte per byte (bounds and reference-count checks
+   * on each call), and this scan was the gateway's largest Java CPU cost per streamed token.
    */
   private byte[] scratch;
   private Buffer pending;
@@ -45,8 +47,7 @@ public final class SseForwarder {
     Buffer data = pending == null ? chunk : pending.appendBuffer(chunk);
     pending = null;
     int length = data.length();
-    byte[] bytes = scanArray(length);
-    data.getBytes(0, length, bytes, 0);
+    byte[] bytes = bytesOf(data, length);
     int eventStart = 0;
     int copiedUpTo = 0;
     Buffer out = null;
@@ -75,6 +76,21 @@ public final class SseForwarder {
     }
     out.appendBuffer(data, copiedUpTo, eventStart - copiedUpTo);
     return out;
+  }
+
+  /**
+   * The data's bytes as an array whose index 0 is the data's first byte: the buffer's own where it
+   * is one (the upstream client's heap copies, and what was held back and appended to), else a copy.
+   * The copy of every event into the scan array was 1 % of a stream's event-loop samples.
+   */
+  private byte[] bytesOf(Buffer data, int length) {
+    ByteBuf view = ((BufferInternal) data).getByteBuf(); // a slice: index 0 is the data's first byte
+    if (view.hasArray() && view.arrayOffset() == 0) {
+      return view.array();
+    }
+    byte[] bytes = scanArray(length);
+    data.getBytes(0, length, bytes, 0);
+    return bytes;
   }
 
   /**

@@ -1,6 +1,9 @@
 package io.tollgate.gateway.stream;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -128,5 +131,30 @@ class SseForwarderTest {
     assertEquals(1, forwarder.tokenChunks());
     assertNull(forwarder.usage());
     assertFalse(forwarder.sawDone());
+  }
+
+  /**
+   * The scan reads a heap buffer's own array when the data starts at its index 0: bytes the array
+   * holds past the data (an "[DONE]" a bigger buffer left there), a slice that starts inside an array,
+   * and a direct buffer must all read as the data alone.
+   */
+  @Test
+  void readsTheDataAloneWhateverBuffersItComesIn() {
+    byte[] stream = (TOKEN_1 + TOKEN_2).getBytes(StandardCharsets.UTF_8);
+    byte[] stale = (TOKEN_1 + TOKEN_2 + DONE + USAGE).getBytes(StandardCharsets.UTF_8);
+
+    ByteBuf roomy = Unpooled.wrappedBuffer(stale).writerIndex(stream.length); // the same first bytes, then stale ones
+    ByteBuf inside = Unpooled.wrappedBuffer(("junk\n\n" + TOKEN_1 + TOKEN_2).getBytes(StandardCharsets.UTF_8)).skipBytes(6).slice();
+    ByteBuf direct = Unpooled.directBuffer(stream.length).writeBytes(stream);
+    for (ByteBuf buffer : new ByteBuf[] {roomy, inside, direct}) {
+      SseForwarder forwarder = new SseForwarder(true);
+      Buffer out = forwarder.process(BufferInternal.buffer(buffer));
+      assertEquals(TOKEN_1 + TOKEN_2, out.toString(), buffer.toString());
+      assertFalse(forwarder.sawDone(), "nothing past the data is read: " + buffer);
+      assertNull(forwarder.usage(), buffer.toString());
+      assertEquals(3, forwarder.tokenChunks(), buffer.toString());
+      assertEquals(0, forwarder.pendingBytes(), buffer.toString());
+    }
+    direct.release();
   }
 }
