@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
  * refreshes every {@value #PERIOD_MILLIS} ms, the monotonic time exact. A timer with a histogram
  * reads the wall clock twice per record (its max's and its histogram's time-window rotation): on the
  * per-token gap timer that was 1.2 % of a stream's event-loop samples. What the wall time drives here
- * rotates every 40 s (the max and the histogram's windows) or stamps a meter's creation, so being
+ * rotates every 20 s (the max's and the histogram's windows: the registry's one-minute step over
+ * three buffers) or stamps a meter's creation, so being
  * {@value #PERIOD_MILLIS} ms late changes nothing; durations are measured by the callers' own
  * {@code System.nanoTime()} or by {@link #monotonicTime()}.
  */
