@@ -12,23 +12,13 @@ import java.util.function.BooleanSupplier;
  */
 public final class WriterPacing {
 
-  /** While lines come, the writer collects them this long between writes (by default). */
+  /** While lines come, the writer collects them this long between writes. */
   private static final long GROUP_COMMIT_NANOS = 1_000_000L;
   /** How long an idle writer sleeps when nothing wakes it (a new line does, and so may a flush). */
   private static final long IDLE_NANOS = 500_000_000L;
 
   /** The writer found nothing last time and sleeps long: the next line wakes it. */
   private volatile boolean idle;
-  private final long groupCommitNanos;
-
-  public WriterPacing() {
-    this(GROUP_COMMIT_NANOS);
-  }
-
-  /** @param groupCommitNanos how long a writer that just wrote waits for more (shorter: less latency, more writes) */
-  public WriterPacing(long groupCommitNanos) {
-    this.groupCommitNanos = groupCommitNanos;
-  }
 
   /** Producers, after queueing a line: wakes the writer only if it sleeps long. */
   public void queued(Thread writer) {
@@ -43,7 +33,7 @@ public final class WriterPacing {
    */
   public void pause(boolean wrote, BooleanSupplier queueEmpty) {
     if (wrote) {
-      LockSupport.parkNanos(groupCommitNanos);
+      LockSupport.parkNanos(GROUP_COMMIT_NANOS);
       return;
     }
     idle = true;
