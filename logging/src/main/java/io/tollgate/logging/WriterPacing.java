@@ -5,15 +5,18 @@ import java.util.function.BooleanSupplier;
 
 /**
  * When a background writer (log lines, usage events) sleeps, and who wakes it: group commit while
- * lines come (a millisecond's worth per write and flush), a long sleep when none do, ended by the
+ * lines come (ten milliseconds' worth per write and flush), a long sleep when none do, ended by the
  * next line. Waking the writer for every line cost a futex call on the producer and a write() and
  * flush per line on the writer: ~20 µs a request each for the access log and the usage spool in
- * loadtests/peers.sh, on the cores the event loops use.
+ * loadtests/peers.sh, on the cores the event loops use. A millisecond's pacing still woke each
+ * writer a thousand times a second under load (a timed park, a write, a context switch onto a core
+ * an event loop wanted); ten keep a line's delay far below anything a reader of the log or the
+ * spool notices, and a graceful stop flushes what is queued.
  */
 public final class WriterPacing {
 
   /** While lines come, the writer collects them this long between writes. */
-  private static final long GROUP_COMMIT_NANOS = 1_000_000L;
+  private static final long GROUP_COMMIT_NANOS = 10_000_000L;
   /** How long an idle writer sleeps when nothing wakes it (a new line does, and so may a flush). */
   private static final long IDLE_NANOS = 500_000_000L;
 

@@ -86,7 +86,11 @@ public final class DataPlaneVerticle extends VerticleBase {
         // Redis reply completed elsewhere is brought back by ClientWriter.onItsLoop), so Vert.x may
         // skip the outbound message queue it keeps for writes from other threads.
         .setStrictThreadMode(true)
-        .setCompressionSupported(false), this::route);
+        .setCompressionSupported(false)
+        // The data plane serves no WebSockets; with either compression on, Vert.x puts a WebSocket
+        // extension handler in every connection's pipeline that each request passes through.
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false), this::route);
     return server.listen().onSuccess(frontDoor::listening);
   }
 
