@@ -47,7 +47,8 @@ public final class GatewayMetrics {
       new PrometheusRegistry(), CoarseWallClock.INSTANCE);
   private final ConcurrentHashMap<RequestLabels, Counter> requests = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, ModelMeters> models = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, Counter> admissions = new ConcurrentHashMap<>();
+  /** By decision, then by who decided: no key string built per request (the concatenation showed in the profile). */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, Counter>> admissions = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> backendSelections = new ConcurrentHashMap<>();
   private final Timer redisAdmission;
   private final DistributionSummary eventLoopLag;
@@ -122,9 +123,11 @@ public final class GatewayMetrics {
 
   /** An admission decision: "admitted", or the refusal's error code; and where it was decided. */
   public void admission(String decision, String decidedBy) {
-    admissions.computeIfAbsent(decision + '|' + decidedBy, key -> Counter.builder("tollgate.limiter.decisions")
-        .description("Admission decisions by outcome and by who decided (redis, local, fail_open, fail_closed)")
-        .tag("decision", decision).tag("decided_by", decidedBy).register(registry)).increment();
+    admissions.computeIfAbsent(decision, d -> new ConcurrentHashMap<>(4))
+        .computeIfAbsent(decidedBy, by -> Counter.builder("tollgate.limiter.decisions")
+            .description("Admission decisions by outcome and by who decided (redis, local, fail_open, fail_closed)")
+            .tag("decision", decision).tag("decided_by", decidedBy).register(registry))
+        .increment();
   }
 
   public void redisAdmissionTime(long nanos) {

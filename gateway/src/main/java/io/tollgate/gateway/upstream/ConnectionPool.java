@@ -54,6 +54,8 @@ final class ConnectionPool {
   private final HttpClientOptions options;
   private final int maxPerBackend;
   private final Map<String, Map<Integer, Backend>> backends = new HashMap<>();
+  /** The backend the last call went to. */
+  private Backend lastUsed;
   private boolean closed;
   /**
    * When the last sweep ran: a freed connection is stamped with it rather than with a clock read per
@@ -96,12 +98,17 @@ final class ConnectionPool {
   }
 
   private Backend backend(String host, int port) {
+    Backend last = lastUsed;
+    if (last != null && last.port == port && last.host.equals(host)) {
+      return last; // a loop mostly calls the same few backends: no boxing of the port, no two map lookups
+    }
     Map<Integer, Backend> byPort = backends.computeIfAbsent(host, name -> new HashMap<>(4));
     Backend backend = byPort.get(port);
     if (backend == null) {
       backend = new Backend(host, port);
       byPort.put(port, backend);
     }
+    lastUsed = backend;
     return backend;
   }
 
