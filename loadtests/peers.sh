@@ -2,8 +2,8 @@
 # Tollgate next to its peers, in one interleaved run: the same requests (wrk, closed loop) sent straight to a
 # fast OpenAI-style upstream stub ("direct"), through nginx (proxy_pass, buffering off, keep-alive pool), and
 # through the gateway (standalone: auth + limits + usage on; with --platform also the gateway in platform mode,
-# keys and limits in Redis and usage to RabbitMQ; with --targets …,floor also a featureless Netty proxy, the Java
-# floor: peers-floor). Prints, per cell (small / stream × connections), each
+# keys and limits in Redis and usage to RabbitMQ; with --targets …,floor,vxfloor also featureless Java proxies, the
+# floors: peers-floor on plain Netty, and on Vert.x's HTTP server as the gateway runs it). Prints, per cell (small / stream × connections), each
 # target's req/s, p50/p99 latency, CPU per request, RSS, the ratios to nginx and the latency added over direct
 # (medians over rounds), and writes loadtests/reports/<timestamp>-peers/summary.md. Stops all it started.
 #
@@ -11,7 +11,7 @@
 #   loadtests/peers.sh --rounds 2 --duration 10         # quicker
 #   loadtests/peers.sh --platform                       # also the gateway in platform mode (Redis, RabbitMQ)
 #   loadtests/peers.sh --cells stream --connections 64 --targets nginx,gateway
-#   loadtests/peers.sh --targets nginx,floor,gateway     # also the Java floor (plain Netty, no features)
+#   loadtests/peers.sh --targets nginx,floor,vxfloor,gateway   # also the Java floors (no features)
 #   loadtests/peers.sh --pin                            # proxies on the last CPU, stub and wrk on the others
 #   GATEWAY_JAVA_OPTS="-Xms256m -Xmx256m" loadtests/peers.sh
 #   loadtests/peers.sh --baseline-jar /tmp/old/tollgate-gateway.jar   # also a previous build, interleaved
@@ -67,8 +67,9 @@ Options:
                       (default: $CONNECTIONS)
   --cells LIST        small = non-streamed, max_tokens $SMALL_TOKENS; stream = $STREAM_TOKENS tokens streamed with
                       stream_options.include_usage (default: $CELLS)
-  --targets LIST      direct, nginx, floor, gateway, platform (default: $TARGETS); floor = peers-floor, a
-                      reverse proxy in plain Netty with none of the gateway's features (what Java costs)
+  --targets LIST      direct, nginx, floor, vxfloor, gateway, platform (default: $TARGETS); floor = peers-floor, a
+                      reverse proxy in plain Netty with none of the gateway's features (what Java costs); vxfloor =
+                      the same on Vert.x's HTTP server, as the gateway's front runs (what Vert.x's server costs)
   --baseline-jar JAR  add a second standalone gateway run from JAR (a previous build), configured alike and
                       interleaved with the rest: what a change bought, in the same run
   --baseline-platform the baseline runs in platform mode (keys in Redis, usage to RabbitMQ, queues of its own),
@@ -139,7 +140,7 @@ IFS=, read -r -a TLIST <<<"$TARGETS"
 for c in "${CONNS[@]}"; do is_uint "$c" && (( c >= 1 )) || die "--connections: '$c' is not a positive number"; done
 for k in "${KINDS[@]}"; do [[ "$k" == small || "$k" == stream ]] || die "--cells: '$k' is not small or stream"; done
 for t in "${TLIST[@]}"; do
-  case "$t" in direct|nginx|floor|gateway) ;; platform) PLATFORM=1 ;; *) die "--targets: '$t' is not direct, nginx, floor, gateway or platform" ;; esac
+  case "$t" in direct|nginx|floor|vxfloor|gateway) ;; platform) PLATFORM=1 ;; *) die "--targets: '$t' is not direct, nginx, floor, vxfloor, gateway or platform" ;; esac
 done
 if [[ $PLATFORM == 1 ]] && [[ ",$TARGETS," != *,platform,* ]]; then TLIST+=(platform); fi
 if [[ $BASE_PLATFORM == 1 ]] && [[ -z "$BASE_JAR" ]]; then die "--baseline-platform needs --baseline-jar"; fi
@@ -244,7 +245,7 @@ listener_pid() { # PORT: the process listening on it, if ss can tell (for Redis/
 
 # ------------------------------------------------------------------------------- work dir and cleanup
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/tollgate-peers.XXXXXX")"
-STUB_PID=""; DRAIN_PID=""; NGINX_PID=""; FLOOR_PID=""; GW_PID=""; PF_PID=""; BL_PID=""; WRK_PID=""; SAMPLER_PID=""
+STUB_PID=""; DRAIN_PID=""; NGINX_PID=""; FLOOR_PID=""; VXFLOOR_PID=""; GW_PID=""; PF_PID=""; BL_PID=""; WRK_PID=""; SAMPLER_PID=""
 REDIS_KEY=""; BASE_REDIS_KEY=""; RABBIT_SET=0
 stop_pid() { # PID [signal]: stop one process this script started, wait for it, kill it after 15 s
   local pid="$1" sig="${2:-TERM}"
@@ -258,7 +259,7 @@ cleanup() {
   trap - EXIT INT TERM
   # Only what this script started, by pid.
   stop_pid "$WRK_PID"; stop_pid "$SAMPLER_PID"
-  stop_pid "$GW_PID"; stop_pid "$BL_PID"; stop_pid "$PF_PID"; stop_pid "$DRAIN_PID"; stop_pid "$NGINX_PID"; stop_pid "$FLOOR_PID"; stop_pid "$STUB_PID"
+  stop_pid "$GW_PID"; stop_pid "$BL_PID"; stop_pid "$PF_PID"; stop_pid "$DRAIN_PID"; stop_pid "$NGINX_PID"; stop_pid "$FLOOR_PID"; stop_pid "$VXFLOOR_PID"; stop_pid "$STUB_PID"
   for k in $REDIS_KEY $BASE_REDIS_KEY; do redis-cli -u "$REDIS_URL" DEL "$k" >/dev/null 2>&1 || true; done
   if [[ $RABBIT_SET == 1 ]]; then
     for q in tollgate.peers.events tollgate.peers.events.dlq tollgate.peers.base.events tollgate.peers.base.events.dlq; do
@@ -362,15 +363,24 @@ EOF
   NGINX_PIDS=("$NGINX_PID" "${workers[@]}")
 fi
 
-# ---------------------------------------------------------------------------------------------- floor
-# The Java floor: plain Netty on the gateway's transport and JVM flags, one event loop per proxy CPU.
-if has_target floor; then
-  FLOOR_PORT=$(free_port)
+# ---------------------------------------------------------------------------------------------- floors
+# The Java floors: plain Netty, and Vert.x's HTTP server, on the gateway's transport and JVM flags, one event loop
+# per proxy CPU, the same upstream connections.
+start_floor() { # FRONT LOG PORT_VAR PID_VAR: started as this shell's child, its port and pid in the two variables
+  local port; port=$(free_port)
   # shellcheck disable=SC2086 # the options are words
-  "${PROXY_PIN[@]}" java $GATEWAY_JAVA_OPTS -cp "$LT_JAR" io.tollgate.loadtest.peers.FloorProxy --port "$FLOOR_PORT" \
-    --threads "$PROXY_CPUS" --upstream "$STUB_URL" >"$WORK/floor.log" 2>&1 &
-  FLOOR_PID=$!
+  "${PROXY_PIN[@]}" java $GATEWAY_JAVA_OPTS -cp "$LT_JAR" io.tollgate.loadtest.peers.FloorProxy --server "$1" \
+    --port "$port" --threads "$PROXY_CPUS" --upstream "$STUB_URL" >"$2" 2>&1 &
+  printf -v "$3" '%s' "$port"
+  printf -v "$4" '%s' "$!"
+}
+if has_target floor; then
+  start_floor netty "$WORK/floor.log" FLOOR_PORT FLOOR_PID
   wait_for "http://127.0.0.1:$FLOOR_PORT/health" || { cat "$WORK/floor.log" >&2; exit 1; }
+fi
+if has_target vxfloor; then
+  start_floor vertx "$WORK/vxfloor.log" VXFLOOR_PORT VXFLOOR_PID
+  wait_for "http://127.0.0.1:$VXFLOOR_PORT/health" || { cat "$WORK/vxfloor.log" >&2; exit 1; }
 fi
 
 # -------------------------------------------------------------------------------------------- gateways
@@ -513,6 +523,7 @@ target_url() {
     direct) echo "$STUB_URL" ;;
     nginx) echo "http://127.0.0.1:$NGINX_PORT" ;;
     floor) echo "http://127.0.0.1:$FLOOR_PORT" ;;
+    vxfloor) echo "http://127.0.0.1:$VXFLOOR_PORT" ;;
     gateway) echo "http://127.0.0.1:$GW_PORT" ;;
     platform) echo "http://127.0.0.1:$PF_PORT" ;;
     baseline) echo "http://127.0.0.1:$BL_PORT" ;;
@@ -523,6 +534,7 @@ target_pids() {
     direct) echo "" ;;
     nginx) echo "${NGINX_PIDS[*]}" ;;
     floor) echo "$FLOOR_PID" ;;
+    vxfloor) echo "$VXFLOOR_PID" ;;
     gateway) echo "$GW_PID" ;;
     platform) echo "$PF_PID" ;;
     baseline) echo "$BL_PID" ;;
@@ -547,6 +559,7 @@ target_label() {
     direct) echo "direct (stub)" ;;
     nginx) echo "nginx" ;;
     floor) echo "Netty floor" ;;
+    vxfloor) echo "Vert.x floor" ;;
     gateway) echo "Tollgate standalone" ;;
     platform) echo "Tollgate platform" ;;
     baseline) echo "Tollgate baseline" ;;
@@ -679,7 +692,7 @@ measure() { # ROUND TARGET KIND CONNS: one measured run, one row of results.tsv
 }
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-log "stub pid $STUB_PID at $STUB_URL${NGINX_PID:+, nginx pid $NGINX_PID (workers ${NGINX_PIDS[*]:1})}${FLOOR_PID:+, floor pid $FLOOR_PID}${GW_PID:+, gateway pid $GW_PID}${PF_PID:+, platform gateway pid $PF_PID}; files in $WORK"
+log "stub pid $STUB_PID at $STUB_URL${NGINX_PID:+, nginx pid $NGINX_PID (workers ${NGINX_PIDS[*]:1})}${FLOOR_PID:+, floor pid $FLOOR_PID}${VXFLOOR_PID:+, Vert.x floor pid $VXFLOOR_PID}${GW_PID:+, gateway pid $GW_PID}${PF_PID:+, platform gateway pid $PF_PID}; files in $WORK"
 ncells=$(( ${#KINDS[@]} * ${#CONNS[@]} ))
 total=$(( ROUNDS * ncells * DURATION * ${#TLIST[@]} + ${#KINDS[@]} * WARMUP * 2 + ${#KINDS[@]} * 5 * 2 ))
 log "${#TLIST[@]} targets × $ncells cells × $ROUNDS rounds × ${DURATION} s + warm-up: about $(( total / 60 + 1 )) min"
@@ -734,7 +747,7 @@ TARGET_ORDER="${TLIST[*]}"
 tables() { # the per-cell tables and the goals, from results.tsv (medians over rounds)
   awk -F'\t' -v hz="$CLK_TCK" -v DRAINED="${DRAIN_PID:+1}" -v targets="$TARGET_ORDER" -v kinds="${KINDS[*]}" -v connsl="${CONNS[*]}" \
       -v small_tokens="$SMALL_TOKENS" -v stream_tokens="$STREAM_TOKENS" -v rounds="$ROUNDS" \
-      -v lnginx="nginx" -v lfloor="Netty floor (no features)" -v ldirect="direct (stub)" -v lgw="Tollgate standalone" -v lpf="Tollgate platform" -v lbl="Tollgate baseline ($( [[ -n "$BASE_JAR" ]] && echo "jar $BASE_SHA" )$( [[ $BASE_PLATFORM == 1 ]] && echo ", platform mode" ))" '
+      -v lnginx="nginx" -v lfloor="Netty floor (no features)" -v lvxfloor="Vert.x floor (no features)" -v ldirect="direct (stub)" -v lgw="Tollgate standalone" -v lpf="Tollgate platform" -v lbl="Tollgate baseline ($( [[ -n "$BASE_JAR" ]] && echo "jar $BASE_SHA" )$( [[ $BASE_PLATFORM == 1 ]] && echo ", platform mode" ))" '
     function median(list,    v, n, i, j, x) {
       n = split(list, v, " ")
       if (n == 0) return ""
@@ -742,7 +755,7 @@ tables() { # the per-cell tables and the goals, from results.tsv (medians over r
       return (n % 2) ? v[(n + 1) / 2] + 0 : (v[n / 2] + v[n / 2 + 1]) / 2
     }
     function add(key, value) { vals[key] = (key in vals) ? vals[key] " " value : value }
-    function label(t) { return t == "direct" ? ldirect : t == "nginx" ? lnginx : t == "floor" ? lfloor : t == "gateway" ? lgw : t == "baseline" ? lbl : lpf }
+    function label(t) { return t == "direct" ? ldirect : t == "nginx" ? lnginx : t == "floor" ? lfloor : t == "vxfloor" ? lvxfloor : t == "gateway" ? lgw : t == "baseline" ? lbl : lpf }
     function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "" : a / b }
     function fx(x) { return x == "" ? "n/a" : sprintf("%.2f×", x) }
     function fms(us) { return us == "" ? "n/a" : sprintf("%.3f", us / 1000) }
@@ -871,7 +884,7 @@ TABLES="$(tables)"
   echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r); load average $LOAD_BEFORE before, $LOAD_AFTER after (the run's own processes count in it: see \"the rest of the machine\" under each table for other work)"
   echo "- $(java -version 2>&1 | head -1); $(nginx -v 2>&1 | head -1 || echo 'nginx: not used'); $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
   echo "- Gateway jar: built $GW_BUILT, sha256 $GW_SHA…; git HEAD $GIT_HEAD; $( (( GW_DIRTY > 0 )) && echo "**$GW_DIRTY uncommitted file(s)** under gateway/, gpu-adapter/, logging/, frontdoor/ at the start (a jar built from the working tree may hold them)" || echo "no uncommitted changes under gateway/, gpu-adapter/, logging/, frontdoor/ at the start")"
-  echo "- Stub: \`peers-stub\` (Netty, $( [[ $PIN == 1 ]] && echo "1 CPU" || echo "$CPUS event loops"), flush every $STUB_FLUSH_EVERY event); nginx: $PROXY_CPUS worker(s), proxy_buffering off, keep-alive pool of 128, $( [[ $NGINX_ACCESS_LOG == 1 ]] && echo "an access log (JSON lines, 64 KB buffer)" || echo "access_log off"); $( has_target floor && echo "Netty floor: \`peers-floor\` (epoll, $PROXY_CPUS event loop(s), keep-alive upstream pool per loop, $GATEWAY_JAVA_OPTS); ")Tollgate: $PROXY_CPUS event loop(s), $GATEWAY_JAVA_OPTS, limits on (far above the load)${GATEWAY_ENV:+, env $GATEWAY_ENV}$( has_target baseline && echo "; baseline: jar $BASE_SHA, $BASELINE_JAVA_OPTS${BASELINE_ENV:+, env $BASELINE_ENV}"), usage to $( has_target platform && echo "a spool file (standalone) and RabbitMQ (platform)" || echo "a spool file")$( [[ $PIN == 1 ]] && echo "; --pin: proxies on CPU $((CPUS - 1)), stub and wrk on 0-$((CPUS - 2))")"
+  echo "- Stub: \`peers-stub\` (Netty, $( [[ $PIN == 1 ]] && echo "1 CPU" || echo "$CPUS event loops"), flush every $STUB_FLUSH_EVERY event); nginx: $PROXY_CPUS worker(s), proxy_buffering off, keep-alive pool of 128, $( [[ $NGINX_ACCESS_LOG == 1 ]] && echo "an access log (JSON lines, 64 KB buffer)" || echo "access_log off"); $( (has_target floor || has_target vxfloor) && echo "floors: \`peers-floor\` (plain Netty / Vert.x's HTTP server in front, epoll, $PROXY_CPUS event loop(s), keep-alive upstream pool per loop, $GATEWAY_JAVA_OPTS); ")Tollgate: $PROXY_CPUS event loop(s), $GATEWAY_JAVA_OPTS, limits on (far above the load)${GATEWAY_ENV:+, env $GATEWAY_ENV}$( has_target baseline && echo "; baseline: jar $BASE_SHA, $BASELINE_JAVA_OPTS${BASELINE_ENV:+, env $BASELINE_ENV}"), usage to $( has_target platform && echo "a spool file (standalone) and RabbitMQ (platform)" || echo "a spool file")$( [[ $PIN == 1 ]] && echo "; --pin: proxies on CPU $((CPUS - 1)), stub and wrk on 0-$((CPUS - 2))")"
   echo
   echo "$TABLES"
   echo

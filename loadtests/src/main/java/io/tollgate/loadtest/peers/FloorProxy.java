@@ -1,12 +1,9 @@
 package io.tollgate.loadtest.peers;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -19,22 +16,23 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.util.concurrent.FastThreadLocal;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Consumer;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The floor of a Java proxy on this machine, for {@code loadtests/peers.sh --targets floor}: a reverse proxy in
@@ -43,9 +41,12 @@ import java.util.function.Consumer;
  * its own keep-alive connections to the upstream; a request is forwarded whole, the answer relayed piece by piece
  * as the upstream's are decoded and flushed once per upstream read, with the client's back-pressure pausing the
  * upstream. What the gateway costs beyond this floor is what its own code and Vert.x cost; what the floor costs
- * beyond nginx is what no Java gateway on Netty can save.
+ * beyond nginx is what no Java gateway on Netty can save. With {@code --server vertx} the front is Vert.x's HTTP
+ * server instead, as the gateway's data plane runs it (the upstream side unchanged): the two floors' difference is
+ * what Vert.x's server costs a request, and the gateway's beyond the Vert.x floor its own work.
  *
- * <pre>java -jar loadtests/target/tollgate-loadtest.jar peers-floor --port 8080 --upstream http://127.0.0.1:8000</pre>
+ * <pre>java -jar loadtests/target/tollgate-loadtest.jar peers-floor --port 8080 --upstream http://127.0.0.1:8000
+ * java -jar loadtests/target/tollgate-loadtest.jar peers-floor --server vertx --port 8080 --upstream http://127.0.0.1:8000</pre>
  */
 @Command(name = "peers-floor", mixinStandardHelpOptions = true,
     description = {"A featureless Netty reverse proxy (HTTP/1.1, keep-alive upstream pool per event loop): the",
@@ -68,8 +69,23 @@ public final class FloorProxy implements Callable<Integer> {
   @Option(names = "--upstream", required = true, description = "The upstream's base URL, http://host:port.")
   URI upstream;
 
+  @Option(names = "--server", defaultValue = "netty",
+      description = {"The front: netty (HttpServerCodec and the relay's own handlers) or vertx (Vert.x's HTTP server, "
+          + "as the gateway's data plane runs it); the upstream side is plain Netty either way (default: ${DEFAULT-VALUE})."})
+  Front server;
+
+  /** The client-facing side. */
+  public enum Front { netty, vertx }
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new FloorProxy()).execute(args));
+  }
+
+  static {
+    // The gateway's buffers (NettyBuffers): the pooled allocator, not Netty 4.2's adaptive default.
+    if (System.getProperty("io.netty.allocator.type") == null) {
+      System.setProperty("io.netty.allocator.type", "pooled");
+    }
   }
 
   @Override
@@ -78,9 +94,9 @@ public final class FloorProxy implements Callable<Integer> {
       System.err.println("peers-floor: --upstream must be http://host:port");
       return 2;
     }
-    Running running = start(host, port, threads, new InetSocketAddress(upstream.getHost(), upstream.getPort()));
-    System.out.println("peers-floor listening on http://" + host + ":" + running.port() + " (" + running.threads
-        + " event loops, " + running.transport + ", upstream " + upstream + ")");
+    Running running = start(host, port, threads, new InetSocketAddress(upstream.getHost(), upstream.getPort()), server);
+    System.out.println("peers-floor listening on http://" + host + ":" + running.port() + " (" + server + " front, "
+        + running.threads + " event loops, " + (Epoll.isAvailable() ? "epoll" : "nio") + ", upstream " + upstream + ")");
     System.out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -93,43 +109,46 @@ public final class FloorProxy implements Callable<Integer> {
 
   /** A started proxy. */
   public static final class Running implements AutoCloseable {
-    private final EventLoopGroup group;
-    private final Channel server;
+    private final int port;
     private final int threads;
-    private final String transport;
-    private final Upstreams upstreams;
+    private final FloorUpstreams upstreams;
+    private final Runnable stop;
 
-    private Running(EventLoopGroup group, Channel server, int threads, String transport, Upstreams upstreams) {
-      this.group = group;
-      this.server = server;
+    private Running(int port, int threads, FloorUpstreams upstreams, Runnable stop) {
+      this.port = port;
       this.threads = threads;
-      this.transport = transport;
       this.upstreams = upstreams;
+      this.stop = stop;
+    }
+
+    public int port() {
+      return port;
     }
 
     /** Connections opened to the upstream so far (keep-alive: one per loop and concurrent request, not per request). */
     public long upstreamConnections() {
-      return upstreams.opened.sum();
-    }
-
-    public int port() {
-      return ((InetSocketAddress) server.localAddress()).getPort();
+      return upstreams.opened();
     }
 
     @Override
     public void close() {
-      server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-      group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      stop.run();
     }
   }
 
-  public static Running start(String host, int port, int threads, InetSocketAddress upstream) throws InterruptedException {
+  public static Running start(String host, int port, int threads, InetSocketAddress upstream, Front front)
+      throws Exception {
     int loops = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     boolean epoll = Epoll.isAvailable();
+    FloorUpstreams upstreams = new FloorUpstreams(upstream, epoll ? EpollSocketChannel.class : NioSocketChannel.class);
+    return front == Front.vertx ? startVertx(host, port, loops, epoll, upstreams) : startNetty(host, port, loops, epoll, upstreams);
+  }
+
+  private static Running startNetty(String host, int port, int loops, boolean epoll, FloorUpstreams upstreams)
+      throws InterruptedException {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(loops, io);
     Class<? extends ServerChannel> serverChannel = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    Upstreams upstreams = new Upstreams(upstream, epoll ? EpollSocketChannel.class : NioSocketChannel.class);
     try {
       Channel server = new ServerBootstrap()
           .group(group)
@@ -145,62 +164,39 @@ public final class FloorProxy implements Callable<Integer> {
             }
           })
           .bind(host, port).sync().channel();
-      return new Running(group, server, loops, epoll ? "epoll" : "nio", upstreams);
+      return new Running(((InetSocketAddress) server.localAddress()).getPort(), loops, upstreams, () -> {
+        server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+      });
     } catch (InterruptedException | RuntimeException e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       throw e;
     }
   }
 
-  /** Keep-alive connections to the upstream, each event loop its own (no locks, no hand-over between loops). */
-  static final class Upstreams {
-    private final InetSocketAddress address;
-    private final Class<? extends Channel> channelClass;
-    final String hostHeader;
-    final LongAdder opened = new LongAdder();
-    private final FastThreadLocal<ArrayDeque<Channel>> idle = new FastThreadLocal<>() {
-      @Override
-      protected ArrayDeque<Channel> initialValue() {
-        return new ArrayDeque<>();
-      }
-    };
-
-    Upstreams(InetSocketAddress address, Class<? extends Channel> channelClass) {
-      this.address = address;
-      this.channelClass = channelClass;
-      this.hostHeader = address.getHostString() + ":" + address.getPort();
-    }
-
-    /** An idle connection of this loop, or a new one; {@code then} gets it connected, or null on failure. */
-    void acquire(EventLoop loop, Consumer<Channel> then) {
-      ArrayDeque<Channel> pool = idle.get();
-      Channel channel;
-      while ((channel = pool.pollLast()) != null) {
-        if (channel.isActive()) {
-          then.accept(channel);
-          return;
+  private static Running startVertx(String host, int port, int loops, boolean epoll, FloorUpstreams upstreams)
+      throws Exception {
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(loops))
+        .withTransport(epoll ? Transport.EPOLL : Transport.NIO)
+        .build();
+    try {
+      List<FloorVertxFront> fronts = new CopyOnWriteArrayList<>();
+      vertx.deployVerticle(() -> {
+        FloorVertxFront front = new FloorVertxFront(host, port, upstreams);
+        fronts.add(front);
+        return front;
+      }, new DeploymentOptions().setInstances(loops)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      return new Running(fronts.get(0).actualPort(), loops, upstreams, () -> {
+        try {
+          vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // stopping anyway
         }
-      }
-      opened.increment();
-      ChannelFuture connecting = new Bootstrap()
-          .group(loop)
-          .channel(channelClass)
-          .option(ChannelOption.TCP_NODELAY, true)
-          .handler(new ChannelInitializer<Channel>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              ch.pipeline().addLast(new HttpClientCodec(), new FloorUpstreamSide());
-            }
-          })
-          .connect(address);
-      connecting.addListener(done -> then.accept(done.isSuccess() ? connecting.channel() : null));
-    }
-
-    /** A connection whose answer was read whole: the next request of this loop may use it. */
-    void release(Channel channel) {
-      if (channel.isActive()) {
-        idle.get().addLast(channel);
-      }
+      });
+    } catch (Exception e) {
+      vertx.close();
+      throw e;
     }
   }
 }

@@ -1,88 +1,78 @@
 package io.tollgate.loadtest.peers;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
-import java.util.function.Consumer;
-
 /**
- * An upstream connection of the floor proxy: relays the answer's decoded pieces to the client as they come,
- * flushing once per upstream read (not per piece), and stops reading while the client's socket is full.
+ * An upstream connection of the floor proxy: hands the answer's decoded pieces to the client's sink as they come,
+ * tells it to write them once per upstream read (not per piece), and stops reading while the client is full.
  */
 final class FloorUpstreamSide extends ChannelInboundHandlerAdapter {
 
-  private Channel client;
-  private boolean clientKeepAlive;
-  private boolean upstreamKeepAlive;
-  /** Told when the answer's last piece was handed to the client: whether this connection may be used again. */
-  private Consumer<Boolean> done;
+  private FloorSink sink;
+  private boolean reusable;
 
-  void relayTo(Channel client, boolean clientKeepAlive, Consumer<Boolean> done) {
-    this.client = client;
-    this.clientKeepAlive = clientKeepAlive;
-    this.done = done;
+  void relayTo(FloorSink sink) {
+    this.sink = sink;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (client == null || !(msg instanceof HttpObject piece) || piece.decoderResult().isFailure()) {
+    if (sink == null || !(msg instanceof HttpObject piece) || piece.decoderResult().isFailure()) {
       ReferenceCountUtil.release(msg);
-      if (client != null) {
-        client.close();
+      if (sink != null) {
+        cut();
         ctx.close();
       }
       return;
     }
     if (msg instanceof HttpResponse head) {
-      upstreamKeepAlive = HttpUtil.isKeepAlive(head);
-      if (!clientKeepAlive) {
-        HttpUtil.setKeepAlive(head, false);
-      }
+      reusable = HttpUtil.isKeepAlive(head);
+      sink.head(head);
     }
-    if (msg instanceof LastHttpContent) {
-      Channel to = client;
-      Consumer<Boolean> then = done;
-      client = null;
-      done = null;
-      ChannelFuture written = to.writeAndFlush(msg);
-      if (!clientKeepAlive) {
-        written.addListener(ChannelFutureListener.CLOSE);
-      }
-      then.accept(upstreamKeepAlive);
+    if (msg instanceof LastHttpContent last) {
+      FloorSink to = sink;
+      sink = null;
+      to.last(last, reusable);
       return;
     }
-    client.write(msg);
-    if (!client.isWritable()) {
-      ctx.channel().config().setAutoRead(false); // the client's channelWritabilityChanged turns it back on
+    if (msg instanceof HttpContent content) {
+      sink.piece(content);
+      if (sink.full(() -> ctx.channel().config().setAutoRead(true))) {
+        ctx.channel().config().setAutoRead(false);
+      }
     }
   }
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (client != null) {
-      client.flush();
+    if (sink != null) {
+      sink.flush();
     }
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (client != null) {
-      client.close(); // the answer was cut: the client must not take what it got for all of it
-      client = null;
-    }
+    cut();
     ctx.fireChannelInactive();
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     ctx.close();
+  }
+
+  private void cut() {
+    if (sink != null) {
+      FloorSink to = sink;
+      sink = null;
+      to.cut();
+    }
   }
 }

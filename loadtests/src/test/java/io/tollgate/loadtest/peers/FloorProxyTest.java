@@ -27,45 +27,63 @@ class FloorProxyTest {
 
   private static UpstreamStub.Running stub;
   private static FloorProxy.Running floor;
+  private static FloorProxy.Running vertxFloor;
   private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
   @BeforeAll
   static void start() throws Exception {
     stub = UpstreamStub.start("127.0.0.1", 0, 1, "peers-model", 64);
-    floor = FloorProxy.start("127.0.0.1", 0, 1, new InetSocketAddress("127.0.0.1", stub.port()));
+    floor = FloorProxy.start("127.0.0.1", 0, 1, new InetSocketAddress("127.0.0.1", stub.port()), FloorProxy.Front.netty);
+    vertxFloor = FloorProxy.start("127.0.0.1", 0, 1, new InetSocketAddress("127.0.0.1", stub.port()),
+        FloorProxy.Front.vertx);
   }
 
   @AfterAll
   static void stop() {
+    vertxFloor.close();
     floor.close();
     stub.close();
   }
 
   @Test
   void relaysBothAnswersByteForByte() throws Exception {
+    relaysBothAnswersByteForByte(floor);
+  }
+
+  @Test
+  void theVertxFrontRelaysBothAnswersByteForByte() throws Exception {
+    relaysBothAnswersByteForByte(vertxFloor);
+  }
+
+  @Test
+  void sequentialRequestsShareOneUpstreamConnection() throws Exception {
+    sequentialRequestsShareOneUpstreamConnection(floor);
+    sequentialRequestsShareOneUpstreamConnection(vertxFloor);
+  }
+
+  private static void relaysBothAnswersByteForByte(FloorProxy.Running proxy) throws Exception {
     HttpResponse<String> direct = post(stub.port(), SMALL);
-    HttpResponse<String> proxied = post(floor.port(), SMALL);
+    HttpResponse<String> proxied = post(proxy.port(), SMALL);
     assertEquals(200, proxied.statusCode());
     assertEquals(direct.body(), proxied.body());
     assertEquals("application/json", proxied.headers().firstValue("content-type").orElse(""));
 
     HttpResponse<String> directStream = post(stub.port(), STREAM);
-    HttpResponse<String> proxiedStream = post(floor.port(), STREAM);
+    HttpResponse<String> proxiedStream = post(proxy.port(), STREAM);
     assertEquals(200, proxiedStream.statusCode());
     assertEquals(directStream.body(), proxiedStream.body());
     assertTrue(proxiedStream.body().endsWith("data: [DONE]\n\n"), proxiedStream.body());
     assertEquals(1 + 64 + 1 + 1, proxiedStream.body().split("\n\n").length, "every event, the usage chunk and [DONE]");
   }
 
-  @Test
-  void sequentialRequestsShareOneUpstreamConnection() throws Exception {
-    long before = floor.upstreamConnections();
+  private static void sequentialRequestsShareOneUpstreamConnection(FloorProxy.Running proxy) throws Exception {
+    long before = proxy.upstreamConnections();
     for (int i = 0; i < 20; i++) {
-      assertEquals(200, post(floor.port(), i % 2 == 0 ? SMALL : STREAM).statusCode());
+      assertEquals(200, post(proxy.port(), i % 2 == 0 ? SMALL : STREAM).statusCode());
     }
-    assertTrue(floor.upstreamConnections() - before <= 1,
-        "20 requests one after another opened " + (floor.upstreamConnections() - before) + " upstream connections");
+    assertTrue(proxy.upstreamConnections() - before <= 1,
+        "20 requests one after another opened " + (proxy.upstreamConnections() - before) + " upstream connections");
   }
 
   @Test
@@ -74,8 +92,11 @@ class FloorProxyTest {
     try (ServerSocket free = new ServerSocket(0)) {
       closedPort = free.getLocalPort();
     }
-    try (FloorProxy.Running nowhere = FloorProxy.start("127.0.0.1", 0, 1, new InetSocketAddress("127.0.0.1", closedPort))) {
-      assertEquals(502, post(nowhere.port(), SMALL).statusCode());
+    for (FloorProxy.Front front : FloorProxy.Front.values()) {
+      try (FloorProxy.Running nowhere = FloorProxy.start("127.0.0.1", 0, 1,
+          new InetSocketAddress("127.0.0.1", closedPort), front)) {
+        assertEquals(502, post(nowhere.port(), SMALL).statusCode(), front + " front");
+      }
     }
   }
 
