@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
@@ -35,6 +37,15 @@ public final class JsonLogFormatter extends Formatter {
    */
   private static final ThreadLocal<StringWriter> LINE = ThreadLocal.withInitial(() -> new StringWriter(512));
   private static final int MAX_KEPT_CHARS = 16 * 1024;
+  // Field names encoded once, their quoted bytes copied per line (the access log writes a line per request).
+  private static final SerializedString TS = new SerializedString("ts");
+  private static final SerializedString LEVEL = new SerializedString("level");
+  private static final SerializedString LOGGER = new SerializedString("logger");
+  private static final SerializedString THREAD = new SerializedString("thread");
+  private static final SerializedString MSG = new SerializedString("msg");
+  /** The structured fields' names, as the code names them; a bound, since a logged JSON object's keys may be anything. */
+  private static final int MAX_NAMES = 512;
+  private static final ConcurrentHashMap<String, SerializedString> NAMES = new ConcurrentHashMap<>();
 
   @Override
   public String format(LogRecord record) {
@@ -67,13 +78,18 @@ public final class JsonLogFormatter extends Formatter {
 
   private void writeObject(LogRecord record, JsonGenerator json) throws IOException {
     json.writeStartObject();
-    json.writeStringField("ts", IsoInstants.ofEpochMilli(record.getMillis()));
-    json.writeStringField("level", record.getLevel().getName());
-    json.writeStringField("logger", record.getLoggerName());
-    json.writeStringField("thread", AsyncLogHandler.originThread());
+    json.writeFieldName(TS);
+    json.writeString(IsoInstants.ofEpochMilli(record.getMillis()));
+    json.writeFieldName(LEVEL);
+    json.writeString(record.getLevel().getName());
+    json.writeFieldName(LOGGER);
+    json.writeString(record.getLoggerName());
+    json.writeFieldName(THREAD);
+    json.writeString(AsyncLogHandler.originThread());
     LogFields fields = LogFields.of(record.getParameters());
     // Structured records carry fields, not message arguments.
-    json.writeStringField("msg", fields != null ? record.getMessage() : super.formatMessage(record));
+    json.writeFieldName(MSG);
+    json.writeString(fields != null ? record.getMessage() : super.formatMessage(record));
     if (fields != null) {
       fields.forEach((name, value) -> write(json, name, value));
     }
@@ -86,9 +102,20 @@ public final class JsonLogFormatter extends Formatter {
     json.writeEndObject();
   }
 
+  private static SerializedString encoded(String name) {
+    SerializedString known = NAMES.get(name);
+    if (known == null) {
+      known = new SerializedString(name);
+      if (NAMES.size() < MAX_NAMES) {
+        NAMES.putIfAbsent(name, known);
+      }
+    }
+    return known;
+  }
+
   private static void write(JsonGenerator json, String name, Object value) {
     try {
-      json.writeFieldName(name);
+      json.writeFieldName(encoded(name));
       if (value == null) {
         json.writeNull();
       } else if (value instanceof String text) {
