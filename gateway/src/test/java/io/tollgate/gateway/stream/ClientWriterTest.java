@@ -113,4 +113,39 @@ class ClientWriterTest {
       client.close();
     }
   }
+
+  @Test
+  void aTurnsPiecesReachTheClientWholeAndInOrder() throws Exception {
+    StringBuilder expected = new StringBuilder();
+    server = guarded.vertx().createHttpServer(new HttpServerOptions().setStrictThreadMode(true))
+        .requestHandler(request -> {
+          ClientWriter writer = new ClientWriter(request.response(), headers -> { });
+          writer.startStream("b1", "m");
+          // More pieces in one turn than a batch gathers before Netty folds them, some of them slices
+          // of a larger buffer (as the SSE forwarder hands on), one of them empty.
+          Buffer upstream = Buffer.buffer("xx data: sliced\n\nyy");
+          for (int i = 0; i < 300; i++) {
+            Buffer piece = i % 50 == 7 ? upstream.slice(3, 17)
+                : i == 100 ? Buffer.buffer() : Buffer.buffer("data: " + i + "\n\n");
+            writer.write(piece);
+          }
+          writer.end(Buffer.buffer("data: [DONE]\n\n"));
+        })
+        .listen(0, "127.0.0.1").await(10, TimeUnit.SECONDS);
+    for (int i = 0; i < 300; i++) {
+      expected.append(i % 50 == 7 ? "data: sliced\n\n" : i == 100 ? "" : "data: " + i + "\n\n");
+    }
+    expected.append("data: [DONE]\n\n");
+
+    var client = guarded.vertx().createHttpClient();
+    try {
+      Buffer body = client.request(HttpMethod.GET, server.actualPort(), "127.0.0.1", "/")
+          .compose(request -> request.send())
+          .compose(response -> response.body())
+          .await(10, TimeUnit.SECONDS);
+      assertEquals(expected.toString(), body.toString());
+    } finally {
+      client.close();
+    }
+  }
 }

@@ -30,7 +30,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -71,7 +70,8 @@ public final class FloorProxy implements Callable<Integer> {
 
   @Option(names = "--server", defaultValue = "netty",
       description = {"The front: netty (HttpServerCodec and the relay's own handlers) or vertx (Vert.x's HTTP server, "
-          + "as the gateway's data plane runs it); the upstream side is plain Netty either way (default: ${DEFAULT-VALUE})."})
+          + "as the gateway's data plane runs it); the upstream side is plain Netty either way",
+          "(default: ${DEFAULT-VALUE})."})
   Front server;
 
   /** The client-facing side. */
@@ -98,12 +98,7 @@ public final class FloorProxy implements Callable<Integer> {
     System.out.println("peers-floor listening on http://" + host + ":" + running.port() + " (" + server + " front, "
         + running.threads + " event loops, " + (Epoll.isAvailable() ? "epoll" : "nio") + ", upstream " + upstream + ")");
     System.out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      running.close();
-      stopped.countDown();
-    }, "peers-floor-shutdown"));
-    stopped.await();
+    UntilStopped.await("peers-floor-shutdown", running::close);
     return 0;
   }
 
@@ -141,7 +136,9 @@ public final class FloorProxy implements Callable<Integer> {
     int loops = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     boolean epoll = Epoll.isAvailable();
     FloorUpstreams upstreams = new FloorUpstreams(upstream, epoll ? EpollSocketChannel.class : NioSocketChannel.class);
-    return front == Front.vertx ? startVertx(host, port, loops, epoll, upstreams) : startNetty(host, port, loops, epoll, upstreams);
+    return front == Front.vertx
+        ? startVertx(host, port, loops, epoll, upstreams)
+        : startNetty(host, port, loops, epoll, upstreams);
   }
 
   private static Running startNetty(String host, int port, int loops, boolean epoll, FloorUpstreams upstreams)

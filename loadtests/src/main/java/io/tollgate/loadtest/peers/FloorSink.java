@@ -13,7 +13,10 @@ interface FloorSink {
   /** A piece of the body; the sink takes ownership (releases it). */
   void piece(HttpContent piece);
 
-  /** The body's last piece (possibly empty); the sink takes ownership. {@code reusable}: the upstream connection may serve again. */
+  /**
+   * The body's last piece (possibly empty); the sink takes ownership. {@code reusable}: the upstream connection
+   * may serve again.
+   */
   void last(LastHttpContent last, boolean reusable);
 
   /** The upstream's read batch is over: write out what came in it. */

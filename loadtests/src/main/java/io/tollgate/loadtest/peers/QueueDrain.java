@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -71,12 +70,8 @@ public final class QueueDrain implements Callable<Integer> {
       }
       System.out.println("peers-drain consuming " + queues);
       System.out.flush();
-      CountDownLatch stopped = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        System.out.println("peers-drain: " + messages.get() + " messages");
-        stopped.countDown();
-      }, "peers-drain-shutdown"));
-      stopped.await();
+      UntilStopped.await("peers-drain-shutdown",
+          () -> System.out.println("peers-drain: " + messages.get() + " messages"));
     }
     return 0;
   }

@@ -19,7 +19,6 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -86,12 +85,7 @@ public final class UpstreamStub implements Callable<Integer> {
         + " event loops, model " + model + ", flush every " + flushEvery + " event" + (flushEvery == 1 ? "" : "s")
         + ")");
     System.out.flush();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      running.close();
-      stopped.countDown();
-    }, "peers-stub-shutdown"));
-    stopped.await();
+    UntilStopped.await("peers-stub-shutdown", running::close);
     return 0;
   }
 
