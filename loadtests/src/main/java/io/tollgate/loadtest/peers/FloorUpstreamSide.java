@@ -17,6 +17,13 @@ final class FloorUpstreamSide extends ChannelInboundHandlerAdapter {
 
   private FloorSink sink;
   private boolean reusable;
+  /** Turns reading back on once the client has room (made once, not per piece). */
+  private Runnable resume;
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    resume = () -> ctx.channel().config().setAutoRead(true);
+  }
 
   void relayTo(FloorSink sink) {
     this.sink = sink;
@@ -44,7 +51,7 @@ final class FloorUpstreamSide extends ChannelInboundHandlerAdapter {
     }
     if (msg instanceof HttpContent content) {
       sink.piece(content);
-      if (sink.full(() -> ctx.channel().config().setAutoRead(true))) {
+      if (sink.full(resume)) {
         ctx.channel().config().setAutoRead(false);
       }
     }

@@ -17,7 +17,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.impl.buffer.VertxByteBufAllocator;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.buffer.BufferInternal;
 
@@ -163,19 +162,13 @@ final class FloorVertxFront extends VerticleBase {
     private void append(HttpContent piece) {
       try {
         ByteBuf bytes = piece.content();
-        int length = bytes.readableBytes();
-        if (length == 0) {
+        if (!bytes.isReadable()) {
           return;
         }
         if (pending == null) {
-          ByteBuf heap = VertxByteBufAllocator.DEFAULT.heapBuffer(length, Integer.MAX_VALUE);
-          heap.writeBytes(bytes, bytes.readerIndex(), length);
-          pending = BufferInternal.buffer(heap);
-        } else {
-          byte[] more = new byte[length];
-          bytes.getBytes(bytes.readerIndex(), more);
-          pending.appendBytes(more);
+          pending = Buffer.buffer(bytes.readableBytes());
         }
+        pending.appendBuffer(BufferInternal.buffer(bytes)); // copies; the wrapper is not kept
       } finally {
         piece.release();
       }
