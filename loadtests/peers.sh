@@ -831,8 +831,8 @@ tables() { # the per-cell tables and the goals, from results.tsv (medians over r
             printf " %s req/s %.2f×, CPU per request %.2f× the floor'"'"'s;", label(T[x]),
               med[k SUBSEP "rps"] / med[f SUBSEP "rps"], med[k SUBSEP "cpu"] / med[f SUBSEP "cpu"]
           }
-          printf " the floor itself %.2f× nginx'"'"'s req/s at %.2f× its CPU per request.\n",
-            ratio(med[f SUBSEP "rps"], med[n SUBSEP "rps"]), ratio(med[f SUBSEP "cpu"], med[n SUBSEP "cpu"])
+          printf " the floor itself %s nginx'"'"'s req/s at %s its CPU per request.\n",
+            fx(ratio(med[f SUBSEP "rps"], med[n SUBSEP "rps"])), fx(ratio(med[f SUBSEP "cpu"], med[n SUBSEP "cpu"]))
         }
         k = kind SUBSEP c SUBSEP "platform"
         if (k in decided) printf "Tollgate platform: %.1f %% of the admissions decided by Redis or from its leases, %.1f %% failed open to in-process limits (a Redis call over redis.timeoutMs, 50 ms).\n", 100 * viaRedis[k] / decided[k], 100 - 100 * viaRedis[k] / decided[k]
