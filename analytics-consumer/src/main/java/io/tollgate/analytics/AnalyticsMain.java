@@ -51,6 +51,12 @@ public final class AnalyticsMain implements Callable<Integer> {
     // Every logger (ours, Vert.x's, Netty's, the AMQP client's through SLF4J) as JSON lines on
     // stderr, written off the event loops.
     AsyncLogHandler logs = Logging.configure(format);
+    try {
+      Logging.levels(System.getenv(Logging.LEVELS_ENV));
+    } catch (IllegalArgumentException e) {
+      System.err.println("tollgate-analytics: " + e.getMessage());
+      return 2;
+    }
     AnalyticsSettings settings;
     try {
       settings = configFile != null ? SettingsLoader.load(configFile, System.getenv())

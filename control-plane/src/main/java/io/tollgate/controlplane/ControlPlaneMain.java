@@ -28,6 +28,7 @@ public final class ControlPlaneMain {
     }
     ControlPlaneSettings settings;
     try {
+      Logging.levels(System.getenv(Logging.LEVELS_ENV));
       settings = ControlPlaneSettings.fromEnv(System.getenv());
       // Before migrations and connections: a port in use is refused naming the variable that sets it.
       PortCheck.requireFree("0.0.0.0", settings.port(), "TOLLGATE_CONTROL_PLANE_PORT");

@@ -78,6 +78,12 @@ public final class GatewayMain implements Callable<Integer> {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
     String format = Logging.format(logFormat, demo ? "text" : "json");
     Logging.configure(format);
+    try {
+      Logging.levels(System.getenv(Logging.LEVELS_ENV));
+    } catch (IllegalArgumentException e) {
+      System.err.println("tollgate: " + e.getMessage());
+      return 2;
+    }
     GatewayConfig config;
     try {
       config = loadConfig(configFile);

@@ -1,6 +1,9 @@
 package io.tollgate.logging;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -14,6 +17,14 @@ import java.util.logging.Logger;
  * default or as text for people at a terminal.
  */
 public final class Logging {
+
+  /** Per-logger levels, e.g. {@code tollgate.access=OFF,io.netty=WARNING} (see {@link #levels}). */
+  public static final String LEVELS_ENV = "TOLLGATE_LOG_LEVELS";
+  /** The names operators type for JUL's levels. */
+  private static final Map<String, Level> ALIASES = Map.of(
+      "ERROR", Level.SEVERE, "WARN", Level.WARNING, "DEBUG", Level.FINE, "TRACE", Level.FINEST);
+  /** The loggers given a level, held: JUL keeps loggers weakly, and a collected one would lose it. */
+  private static final List<Logger> LEVELLED = new ArrayList<>();
 
   private Logging() {
   }
@@ -76,6 +87,52 @@ public final class Logging {
     }
     if (LogManager.getLogManager() instanceof DrainAwareLogManager manager) {
       manager.resetNow();
+    }
+  }
+
+  /**
+   * Sets loggers' levels from a spec such as {@code tollgate.access=OFF, io.netty=WARNING,
+   * io.tollgate.gateway.limit=DEBUG} ({@value #LEVELS_ENV}): {@code root} names the root logger; a
+   * level is JUL's name (OFF, SEVERE, WARNING, INFO, CONFIG, FINE, FINER, FINEST, ALL) or ERROR,
+   * WARN, DEBUG, TRACE. A high-volume deployment turns the per-request access log off with
+   * {@code tollgate.access=OFF} (usage events still carry every request); null or blank changes nothing.
+   *
+   * @throws IllegalArgumentException naming the entry that is not {@code logger=LEVEL}, before any is set
+   */
+  public static synchronized void levels(String spec) {
+    if (spec == null || spec.isBlank()) {
+      return;
+    }
+    List<Logger> loggers = new ArrayList<>();
+    List<Level> levels = new ArrayList<>();
+    for (String entry : spec.split(",")) {
+      String trimmed = entry.trim();
+      int equals = trimmed.indexOf('=');
+      String name = equals > 0 ? trimmed.substring(0, equals).trim() : "";
+      Level level = equals > 0 ? level(trimmed.substring(equals + 1).trim()) : null;
+      if (name.isEmpty() || level == null) {
+        throw new IllegalArgumentException(LEVELS_ENV + ": '" + trimmed + "' is not logger=LEVEL (a level is OFF, ERROR,"
+            + " WARNING, INFO, DEBUG, TRACE or ALL), e.g. tollgate.access=OFF,io.netty=WARNING");
+      }
+      loggers.add(Logger.getLogger(name.equals("root") ? "" : name));
+      levels.add(level);
+    }
+    for (int i = 0; i < loggers.size(); i++) {
+      loggers.get(i).setLevel(levels.get(i));
+      LEVELLED.add(loggers.get(i));
+    }
+  }
+
+  private static Level level(String name) {
+    String upper = name.toUpperCase(Locale.ROOT);
+    Level alias = ALIASES.get(upper);
+    if (alias != null) {
+      return alias;
+    }
+    try {
+      return upper.isEmpty() || Character.isDigit(upper.charAt(0)) ? null : Level.parse(upper);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
   }
 

@@ -2,6 +2,7 @@ package io.tollgate.gateway.it;
 
 import io.tollgate.gateway.logging.AccessLog;
 import io.tollgate.logging.JsonLogFormatter;
+import io.tollgate.logging.Logging;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,6 +52,7 @@ class AccessLogTest {
   @AfterEach
   void stop() throws Exception {
     accessLogger.removeHandler(capture);
+    accessLogger.setLevel(null);
     bed.close();
   }
 
@@ -88,5 +90,22 @@ class AccessLogTest {
     assertEquals(401, refused.getInteger("status"));
     assertEquals("invalid_api_key", refused.getString("error_kind"));
     assertEquals(2, lines.size(), "one line per request");
+  }
+
+  @Test
+  void anOperatorTurnsTheAccessLogOffAndRequestsAreStillServedAndMetered() throws Exception {
+    Logging.levels(AccessLog.LOGGER + "=OFF");
+
+    Http.Reply served = Http.post(bed.client, "/v1/chat/completions", Http.chat(4, true), SECRET, "x-request-id",
+        "req-off-1");
+    Http.Reply refused = Http.post(bed.client, "/v1/chat/completions", Http.chat(4, true), SECRET + "x",
+        "x-request-id", "req-off-2");
+
+    assertEquals(200, served.status());
+    assertEquals(401, refused.status());
+    assertEquals("req-off-1", bed.usage.awaitEvents(1, 2_000).get(0).requestId(),
+        "the served request's usage event is still emitted");
+    Thread.sleep(200); // what the log's writer thread would have written by now
+    assertEquals(List.of(), lines, "no access-log line");
   }
 }
