@@ -15,5 +15,6 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test-setup.ts"],
+    testTimeout: 20000, // above the five-second waits of test-setup.ts, for a loaded build machine
   },
 });
