@@ -23,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Settings that cannot work with the running platform are refused at start, naming the setting, by the
  * real jars: a gateway with another pepper or another Redis prefix than the control plane's (before,
- * both started cleanly and then answered every key "Incorrect API key"), and services on a port that is
- * taken. The same gateway with the platform's settings starts.
+ * both started cleanly and then answered every key "Incorrect API key"), services on a port that is
+ * taken, and a malformed {@code TOLLGATE_LOG_LEVELS}. The same gateway with the platform's settings starts.
  */
 @Order(5)
 @ExtendWith(PlatformExtension.class)
@@ -120,6 +120,22 @@ class StartupChecksE2ETest {
     assertEquals(2, analytics.exit(), analytics.output());
     assertTrue(analytics.output().contains("port " + analyticsPort + " on 127.0.0.1 is in use (TOLLGATE_ANALYTICS_PORT"),
         analytics.output());
+  }
+
+  @Test
+  void aMalformedLogLevelsSettingStopsEveryServicesStartNamingTheEntry() throws Exception {
+    Map<String, String> levels = Map.of("TOLLGATE_LOG_LEVELS", "tollgate.access=OFF,io.netty:WARNING");
+    String refusal = "TOLLGATE_LOG_LEVELS: 'io.netty:WARNING' is not logger=LEVEL";
+    Map<String, String> gatewayEnv = gatewayEnv(levels);
+    Map<String, String> controlPlaneEnv = new java.util.HashMap<>(levels);
+    controlPlaneEnv.put("TOLLGATE_KEY_PEPPER", "p");
+    for (Map.Entry<String, Map<String, String>> service : Map.of("gateway/target/tollgate-gateway.jar", gatewayEnv,
+        "control-plane/target/tollgate-control-plane.jar", controlPlaneEnv,
+        "analytics-consumer/target/tollgate-analytics.jar", levels).entrySet()) {
+      Started started = start(service.getKey(), service.getValue());
+      assertEquals(2, started.exit(), service.getKey() + ": " + started.output());
+      assertTrue(started.output().contains(refusal), service.getKey() + ": " + started.output());
+    }
   }
 
   private record Started(int exit, String output) {

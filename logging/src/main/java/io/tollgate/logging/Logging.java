@@ -96,6 +96,7 @@ public final class Logging {
    * level is JUL's name (OFF, SEVERE, WARNING, INFO, CONFIG, FINE, FINER, FINEST, ALL) or ERROR,
    * WARN, DEBUG, TRACE. A high-volume deployment turns the per-request access log off with
    * {@code tollgate.access=OFF} (usage events still carry every request); null or blank changes nothing.
+   * Call it after {@link #configure}, which resets every logger's level.
    *
    * @throws IllegalArgumentException naming the entry that is not {@code logger=LEVEL}, before any is set
    */
