@@ -22,6 +22,9 @@ public final class AccessLog {
 
   /** The line of a request whose caller is known, read from its usage event (which holds no secret). */
   public static void request(io.tollgate.gateway.usage.UsageEvent event, String traceId) {
+    if (!LOG.isLoggable(Level.INFO)) {
+      return; // switched off (TOLLGATE_LOG_LEVELS=tollgate.access=OFF): not even the field visitor is made
+    }
     write(field -> {
       field.accept("request_id", event.requestId());
       field.accept("trace_id", traceId);
