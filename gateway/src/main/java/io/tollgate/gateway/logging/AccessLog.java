@@ -22,8 +22,8 @@ public final class AccessLog {
 
   /** The line of a request whose caller is known, read from its usage event (which holds no secret). */
   public static void request(io.tollgate.gateway.usage.UsageEvent event, String traceId) {
-    if (!LOG.isLoggable(Level.INFO)) {
-      return; // switched off (TOLLGATE_LOG_LEVELS=tollgate.access=OFF): not even the field visitor is made
+    if (off()) {
+      return;
     }
     write(field -> {
       field.accept("request_id", event.requestId());
@@ -48,6 +48,9 @@ public final class AccessLog {
 
   /** The line of a request refused before its caller was known (no key, bad key, unreadable body). */
   public static void anonymous(String requestId, String traceId, String endpoint, int status, String errorKind) {
+    if (off()) {
+      return;
+    }
     write(field -> {
       field.accept("request_id", requestId);
       field.accept("trace_id", traceId);
@@ -57,11 +60,13 @@ public final class AccessLog {
     });
   }
 
+  /** Switched off (TOLLGATE_LOG_LEVELS=tollgate.access=OFF): no line, and not even its field visitor is made. */
+  private static boolean off() {
+    return !LOG.isLoggable(Level.INFO);
+  }
+
   /** Fields are visited by the formatter on the writer thread, not copied into a map here. */
   private static void write(LogFields fields) {
-    if (!LOG.isLoggable(Level.INFO)) {
-      return;
-    }
     LogRecord record = new LogRecord(Level.INFO, "request");
     record.setLoggerName(LOGGER);
     record.setParameters(new Object[] {fields});
