@@ -78,18 +78,13 @@ public final class JsonLogFormatter extends Formatter {
 
   private void writeObject(LogRecord record, JsonGenerator json) throws IOException {
     json.writeStartObject();
-    json.writeFieldName(TS);
-    json.writeString(IsoInstants.ofEpochMilli(record.getMillis()));
-    json.writeFieldName(LEVEL);
-    json.writeString(record.getLevel().getName());
-    json.writeFieldName(LOGGER);
-    json.writeString(record.getLoggerName());
-    json.writeFieldName(THREAD);
-    json.writeString(AsyncLogHandler.originThread());
+    string(json, TS, IsoInstants.ofEpochMilli(record.getMillis()));
+    string(json, LEVEL, record.getLevel().getName());
+    string(json, LOGGER, record.getLoggerName());
+    string(json, THREAD, AsyncLogHandler.originThread());
     LogFields fields = LogFields.of(record.getParameters());
     // Structured records carry fields, not message arguments.
-    json.writeFieldName(MSG);
-    json.writeString(fields != null ? record.getMessage() : super.formatMessage(record));
+    string(json, MSG, fields != null ? record.getMessage() : super.formatMessage(record));
     if (fields != null) {
       fields.forEach((name, value) -> write(json, name, value));
     }
@@ -100,6 +95,11 @@ public final class JsonLogFormatter extends Formatter {
       json.writeStringField("stack", trace.toString());
     }
     json.writeEndObject();
+  }
+
+  private static void string(JsonGenerator json, SerializedString name, String value) throws IOException {
+    json.writeFieldName(name);
+    json.writeString(value);
   }
 
   private static SerializedString encoded(String name) {

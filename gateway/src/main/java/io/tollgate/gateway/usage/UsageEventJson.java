@@ -83,35 +83,24 @@ public final class UsageEventJson {
     string(json, MODEL_REQUESTED, event.modelRequested());
     string(json, MODEL_SERVED, event.modelServed());
     string(json, BACKEND_ID, event.backendId());
-    json.writeFieldName(STATUS);
-    json.writeNumber(event.status());
+    number(json, STATUS, event.status());
     string(json, ERROR_KIND, event.errorKind());
-    json.writeFieldName(STREAM);
-    json.writeBoolean(event.stream());
-    json.writeFieldName(PROMPT_TOKENS);
-    json.writeNumber(event.promptTokens());
-    json.writeFieldName(COMPLETION_TOKENS);
-    json.writeNumber(event.completionTokens());
-    json.writeFieldName(CACHED_TOKENS);
-    json.writeNumber(event.cachedTokens());
-    json.writeFieldName(REASONING_TOKENS);
-    json.writeNumber(event.reasoningTokens());
-    json.writeFieldName(AUDIO_SECONDS);
-    json.writeNumber(event.audioSeconds());
-    json.writeFieldName(COST_USD);
-    json.writeNumber(event.costUsd());
-    json.writeFieldName(TTFT_MS);
+    flag(json, STREAM, event.stream());
+    number(json, PROMPT_TOKENS, event.promptTokens());
+    number(json, COMPLETION_TOKENS, event.completionTokens());
+    number(json, CACHED_TOKENS, event.cachedTokens());
+    number(json, REASONING_TOKENS, event.reasoningTokens());
+    number(json, AUDIO_SECONDS, event.audioSeconds());
+    number(json, COST_USD, event.costUsd());
     if (event.ttftMillis() < 0) {
+      json.writeFieldName(TTFT_MS);
       json.writeNull();
     } else {
-      json.writeNumber(event.ttftMillis());
+      number(json, TTFT_MS, event.ttftMillis());
     }
-    json.writeFieldName(LATENCY_MS);
-    json.writeNumber(event.latencyMillis());
-    json.writeFieldName(CLIENT_DISCONNECTED);
-    json.writeBoolean(event.clientDisconnected());
-    json.writeFieldName(CONFIG_VERSION);
-    json.writeNumber(event.configVersion());
+    number(json, LATENCY_MS, event.latencyMillis());
+    flag(json, CLIENT_DISCONNECTED, event.clientDisconnected());
+    number(json, CONFIG_VERSION, event.configVersion());
     json.writeEndObject();
   }
 
@@ -119,6 +108,21 @@ public final class UsageEventJson {
   private static void string(JsonGenerator json, SerializedString name, String value) throws IOException {
     json.writeFieldName(name);
     json.writeString(value);
+  }
+
+  private static void number(JsonGenerator json, SerializedString name, long value) throws IOException {
+    json.writeFieldName(name);
+    json.writeNumber(value);
+  }
+
+  private static void number(JsonGenerator json, SerializedString name, double value) throws IOException {
+    json.writeFieldName(name);
+    json.writeNumber(value);
+  }
+
+  private static void flag(JsonGenerator json, SerializedString name, boolean value) throws IOException {
+    json.writeFieldName(name);
+    json.writeBoolean(value);
   }
 
 }
