@@ -42,8 +42,11 @@ STREAM_TOKENS=64
 STUB_FLUSH_EVERY=1
 WRK_THREADS=2
 NGINX_ACCESS_LOG=0
-# The Helm chart's collector, young generation and survivor spaces (charts/gateway), with a fixed heap.
-GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseParallelGC -Xmn64m -XX:-UseAdaptiveSizePolicy -XX:SurvivorRatio=6}"
+# The Helm chart's JVM options (charts/gateway/values.yaml, read from there), in a pod of the chart's 1 GiB:
+# what a deployed gateway runs with, heap sizing included (a fixed heap hid a collector setting that made
+# every young collection a full one; docs/adr/0010-gateway-gc.md).
+CHART_JAVA_OPTS="$(sed -n 's/^javaToolOptions: "\(.*\)"$/\1/p' charts/gateway/values.yaml) -XX:MaxRAM=1g"
+GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-$CHART_JAVA_OPTS}"
 BASELINE_JAVA_OPTS="${BASELINE_JAVA_OPTS:-$GATEWAY_JAVA_OPTS}"
 # VAR=VALUE words added to the gateways' environment (GATEWAY_ENV: standalone and platform; BASELINE_ENV: the
 # baseline), e.g. BASELINE_ENV=TOLLGATE_TRANSPORT=io_uring with --baseline-jar of the same jar.
@@ -90,7 +93,8 @@ Options:
   --wrk-threads N     wrk threads (default: $WRK_THREADS)
   --report-dir DIR    where summary.md goes (default: loadtests/reports/<timestamp>-peers)
   --rebuild           rebuild the gateway and load-test jars even if they exist
-Environment: GATEWAY_JAVA_OPTS (default "-Xms512m -Xmx512m -XX:+UseParallelGC -Xmn64m -XX:-UseAdaptiveSizePolicy -XX:SurvivorRatio=6", the chart's collector) for the gateways' JVMs, BASELINE_JAVA_OPTS for the
+Environment: GATEWAY_JAVA_OPTS (default: the gateway chart's javaToolOptions and -XX:MaxRAM=1g, its pod's memory:
+"$CHART_JAVA_OPTS") for the gateways' JVMs, BASELINE_JAVA_OPTS for the
 baseline's (default: the same; with --baseline-jar of the same jar, two JVM settings side by side); GATEWAY_ENV and
 BASELINE_ENV, VAR=VALUE words for their environments (e.g. BASELINE_ENV=TOLLGATE_TRANSPORT=io_uring); TOLLGATE_REDIS_URL and
 TOLLGATE_RABBITMQ_URL for --platform. Needs wrk, nginx, curl (wrk and nginx are installed from the OS packages
