@@ -45,7 +45,9 @@ NGINX_ACCESS_LOG=0
 # The Helm chart's JVM options (charts/gateway/values.yaml, read from there), in a pod of the chart's 1 GiB:
 # what a deployed gateway runs with, heap sizing included (a fixed heap hid a collector setting that made
 # every young collection a full one; docs/adr/0010-gateway-gc.md).
-CHART_JAVA_OPTS="$(sed -n 's/^javaToolOptions: "\(.*\)"$/\1/p' charts/gateway/values.yaml) -XX:MaxRAM=1g"
+CHART_JAVA_OPTS="$(sed -n 's/^javaToolOptions: "\(.*\)"$/\1/p' charts/gateway/values.yaml)"
+[[ -n "$CHART_JAVA_OPTS" ]] || { echo "peers.sh: no javaToolOptions line in charts/gateway/values.yaml" >&2; exit 2; }
+CHART_JAVA_OPTS+=" -XX:MaxRAM=1g"
 GATEWAY_JAVA_OPTS="${GATEWAY_JAVA_OPTS:-$CHART_JAVA_OPTS}"
 BASELINE_JAVA_OPTS="${BASELINE_JAVA_OPTS:-$GATEWAY_JAVA_OPTS}"
 # VAR=VALUE words added to the gateways' environment (GATEWAY_ENV: standalone and platform; BASELINE_ENV: the

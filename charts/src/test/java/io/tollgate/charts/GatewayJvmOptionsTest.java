@@ -52,7 +52,7 @@ class GatewayJvmOptionsTest {
    * Sessions 11 to 13 shipped {@code -XX:-UseAdaptiveSizePolicy}: the old generation then stays at the size the
    * JVM starts it with (a few MB: 1/64 of the pod's memory less the young generation), and once the live set
    * fills it every young collection is a full one. Under the peers load that was a full collection every
-   * ~0.1 s and a p99 four times the fixed heap's; the benchmark, on a fixed heap, did not show it.
+   * ~0.1 s and a p99 of 21-50 ms (2-6 ms now); the benchmark, on a fixed heap, did not show it.
    */
   @Test
   void aLiveSetLargerThanTheFirstOldGenerationIsNotCollectedAgainAndAgain() throws Exception {
