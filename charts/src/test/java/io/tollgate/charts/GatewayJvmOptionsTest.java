@@ -57,14 +57,8 @@ class GatewayJvmOptionsTest {
   @Test
   void aLiveSetLargerThanTheFirstOldGenerationIsNotCollectedAgainAndAgain() throws Exception {
     String options = chartsJvmOptions();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, POD_MEMORY, "-cp", System.getProperty("java.class.path"),
-        HeapChurn.class.getName(), "32", "2048").redirectErrorStream(true);
-    builder.environment().put("JAVA_TOOL_OPTIONS", options);
-    Process churn = builder.start();
-    String out = new String(churn.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(churn.waitFor(120, TimeUnit.SECONDS), "the heap churn did not end");
-    assertEquals(0, churn.exitValue(), "the heap churn failed under " + options + ":\n" + out);
+    String out = runJava(options, "the heap churn", POD_MEMORY, "-cp", System.getProperty("java.class.path"),
+        HeapChurn.class.getName(), "32", "2048");
 
     // 2 GB of garbage through a 48 MB eden: about forty young collections.
     long young = count(out, "PS Scavenge");
@@ -90,18 +84,10 @@ class GatewayJvmOptionsTest {
   }
 
   private static Map<String, String> finalFlags(String toolOptions, String... extra) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Arrays.asList(extra));
-    command.add("-XX:+PrintFlagsFinal");
-    command.add("-version");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    // As the container passes them: through the environment, which a JVM that refuses one refuses to start with.
-    builder.environment().put("JAVA_TOOL_OPTIONS", toolOptions);
-    Process java = builder.start();
-    String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(java.waitFor(60, TimeUnit.SECONDS), "java -version did not end");
-    assertEquals(0, java.exitValue(), "a JVM refused the chart's options " + toolOptions + ":\n" + out);
+    List<String> args = new ArrayList<>(Arrays.asList(extra));
+    args.add("-XX:+PrintFlagsFinal");
+    args.add("-version");
+    String out = runJava(toolOptions, "java -version", args.toArray(String[]::new));
     Map<String, String> flags = new HashMap<>();
     for (String line : out.split("\n")) {
       // "     bool UseParallelGC                            = true                                      {product} {command line}"
@@ -111,5 +97,22 @@ class GatewayJvmOptionsTest {
       }
     }
     return flags;
+  }
+
+  /**
+   * Runs this build's java with the tool options as the container passes them (through the environment, which a
+   * JVM that refuses one refuses to start with) and the arguments; its output, once it ended with 0.
+   */
+  private static String runJava(String toolOptions, String what, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(Arrays.asList(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("JAVA_TOOL_OPTIONS", toolOptions);
+    Process java = builder.start();
+    String out = new String(java.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(java.waitFor(120, TimeUnit.SECONDS), what + " did not end");
+    assertEquals(0, java.exitValue(), what + " failed under the chart's options " + toolOptions + ":\n" + out);
+    return out;
   }
 }
