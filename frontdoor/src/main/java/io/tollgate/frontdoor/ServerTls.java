@@ -38,8 +38,13 @@ public final class ServerTls {
   private final String port;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
   private final AtomicLong reloads = new AtomicLong();
-  /** The files' bytes the servers serve now (null before the first read). */
+  /** The files' bytes the servers serve now (null until a read loads). */
   private volatile List<Buffer> served;
+  /**
+   * The first read (at {@link #watch}) is done, loaded or not. Only that read finds what the server
+   * read itself at listen; once it has failed (files caught mid-rotation), the next load is a rotation.
+   */
+  private volatile boolean firstReadDone;
   /** The newest read of the files (complete when none is running). */
   private volatile Future<Boolean> reading = Future.succeededFuture(false);
   private long timer = -1;
@@ -165,7 +170,7 @@ public final class ServerTls {
         updates.add(server.updateSSLOptions(options));
       }
       return Future.all(updates).map(done -> {
-        boolean first = served == null;
+        boolean first = !firstReadDone;
         served = contents;
         if (!first) {
           reloads.incrementAndGet();
@@ -173,7 +178,8 @@ public final class ServerTls {
         }
         return !first;
       });
-    }).onFailure(failure -> LOG.warning("TLS: " + port + " could not load " + String.join(", ", files)
+    }).andThen(done -> firstReadDone = true)
+        .onFailure(failure -> LOG.warning("TLS: " + port + " could not load " + String.join(", ", files)
         + " (still serving the previous certificate; tried again in " + settings.reloadIntervalMs() + " ms): "
         + failure.getMessage()));
   }
