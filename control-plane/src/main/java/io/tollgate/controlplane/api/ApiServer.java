@@ -389,7 +389,7 @@ public final class ApiServer {
       }
       return object;
     } catch (DecodeException e) {
-      throw ApiError.badRequest("the body is not valid JSON: " + e.getMessage());
+      throw ApiError.badRequest("the body is not valid JSON: " + io.tollgate.frontdoor.JsonSyntax.reason(e));
     }
   }
 

@@ -92,7 +92,7 @@ final class ConfigEndpoint {
     try {
       value = Json.decodeValue(body);
     } catch (DecodeException e) {
-      throw new UnreadableBody("the body is not valid JSON: " + e.getMessage()
+      throw new UnreadableBody("the body is not valid JSON: " + io.tollgate.frontdoor.JsonSyntax.reason(e)
           + " (for YAML, send Content-Type: application/yaml)");
     }
     if (value instanceof JsonObject object) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import io.tollgate.frontdoor.JsonSyntax;
 import io.tollgate.gateway.outcome.Refusal;
 import io.vertx.core.buffer.Buffer;
 
@@ -72,7 +73,7 @@ public final class RequestParser {
     try {
       fields = read(raw.getBytes());
     } catch (JsonProcessingException e) {
-      return Parsed.error(Refusal.invalidJson(shortReason(e)));
+      return Parsed.error(Refusal.invalidJson(JsonSyntax.reason(e)));
     } catch (IOException e) {
       return Parsed.error(Refusal.invalidJson(String.valueOf(e.getMessage())));
     }
@@ -137,12 +138,6 @@ public final class RequestParser {
         yield CONTAINER;
       }
     };
-  }
-
-  private static String shortReason(JsonProcessingException e) {
-    String message = e.getOriginalMessage() == null ? "invalid JSON" : e.getOriginalMessage();
-    int newline = message.indexOf('\n');
-    return newline > 0 ? message.substring(0, newline) : message;
   }
 
   /** Stands for an object or array where a scalar was expected: present, and of the wrong type. */

@@ -200,7 +200,11 @@ class AdminServerTest {
 
   @Test
   void malformedBodyIsABadRequest() throws Exception {
-    assertErrorShape(post("application/json", "{\"backends\": [}"), 400, "invalid_request_error", "invalid_json");
+    Reply unclosed = post("application/json", "{\"backends\": [}");
+    assertErrorShape(unclosed, 400, "invalid_request_error", "invalid_json");
+    assertEquals("the body is not valid JSON: Unexpected close marker '}': expected ']' (for Array starting at"
+        + " line 1, column 14) at line 1, column 15 (for YAML, send Content-Type: application/yaml)",
+        unclosed.error().getString("message"));
     assertErrorShape(post("application/json", "[1, 2]"), 400, "invalid_request_error", "invalid_json");
     assertErrorShape(post("application/json", ""), 400, "invalid_request_error", "invalid_json");
     assertErrorShape(post("application/yaml", "backends: [\n"), 400, "invalid_request_error", "invalid_json");

@@ -4,6 +4,8 @@ import io.tollgate.gateway.http.ApiError;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -53,6 +55,19 @@ class RequestParserTest {
     assertEquals("invalid_json", error.code());
     assertEquals("invalid_json", error(Endpoint.CHAT_COMPLETIONS, "[1,2]").code());
     assertEquals("invalid_json", error(Endpoint.CHAT_COMPLETIONS, "").code());
+  }
+
+  @Test
+  void aMalformedBodyIsExplainedWithWhereAndWithoutTheParsersInternals() {
+    ApiError unclosed = error(Endpoint.CHAT_COMPLETIONS, "{\"model\":\"m\",\"messages\":[{\"role\":\"user\"}");
+    assertEquals("We could not parse the JSON body of your request: Unexpected end-of-input: expected close marker"
+        + " for Array (start marker at line 1, column 25) at line 1, column 41", unclosed.message());
+    ApiError badCharacter = error(Endpoint.CHAT_COMPLETIONS, "{\n  \"model\": \"m\",\n  }");
+    assertTrue(badCharacter.message().endsWith(" at line 3, column 3"), badCharacter.message());
+    for (ApiError refused : List.of(unclosed, badCharacter)) {
+      assertFalse(refused.message().contains("Source") || refused.message().contains("REDACTED")
+          || refused.message().contains("StreamReadFeature"), refused.message());
+    }
   }
 
   @Test
