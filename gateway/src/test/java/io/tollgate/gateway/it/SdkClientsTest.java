@@ -8,6 +8,9 @@ import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
+import com.anthropic.models.models.ModelInfo;
+import com.anthropic.models.models.ModelListPage;
+import com.anthropic.models.models.ModelListParams;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.NotFoundException;
@@ -15,14 +18,23 @@ import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import io.tollgate.gateway.usage.UsageEvent;
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 
+import static io.tollgate.gateway.it.TestBed.FORBIDDEN_MODEL;
 import static io.tollgate.gateway.it.TestBed.MODEL;
+import static io.tollgate.gateway.it.TestBed.POOLING_MODEL;
 import static io.tollgate.gateway.it.TestBed.SECRET;
+import static io.tollgate.gateway.it.TestBed.TRANSCRIPTION_MODEL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -134,5 +146,43 @@ class SdkClientsTest {
     } finally {
       wrongKey.close();
     }
+  }
+
+  @Test
+  void anthropicsSdkListsAndRetrievesTheModelsTheKeyMayUsePageByPage() {
+    List<String> all = anthropic.models().list().data().stream().map(ModelInfo::id).toList();
+    assertEquals(List.of(MODEL, POOLING_MODEL, TRANSCRIPTION_MODEL), all, "the key's models, not the one it may not use");
+
+    ModelListPage first = anthropic.models().list(ModelListParams.builder().limit(1L).build());
+    assertEquals(List.of(MODEL), first.data().stream().map(ModelInfo::id).toList());
+    assertTrue(first.hasNextPage());
+    List<String> paged = new ArrayList<>();
+    first.autoPager().forEach(model -> paged.add(model.id()));
+    assertEquals(all, paged, "the SDK's pager walks every page by after_id");
+    ModelListPage before = anthropic.models().list(ModelListParams.builder().beforeId(TRANSCRIPTION_MODEL).limit(1L)
+        .build());
+    assertEquals(List.of(POOLING_MODEL), before.data().stream().map(ModelInfo::id).toList());
+
+    ModelInfo model = anthropic.models().retrieve(MODEL);
+    assertEquals(MODEL, model.id());
+    assertEquals(MODEL, model.displayName());
+    assertThrows(com.anthropic.errors.NotFoundException.class, () -> anthropic.models().retrieve(FORBIDDEN_MODEL));
+  }
+
+  @Test
+  void anthropicsModelsAnswerBadPagingAndAMissingKeyInAnthropicsShape() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> badLimit = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bed.gateway.port()
+            + "/v1/models?limit=0")).header("x-api-key", SECRET).header("anthropic-version", "2023-06-01").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, badLimit.statusCode());
+    assertEquals("invalid_request_error", new JsonObject(badLimit.body()).getJsonObject("error").getString("type"),
+        badLimit.body());
+    HttpResponse<String> noKey = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bed.gateway.port()
+            + "/v1/models")).header("anthropic-version", "2023-06-01").build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(401, noKey.statusCode());
+    JsonObject error = new JsonObject(noKey.body());
+    assertEquals("error", error.getString("type"), noKey.body());
+    assertTrue(error.getJsonObject("error").getString("message").contains("x-api-key"), noKey.body());
   }
 }
