@@ -193,6 +193,16 @@ public final class FrontDoor {
     }
   }
 
+  /**
+   * The request's Content-Encoding when it is one a service that reads only plain bodies must refuse
+   * (415, before reading the body: gzip read as JSON would be refused as "not valid JSON", which misleads),
+   * else null. The gateway's API inflates gzip and deflate itself; its admin and the control plane do not.
+   */
+  public static String compressedBody(HttpServerRequest request) {
+    String coding = request.getHeader(io.vertx.core.http.HttpHeaders.CONTENT_ENCODING);
+    return coding == null || coding.isBlank() || coding.trim().equalsIgnoreCase("identity") ? null : coding.trim();
+  }
+
   /** Whether the request says a body follows: chunked (the only coding let through) or a Content-Length above 0. */
   public static boolean declaresBody(HttpServerRequest request) {
     if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {

@@ -135,6 +135,15 @@ class AuditAndErrorsTest {
     assertEquals("the body is not valid JSON: Unexpected end-of-input within/between Object entries at line 1, column 10",
         badJson.json().getJsonObject("error").getString("message"));
     assertEquals(400, cp.raw(HttpMethod.POST, "/api/v1/orgs", root, "[1]").status());
+    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+      gzip.write("{\"name\":\"zipped\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    Reply compressed = cp.raw(HttpMethod.POST, "/api/v1/orgs", root, io.vertx.core.buffer.Buffer.buffer(zipped.toByteArray()),
+        java.util.Map.of("content-encoding", "gzip"));
+    assertEquals(415, compressed.status(), compressed.body());
+    assertEquals("Content-Encoding 'gzip' is not supported: send the body uncompressed",
+        compressed.json().getJsonObject("error").getString("message"));
     Reply empty = cp.call(HttpMethod.POST, "/api/v1/orgs", root, null);
     assertEquals("$.name", empty.json().getJsonObject("error").getJsonArray("fields").getJsonObject(0).getString("path"));
     Reply invalid = cp.post("/api/v1/orgs/errs/keys", root, new JsonObject().put("id", "bad id!")

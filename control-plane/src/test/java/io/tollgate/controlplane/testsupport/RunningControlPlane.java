@@ -153,6 +153,15 @@ public final class RunningControlPlane implements AutoCloseable {
     return send(options, Buffer.buffer(body));
   }
 
+  /** A body as sent, with headers of the caller's (e.g. Content-Encoding). */
+  public Reply raw(HttpMethod method, String path, String token, Buffer body, java.util.Map<String, String> headers)
+      throws Exception {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(path)
+        .putHeader("authorization", "Bearer " + token).putHeader("content-type", "application/json");
+    headers.forEach(options::putHeader);
+    return send(options, body);
+  }
+
   /** A whole answer with its headers (cookies, Retry-After). */
   public record Exchange(int status, String body, io.vertx.core.MultiMap headers) {
     public JsonObject json() {

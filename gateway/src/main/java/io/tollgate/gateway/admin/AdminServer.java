@@ -53,6 +53,7 @@ public final class AdminServer {
     ConfigEndpoint config = new ConfigEndpoint(vertx, holder);
     router.route("/admin/*").handler(new AdminAuth(settings.adminToken()));
     router.get("/admin/config").handler(config::get);
+    router.post("/admin/config").handler(AdminServer::plainBodiesOnly); // a route of its own: before the body's
     router.post("/admin/config")
         .handler(BodyHandler.create(false).setBodyLimit(MAX_CONFIG_BODY_BYTES))
         .handler(config::post);
@@ -67,6 +68,18 @@ public final class AdminServer {
       tls.watch(bound);
       return new AdminServer(bound, router, config, tls);
     });
+  }
+
+  /** A compressed body is refused before it is read (415), the connection closed after the answer. */
+  private static void plainBodiesOnly(io.vertx.ext.web.RoutingContext ctx) {
+    String coding = io.tollgate.frontdoor.FrontDoor.compressedBody(ctx.request());
+    if (coding == null) {
+      ctx.next();
+      return;
+    }
+    io.tollgate.frontdoor.FrontDoor.closeAfterResponse(ctx.request());
+    AdminErrors.send(ctx, 415, "Content-Encoding '" + coding + "' is not supported: send the body uncompressed",
+        AdminErrors.INVALID_REQUEST, "unsupported_content_encoding");
   }
 
   /** Answers the router's own failures in the same error shape as the handlers. */

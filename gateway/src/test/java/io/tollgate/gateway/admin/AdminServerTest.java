@@ -71,6 +71,10 @@ class AdminServerTest {
   }
 
   private Reply call(HttpMethod method, String path, String token, String contentType, String body) throws Exception {
+    return call(options(method, path, token, contentType), body == null ? null : Buffer.buffer(body));
+  }
+
+  private RequestOptions options(HttpMethod method, String path, String token, String contentType) {
     RequestOptions options = new RequestOptions()
         .setMethod(method).setHost("127.0.0.1").setPort(server.port()).setURI(path);
     if (token != null) {
@@ -79,6 +83,10 @@ class AdminServerTest {
     if (contentType != null) {
       options.putHeader("Content-Type", contentType);
     }
+    return options;
+  }
+
+  private Reply call(RequestOptions options, Buffer body) throws Exception {
     // body() is asked for inside the callback that delivers the response: chained from this
     // thread instead, the response could end before anyone listens and the await would hang.
     return await(client.request(options)
@@ -196,6 +204,19 @@ class AdminServerTest {
 
     assertErrorShape(reply, 401, "authentication_error", "invalid_admin_token");
     assertSame(before, holder.current());
+  }
+
+  @Test
+  void aCompressedBodyIsRefusedAsUnsupportedNotReadAsBadJson() throws Exception {
+    java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+      gzip.write(Snapshots.valid().encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    Reply reply = call(options(HttpMethod.POST, "/admin/config", TOKEN, "application/json")
+        .putHeader("Content-Encoding", "gzip"), Buffer.buffer(zipped.toByteArray()));
+    assertErrorShape(reply, 415, "invalid_request_error", "unsupported_content_encoding");
+    assertEquals("Content-Encoding 'gzip' is not supported: send the body uncompressed", reply.error().getString("message"));
+    assertEquals(1, holder.current().version());
   }
 
   @Test
