@@ -41,7 +41,7 @@ final class ApplyCommand implements Callable<Integer> {
     try {
       document = YamlDocument.read(file);
     } catch (IOException | RuntimeException e) {
-      g.err().println("tollgate-admin: cannot read " + file + ": " + e.getMessage());
+      g.err().println("tollgate-admin: cannot read " + file + ": " + ReadFailure.why(e));
       g.err().flush();
       return ExitCodes.USAGE;
     }

@@ -74,7 +74,7 @@ abstract class CatalogCommand {
         }
         return new JsonObject(text);
       } catch (IOException | io.vertx.core.json.DecodeException e) {
-        throw new ApiClient.ApiException(ExitCodes.USAGE, "cannot read the body: " + e.getMessage());
+        throw new ApiClient.ApiException(ExitCodes.USAGE, "cannot read the body: " + ReadFailure.why(e));
       }
     }
   }

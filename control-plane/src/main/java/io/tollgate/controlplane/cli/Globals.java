@@ -110,7 +110,7 @@ public final class Globals {
       Map<String, Object> map = loaded instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
       return map;
     } catch (IOException e) {
-      throw new ApiClient.ApiException(ExitCodes.USAGE, "cannot read " + path + ": " + e.getMessage());
+      throw new ApiClient.ApiException(ExitCodes.USAGE, "cannot read " + path + ": " + ReadFailure.why(e));
     }
   }
 

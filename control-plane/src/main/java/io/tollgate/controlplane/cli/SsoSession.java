@@ -66,7 +66,7 @@ final class SsoSession {
     try {
       session = new JsonObject(Files.readString(file));
     } catch (IOException | RuntimeException e) {
-      throw new ApiClient.ApiException(ExitCodes.USAGE, "cannot read " + file + ": " + e.getMessage());
+      throw new ApiClient.ApiException(ExitCodes.USAGE, "cannot read " + file + ": " + ReadFailure.why(e));
     }
     if (!endpoint.equals(session.getString("endpoint"))) {
       return null;

@@ -51,6 +51,20 @@ class CliUpdateTest {
   }
 
   @Test
+  void aBodyOrFileThatCannotBeReadIsRefusedSayingWhyAndWhere() {
+    CliRunner.Result malformed = run("backends", "create", "--json", "{\"id\":\"b\",");
+    assertEquals(ExitCodes.USAGE, malformed.code());
+    assertTrue(malformed.err().contains("cannot read the body: not valid JSON: Unexpected end-of-input within/between"
+        + " Object entries at line 1, column 11"), malformed.err());
+    CliRunner.Result missing = run("backends", "create", "-f", "/nonexistent/backend.json");
+    assertEquals(ExitCodes.USAGE, missing.code());
+    assertTrue(missing.err().contains("cannot read the body: no such file"), missing.err());
+    CliRunner.Result noFile = run("apply", "-f", "/nonexistent/platform.yaml");
+    assertEquals(ExitCodes.USAGE, noFile.code());
+    assertTrue(noFile.err().contains("cannot read /nonexistent/platform.yaml: no such file"), noFile.err());
+  }
+
+  @Test
   void theVersionTheUserReadIsSentAndAStaleOneRefused() throws Exception {
     assertEquals(0, run("backends", "create", "--json", "{\"id\":\"b\",\"url\":\"http://h:1\"}").code());
     assertEquals(0, run("backends", "update", "b", "--json", "{\"url\":\"http://h:2\"}", "--version", "1").code());
