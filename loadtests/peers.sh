@@ -25,6 +25,8 @@ if (( $# > 0 )); then COMMAND+="$(printf ' %q' "$@")"; fi
 ROUNDS=3
 DURATION=15          # seconds per measured run
 WARMUP=30            # seconds per gateway and cell kind before the first round (direct, nginx: at most 5)
+WARMUP_MAX=240       # a JVM's warm-up goes on past WARMUP, 5 s at a time, until its JIT compilers settle, up to this
+JIT_SETTLED=3        # settled: the compiler threads took under this % of the process's CPU in the last 5 s
 CONNECTIONS="8,64"
 CELLS="small,stream"
 TARGETS="direct,nginx,gateway"
@@ -65,7 +67,10 @@ Options:
   --rounds N          rounds; each runs every cell for every target, the targets' order rotated by one
                       each round so drift hits all alike; figures are medians over rounds (default: $ROUNDS)
   --duration S        seconds per measured run (default: $DURATION)
-  --warmup S          seconds of load per gateway and cell kind before the first round, not measured
+  --warmup S          seconds of load per gateway and cell kind before the first round, not measured; a JVM's
+                      warm-up then goes on, 5 s at a time, until its JIT compilers (C1, C2 threads) took under
+                      $JIT_SETTLED % of its CPU in the last 5 s (on a slow host C2 still compiles a minute into the
+                      load, and its CPU would count as the requests'), up to --warmup-max S (default: $WARMUP_MAX)
                       (default: $WARMUP: the JVM's JIT compilers stay busy for about 30 s of load on 2 cores);
                       direct and nginx get the same, at most 5 s
   --connections LIST  wrk connections (closed loop: each sends its next request when the last one ended)
@@ -109,6 +114,7 @@ while [[ $# -gt 0 ]]; do
     --rounds) ROUNDS="$2"; shift 2 ;;
     --duration) DURATION="${2%s}"; shift 2 ;;
     --warmup) WARMUP="${2%s}"; shift 2 ;;
+    --warmup-max) WARMUP_MAX="${2%s}"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --cells) CELLS="$2"; shift 2 ;;
     --targets) TARGETS="$2"; shift 2 ;;
@@ -703,7 +709,22 @@ ncells=$(( ${#KINDS[@]} * ${#CONNS[@]} ))
 total=$(( ROUNDS * ncells * DURATION * ${#TLIST[@]} + ${#KINDS[@]} * WARMUP * 2 + ${#KINDS[@]} * 5 * 2 ))
 log "${#TLIST[@]} targets × $ncells cells × $ROUNDS rounds × ${DURATION} s + warm-up: about $(( total / 60 + 1 )) min"
 
+# A JVM's CPU ticks: its JIT compiler threads' and all its threads' ("C 123 T 4567"; nothing for other processes).
+jit_ticks() { # PID
+  local stat comm rest c=0 t=0 jvm=0
+  local -a f
+  for stat in /proc/"$1"/task/*/stat; do
+    read -r rest <"$stat" 2>/dev/null || continue
+    comm=${rest#*(}; comm=${comm%%)*}; rest=${rest##*) }
+    read -r -a f <<<"$rest"
+    t=$(( t + f[11] + f[12] ))
+    if [[ "$comm" == C1\ CompilerThre* || "$comm" == C2\ CompilerThre* ]]; then c=$(( c + f[11] + f[12] )); jvm=1; fi
+  done
+  (( jvm )) && echo "C $c T $t"
+}
+
 maxc=0; for c in "${CONNS[@]}"; do (( c > maxc )) && maxc=$c; done
+WARMED=() # "target kind seconds compiler-share" per JVM target, for the report
 if (( WARMUP > 0 )); then
   for t in "${TLIST[@]}"; do
     for kind in "${KINDS[@]}"; do
@@ -715,6 +736,20 @@ if (( WARMUP > 0 )); then
       if ! grep -q 'errors_status=0 ' "$WORK/wrk.out" || grep -q 'Socket errors' "$WORK/wrk.out"; then
         log "warning: the warm-up of $t had errors (the counters at the end of the report say which):"
         grep -E 'Non-2xx|Socket errors' "$WORK/wrk.out" >&2 || true
+      fi
+      read -r -a pids <<<"$(target_pids "$t")"
+      if (( ${#pids[@]} == 1 )) && [[ -n "$(jit_ticks "${pids[0]}")" ]]; then
+        share=100
+        while (( w < WARMUP_MAX )); do
+          read -r _ c0 _ t0 <<<"$(jit_ticks "${pids[0]}")"
+          wrk_run "$t" "$kind" "$maxc" 5
+          w=$(( w + 5 ))
+          read -r _ c1 _ t1 <<<"$(jit_ticks "${pids[0]}")"
+          share=$(( (t1 - t0) > 0 ? 100 * (c1 - c0) / (t1 - t0) : 0 ))
+          (( share < JIT_SETTLED )) && break
+        done
+        log "warm-up: $t, $kind: $w s in all, its JIT compilers $share % of its CPU in the last 5 s"
+        WARMED+=("$t $kind $w $share")
       fi
       trim_logs
     done
@@ -883,7 +918,10 @@ TABLES="$(tables)"
   echo '```'
   echo
   echo "Medians over $ROUNDS rounds of ${DURATION} s per target and cell (wrk, closed loop, $WRK_THREADS threads, the"
-  echo "targets' order rotated each round), after ${WARMUP} s of warm-up per gateway and cell kind (direct, nginx: at most 5 s). CPU per request"
+  echo "targets' order rotated each round), after ${WARMUP} s of warm-up per gateway and cell kind (direct, nginx: at most 5 s), a JVM's"
+  echo "then until its JIT compilers took under ${JIT_SETTLED} % of its CPU over 5 s (at most ${WARMUP_MAX} s in all: $(
+    if (( ${#WARMED[@]} == 0 )); then echo "none warmed"; else
+      for x in "${WARMED[@]}"; do read -r a b c d <<<"$x"; printf '%s %s %s s (%s %%); ' "$a" "$b" "$c" "$d"; done | sed 's/; $//'; fi)). CPU per request"
   echo "is the proxy process's utime + stime during the run (nginx: master + workers) / requests; RSS is VmRSS at"
   echo "the end of the run (nginx: summed). \"added p50\" is the target's p50 − direct's p50 in the same cell."
   echo
