@@ -113,7 +113,7 @@ public final class ApiServer {
       if (ctx.get(REFUSED) != null) {
         ctx.next(); // refused: its route answers 401 below without the body being read
       } else if (FrontDoor.compressedBody(ctx.request()) != null) {
-        FrontDoor.closeAfterResponse(ctx.request());
+        FrontDoor.closeAfterResponse(ctx.request()); // its body is never read
         send(ctx, new ApiError(415, "Content-Encoding '" + FrontDoor.compressedBody(ctx.request())
             + "' is not supported: send the body uncompressed", List.of()));
       } else if (Credentials.anonymous(ctx.request())) {

@@ -3,6 +3,7 @@ package io.tollgate.gateway.http;
 import io.tollgate.gateway.auth.Authenticator;
 import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.config.ModelRoute;
+import io.tollgate.gateway.outcome.Reason;
 import io.tollgate.gateway.outcome.Refusal;
 import io.tollgate.gateway.request.Endpoint;
 import io.vertx.core.http.HttpHeaders;
@@ -47,7 +48,7 @@ final class ModelsEndpoint {
             request.getHeader(anthropic ? "x-api-key" : "api-key"), snapshot)
         .onSuccess(auth -> {
           if (auth.error() != null) {
-            Refusal refusal = anthropic && auth.error().reason() == io.tollgate.gateway.outcome.Reason.MISSING_KEY
+            Refusal refusal = anthropic && auth.error().reason() == Reason.MISSING_KEY
                 ? Refusal.missingKey("x-api-key: <key>") : auth.error();
             HttpResponder.send(request.response(), ApiError.of(refusal), dialect);
             return;
