@@ -121,7 +121,7 @@ public final class DataPlaneVerticle extends VerticleBase {
       return;
     }
     if (path.startsWith(MODEL_PATH) && path.length() > MODEL_PATH.length()) {
-      if (request.method() != HttpMethod.GET) {
+      if (!readOnly(request.method())) {
         reply(request, Refusal.methodNotAllowed(request.method().name(), path));
       } else {
         // SDKs percent-encode the id ('/' in Hugging Face names as %2F); '+' is not a space in a path.
@@ -132,7 +132,7 @@ public final class DataPlaneVerticle extends VerticleBase {
     }
     switch (path) {
       case "/v1/models" -> {
-        if (request.method() != HttpMethod.GET) {
+        if (!readOnly(request.method())) {
           reply(request, Refusal.methodNotAllowed(request.method().name(), path));
         } else {
           models.handle(request, null);
@@ -147,6 +147,11 @@ public final class DataPlaneVerticle extends VerticleBase {
       }
       default -> reply(request, Refusal.notFound(path));
     }
+  }
+
+  /** GET, or HEAD: the same answer without its body (Vert.x leaves the body out), as HTTP asks of every server. */
+  private static boolean readOnly(HttpMethod method) {
+    return method == HttpMethod.GET || method == HttpMethod.HEAD;
   }
 
   static void json(HttpServerRequest request, int status, JsonObject body) {

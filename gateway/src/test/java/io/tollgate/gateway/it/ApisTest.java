@@ -206,6 +206,12 @@ class ApisTest {
     assertEquals("model_not_found", forbidden.error().getString("code"));
     assertEquals(404, Http.get(bed.client, "/v1/models/org%2Fnone", SECRET).status());
     assertEquals(401, Http.get(bed.client, "/v1/models/" + MODEL, null).status());
+    // HEAD, as HTTP asks of every GET resource: the status and headers, no body.
+    Http.Reply head = Http.send(bed.client, HttpMethod.HEAD, "/v1/models/" + MODEL, SECRET);
+    assertEquals(200, head.status());
+    assertEquals(0, head.body().length());
+    assertEquals(200, Http.send(bed.client, HttpMethod.HEAD, "/v1/models", SECRET).status());
+    assertEquals(405, Http.send(bed.client, HttpMethod.DELETE, "/v1/models/" + MODEL, SECRET).status());
   }
 
   @Test

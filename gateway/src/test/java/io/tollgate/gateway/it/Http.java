@@ -124,7 +124,12 @@ public final class Http {
   }
 
   public static Reply get(HttpClient client, String path, String key) throws Exception {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI(path);
+    return send(client, HttpMethod.GET, path, key);
+  }
+
+  /** A request without a body (GET, HEAD, DELETE…). */
+  public static Reply send(HttpClient client, HttpMethod method, String path, String key) throws Exception {
+    RequestOptions options = new RequestOptions().setMethod(method).setURI(path);
     if (key != null) {
       options.putHeader("authorization", "Bearer " + key);
     }
