@@ -67,12 +67,11 @@ Options:
   --rounds N          rounds; each runs every cell for every target, the targets' order rotated by one
                       each round so drift hits all alike; figures are medians over rounds (default: $ROUNDS)
   --duration S        seconds per measured run (default: $DURATION)
-  --warmup S          seconds of load per gateway and cell kind before the first round, not measured; a JVM's
-                      warm-up then goes on, 5 s at a time, until its JIT compilers (C1, C2 threads) took under
-                      $JIT_SETTLED % of its CPU in the last 5 s (on a slow host C2 still compiles a minute into the
-                      load, and its CPU would count as the requests'), up to --warmup-max S (default: $WARMUP_MAX)
-                      (default: $WARMUP: the JVM's JIT compilers stay busy for about 30 s of load on 2 cores);
-                      direct and nginx get the same, at most 5 s
+  --warmup S          seconds of load per gateway and cell kind before the first round, not measured
+                      (default: $WARMUP); direct and nginx get the same, at most 5 s. A JVM's warm-up then goes
+                      on, 5 s at a time, until its JIT compilers (the C1 and C2 threads) took under $JIT_SETTLED %
+                      of its CPU in the last 5 s (on a slow host C2 still compiles a minute into the load, and its
+                      CPU would count as the requests'), up to --warmup-max S in all (default: $WARMUP_MAX)
   --connections LIST  wrk connections (closed loop: each sends its next request when the last one ended)
                       (default: $CONNECTIONS)
   --cells LIST        small = non-streamed, max_tokens $SMALL_TOKENS; stream = $STREAM_TOKENS tokens streamed with
