@@ -3,7 +3,6 @@ package io.tollgate.gateway.http;
 import io.tollgate.gateway.auth.Authenticator;
 import io.tollgate.gateway.config.ConfigSnapshot;
 import io.tollgate.gateway.config.ModelRoute;
-import io.tollgate.gateway.outcome.Reason;
 import io.tollgate.gateway.outcome.Refusal;
 import io.tollgate.gateway.request.Endpoint;
 import io.vertx.core.http.HttpHeaders;
@@ -48,8 +47,7 @@ final class ModelsEndpoint {
             request.getHeader(anthropic ? "x-api-key" : "api-key"), snapshot)
         .onSuccess(auth -> {
           if (auth.error() != null) {
-            Refusal refusal = anthropic && auth.error().reason() == Reason.MISSING_KEY
-                ? Refusal.missingKey("x-api-key: <key>") : auth.error();
+            Refusal refusal = anthropic ? auth.error().forAnthropicClients() : auth.error();
             HttpResponder.send(request.response(), ApiError.of(refusal), dialect);
             return;
           }

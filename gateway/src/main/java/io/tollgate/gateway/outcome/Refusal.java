@@ -88,6 +88,11 @@ public record Refusal(Reason reason, String message, String param, String code, 
     return new Refusal(Reason.MISSING_KEY, "You didn't provide an API key. Send it as '" + howToSend + "'.");
   }
 
+  /** This refusal as Anthropic's clients need it: a missing key asks for {@code x-api-key}. */
+  public Refusal forAnthropicClients() {
+    return reason == Reason.MISSING_KEY ? missingKey("x-api-key: <key>") : this;
+  }
+
   public static Refusal invalidKey() {
     return new Refusal(Reason.INVALID_KEY, "Incorrect API key provided.");
   }

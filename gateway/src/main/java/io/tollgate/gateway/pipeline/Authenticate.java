@@ -2,7 +2,6 @@ package io.tollgate.gateway.pipeline;
 
 import io.tollgate.gateway.auth.Authenticator;
 import io.tollgate.gateway.outcome.Outcome;
-import io.tollgate.gateway.outcome.Reason;
 import io.tollgate.gateway.outcome.Refusal;
 import io.tollgate.gateway.request.Endpoint;
 import io.vertx.core.Future;
@@ -30,8 +29,7 @@ final class Authenticate implements Stage {
             exchange.request.getHeader(anthropic ? "x-api-key" : "api-key"), exchange.snapshot)
         .map(result -> {
           if (result.error() != null) {
-            Refusal refusal = anthropic && result.error().reason() == Reason.MISSING_KEY
-                ? Refusal.missingKey("x-api-key: <key>") : result.error();
+            Refusal refusal = anthropic ? result.error().forAnthropicClients() : result.error();
             // Its body was never read: close rather than read on what an unknown caller sends.
             exchange.closeAfterReply = true;
             return Outcome.refused(refusal);
